@@ -1,0 +1,73 @@
+//! Hot-stage benchmarks on testgen's nginx-timed lines, one thread:
+//! - `split`: finding line ends (the floor any parser pays),
+//! - `parse`: split + parse into `Record`s,
+//! - `parse_aggregate`: split + parse + statistics (what `axlog report` does per chunk).
+//!
+//! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
+
+use axlog_engine::{Sink, StatsSink, process_chunk};
+use axlog_format::{Layout, ParseError, Record};
+use axlog_stats::{Aggregate, StatsConfig};
+use axlog_testgen::{Config, Format, Limit};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+/// Counts records and touches a field, so parsing cannot be optimised away.
+struct CountSink(u64);
+
+impl Sink for CountSink {
+    fn record(&mut self, r: &Record<'_>) {
+        self.0 += r.status as u64;
+    }
+    fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
+}
+
+fn bench(c: &mut Criterion) {
+    let data = axlog_testgen::generate(&Config {
+        format: Format::NginxTimed,
+        limit: Limit::Bytes(32_000_000),
+        seed: 42,
+        ..Config::default()
+    });
+    let mut g = c.benchmark_group("nginx-timed");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.sample_size(20);
+
+    g.bench_function("split", |b| {
+        b.iter(|| black_box(memchr::memchr_iter(b'\n', black_box(&data)).count()))
+    });
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            let mut parser = Layout::NginxTimed.parser();
+            let mut sink = CountSink(0);
+            let mut line_no = 0;
+            process_chunk(
+                &mut parser,
+                black_box(&data),
+                "bench",
+                &mut line_no,
+                &mut sink,
+            );
+            black_box(sink.0)
+        })
+    });
+    g.bench_function("parse_aggregate", |b| {
+        b.iter(|| {
+            let mut parser = Layout::NginxTimed.parser();
+            let mut sink = StatsSink(Aggregate::new(StatsConfig::default()));
+            let mut line_no = 0;
+            process_chunk(
+                &mut parser,
+                black_box(&data),
+                "bench",
+                &mut line_no,
+                &mut sink,
+            );
+            black_box(sink.0.requests())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

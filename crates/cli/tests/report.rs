@@ -1,0 +1,308 @@
+//! End-to-end tests of `axlog report` on hand-counted fixtures and corpus files.
+//! Expected values were counted by hand (testdata/README.md shows the working) or come
+//! from the corpus MANIFEST, never from axlog itself.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("testdata").join(name)
+}
+
+fn corpus(rel: &str) -> PathBuf {
+    root().join("../shared/corpus").join(rel)
+}
+
+fn axlog() -> Command {
+    Command::cargo_bin("axlog").unwrap()
+}
+
+fn report_json(args: &[&str]) -> Value {
+    let out = axlog()
+        .arg("report")
+        .args(args)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn status_counts(v: &Value) -> Vec<(u64, u64)> {
+    v["status"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_u64().unwrap(), c["count"].as_u64().unwrap()))
+        .collect()
+}
+
+fn class_counts(v: &Value) -> Vec<u64> {
+    v["status"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn timed_fixture_hand_counted() {
+    let f = fixture("nginx-timed-small.log");
+    let v = report_json(&[f.to_str().unwrap()]);
+    assert_eq!(v["layout"]["name"], "nginx-timed");
+    assert_eq!(v["layout"]["detected"], true);
+    assert_eq!(v["lines"]["read"], 12);
+    assert_eq!(v["lines"]["parsed"], 9);
+    assert_eq!(v["lines"]["malformed"], 3);
+    assert_eq!(v["requests"], 9);
+    let lines: Vec<u64> = v["malformed_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![5, 7, 11]);
+
+    assert_eq!(v["time"]["first"]["utc"], "2026-11-21T08:59:58Z");
+    assert_eq!(v["time"]["first"]["local"], "2026-11-21T09:59:58+01:00");
+    assert_eq!(v["time"]["last"]["utc"], "2026-11-21T09:00:04Z");
+    assert_eq!(v["time"]["offsets"], serde_json::json!(["+01:00"]));
+
+    let q = &v["qps"];
+    assert_eq!(q["seconds"], 7);
+    assert_eq!(q["empty_seconds"], 2);
+    assert_eq!(q["peak"], 3);
+    assert_eq!(q["peak_second"], "2026-11-21T09:00:03Z");
+    assert_eq!(q["p50"], 1);
+    assert_eq!(q["p99"], 3);
+    assert_eq!(q["mean"].as_f64().unwrap(), 9.0 / 7.0);
+
+    assert_eq!(
+        status_counts(&v),
+        vec![
+            (200, 3),
+            (302, 1),
+            (304, 1),
+            (400, 1),
+            (404, 1),
+            (499, 1),
+            (500, 1)
+        ]
+    );
+    assert_eq!(class_counts(&v), vec![0, 3, 2, 3, 1, 0]);
+
+    let rt = &v["latency"]["request_time"];
+    assert_eq!(rt["count"], 9);
+    assert_eq!(rt["p50_us"], 20_000);
+    assert_eq!(rt["p90_us"], 1_500_000);
+    assert_eq!(rt["p99_us"], 1_500_000);
+    assert_eq!(rt["p999_us"], 1_500_000);
+    assert_eq!(rt["max_us"], 1_500_000);
+    assert_eq!(rt["mean_us"].as_f64().unwrap(), 1_853_000.0 / 9.0);
+    let up = &v["latency"]["upstream_response_time"];
+    assert_eq!(up["count"], 5);
+    assert_eq!(up["p50_us"], 25_000);
+    assert_eq!(up["p90_us"], 1_200_000);
+    assert_eq!(up["max_us"], 1_200_000);
+    assert_eq!(up["mean_us"].as_f64().unwrap(), 257_200.0);
+
+    let top: Vec<(String, u64, Option<u64>)> = v["top_paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+                p["p99_us"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        top,
+        vec![
+            ("/api/users/1".to_string(), 4, Some(1_500_000)),
+            ("/login".to_string(), 2, Some(250_000)),
+            ("/".to_string(), 1, Some(1_000)),
+            ("/static/app.js".to_string(), 1, Some(2_000)),
+        ]
+    );
+    assert_eq!(v["paths"]["requests_without_path"], 1);
+    assert_eq!(v["paths"]["cap_reached"], false);
+}
+
+#[test]
+fn text_report_shows_the_numbers() {
+    let f = fixture("nginx-timed-small.log");
+    let out = axlog().arg("report").arg(&f).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("read 12  parsed 9  malformed 3"), "{text}");
+    assert!(text.contains("peak 3 at 2026-11-21T09:00:03Z"), "{text}");
+    assert!(text.contains("/api/users/1"), "{text}");
+    // Line 5's escape sequence is shown escaped, never sent to the terminal.
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("\\x1B[31m"), "{text}");
+}
+
+#[test]
+fn stdin_and_dash_read_the_same_lines() {
+    let f = fixture("nginx-timed-small.log");
+    let data = std::fs::read(&f).unwrap();
+    let from_file = report_json(&[f.to_str().unwrap()]);
+    for args in [&["--output", "json"][..], &["-", "--output", "json"][..]] {
+        let out = axlog()
+            .arg("report")
+            .args(args)
+            .write_stdin(data.clone())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["sources"][0]["name"], "<stdin>");
+        for key in ["lines", "time", "qps", "status", "latency", "top_paths"] {
+            assert_eq!(v[key], from_file[key], "{key}");
+        }
+    }
+}
+
+#[test]
+fn rejects_keep_every_malformed_line_verbatim() {
+    let f = fixture("nginx-timed-small.log");
+    let dir = tempfile::tempdir().unwrap();
+    let rej = dir.path().join("rejects.log");
+    axlog()
+        .arg("report")
+        .arg(&f)
+        .arg("--rejects")
+        .arg(&rej)
+        .assert()
+        .success();
+    let data = std::fs::read(&f).unwrap();
+    let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    let mut want = Vec::new();
+    for i in [4, 6, 10] {
+        want.extend_from_slice(lines[i]);
+        want.push(b'\n');
+    }
+    assert_eq!(std::fs::read(&rej).unwrap(), want);
+}
+
+#[test]
+fn missing_file_is_named_and_others_still_count() {
+    let f = fixture("nginx-timed-small.log");
+    let out = axlog()
+        .args(["report", "/nonexistent/axlog-missing.log"])
+        .arg(&f)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/axlog-missing.log: cannot open"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["requests"], 9);
+    assert!(
+        v["sources"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("axlog-missing.log")
+    );
+    assert_eq!(v["sources"][1]["lines"], 12);
+}
+
+#[test]
+fn unknown_format_and_unwritable_rejects_are_usage_errors() {
+    let f = fixture("nginx-timed-small.log");
+    axlog()
+        .arg("report")
+        .arg(&f)
+        .args(["--format", "nope"])
+        .assert()
+        .code(2);
+    let out = axlog()
+        .arg("report")
+        .arg(&f)
+        .args(["--rejects", "/nonexistent/dir/rejects.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create rejects file"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn forced_combined_reads_timed_lines_without_timings() {
+    let f = fixture("nginx-timed-small.log");
+    let v = report_json(&[f.to_str().unwrap(), "--format", "nginx-combined"]);
+    assert_eq!(v["layout"]["detected"], false);
+    assert_eq!(v["lines"]["parsed"], 9);
+    assert_eq!(v["latency"]["request_time"], Value::Null);
+}
+
+#[test]
+fn empty_input_gives_an_empty_report() {
+    let out = axlog()
+        .args(["report", "--output", "json"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lines"]["read"], 0);
+    assert_eq!(v["qps"], Value::Null);
+    assert_eq!(v["time"], Value::Null);
+}
+
+// --- corpus (../shared/corpus, see its MANIFEST.md) ---
+
+#[test]
+fn corpus_elastic_apache_logs_status_classes() {
+    // MANIFEST: 10000 lines; 2xx 9171 / 3xx 609 / 4xx 217 / 5xx 3.
+    let v = report_json(&[corpus("elastic-examples/apache_logs").to_str().unwrap()]);
+    assert_eq!(v["lines"]["read"], 10_000);
+    assert_eq!(v["lines"]["malformed"], 0);
+    assert_eq!(class_counts(&v), vec![0, 9171, 609, 217, 3, 0]);
+}
+
+#[test]
+fn corpus_lnav_access_logs() {
+    // lnav's expected table: 3 rows, statuses 200, 404, 200 at 22:59:26 and 22:59:29.
+    let v = report_json(&[corpus("lnav/logfile_access_log.0").to_str().unwrap()]);
+    assert_eq!(status_counts(&v), vec![(200, 2), (404, 1)]);
+    assert_eq!(v["time"]["first"]["utc"], "2009-07-20T22:59:26Z");
+    assert_eq!(v["time"]["last"]["utc"], "2009-07-20T22:59:29Z");
+    assert_eq!(v["qps"]["seconds"], 4);
+    assert_eq!(v["qps"]["peak"], 2);
+    // Line 2 lacks the ident and user fields: lnav rejects it, so does axlog.
+    let v = report_json(&[corpus("lnav/logfile_bad_access_log.0").to_str().unwrap()]);
+    assert_eq!(v["lines"]["malformed"], 1);
+    assert_eq!(v["malformed_samples"][0]["line"], 2);
+    // A request of "-" with status 400 is a request without a path.
+    let v = report_json(&[corpus("lnav/logfile_access_log.1").to_str().unwrap()]);
+    assert_eq!(status_counts(&v), vec![(400, 1)]);
+    assert_eq!(v["paths"]["requests_without_path"], 1);
+}
+
+#[test]
+fn corpus_shop_log_offsets() {
+    // nginx "main" layout (combined + "$http_x_forwarded_for"), +0330, 1000 lines.
+    let v = report_json(&[corpus("lnav/logfile_shop_access_log.0").to_str().unwrap()]);
+    assert_eq!(v["lines"]["parsed"], 1000);
+    assert_eq!(v["time"]["offsets"], serde_json::json!(["+03:30"]));
+    assert_eq!(v["time"]["first"]["local"], "2019-01-22T03:56:14+03:30");
+    assert_eq!(v["time"]["first"]["utc"], "2019-01-22T00:26:14Z");
+}

@@ -1,0 +1,174 @@
+//! Access-log layouts and their line parsers.
+//!
+//! A [`Layout`] names a log layout; [`Layout::parser`] compiles it into a [`LineParser`]
+//! that turns one line into a [`Record`] borrowing from the line. [`detect`] picks the
+//! layout that fits the first lines of an input.
+
+pub mod nginx;
+pub mod num;
+pub mod record;
+pub mod time;
+
+pub use record::{Record, RequestParts, split_request};
+
+use std::fmt;
+
+/// Why a line did not parse. Malformed lines are data: they are counted and kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty line")]
+    Empty,
+    #[error("client address, ident and user fields not found before '['")]
+    BadClient,
+    #[error("no '[' timestamp")]
+    NoTime,
+    #[error("timestamp is not dd/Mon/yyyy:HH:MM:SS +hhmm")]
+    BadTime,
+    #[error("no quoted request after the timestamp")]
+    NoRequest,
+    #[error("a quoted field is not closed")]
+    UnclosedQuote,
+    #[error("status is not a 3-digit number or '-'")]
+    BadStatus,
+    #[error("body bytes is not a number or '-'")]
+    BadBytes,
+    #[error("no quoted referer")]
+    NoReferer,
+    #[error("no quoted user agent")]
+    NoUserAgent,
+    #[error("request_time / upstream_response_time missing or not numbers")]
+    BadTiming,
+    #[error("line longer than the longest line axlog keeps (cut there)")]
+    TooLong,
+}
+
+/// A log layout axlog knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// nginx's stock `combined` log_format.
+    NginxCombined,
+    /// `combined` followed by ` $request_time $upstream_response_time`.
+    NginxTimed,
+}
+
+impl Layout {
+    pub const ALL: [Layout; 2] = [Layout::NginxTimed, Layout::NginxCombined];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::NginxCombined => "nginx-combined",
+            Layout::NginxTimed => "nginx-timed",
+        }
+    }
+
+    /// The layout's definition, as the server's configuration writes it.
+    pub fn definition(self) -> &'static str {
+        match self {
+            Layout::NginxCombined => {
+                r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#
+            }
+            Layout::NginxTimed => {
+                r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time"#
+            }
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    pub fn parser(self) -> LineParser {
+        match self {
+            Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
+            Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
+        }
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A compiled parser for one layout. It keeps small per-input state (the last timestamp),
+/// so each worker owns its own.
+#[derive(Debug, Clone)]
+pub enum LineParser {
+    Nginx(nginx::NginxParser),
+}
+
+impl LineParser {
+    /// Parses one line (without its line terminator).
+    #[inline]
+    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
+        match self {
+            LineParser::Nginx(p) => p.parse(line),
+        }
+    }
+}
+
+/// How many lines [`detect`] looks at.
+pub const DETECT_LINES: usize = 200;
+
+/// The outcome of layout detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    pub layout: Layout,
+    /// Lines examined (non-empty) and how many of them the chosen layout parsed.
+    pub examined: usize,
+    pub parsed: usize,
+}
+
+/// Picks the layout that parses the most of the first [`DETECT_LINES`] non-empty lines of
+/// `sample` (whole lines, `\n`-separated). Ties go to the more specific layout (timed
+/// before combined), since a timed line would otherwise lose its timings. `None` when no
+/// layout parses any line.
+pub fn detect(sample: &[u8]) -> Option<Detection> {
+    let lines: Vec<&[u8]> = sample
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .take(DETECT_LINES)
+        .collect();
+    let mut best: Option<Detection> = None;
+    for layout in Layout::ALL {
+        let mut p = layout.parser();
+        let parsed = lines.iter().filter(|l| p.parse(l).is_ok()).count();
+        if parsed > 0 && best.as_ref().is_none_or(|b| parsed > b.parsed) {
+            best = Some(Detection {
+                layout,
+                examined: lines.len(),
+                parsed,
+            });
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C: &str = r#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /x HTTP/1.1" 200 1 "-" "ua""#;
+
+    #[test]
+    fn detects_timed_and_combined() {
+        let timed = format!("{C} 0.010 0.009\n{C} 0.020 -\ngarbage\n");
+        let d = detect(timed.as_bytes()).unwrap();
+        assert_eq!((d.layout, d.examined, d.parsed), (Layout::NginxTimed, 3, 2));
+        let combined = format!("{C}\n{C}\n{C} 0.1 0.1\n");
+        let d = detect(combined.as_bytes()).unwrap();
+        assert_eq!((d.layout, d.parsed), (Layout::NginxCombined, 3));
+        assert_eq!(detect(b"hello\nworld\n"), None);
+        assert_eq!(detect(b""), None);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for l in Layout::ALL {
+            assert_eq!(Layout::from_name(l.name()), Some(l));
+        }
+        assert_eq!(Layout::from_name("nope"), None);
+    }
+}

@@ -1,0 +1,334 @@
+//! Parser for nginx's stock `combined` layout and the common timed layout
+//! `combined` + ` $request_time $upstream_response_time`.
+//!
+//! ```text
+//! $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
+//! ```
+//!
+//! Delimiters are found with `memchr`; no byte-at-a-time loops over the long fields.
+
+use crate::num::{parse_opt_seconds_us, parse_u64, sum_upstream_list};
+use crate::time::{TIME_LOCAL_LEN, TimeLocalCache};
+use crate::{ParseError, Record};
+
+/// Finds the closing `"` of a quoted field starting at `s[0]` (just after the opening
+/// quote). nginx escapes `"` as `\x22`, Apache as `\"`: a quote preceded by an odd number
+/// of backslashes is part of the value.
+#[inline]
+pub fn find_closing_quote(s: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let q = from + memchr::memchr(b'"', &s[from..])?;
+        let mut backslashes = 0;
+        while backslashes < q && s[q - 1 - backslashes] == b'\\' {
+            backslashes += 1;
+        }
+        if backslashes % 2 == 0 {
+            return Some(q);
+        }
+        from = q + 1;
+    }
+}
+
+/// Reads `"value"` at the start of `s`; returns the value and the rest after the quote.
+#[inline]
+fn quoted(s: &[u8], missing: ParseError) -> Result<(&[u8], &[u8]), ParseError> {
+    match s.first() {
+        Some(b'"') => {}
+        _ => return Err(missing),
+    }
+    let end = find_closing_quote(&s[1..]).ok_or(ParseError::UnclosedQuote)?;
+    Ok((&s[1..1 + end], &s[end + 2..]))
+}
+
+/// Splits `s` at the first space: (token, rest after the space). The tokens this is used
+/// for (byte counts, times) are a few bytes long, where a plain loop beats a SIMD search.
+#[inline]
+fn token(s: &[u8]) -> (&[u8], &[u8]) {
+    match s.iter().position(|&b| b == b' ') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &[]),
+    }
+}
+
+/// `ADDR IDENT USER ` (with the trailing space) into (addr, user).
+#[inline]
+fn split_head(head: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
+    // Nearly every line has `-` for both ident and user.
+    if let Some(addr) = head.strip_suffix(b" - - ")
+        && !addr.is_empty()
+    {
+        return Ok((addr, b"-"));
+    }
+    let head = head.strip_suffix(b" ").ok_or(ParseError::BadClient)?;
+    let user_sp = memchr::memrchr(b' ', head).ok_or(ParseError::BadClient)?;
+    let ident_sp = memchr::memrchr(b' ', &head[..user_sp]).ok_or(ParseError::BadClient)?;
+    let remote_addr = &head[..ident_sp];
+    let remote_user = &head[user_sp + 1..];
+    if remote_addr.is_empty() || remote_user.is_empty() || ident_sp + 1 == user_sp {
+        return Err(ParseError::BadClient);
+    }
+    Ok((remote_addr, remote_user))
+}
+
+/// A parser for the nginx combined family. `timed` requires the two timing fields.
+#[derive(Debug, Clone, Default)]
+pub struct NginxParser {
+    timed: bool,
+    time_cache: TimeLocalCache,
+}
+
+impl NginxParser {
+    pub fn combined() -> Self {
+        NginxParser {
+            timed: false,
+            time_cache: TimeLocalCache::default(),
+        }
+    }
+
+    pub fn timed() -> Self {
+        NginxParser {
+            timed: true,
+            time_cache: TimeLocalCache::default(),
+        }
+    }
+
+    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
+        if line.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        // `$remote_addr - $remote_user [`: split the head from the right, so an address
+        // field holding an X-Forwarded-For list (`10.0.0.2, 10.0.0.1`) stays whole.
+        let lb = memchr::memchr(b'[', line).ok_or(ParseError::NoTime)?;
+        let (remote_addr, remote_user) = split_head(&line[..lb])?;
+
+        let t_end = lb + 1 + TIME_LOCAL_LEN;
+        let ts = match (line.get(lb + 1..t_end), line.get(t_end)) {
+            (Some(t), Some(b']')) => self.time_cache.parse(t).ok_or(ParseError::BadTime)?,
+            _ => return Err(ParseError::BadTime),
+        };
+
+        let rest = match line.get(t_end + 1..) {
+            Some([b' ', r @ ..]) => r,
+            _ => return Err(ParseError::NoRequest),
+        };
+        let (request, rest) = quoted(rest, ParseError::NoRequest)?;
+        let rest = match rest {
+            [b' ', r @ ..] => r,
+            _ => return Err(ParseError::BadStatus),
+        };
+        // Status: three digits (or `-`) and a space; checked in place, it is that short.
+        let (status, rest) = match rest {
+            [a, b, c, b' ', r @ ..]
+                if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() =>
+            {
+                (
+                    ((a - b'0') as u16) * 100 + ((b - b'0') as u16) * 10 + (c - b'0') as u16,
+                    r,
+                )
+            }
+            [b'-', b' ', r @ ..] => (0, r),
+            _ => return Err(ParseError::BadStatus),
+        };
+        let (bytes_s, rest) = token(rest);
+        let bytes_sent = if bytes_s == b"-" {
+            None
+        } else {
+            Some(parse_u64(bytes_s).ok_or(ParseError::BadBytes)?)
+        };
+        let (referer, rest) = quoted(rest, ParseError::NoReferer)?;
+        let rest = match rest {
+            [b' ', r @ ..] => r,
+            _ => return Err(ParseError::NoUserAgent),
+        };
+        let (user_agent, rest) = match quoted(rest, ParseError::NoUserAgent) {
+            // A user agent cut off at the end of the line (seen in real Apache/nginx logs
+            // when a writer truncates) still leaves a complete request: keep it.
+            Err(ParseError::UnclosedQuote) if !self.timed => (&rest[1..], &b""[..]),
+            r => r?,
+        };
+
+        let mut rec = Record {
+            ts_us: ts.utc_us,
+            utc_offset_min: ts.offset_min,
+            remote_addr,
+            remote_user,
+            request,
+            status,
+            bytes_sent,
+            referer,
+            user_agent,
+            ..Record::default()
+        };
+        if self.timed {
+            // ` $request_time $upstream_response_time`; the upstream list is the rest of
+            // the line because it contains spaces (`0.004, 0.118`).
+            let rest = match rest {
+                [b' ', r @ ..] => r,
+                _ => return Err(ParseError::BadTiming),
+            };
+            let (rt, upstream) = token(rest);
+            rec.request_time_us = parse_opt_seconds_us(rt).map_err(|_| ParseError::BadTiming)?;
+            let upstream = crate::num::trim_spaces(upstream);
+            rec.upstream_time_us =
+                sum_upstream_list(upstream).map_err(|_| ParseError::BadTiming)?;
+            rec.upstream_times_raw = upstream;
+        }
+        // In `combined`, trailing fields after the user agent (a `"$http_x_forwarded_for"`,
+        // a gzip ratio) are tolerated: many deployments append one.
+        Ok(rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMBINED: &[u8] = br#"203.0.113.7 - alice [21/Nov/2026:10:00:01 +0100] "GET /api/v1/users/8812?expand=1 HTTP/1.1" 200 5123 "https://shop.example.com/cart" "Mozilla/5.0 (X11; Linux x86_64)""#;
+
+    #[test]
+    fn combined_line() {
+        let r = NginxParser::combined().parse(COMBINED).unwrap();
+        assert_eq!(r.remote_addr, b"203.0.113.7");
+        assert_eq!(r.remote_user, b"alice");
+        // 2026-11-21T09:00:01Z
+        assert_eq!(r.ts_us, 1_795_251_601_000_000);
+        assert_eq!(r.utc_offset_min, 60);
+        assert_eq!(r.request, b"GET /api/v1/users/8812?expand=1 HTTP/1.1");
+        assert_eq!(r.path(), Some(&b"/api/v1/users/8812"[..]));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.bytes_sent, Some(5123));
+        assert_eq!(r.referer, b"https://shop.example.com/cart");
+        assert_eq!(r.user_agent, b"Mozilla/5.0 (X11; Linux x86_64)");
+        assert_eq!(r.request_time_us, None);
+    }
+
+    #[test]
+    fn timed_lines() {
+        let mut p = NginxParser::timed();
+        let base = String::from_utf8(COMBINED.to_vec()).unwrap();
+        let r = p
+            .parse(format!("{base} 0.250 0.004, 0.118").as_bytes())
+            .map(|r| (r.request_time_us, r.upstream_time_us));
+        assert_eq!(r, Ok((Some(250_000), Some(122_000))));
+        let r = p
+            .parse(format!("{base} 0.031 0.010 : 0.020").as_bytes())
+            .map(|r| (r.request_time_us, r.upstream_time_us));
+        assert_eq!(r, Ok((Some(31_000), Some(30_000))));
+        let r = p
+            .parse(format!("{base} 0.000 -").as_bytes())
+            .map(|r| (r.request_time_us, r.upstream_time_us));
+        assert_eq!(r, Ok((Some(0), None)));
+        assert_eq!(p.parse(COMBINED), Err(ParseError::BadTiming));
+        assert_eq!(
+            p.parse(format!("{base} 0.1").as_bytes()),
+            Err(ParseError::BadTiming)
+        );
+        assert_eq!(
+            p.parse(format!("{base} abc 0.1").as_bytes()),
+            Err(ParseError::BadTiming)
+        );
+    }
+
+    #[test]
+    fn escaped_quotes_and_odd_fields() {
+        let mut p = NginxParser::combined();
+        // nginx writes `"` inside a value as \x22; Apache as \".
+        let r = p.parse(br#"::1 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 304 - "-" "Bot \"quoted\" \x22x\x22""#).unwrap();
+        assert_eq!(r.user_agent, br#"Bot \"quoted\" \x22x\x22"#);
+        assert_eq!(r.bytes_sent, None);
+        assert_eq!(r.remote_addr, b"::1");
+        let r = p
+            .parse(br#"10.0.0.2, 10.0.0.1 - - [21/Nov/2026:10:00:01 +0000] "-" 400 0 "-" "-""#)
+            .unwrap();
+        assert_eq!(r.remote_addr, b"10.0.0.2, 10.0.0.1");
+        assert_eq!(r.path(), None);
+        let r = p.parse(br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03" 400 157 "-" "-""#).unwrap();
+        assert_eq!((r.status, r.path()), (400, None));
+        // Trailing "$http_x_forwarded_for" (nginx `main`) is tolerated in combined.
+        let r = p.parse(br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /x HTTP/1.1" 200 1 "-" "ua" "5.6.7.8""#).unwrap();
+        assert_eq!(r.user_agent, b"ua");
+        // Backslash at the end of a value, Apache style: `\\` then the closing quote.
+        let r = p
+            .parse(
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /x HTTP/1.1" 200 1 "a\\" "ua""#,
+            )
+            .unwrap();
+        assert_eq!(r.referer, br"a\\");
+    }
+
+    #[test]
+    fn malformed_lines() {
+        let mut p = NginxParser::combined();
+        let cases: &[(&[u8], ParseError)] = &[
+            (b"", ParseError::Empty),
+            (b"\x00\xff\xfegarbage", ParseError::NoTime),
+            (
+                br#"1.2.3.4 - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1 "-" "-""#,
+                ParseError::BadClient,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01] "GET / HTTP/1.1" 200 1 "-" "-""#,
+                ParseError::BadTime,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1"#,
+                ParseError::UnclosedQuote,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 2000 1 "-" "-""#,
+                ParseError::BadStatus,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 x "-" "-""#,
+                ParseError::BadBytes,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1 "-""#,
+                ParseError::NoUserAgent,
+            ),
+            (
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1"#,
+                ParseError::NoReferer,
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(
+                p.parse(line),
+                Err(*want),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
+    #[test]
+    fn unterminated_user_agent_at_end_of_line() {
+        // From elastic-examples/apache_logs: the UA's closing quote is missing.
+        let line = br#"46.118.127.106 - - [20/May/2015:12:05:17 +0000] "GET /x.py HTTP/1.1" 200 235 "-" "Mozilla/5.0 (compatible; Googlebot/2.1""#;
+        let line = &line[..line.len() - 1];
+        let r = NginxParser::combined().parse(line).unwrap();
+        assert_eq!(
+            (r.status, r.user_agent),
+            (200, &b"Mozilla/5.0 (compatible; Googlebot/2.1"[..])
+        );
+        assert_eq!(
+            NginxParser::timed().parse(line),
+            Err(ParseError::UnclosedQuote)
+        );
+    }
+
+    #[test]
+    fn every_prefix_of_a_line_is_handled() {
+        // No prefix of a valid line may panic; all shorter than the UA's end are malformed.
+        let mut p = NginxParser::timed();
+        let line = br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /x?y HTTP/1.1" 200 1 "-" "ua" 0.004 0.001, 0.002"#;
+        let ua_end = line.iter().rposition(|&b| b == b'"').unwrap();
+        for n in 0..line.len() {
+            let r = p.parse(&line[..n]);
+            if n <= ua_end {
+                assert!(r.is_err(), "prefix {n}");
+            }
+        }
+    }
+}

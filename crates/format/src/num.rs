@@ -1,0 +1,136 @@
+//! Number parsing for log fields: integers, decimal seconds, nginx upstream lists.
+
+/// A field that should be a number (or `-`) is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a number")]
+pub struct BadNumber;
+
+/// Parses an unsigned decimal integer (no sign, no spaces); `None` on anything else or overflow.
+#[inline]
+pub fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(d as u64)?;
+    }
+    Some(v)
+}
+
+/// Parses decimal seconds (`0.123`, `12`, `1.5`) into microseconds. Digits beyond the
+/// sixth decimal are truncated (no log writes them); `None` for anything that is not a
+/// non-negative decimal.
+#[inline]
+pub fn parse_seconds_us(s: &[u8]) -> Option<u64> {
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &b""[..]),
+    };
+    if int.is_empty() || int.len() > 12 {
+        return None;
+    }
+    let whole = parse_u64(int)?;
+    let mut micros: u64 = 0;
+    let mut scale: u64 = 100_000;
+    for &b in frac {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        micros += d as u64 * scale;
+        scale /= 10;
+    }
+    Some(whole * 1_000_000 + micros)
+}
+
+/// A duration field that may be `-` (absent): `Ok(None)` for `-`, `Err(BadNumber)` if unparseable.
+#[inline]
+pub fn parse_opt_seconds_us(s: &[u8]) -> Result<Option<u64>, BadNumber> {
+    if s == b"-" {
+        return Ok(None);
+    }
+    parse_seconds_us(s).map(Some).ok_or(BadNumber)
+}
+
+/// Sums an nginx upstream time list: `0.004, 0.118` (servers tried in turn) or `0.1 : 0.2`
+/// (internal redirect to another group). Every attempt's time counts toward what the request
+/// spent upstream; `-` entries (no response from that attempt) add nothing. `Ok(None)` when
+/// no entry carries a number, `Err(BadNumber)` when an entry is not a number or `-`.
+pub fn sum_upstream_list(s: &[u8]) -> Result<Option<u64>, BadNumber> {
+    let mut sum: Option<u64> = None;
+    // One pass over a short field: entries separated by `,` or `:` with optional spaces.
+    for item in s.split(|&b| b == b',' || b == b':') {
+        let item = trim_spaces(item);
+        match item {
+            [] => return Err(BadNumber),
+            b"-" => {}
+            _ => {
+                let v = parse_seconds_us(item).ok_or(BadNumber)?;
+                sum = Some(sum.unwrap_or(0).saturating_add(v));
+            }
+        }
+    }
+    Ok(sum)
+}
+
+#[inline]
+pub fn trim_spaces(mut s: &[u8]) -> &[u8] {
+    while let [b' ', tail @ ..] = s {
+        s = tail;
+    }
+    while let [head @ .., b' '] = s {
+        s = head;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_u64(b"0"), Some(0));
+        assert_eq!(parse_u64(b"5123"), Some(5123));
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_u64(b"-"), None);
+        assert_eq!(parse_u64(b"12a"), None);
+    }
+
+    #[test]
+    fn seconds() {
+        assert_eq!(parse_seconds_us(b"0.123"), Some(123_000));
+        assert_eq!(parse_seconds_us(b"12"), Some(12_000_000));
+        assert_eq!(parse_seconds_us(b"1.5"), Some(1_500_000));
+        assert_eq!(parse_seconds_us(b"0.000001"), Some(1));
+        assert_eq!(parse_seconds_us(b"0.0000019"), Some(1));
+        assert_eq!(parse_seconds_us(b"3."), Some(3_000_000));
+        assert_eq!(parse_seconds_us(b".5"), None);
+        assert_eq!(parse_seconds_us(b"-1"), None);
+        assert_eq!(parse_seconds_us(b"1.2.3"), None);
+        assert_eq!(parse_opt_seconds_us(b"-"), Ok(None));
+        assert_eq!(parse_opt_seconds_us(b"x"), Err(BadNumber));
+    }
+
+    #[test]
+    fn upstream_lists() {
+        assert_eq!(sum_upstream_list(b"0.118"), Ok(Some(118_000)));
+        assert_eq!(sum_upstream_list(b"0.004, 0.118"), Ok(Some(122_000)));
+        assert_eq!(sum_upstream_list(b"0.1 : 0.2"), Ok(Some(300_000)));
+        assert_eq!(sum_upstream_list(b"0.100, -"), Ok(Some(100_000)));
+        assert_eq!(sum_upstream_list(b"-, 0.118"), Ok(Some(118_000)));
+        assert_eq!(sum_upstream_list(b"0.001, 0.002 : 0.004"), Ok(Some(7_000)));
+        assert_eq!(sum_upstream_list(b"-"), Ok(None));
+        assert_eq!(sum_upstream_list(b"- : -"), Ok(None));
+        assert_eq!(sum_upstream_list(b""), Err(BadNumber));
+        assert_eq!(sum_upstream_list(b"0.1,"), Err(BadNumber));
+        assert_eq!(sum_upstream_list(b"abc"), Err(BadNumber));
+    }
+}

@@ -1,0 +1,125 @@
+//! `Record<'a>`: one parsed request, borrowing its text from the chunk it came from.
+
+/// One access-log line, parsed. Text fields borrow bytes from the input (logs are not
+/// always UTF-8); numeric fields are already parsed. Absent values are `None`, not zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// Request time in UTC microseconds since the epoch.
+    pub ts_us: i64,
+    /// The UTC offset the log wrote for this line, in minutes east.
+    pub utc_offset_min: i16,
+    pub remote_addr: &'a [u8],
+    pub remote_user: &'a [u8],
+    /// The request line as logged: `GET /a?b=1 HTTP/1.1`, `-`, or anything a client sent.
+    pub request: &'a [u8],
+    /// HTTP status; `0` when the log wrote `-`.
+    pub status: u16,
+    pub bytes_sent: Option<u64>,
+    pub referer: &'a [u8],
+    pub user_agent: &'a [u8],
+    /// nginx `$request_time` in microseconds.
+    pub request_time_us: Option<u64>,
+    /// nginx `$upstream_response_time`, the sum over every attempt, in microseconds.
+    pub upstream_time_us: Option<u64>,
+    /// nginx `$upstream_response_time` as written (`0.004, 0.118`), for per-attempt use.
+    pub upstream_times_raw: &'a [u8],
+}
+
+impl<'a> Record<'a> {
+    /// The request line split into method, target and protocol. `None` when the request
+    /// is not of the form `METHOD TARGET [PROTOCOL]` (`-`, an empty string, or bytes such
+    /// as a TLS handshake sent to a plain-HTTP port).
+    pub fn request_parts(&self) -> Option<RequestParts<'a>> {
+        split_request(self.request)
+    }
+
+    /// The request target without its query string, e.g. `/api/users/7`.
+    #[inline]
+    pub fn path(&self) -> Option<&'a [u8]> {
+        self.request_parts().map(|p| p.path())
+    }
+}
+
+/// The three parts of an HTTP request line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestParts<'a> {
+    pub method: &'a [u8],
+    pub target: &'a [u8],
+    pub protocol: Option<&'a [u8]>,
+}
+
+impl<'a> RequestParts<'a> {
+    /// The target up to (not including) the first `?`.
+    #[inline]
+    pub fn path(&self) -> &'a [u8] {
+        match memchr::memchr(b'?', self.target) {
+            Some(q) => &self.target[..q],
+            None => self.target,
+        }
+    }
+
+    /// The query string after the first `?`, if any.
+    pub fn query(&self) -> Option<&'a [u8]> {
+        memchr::memchr(b'?', self.target).map(|q| &self.target[q + 1..])
+    }
+}
+
+/// Splits `METHOD SP TARGET [SP PROTOCOL]`. The target is everything between the first and
+/// the last space when the last word looks like a protocol (`HTTP/…`), so a target that
+/// itself contains spaces (sent raw by a broken client) is kept whole.
+#[inline]
+pub fn split_request(req: &[u8]) -> Option<RequestParts<'_>> {
+    let sp = memchr::memchr(b' ', req)?;
+    let method = &req[..sp];
+    let rest = &req[sp + 1..];
+    if method.is_empty() || rest.is_empty() {
+        return None;
+    }
+    let (target, protocol) = match memchr::memrchr(b' ', rest) {
+        Some(l) if rest[l + 1..].starts_with(b"HTTP/") => (&rest[..l], Some(&rest[l + 1..])),
+        _ => (rest, None),
+    };
+    if target.is_empty() {
+        return None;
+    }
+    Some(RequestParts {
+        method,
+        target,
+        protocol,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines() {
+        let p = split_request(b"GET /a/b?x=1&y=2 HTTP/1.1").unwrap();
+        assert_eq!(p.method, b"GET");
+        assert_eq!(p.target, b"/a/b?x=1&y=2");
+        assert_eq!(p.path(), b"/a/b");
+        assert_eq!(p.query(), Some(&b"x=1&y=2"[..]));
+        assert_eq!(p.protocol, Some(&b"HTTP/1.1"[..]));
+
+        let p = split_request(b"OPTIONS * HTTP/1.0").unwrap();
+        assert_eq!(p.path(), b"*");
+        let p = split_request(b"CONNECT example.com:443 HTTP/1.1").unwrap();
+        assert_eq!(p.path(), b"example.com:443");
+        let p = split_request(b"GET /index.html").unwrap();
+        assert_eq!((p.path(), p.protocol), (&b"/index.html"[..], None));
+        let p = split_request(b"GET /a b HTTP/1.1").unwrap();
+        assert_eq!(p.target, b"/a b");
+        let p = split_request(b"get /lower HTTP/1.1").unwrap();
+        assert_eq!(p.method, b"get");
+
+        assert_eq!(split_request(b"-"), None);
+        assert_eq!(split_request(b""), None);
+        assert_eq!(
+            split_request(br"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03"),
+            None
+        );
+        assert_eq!(split_request(b"GET "), None);
+        assert_eq!(split_request(b" /x"), None);
+    }
+}

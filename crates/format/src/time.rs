@@ -1,0 +1,187 @@
+//! Timestamp parsing without a date library: access logs repeat the same second on
+//! consecutive lines, so the last parsed value is cached and reused when the bytes match.
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn month_from_abbrev(m: &[u8]) -> Option<u32> {
+    // Case-sensitive like nginx/Apache write it; folded to lower case to accept "nov" too.
+    let key = [m[0] | 0x20, m[1] | 0x20, m[2] | 0x20];
+    Some(match &key {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
+        _ => return None,
+    })
+}
+
+#[inline]
+fn digits2(b: &[u8]) -> Option<u32> {
+    let (a, c) = (b[0].wrapping_sub(b'0'), b[1].wrapping_sub(b'0'));
+    if a < 10 && c < 10 {
+        Some(a as u32 * 10 + c as u32)
+    } else {
+        None
+    }
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// A parsed timestamp: UTC microseconds since the epoch and the offset the log wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timestamp {
+    pub utc_us: i64,
+    /// Offset east of UTC in minutes, as written in the log (`+0200` -> 120).
+    pub offset_min: i16,
+}
+
+/// Length of nginx `$time_local` / Apache `%t` content: `10/Oct/2000:13:55:36 -0700`.
+pub const TIME_LOCAL_LEN: usize = 26;
+
+/// Parses `dd/Mon/yyyy:HH:MM:SS +hhmm` (nginx `$time_local`, Apache `%t` without brackets).
+pub fn parse_time_local(s: &[u8]) -> Option<Timestamp> {
+    if s.len() != TIME_LOCAL_LEN
+        || s[2] != b'/'
+        || s[6] != b'/'
+        || s[11] != b':'
+        || s[14] != b':'
+        || s[17] != b':'
+        || s[20] != b' '
+    {
+        return None;
+    }
+    let day = digits2(&s[0..2])?;
+    let month = month_from_abbrev(&s[3..6])?;
+    let year = (digits2(&s[7..9])? * 100 + digits2(&s[9..11])?) as i64;
+    let hour = digits2(&s[12..14])?;
+    let minute = digits2(&s[15..17])?;
+    let second = digits2(&s[18..20])?;
+    // 60 is a leap second; it is counted in the following second like most tools do.
+    if day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let sign: i64 = match s[21] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let oh = digits2(&s[22..24])?;
+    let om = digits2(&s[24..26])?;
+    if oh > 23 || om > 59 {
+        return None;
+    }
+    let offset_min = sign * (oh as i64 * 60 + om as i64);
+    let days = days_from_civil(year, month, day);
+    let local_s = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64;
+    let utc_s = local_s - offset_min * 60;
+    Some(Timestamp {
+        utc_us: utc_s * 1_000_000,
+        offset_min: offset_min as i16,
+    })
+}
+
+/// Caches the last `$time_local` so lines of the same second skip the parse.
+#[derive(Debug, Clone, Default)]
+pub struct TimeLocalCache {
+    last: [u8; TIME_LOCAL_LEN],
+    value: Option<Timestamp>,
+}
+
+impl TimeLocalCache {
+    #[inline]
+    pub fn parse(&mut self, s: &[u8]) -> Option<Timestamp> {
+        let s: &[u8; TIME_LOCAL_LEN] = s.try_into().ok()?;
+        // A fixed-size comparison compiles to a few wide loads, no memcmp call.
+        if let Some(v) = self.value
+            && *s == self.last
+        {
+            return Some(v);
+        }
+        let v = parse_time_local(s)?;
+        self.last = *s;
+        self.value = Some(v);
+        Some(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_and_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+    }
+
+    #[test]
+    fn time_local_with_offset() {
+        // 10/Oct/2000:13:55:36 -0700 is 2000-10-10T20:55:36Z = 971211336 (date -d).
+        let t = parse_time_local(b"10/Oct/2000:13:55:36 -0700").unwrap();
+        assert_eq!(t.utc_us, 971_211_336_000_000);
+        assert_eq!(t.offset_min, -420);
+        // +0330 (Tehran), from the lnav shop log: 22/Jan/2019:03:56:14 +0330 = 00:26:14Z.
+        let t = parse_time_local(b"22/Jan/2019:03:56:14 +0330").unwrap();
+        assert_eq!(t.utc_us, 1_548_116_774_000_000);
+        assert_eq!(t.offset_min, 210);
+    }
+
+    #[test]
+    fn rejects_bad_dates() {
+        for bad in [
+            &b"31/Nov/2026:00:00:00 +0000"[..],
+            b"29/Feb/2026:00:00:00 +0000",
+            b"10/Foo/2000:13:55:36 -0700",
+            b"10/Oct/2000:24:55:36 -0700",
+            b"10/Oct/2000:13:55:36 0700x",
+            b"10/Oct/2000:13:55:36",
+            b"",
+        ] {
+            assert_eq!(
+                parse_time_local(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(parse_time_local(b"29/Feb/2024:00:00:00 +0000").is_some());
+    }
+
+    #[test]
+    fn cache_returns_same_values() {
+        let mut c = TimeLocalCache::default();
+        let a = c.parse(b"10/Oct/2000:13:55:36 -0700");
+        let b = c.parse(b"10/Oct/2000:13:55:36 -0700");
+        assert_eq!(a, b);
+        assert_eq!(
+            c.parse(b"10/Oct/2000:13:55:37 -0700").unwrap().utc_us,
+            971_211_337_000_000
+        );
+        assert_eq!(c.parse(b"garbage-garbage-garbage-xx"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! Log sources and their splitting into chunks of whole lines.
+//!
+//! A [`Source`] is a path or standard input. [`ChunkReader`] reads it in large blocks and
+//! hands out chunks that end on a line boundary, so a parser never sees half a line and
+//! memory stays at about one block whatever the input size.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+/// Default block size: large enough that per-read overhead vanishes, small enough to stay
+/// in cache-friendly territory and keep memory flat.
+pub const DEFAULT_CHUNK: usize = 4 << 20;
+
+/// A line longer than this is cut here: the first `MAX_LINE` bytes are handed out as one
+/// (overlong) line and the rest of it is skipped, so one runaway line cannot take memory.
+pub const MAX_LINE: usize = 16 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{name}: cannot open: {source}")]
+    Open {
+        name: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{name}: read error at byte {offset}: {source}")]
+    Read {
+        name: String,
+        offset: u64,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Where log lines come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    /// `-` is standard input, anything else a path.
+    pub fn from_arg(arg: &str) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name reports use for this source.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+
+    pub fn open(&self) -> Result<Box<dyn Read + Send>, InputError> {
+        match self {
+            Source::Stdin => Ok(Box::new(io::stdin())),
+            Source::Path(p) => match File::open(p) {
+                Ok(f) => Ok(Box::new(f)),
+                Err(e) => Err(InputError::Open {
+                    name: self.name(),
+                    source: e,
+                }),
+            },
+        }
+    }
+}
+
+/// A chunk of whole lines from a source.
+#[derive(Debug)]
+pub struct Chunk<'a> {
+    /// Whole lines, each ending in `\n` except possibly the source's last line.
+    pub data: &'a [u8],
+    /// Byte offset of `data[0]` in the source.
+    pub offset: u64,
+    /// `data` is the first [`MAX_LINE`] bytes of a single longer line (its rest is skipped).
+    pub overlong: bool,
+}
+
+/// Reads a source block by block and yields chunks ending on line boundaries.
+pub struct ChunkReader<R> {
+    reader: R,
+    name: String,
+    buf: Vec<u8>,
+    /// `buf[start..end]` holds bytes read but not yet handed out.
+    start: usize,
+    end: usize,
+    /// Source offset of `buf[start]`.
+    offset: u64,
+    eof: bool,
+    /// Skipping the remainder of an overlong line up to its newline.
+    skipping: bool,
+    chunk_size: usize,
+    max_line: usize,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub fn new(reader: R, name: String) -> Self {
+        Self::with_sizes(reader, name, DEFAULT_CHUNK, MAX_LINE)
+    }
+
+    pub fn with_sizes(reader: R, name: String, chunk_size: usize, max_line: usize) -> Self {
+        let chunk_size = chunk_size.max(1);
+        ChunkReader {
+            reader,
+            name,
+            buf: vec![0; chunk_size],
+            start: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            skipping: false,
+            chunk_size,
+            max_line: max_line.max(1),
+        }
+    }
+
+    /// Bytes of the source consumed so far (handed out or skipped).
+    pub fn position(&self) -> u64 {
+        self.offset
+    }
+
+    /// Reads more input into the buffer after `end`; returns bytes read (0 at EOF).
+    fn fill(&mut self) -> Result<usize, InputError> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            // A line longer than the block: grow, up to the longest line we keep. Once the
+            // buffer is that large, next_chunk hands it out before calling fill again.
+            let new_len = (self.buf.len() * 2).min(self.max_line.max(self.chunk_size));
+            self.buf.resize(new_len, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(0);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(InputError::Read {
+                        name: self.name.clone(),
+                        offset: self.offset + (self.end - self.start) as u64,
+                        source: e,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the source. After an error the reader
+    /// should not be used again: the chunks before it are all the readable input.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk<'_>>, InputError> {
+        loop {
+            if self.skipping {
+                match memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                    Some(p) => {
+                        self.offset += (p + 1) as u64;
+                        self.start += p + 1;
+                        self.skipping = false;
+                    }
+                    None => {
+                        self.offset += (self.end - self.start) as u64;
+                        self.start = self.end;
+                        if self.eof || self.fill()? == 0 {
+                            return Ok(None);
+                        }
+                    }
+                }
+                continue;
+            }
+            let pending = &self.buf[self.start..self.end];
+            // Hand out whole lines once a full block is buffered (or at EOF).
+            if pending.len() >= self.chunk_size || self.eof {
+                if let Some(p) = memchr::memrchr(b'\n', pending) {
+                    return Ok(Some(self.take(p + 1, false)));
+                }
+                if self.eof {
+                    if pending.is_empty() {
+                        return Ok(None);
+                    }
+                    let n = pending.len();
+                    return Ok(Some(self.take(n, false)));
+                }
+                if pending.len() >= self.max_line {
+                    self.skipping = true;
+                    let n = self.max_line;
+                    return Ok(Some(self.take(n, true)));
+                }
+            }
+            self.fill()?;
+        }
+    }
+
+    fn take(&mut self, n: usize, overlong: bool) -> Chunk<'_> {
+        let s = self.start;
+        let offset = self.offset;
+        self.start += n;
+        self.offset += n as u64;
+        Chunk {
+            data: &self.buf[s..s + n],
+            offset,
+            overlong,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per call, like a pipe.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.len().min(self.step).min(buf.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn collect(
+        data: &[u8],
+        chunk: usize,
+        max_line: usize,
+        step: usize,
+    ) -> Vec<(Vec<u8>, u64, bool)> {
+        let mut r = ChunkReader::with_sizes(Trickle { data, step }, "t".into(), chunk, max_line);
+        let mut out = Vec::new();
+        while let Some(c) = r.next_chunk().unwrap() {
+            out.push((c.data.to_vec(), c.offset, c.overlong));
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_are_whole_lines_and_cover_everything() {
+        let mut data = Vec::new();
+        for i in 0..500 {
+            data.extend_from_slice(format!("line number {i} {}\n", "x".repeat(i % 37)).as_bytes());
+        }
+        data.extend_from_slice(b"last line without newline");
+        for (chunk, step) in [(16, 7), (64, 1000), (1000, 3), (1 << 20, 1 << 20)] {
+            let chunks = collect(&data, chunk, 1 << 20, step);
+            let joined: Vec<u8> = chunks.iter().flat_map(|c| c.0.clone()).collect();
+            assert_eq!(joined, data);
+            let mut off = 0;
+            for (i, (c, o, overlong)) in chunks.iter().enumerate() {
+                assert_eq!(*o, off);
+                assert!(!overlong);
+                if i + 1 < chunks.len() {
+                    assert_eq!(c.last(), Some(&b'\n'));
+                }
+                off += c.len() as u64;
+            }
+        }
+    }
+
+    #[test]
+    fn overlong_line_is_cut_and_skipped() {
+        let mut data = b"short\n".to_vec();
+        data.extend(std::iter::repeat_n(b'a', 100));
+        data.extend_from_slice(b"\nafter\n");
+        let chunks = collect(&data, 8, 32, 5);
+        let lines: Vec<(String, bool)> = chunks
+            .iter()
+            .map(|c| (String::from_utf8(c.0.clone()).unwrap(), c.2))
+            .collect();
+        assert_eq!(lines[0], ("short\n".to_string(), false));
+        assert_eq!(lines[1], ("a".repeat(32), true));
+        assert_eq!(lines[2], ("after\n".to_string(), false));
+        assert_eq!(chunks[2].1, 6 + 101);
+    }
+
+    #[test]
+    fn empty_input_and_missing_file() {
+        assert!(collect(b"", 16, 32, 4).is_empty());
+        let err = Source::from_arg("/nonexistent/axlog/x.log")
+            .open()
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/axlog/x.log: cannot open")
+        );
+        assert_eq!(Source::from_arg("-"), Source::Stdin);
+    }
+
+    #[test]
+    fn read_error_names_source_and_offset() {
+        struct Fails(usize);
+        impl Read for Fails {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("disk on fire"));
+                }
+                let n = self.0.min(buf.len());
+                buf[..n].fill(b'\n');
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let mut r = ChunkReader::with_sizes(Fails(10), "f.log".into(), 4, 64);
+        let mut got = 0;
+        let err = loop {
+            match r.next_chunk() {
+                Ok(Some(c)) => got += c.data.len(),
+                Ok(None) => panic!("expected an error"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(got, 8);
+        assert_eq!(
+            err.to_string(),
+            "f.log: read error at byte 10: disk on fire"
+        );
+    }
+}

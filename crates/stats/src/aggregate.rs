@@ -1,0 +1,394 @@
+//! The aggregate a report is built from: one per worker, merged at the end.
+
+use crate::escape_bytes;
+use crate::groups::GroupTable;
+use crate::hist::ExactHistogram;
+use crate::persecond::PerSecond;
+use crate::summary::*;
+use crate::timefmt::{format_offset, format_rfc3339};
+
+/// Percentiles every latency summary reports, in parts per million.
+const P50: u32 = 500_000;
+const P90: u32 = 900_000;
+const P99: u32 = 990_000;
+const P999: u32 = 999_000;
+
+/// Limits that keep memory bounded whatever the input size.
+#[derive(Debug, Clone, Copy)]
+pub struct StatsConfig {
+    /// Distinct paths tracked for the top-paths table.
+    pub max_paths: usize,
+    /// How many top paths the summary lists.
+    pub top_n: usize,
+    /// Malformed lines kept as samples (all of them go to `--rejects`).
+    pub malformed_samples: usize,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            max_paths: 100_000,
+            top_n: 10,
+            malformed_samples: 5,
+        }
+    }
+}
+
+/// What the aggregate needs of one parsed request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Observation<'a> {
+    pub ts_us: i64,
+    pub utc_offset_min: i16,
+    pub status: u16,
+    pub request_time_us: Option<u64>,
+    pub upstream_time_us: Option<u64>,
+    pub path: Option<&'a [u8]>,
+}
+
+/// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).
+const GLOBAL_DENSE_MS: u32 = 1 << 16;
+const MAX_OFFSETS: usize = 16;
+
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    cfg: StatsConfig,
+    lines_read: u64,
+    malformed: u64,
+    requests: u64,
+    /// (utc µs, offset) of the earliest and latest request.
+    first: Option<(i64, i16)>,
+    last: Option<(i64, i16)>,
+    offsets: Vec<i16>,
+    per_second: PerSecond,
+    status: Box<[u64; 1000]>,
+    request_time: ExactHistogram,
+    upstream_time: ExactHistogram,
+    paths: GroupTable,
+    no_path: u64,
+    samples: Vec<MalformedSample>,
+}
+
+impl Aggregate {
+    pub fn new(cfg: StatsConfig) -> Self {
+        Aggregate {
+            cfg,
+            lines_read: 0,
+            malformed: 0,
+            requests: 0,
+            first: None,
+            last: None,
+            offsets: Vec::new(),
+            per_second: PerSecond::default(),
+            status: Box::new([0; 1000]),
+            request_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
+            upstream_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
+            paths: GroupTable::new(cfg.max_paths),
+            no_path: 0,
+            samples: Vec::new(),
+        }
+    }
+
+    /// Counts lines read (parsed or not).
+    #[inline]
+    pub fn add_lines(&mut self, n: u64) {
+        self.lines_read += n;
+    }
+
+    #[inline]
+    pub fn observe(&mut self, o: &Observation<'_>) {
+        self.requests += 1;
+        let t = (o.ts_us, o.utc_offset_min);
+        match self.first {
+            Some(f) if f.0 <= o.ts_us => {}
+            _ => self.first = Some(t),
+        }
+        match self.last {
+            Some(l) if l.0 >= o.ts_us => {}
+            _ => self.last = Some(t),
+        }
+        if !self.offsets.contains(&o.utc_offset_min) && self.offsets.len() < MAX_OFFSETS {
+            self.offsets.push(o.utc_offset_min);
+        }
+        self.per_second.add(o.ts_us.div_euclid(1_000_000), 1);
+        self.status[(o.status as usize).min(999)] += 1;
+        if let Some(v) = o.request_time_us {
+            self.request_time.record(v);
+        }
+        if let Some(v) = o.upstream_time_us {
+            self.upstream_time.record(v);
+        }
+        match o.path {
+            Some(p) => self.paths.add(p, o.request_time_us),
+            None => self.no_path += 1,
+        }
+    }
+
+    /// Counts a malformed line, keeping it as a sample while there is room.
+    pub fn malformed(&mut self, source: &str, line_no: u64, line: &[u8]) {
+        self.malformed += 1;
+        if self.samples.len() < self.cfg.malformed_samples {
+            let cut = &line[..line.len().min(300)];
+            self.samples.push(MalformedSample {
+                source: source.to_string(),
+                line: line_no,
+                text: escape_bytes(cut),
+            });
+        }
+    }
+
+    pub fn merge(&mut self, other: &Aggregate) {
+        self.lines_read += other.lines_read;
+        self.malformed += other.malformed;
+        self.requests += other.requests;
+        if let Some(f) = other.first
+            && self.first.is_none_or(|s| f.0 < s.0)
+        {
+            self.first = Some(f);
+        }
+        if let Some(l) = other.last
+            && self.last.is_none_or(|s| l.0 > s.0)
+        {
+            self.last = Some(l);
+        }
+        for &o in &other.offsets {
+            if !self.offsets.contains(&o) && self.offsets.len() < MAX_OFFSETS {
+                self.offsets.push(o);
+            }
+        }
+        self.per_second.merge(&other.per_second);
+        for (a, b) in self.status.iter_mut().zip(other.status.iter()) {
+            *a += b;
+        }
+        self.request_time.merge(&other.request_time);
+        self.upstream_time.merge(&other.upstream_time);
+        self.paths.merge(&other.paths);
+        self.no_path += other.no_path;
+        self.samples.extend(other.samples.iter().cloned());
+        self.samples.sort();
+        self.samples.truncate(self.cfg.malformed_samples);
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    pub fn lines_read(&self) -> u64 {
+        self.lines_read
+    }
+
+    pub fn malformed_count(&self) -> u64 {
+        self.malformed
+    }
+
+    /// Renders the aggregate into a [`Summary`]; the caller fills in version, layout and
+    /// sources, which the aggregate does not know.
+    pub fn summarize(&self) -> Summary {
+        let share = |c: u64| {
+            if self.requests == 0 {
+                0.0
+            } else {
+                c as f64 / self.requests as f64
+            }
+        };
+        let instant = |(us, off): (i64, i16)| Instant {
+            utc: format_rfc3339(us, None),
+            local: format_rfc3339(us, Some(off)),
+            epoch_us: us,
+        };
+        let time = match (self.first, self.last) {
+            (Some(f), Some(l)) => Some(TimeRange {
+                first: instant(f),
+                last: instant(l),
+                offsets: {
+                    let mut o = self.offsets.clone();
+                    o.sort_unstable();
+                    o.into_iter().map(format_offset).collect()
+                },
+            }),
+            _ => None,
+        };
+        let qps = self.per_second.summarize().map(|s| Qps {
+            mean: self.requests as f64 / s.seconds as f64,
+            peak: s.peak,
+            peak_second: format_rfc3339(s.peak_second * 1_000_000, None),
+            peak_second_epoch: s.peak_second,
+            p50: s.quantile(P50),
+            p99: s.quantile(P99),
+            seconds: s.seconds,
+            empty_seconds: s.empty_seconds,
+        });
+        let codes = self
+            .status
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(code, &count)| StatusCount {
+                code: code as u16,
+                count,
+                share: share(count),
+            })
+            .collect();
+        let mut classes = [0u64; 6];
+        for (code, &c) in self.status.iter().enumerate() {
+            let i = if (100..600).contains(&code) {
+                code / 100 - 1
+            } else {
+                5
+            };
+            classes[i] += c;
+        }
+        let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
+            .iter()
+            .zip(classes)
+            .map(|(name, count)| ClassCount {
+                class: name.to_string(),
+                count,
+                share: share(count),
+            })
+            .collect();
+        let top_paths = self
+            .paths
+            .top(self.cfg.top_n)
+            .into_iter()
+            .map(|(k, e)| PathStat {
+                path: escape_bytes(k),
+                count: e.count,
+                share: share(e.count),
+                p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
+            })
+            .collect();
+        Summary {
+            axlog_version: String::new(),
+            layout: None,
+            sources: Vec::new(),
+            lines: LineCounts {
+                read: self.lines_read,
+                parsed: self.requests,
+                malformed: self.malformed,
+            },
+            malformed_samples: self.samples.clone(),
+            time,
+            requests: self.requests,
+            qps,
+            status: StatusSummary { codes, classes },
+            latency: LatencySummary {
+                request_time: latency_stats(&self.request_time),
+                upstream_response_time: latency_stats(&self.upstream_time),
+            },
+            top_paths,
+            paths: GroupTableInfo {
+                distinct: self.paths.len() as u64,
+                cap: self.paths.cap() as u64,
+                cap_reached: self.paths.untracked() > 0,
+                untracked_requests: self.paths.untracked(),
+                requests_without_path: self.no_path,
+            },
+        }
+    }
+}
+
+fn latency_stats(h: &ExactHistogram) -> Option<LatencyStats> {
+    let q = h.quantiles(&[P50, P90, P99, P999])?;
+    Some(LatencyStats {
+        count: h.count(),
+        p50_us: q[0],
+        p90_us: q[1],
+        p99_us: q[2],
+        p999_us: q[3],
+        max_us: h.max().unwrap_or(0),
+        mean_us: h.mean().unwrap_or(0.0),
+        approximate: h.is_approximate(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(ts_s: i64, status: u16, rt_ms: Option<u64>, path: Option<&[u8]>) -> Observation<'_> {
+        Observation {
+            ts_us: ts_s * 1_000_000,
+            utc_offset_min: 60,
+            status,
+            request_time_us: rt_ms.map(|m| m * 1000),
+            upstream_time_us: None,
+            path,
+        }
+    }
+
+    #[test]
+    fn hand_counted_summary() {
+        let mut a = Aggregate::new(StatsConfig::default());
+        a.add_lines(6);
+        a.observe(&obs(1000, 200, Some(10), Some(b"/a")));
+        a.observe(&obs(1002, 404, Some(30), Some(b"/b")));
+        a.observe(&obs(1000, 200, Some(20), Some(b"/a")));
+        a.observe(&obs(999, 502, None, None));
+        a.observe(&obs(1000, 0, Some(40), Some(b"/a")));
+        a.malformed("x.log", 6, b"junk\xff");
+        let s = a.summarize();
+        assert_eq!(
+            s.lines,
+            LineCounts {
+                read: 6,
+                parsed: 5,
+                malformed: 1
+            }
+        );
+        let t = s.time.unwrap();
+        assert_eq!(t.first.utc, "1970-01-01T00:16:39Z");
+        assert_eq!(t.last.local, "1970-01-01T01:16:42+01:00");
+        assert_eq!(t.offsets, vec!["+01:00"]);
+        // Seconds 999..=1002: counts 1, 3, 0, 1.
+        let q = s.qps.unwrap();
+        assert_eq!(
+            (q.seconds, q.empty_seconds, q.peak, q.peak_second_epoch),
+            (4, 1, 3, 1000)
+        );
+        assert_eq!((q.p50, q.p99), (1, 3));
+        assert_eq!(q.mean, 1.25);
+        let codes: Vec<_> = s.status.codes.iter().map(|c| (c.code, c.count)).collect();
+        assert_eq!(codes, vec![(0, 1), (200, 2), (404, 1), (502, 1)]);
+        let classes: Vec<_> = s.status.classes.iter().map(|c| c.count).collect();
+        assert_eq!(classes, vec![0, 2, 0, 1, 1, 1]);
+        let rt = s.latency.request_time.unwrap();
+        // Values 10, 20, 30, 40 ms: p50 = 2nd = 20, p90 = 4th = 40.
+        assert_eq!(
+            (rt.count, rt.p50_us, rt.p90_us, rt.max_us),
+            (4, 20_000, 40_000, 40_000)
+        );
+        assert_eq!(rt.mean_us, 25_000.0);
+        assert!(s.latency.upstream_response_time.is_none());
+        assert_eq!(s.top_paths[0].path, "/a");
+        assert_eq!(
+            (s.top_paths[0].count, s.top_paths[0].p99_us),
+            (3, Some(40_000))
+        );
+        assert_eq!(s.paths.requests_without_path, 1);
+        assert_eq!(s.malformed_samples[0].text, "junk\\xFF");
+    }
+
+    #[test]
+    fn merged_halves_equal_whole() {
+        let mut whole = Aggregate::new(StatsConfig::default());
+        let mut a = Aggregate::new(StatsConfig::default());
+        let mut b = Aggregate::new(StatsConfig::default());
+        let paths: [&[u8]; 3] = [b"/x", b"/y", b"/z"];
+        for i in 0..3000i64 {
+            let o = obs(
+                5000 + (i * 37) % 200,
+                [200, 304, 500][i as usize % 3],
+                Some((i as u64 * 13) % 900),
+                Some(paths[i as usize % 3]),
+            );
+            whole.observe(&o);
+            if i % 2 == 0 {
+                a.observe(&o)
+            } else {
+                b.observe(&o)
+            }
+        }
+        a.merge(&b);
+        assert_eq!(a.summarize(), whole.summarize());
+    }
+}

@@ -1,0 +1,342 @@
+//! Exact latency histograms with bounded memory.
+//!
+//! Access logs write latencies with a fixed resolution (nginx: milliseconds), so the set
+//! of distinct values is small even when the number of requests is huge. Counting each
+//! distinct value gives exact nearest-rank percentiles without storing every value:
+//! whole-millisecond values go to a dense array indexed by millisecond (fast path for
+//! nginx), everything else to a map from microseconds to count. Only if a histogram ever
+//! holds [`SPARSE_CAP`] distinct off-grid values are new ones rounded to 10 significant
+//! bits (0.1% relative error), and the histogram says it is approximate.
+
+use rustc_hash::FxHashMap;
+
+/// Distinct values the sparse map holds exactly before new ones are rounded.
+pub const SPARSE_CAP: usize = 1 << 16;
+
+/// Nearest-rank: the smallest recorded value with at least `ceil(count * q)` values at or
+/// below it, where `q = ppm / 1_000_000`. Returns the 1-based rank (at least 1).
+#[inline]
+pub fn nearest_rank(count: u64, ppm: u32) -> u64 {
+    let r = (count as u128 * ppm as u128).div_ceil(1_000_000) as u64;
+    r.max(1)
+}
+
+/// Values kept as a plain list before a histogram allocates bins: most keys of a group-by
+/// table (paths with IDs) see only a few requests, and a short list is both smaller and
+/// faster than bins for them.
+const SMALL: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+pub struct ExactHistogram {
+    /// The first values, raw, until there are more than [`SMALL`]; then empty for good.
+    small: Vec<u64>,
+    binned: bool,
+    /// `dense[ms]` counts values of exactly `ms * 1000` µs, for `ms < dense_cap_ms`.
+    dense: Vec<u64>,
+    dense_cap_ms: u32,
+    sparse: FxHashMap<u64, u64>,
+    count: u64,
+    sum: u128,
+    max: u64,
+    approximate: bool,
+}
+
+impl ExactHistogram {
+    /// A histogram with a dense millisecond array of up to `dense_cap_ms` slots (grown on
+    /// demand; 0 keeps every value in the map).
+    pub fn with_dense_ms(dense_cap_ms: u32) -> Self {
+        ExactHistogram {
+            dense_cap_ms,
+            ..Default::default()
+        }
+    }
+
+    #[inline]
+    pub fn record(&mut self, us: u64) {
+        self.count += 1;
+        self.sum += us as u128;
+        self.max = self.max.max(us);
+        if self.binned {
+            self.insert(us, 1);
+        } else if self.small.len() < SMALL {
+            self.small.push(us);
+        } else {
+            self.bin_small();
+            self.insert(us, 1);
+        }
+    }
+
+    /// Moves the raw values into bins; from now on every value is binned.
+    fn bin_small(&mut self) {
+        self.binned = true;
+        for v in std::mem::take(&mut self.small) {
+            self.insert(v, 1);
+        }
+    }
+
+    /// Adds `n` occurrences of `us` to the bins (count, sum and max are the caller's).
+    #[inline]
+    fn insert(&mut self, us: u64, n: u64) {
+        if us.is_multiple_of(1000) {
+            let ms = us / 1000;
+            if ms < self.dense_cap_ms as u64 {
+                let ms = ms as usize;
+                if ms >= self.dense.len() {
+                    // Grow to the next power of two so repeated growth stays amortised.
+                    let len = (ms + 1)
+                        .next_power_of_two()
+                        .clamp(16, self.dense_cap_ms as usize);
+                    self.dense.resize(len, 0);
+                }
+                self.dense[ms] += n;
+                return;
+            }
+        }
+        self.insert_sparse(us, n);
+    }
+
+    fn insert_sparse(&mut self, us: u64, n: u64) {
+        let key = if self.sparse.len() >= SPARSE_CAP && !self.sparse.contains_key(&us) {
+            self.approximate = true;
+            let shift = (64 - us.leading_zeros()).saturating_sub(10);
+            (us >> shift) << shift
+        } else {
+            us
+        };
+        *self.sparse.entry(key).or_insert(0) += n;
+    }
+
+    pub fn merge(&mut self, other: &ExactHistogram) {
+        self.dense_cap_ms = self.dense_cap_ms.max(other.dense_cap_ms);
+        if other.binned && !self.binned {
+            self.bin_small();
+        }
+        if self.binned {
+            for &v in &other.small {
+                self.insert(v, 1);
+            }
+        } else {
+            self.small.extend_from_slice(&other.small);
+            if self.small.len() > SMALL {
+                self.bin_small();
+            }
+        }
+        if other.dense.len() > self.dense.len() {
+            self.dense.resize(other.dense.len(), 0);
+        }
+        for (a, b) in self.dense.iter_mut().zip(&other.dense) {
+            *a += b;
+        }
+        for (&k, &v) in &other.sparse {
+            self.insert_sparse(k, v);
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+        self.max = self.max.max(other.max);
+        self.approximate |= other.approximate;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    pub fn max(&self) -> Option<u64> {
+        (self.count > 0).then_some(self.max)
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    }
+
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    /// Distinct values with their counts, ascending.
+    fn sorted_values(&self) -> Vec<(u64, u64)> {
+        let mut sparse: Vec<(u64, u64)> = self.sparse.iter().map(|(&k, &v)| (k, v)).collect();
+        sparse.extend(self.small.iter().map(|&v| (v, 1)));
+        sparse.sort_unstable();
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(ms, &c)| (ms as u64 * 1000, c));
+        // Both sides are sorted; dense values are all below the dense cap, but a sparse
+        // value (off the millisecond grid) can fall anywhere, so merge.
+        let mut out = Vec::with_capacity(sparse.len() + 64);
+        let mut s = sparse.into_iter().peekable();
+        for d in dense {
+            while let Some(&x) = s.peek() {
+                if x.0 < d.0 {
+                    out.push(x);
+                    s.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(d);
+        }
+        out.extend(s);
+        out
+    }
+
+    /// Nearest-rank quantiles for each `ppm` (parts per million, ascending or not).
+    /// `None` when the histogram is empty.
+    pub fn quantiles(&self, ppms: &[u32]) -> Option<Vec<u64>> {
+        if self.count == 0 {
+            return None;
+        }
+        let values = self.sorted_values();
+        Some(
+            ppms.iter()
+                .map(|&ppm| {
+                    let rank = nearest_rank(self.count, ppm);
+                    let mut seen = 0;
+                    for &(v, c) in &values {
+                        seen += c;
+                        if seen >= rank {
+                            return v;
+                        }
+                    }
+                    self.max
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(values: &mut [u64], ppm: u32) -> u64 {
+        values.sort_unstable();
+        let n = values.len() as u64;
+        // rank = ceil(n * ppm / 1e6), computed without the function under test.
+        let mut rank = (n * ppm as u64) / 1_000_000;
+        if !(n * ppm as u64).is_multiple_of(1_000_000) {
+            rank += 1;
+        }
+        values[(rank.max(1) - 1) as usize]
+    }
+
+    #[test]
+    fn nearest_rank_by_hand() {
+        // 10 values: p50 -> 5th, p90 -> 9th, p99 -> 10th, p0 -> 1st.
+        assert_eq!(nearest_rank(10, 500_000), 5);
+        assert_eq!(nearest_rank(10, 900_000), 9);
+        assert_eq!(nearest_rank(10, 990_000), 10);
+        assert_eq!(nearest_rank(10, 0), 1);
+        assert_eq!(nearest_rank(1000, 999_000), 999);
+        assert_eq!(nearest_rank(1001, 999_000), 1000);
+    }
+
+    #[test]
+    fn small_hand_checked() {
+        let mut h = ExactHistogram::with_dense_ms(1024);
+        for ms in [5u64, 1, 3, 2, 4, 100, 7, 6, 9, 8] {
+            h.record(ms * 1000);
+        }
+        assert_eq!(
+            h.quantiles(&[500_000, 900_000, 990_000]).unwrap(),
+            vec![5000, 9000, 100_000]
+        );
+        assert_eq!(h.max(), Some(100_000));
+        assert_eq!(h.mean(), Some(14_500.0));
+        assert!(ExactHistogram::default().quantiles(&[500_000]).is_none());
+    }
+
+    #[test]
+    fn mixed_dense_and_sparse_match_sorting() {
+        // Values on and off the millisecond grid, below and above the dense cap.
+        let mut state = 12345u64;
+        let mut vals = Vec::new();
+        let mut h = ExactHistogram::with_dense_ms(64);
+        for i in 0..20_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = state >> 33;
+            let v = match i % 3 {
+                0 => (r % 200) * 1000,
+                1 => r % 150_000,
+                _ => (r % 5000) * 1000 + 1,
+            };
+            vals.push(v);
+            h.record(v);
+        }
+        for ppm in [0, 1, 500_000, 900_000, 990_000, 999_000, 1_000_000] {
+            assert_eq!(
+                h.quantiles(&[ppm]).unwrap()[0],
+                naive(&mut vals, ppm),
+                "ppm {ppm}"
+            );
+        }
+        assert!(!h.is_approximate());
+    }
+
+    #[test]
+    fn merge_equals_single() {
+        let mut a = ExactHistogram::with_dense_ms(128);
+        let mut b = ExactHistogram::with_dense_ms(128);
+        let mut all = ExactHistogram::with_dense_ms(128);
+        for v in 0..5000u64 {
+            let x = (v * 7919) % 300_000;
+            if v % 2 == 0 {
+                a.record(x)
+            } else {
+                b.record(x)
+            }
+            all.record(x);
+        }
+        a.merge(&b);
+        let q = [500_000, 990_000, 999_000];
+        assert_eq!(a.quantiles(&q), all.quantiles(&q));
+        assert_eq!(
+            (a.count(), a.max(), a.mean()),
+            (all.count(), all.max(), all.mean())
+        );
+    }
+
+    #[test]
+    fn merge_small_and_binned_in_every_combination() {
+        let q = [0, 500_000, 900_000, 1_000_000];
+        for (na, nb) in [(3, 4), (3, 20), (20, 3), (20, 20), (0, 5), (5, 0)] {
+            let mut a = ExactHistogram::with_dense_ms(16);
+            let mut b = ExactHistogram::with_dense_ms(16);
+            let mut all = Vec::new();
+            for i in 0..na {
+                a.record(i * 3000 + 7);
+                all.push(i * 3000 + 7);
+            }
+            for i in 0..nb {
+                b.record(i * 1000);
+                all.push(i * 1000);
+            }
+            a.merge(&b);
+            assert_eq!(a.count(), na + nb);
+            if all.is_empty() {
+                continue;
+            }
+            for ppm in q {
+                assert_eq!(
+                    a.quantiles(&[ppm]).unwrap()[0],
+                    naive(&mut all, ppm),
+                    "{na} {nb} {ppm}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn capped_sparse_is_flagged() {
+        let mut h = ExactHistogram::default();
+        for v in 0..(SPARSE_CAP as u64 + 10) {
+            h.record(v * 7 + 1);
+        }
+        assert!(h.is_approximate());
+        assert_eq!(h.count(), SPARSE_CAP as u64 + 10);
+    }
+}

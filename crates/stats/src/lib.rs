@@ -1,0 +1,37 @@
+//! Mergeable aggregates of access-log requests.
+//!
+//! Every aggregate here can be built per worker and merged at the end (`merge`), with the
+//! same result as one pass over all input: counts are exact and latency percentiles are
+//! exact nearest-rank values (see [`hist`]). Nothing here knows about parsing or I/O.
+
+pub mod aggregate;
+pub mod groups;
+pub mod hist;
+pub mod persecond;
+pub mod summary;
+pub mod timefmt;
+
+pub use aggregate::{Aggregate, Observation, StatsConfig};
+pub use hist::ExactHistogram;
+pub use summary::Summary;
+
+/// Bytes from a log as text: valid UTF-8 as is, other bytes as `\xHH`.
+pub fn escape_bytes(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        s.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            s.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_invalid_utf8_only() {
+        assert_eq!(super::escape_bytes(b"/caf\xc3\xa9"), "/café");
+        assert_eq!(super::escape_bytes(b"a\xffb\x80"), "a\\xFFb\\x80");
+    }
+}

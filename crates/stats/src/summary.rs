@@ -1,0 +1,157 @@
+//! The finished summary of a run: plain data that every report format renders.
+//! Field names are part of axlog's JSON output (documented in docs/report-json.md).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub axlog_version: String,
+    /// The layout the lines were parsed with, and how it was chosen.
+    pub layout: Option<LayoutInfo>,
+    pub sources: Vec<SourceSummary>,
+    pub lines: LineCounts,
+    pub malformed_samples: Vec<MalformedSample>,
+    pub time: Option<TimeRange>,
+    pub requests: u64,
+    pub qps: Option<Qps>,
+    pub status: StatusSummary,
+    pub latency: LatencySummary,
+    pub top_paths: Vec<PathStat>,
+    pub paths: GroupTableInfo,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LayoutInfo {
+    pub name: String,
+    /// `true` when detected from the input, `false` when given with `--format`.
+    pub detected: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceSummary {
+    pub name: String,
+    /// The layout this source was parsed with; `null` when none fitted its first lines.
+    pub layout: Option<String>,
+    pub lines: u64,
+    pub malformed: u64,
+    /// Why the source could not be read (fully), with its byte position.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct LineCounts {
+    pub read: u64,
+    pub parsed: u64,
+    pub malformed: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MalformedSample {
+    pub source: String,
+    /// 1-based line number within the source.
+    pub line: u64,
+    /// The line, with bytes that are not UTF-8 written as `\xHH`, cut at 300 bytes.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Instant {
+    pub utc: String,
+    /// The same instant at the UTC offset the log wrote on that line.
+    pub local: String,
+    pub epoch_us: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimeRange {
+    pub first: Instant,
+    pub last: Instant,
+    /// Distinct UTC offsets seen, e.g. `["+01:00"]` (at most 16 are listed).
+    pub offsets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Qps {
+    /// Requests divided by `seconds`.
+    pub mean: f64,
+    pub peak: u32,
+    /// The earliest second with `peak` requests (UTC).
+    pub peak_second: String,
+    pub peak_second_epoch: i64,
+    /// Nearest-rank percentiles of the per-second counts over every second in range.
+    pub p50: u32,
+    pub p99: u32,
+    /// Seconds from the first to the last request's second, both included.
+    pub seconds: u64,
+    /// Seconds in that range with no request.
+    pub empty_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StatusSummary {
+    /// Every status seen, ascending by code; `0` stands for a `-` status.
+    pub codes: Vec<StatusCount>,
+    /// `1xx` … `5xx`, then `other` (codes outside 100–599), always all six.
+    pub classes: Vec<ClassCount>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StatusCount {
+    pub code: u16,
+    pub count: u64,
+    /// `count / requests`.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClassCount {
+    pub class: String,
+    pub count: u64,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LatencySummary {
+    /// nginx `$request_time`; `null` when no line had it.
+    pub request_time: Option<LatencyStats>,
+    /// nginx `$upstream_response_time`, each request's attempts summed.
+    pub upstream_response_time: Option<LatencyStats>,
+}
+
+/// Latency percentiles in microseconds (nearest rank over the recorded values).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LatencyStats {
+    /// Requests that had a value (`-` is absent, not zero).
+    pub count: u64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+    pub max_us: u64,
+    pub mean_us: f64,
+    /// `true` only if more distinct values were seen than the histogram keeps exactly.
+    pub approximate: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PathStat {
+    /// The request target without its query string.
+    pub path: String,
+    pub count: u64,
+    pub share: f64,
+    /// p99 of `request_time` over this path's requests; `null` without request times.
+    pub p99_us: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupTableInfo {
+    /// Distinct paths tracked.
+    pub distinct: u64,
+    /// The table's cap (`--max-paths`).
+    pub cap: u64,
+    pub cap_reached: bool,
+    /// Requests whose path was first seen after the cap was reached (not ranked).
+    pub untracked_requests: u64,
+    /// Requests without a path (request line `-`, or not `METHOD TARGET …`).
+    pub requests_without_path: u64,
+}

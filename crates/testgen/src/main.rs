@@ -1,0 +1,108 @@
+//! `axlog-testgen`: writes deterministic synthetic access logs.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use axlog_testgen::{Config, Format, Limit, parse_start, parse_tz};
+use clap::{ArgGroup, Parser, ValueEnum};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CliFormat {
+    NginxCombined,
+    NginxTimed,
+    HaproxyHttp,
+}
+
+impl From<CliFormat> for Format {
+    fn from(f: CliFormat) -> Self {
+        match f {
+            CliFormat::NginxCombined => Format::NginxCombined,
+            CliFormat::NginxTimed => Format::NginxTimed,
+            CliFormat::HaproxyHttp => Format::HaproxyHttp,
+        }
+    }
+}
+
+/// Deterministic, realistic access-log generator (same arguments => same bytes).
+#[derive(Debug, Parser)]
+#[command(name = "axlog-testgen", version, group(ArgGroup::new("limit").required(true).args(["mb", "lines"])))]
+struct Cli {
+    /// Log layout.
+    #[arg(long, value_enum)]
+    format: CliFormat,
+    /// Stop at the first line end at or after N * 1,000,000 bytes.
+    #[arg(long, value_name = "N")]
+    mb: Option<u64>,
+    /// Write exactly N lines (malformed ones included).
+    #[arg(long, value_name = "N")]
+    lines: Option<u64>,
+    /// PRNG seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Simulated start time (RFC 3339).
+    #[arg(long, default_value = "2026-11-21T00:00:00Z", value_parser = parse_start)]
+    start: i64,
+    /// UTC offset of the logged local time, e.g. +0000, -0800, +05:30.
+    #[arg(long, default_value = "+0000", value_parser = parse_tz, allow_hyphen_values = true)]
+    tz: i32,
+    /// Mean requests per second over a day.
+    #[arg(long, default_value_t = 200.0, value_parser = parse_rate)]
+    rate: f64,
+    /// Output file (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && (0.001..=10_000_000.0).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "invalid rate {s:?}: expected a number in 0.001..=10000000"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let limit = match (cli.mb, cli.lines) {
+        (Some(mb), _) => match mb.checked_mul(1_000_000) {
+            Some(b) => Limit::Bytes(b),
+            None => return fail(&format!("--mb {mb} is too large")),
+        },
+        (None, Some(n)) => Limit::Lines(n),
+        // clap's required group guarantees one of them.
+        (None, None) => return fail("one of --mb or --lines is required"),
+    };
+    let cfg = Config {
+        format: cli.format.into(),
+        limit,
+        seed: cli.seed,
+        start_epoch_s: cli.start,
+        tz_offset_min: cli.tz,
+        rate: cli.rate,
+    };
+    let result = match &cli.output {
+        Some(path) => match File::create(path) {
+            Ok(mut f) => {
+                axlog_testgen::write(&cfg, &mut f).map_err(|e| (path.display().to_string(), e))
+            }
+            Err(e) => Err((path.display().to_string(), e)),
+        },
+        None => axlog_testgen::write(&cfg, &mut io::stdout().lock())
+            .map_err(|e| ("stdout".to_string(), e)),
+    };
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): that is how pipelines end.
+        Err((_, e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err((what, e)) => fail(&format!("{what}: {e}")),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    // Ignore a failing stderr: there is nowhere left to report to.
+    let _ = writeln!(io::stderr(), "axlog-testgen: {msg}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end speed of `axlog report` against the tools users would reach for, measured in
+# one run on the same generated files, so the ratios hold on a shared, noisy machine.
+#
+#   scripts/bench.sh            # 1 GB nginx-timed file (generated once into bench-data/)
+#   BENCH_MB=200 scripts/bench.sh
+#
+# Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios. Peers: `wc -l` (the floor: a
+# line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s). Needs hyperfine and
+# goaccess (Debian packages; installed here when missing and running as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MB=${BENCH_MB:-1000}
+GOACCESS_MB=${BENCH_GOACCESS_MB:-100}
+RUNS=${BENCH_RUNS:-5}
+DATA=bench-data
+mkdir -p "$DATA"
+
+need() {
+  command -v "$1" >/dev/null && return 0
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+  fi
+  command -v "$1" >/dev/null || { echo "bench.sh: $1 is required (apt-get install $2)" >&2; exit 1; }
+}
+need hyperfine hyperfine
+need goaccess goaccess
+
+cargo build --release -q -p axlog-cli -p axlog-testgen
+AXLOG=target/release/axlog
+TESTGEN=target/release/axlog-testgen
+
+FILE=$DATA/nginx-timed-${MB}mb.log
+if [[ ! -s $FILE ]]; then
+  echo "generating $FILE ..."
+  start=$(date +%s.%N)
+  $TESTGEN --format nginx-timed --mb "$MB" --seed 42 -o "$FILE"
+  end=$(date +%s.%N)
+  python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'testgen: {int(sys.argv[3])/s/1e6:.0f} MB/s')" "$start" "$end" "$(stat -c %s "$FILE")"
+fi
+PREFIX=$DATA/nginx-timed-${GOACCESS_MB}mb-prefix.log
+if [[ ! -s $PREFIX ]]; then
+  head -c "$((GOACCESS_MB * 1000000))" "$FILE" | sed '$d' > "$PREFIX"
+fi
+SIZE=$(stat -c %s "$FILE")
+PSIZE=$(stat -c %s "$PREFIX")
+cat "$FILE" "$PREFIX" > /dev/null # warm the page cache
+
+# GoAccess is given the same layout: combined + request_time (+ upstream, ignored).
+GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
+hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.json" \
+  -n "wc -l" "wc -l $FILE" \
+  -n "axlog report" "$AXLOG report $FILE --output json" \
+  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json" \
+  -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
+
+python3 - "$DATA/bench.json" "$SIZE" "$PSIZE" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+size, psize = int(sys.argv[2]), int(sys.argv[3])
+def t(name): return res[name]["median"]
+rate = lambda n, s: s / t(n) / 1e6
+print()
+print(f"file: {size/1e6:.0f} MB nginx-timed; prefix {psize/1e6:.0f} MB (median of runs)")
+for name, s in [("wc -l", size), ("axlog report", size), ("axlog report (prefix)", psize), ("goaccess (prefix)", psize)]:
+    print(f"  {name:<24} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
+print(f"axlog report / wc -l throughput:          {rate('axlog report', size) / rate('wc -l', size):.3f}  (wc -l is {t('axlog report')/t('wc -l'):.1f}x faster)")
+print(f"axlog report vs goaccess, same prefix:    {t('goaccess (prefix)') / t('axlog report (prefix)'):.0f}x faster")
+PY
