@@ -54,7 +54,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse_aggregate", |b| {
         b.iter(|| {
             let mut parser = Layout::NginxTimed.parser();
-            let mut sink = StatsSink(Aggregate::new(StatsConfig::default()));
+            let mut sink = StatsSink(Aggregate::new(StatsConfig {
+                max_paths: std::env::var("MAXP")
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(100_000),
+                ..StatsConfig::default()
+            }));
             let mut line_no = 0;
             process_chunk(
                 &mut parser,

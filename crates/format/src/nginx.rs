@@ -33,6 +33,10 @@ pub fn find_closing_quote(s: &[u8]) -> Option<usize> {
 /// Reads `"value"` at the start of `s`; returns the value and the rest after the quote.
 #[inline]
 fn quoted(s: &[u8], missing: ParseError) -> Result<(&[u8], &[u8]), ParseError> {
+    // `"-"` (no referer, no user agent) is common enough to skip the search for.
+    if let Some(rest) = s.strip_prefix(b"\"-\"") {
+        return Ok((b"-", rest));
+    }
     match s.first() {
         Some(b'"') => {}
         _ => return Err(missing),
@@ -141,11 +145,21 @@ impl NginxParser {
             [b' ', r @ ..] => r,
             _ => return Err(ParseError::NoUserAgent),
         };
-        let (user_agent, rest) = match quoted(rest, ParseError::NoUserAgent) {
-            // A user agent cut off at the end of the line (seen in real Apache/nginx logs
-            // when a writer truncates) still leaves a complete request: keep it.
-            Err(ParseError::UnclosedQuote) if !self.timed => (&rest[1..], &b""[..]),
-            r => r?,
+        let (user_agent, rest) = if self.timed {
+            // The timings after the user agent hold no quote, so the line's last `"`
+            // closes the user agent: found from the end, without scanning the agent.
+            match (rest.first(), memchr::memrchr(b'"', rest)) {
+                (Some(b'"'), Some(close)) if close > 0 => (&rest[1..close], &rest[close + 1..]),
+                (Some(b'"'), _) => return Err(ParseError::UnclosedQuote),
+                _ => return Err(ParseError::NoUserAgent),
+            }
+        } else {
+            match quoted(rest, ParseError::NoUserAgent) {
+                // A user agent cut off at the end of the line (seen in real Apache/nginx
+                // logs when a writer truncates) still leaves a complete request: keep it.
+                Err(ParseError::UnclosedQuote) => (&rest[1..], &b""[..]),
+                r => r?,
+            }
         };
 
         let mut rec = Record {

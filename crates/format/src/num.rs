@@ -27,6 +27,20 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
 /// non-negative decimal.
 #[inline]
 pub fn parse_seconds_us(s: &[u8]) -> Option<u64> {
+    // nginx writes `D.DDD` for nearly every request: parse that shape directly.
+    if let [a, b'.', b, c, d] = *s {
+        let (a, b, c, d) = (
+            a.wrapping_sub(b'0'),
+            b.wrapping_sub(b'0'),
+            c.wrapping_sub(b'0'),
+            d.wrapping_sub(b'0'),
+        );
+        if a < 10 && b < 10 && c < 10 && d < 10 {
+            return Some(
+                a as u64 * 1_000_000 + b as u64 * 100_000 + c as u64 * 10_000 + d as u64 * 1000,
+            );
+        }
+    }
     let (int, frac) = match s.iter().position(|&b| b == b'.') {
         Some(p) => (&s[..p], &s[p + 1..]),
         None => (s, &b""[..]),
@@ -62,6 +76,10 @@ pub fn parse_opt_seconds_us(s: &[u8]) -> Result<Option<u64>, BadNumber> {
 /// spent upstream; `-` entries (no response from that attempt) add nothing. `Ok(None)` when
 /// no entry carries a number, `Err(BadNumber)` when an entry is not a number or `-`.
 pub fn sum_upstream_list(s: &[u8]) -> Result<Option<u64>, BadNumber> {
+    // One upstream attempt is the common case: no separator to look for.
+    if !s.iter().any(|&b| b == b',' || b == b':') {
+        return parse_opt_seconds_us(trim_spaces(s));
+    }
     let mut sum: Option<u64> = None;
     // One pass over a short field: entries separated by `,` or `:` with optional spaces.
     for item in s.split(|&b| b == b',' || b == b':') {

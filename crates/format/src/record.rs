@@ -36,7 +36,7 @@ impl<'a> Record<'a> {
     /// The request target without its query string, e.g. `/api/users/7`.
     #[inline]
     pub fn path(&self) -> Option<&'a [u8]> {
-        self.request_parts().map(|p| p.path())
+        request_path(self.request)
     }
 }
 
@@ -89,9 +89,70 @@ pub fn split_request(req: &[u8]) -> Option<RequestParts<'_>> {
     })
 }
 
+/// `split_request(req).map(|p| p.path())`, in one short scan for the usual request line
+/// (`METHOD /path[?query] HTTP/x`); unusual ones take the general route.
+#[inline]
+pub fn request_path(req: &[u8]) -> Option<&[u8]> {
+    let sp = req.iter().position(|&b| b == b' ')?;
+    let rest = &req[sp + 1..];
+    if sp == 0 || rest.is_empty() {
+        return None;
+    }
+    match memchr::memchr2(b'?', b' ', rest) {
+        None => Some(rest),
+        Some(i) if rest[i] == b'?' => Some(&rest[..i]),
+        Some(i) => {
+            let proto = &rest[i + 1..];
+            if i > 0 && proto.starts_with(b"HTTP/") && !proto.contains(&b' ') {
+                Some(&rest[..i])
+            } else {
+                split_request(req).map(|p| p.path())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_path_agrees_with_split_request() {
+        let words: [&[u8]; 12] = [
+            b"GET",
+            b"/a",
+            b"/a?b=1",
+            b"?x",
+            b"HTTP/1.1",
+            b"HTTP/",
+            b"",
+            b"x y",
+            b"/p?q r",
+            b"-",
+            b"*",
+            b"http://h/p?q",
+        ];
+        // Every request line of up to four words (and extra spaces) from the list above.
+        for a in words {
+            for b in words {
+                for c in words {
+                    for d in [&b""[..], b"HTTP/1.0", b"z"] {
+                        let mut req = [a, b, c].join(&b' ');
+                        if !d.is_empty() {
+                            req.push(b' ');
+                            req.extend_from_slice(d);
+                        }
+                        assert_eq!(
+                            request_path(&req),
+                            split_request(&req).map(|p| p.path()),
+                            "{}",
+                            String::from_utf8_lossy(&req)
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn request_lines() {

@@ -4,32 +4,45 @@
 //! `cap` keys, requests for keys not yet in it are counted as untracked instead of growing
 //! the table: counts of tracked keys stay exact and the report says the cap was reached.
 
-use crate::hist::ExactHistogram;
-use rustc_hash::FxHashMap;
+use crate::hist::ValueCounts;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GroupEntry {
     pub count: u64,
     /// Request latency of this group's requests, where the log has one.
-    pub latency: ExactHistogram,
+    pub latency: ValueCounts,
 }
 
-/// Whole milliseconds below this get a dense slot in a group's histogram: most requests
-/// are faster, and 256 slots cost only 2 KiB for the groups busy enough to need bins.
+/// Whole milliseconds below this get a dense slot in a group's bins: most requests are
+/// faster, and 256 slots cost only 2 KiB for the groups busy enough to need bins.
 const GROUP_DENSE_MS: u32 = 256;
 
-impl Default for GroupEntry {
-    fn default() -> Self {
-        GroupEntry {
-            count: 0,
-            latency: ExactHistogram::with_dense_ms(GROUP_DENSE_MS),
-        }
-    }
+/// Keys up to this long live inside their slot, so a lookup reads the key and updates the
+/// counts in adjacent cache lines; longer keys go to the arena.
+const INLINE_KEY: usize = 40;
+
+/// A table entry: the key (inline or in the arena), its hash, and the group's aggregates.
+#[derive(Debug, Clone)]
+struct Slot {
+    hash: u64,
+    key_len: u32,
+    /// Start of the key in the arena, for keys longer than [`INLINE_KEY`].
+    key_start: u32,
+    key_inline: [u8; INLINE_KEY],
+    entry: GroupEntry,
 }
 
 #[derive(Debug, Clone)]
 pub struct GroupTable {
-    map: FxHashMap<Box<[u8]>, GroupEntry>,
+    /// Hash table of indices into `slots`: small (4 bytes a bucket), so it stays in cache,
+    /// and growing it moves indices, not entries.
+    table: HashTable<u32>,
+    slots: Vec<Slot>,
+    /// Bytes of the long keys, back to back: a new key costs an append, not an allocation.
+    arena: Vec<u8>,
     cap: usize,
     untracked: u64,
 }
@@ -37,51 +50,103 @@ pub struct GroupTable {
 impl GroupTable {
     pub fn new(cap: usize) -> Self {
         GroupTable {
-            map: FxHashMap::default(),
-            cap,
+            table: HashTable::new(),
+            slots: Vec::new(),
+            arena: Vec::new(),
+            // Indices are u32; no one tracks four billion groups.
+            cap: cap.min(u32::MAX as usize),
             untracked: 0,
         }
     }
 
     #[inline]
-    pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
-        if let Some(e) = self.map.get_mut(key) {
-            Self::count(e, latency_us);
-        } else if self.map.len() < self.cap {
-            Self::count(self.map.entry(key.into()).or_default(), latency_us);
+    fn key_of<'t>(arena: &'t [u8], slot: &'t Slot) -> &'t [u8] {
+        let len = slot.key_len as usize;
+        if len <= INLINE_KEY {
+            &slot.key_inline[..len]
         } else {
-            self.untracked += 1;
+            let start = slot.key_start as usize;
+            &arena[start..start + len]
         }
+    }
+
+    /// The entry for `key`, created while there is room; `None` once the table is full (or
+    /// the long-key arena would pass 4 GiB).
+    #[inline]
+    fn entry(&mut self, key: &[u8]) -> Option<&mut GroupEntry> {
+        let hash = FxBuildHasher.hash_one(key);
+        let (slots, arena) = (&self.slots, &self.arena);
+        let found = self.table.find(hash, |&i| {
+            let s = &slots[i as usize];
+            s.hash == hash && Self::key_of(arena, s) == key
+        });
+        if let Some(&i) = found {
+            return Some(&mut self.slots[i as usize].entry);
+        }
+        if self.slots.len() >= self.cap || key.len() > u32::MAX as usize {
+            return None;
+        }
+        let mut slot = Slot {
+            hash,
+            key_len: key.len() as u32,
+            key_start: 0,
+            key_inline: [0; INLINE_KEY],
+            entry: GroupEntry::default(),
+        };
+        if key.len() <= INLINE_KEY {
+            slot.key_inline[..key.len()].copy_from_slice(key);
+        } else {
+            slot.key_start = u32::try_from(self.arena.len()).ok()?;
+            u32::try_from(self.arena.len() + key.len()).ok()?;
+            self.arena.extend_from_slice(key);
+        }
+        let i = self.slots.len();
+        let slots = &self.slots;
+        self.table
+            .insert_unique(hash, i as u32, |&j| slots[j as usize].hash);
+        self.slots.push(slot);
+        Some(&mut self.slots[i].entry)
     }
 
     #[inline]
-    fn count(entry: &mut GroupEntry, latency_us: Option<u64>) {
-        entry.count += 1;
-        if let Some(l) = latency_us {
-            entry.latency.record(l);
+    pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
+        match self.entry(key) {
+            Some(e) => {
+                e.count += 1;
+                if let Some(l) = latency_us {
+                    e.latency.insert(l, GROUP_DENSE_MS);
+                }
+            }
+            None => self.untracked += 1,
         }
     }
 
+    /// Every key with its entry, in insertion order.
+    fn iter(&self) -> impl Iterator<Item = (&[u8], &GroupEntry)> {
+        self.slots
+            .iter()
+            .map(|s| (Self::key_of(&self.arena, s), &s.entry))
+    }
+
     pub fn merge(&mut self, other: &GroupTable) {
-        for (k, e) in &other.map {
-            if let Some(mine) = self.map.get_mut(k) {
-                mine.count += e.count;
-                mine.latency.merge(&e.latency);
-            } else if self.map.len() < self.cap {
-                self.map.insert(k.clone(), e.clone());
-            } else {
-                self.untracked += e.count;
+        for (k, theirs) in other.iter() {
+            match self.entry(k) {
+                Some(mine) => {
+                    mine.count += theirs.count;
+                    mine.latency.merge(&theirs.latency, GROUP_DENSE_MS);
+                }
+                None => self.untracked += theirs.count,
             }
         }
         self.untracked += other.untracked;
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.slots.is_empty()
     }
 
     pub fn cap(&self) -> usize {
@@ -95,8 +160,7 @@ impl GroupTable {
 
     /// The `n` keys with the highest counts; ties in key byte order, so output is stable.
     pub fn top(&self, n: usize) -> Vec<(&[u8], &GroupEntry)> {
-        let mut all: Vec<(&[u8], &GroupEntry)> =
-            self.map.iter().map(|(k, e)| (&k[..], e)).collect();
+        let mut all: Vec<(&[u8], &GroupEntry)> = self.iter().collect();
         let by_rank = |a: &(&[u8], &GroupEntry), b: &(&[u8], &GroupEntry)| {
             b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0))
         };
@@ -138,6 +202,29 @@ mod tests {
     }
 
     #[test]
+    fn long_and_short_keys() {
+        let long_a = "/a".repeat(50);
+        let long_b = "/b".repeat(50);
+        let mut t = GroupTable::new(10);
+        for k in [&long_a, "/s", &long_b, &long_a, "/s", &long_a] {
+            t.add(k.as_bytes(), None);
+        }
+        let top: Vec<_> = t
+            .top(3)
+            .into_iter()
+            .map(|(k, e)| (k.to_vec(), e.count))
+            .collect();
+        assert_eq!(
+            top,
+            vec![
+                (long_a.into_bytes(), 3),
+                (b"/s".to_vec(), 2),
+                (long_b.into_bytes(), 1)
+            ]
+        );
+    }
+
+    #[test]
     fn merge_respects_cap() {
         let mut a = GroupTable::new(2);
         let mut b = GroupTable::new(2);
@@ -149,6 +236,6 @@ mod tests {
         assert_eq!(a.len(), 2);
         assert_eq!(a.untracked(), 1);
         assert_eq!(a.top(1)[0].1.count, 2);
-        assert_eq!(a.top(1)[0].1.latency.count(), 1);
+        assert_eq!(a.top(1)[0].1.latency.len(), 1);
     }
 }

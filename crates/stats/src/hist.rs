@@ -21,143 +21,119 @@ pub fn nearest_rank(count: u64, ppm: u32) -> u64 {
     r.max(1)
 }
 
-/// Values kept as a plain list before a histogram allocates bins: most keys of a group-by
-/// table (paths with IDs) see only a few requests, and a short list is both smaller and
-/// faster than bins for them.
+/// Values kept inline before bins are allocated: most keys of a group-by table (paths
+/// with IDs) see only a few requests, and an inline list costs no allocation.
 const SMALL: usize = 8;
 
+/// An exact multiset of latency values (µs): the part of a histogram that answers
+/// percentiles. Small on purpose (56 bytes), since group-by tables hold one per key.
 #[derive(Debug, Clone, Default)]
-pub struct ExactHistogram {
-    /// The first values, raw, until there are more than [`SMALL`]; then empty for good.
-    small: Vec<u64>,
-    binned: bool,
-    /// `dense[ms]` counts values of exactly `ms * 1000` µs, for `ms < dense_cap_ms`.
+pub struct ValueCounts {
+    /// The first values while there are at most [`SMALL`], no bins, and each fits u32.
+    small: [u32; SMALL],
+    small_len: u8,
+    bins: Option<Box<Bins>>,
+    /// Values recorded.
+    n: u64,
+}
+
+/// The binned form, boxed so value sets that never need it stay small.
+#[derive(Debug, Clone, Default)]
+struct Bins {
+    /// `dense[ms]` counts values of exactly `ms * 1000` µs, for `ms` below the owner's
+    /// dense cap.
     dense: Vec<u64>,
-    dense_cap_ms: u32,
     sparse: FxHashMap<u64, u64>,
-    count: u64,
-    sum: u128,
-    max: u64,
     approximate: bool,
 }
 
-impl ExactHistogram {
-    /// A histogram with a dense millisecond array of up to `dense_cap_ms` slots (grown on
-    /// demand; 0 keeps every value in the map).
-    pub fn with_dense_ms(dense_cap_ms: u32) -> Self {
-        ExactHistogram {
-            dense_cap_ms,
-            ..Default::default()
+impl ValueCounts {
+    /// Adds one value; whole milliseconds below `dense_cap_ms` get a dense slot once binned.
+    #[inline]
+    pub fn insert(&mut self, us: u64, dense_cap_ms: u32) {
+        self.n += 1;
+        match &mut self.bins {
+            Some(b) => b.insert(us, 1, dense_cap_ms),
+            None if (self.small_len as usize) < SMALL && us <= u32::MAX as u64 => {
+                self.small[self.small_len as usize] = us as u32;
+                self.small_len += 1;
+            }
+            None => self.bins_mut(dense_cap_ms).insert(us, 1, dense_cap_ms),
         }
     }
 
-    #[inline]
-    pub fn record(&mut self, us: u64) {
-        self.count += 1;
-        self.sum += us as u128;
-        self.max = self.max.max(us);
-        if self.binned {
-            self.insert(us, 1);
-        } else if self.small.len() < SMALL {
-            self.small.push(us);
+    fn small(&self) -> impl Iterator<Item = u64> + '_ {
+        self.small[..self.small_len as usize]
+            .iter()
+            .map(|&v| v as u64)
+    }
+
+    /// The bins, created on first use from the inline values.
+    fn bins_mut(&mut self, dense_cap_ms: u32) -> &mut Bins {
+        // With bins present the inline list is already empty, so taking it is a no-op.
+        let len = std::mem::take(&mut self.small_len) as usize;
+        let small = self.small;
+        self.bins.get_or_insert_with(|| {
+            let mut b = Box::<Bins>::default();
+            for &v in &small[..len] {
+                b.insert(v as u64, 1, dense_cap_ms);
+            }
+            b
+        })
+    }
+
+    pub fn merge(&mut self, other: &ValueCounts, dense_cap_ms: u32) {
+        let fits_inline = self.bins.is_none()
+            && other.bins.is_none()
+            && (self.small_len + other.small_len) as usize <= SMALL;
+        if fits_inline {
+            for v in other.small() {
+                self.small[self.small_len as usize] = v as u32;
+                self.small_len += 1;
+            }
         } else {
-            self.bin_small();
-            self.insert(us, 1);
-        }
-    }
-
-    /// Moves the raw values into bins; from now on every value is binned.
-    fn bin_small(&mut self) {
-        self.binned = true;
-        for v in std::mem::take(&mut self.small) {
-            self.insert(v, 1);
-        }
-    }
-
-    /// Adds `n` occurrences of `us` to the bins (count, sum and max are the caller's).
-    #[inline]
-    fn insert(&mut self, us: u64, n: u64) {
-        if us.is_multiple_of(1000) {
-            let ms = us / 1000;
-            if ms < self.dense_cap_ms as u64 {
-                let ms = ms as usize;
-                if ms >= self.dense.len() {
-                    // Grow to the next power of two so repeated growth stays amortised.
-                    let len = (ms + 1)
-                        .next_power_of_two()
-                        .clamp(16, self.dense_cap_ms as usize);
-                    self.dense.resize(len, 0);
+            let b = self.bins_mut(dense_cap_ms);
+            for v in other.small() {
+                b.insert(v, 1, dense_cap_ms);
+            }
+            if let Some(o) = &other.bins {
+                if o.dense.len() > b.dense.len() {
+                    b.dense.resize(o.dense.len(), 0);
                 }
-                self.dense[ms] += n;
-                return;
+                for (x, y) in b.dense.iter_mut().zip(&o.dense) {
+                    *x += y;
+                }
+                for (&k, &v) in &o.sparse {
+                    b.insert_sparse(k, v);
+                }
+                b.approximate |= o.approximate;
             }
         }
-        self.insert_sparse(us, n);
+        self.n += other.n;
     }
 
-    fn insert_sparse(&mut self, us: u64, n: u64) {
-        let key = if self.sparse.len() >= SPARSE_CAP && !self.sparse.contains_key(&us) {
-            self.approximate = true;
-            let shift = (64 - us.leading_zeros()).saturating_sub(10);
-            (us >> shift) << shift
-        } else {
-            us
-        };
-        *self.sparse.entry(key).or_insert(0) += n;
+    pub fn len(&self) -> u64 {
+        self.n
     }
 
-    pub fn merge(&mut self, other: &ExactHistogram) {
-        self.dense_cap_ms = self.dense_cap_ms.max(other.dense_cap_ms);
-        if other.binned && !self.binned {
-            self.bin_small();
-        }
-        if self.binned {
-            for &v in &other.small {
-                self.insert(v, 1);
-            }
-        } else {
-            self.small.extend_from_slice(&other.small);
-            if self.small.len() > SMALL {
-                self.bin_small();
-            }
-        }
-        if other.dense.len() > self.dense.len() {
-            self.dense.resize(other.dense.len(), 0);
-        }
-        for (a, b) in self.dense.iter_mut().zip(&other.dense) {
-            *a += b;
-        }
-        for (&k, &v) in &other.sparse {
-            self.insert_sparse(k, v);
-        }
-        self.count += other.count;
-        self.sum += other.sum;
-        self.max = self.max.max(other.max);
-        self.approximate |= other.approximate;
-    }
-
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
-    pub fn max(&self) -> Option<u64> {
-        (self.count > 0).then_some(self.max)
-    }
-
-    pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
     }
 
     pub fn is_approximate(&self) -> bool {
-        self.approximate
+        self.bins.as_ref().is_some_and(|b| b.approximate)
     }
 
     /// Distinct values with their counts, ascending.
     fn sorted_values(&self) -> Vec<(u64, u64)> {
-        let mut sparse: Vec<(u64, u64)> = self.sparse.iter().map(|(&k, &v)| (k, v)).collect();
-        sparse.extend(self.small.iter().map(|&v| (v, 1)));
+        let mut sparse: Vec<(u64, u64)> = self.small().map(|v| (v, 1)).collect();
+        let Some(b) = &self.bins else {
+            sparse.sort_unstable();
+            return sparse;
+        };
+        sparse.extend(b.sparse.iter().map(|(&k, &v)| (k, v)));
         sparse.sort_unstable();
-        let dense = self
+        let dense = b
             .dense
             .iter()
             .enumerate()
@@ -182,17 +158,16 @@ impl ExactHistogram {
         out
     }
 
-    /// Nearest-rank quantiles for each `ppm` (parts per million, ascending or not).
-    /// `None` when the histogram is empty.
+    /// Nearest-rank quantiles for each `ppm` (parts per million). `None` when empty.
     pub fn quantiles(&self, ppms: &[u32]) -> Option<Vec<u64>> {
-        if self.count == 0 {
+        if self.n == 0 {
             return None;
         }
         let values = self.sorted_values();
         Some(
             ppms.iter()
                 .map(|&ppm| {
-                    let rank = nearest_rank(self.count, ppm);
+                    let rank = nearest_rank(self.n, ppm);
                     let mut seen = 0;
                     for &(v, c) in &values {
                         seen += c;
@@ -200,10 +175,100 @@ impl ExactHistogram {
                             return v;
                         }
                     }
-                    self.max
+                    values.last().map_or(0, |l| l.0)
                 })
                 .collect(),
         )
+    }
+}
+
+/// A latency histogram: exact values plus count, sum and max for the mean and maximum.
+#[derive(Debug, Clone, Default)]
+pub struct ExactHistogram {
+    values: ValueCounts,
+    dense_cap_ms: u32,
+    sum: u128,
+    max: u64,
+}
+
+impl ExactHistogram {
+    /// A histogram with a dense millisecond array of up to `dense_cap_ms` slots (grown on
+    /// demand; 0 keeps every value in the map).
+    pub fn with_dense_ms(dense_cap_ms: u32) -> Self {
+        ExactHistogram {
+            dense_cap_ms,
+            ..Default::default()
+        }
+    }
+
+    #[inline]
+    pub fn record(&mut self, us: u64) {
+        self.sum += us as u128;
+        self.max = self.max.max(us);
+        self.values.insert(us, self.dense_cap_ms);
+    }
+
+    pub fn merge(&mut self, other: &ExactHistogram) {
+        self.dense_cap_ms = self.dense_cap_ms.max(other.dense_cap_ms);
+        self.values.merge(&other.values, self.dense_cap_ms);
+        self.sum += other.sum;
+        self.max = self.max.max(other.max);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.values.len()
+    }
+
+    pub fn max(&self) -> Option<u64> {
+        (self.count() > 0).then_some(self.max)
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.count() > 0).then(|| self.sum as f64 / self.count() as f64)
+    }
+
+    pub fn is_approximate(&self) -> bool {
+        self.values.is_approximate()
+    }
+
+    /// Nearest-rank quantiles for each `ppm` (parts per million, ascending or not).
+    /// `None` when the histogram is empty.
+    pub fn quantiles(&self, ppms: &[u32]) -> Option<Vec<u64>> {
+        self.values.quantiles(ppms)
+    }
+}
+
+impl Bins {
+    /// Adds `n` occurrences of `us`.
+    #[inline]
+    fn insert(&mut self, us: u64, n: u64, dense_cap_ms: u32) {
+        if us.is_multiple_of(1000) {
+            let ms = us / 1000;
+            if ms < dense_cap_ms as u64 {
+                let ms = ms as usize;
+                if ms >= self.dense.len() {
+                    // Grow to the next power of two so repeated growth stays amortised.
+                    let len = (ms + 1)
+                        .next_power_of_two()
+                        .clamp(16, dense_cap_ms as usize);
+                    self.dense.resize(len, 0);
+                }
+                self.dense[ms] += n;
+                return;
+            }
+        }
+        self.insert_sparse(us, n);
+    }
+
+    fn insert_sparse(&mut self, us: u64, n: u64) {
+        let key = if self.sparse.len() >= SPARSE_CAP && !self.sparse.contains_key(&us) {
+            self.approximate = true;
+            let shift = (64 - us.leading_zeros()).saturating_sub(10);
+            (us >> shift) << shift
+        } else {
+            us
+        };
+        *self.sparse.entry(key).or_insert(0) += n;
     }
 }
 

@@ -12,7 +12,7 @@ pub mod summary;
 pub mod timefmt;
 
 pub use aggregate::{Aggregate, Observation, StatsConfig};
-pub use hist::ExactHistogram;
+pub use hist::{ExactHistogram, ValueCounts};
 pub use summary::Summary;
 
 /// Bytes from a log as text: valid UTF-8 as is, other bytes as `\xHH`.
