@@ -52,13 +52,15 @@ GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
 hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.json" \
   -n "wc -l" "wc -l $FILE" \
   -n "axlog report" "$AXLOG report $FILE --output json" \
-  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json" \
+  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json"
+# GoAccess takes half a minute per 100 MB: fewer runs.
+hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
   -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
 
-python3 - "$DATA/bench.json" "$SIZE" "$PSIZE" <<'PY'
+python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" <<'PY'
 import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-size, psize = int(sys.argv[2]), int(sys.argv[3])
+res = {r["command"]: r for f in sys.argv[1:3] for r in json.load(open(f))["results"]}
+size, psize = int(sys.argv[3]), int(sys.argv[4])
 def t(name): return res[name]["median"]
 rate = lambda n, s: s / t(n) / 1e6
 print()

@@ -221,7 +221,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         });
     }
 
-    let (stats, rejects) = sink;
+    let (mut stats, rejects) = sink;
     let mut summary = stats.0.summarize();
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;

@@ -164,6 +164,48 @@ mod tests {
         assert_eq!(detect(b""), None);
     }
 
+    /// No byte sequence may panic a parser: random bytes, and valid lines with random
+    /// bytes overwritten, inserted or cut, all go through every layout.
+    #[test]
+    fn no_input_panics() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let valid = format!("{C} 0.004 0.001, - : 0.002");
+        let alphabet = b" \"[]-.,:0123456789/\\x\xff\x00";
+        for _ in 0..20_000 {
+            let mut line = valid.as_bytes().to_vec();
+            match next() % 4 {
+                0 => {
+                    let n = (next() % 300) as usize;
+                    line = (0..n).map(|_| next() as u8).collect();
+                }
+                1 => {
+                    for _ in 0..(next() % 6) {
+                        let i = (next() as usize) % line.len();
+                        line[i] = alphabet[(next() as usize) % alphabet.len()];
+                    }
+                }
+                2 => {
+                    let i = (next() as usize) % (line.len() + 1);
+                    line.truncate(i);
+                }
+                _ => {
+                    let i = (next() as usize) % (line.len() + 1);
+                    line.insert(i, alphabet[(next() as usize) % alphabet.len()]);
+                }
+            }
+            for layout in Layout::ALL {
+                let _ = layout.parser().parse(&line);
+            }
+            let _ = detect(&line);
+        }
+    }
+
     #[test]
     fn names_round_trip() {
         for l in Layout::ALL {
