@@ -1,7 +1,8 @@
 //! Hot-stage benchmarks on testgen's nginx-timed lines, one thread:
 //! - `split`: finding line ends (the floor any parser pays),
 //! - `parse`: split + parse into `Record`s,
-//! - `parse_aggregate`: split + parse + statistics (what `axlog report` does per chunk).
+//! - `parse_aggregate`: split + parse + statistics (what `axlog report` does per chunk),
+//!   and `parse_aggregate_no_paths` without the top-paths table.
 //!
 //! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
 
@@ -51,27 +52,32 @@ fn bench(c: &mut Criterion) {
             black_box(sink.0)
         })
     });
-    g.bench_function("parse_aggregate", |b| {
-        b.iter(|| {
-            let mut parser = Layout::NginxTimed.parser();
-            let mut sink = StatsSink(Aggregate::new(StatsConfig {
-                max_paths: std::env::var("MAXP")
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(100_000),
-                ..StatsConfig::default()
-            }));
-            let mut line_no = 0;
-            process_chunk(
-                &mut parser,
-                black_box(&data),
-                "bench",
-                &mut line_no,
-                &mut sink,
-            );
-            black_box(sink.0.requests())
-        })
-    });
+    // With the default path table, and without it (max_paths 0), so the cost of the
+    // top-paths table shows on its own.
+    for (name, max_paths) in [
+        ("parse_aggregate", 100_000),
+        ("parse_aggregate_no_paths", 0),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut parser = Layout::NginxTimed.parser();
+                let cfg = StatsConfig {
+                    max_paths,
+                    ..StatsConfig::default()
+                };
+                let mut sink = StatsSink(Aggregate::new(cfg));
+                let mut line_no = 0;
+                process_chunk(
+                    &mut parser,
+                    black_box(&data),
+                    "bench",
+                    &mut line_no,
+                    &mut sink,
+                );
+                black_box(sink.0.requests())
+            })
+        });
+    }
     g.finish();
 }
 

@@ -6,7 +6,7 @@
 //! the sinks.
 
 use axlog_format::{Layout, LineParser, ParseError, Record, detect};
-use axlog_input::{ChunkReader, Source};
+use axlog_input::{BackgroundReader, Source};
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
@@ -169,44 +169,45 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         let mut error = None;
         match source.open() {
             Err(e) => error = Some(e.to_string()),
-            Ok(reader) => {
-                let mut reader = ChunkReader::new(reader, name.clone());
-                let mut parser: Option<LineParser> = None;
-                loop {
-                    let chunk = match reader.next_chunk() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => break,
-                        Err(e) => {
-                            error = Some(e.to_string());
-                            break;
-                        }
-                    };
-                    let parser = parser.get_or_insert_with(|| {
-                        let (layout, detected) = match cfg.layout {
-                            Some(l) => (Some(l), false),
-                            None => (detect(chunk.data).map(|d| d.layout), true),
+            Ok(reader) => match BackgroundReader::spawn(reader, name.clone()) {
+                Err(e) => error = Some(format!("{name}: cannot start reading: {e}")),
+                Ok(mut chunks) => {
+                    let mut parser: Option<LineParser> = None;
+                    while let Some(chunk) = chunks.next() {
+                        let chunk = match chunk {
+                            Ok(c) => c,
+                            Err(e) => {
+                                error = Some(e.to_string());
+                                break;
+                            }
                         };
-                        if let Some(l) = layout {
-                            layout_used = Some(l.name().to_string());
-                            top_layout.get_or_insert(LayoutInfo {
-                                name: l.name().to_string(),
-                                detected,
-                            });
+                        let parser = parser.get_or_insert_with(|| {
+                            let (layout, detected) = match cfg.layout {
+                                Some(l) => (Some(l), false),
+                                None => (detect(&chunk.data).map(|d| d.layout), true),
+                            };
+                            if let Some(l) = layout {
+                                layout_used = Some(l.name().to_string());
+                                top_layout.get_or_insert(LayoutInfo {
+                                    name: l.name().to_string(),
+                                    detected,
+                                });
+                            }
+                            // Where no layout fits any of the first lines, parsing as
+                            // combined reports every line as malformed (and keeps them).
+                            layout.unwrap_or(Layout::NginxCombined).parser()
+                        });
+                        if chunk.overlong {
+                            // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
+                            lines += 1;
+                            sink.malformed(&name, lines, &chunk.data, ParseError::TooLong);
+                        } else {
+                            process_chunk(parser, &chunk.data, &name, &mut lines, &mut sink);
                         }
-                        // Where no layout fits any of the first lines, parsing as combined
-                        // reports every line as malformed (and keeps them in rejects).
-                        layout.unwrap_or(Layout::NginxCombined).parser()
-                    });
-                    if chunk.overlong {
-                        // One line cut at MAX_LINE: malformed, kept (truncated) in rejects.
-                        lines += 1;
-                        let line_no = lines;
-                        sink.malformed(&name, line_no, chunk.data, ParseError::TooLong);
-                        continue;
+                        chunks.recycle(chunk.data);
                     }
-                    process_chunk(parser, chunk.data, &name, &mut lines, &mut sink);
                 }
-            }
+            },
         }
         sink.0.0.add_lines(lines);
         if let Some(e) = &error {
@@ -221,7 +222,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         });
     }
 
-    let (mut stats, rejects) = sink;
+    let (stats, rejects) = sink;
     let mut summary = stats.0.summarize();
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;

@@ -7,6 +7,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::{self, JoinHandle};
 
 /// Default block size: large enough that per-read overhead vanishes, small enough to stay
 /// in cache-friendly territory and keep memory flat.
@@ -218,6 +220,93 @@ impl<R: Read> ChunkReader<R> {
     }
 }
 
+/// A chunk that owns its bytes, as handed over by [`BackgroundReader`].
+#[derive(Debug)]
+pub struct OwnedChunk {
+    pub data: Vec<u8>,
+    pub offset: u64,
+    pub overlong: bool,
+}
+
+/// Chunks in flight between the reading thread and the parser: enough to keep both busy,
+/// few enough that memory stays at a handful of chunks.
+const QUEUE_DEPTH: usize = 2;
+
+/// Reads a source on its own thread, so the copying of `read` overlaps with parsing.
+/// Chunks arrive in order; a read error arrives after every chunk read before it, and ends
+/// the stream. Buffers handed back with [`BackgroundReader::recycle`] are reused.
+pub struct BackgroundReader {
+    rx: Receiver<Result<OwnedChunk, InputError>>,
+    recycle: SyncSender<Vec<u8>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl BackgroundReader {
+    pub fn spawn(reader: Box<dyn Read + Send>, name: String) -> io::Result<Self> {
+        let (tx, rx) = mpsc::sync_channel(QUEUE_DEPTH);
+        let (recycle, recycled) = mpsc::sync_channel::<Vec<u8>>(QUEUE_DEPTH + 2);
+        let handle = thread::Builder::new()
+            .name(format!("read {name}"))
+            .spawn(move || {
+                let mut chunks = ChunkReader::new(reader, name);
+                loop {
+                    let msg = match chunks.next_chunk() {
+                        Ok(Some(c)) => {
+                            let mut data = recycled.try_recv().unwrap_or_default();
+                            data.clear();
+                            data.extend_from_slice(c.data);
+                            Ok(OwnedChunk {
+                                data,
+                                offset: c.offset,
+                                overlong: c.overlong,
+                            })
+                        }
+                        Ok(None) => return,
+                        Err(e) => Err(e),
+                    };
+                    let last = msg.is_err();
+                    // A closed receiver means the consumer stopped: stop reading too.
+                    if tx.send(msg).is_err() || last {
+                        return;
+                    }
+                }
+            })?;
+        Ok(BackgroundReader {
+            rx,
+            recycle,
+            handle: Some(handle),
+        })
+    }
+
+    /// Hands a chunk's buffer back for reuse.
+    pub fn recycle(&self, buf: Vec<u8>) {
+        let _ = self.recycle.try_send(buf);
+    }
+}
+
+impl Iterator for BackgroundReader {
+    type Item = Result<OwnedChunk, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.rx.recv() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                // The reader finished (or died): join it so a panic there is not silent.
+                if let Some(h) = self.handle.take()
+                    && h.join().is_err()
+                {
+                    return Some(Err(InputError::Read {
+                        name: "<reader thread>".into(),
+                        offset: 0,
+                        source: io::Error::other("the reading thread stopped unexpectedly"),
+                    }));
+                }
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +376,25 @@ mod tests {
         assert_eq!(lines[1], ("a".repeat(32), true));
         assert_eq!(lines[2], ("after\n".to_string(), false));
         assert_eq!(chunks[2].1, 6 + 101);
+    }
+
+    #[test]
+    fn background_reader_delivers_everything_in_order() {
+        let mut data = Vec::new();
+        for i in 0..300_000 {
+            data.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        let mut r =
+            BackgroundReader::spawn(Box::new(io::Cursor::new(data.clone())), "c".into()).unwrap();
+        let mut joined = Vec::new();
+        while let Some(c) = r.next() {
+            let c = c.unwrap();
+            assert_eq!(c.offset, joined.len() as u64);
+            assert_eq!(c.data.last(), Some(&b'\n'));
+            joined.extend_from_slice(&c.data);
+            r.recycle(c.data);
+        }
+        assert_eq!(joined, data);
     }
 
     #[test]

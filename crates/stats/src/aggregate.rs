@@ -118,7 +118,7 @@ impl Aggregate {
             self.upstream_time.record(v);
         }
         match o.path {
-            Some(p) => self.paths.add_deferred(p, o.request_time_us),
+            Some(p) => self.paths.add(p, o.request_time_us),
             None => self.no_path += 1,
         }
     }
@@ -182,8 +182,7 @@ impl Aggregate {
 
     /// Renders the aggregate into a [`Summary`]; the caller fills in version, layout and
     /// sources, which the aggregate does not know.
-    pub fn summarize(&mut self) -> Summary {
-        self.paths.flush();
+    pub fn summarize(&self) -> Summary {
         let share = |c: u64| {
             if self.requests == 0 {
                 0.0

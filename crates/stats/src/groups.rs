@@ -16,28 +16,6 @@ pub struct GroupEntry {
     pub latency: ValueCounts,
 }
 
-impl GroupEntry {
-    #[inline]
-    fn add(&mut self, latency_us: Option<u64>) {
-        self.count += 1;
-        if let Some(l) = latency_us {
-            self.latency.insert(l, GROUP_DENSE_MS);
-        }
-    }
-}
-
-/// Keys looked up together by [`GroupTable::add_deferred`].
-pub const BATCH: usize = 16;
-
-/// A deferred request: its key lives in `GroupTable::pending_keys`.
-#[derive(Debug, Clone)]
-struct Pending {
-    hash: u64,
-    start: usize,
-    len: usize,
-    latency_us: Option<u64>,
-}
-
 /// Whole milliseconds below this get a dense slot in a group's bins: most requests are
 /// faster, and 256 slots cost only 2 KiB for the groups busy enough to need bins.
 const GROUP_DENSE_MS: u32 = 256;
@@ -57,6 +35,10 @@ struct Slot {
     entry: GroupEntry,
 }
 
+/// Tables are sized up front for at most this many keys (about 1.3 MiB of index);
+/// beyond it they grow as usual.
+const PRESIZE: usize = 1 << 17;
+
 #[derive(Debug, Clone)]
 pub struct GroupTable {
     /// Hash table of indices into `slots`: small (4 bytes a bucket), so it stays in cache,
@@ -67,21 +49,21 @@ pub struct GroupTable {
     arena: Vec<u8>,
     cap: usize,
     untracked: u64,
-    pending: Vec<Pending>,
-    pending_keys: Vec<u8>,
 }
 
 impl GroupTable {
     pub fn new(cap: usize) -> Self {
+        // Sized for the cap up front: growing the table would re-read every slot's hash
+        // (a cache miss each) at every doubling, and growing the Vec would copy it.
+        // Reserved Vec capacity costs no memory until it is used.
+        let presize = cap.min(PRESIZE);
         GroupTable {
-            table: HashTable::new(),
-            slots: Vec::new(),
+            table: HashTable::with_capacity(presize),
+            slots: Vec::with_capacity(presize),
             arena: Vec::new(),
             // Indices are u32; no one tracks four billion groups.
             cap: cap.min(u32::MAX as usize),
             untracked: 0,
-            pending: Vec::with_capacity(BATCH),
-            pending_keys: Vec::new(),
         }
     }
 
@@ -96,23 +78,18 @@ impl GroupTable {
         }
     }
 
+    /// The entry for `key`, created while there is room; `None` once the table is full (or
+    /// the long-key arena would pass 4 GiB).
     #[inline]
-    fn find(&self, hash: u64, key: &[u8]) -> Option<usize> {
+    fn entry(&mut self, key: &[u8]) -> Option<&mut GroupEntry> {
+        let hash = FxBuildHasher.hash_one(key);
         let (slots, arena) = (&self.slots, &self.arena);
-        self.table
-            .find(hash, |&i| {
-                let s = &slots[i as usize];
-                s.hash == hash && Self::key_of(arena, s) == key
-            })
-            .map(|&i| i as usize)
-    }
-
-    /// The entry for `key` (whose hash is `hash`), created while there is room; `None` once
-    /// the table is full (or the long-key arena would pass 4 GiB).
-    #[inline]
-    fn entry(&mut self, hash: u64, key: &[u8]) -> Option<&mut GroupEntry> {
-        if let Some(i) = self.find(hash, key) {
-            return Some(&mut self.slots[i].entry);
+        let found = self.table.find(hash, |&i| {
+            let s = &slots[i as usize];
+            s.hash == hash && Self::key_of(arena, s) == key
+        });
+        if let Some(&i) = found {
+            return Some(&mut self.slots[i as usize].entry);
         }
         if self.slots.len() >= self.cap || key.len() > u32::MAX as usize {
             return None;
@@ -140,62 +117,16 @@ impl GroupTable {
     }
 
     #[inline]
-    fn count(&mut self, hash: u64, key: &[u8], latency_us: Option<u64>) {
-        match self.entry(hash, key) {
-            Some(e) => e.add(latency_us),
+    pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
+        match self.entry(key) {
+            Some(e) => {
+                e.count += 1;
+                if let Some(l) = latency_us {
+                    e.latency.insert(l, GROUP_DENSE_MS);
+                }
+            }
             None => self.untracked += 1,
         }
-    }
-
-    /// Counts one request for `key` now.
-    #[inline]
-    pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
-        self.count(FxBuildHasher.hash_one(key), key, latency_us);
-    }
-
-    /// Counts one request for `key` as part of a batch. In a large table most lookups miss
-    /// the cache; looking up [`BATCH`] keys back to back lets those misses overlap instead
-    /// of stalling one line at a time. Results equal [`GroupTable::add`]'s once
-    /// [`GroupTable::flush`] has run: flush before reading the table (`merge` applies the
-    /// other table's pending requests itself).
-    #[inline]
-    pub fn add_deferred(&mut self, key: &[u8], latency_us: Option<u64>) {
-        self.pending.push(Pending {
-            hash: FxBuildHasher.hash_one(key),
-            start: self.pending_keys.len(),
-            len: key.len(),
-            latency_us,
-        });
-        self.pending_keys.extend_from_slice(key);
-        if self.pending.len() >= BATCH {
-            self.flush();
-        }
-    }
-
-    /// Applies the pending batch.
-    pub fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let pending = std::mem::take(&mut self.pending);
-        let keys = std::mem::take(&mut self.pending_keys);
-        let key = |p: &Pending| &keys[p.start..p.start + p.len];
-        // First every lookup (independent loads the CPU can overlap), then the updates.
-        let mut found = [None; BATCH];
-        for (f, p) in found.iter_mut().zip(&pending) {
-            *f = self.find(p.hash, key(p));
-        }
-        for (i, p) in pending.iter().enumerate() {
-            match found.get(i).copied().flatten() {
-                Some(ix) => self.slots[ix].entry.add(p.latency_us),
-                // New keys (or a batch longer than BATCH): the plain path inserts them.
-                None => self.count(p.hash, key(p), p.latency_us),
-            }
-        }
-        self.pending = pending;
-        self.pending.clear();
-        self.pending_keys = keys;
-        self.pending_keys.clear();
     }
 
     /// Every key with its entry, in insertion order.
@@ -206,13 +137,8 @@ impl GroupTable {
     }
 
     pub fn merge(&mut self, other: &GroupTable) {
-        self.flush();
-        for p in &other.pending {
-            let key = &other.pending_keys[p.start..p.start + p.len];
-            self.count(p.hash, key, p.latency_us);
-        }
         for (k, theirs) in other.iter() {
-            match self.entry(FxBuildHasher.hash_one(k), k) {
+            match self.entry(k) {
                 Some(mine) => {
                     mine.count += theirs.count;
                     mine.latency.merge(&theirs.latency, GROUP_DENSE_MS);
@@ -304,44 +230,6 @@ mod tests {
                 (long_b.into_bytes(), 1)
             ]
         );
-    }
-
-    #[test]
-    fn deferred_equals_immediate() {
-        // Keys repeat within and across batches, the cap is hit mid-batch, and some
-        // requests are still pending when merged.
-        let keys: Vec<String> = (0..1000)
-            .map(|i| format!("/k/{}", (i * 7919) % 97))
-            .collect();
-        let mut now = GroupTable::new(60);
-        let mut later = GroupTable::new(60);
-        for (i, k) in keys.iter().enumerate() {
-            now.add(k.as_bytes(), Some(i as u64 * 1000));
-            later.add_deferred(k.as_bytes(), Some(i as u64 * 1000));
-        }
-        let mut merged = GroupTable::new(60);
-        merged.merge(&later);
-        later.flush();
-        let view = |t: &GroupTable| -> Vec<(Vec<u8>, u64, Option<Vec<u64>>)> {
-            t.top(100)
-                .into_iter()
-                .map(|(k, e)| {
-                    (
-                        k.to_vec(),
-                        e.count,
-                        e.latency.quantiles(&[500_000, 990_000]),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(view(&now), view(&later));
-        assert_eq!(view(&now), view(&merged));
-        assert_eq!(
-            (now.untracked(), now.len()),
-            (later.untracked(), later.len())
-        );
-        assert_eq!(now.untracked(), merged.untracked());
-        assert!(now.untracked() > 0);
     }
 
     #[test]
