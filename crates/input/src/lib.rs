@@ -252,7 +252,11 @@ impl BackgroundReader {
                 loop {
                     let msg = match chunks.next_chunk() {
                         Ok(Some(c)) => {
-                            let mut data = recycled.try_recv().unwrap_or_default();
+                            // Reuse a returned buffer; a new one gets its full size at
+                            // once (growing it would fault in fresh pages repeatedly).
+                            let mut data = recycled.try_recv().unwrap_or_else(|_| {
+                                Vec::with_capacity(c.data.len().max(DEFAULT_CHUNK))
+                            });
                             data.clear();
                             data.extend_from_slice(c.data);
                             Ok(OwnedChunk {

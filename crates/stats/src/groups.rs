@@ -35,9 +35,9 @@ struct Slot {
     entry: GroupEntry,
 }
 
-/// Tables are sized up front for at most this many keys (about 1.3 MiB of index);
-/// beyond it they grow as usual.
-const PRESIZE: usize = 1 << 17;
+/// Tables are sized up front for at most this many keys (the default cap: 131,072
+/// buckets, 640 KiB of index); beyond it they grow as usual.
+const PRESIZE: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct GroupTable {
