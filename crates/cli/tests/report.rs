@@ -225,6 +225,60 @@ fn missing_file_is_named_and_others_still_count() {
 }
 
 #[test]
+fn unreadable_source_is_named_with_its_position() {
+    // A directory opens but cannot be read: the error names it and the byte position.
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("nginx-timed-small.log");
+    let out = axlog()
+        .arg("report")
+        .arg(&f)
+        .arg(dir.path())
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!("{}: read error at byte 0", dir.path().display());
+    assert!(err.contains(&want), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["requests"], 9);
+    assert_eq!(v["sources"][1]["lines"], 0);
+}
+
+#[test]
+fn binary_garbage_never_panics() {
+    // 1 MB of pseudo-random bytes (with newlines) through the whole binary.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let data: Vec<u8> = (0..1_000_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 56) as u8
+        })
+        .collect();
+    let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    let out = axlog()
+        .args(["report", "--output", "json"])
+        .write_stdin(data.clone())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last_unterminated = u64::from(data.last() != Some(&b'\n'));
+    assert_eq!(v["lines"]["read"], newlines + last_unterminated);
+    assert_eq!(v["lines"]["malformed"], newlines + last_unterminated);
+    // The text report of the same input escapes what it shows.
+    let out = axlog().arg("report").write_stdin(data).output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.contains(&0x1b));
+}
+
+#[test]
 fn unknown_format_and_unwritable_rejects_are_usage_errors() {
     let f = fixture("nginx-timed-small.log");
     axlog()

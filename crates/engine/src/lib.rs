@@ -151,6 +151,67 @@ pub struct Outcome {
     pub rejects_error: Option<io::Error>,
 }
 
+/// What reading one source gave.
+struct SourceRun {
+    lines: u64,
+    /// The layout used, and whether it was detected; `None` when none fitted.
+    layout: Option<(Layout, bool)>,
+    error: Option<String>,
+}
+
+/// Picks the layout for a source: the configured one, or the one that fits `sample`.
+fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Layout, bool)> {
+    match cfg.layout {
+        Some(l) => Some((l, false)),
+        None => detect(sample).map(|d| (d.layout, true)),
+    }
+}
+
+/// Reads one source to its end (or its first read error), pushing every line into `sink`.
+fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S) -> SourceRun {
+    let mut run = SourceRun {
+        lines: 0,
+        layout: None,
+        error: None,
+    };
+    let chunks = source.open().map_err(|e| e.to_string()).and_then(|r| {
+        BackgroundReader::spawn(r, name.to_string())
+            .map_err(|e| format!("{name}: cannot start reading: {e}"))
+    });
+    let mut chunks = match chunks {
+        Ok(c) => c,
+        Err(e) => {
+            run.error = Some(e);
+            return run;
+        }
+    };
+    let mut parser: Option<LineParser> = None;
+    while let Some(chunk) = chunks.next() {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                run.error = Some(e.to_string());
+                break;
+            }
+        };
+        let parser = parser.get_or_insert_with(|| {
+            run.layout = choose_layout(cfg, &chunk.data);
+            // Where no layout fits any of the first lines, parsing as combined reports
+            // every line as malformed (and keeps them in rejects).
+            run.layout.map_or(Layout::NginxCombined, |l| l.0).parser()
+        });
+        if chunk.overlong {
+            // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
+            run.lines += 1;
+            sink.malformed(name, run.lines, &chunk.data, ParseError::TooLong);
+        } else {
+            process_chunk(parser, &chunk.data, name, &mut run.lines, sink);
+        }
+        chunks.recycle(chunk.data);
+    }
+    run
+}
+
 /// Reads every source in order, parses each line once and summarises.
 pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) -> Outcome {
     let mut sink = (
@@ -164,61 +225,23 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     for source in sources {
         let name = source.name();
         let malformed_before = sink.0.0.malformed_count();
-        let mut lines = 0u64;
-        let mut layout_used = None;
-        let mut error = None;
-        match source.open() {
-            Err(e) => error = Some(e.to_string()),
-            Ok(reader) => match BackgroundReader::spawn(reader, name.clone()) {
-                Err(e) => error = Some(format!("{name}: cannot start reading: {e}")),
-                Ok(mut chunks) => {
-                    let mut parser: Option<LineParser> = None;
-                    while let Some(chunk) = chunks.next() {
-                        let chunk = match chunk {
-                            Ok(c) => c,
-                            Err(e) => {
-                                error = Some(e.to_string());
-                                break;
-                            }
-                        };
-                        let parser = parser.get_or_insert_with(|| {
-                            let (layout, detected) = match cfg.layout {
-                                Some(l) => (Some(l), false),
-                                None => (detect(&chunk.data).map(|d| d.layout), true),
-                            };
-                            if let Some(l) = layout {
-                                layout_used = Some(l.name().to_string());
-                                top_layout.get_or_insert(LayoutInfo {
-                                    name: l.name().to_string(),
-                                    detected,
-                                });
-                            }
-                            // Where no layout fits any of the first lines, parsing as
-                            // combined reports every line as malformed (and keeps them).
-                            layout.unwrap_or(Layout::NginxCombined).parser()
-                        });
-                        if chunk.overlong {
-                            // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
-                            lines += 1;
-                            sink.malformed(&name, lines, &chunk.data, ParseError::TooLong);
-                        } else {
-                            process_chunk(parser, &chunk.data, &name, &mut lines, &mut sink);
-                        }
-                        chunks.recycle(chunk.data);
-                    }
-                }
-            },
+        let run = read_source(source, &name, cfg, &mut sink);
+        sink.0.0.add_lines(run.lines);
+        if let Some((layout, detected)) = run.layout {
+            top_layout.get_or_insert(LayoutInfo {
+                name: layout.name().to_string(),
+                detected,
+            });
         }
-        sink.0.0.add_lines(lines);
-        if let Some(e) = &error {
+        if let Some(e) = &run.error {
             source_errors.push(e.clone());
         }
         source_summaries.push(SourceSummary {
             name,
-            layout: layout_used,
-            lines,
+            layout: run.layout.map(|l| l.0.name().to_string()),
+            lines: run.lines,
             malformed: sink.0.0.malformed_count() - malformed_before,
-            error,
+            error: run.error,
         });
     }
 
