@@ -12,7 +12,7 @@ use std::thread::{self, JoinHandle};
 
 /// Default block size: large enough that per-read overhead vanishes, small enough to stay
 /// in cache-friendly territory and keep memory flat.
-pub const DEFAULT_CHUNK: usize = 4 << 20;
+pub const DEFAULT_CHUNK: usize = 1 << 20;
 
 /// A line longer than this is cut here: the first `MAX_LINE` bytes are handed out as one
 /// (overlong) line and the rest of it is skipped, so one runaway line cannot take memory.
