@@ -5,7 +5,6 @@
 //! the table: counts of tracked keys stay exact and the report says the cap was reached.
 
 use crate::hist::ValueCounts;
-use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
@@ -35,15 +34,15 @@ struct Slot {
     entry: GroupEntry,
 }
 
-/// Tables are sized up front for at most this many keys (the default cap: 131,072
-/// buckets, 640 KiB of index); beyond it they grow as usual.
+/// Tables are sized up front for at most this many keys (the default cap: 262,144
+/// buckets, 2 MiB of index); beyond it they grow as usual.
 const PRESIZE: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct GroupTable {
-    /// Hash table of indices into `slots`: small (4 bytes a bucket), so it stays in cache,
-    /// and growing it moves indices, not entries.
-    table: HashTable<u32>,
+    /// Open-addressing index into `slots` (8 bytes a bucket: hash tag and index), so
+    /// growing it moves indices, not entries.
+    table: Index,
     slots: Vec<Slot>,
     /// Bytes of the long keys, back to back: a new key costs an append, not an allocation.
     arena: Vec<u8>,
@@ -58,7 +57,7 @@ impl GroupTable {
         // Reserved Vec capacity costs no memory until it is used.
         let presize = cap.min(PRESIZE);
         GroupTable {
-            table: HashTable::with_capacity(presize),
+            table: Index::with_capacity(presize),
             slots: Vec::with_capacity(presize),
             arena: Vec::new(),
             // Indices are u32; no one tracks four billion groups.
@@ -84,11 +83,11 @@ impl GroupTable {
     fn entry(&mut self, key: &[u8]) -> Option<&mut GroupEntry> {
         let hash = FxBuildHasher.hash_one(key);
         let (slots, arena) = (&self.slots, &self.arena);
-        let found = self.table.find(hash, |&i| {
+        let found = self.table.find(hash, |i| {
             let s = &slots[i as usize];
             s.hash == hash && Self::key_of(arena, s) == key
         });
-        if let Some(&i) = found {
+        if let Some(i) = found {
             return Some(&mut self.slots[i as usize].entry);
         }
         if self.slots.len() >= self.cap || key.len() > u32::MAX as usize {
@@ -111,7 +110,7 @@ impl GroupTable {
         let i = self.slots.len();
         let slots = &self.slots;
         self.table
-            .insert_unique(hash, i as u32, |&j| slots[j as usize].hash);
+            .insert(hash, i as u32, |j| slots[j as usize].hash);
         self.slots.push(slot);
         Some(&mut self.slots[i].entry)
     }
@@ -181,6 +180,66 @@ impl GroupTable {
     }
 }
 
+/// Open addressing with linear probing; a bucket packs the top 32 bits of the key's hash
+/// and the slot index + 1 (0 is empty), so one load both filters and locates.
+#[derive(Debug, Clone)]
+struct Index {
+    buckets: Vec<u64>,
+    mask: usize,
+    len: usize,
+}
+
+impl Index {
+    fn with_capacity(n: usize) -> Self {
+        // At most half full: probes stay short.
+        let size = (n.max(8) * 2).next_power_of_two();
+        Index {
+            buckets: vec![0; size],
+            mask: size - 1,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
+        let tag = hash >> 32;
+        let mut i = hash as usize & self.mask;
+        loop {
+            let b = self.buckets[i];
+            if b == 0 {
+                return None;
+            }
+            if b >> 32 == tag && eq((b as u32) - 1) {
+                return Some((b as u32) - 1);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn insert(&mut self, hash: u64, idx: u32, hash_of: impl Fn(u32) -> u64) {
+        if (self.len + 1) * 2 > self.buckets.len() {
+            let mut bigger = Index::with_capacity(self.buckets.len());
+            for &b in &self.buckets {
+                if b != 0 {
+                    let j = (b as u32) - 1;
+                    bigger.put(hash_of(j), j);
+                }
+            }
+            *self = bigger;
+        }
+        self.put(hash, idx);
+    }
+
+    fn put(&mut self, hash: u64, idx: u32) {
+        let mut i = hash as usize & self.mask;
+        while self.buckets[i] != 0 {
+            i = (i + 1) & self.mask;
+        }
+        self.buckets[i] = (hash >> 32) << 32 | (idx as u64 + 1);
+        self.len += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +289,32 @@ mod tests {
                 (long_b.into_bytes(), 1)
             ]
         );
+    }
+
+    #[test]
+    fn index_grows_and_resolves_shared_positions() {
+        // Hashes chosen so many share a bucket position and some share the tag too:
+        // every index must still be found, before and after the table grows.
+        let hash = |i: u32| ((i as u64 % 3) << 32) | (i as u64 % 5);
+        let mut ix = Index::with_capacity(4);
+        for i in 0..300u32 {
+            ix.insert(hash(i), i, hash);
+        }
+        assert!(ix.buckets.len() >= 600);
+        for i in 0..300u32 {
+            assert_eq!(ix.find(hash(i), |j| j == i), Some(i));
+        }
+        assert_eq!(ix.find(hash(7), |_| false), None);
+        // Through the table: more keys than the presize, so the index grows.
+        let mut t = GroupTable::new(usize::MAX);
+        let n = PRESIZE + 5000;
+        for i in 0..n {
+            t.add(format!("/{i}").as_bytes(), None);
+        }
+        t.add(b"/42", None);
+        assert_eq!(t.len(), n);
+        let top = t.top(1);
+        assert_eq!((top[0].0, top[0].1.count), (&b"/42"[..], 2));
     }
 
     #[test]
