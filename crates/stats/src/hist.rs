@@ -368,7 +368,17 @@ mod tests {
     #[test]
     fn merge_small_and_binned_in_every_combination() {
         let q = [0, 500_000, 900_000, 1_000_000];
-        for (na, nb) in [(3, 4), (3, 20), (20, 3), (20, 20), (0, 5), (5, 0)] {
+        for (na, nb) in [
+            (3, 4),
+            (3, 20),
+            (20, 3),
+            (20, 20),
+            (0, 5),
+            (5, 0),
+            (600, 20),
+            (20, 600),
+            (700, 800),
+        ] {
             let mut a = ExactHistogram::with_dense_ms(16);
             let mut b = ExactHistogram::with_dense_ms(16);
             let mut all = Vec::new();
