@@ -7,6 +7,7 @@
 pub mod nginx;
 pub mod num;
 pub mod record;
+pub mod search;
 pub mod time;
 
 pub use record::{Record, RequestParts, split_request};

@@ -8,6 +8,7 @@
 //! Delimiters are found with `memchr`; no byte-at-a-time loops over the long fields.
 
 use crate::num::{parse_opt_seconds_us, parse_u64, sum_upstream_list};
+use crate::search::ByteSearch;
 use crate::time::{TIME_LOCAL_LEN, TimeLocalCache};
 use crate::{ParseError, Record};
 
@@ -15,10 +16,10 @@ use crate::{ParseError, Record};
 /// quote). nginx escapes `"` as `\x22`, Apache as `\"`: a quote preceded by an odd number
 /// of backslashes is part of the value.
 #[inline]
-pub fn find_closing_quote(s: &[u8]) -> Option<usize> {
+pub fn find_closing_quote(quote: &ByteSearch, s: &[u8]) -> Option<usize> {
     let mut from = 0;
     loop {
-        let q = from + memchr::memchr(b'"', &s[from..])?;
+        let q = from + quote.find(&s[from..])?;
         let mut backslashes = 0;
         while backslashes < q && s[q - 1 - backslashes] == b'\\' {
             backslashes += 1;
@@ -32,7 +33,11 @@ pub fn find_closing_quote(s: &[u8]) -> Option<usize> {
 
 /// Reads `"value"` at the start of `s`; returns the value and the rest after the quote.
 #[inline]
-fn quoted(s: &[u8], missing: ParseError) -> Result<(&[u8], &[u8]), ParseError> {
+fn quoted<'a>(
+    quote: &ByteSearch,
+    s: &'a [u8],
+    missing: ParseError,
+) -> Result<(&'a [u8], &'a [u8]), ParseError> {
     // `"-"` (no referer, no user agent) is common enough to skip the search for.
     if let Some(rest) = s.strip_prefix(b"\"-\"") {
         return Ok((b"-", rest));
@@ -41,7 +46,7 @@ fn quoted(s: &[u8], missing: ParseError) -> Result<(&[u8], &[u8]), ParseError> {
         Some(b'"') => {}
         _ => return Err(missing),
     }
-    let end = find_closing_quote(&s[1..]).ok_or(ParseError::UnclosedQuote)?;
+    let end = find_closing_quote(quote, &s[1..]).ok_or(ParseError::UnclosedQuote)?;
     Ok((&s[1..1 + end], &s[end + 2..]))
 }
 
@@ -76,25 +81,30 @@ fn split_head(head: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
 }
 
 /// A parser for the nginx combined family. `timed` requires the two timing fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NginxParser {
     timed: bool,
     time_cache: TimeLocalCache,
+    quote: ByteSearch,
+    lbracket: ByteSearch,
 }
 
 impl NginxParser {
-    pub fn combined() -> Self {
+    fn new(timed: bool) -> Self {
         NginxParser {
-            timed: false,
+            timed,
             time_cache: TimeLocalCache::default(),
+            quote: ByteSearch::new(b'"'),
+            lbracket: ByteSearch::new(b'['),
         }
     }
 
+    pub fn combined() -> Self {
+        Self::new(false)
+    }
+
     pub fn timed() -> Self {
-        NginxParser {
-            timed: true,
-            time_cache: TimeLocalCache::default(),
-        }
+        Self::new(true)
     }
 
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
@@ -103,7 +113,7 @@ impl NginxParser {
         }
         // `$remote_addr - $remote_user [`: split the head from the right, so an address
         // field holding an X-Forwarded-For list (`10.0.0.2, 10.0.0.1`) stays whole.
-        let lb = memchr::memchr(b'[', line).ok_or(ParseError::NoTime)?;
+        let lb = self.lbracket.find(line).ok_or(ParseError::NoTime)?;
         let (remote_addr, remote_user) = split_head(&line[..lb])?;
 
         let t_end = lb + 1 + TIME_LOCAL_LEN;
@@ -116,7 +126,7 @@ impl NginxParser {
             Some([b' ', r @ ..]) => r,
             _ => return Err(ParseError::NoRequest),
         };
-        let (request, rest) = quoted(rest, ParseError::NoRequest)?;
+        let (request, rest) = quoted(&self.quote, rest, ParseError::NoRequest)?;
         let rest = match rest {
             [b' ', r @ ..] => r,
             _ => return Err(ParseError::BadStatus),
@@ -140,7 +150,7 @@ impl NginxParser {
         } else {
             Some(parse_u64(bytes_s).ok_or(ParseError::BadBytes)?)
         };
-        let (referer, rest) = quoted(rest, ParseError::NoReferer)?;
+        let (referer, rest) = quoted(&self.quote, rest, ParseError::NoReferer)?;
         let rest = match rest {
             [b' ', r @ ..] => r,
             _ => return Err(ParseError::NoUserAgent),
@@ -148,13 +158,13 @@ impl NginxParser {
         let (user_agent, rest) = if self.timed {
             // The timings after the user agent hold no quote, so the line's last `"`
             // closes the user agent: found from the end, without scanning the agent.
-            match (rest.first(), memchr::memrchr(b'"', rest)) {
+            match (rest.first(), self.quote.rfind(rest)) {
                 (Some(b'"'), Some(close)) if close > 0 => (&rest[1..close], &rest[close + 1..]),
                 (Some(b'"'), _) => return Err(ParseError::UnclosedQuote),
                 _ => return Err(ParseError::NoUserAgent),
             }
         } else {
-            match quoted(rest, ParseError::NoUserAgent) {
+            match quoted(&self.quote, rest, ParseError::NoUserAgent) {
                 // A user agent cut off at the end of the line (seen in real Apache/nginx
                 // logs when a writer truncates) still leaves a complete request: keep it.
                 Err(ParseError::UnclosedQuote) => (&rest[1..], &b""[..]),
