@@ -288,6 +288,7 @@ fn report_matches_naive_computation() {
         let mut times = by_path[path].clone();
         times.sort();
         assert_eq!(got["p99_us"], rank_value(&times, 99, 100));
+        assert_eq!(got["approximate"], false);
     }
     assert_eq!(v["paths"]["distinct"], path_counts.len() as u64);
     assert_eq!(v["paths"]["requests_without_path"], no_path);

@@ -195,7 +195,10 @@ pub fn text(s: &Summary) -> String {
         );
         for p in &s.top_paths {
             let path = ellipsize(&terminal_safe(&p.path), 44);
-            let p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+            let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+            if p.approximate {
+                p99.push_str(" (approximate)");
+            }
             let _ = writeln!(
                 o,
                 "  {:<44} {:>10} {:>8} {:>9}",

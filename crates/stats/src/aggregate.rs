@@ -255,6 +255,7 @@ impl Aggregate {
                 count: e.count,
                 share: share(e.count),
                 p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
+                approximate: e.latency.is_approximate(),
             })
             .collect();
         Summary {

@@ -141,6 +141,8 @@ pub struct PathStat {
     pub share: f64,
     /// p99 of `request_time` over this path's requests; `null` without request times.
     pub p99_us: Option<u64>,
+    /// `true` only if this path met more distinct latency values than are kept exactly.
+    pub approximate: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
