@@ -49,7 +49,7 @@ struct ReportArgs {
     #[arg(long, default_value_t = 10)]
     top: usize,
     /// Distinct paths tracked for the top-paths table (bounds memory).
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
     max_paths: usize,
 }
 

@@ -166,6 +166,42 @@ impl<R: Read> ChunkReader<R> {
     /// The next chunk, or `None` at the end of the source. After an error the reader
     /// should not be used again: the chunks before it are all the readable input.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk<'_>>, InputError> {
+        Ok(self.next_span()?.map(|s| Chunk {
+            data: &self.buf[s.start..s.start + s.len],
+            offset: s.offset,
+            overlong: s.overlong,
+        }))
+    }
+
+    /// Like [`ChunkReader::next_chunk`], but the chunk owns its bytes: the read buffer
+    /// itself is handed over and `spare` (a buffer given back by the consumer, or a new
+    /// one) becomes the read buffer, so only the bytes after the chunk, the start of the
+    /// next line, are copied.
+    pub fn next_chunk_owned(&mut self, spare: Vec<u8>) -> Result<Option<OwnedChunk>, InputError> {
+        let Some(span) = self.next_span()? else {
+            return Ok(None);
+        };
+        let rest = self.end - self.start;
+        let mut next = spare;
+        // A returned buffer is usually almost full length already: this zero-fills little.
+        next.resize(self.buf.len().max(rest), 0);
+        next[..rest].copy_from_slice(&self.buf[self.start..self.end]);
+        let mut data = std::mem::replace(&mut self.buf, next);
+        self.start = 0;
+        self.end = rest;
+        if span.start > 0 {
+            data.copy_within(span.start..span.start + span.len, 0);
+        }
+        data.truncate(span.len);
+        Ok(Some(OwnedChunk {
+            data,
+            offset: span.offset,
+            overlong: span.overlong,
+        }))
+    }
+
+    /// Where the next chunk lies in `buf`, advancing past it.
+    fn next_span(&mut self) -> Result<Option<Span>, InputError> {
         loop {
             if self.skipping {
                 match memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
@@ -207,17 +243,25 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
-    fn take(&mut self, n: usize, overlong: bool) -> Chunk<'_> {
-        let s = self.start;
-        let offset = self.offset;
-        self.start += n;
-        self.offset += n as u64;
-        Chunk {
-            data: &self.buf[s..s + n],
-            offset,
+    fn take(&mut self, len: usize, overlong: bool) -> Span {
+        let span = Span {
+            start: self.start,
+            len,
+            offset: self.offset,
             overlong,
-        }
+        };
+        self.start += len;
+        self.offset += len as u64;
+        span
     }
+}
+
+/// A chunk's place in the read buffer.
+struct Span {
+    start: usize,
+    len: usize,
+    offset: u64,
+    overlong: bool,
 }
 
 /// A chunk that owns its bytes, as handed over by [`BackgroundReader`].
@@ -232,7 +276,8 @@ pub struct OwnedChunk {
 /// few enough that memory stays at a handful of chunks.
 const QUEUE_DEPTH: usize = 2;
 
-/// Reads a source on its own thread, so the copying of `read` overlaps with parsing.
+/// Reads a source on its own thread, so the kernel's copying in `read` overlaps with
+/// parsing.
 /// Chunks arrive in order; a read error arrives after every chunk read before it, and ends
 /// the stream. Buffers handed back with [`BackgroundReader::recycle`] are reused.
 pub struct BackgroundReader {
@@ -250,21 +295,9 @@ impl BackgroundReader {
             .spawn(move || {
                 let mut chunks = ChunkReader::new(reader, name);
                 loop {
-                    let msg = match chunks.next_chunk() {
-                        Ok(Some(c)) => {
-                            // Reuse a returned buffer; a new one gets its full size at
-                            // once (growing it would fault in fresh pages repeatedly).
-                            let mut data = recycled.try_recv().unwrap_or_else(|_| {
-                                Vec::with_capacity(c.data.len().max(DEFAULT_CHUNK))
-                            });
-                            data.clear();
-                            data.extend_from_slice(c.data);
-                            Ok(OwnedChunk {
-                                data,
-                                offset: c.offset,
-                                overlong: c.overlong,
-                            })
-                        }
+                    let spare = recycled.try_recv().unwrap_or_default();
+                    let msg = match chunks.next_chunk_owned(spare) {
+                        Ok(Some(c)) => Ok(c),
                         Ok(None) => return,
                         Err(e) => Err(e),
                     };
@@ -363,6 +396,29 @@ mod tests {
                 }
                 off += c.len() as u64;
             }
+        }
+    }
+
+    #[test]
+    fn owned_chunks_equal_borrowed_ones() {
+        // Whole lines, a last line without newline, and an overlong line that is cut.
+        let mut data = Vec::new();
+        for i in 0..400 {
+            data.extend_from_slice(format!("line {i} {}\n", "y".repeat(i % 23)).as_bytes());
+        }
+        data.extend(std::iter::repeat_n(b'a', 100));
+        data.extend_from_slice(b"\nafter\nlast");
+        for (chunk, step) in [(16, 7), (64, 1000), (1000, 3)] {
+            let borrowed = collect(&data, chunk, 32, step);
+            let mut r =
+                ChunkReader::with_sizes(Trickle { data: &data, step }, "t".into(), chunk, 32);
+            let mut owned = Vec::new();
+            let mut spare = Vec::new();
+            while let Some(c) = r.next_chunk_owned(spare).unwrap() {
+                owned.push((c.data.clone(), c.offset, c.overlong));
+                spare = c.data;
+            }
+            assert_eq!(owned, borrowed, "chunk {chunk} step {step}");
         }
     }
 

@@ -27,7 +27,7 @@ pub struct StatsConfig {
 impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
-            max_paths: 100_000,
+            max_paths: crate::groups::DEFAULT_CAP,
             top_n: 10,
             malformed_samples: 5,
         }

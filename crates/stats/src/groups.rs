@@ -34,9 +34,12 @@ struct Slot {
     entry: GroupEntry,
 }
 
-/// Tables are sized up front for at most this many keys (the default cap: 262,144
-/// buckets, 2 MiB of index); beyond it they grow as usual.
-const PRESIZE: usize = 100_000;
+/// The cap a table gets unless configured otherwise (`--max-paths`).
+pub const DEFAULT_CAP: usize = 100_000;
+
+/// Tables are sized up front for at most this many keys (262,144 buckets, 2 MiB of
+/// index); beyond it they grow as usual.
+const PRESIZE: usize = DEFAULT_CAP;
 
 #[derive(Debug, Clone)]
 pub struct GroupTable {
@@ -90,7 +93,7 @@ impl GroupTable {
         if let Some(i) = found {
             return Some(&mut self.slots[i as usize].entry);
         }
-        if self.slots.len() >= self.cap || key.len() > u32::MAX as usize {
+        if self.slots.len() >= self.cap {
             return None;
         }
         let mut slot = Slot {
@@ -103,8 +106,11 @@ impl GroupTable {
         if key.len() <= INLINE_KEY {
             slot.key_inline[..key.len()].copy_from_slice(key);
         } else {
-            slot.key_start = u32::try_from(self.arena.len()).ok()?;
-            u32::try_from(self.arena.len() + key.len()).ok()?;
+            // Arena offsets are u32: a key that would end past 4 GiB is not admitted.
+            if self.arena.len() + key.len() > u32::MAX as usize {
+                return None;
+            }
+            slot.key_start = self.arena.len() as u32;
             self.arena.extend_from_slice(key);
         }
         let i = self.slots.len();
