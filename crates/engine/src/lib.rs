@@ -13,6 +13,11 @@ use std::io::{self, Write};
 
 /// Receives every line of the input, parsed or not.
 pub trait Sink {
+    /// Called for every record [`LOOKAHEAD`] records before [`Sink::record`] is called
+    /// for it, in the same order: a sink starts here the memory loads `record` will need,
+    /// so they overlap with other work instead of stalling it. A speed hint only.
+    #[inline]
+    fn prepare(&mut self, _rec: &Record<'_>) {}
     fn record(&mut self, rec: &Record<'_>);
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError);
 }
@@ -22,6 +27,13 @@ pub struct StatsSink(pub Aggregate);
 
 impl Sink for StatsSink {
     #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        if let Some(p) = r.path() {
+            self.0.prepare_path(p);
+        }
+    }
+
+    #[inline]
     fn record(&mut self, r: &Record<'_>) {
         self.0.observe(&Observation {
             ts_us: r.ts_us,
@@ -29,7 +41,11 @@ impl Sink for StatsSink {
             status: r.status,
             request_time_us: r.request_time_us,
             upstream_time_us: r.upstream_time_us,
-            path: r.path(),
+            // `prepare` found the path already; a record that was not prepared finds it.
+            path: match self.0.prepared_path_in(r.request) {
+                Some(p) => Some(p),
+                None => r.path(),
+            },
         });
     }
 
@@ -77,6 +93,13 @@ impl<W: Write> Sink for RejectsSink<W> {
 
 impl<S: Sink> Sink for Option<S> {
     #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        if let Some(s) = self {
+            s.prepare(r)
+        }
+    }
+
+    #[inline]
     fn record(&mut self, r: &Record<'_>) {
         if let Some(s) = self {
             s.record(r)
@@ -92,6 +115,12 @@ impl<S: Sink> Sink for Option<S> {
 
 impl<A: Sink, B: Sink> Sink for (A, B) {
     #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        self.0.prepare(r);
+        self.1.prepare(r);
+    }
+
+    #[inline]
     fn record(&mut self, r: &Record<'_>) {
         self.0.record(r);
         self.1.record(r);
@@ -102,6 +131,9 @@ impl<A: Sink, B: Sink> Sink for (A, B) {
         self.1.malformed(source, line_no, line, err);
     }
 }
+
+/// How many records ahead of [`Sink::record`] the engine calls [`Sink::prepare`].
+pub const LOOKAHEAD: usize = 16;
 
 /// Parses the lines of `data` (whole lines; the last may lack its `\n`) and pushes them
 /// into `sink`. `line_no` is the number of lines of this source before `data`; it is
@@ -115,21 +147,50 @@ pub fn process_chunk<S: Sink>(
     sink: &mut S,
 ) -> u64 {
     let first = *line_no;
+    // Records reach `record` LOOKAHEAD records after `prepare`, so the sink's table loads
+    // for a line are in flight while the lines before it are handled.
+    let mut ring: [Record<'_>; LOOKAHEAD] = [Record::default(); LOOKAHEAD];
+    let (mut head, mut queued) = (0usize, 0usize);
     let mut start = 0;
-    let mut handle = |line: &[u8], line_no: &mut u64| {
+    let mut newlines = memchr::memchr_iter(b'\n', data);
+    loop {
+        let end = match newlines.next() {
+            Some(nl) => nl,
+            None if start < data.len() => data.len(),
+            None => break,
+        };
+        let line = &data[start..end];
+        start = end + 1;
         *line_no += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        match parser.parse(line) {
-            Ok(r) => sink.record(&r),
-            Err(e) => sink.malformed(source, *line_no, line, e),
+        let slot = (head + queued) % LOOKAHEAD;
+        if queued == LOOKAHEAD {
+            // The ring is full: the oldest record leaves through the slot the new one
+            // takes.
+            sink.record(&ring[head]);
+            head = (head + 1) % LOOKAHEAD;
+            queued -= 1;
         }
-    };
-    for nl in memchr::memchr_iter(b'\n', data) {
-        handle(&data[start..nl], line_no);
-        start = nl + 1;
+        match parser.parse_into(line, &mut ring[slot]) {
+            Ok(()) => {
+                sink.prepare(&ring[slot]);
+                queued += 1;
+            }
+            Err(e) => {
+                // Keep the sink's order: the records before this line go first.
+                while queued > 0 {
+                    sink.record(&ring[head]);
+                    head = (head + 1) % LOOKAHEAD;
+                    queued -= 1;
+                }
+                sink.malformed(source, *line_no, line, e);
+            }
+        }
     }
-    if start < data.len() {
-        handle(&data[start..], line_no);
+    while queued > 0 {
+        sink.record(&ring[head]);
+        head = (head + 1) % LOOKAHEAD;
+        queued -= 1;
     }
     *line_no - first
 }
@@ -254,5 +315,71 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         summary,
         source_errors,
         rejects_error: rejects.and_then(|r| r.finish().err()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Logs what the engine hands a sink, by the status field (which numbers the lines).
+    #[derive(Default)]
+    struct Log(Vec<(char, u64)>);
+
+    impl Sink for Log {
+        fn prepare(&mut self, r: &Record<'_>) {
+            self.0.push(('p', r.status as u64));
+        }
+        fn record(&mut self, r: &Record<'_>) {
+            self.0.push(('r', r.status as u64));
+        }
+        fn malformed(&mut self, _: &str, line_no: u64, _: &[u8], _: ParseError) {
+            self.0.push(('m', line_no));
+        }
+    }
+
+    #[test]
+    fn every_line_once_in_order_with_prepare_ahead() {
+        // Lines 1..=60; every 7th is malformed, the last has no newline, some end in CRLF.
+        let mut data = Vec::new();
+        for i in 1..=60u64 {
+            if i % 7 == 0 {
+                data.extend_from_slice(b"garbage");
+            } else {
+                let status = 100 + i;
+                data.extend_from_slice(format!("1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] \"GET /{i} HTTP/1.1\" {status} 1 \"-\" \"-\"").as_bytes());
+            }
+            if i % 5 == 0 {
+                data.push(b'\r');
+            }
+            if i < 60 {
+                data.push(b'\n');
+            }
+        }
+        let mut parser = Layout::NginxCombined.parser();
+        let mut line_no = 0;
+        let mut log = Log::default();
+        let n = process_chunk(&mut parser, &data, "t", &mut line_no, &mut log);
+        assert_eq!((n, line_no), (60, 60));
+        // Records and malformed lines in line order, each line exactly once.
+        let seen: Vec<u64> = log
+            .0
+            .iter()
+            .filter(|e| e.0 != 'p')
+            .map(|&(k, v)| if k == 'r' { v - 100 } else { v })
+            .collect();
+        assert_eq!(seen, (1..=60).collect::<Vec<_>>());
+        // Every record is prepared before it is recorded, at most LOOKAHEAD records ahead.
+        for (at, &(kind, v)) in log.0.iter().enumerate() {
+            if kind == 'r' {
+                let prepared = log.0.iter().position(|&e| e == ('p', v));
+                let prepared = prepared.expect("record without prepare");
+                assert!(prepared < at);
+                let between = log.0[prepared..at].iter().filter(|e| e.0 == 'p').count();
+                assert!(between <= LOOKAHEAD, "{v}: {between}");
+            }
+        }
+        let prepared = log.0.iter().filter(|e| e.0 == 'p').count();
+        assert_eq!(prepared, 60 - 60 / 7);
     }
 }

@@ -7,6 +7,7 @@
 pub mod nginx;
 pub mod num;
 pub mod record;
+pub mod scan;
 pub mod search;
 pub mod time;
 
@@ -105,6 +106,19 @@ impl LineParser {
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
         match self {
             LineParser::Nginx(p) => p.parse(line),
+        }
+    }
+
+    /// Like [`LineParser::parse`], into a record the caller keeps (no copy of the record
+    /// on the hot path). On error `rec` holds partial values.
+    #[inline]
+    pub fn parse_into<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        match self {
+            LineParser::Nginx(p) => p.parse_into(line, rec),
         }
     }
 }

@@ -107,7 +107,143 @@ impl NginxParser {
         Self::new(true)
     }
 
+    #[inline]
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
+        let mut rec = Record::default();
+        self.parse_into(line, &mut rec).map(|()| rec)
+    }
+
+    /// [`NginxParser::parse`] into a record the caller keeps, which saves copying it.
+    /// On error `rec` holds partial values.
+    #[inline]
+    pub fn parse_into<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        if self.parse_fast(line, rec).is_some() {
+            return Ok(());
+        }
+        *rec = self.parse_general(line)?;
+        Ok(())
+    }
+
+    /// The usual line, from the positions of its quotes: one vector pass over the line
+    /// finds all of them, and the fields sit between them at known offsets. `None` hands
+    /// the line to [`NginxParser::parse_general`], the definition of the layout, which
+    /// also gives the error for a malformed line; whenever this returns a record, the
+    /// general parser returns the same one (a test checks it on mutated lines).
+    #[inline]
+    fn parse_fast<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Option<()> {
+        let mut q = [0u32; 8];
+        let n = crate::scan::positions(line, b'"', &mut q);
+        // Three quoted fields; `combined` tolerates quoted fields after them, while in
+        // `timed` the last quote of the line closes the user agent.
+        if n < 6 || (self.timed && n != 6) {
+            return None;
+        }
+        let [q0, q1, q2, q3, q4, q5, ..] = q.map(|p| p as usize);
+        // `ADDR IDENT USER [TIME] "`: the time sits just before the request's quote, and
+        // its `[` must be the line's first.
+        let lb = q0.checked_sub(TIME_LOCAL_LEN + 3)?;
+        let t_end = lb + 1 + TIME_LOCAL_LEN;
+        if line[lb] != b'[' || line[t_end] != b']' || line[t_end + 1] != b' ' {
+            return None;
+        }
+        if crate::scan::find(&line[..lb], b'[').is_some() {
+            return None;
+        }
+        let (remote_addr, remote_user) = split_head(&line[..lb]).ok()?;
+        // A closing quote after a backslash may be escaped: the general parser decides.
+        if line[q1 - 1] == b'\\' || line[q3 - 1] == b'\\' {
+            return None;
+        }
+        // ` STATUS BYTES ` between the request and the referer.
+        let mid = line.get(q1 + 1..q2)?;
+        let (status, bytes_s) = match mid {
+            [b' ', a, b, c, b' ', bytes @ .., b' ']
+                if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() =>
+            {
+                (
+                    ((a - b'0') as u16) * 100 + ((b - b'0') as u16) * 10 + (c - b'0') as u16,
+                    bytes,
+                )
+            }
+            [b' ', b'-', b' ', bytes @ .., b' '] => (0, bytes),
+            _ => return None,
+        };
+        // parse_u64 takes digits only, so a space inside (which the general parser would
+        // split at) falls through to it.
+        let bytes_sent = if bytes_s == b"-" {
+            None
+        } else {
+            Some(parse_u64(bytes_s)?)
+        };
+        // `" "` between the referer and the user agent.
+        if q4 != q3 + 2 || line[q3 + 1] != b' ' {
+            return None;
+        }
+        if !self.timed && line[q5 - 1] == b'\\' {
+            return None;
+        }
+        let ts = self.time_cache.parse(&line[lb + 1..t_end])?;
+        if self.timed {
+            Self::timings(rec, &line[q5 + 1..]).ok()?;
+        }
+        rec.ts_us = ts.utc_us;
+        rec.utc_offset_min = ts.offset_min;
+        rec.remote_addr = remote_addr;
+        rec.remote_user = remote_user;
+        rec.request = &line[q0 + 1..q1];
+        rec.status = status;
+        rec.bytes_sent = bytes_sent;
+        rec.referer = &line[q2 + 1..q3];
+        rec.user_agent = &line[q4 + 1..q5];
+        Some(())
+    }
+
+    /// ` $request_time $upstream_response_time` after the user agent; the upstream list
+    /// is the rest of the line because it contains spaces (`0.004, 0.118`).
+    #[inline]
+    fn timings<'a>(rec: &mut Record<'a>, rest: &'a [u8]) -> Result<(), ParseError> {
+        // The usual ` D.DDD D.DDD`, parsed in place; the same values as the general route.
+        if let [b' ', a, b'.', b, c, d, b' ', e, b'.', f, g, h] = *rest {
+            let d = [a, b, c, d, e, f, g, h].map(|x| x.wrapping_sub(b'0'));
+            if d[0] < 10
+                && d[1] < 10
+                && d[2] < 10
+                && d[3] < 10
+                && d[4] < 10
+                && d[5] < 10
+                && d[6] < 10
+                && d[7] < 10
+            {
+                let us = |x: &[u8]| {
+                    x[0] as u64 * 1_000_000
+                        + x[1] as u64 * 100_000
+                        + x[2] as u64 * 10_000
+                        + x[3] as u64 * 1000
+                };
+                rec.request_time_us = Some(us(&d[..4]));
+                rec.upstream_time_us = Some(us(&d[4..]));
+                rec.upstream_times_raw = &rest[7..];
+                return Ok(());
+            }
+        }
+        let rest = match rest {
+            [b' ', r @ ..] => r,
+            _ => return Err(ParseError::BadTiming),
+        };
+        let (rt, upstream) = token(rest);
+        rec.request_time_us = parse_opt_seconds_us(rt).map_err(|_| ParseError::BadTiming)?;
+        let upstream = crate::num::trim_spaces(upstream);
+        rec.upstream_time_us = sum_upstream_list(upstream).map_err(|_| ParseError::BadTiming)?;
+        rec.upstream_times_raw = upstream;
+        Ok(())
+    }
+
+    /// The layout's definition: any line, field by field.
+    pub fn parse_general<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -185,18 +321,7 @@ impl NginxParser {
             ..Record::default()
         };
         if self.timed {
-            // ` $request_time $upstream_response_time`; the upstream list is the rest of
-            // the line because it contains spaces (`0.004, 0.118`).
-            let rest = match rest {
-                [b' ', r @ ..] => r,
-                _ => return Err(ParseError::BadTiming),
-            };
-            let (rt, upstream) = token(rest);
-            rec.request_time_us = parse_opt_seconds_us(rt).map_err(|_| ParseError::BadTiming)?;
-            let upstream = crate::num::trim_spaces(upstream);
-            rec.upstream_time_us =
-                sum_upstream_list(upstream).map_err(|_| ParseError::BadTiming)?;
-            rec.upstream_times_raw = upstream;
+            Self::timings(&mut rec, rest)?;
         }
         // In `combined`, trailing fields after the user agent (a `"$http_x_forwarded_for"`,
         // a gzip ratio) are tolerated: many deployments append one.
@@ -279,6 +404,91 @@ mod tests {
             )
             .unwrap();
         assert_eq!(r.referer, br"a\\");
+    }
+
+    /// Lines of every kind the fast path must agree on: generated logs of both layouts
+    /// (with their rare malformed lines), the corpus's nginx/Apache logs, and all of
+    /// them with bytes overwritten, inserted or cut.
+    /// Returns the lines and how many of them (at the front) are unmutated.
+    fn differential_lines() -> (Vec<Vec<u8>>, usize) {
+        use axlog_testgen::{Config, Format, Limit};
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for (format, seed) in [(Format::NginxTimed, 3), (Format::NginxCombined, 4)] {
+            let text = axlog_testgen::generate(&Config {
+                format,
+                limit: Limit::Lines(20_000),
+                seed,
+                ..Config::default()
+            });
+            lines.extend(text.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        }
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        for f in [
+            "elastic-examples/apache_logs",
+            "lnav/logfile_access_log.0",
+            "lnav/logfile_access_log.1",
+        ] {
+            if let Ok(text) = std::fs::read(corpus.join(f)) {
+                lines.extend(text.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+            }
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b" \"[]-.,:0123456789/\\x\xff\x00?";
+        let originals = lines.len();
+        for k in 0..60_000 {
+            let mut line = lines[k % originals].clone();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() as usize) % (line.len() + 1);
+                let byte = alphabet[(next() as usize) % alphabet.len()];
+                match next() % 3 {
+                    0 if at < line.len() => line[at] = byte,
+                    1 => line.insert(at, byte),
+                    _ => line.truncate(at),
+                }
+            }
+            lines.push(line);
+        }
+        (lines, originals)
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_general_parser() {
+        let (lines, originals) = differential_lines();
+        for (timed, name) in [(true, "timed"), (false, "combined")] {
+            let (mut fast, mut general) = (NginxParser::new(timed), NginxParser::new(timed));
+            let mut fast_hits = 0;
+            let mut parsed = 0;
+            for (i, line) in lines.iter().enumerate() {
+                let mut rec = Record::default();
+                let took_fast = fast.parse_fast(line, &mut rec).is_some();
+                let want = general.parse_general(line);
+                if took_fast {
+                    fast_hits += (i < originals) as usize;
+                    assert_eq!(Ok(rec), want, "{name}: {}", String::from_utf8_lossy(line));
+                }
+                // And through the public entry point, fast or not.
+                assert_eq!(
+                    fast.parse(line),
+                    want,
+                    "{name}: {}",
+                    String::from_utf8_lossy(line)
+                );
+                parsed += (i < originals && want.is_ok()) as usize;
+            }
+            // The fast path carries nearly every unmutated line that parses, or it is not
+            // worth having.
+            assert!(
+                fast_hits * 100 >= parsed * 95,
+                "{name}: {fast_hits} of {parsed}"
+            );
+        }
     }
 
     #[test]

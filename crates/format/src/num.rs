@@ -11,6 +11,18 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 20 {
         return None;
     }
+    // Up to 19 digits cannot overflow: no checked arithmetic on the common path.
+    if s.len() <= 19 {
+        let mut v: u64 = 0;
+        for &b in s {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            v = v * 10 + d as u64;
+        }
+        return Some(v);
+    }
     let mut v: u64 = 0;
     for &b in s {
         let d = b.wrapping_sub(b'0');

@@ -93,6 +93,18 @@ pub fn split_request(req: &[u8]) -> Option<RequestParts<'_>> {
 /// (`METHOD /path[?query] HTTP/x`); unusual ones take the general route.
 #[inline]
 pub fn request_path(req: &[u8]) -> Option<&[u8]> {
+    // `METHOD TARGET HTTP/x`: exactly two spaces, found in one vector pass.
+    let mut sp = [0u32; 2];
+    if crate::scan::positions(req, b' ', &mut sp) == 2 {
+        let (a, b) = (sp[0] as usize, sp[1] as usize);
+        if a > 0 && b > a + 1 && req[b + 1..].starts_with(b"HTTP/") {
+            let target = &req[a + 1..b];
+            return Some(match crate::scan::find(target, b'?') {
+                Some(q) => &target[..q],
+                None => target,
+            });
+        }
+    }
     let sp = req.iter().position(|&b| b == b' ')?;
     let rest = &req[sp + 1..];
     if sp == 0 || rest.is_empty() {

@@ -104,10 +104,14 @@ pub fn parse_time_local(s: &[u8]) -> Option<Timestamp> {
     })
 }
 
-/// Caches the last `$time_local` so lines of the same second skip the parse.
+/// Caches the minute of the last `$time_local`: lines of the same minute (nearly all of
+/// them, even when a log is slightly out of order) only parse their seconds.
 #[derive(Debug, Clone, Default)]
 pub struct TimeLocalCache {
-    last: [u8; TIME_LOCAL_LEN],
+    /// `dd/Mon/yyyy:HH:MM:` and ` +hhmm` of the cached minute.
+    minute: [u8; 18],
+    zone: [u8; 6],
+    /// UTC µs at second 0 of that minute, and its offset.
     value: Option<Timestamp>,
 }
 
@@ -115,15 +119,30 @@ impl TimeLocalCache {
     #[inline]
     pub fn parse(&mut self, s: &[u8]) -> Option<Timestamp> {
         let s: &[u8; TIME_LOCAL_LEN] = s.try_into().ok()?;
-        // A fixed-size comparison compiles to a few wide loads, no memcmp call.
+        // Fixed-size comparisons compile to a few wide loads, no memcmp call.
         if let Some(v) = self.value
-            && *s == self.last
+            && s[..18] == self.minute
+            && s[20..] == self.zone
         {
-            return Some(v);
+            // Same checks as parse_time_local makes on the seconds.
+            let sec = digits2(&s[18..20])?;
+            if sec > 60 {
+                return None;
+            }
+            return Some(Timestamp {
+                utc_us: v.utc_us + sec as i64 * 1_000_000,
+                offset_min: v.offset_min,
+            });
         }
         let v = parse_time_local(s)?;
-        self.last = *s;
-        self.value = Some(v);
+        // parse_time_local accepted the seconds, so they are two digits.
+        let sec = digits2(&s[18..20])?;
+        self.minute.copy_from_slice(&s[..18]);
+        self.zone.copy_from_slice(&s[20..]);
+        self.value = Some(Timestamp {
+            utc_us: v.utc_us - sec as i64 * 1_000_000,
+            offset_min: v.offset_min,
+        });
         Some(v)
     }
 }
@@ -183,5 +202,15 @@ mod tests {
             971_211_337_000_000
         );
         assert_eq!(c.parse(b"garbage-garbage-garbage-xx"), None);
+        // Every second of a minute, in and out of order, with the minute cached, and
+        // the same minute with another offset: all as parse_time_local gives them.
+        let mut c = TimeLocalCache::default();
+        for s in [59u32, 0, 30, 60, 7, 61, 99] {
+            for zone in ["+0000", "-0700", "+0000"] {
+                let t = format!("31/Dec/2026:23:59:{s:02} {zone}");
+                assert_eq!(c.parse(t.as_bytes()), parse_time_local(t.as_bytes()), "{t}");
+            }
+        }
+        assert_eq!(c.parse(b"31/Dec/2026:23:59:x1 +0000"), None);
     }
 }

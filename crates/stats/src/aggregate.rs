@@ -94,6 +94,20 @@ impl Aggregate {
         self.lines_read += n;
     }
 
+    /// Announces a request to `path` that [`Aggregate::observe`] will get soon, after
+    /// those announced before it, so the path table's memory loads start now.
+    #[inline]
+    pub fn prepare_path(&mut self, path: &[u8]) {
+        self.paths.prepare(path);
+    }
+
+    /// The path prepared for the next request, if it lies in `request` (see
+    /// [`GroupTable::prepared_key_in`]).
+    #[inline]
+    pub fn prepared_path_in<'r>(&self, request: &'r [u8]) -> Option<&'r [u8]> {
+        self.paths.prepared_key_in(request)
+    }
+
     #[inline]
     pub fn observe(&mut self, o: &Observation<'_>) {
         self.requests += 1;
