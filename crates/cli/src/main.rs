@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use axlog_engine::Config;
-use axlog_format::Layout;
+use axlog_format::logformat::LogFormat;
+use axlog_format::{Format, Layout};
 use axlog_input::Source;
 use axlog_stats::StatsConfig;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +31,42 @@ enum Command {
     Report(ReportArgs),
     /// List the log layouts axlog knows, with their definitions.
     Formats,
+    /// Show how the first lines of a log are split into fields and parsed, to check a
+    /// format in seconds.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct FormatArgs {
+    /// Log layout: a preset (see `axlog formats`); `auto` detects it from each file's
+    /// first lines.
+    #[arg(long, default_value = "auto", value_parser = parse_layout)]
+    format: LayoutArg,
+    /// The server's own nginx `log_format` definition, verbatim (the quoted strings
+    /// joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time'.
+    #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
+    log_format: Option<String>,
+}
+
+impl FormatArgs {
+    fn format(&self) -> anyhow::Result<Option<Format>> {
+        if let Some(def) = &self.log_format {
+            let f = LogFormat::compile(def).with_context(|| "--log-format".to_string())?;
+            return Ok(Some(Format::Nginx(std::sync::Arc::new(f))));
+        }
+        Ok(self.format.0.map(Format::Preset))
+    }
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The log to read; `-` or nothing reads standard input.
+    file: Option<String>,
+    #[command(flatten)]
+    format: FormatArgs,
+    /// How many lines to show.
+    #[arg(short = 'n', long, default_value_t = 5)]
+    lines: usize,
 }
 
 #[derive(clap::Args)]
@@ -39,9 +76,8 @@ struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     output: Output,
-    /// Log layout; `auto` detects it from each file's first lines.
-    #[arg(long, default_value = "auto", value_parser = parse_layout)]
-    format: LayoutArg,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Write every malformed line, verbatim, to FILE.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
@@ -79,6 +115,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(args) => report(args),
         Command::Formats => formats(),
+        Command::Explain(args) => explain(args),
     };
     match result {
         Ok(code) => code,
@@ -98,7 +135,74 @@ fn main() -> ExitCode {
 fn formats() -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for l in Layout::ALL {
-        writeln!(out, "{:<16} {}", l.name(), l.definition())?;
+        writeln!(out, "{:<22} {}", l.name(), l.definition())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
+    let name = source.name();
+    let reader = source.open()?;
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(reader)
+        .split(b'\n')
+        .take(args.lines.max(1).max(axlog_format::DETECT_LINES))
+    {
+        let mut line = line.with_context(|| format!("reading {name}"))?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        lines.push(line);
+    }
+    let (format, how) = match args.format.format()? {
+        Some(f) => (f, "given"),
+        None => {
+            let sample = lines.join(&b'\n');
+            match axlog_format::detect(&sample) {
+                Some(d) => (Format::Preset(d.layout), "detected"),
+                None => {
+                    println!("{name}: no known layout fits its first lines; give --log-format");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "layout {} ({how}): {}",
+        format.name(),
+        format.definition()
+    )?;
+    // Every preset is an nginx log_format too, which names each field.
+    let fields = LogFormat::compile(format.definition())?;
+    let mut parser = format.parser();
+    let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
+    for (i, line) in lines.iter().take(args.lines).enumerate() {
+        writeln!(out, "\n{name}:{}", i + 1)?;
+        match parser.parse(line) {
+            Ok(r) => {
+                if let Ok(values) = fields.split(line) {
+                    for (k, v) in values {
+                        writeln!(out, "  {k:<28} {}", show(v))?;
+                    }
+                }
+                let time = axlog_stats::timefmt::format_rfc3339(r.ts_us, Some(r.utc_offset_min));
+                let opt = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+                writeln!(
+                    out,
+                    "  => time {time}  status {}  path {}  bytes {}  request_time_us {}  upstream_time_us {}",
+                    r.status,
+                    r.path().map_or("-".to_string(), show),
+                    opt(r.bytes_sent),
+                    opt(r.request_time_us),
+                    opt(r.upstream_time_us)
+                )?;
+            }
+            Err(e) => writeln!(out, "  malformed: {e}\n  {}", show(line))?,
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -119,7 +223,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let cfg = Config {
-        layout: args.format.0,
+        layout: args.format.format()?,
         stats: StatsConfig {
             max_paths: args.max_paths,
             top_n: args.top,

@@ -5,7 +5,7 @@
 //! (Parquet batches) plug in the same way. Each line is read once and parsed once whatever
 //! the sinks.
 
-use axlog_format::{Layout, LineParser, ParseError, Record, detect};
+use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
 use axlog_input::{BackgroundReader, Source};
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
@@ -199,7 +199,7 @@ pub fn process_chunk<S: Sink>(
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// `None` detects the layout from each source's first lines.
-    pub layout: Option<Layout>,
+    pub layout: Option<Format>,
     pub stats: StatsConfig,
 }
 
@@ -216,15 +216,15 @@ pub struct Outcome {
 struct SourceRun {
     lines: u64,
     /// The layout used, and whether it was detected; `None` when none fitted.
-    layout: Option<(Layout, bool)>,
+    layout: Option<(Format, bool)>,
     error: Option<String>,
 }
 
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
-fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Layout, bool)> {
-    match cfg.layout {
-        Some(l) => Some((l, false)),
-        None => detect(sample).map(|d| (d.layout, true)),
+fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
+    match &cfg.layout {
+        Some(l) => Some((l.clone(), false)),
+        None => detect(sample).map(|d| (Format::Preset(d.layout), true)),
     }
 }
 
@@ -259,7 +259,10 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
             run.layout = choose_layout(cfg, &chunk.data);
             // Where no layout fits any of the first lines, parsing as combined reports
             // every line as malformed (and keeps them in rejects).
-            run.layout.map_or(Layout::NginxCombined, |l| l.0).parser()
+            match &run.layout {
+                Some((f, _)) => f.parser(),
+                None => Layout::NginxCombined.parser(),
+            }
         });
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
@@ -288,7 +291,8 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         let malformed_before = sink.0.0.malformed_count();
         let run = read_source(source, &name, cfg, &mut sink);
         sink.0.0.add_lines(run.lines);
-        if let Some((layout, detected)) = run.layout {
+        if let Some((layout, detected)) = &run.layout {
+            let detected = *detected;
             top_layout.get_or_insert(LayoutInfo {
                 name: layout.name().to_string(),
                 detected,
@@ -299,7 +303,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         }
         source_summaries.push(SourceSummary {
             name,
-            layout: run.layout.map(|l| l.0.name().to_string()),
+            layout: run.layout.as_ref().map(|l| l.0.name().to_string()),
             lines: run.lines,
             malformed: sink.0.0.malformed_count() - malformed_before,
             error: run.error,

@@ -4,6 +4,7 @@
 //! that turns one line into a [`Record`] borrowing from the line. [`detect`] picks the
 //! layout that fits the first lines of an input.
 
+pub mod logformat;
 pub mod nginx;
 pub mod num;
 pub mod record;
@@ -42,24 +43,38 @@ pub enum ParseError {
     BadTiming,
     #[error("line longer than the longest line axlog keeps (cut there)")]
     TooLong,
+    #[error("the text between fields is not where the log format puts it")]
+    Layout,
 }
 
-/// A log layout axlog knows.
+/// A log layout axlog knows by name (a preset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layout {
     /// nginx's stock `combined` log_format.
     NginxCombined,
     /// `combined` followed by ` $request_time $upstream_response_time`.
     NginxTimed,
+    /// nginx's `main` from its default configuration: `combined` + `"$http_x_forwarded_for"`.
+    NginxMain,
+    /// ingress-nginx's `upstreaminfo`.
+    IngressUpstreaminfo,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 2] = [Layout::NginxTimed, Layout::NginxCombined];
+    /// Every preset, the more specific first: detection breaks ties in this order.
+    pub const ALL: [Layout; 4] = [
+        Layout::NginxTimed,
+        Layout::IngressUpstreaminfo,
+        Layout::NginxMain,
+        Layout::NginxCombined,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Layout::NginxCombined => "nginx-combined",
             Layout::NginxTimed => "nginx-timed",
+            Layout::NginxMain => "nginx-main",
+            Layout::IngressUpstreaminfo => "ingress-upstreaminfo",
         }
     }
 
@@ -72,6 +87,12 @@ impl Layout {
             Layout::NginxTimed => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time"#
             }
+            Layout::NginxMain => {
+                r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#
+            }
+            Layout::IngressUpstreaminfo => {
+                r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#
+            }
         }
     }
 
@@ -83,6 +104,12 @@ impl Layout {
         match self {
             Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
             Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
+            Layout::NginxMain | Layout::IngressUpstreaminfo => {
+                // Constant definitions, compiled by a test too: not input.
+                let f = logformat::LogFormat::compile(self.definition())
+                    .expect("preset definitions compile");
+                LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())))
+            }
         }
     }
 }
@@ -93,20 +120,59 @@ impl fmt::Display for Layout {
     }
 }
 
+/// What to parse an input as: a preset, or a definition the user gave.
+#[derive(Debug, Clone)]
+pub enum Format {
+    Preset(Layout),
+    /// An nginx `log_format` given verbatim.
+    Nginx(std::sync::Arc<logformat::LogFormat>),
+}
+
+impl Format {
+    /// A short name for reports: the preset's name, or `nginx log_format`.
+    pub fn name(&self) -> &str {
+        match self {
+            Format::Preset(l) => l.name(),
+            Format::Nginx(_) => "nginx log_format",
+        }
+    }
+
+    pub fn definition(&self) -> &str {
+        match self {
+            Format::Preset(l) => l.definition(),
+            Format::Nginx(f) => f.definition(),
+        }
+    }
+
+    pub fn parser(&self) -> LineParser {
+        match self {
+            Format::Preset(l) => l.parser(),
+            Format::Nginx(f) => {
+                LineParser::Compiled(Box::new(((**f).clone(), time::TimeLocalCache::default())))
+            }
+        }
+    }
+}
+
 /// A compiled parser for one layout. It keeps small per-input state (the last timestamp),
 /// so each worker owns its own.
 #[derive(Debug, Clone)]
+// One parser exists per source, so its size does not matter; boxing the hand-tuned one
+// would add a pointer chase to every line.
+#[allow(clippy::large_enum_variant)]
 pub enum LineParser {
+    /// The hand-tuned parser of the combined family.
     Nginx(nginx::NginxParser),
+    /// Any nginx `log_format`.
+    Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
 }
 
 impl LineParser {
     /// Parses one line (without its line terminator).
     #[inline]
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
-        match self {
-            LineParser::Nginx(p) => p.parse(line),
-        }
+        let mut rec = Record::default();
+        self.parse_into(line, &mut rec).map(|()| rec)
     }
 
     /// Like [`LineParser::parse`], into a record the caller keeps (no copy of the record
@@ -119,6 +185,10 @@ impl LineParser {
     ) -> Result<(), ParseError> {
         match self {
             LineParser::Nginx(p) => p.parse_into(line, rec),
+            LineParser::Compiled(b) => {
+                let (f, cache) = &mut **b;
+                f.parse_into(cache, line, rec)
+            }
         }
     }
 }

@@ -11,7 +11,12 @@ pub struct Record<'a> {
     pub remote_addr: &'a [u8],
     pub remote_user: &'a [u8],
     /// The request line as logged: `GET /a?b=1 HTTP/1.1`, `-`, or anything a client sent.
+    /// Empty when the layout logs the method and target separately.
     pub request: &'a [u8],
+    /// `$request_method`, where a layout logs it on its own.
+    pub method: &'a [u8],
+    /// `$request_uri` (or `$uri`), where a layout logs the target on its own.
+    pub uri: &'a [u8],
     /// HTTP status; `0` when the log wrote `-`.
     pub status: u16,
     pub bytes_sent: Option<u64>,
@@ -36,6 +41,13 @@ impl<'a> Record<'a> {
     /// The request target without its query string, e.g. `/api/users/7`.
     #[inline]
     pub fn path(&self) -> Option<&'a [u8]> {
+        if self.request.is_empty() && !self.uri.is_empty() && self.uri != b"-" {
+            let uri = self.uri;
+            return Some(match memchr::memchr(b'?', uri) {
+                Some(q) => &uri[..q],
+                None => uri,
+            });
+        }
         request_path(self.request)
     }
 }

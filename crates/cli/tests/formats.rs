@@ -1,0 +1,129 @@
+//! Layouts beyond the foundation's two: nginx `log_format` given verbatim, the `main` and
+//! ingress `upstreaminfo` presets found by detection, and `axlog explain`. Expected values
+//! are counted from the corpus files here, independently of axlog's parsers.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn corpus(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(rel)
+}
+
+fn report_json(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .arg("report")
+        .args(args)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Status counts from the word after the request's closing quote (`" 200 `), the way a
+/// shell one-liner would count them.
+fn naive_status_counts(text: &str) -> Vec<(u64, u64)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let after = line.splitn(3, '"').nth(2).unwrap();
+        let status: u64 = after.split_whitespace().next().unwrap().parse().unwrap();
+        *counts.entry(status).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+fn status_counts(v: &Value) -> Vec<(u64, u64)> {
+    v["status"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_u64().unwrap(), c["count"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn log_format_given_verbatim() {
+    // gonx's image resizer log: the definition is in the corpus MANIFEST.
+    let file = corpus("gonx/access.log");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let def = r#"$remote_addr [$time_local] "$request" $status $request_length $body_bytes_sent $request_time "$t_size" $read_time $gen_time"#;
+    let v = report_json(&[file.to_str().unwrap(), "--log-format", def]);
+    assert_eq!(v["layout"]["name"], "nginx log_format");
+    assert_eq!(v["layout"]["detected"], false);
+    assert_eq!(v["lines"]["parsed"], 1000);
+    assert_eq!(v["lines"]["malformed"], 0);
+    assert_eq!(status_counts(&v), naive_status_counts(&text));
+    // request_time is the 7th field of the definition; the slowest request, by a sort.
+    let max_ms = text
+        .lines()
+        .map(|l| {
+            let after = l.splitn(3, '"').nth(2).unwrap();
+            let t: f64 = after.split_whitespace().nth(3).unwrap().parse().unwrap();
+            (t * 1000.0).round() as u64
+        })
+        .max()
+        .unwrap();
+    assert_eq!(v["latency"]["request_time"]["max_us"], max_ms * 1000);
+}
+
+#[test]
+fn presets_are_detected() {
+    // nginx `main` (combined + "$http_x_forwarded_for"), 1000 lines.
+    let file = corpus("lnav/logfile_shop_access_log.0");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let v = report_json(&[file.to_str().unwrap()]);
+    assert_eq!(v["layout"]["name"], "nginx-main");
+    assert_eq!(v["lines"]["parsed"], 1000);
+    assert_eq!(status_counts(&v), naive_status_counts(&text));
+    // ingress-nginx upstreaminfo, 29 lines, some with upstream lists.
+    let file = corpus("beats/nginx/ingress_controller/test/test.log");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let v = report_json(&[file.to_str().unwrap()]);
+    assert_eq!(v["layout"]["name"], "ingress-upstreaminfo");
+    assert_eq!(v["lines"]["parsed"], 29);
+    assert_eq!(status_counts(&v), naive_status_counts(&text));
+    // Line 23's upstream list `0.100, 0.004` counts as 104 ms, the file's largest.
+    assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 104_000);
+}
+
+#[test]
+fn bad_definitions_are_usage_errors() {
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--log-format", "$status $body_bytes_sent", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no time variable"));
+}
+
+#[test]
+fn explain_shows_fields() {
+    let file = corpus("beats/nginx/ingress_controller/test/test.log");
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["explain", "-n", "1", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("layout ingress-upstreaminfo (detected)"), "{s}");
+    assert!(
+        s.contains("upstream_addr                172.17.0.5:8080"),
+        "{s}"
+    );
+    assert!(
+        s.contains("req_id                       529a007902362a5f51385a5fa7049884"),
+        "{s}"
+    );
+    assert!(s.contains("status 200  path /products"), "{s}");
+}
