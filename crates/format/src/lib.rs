@@ -4,6 +4,7 @@
 //! that turns one line into a [`Record`] borrowing from the line. [`detect`] picks the
 //! layout that fits the first lines of an input.
 
+pub mod haproxy;
 pub mod logformat;
 pub mod nginx;
 pub mod num;
@@ -45,6 +46,10 @@ pub enum ParseError {
     TooLong,
     #[error("the text between fields is not where the log format puts it")]
     Layout,
+    /// A line of the server's own log that is not an access (HAProxy's `Connect from`,
+    /// `Server x/y is DOWN`, `Proxy X started`): counted apart, not as malformed.
+    #[error("not an access-log line (a server message)")]
+    NotAccess,
 }
 
 /// A log layout axlog knows by name (a preset).

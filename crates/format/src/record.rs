@@ -28,6 +28,8 @@ pub struct Record<'a> {
     pub upstream_time_us: Option<u64>,
     /// nginx `$upstream_response_time` as written (`0.004, 0.118`), for per-attempt use.
     pub upstream_times_raw: &'a [u8],
+    /// HAProxy's own fields, for HAProxy lines.
+    pub haproxy: Option<crate::haproxy::HaproxyFields<'a>>,
 }
 
 impl<'a> Record<'a> {
