@@ -42,8 +42,9 @@ struct FormatArgs {
     /// first lines.
     #[arg(long, default_value = "auto", value_parser = parse_layout)]
     format: LayoutArg,
-    /// The server's own nginx `log_format` definition, verbatim (the quoted strings
-    /// joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time'.
+    /// The server's own format definition, verbatim: an nginx `log_format` (the quoted
+    /// strings joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time',
+    /// or an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D'.
     #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
     log_format: Option<String>,
 }
@@ -51,8 +52,8 @@ struct FormatArgs {
 impl FormatArgs {
     fn format(&self) -> anyhow::Result<Option<Format>> {
         if let Some(def) = &self.log_format {
-            let f = LogFormat::compile(def).with_context(|| "--log-format".to_string())?;
-            return Ok(Some(Format::Nginx(std::sync::Arc::new(f))));
+            let f = LogFormat::compile_any(def).with_context(|| "--log-format".to_string())?;
+            return Ok(Some(Format::Custom(std::sync::Arc::new(f))));
         }
         Ok(self.format.0.map(Format::Preset))
     }
@@ -177,7 +178,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         format.definition()
     )?;
     // Every preset is an nginx log_format too, which names each field.
-    let fields = LogFormat::compile(format.definition())?;
+    let fields = LogFormat::compile_any(format.definition())?;
     let mut parser = format.parser();
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
     for (i, line) in lines.iter().take(args.lines).enumerate() {

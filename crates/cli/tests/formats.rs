@@ -103,7 +103,7 @@ fn bad_definitions_are_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no time variable"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no time field"));
 }
 
 #[test]
@@ -126,4 +126,42 @@ fn explain_shows_fields() {
         "{s}"
     );
     assert!(s.contains("status 200  path /products"), "{s}");
+}
+
+#[test]
+fn apache_layouts() {
+    // common, combined and combined + "-" lines in one file: every line parses.
+    let file = corpus("beats/apache/access/test/test.log");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let v = report_json(&[file.to_str().unwrap()]);
+    assert_eq!(v["layout"]["name"], "nginx-combined");
+    assert_eq!(v["lines"]["parsed"], 6);
+    assert_eq!(status_counts(&v), naive_status_counts(&text));
+    // Pure CLF is named as such; vhost_combined (`%v:%p` first) too.
+    let v = report_json(&[corpus("beats/apache/access/test/darwin-2.4.23.log")
+        .to_str()
+        .unwrap()]);
+    assert_eq!(
+        (v["layout"]["name"].as_str(), v["lines"]["parsed"].as_u64()),
+        (Some("apache-common"), Some(6))
+    );
+    let v = report_json(&[corpus("goaccess/ci_vcombined_access.log").to_str().unwrap()]);
+    assert_eq!(
+        (v["layout"]["name"].as_str(), v["lines"]["parsed"].as_u64()),
+        (Some("apache-vhost-combined"), Some(4))
+    );
+    // mod_ssl's ssl_request_log, given as Apache writes it in ssl.conf.
+    let file = corpus("beats/apache/access/test/ssl-request.log");
+    let def = r#"%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x \"%r\" %b"#;
+    let v = report_json(&[file.to_str().unwrap(), "--log-format", def]);
+    assert_eq!(v["layout"]["name"], "Apache LogFormat");
+    assert_eq!(v["lines"]["parsed"], 2);
+    // The two requests are to /nagiosxi/ajaxhelper.php and /appl/ajaxhelper.php.
+    let paths: Vec<&str> = v["top_paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/appl/ajaxhelper.php", "/nagiosxi/ajaxhelper.php"]);
 }

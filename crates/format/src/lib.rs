@@ -63,14 +63,20 @@ pub enum Layout {
     NginxMain,
     /// ingress-nginx's `upstreaminfo`.
     IngressUpstreaminfo,
+    /// Apache's `common` (CLF): `combined` without referer and user agent.
+    ApacheCommon,
+    /// Apache's `vhost_combined`: `%v:%p` before `combined`.
+    ApacheVhostCombined,
 }
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 4] = [
+    pub const ALL: [Layout; 6] = [
         Layout::NginxTimed,
         Layout::IngressUpstreaminfo,
+        Layout::ApacheVhostCombined,
         Layout::NginxMain,
+        Layout::ApacheCommon,
         Layout::NginxCombined,
     ];
 
@@ -80,6 +86,20 @@ impl Layout {
             Layout::NginxTimed => "nginx-timed",
             Layout::NginxMain => "nginx-main",
             Layout::IngressUpstreaminfo => "ingress-upstreaminfo",
+            Layout::ApacheCommon => "apache-common",
+            Layout::ApacheVhostCombined => "apache-vhost-combined",
+        }
+    }
+
+    /// Other names a preset answers to: Apache's `combined` is nginx's, field for field.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Layout::NginxCombined => &["combined", "apache-combined"],
+            Layout::ApacheCommon => &["common", "clf"],
+            Layout::NginxMain => &["main"],
+            Layout::NginxTimed => &["timed"],
+            Layout::IngressUpstreaminfo => &["upstreaminfo"],
+            Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
         }
     }
 
@@ -95,6 +115,10 @@ impl Layout {
             Layout::NginxMain => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#
             }
+            Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
+            Layout::ApacheVhostCombined => {
+                r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#
+            }
             Layout::IngressUpstreaminfo => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#
             }
@@ -102,16 +126,21 @@ impl Layout {
     }
 
     pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
+        Layout::ALL
+            .into_iter()
+            .find(|l| l.name() == name || l.aliases().contains(&name))
     }
 
     pub fn parser(self) -> LineParser {
         match self {
             Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
             Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
-            Layout::NginxMain | Layout::IngressUpstreaminfo => {
+            Layout::NginxMain
+            | Layout::IngressUpstreaminfo
+            | Layout::ApacheCommon
+            | Layout::ApacheVhostCombined => {
                 // Constant definitions, compiled by a test too: not input.
-                let f = logformat::LogFormat::compile(self.definition())
+                let f = logformat::LogFormat::compile_any(self.definition())
                     .expect("preset definitions compile");
                 LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())))
             }
@@ -129,8 +158,8 @@ impl fmt::Display for Layout {
 #[derive(Debug, Clone)]
 pub enum Format {
     Preset(Layout),
-    /// An nginx `log_format` given verbatim.
-    Nginx(std::sync::Arc<logformat::LogFormat>),
+    /// An nginx `log_format` or Apache `LogFormat` given verbatim.
+    Custom(std::sync::Arc<logformat::LogFormat>),
 }
 
 impl Format {
@@ -138,21 +167,24 @@ impl Format {
     pub fn name(&self) -> &str {
         match self {
             Format::Preset(l) => l.name(),
-            Format::Nginx(_) => "nginx log_format",
+            Format::Custom(f) => match f.dialect() {
+                logformat::Dialect::Nginx => "nginx log_format",
+                logformat::Dialect::Apache => "Apache LogFormat",
+            },
         }
     }
 
     pub fn definition(&self) -> &str {
         match self {
             Format::Preset(l) => l.definition(),
-            Format::Nginx(f) => f.definition(),
+            Format::Custom(f) => f.definition(),
         }
     }
 
     pub fn parser(&self) -> LineParser {
         match self {
             Format::Preset(l) => l.parser(),
-            Format::Nginx(f) => {
+            Format::Custom(f) => {
                 LineParser::Compiled(Box::new(((**f).clone(), time::TimeLocalCache::default())))
             }
         }

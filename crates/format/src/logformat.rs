@@ -21,7 +21,8 @@ pub enum Var {
     RemoteUser,
     TimeLocal,
     TimeIso8601,
-    Msec,
+    /// Seconds (or milli-, microseconds) since the epoch: nginx `$msec`, Apache `%{sec}t`.
+    Epoch(Unit),
     Request,
     RequestMethod,
     RequestUri,
@@ -34,7 +35,8 @@ pub enum Var {
     RequestLength,
     HttpReferer,
     HttpUserAgent,
-    RequestTime,
+    /// nginx `$request_time` (seconds), Apache `%D` (µs), `%T`, `%{ms}T`.
+    RequestTime(Unit),
     UpstreamResponseTime,
     /// A variable axlog keeps as text under its name: known ones (`host`, `upstream_addr`,
     /// `ssl_protocol`, ...) and any other (`http_*`, `cookie_*`, custom).
@@ -48,7 +50,7 @@ impl Var {
             "remote_user" => Var::RemoteUser,
             "time_local" => Var::TimeLocal,
             "time_iso8601" => Var::TimeIso8601,
-            "msec" => Var::Msec,
+            "msec" => Var::Epoch(Unit::Seconds),
             "request" => Var::Request,
             "request_method" => Var::RequestMethod,
             "request_uri" => Var::RequestUri,
@@ -61,7 +63,7 @@ impl Var {
             "request_length" => Var::RequestLength,
             "http_referer" => Var::HttpReferer,
             "http_user_agent" => Var::HttpUserAgent,
-            "request_time" => Var::RequestTime,
+            "request_time" => Var::RequestTime(Unit::Seconds),
             "upstream_response_time" => Var::UpstreamResponseTime,
             other => Var::Text(other.to_string()),
         }
@@ -73,6 +75,26 @@ impl Var {
     }
 }
 
+/// The unit a duration or epoch time is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Decimal seconds (`0.123`, `12`).
+    Seconds,
+    Millis,
+    Micros,
+}
+
+impl Unit {
+    /// The value in microseconds; `None` for anything that is not a number in this unit.
+    fn to_us(self, v: &[u8]) -> Option<u64> {
+        match self {
+            Unit::Seconds => parse_opt_seconds_us(v).ok().flatten(),
+            Unit::Millis => parse_u64(v)?.checked_mul(1000),
+            Unit::Micros => parse_u64(v),
+        }
+    }
+}
+
 /// One variable of a compiled definition, with the literal text that follows it.
 #[derive(Debug, Clone)]
 struct Field {
@@ -81,12 +103,14 @@ struct Field {
     /// Text after the value, up to the next variable; empty for a last variable.
     then: Vec<u8>,
     list: bool,
+    /// Apache writes `"` inside a value as `\"`: such a quote does not end the value.
+    escaped: bool,
 }
 
 /// A `log_format` definition that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
-    #[error("the log_format has no variables")]
+    #[error("the format has no fields (no $variable or %directive)")]
     NoVariables,
     #[error("the log_format has '$' without a variable name at byte {0}")]
     EmptyName(usize),
@@ -97,14 +121,28 @@ pub enum FormatError {
     )]
     Adjacent(String, String),
     #[error(
-        "the log_format has no time variable ($time_local, $time_iso8601 or $msec): axlog needs one to place requests in time"
+        "the format has no time field (nginx $time_local, $time_iso8601 or $msec; Apache %t or %{{sec}}t): axlog needs one to place requests in time"
     )]
     NoTime,
+    #[error("Apache directive {0} is not supported here")]
+    Unsupported(String),
+    #[error("'%' at the end of the format")]
+    Dangling,
+}
+
+/// Whose syntax a definition is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// nginx `log_format`: `$variables`.
+    Nginx,
+    /// Apache `LogFormat`: `%directives`.
+    Apache,
 }
 
 /// A compiled `log_format`.
 #[derive(Debug, Clone)]
 pub struct LogFormat {
+    dialect: Dialect,
     definition: String,
     /// Literal text before the first variable.
     prefix: Vec<u8>,
@@ -142,38 +180,142 @@ impl LogFormat {
             if name.is_empty() {
                 return Err(FormatError::EmptyName(i));
             }
-            match fields.last_mut() {
-                None => prefix = std::mem::take(&mut text),
-                Some(prev) => {
-                    if text.is_empty() {
-                        return Err(FormatError::Adjacent(name.to_string(), prev.name.clone()));
-                    }
-                    prev.then = std::mem::take(&mut text);
-                }
-            }
-            fields.push(Field {
-                name: name.to_string(),
-                var: Var::from_name(name),
-                then: Vec::new(),
-                list: Var::is_list(name),
-            });
+            push_field(
+                &mut prefix,
+                &mut fields,
+                &mut text,
+                name,
+                Var::from_name(name),
+                false,
+            )?;
             i = next;
         }
-        match fields.last_mut() {
-            None => return Err(FormatError::NoVariables),
-            Some(last) => last.then = text,
+        finish(Dialect::Nginx, definition, prefix, fields, text)
+    }
+
+    /// Compiles an Apache `LogFormat` string: `%h %l %u %t "%r" %>s %b`, as written
+    /// inside the configuration's quotes (`\"` is taken as `"`) or the whole
+    /// `LogFormat "..." nickname` line.
+    pub fn compile_apache(definition: &str) -> Result<LogFormat, FormatError> {
+        let def = unquote_apache(definition);
+        let b = def.as_bytes();
+        let mut prefix = Vec::new();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut text = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'%' {
+                text.push(b[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            // Modifiers: `<` / `>` (original or final request), `!` and status lists
+            // (conditions that make Apache log `-`).
+            while i < b.len() && matches!(b[i], b'<' | b'>' | b'!' | b',' | b'0'..=b'9') {
+                i += 1;
+            }
+            let arg = if b.get(i) == Some(&b'{') {
+                let close = b[i..]
+                    .iter()
+                    .position(|&c| c == b'}')
+                    .ok_or(FormatError::Unclosed(i))?;
+                let a = &def[i + 1..i + close];
+                i += close + 1;
+                Some(a)
+            } else {
+                None
+            };
+            let Some(&d) = b.get(i) else {
+                return Err(FormatError::Dangling);
+            };
+            i += 1;
+            if d == b'%' {
+                text.push(b'%');
+                continue;
+            }
+            // Bytes, not a str slice: `d` may be the first byte of a multi-byte character.
+            let directive_owned = String::from_utf8_lossy(&b[start..i]).into_owned();
+            let directive = directive_owned.as_str();
+            if d == b't' {
+                match arg {
+                    // `%t` is `[time_local]`: its brackets are literal text.
+                    None => {
+                        text.push(b'[');
+                        push_field(
+                            &mut prefix,
+                            &mut fields,
+                            &mut text,
+                            "time",
+                            Var::TimeLocal,
+                            false,
+                        )?;
+                        text.push(b']');
+                        continue;
+                    }
+                    Some(a) => {
+                        let a = a.trim_start_matches("begin:").trim_start_matches("end:");
+                        let var = match a {
+                            "%d/%b/%Y:%H:%M:%S %z" => Var::TimeLocal,
+                            "sec" => Var::Epoch(Unit::Seconds),
+                            "msec" => Var::Epoch(Unit::Millis),
+                            "usec" => Var::Epoch(Unit::Micros),
+                            "%Y-%m-%dT%H:%M:%S%z" => {
+                                return Err(FormatError::Unsupported(format!(
+                                    "{directive} (use %{{%d/%b/%Y:%H:%M:%S %z}}t, sec, msec or usec)"
+                                )));
+                            }
+                            _ => return Err(FormatError::Unsupported(directive.to_string())),
+                        };
+                        push_field(&mut prefix, &mut fields, &mut text, directive, var, false)?;
+                        continue;
+                    }
+                }
+            }
+            let var = match (d, arg) {
+                (b'h' | b'a', _) => Var::RemoteAddr,
+                (b'u', _) => Var::RemoteUser,
+                (b'r', _) => Var::Request,
+                (b'm', _) => Var::RequestMethod,
+                (b'U', _) => Var::Uri,
+                (b's', _) => Var::Status,
+                (b'b' | b'B', _) => Var::BodyBytesSent,
+                (b'O', _) => Var::BytesSent,
+                (b'D', _) => Var::RequestTime(Unit::Micros),
+                (b'T', None | Some("s")) => Var::RequestTime(Unit::Seconds),
+                (b'T', Some("ms")) => Var::RequestTime(Unit::Millis),
+                (b'T', Some("us")) => Var::RequestTime(Unit::Micros),
+                (b'i', Some(h)) if h.eq_ignore_ascii_case("referer") => Var::HttpReferer,
+                (b'i', Some(h)) if h.eq_ignore_ascii_case("user-agent") => Var::HttpUserAgent,
+                (
+                    b'l' | b'q' | b'H' | b'I' | b'v' | b'V' | b'p' | b'i' | b'o' | b'e' | b'x'
+                    | b'n' | b'C' | b'k' | b'X' | b'P' | b'L' | b'R' | b'f' | b'A' | b'c',
+                    _,
+                ) => Var::Text(directive.to_string()),
+                _ => return Err(FormatError::Unsupported(directive.to_string())),
+            };
+            push_field(&mut prefix, &mut fields, &mut text, directive, var, true)?;
         }
-        if !fields
-            .iter()
-            .any(|f| matches!(f.var, Var::TimeLocal | Var::TimeIso8601 | Var::Msec))
-        {
-            return Err(FormatError::NoTime);
+        finish(Dialect::Apache, &def, prefix, fields, text)
+    }
+
+    /// Compiles a definition in either syntax: Apache when it holds `%` directives and
+    /// no `$variable`, nginx otherwise.
+    pub fn compile_any(definition: &str) -> Result<LogFormat, FormatError> {
+        let has_dollar_var = definition
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'{' || w[1] == b'_'));
+        if !has_dollar_var && definition.contains('%') {
+            Self::compile_apache(definition)
+        } else {
+            Self::compile(definition)
         }
-        Ok(LogFormat {
-            definition: definition.to_string(),
-            prefix,
-            fields,
-        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     pub fn definition(&self) -> &str {
@@ -224,7 +366,7 @@ impl LogFormat {
                     _ => return Err(ParseError::BadTime),
                 }
             } else {
-                find_end(rest, &f.then, f.list).ok_or(ParseError::Layout)?
+                find_end(rest, &f.then, f.list, f.escaped).ok_or(ParseError::Layout)?
             };
             each(f, &rest[..end])?;
             rest = &rest[(end + f.then.len()).min(rest.len())..];
@@ -255,11 +397,8 @@ impl LogFormat {
                         parse_iso8601(v).ok_or(ParseError::BadTime)?;
                     has_time = true;
                 }
-                Var::Msec => {
-                    let us = parse_opt_seconds_us(v)
-                        .ok()
-                        .flatten()
-                        .ok_or(ParseError::BadTime)?;
+                Var::Epoch(unit) => {
+                    let us = unit.to_us(v).ok_or(ParseError::BadTime)?;
                     (rec.ts_us, rec.utc_offset_min) = (us as i64, 0);
                     has_time = true;
                 }
@@ -292,9 +431,11 @@ impl LogFormat {
                 }
                 Var::HttpReferer => rec.referer = v,
                 Var::HttpUserAgent => rec.user_agent = v,
-                Var::RequestTime => {
-                    rec.request_time_us =
-                        parse_opt_seconds_us(v).map_err(|_| ParseError::BadTiming)?
+                Var::RequestTime(unit) => {
+                    rec.request_time_us = match v {
+                        b"-" => None,
+                        _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
+                    }
                 }
                 Var::UpstreamResponseTime => {
                     let v = trim_spaces(v);
@@ -313,21 +454,117 @@ impl LogFormat {
     }
 }
 
+/// Appends a field, giving the text collected since the previous one to that field (or
+/// to the prefix when it is the first).
+fn push_field(
+    prefix: &mut Vec<u8>,
+    fields: &mut Vec<Field>,
+    text: &mut Vec<u8>,
+    name: &str,
+    var: Var,
+    escaped: bool,
+) -> Result<(), FormatError> {
+    match fields.last_mut() {
+        None => *prefix = std::mem::take(text),
+        Some(prev) => {
+            if text.is_empty() {
+                return Err(FormatError::Adjacent(name.to_string(), prev.name.clone()));
+            }
+            prev.then = std::mem::take(text);
+        }
+    }
+    fields.push(Field {
+        name: name.to_string(),
+        list: Var::is_list(name),
+        var,
+        then: Vec::new(),
+        escaped,
+    });
+    Ok(())
+}
+
+/// Gives the closing text to the last field and checks the definition can place requests
+/// in time.
+fn finish(
+    dialect: Dialect,
+    definition: &str,
+    prefix: Vec<u8>,
+    mut fields: Vec<Field>,
+    text: Vec<u8>,
+) -> Result<LogFormat, FormatError> {
+    match fields.last_mut() {
+        None => return Err(FormatError::NoVariables),
+        Some(last) => last.then = text,
+    }
+    if !fields
+        .iter()
+        .any(|f| matches!(f.var, Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_)))
+    {
+        return Err(FormatError::NoTime);
+    }
+    Ok(LogFormat {
+        dialect,
+        definition: definition.to_string(),
+        prefix,
+        fields,
+    })
+}
+
+/// The format string of `LogFormat "..." name`, of a quoted `"..."` or a bare string,
+/// with the configuration's `\"`, `\\` and `\t` escapes undone (a log format has no
+/// use for a literal backslash before a quote).
+fn unquote_apache(def: &str) -> String {
+    let t = def.trim();
+    let t = t.strip_prefix("LogFormat").map_or(t, str::trim_start);
+    let inner = match t.strip_prefix('"') {
+        // Up to the last quote: a nickname may follow it.
+        Some(rest) => match rest.rfind('"') {
+            Some(end) => &rest[..end],
+            None => rest,
+        },
+        // The bare string, perhaps still with the configuration's escapes.
+        None => def,
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some('t') => out.push('\t'),
+                Some(o) => {
+                    out.push('\\');
+                    out.push(o);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl fmt::Display for LogFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition)
     }
 }
 
-/// Where a value that `then` follows ends in `rest`. In a list value (`0.1, 0.2 : 0.3`)
+/// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` after an odd
+/// number of backslashes is part of the value). In a list value (`0.1, 0.2 : 0.3`)
 /// a space next to a `,` or `:` separator belongs to the list.
 #[inline]
-fn find_end(rest: &[u8], then: &[u8], list: bool) -> Option<usize> {
+fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize> {
     let first = *then.first()?;
     let mut from = 0;
     loop {
         let at = from + memchr::memchr(first, &rest[from..])?;
-        if rest[at..].starts_with(then) {
+        let is_escaped = escaped
+            && first == b'"'
+            && rest[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
+        if !is_escaped && rest[at..].starts_with(then) {
             let in_list = list
                 && first == b' '
                 && (matches!(at.checked_sub(1).map(|p| rest[p]), Some(b',' | b':'))
@@ -429,7 +666,7 @@ mod tests {
         );
         // Every preset is a valid definition.
         for l in crate::Layout::ALL {
-            LogFormat::compile(l.definition()).unwrap();
+            LogFormat::compile_any(l.definition()).unwrap();
         }
     }
 
@@ -475,6 +712,102 @@ mod tests {
             ParseError::BadTime
         );
         assert_eq!(parse(def, "").unwrap_err(), ParseError::Empty);
+    }
+
+    #[test]
+    fn apache_log_formats() {
+        // As pasted from httpd.conf: the directive, the escaped quotes, the nickname.
+        let f = LogFormat::compile_any(
+            r#"LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D" timed"#,
+        )
+        .unwrap();
+        assert_eq!(f.dialect(), Dialect::Apache);
+        assert_eq!(
+            f.names().collect::<Vec<_>>(),
+            [
+                "%h",
+                "%l",
+                "%u",
+                "time",
+                "%r",
+                "%>s",
+                "%b",
+                "%{Referer}i",
+                "%{User-Agent}i",
+                "%D"
+            ]
+        );
+        let line = r#"10.0.0.1 - bob [10/Oct/2000:13:55:36 -0700] "GET /a\"b?c HTTP/1.1" 200 - "-" "UA \"x\" y" 1500"#;
+        let mut rec = Record::default();
+        f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+            .unwrap();
+        // 13:55:36 -0700 is 20:55:36Z = 971211336 (date -d).
+        assert_eq!((rec.ts_us, rec.utc_offset_min), (971_211_336_000_000, -420));
+        assert_eq!(rec.request, br#"GET /a\"b?c HTTP/1.1"#);
+        assert_eq!(rec.user_agent, br#"UA \"x\" y"#);
+        assert_eq!(
+            (rec.status, rec.bytes_sent, rec.request_time_us),
+            (200, None, Some(1500))
+        );
+        // Units of %T, epoch times, conditions and `%%`.
+        for (def, line, want) in [
+            (
+                "%{sec}t %{ms}T",
+                "971211336 250",
+                (971_211_336_000_000, Some(250_000)),
+            ),
+            (
+                "%{msec}t %T",
+                "971211336250 2",
+                (971_211_336_250_000, Some(2_000_000)),
+            ),
+            (
+                "%{usec}t %!200,304{us}T%%",
+                "971211336250001 7%",
+                (971_211_336_250_001, Some(7)),
+            ),
+        ] {
+            let f = LogFormat::compile_apache(def).unwrap();
+            let mut rec = Record::default();
+            f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+                .unwrap();
+            assert_eq!((rec.ts_us, rec.request_time_us), want, "{def}");
+        }
+        assert_eq!(
+            LogFormat::compile_apache("%t %Z").unwrap_err(),
+            FormatError::Unsupported("%Z".into())
+        );
+        assert_eq!(
+            LogFormat::compile_apache("%t %").unwrap_err(),
+            FormatError::Dangling
+        );
+        assert_eq!(
+            LogFormat::compile_apache("%h %b").unwrap_err(),
+            FormatError::NoTime
+        );
+        // A multi-byte character after `%` is an unsupported directive, not a panic.
+        assert!(LogFormat::compile_apache("%t %é").is_err());
+    }
+
+    #[test]
+    fn no_definition_panics() {
+        // Random definitions from the characters that matter to both syntaxes.
+        let alphabet = "%${}<>!,0123456789 \"\\tTbshrxiéLogFormat_";
+        let chars: Vec<char> = alphabet.chars().collect();
+        let mut state = 0x1234_5678_9abc_def1u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let def: String = (0..len)
+                .map(|k| chars[((state >> (k % 50)) as usize + k * 7) % chars.len()])
+                .collect();
+            if let Ok(f) = LogFormat::compile_any(&def) {
+                let mut rec = Record::default();
+                let _ = f.parse_into(&mut TimeLocalCache::default(), def.as_bytes(), &mut rec);
+            }
+        }
     }
 
     #[test]

@@ -286,6 +286,20 @@ impl NginxParser {
         } else {
             Some(parse_u64(bytes_s).ok_or(ParseError::BadBytes)?)
         };
+        // A `common` (CLF) line ends here; in `combined` it is accepted without referer
+        // and user agent, so a file that mixes the two layouts keeps every line.
+        if rest.is_empty() && !self.timed {
+            return Ok(Record {
+                ts_us: ts.utc_us,
+                utc_offset_min: ts.offset_min,
+                remote_addr,
+                remote_user,
+                request,
+                status,
+                bytes_sent,
+                ..Record::default()
+            });
+        }
         let (referer, rest) = quoted(&self.quote, rest, ParseError::NoReferer)?;
         let rest = match rest {
             [b' ', r @ ..] => r,
@@ -522,10 +536,18 @@ mod tests {
                 ParseError::NoUserAgent,
             ),
             (
-                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1"#,
+                br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1 x"#,
                 ParseError::NoReferer,
             ),
         ];
+        // A `common` line is accepted by `combined` (files mix the two), not by `timed`.
+        let common = br#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 1"#;
+        let r = p.parse(common).unwrap();
+        assert_eq!(
+            (r.status, r.bytes_sent, r.referer, r.user_agent),
+            (200, Some(1), &b""[..], &b""[..])
+        );
+        assert!(NginxParser::timed().parse(common).is_err());
         for (line, want) in cases {
             assert_eq!(
                 p.parse(line),
