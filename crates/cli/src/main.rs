@@ -164,7 +164,9 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             match axlog_format::detect(&sample) {
                 Some(d) => (Format::Preset(d.layout), "detected"),
                 None => {
-                    println!("{name}: no known layout fits its first lines; give --log-format");
+                    let why = axlog_format::diagnose(&sample)
+                        .map_or("the input is empty".to_string(), |d| d.to_string());
+                    println!("{name}: {why}");
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -240,6 +242,11 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 
+    for src in &outcome.summary.sources {
+        if let Some(help) = &src.layout_help {
+            eprintln!("axlog: {}: {help}", src.name);
+        }
+    }
     let mut failed = false;
     for e in &outcome.source_errors {
         eprintln!("axlog: {e}");

@@ -165,3 +165,30 @@ fn apache_layouts() {
         .collect();
     assert_eq!(paths, ["/appl/ajaxhelper.php", "/nagiosxi/ajaxhelper.php"]);
 }
+
+#[test]
+fn unknown_layout_is_explained() {
+    // gonx's custom layout without its definition: every line is malformed, and stderr
+    // says what the first line looks like and how far the closest presets got.
+    let file = corpus("gonx/access.log");
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--output", "json", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lines"]["malformed"], 1000);
+    assert_eq!(v["lines"]["other"], 0);
+    let help = v["sources"][0]["layout_help"].as_str().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(help), "{err}");
+    assert!(
+        help.starts_with("no known layout fits; first line: 112.162.114.78 [10/Sep/2015"),
+        "{help}"
+    );
+    assert!(
+        help.contains("closest presets:") && help.contains("--log-format"),
+        "{help}"
+    );
+}

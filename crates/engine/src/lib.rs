@@ -49,8 +49,11 @@ impl Sink for StatsSink {
         });
     }
 
-    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], _err: ParseError) {
-        self.0.malformed(source, line_no, line);
+    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
+        match err {
+            ParseError::NotAccess => self.0.other_line(),
+            _ => self.0.malformed(source, line_no, line),
+        }
     }
 }
 
@@ -79,8 +82,10 @@ impl<W: Write> Sink for RejectsSink<W> {
     #[inline]
     fn record(&mut self, _: &Record<'_>) {}
 
-    fn malformed(&mut self, _source: &str, _line_no: u64, line: &[u8], _err: ParseError) {
-        if self.error.is_none()
+    fn malformed(&mut self, _source: &str, _line_no: u64, line: &[u8], err: ParseError) {
+        // Server messages are not malformed: nothing to fix, nothing to keep.
+        if err != ParseError::NotAccess
+            && self.error.is_none()
             && let Err(e) = self
                 .out
                 .write_all(line)
@@ -218,6 +223,7 @@ struct SourceRun {
     /// The layout used, and whether it was detected; `None` when none fitted.
     layout: Option<(Format, bool)>,
     error: Option<String>,
+    layout_help: Option<String>,
 }
 
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
@@ -234,6 +240,7 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
         lines: 0,
         layout: None,
         error: None,
+        layout_help: None,
     };
     let chunks = source.open().map_err(|e| e.to_string()).and_then(|r| {
         BackgroundReader::spawn(r, name.to_string())
@@ -257,6 +264,9 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
         };
         let parser = parser.get_or_insert_with(|| {
             run.layout = choose_layout(cfg, &chunk.data);
+            if run.layout.is_none() {
+                run.layout_help = axlog_format::diagnose(&chunk.data).map(|d| d.to_string());
+            }
             // Where no layout fits any of the first lines, parsing as combined reports
             // every line as malformed (and keeps them in rejects).
             match &run.layout {
@@ -307,6 +317,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
             lines: run.lines,
             malformed: sink.0.0.malformed_count() - malformed_before,
             error: run.error,
+            layout_help: run.layout_help,
         });
     }
 

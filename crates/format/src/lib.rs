@@ -268,6 +268,97 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
     best
 }
 
+/// Why no preset fits an input: its first non-empty line, and each preset with how many of
+/// the first lines it parsed and how far it got on that line, closest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    pub sample: Vec<u8>,
+    pub candidates: Vec<Candidate>,
+}
+
+/// One preset's attempt at an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub layout: Layout,
+    /// Lines of the sample it parsed.
+    pub parsed: usize,
+    /// Fields of the first line it read before one did not fit, out of `fields`.
+    pub fields_ok: usize,
+    pub fields: usize,
+    /// The field that did not fit and why (`None` if the first line parsed).
+    pub failed_at: Option<(String, ParseError)>,
+}
+
+/// Explains why [`detect`] found nothing in `sample`; `None` when the sample has no
+/// non-empty line.
+pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
+    let lines: Vec<&[u8]> = sample
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .take(DETECT_LINES)
+        .collect();
+    let first = *lines.first()?;
+    let mut candidates: Vec<Candidate> = Layout::ALL
+        .iter()
+        .filter_map(|&l| {
+            let mut p = l.parser();
+            let parsed = lines.iter().filter(|x| p.parse(x).is_ok()).count();
+            // Every preset is also a definition, which can tell how far a line got.
+            let f = logformat::LogFormat::compile_any(l.definition()).ok()?;
+            let (fields_ok, failed) = f.progress(first);
+            Some(Candidate {
+                layout: l,
+                parsed,
+                fields_ok,
+                fields: f.len(),
+                failed_at: failed.map(|(n, e)| (n.to_string(), e)),
+            })
+        })
+        .collect();
+    // Most lines parsed, then furthest into the first line (as a share of its fields);
+    // stable, so equally close presets keep their specific-first order.
+    candidates.sort_by(|a, b| {
+        b.parsed
+            .cmp(&a.parsed)
+            .then_with(|| (b.fields_ok * a.fields.max(1)).cmp(&(a.fields_ok * b.fields.max(1))))
+    });
+    Some(Diagnosis {
+        sample: first.to_vec(),
+        candidates,
+    })
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sample = String::new();
+        for c in String::from_utf8_lossy(&self.sample).chars().take(200) {
+            // One line of plain text: control bytes from the log are not passed on.
+            if c.is_control() {
+                sample.push_str(&c.escape_default().to_string());
+            } else {
+                sample.push(c);
+            }
+        }
+        write!(
+            f,
+            "no known layout fits; first line: {sample}\n  closest presets:"
+        )?;
+        for c in self.candidates.iter().take(3) {
+            write!(f, "\n    {} ({} lines parsed", c.layout.name(), c.parsed)?;
+            match &c.failed_at {
+                Some((field, err)) => write!(
+                    f,
+                    "; first line: {} of {} fields fit, then {field}: {err})",
+                    c.fields_ok, c.fields
+                )?,
+                None => write!(f, ")")?,
+            }
+        }
+        write!(f, "\n  give the server's own definition with --log-format")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +417,35 @@ mod tests {
             }
             let _ = detect(&line);
         }
+    }
+
+    #[test]
+    fn diagnosis_ranks_the_closest_presets() {
+        // A combined line whose status is a word: combined-family presets get to the
+        // status, timed and the compiled ones fail earlier.
+        let d = diagnose(
+            b"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" ok 1 \"-\" \"-\"\n",
+        )
+        .unwrap();
+        assert_eq!(d.candidates.len(), Layout::ALL.len());
+        assert!(d.candidates.iter().all(|c| c.parsed == 0));
+        // %h %l %u %t %r fit, then %>s: CLF has the largest share of its fields fitting.
+        let first = &d.candidates[0];
+        assert_eq!(
+            first.failed_at,
+            Some(("%>s".to_string(), ParseError::BadStatus))
+        );
+        assert_eq!(
+            (first.layout, first.fields_ok, first.fields),
+            (Layout::ApacheCommon, 5, 7)
+        );
+        let text = d.to_string();
+        assert!(text.contains("first line: 1.2.3.4 - - [21/Nov"), "{text}");
+        assert!(
+            text.contains("then %>s: status is not a 3-digit number"),
+            "{text}"
+        );
+        assert_eq!(diagnose(b"\n\n"), None);
     }
 
     #[test]

@@ -382,6 +382,41 @@ impl LogFormat {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
+        self.parse_counting(cache, line, rec, &mut 0)
+    }
+
+    /// How far `line` gets: the number of fields read and checked before the first that
+    /// does not fit, that field's name and the error (`None` when the line parses).
+    pub fn progress(&self, line: &[u8]) -> (usize, Option<(&str, ParseError)>) {
+        let mut done = 0;
+        let mut rec = Record::default();
+        match self.parse_counting(&mut TimeLocalCache::default(), line, &mut rec, &mut done) {
+            Ok(()) => (done, None),
+            Err(e) => {
+                let name = self.fields.get(done).map_or("", |f| f.name.as_str());
+                (done, Some((name, e)))
+            }
+        }
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Always false: a compiled format has at least one field.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    #[inline]
+    fn parse_counting<'a>(
+        &self,
+        cache: &mut TimeLocalCache,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+        done: &mut usize,
+    ) -> Result<(), ParseError> {
         let mut has_time = false;
         self.each_value(line, |f, v| {
             match f.var {
@@ -445,6 +480,7 @@ impl LogFormat {
                 }
                 Var::Args | Var::ServerProtocol | Var::RequestLength | Var::Text(_) => {}
             }
+            *done += 1;
             Ok(())
         })?;
         if !has_time {

@@ -125,6 +125,13 @@ pub fn text(s: &Summary) -> String {
         thousands(l.malformed),
         percent(malformed_share)
     );
+    if l.other > 0 {
+        let _ = writeln!(
+            o,
+            "           other {} (server messages, not requests)",
+            thousands(l.other)
+        );
+    }
     if let Some(t) = &s.time {
         let _ = writeln!(
             o,

@@ -54,6 +54,7 @@ pub struct Aggregate {
     cfg: StatsConfig,
     lines_read: u64,
     malformed: u64,
+    other: u64,
     requests: u64,
     /// (utc µs, offset) of the earliest and latest request.
     first: Option<(i64, i16)>,
@@ -74,6 +75,7 @@ impl Aggregate {
             cfg,
             lines_read: 0,
             malformed: 0,
+            other: 0,
             requests: 0,
             first: None,
             last: None,
@@ -137,6 +139,12 @@ impl Aggregate {
         }
     }
 
+    /// Counts a line that is a server message, not a request.
+    #[inline]
+    pub fn other_line(&mut self) {
+        self.other += 1;
+    }
+
     /// Counts a malformed line, keeping it as a sample while there is room.
     pub fn malformed(&mut self, source: &str, line_no: u64, line: &[u8]) {
         self.malformed += 1;
@@ -153,6 +161,7 @@ impl Aggregate {
     pub fn merge(&mut self, other: &Aggregate) {
         self.lines_read += other.lines_read;
         self.malformed += other.malformed;
+        self.other += other.other;
         self.requests += other.requests;
         if let Some(f) = other.first
             && self.first.is_none_or(|s| f.0 < s.0)
@@ -280,6 +289,7 @@ impl Aggregate {
                 read: self.lines_read,
                 parsed: self.requests,
                 malformed: self.malformed,
+                other: self.other,
             },
             malformed_samples: self.samples.clone(),
             time,
@@ -347,7 +357,8 @@ mod tests {
             LineCounts {
                 read: 6,
                 parsed: 5,
-                malformed: 1
+                malformed: 1,
+                other: 0
             }
         );
         let t = s.time.unwrap();

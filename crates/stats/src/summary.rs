@@ -36,6 +36,9 @@ pub struct SourceSummary {
     pub malformed: u64,
     /// Why the source could not be read (fully), with its byte position.
     pub error: Option<String>,
+    /// When no layout fitted: the first line and the closest presets with where each
+    /// failed.
+    pub layout_help: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
@@ -43,6 +46,9 @@ pub struct LineCounts {
     pub read: u64,
     pub parsed: u64,
     pub malformed: u64,
+    /// The server's own messages in the access stream (HAProxy's `Server x/y is DOWN`,
+    /// `Proxy X started`): neither requests nor malformed.
+    pub other: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
