@@ -51,6 +51,26 @@ fn bench(c: &mut Criterion) {
             black_box(sink.0)
         })
     });
+    // The same lines through the parser compiled from the layout's log_format definition,
+    // which must keep up with the hand-written one.
+    g.bench_function("parse_compiled", |b| {
+        let def = axlog_format::logformat::LogFormat::compile(Layout::NginxTimed.definition())
+            .expect("preset compiles");
+        let format = axlog_format::Format::Custom(std::sync::Arc::new(def));
+        b.iter(|| {
+            let mut parser = format.parser();
+            let mut sink = CountSink(0);
+            let mut line_no = 0;
+            process_chunk(
+                &mut parser,
+                black_box(&data),
+                "bench",
+                &mut line_no,
+                &mut sink,
+            );
+            black_box(sink.0)
+        })
+    });
     // With the default path table, and without it (max_paths 0), so the cost of the
     // top-paths table shows on its own.
     for (name, max_paths) in [

@@ -15,7 +15,7 @@ use crate::{ParseError, Record};
 use std::fmt;
 
 /// A variable nginx writes, as axlog uses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Var {
     RemoteAddr,
     RemoteUser,
@@ -40,7 +40,7 @@ pub enum Var {
     UpstreamResponseTime,
     /// A variable axlog keeps as text under its name: known ones (`host`, `upstream_addr`,
     /// `ssl_protocol`, ...) and any other (`http_*`, `cookie_*`, custom).
-    Text(String),
+    Text,
 }
 
 impl Var {
@@ -65,7 +65,7 @@ impl Var {
             "http_user_agent" => Var::HttpUserAgent,
             "request_time" => Var::RequestTime(Unit::Seconds),
             "upstream_response_time" => Var::UpstreamResponseTime,
-            other => Var::Text(other.to_string()),
+            _ => Var::Text,
         }
     }
 
@@ -88,7 +88,7 @@ impl Unit {
     /// The value in microseconds; `None` for anything that is not a number in this unit.
     fn to_us(self, v: &[u8]) -> Option<u64> {
         match self {
-            Unit::Seconds => parse_opt_seconds_us(v).ok().flatten(),
+            Unit::Seconds => crate::num::parse_seconds_us(v),
             Unit::Millis => parse_u64(v)?.checked_mul(1000),
             Unit::Micros => parse_u64(v),
         }
@@ -105,6 +105,21 @@ struct Field {
     list: bool,
     /// Apache writes `"` inside a value as `\"`: such a quote does not end the value.
     escaped: bool,
+    /// How the value's end is found, decided once at compile time.
+    end: End,
+}
+
+/// How a field's value ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The last field: the line ends with `then`.
+    Last,
+    /// A fixed number of bytes (`$time_local`).
+    Fixed(usize),
+    /// At the first occurrence of a single byte (the common ` ` and `"`).
+    Byte(u8),
+    /// At the first occurrence of `then` that is not inside a list or escaped.
+    Text,
 }
 
 /// A `log_format` definition that cannot be used.
@@ -292,7 +307,7 @@ impl LogFormat {
                     b'l' | b'q' | b'H' | b'I' | b'v' | b'V' | b'p' | b'i' | b'o' | b'e' | b'x'
                     | b'n' | b'C' | b'k' | b'X' | b'P' | b'L' | b'R' | b'f' | b'A' | b'c',
                     _,
-                ) => Var::Text(directive.to_string()),
+                ) => Var::Text,
                 _ => return Err(FormatError::Unsupported(directive.to_string())),
             };
             push_field(&mut prefix, &mut fields, &mut text, directive, var, true)?;
@@ -347,26 +362,28 @@ impl LogFormat {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
-        let mut rest = line
-            .strip_prefix(self.prefix.as_slice())
-            .ok_or(ParseError::Layout)?;
-        let last = self.fields.len() - 1;
-        for (k, f) in self.fields.iter().enumerate() {
-            let end = if k == last {
+        if !has_prefix(line, &self.prefix) {
+            return Err(ParseError::Layout);
+        }
+        let mut rest = &line[self.prefix.len()..];
+        for f in &self.fields {
+            let end = match f.end {
                 // The definition's closing text ends the line; the value is what is
                 // before it, whatever it holds.
-                let v = rest
-                    .strip_suffix(f.then.as_slice())
-                    .ok_or(ParseError::Layout)?;
-                v.len()
-            } else if f.var == Var::TimeLocal {
+                End::Last => rest
+                    .len()
+                    .checked_sub(f.then.len())
+                    .filter(|&e| has_prefix(&rest[e..], &f.then))
+                    .ok_or(ParseError::Layout)?,
                 // `10/Oct/2000:13:55:36 -0700` holds a space: it has a fixed length.
-                match rest.get(TIME_LOCAL_LEN..) {
-                    Some(after) if after.starts_with(&f.then) => TIME_LOCAL_LEN,
+                End::Fixed(len) => match rest.get(len..) {
+                    Some(after) if has_prefix(after, &f.then) => len,
                     _ => return Err(ParseError::BadTime),
+                },
+                End::Byte(b) => crate::scan::find(rest, b).ok_or(ParseError::Layout)?,
+                End::Text => {
+                    find_end(rest, &f.then, f.list, f.escaped).ok_or(ParseError::Layout)?
                 }
-            } else {
-                find_end(rest, &f.then, f.list, f.escaped).ok_or(ParseError::Layout)?
             };
             each(f, &rest[..end])?;
             rest = &rest[(end + f.then.len()).min(rest.len())..];
@@ -446,11 +463,19 @@ impl LogFormat {
                     }
                 }
                 Var::Status => {
-                    rec.status = match v {
-                        b"-" => 0,
-                        _ => match parse_u64(v) {
-                            Some(s) if s <= 999 => s as u16,
-                            _ => return Err(ParseError::BadStatus),
+                    rec.status = match *v {
+                        // Three digits, checked in place.
+                        [a, b, c]
+                            if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() =>
+                        {
+                            (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
+                        }
+                        _ => match v {
+                            b"-" => 0,
+                            _ => match parse_u64(v) {
+                                Some(s) if s <= 999 => s as u16,
+                                _ => return Err(ParseError::BadStatus),
+                            },
                         },
                     }
                 }
@@ -478,7 +503,7 @@ impl LogFormat {
                         sum_upstream_list(v).map_err(|_| ParseError::BadTiming)?;
                     rec.upstream_times_raw = v;
                 }
-                Var::Args | Var::ServerProtocol | Var::RequestLength | Var::Text(_) => {}
+                Var::Args | Var::ServerProtocol | Var::RequestLength | Var::Text => {}
             }
             *done += 1;
             Ok(())
@@ -515,6 +540,7 @@ fn push_field(
         var,
         then: Vec::new(),
         escaped,
+        end: End::Text,
     });
     Ok(())
 }
@@ -531,6 +557,18 @@ fn finish(
     match fields.last_mut() {
         None => return Err(FormatError::NoVariables),
         Some(last) => last.then = text,
+    }
+    let n = fields.len();
+    for (k, f) in fields.iter_mut().enumerate() {
+        f.end = if k + 1 == n {
+            End::Last
+        } else if f.var == Var::TimeLocal {
+            End::Fixed(TIME_LOCAL_LEN)
+        } else if f.then.len() == 1 && !f.list && !f.escaped {
+            End::Byte(f.then[0])
+        } else {
+            End::Text
+        };
     }
     if !fields
         .iter()
@@ -588,6 +626,22 @@ impl fmt::Display for LogFormat {
     }
 }
 
+/// `hay.starts_with(lit)` for the few bytes between fields, compared in place rather
+/// than through a `memcmp` call.
+#[inline(always)]
+fn has_prefix(hay: &[u8], lit: &[u8]) -> bool {
+    match hay.get(..lit.len()) {
+        Some(h) => {
+            let mut eq = true;
+            for k in 0..lit.len() {
+                eq &= h[k] == lit[k];
+            }
+            eq
+        }
+        None => false,
+    }
+}
+
 /// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` after an odd
 /// number of backslashes is part of the value). In a list value (`0.1, 0.2 : 0.3`)
 /// a space next to a `,` or `:` separator belongs to the list.
@@ -596,11 +650,12 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
     let first = *then.first()?;
     let mut from = 0;
     loop {
-        let at = from + memchr::memchr(first, &rest[from..])?;
+        // An inline vector search: fields are short, and a call's set-up would cost more.
+        let at = from + crate::scan::find(&rest[from..], first)?;
         let is_escaped = escaped
             && first == b'"'
             && rest[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
-        if !is_escaped && rest[at..].starts_with(then) {
+        if !is_escaped && has_prefix(&rest[at..], then) {
             let in_list = list
                 && first == b' '
                 && (matches!(at.checked_sub(1).map(|p| rest[p]), Some(b',' | b':'))

@@ -88,6 +88,12 @@ pub fn parse_opt_seconds_us(s: &[u8]) -> Result<Option<u64>, BadNumber> {
 /// spent upstream; `-` entries (no response from that attempt) add nothing. `Ok(None)` when
 /// no entry carries a number, `Err(BadNumber)` when an entry is not a number or `-`.
 pub fn sum_upstream_list(s: &[u8]) -> Result<Option<u64>, BadNumber> {
+    // One attempt written `D.DDD` is by far the most common value.
+    if s.len() == 5
+        && let Some(v) = parse_seconds_us(s)
+    {
+        return Ok(Some(v));
+    }
     // One upstream attempt is the common case: no separator to look for.
     if !s.iter().any(|&b| b == b',' || b == b':') {
         return parse_opt_seconds_us(trim_spaces(s));

@@ -88,14 +88,29 @@ pub fn positions<const N: usize>(hay: &[u8], needle: u8, out: &mut [u32; N]) -> 
 /// general search's set-up costs more than the search.
 #[inline]
 pub fn find(hay: &[u8], needle: u8) -> Option<usize> {
-    let mut found = None;
-    for_each_mask(hay, needle, |base, m| {
-        if m != 0 {
-            found = Some(base + m.trailing_zeros() as usize);
+    let mut i = 0;
+    while let Some(block) = hay.get(i..i + 16) {
+        // `get(i..i + 16)` gives 16 bytes, so the conversion cannot fail.
+        if let Ok(block) = <&[u8; 16]>::try_from(block) {
+            let m = eq_mask(block, needle);
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
         }
-        found.is_none()
-    });
-    found
+        i += 16;
+    }
+    // The last partial block: the last 16 bytes, their already seen part shifted out.
+    let tail = hay.len() - i;
+    if tail == 0 {
+        return None;
+    }
+    if let Some(last) = hay.len().checked_sub(16).and_then(|s| hay.get(s..))
+        && let Ok(last) = <&[u8; 16]>::try_from(last)
+    {
+        let m = eq_mask(last, needle) >> (16 - tail);
+        return (m != 0).then(|| i + m.trailing_zeros() as usize);
+    }
+    hay.iter().position(|&b| b == needle)
 }
 
 #[cfg(test)]
