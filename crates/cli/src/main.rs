@@ -47,10 +47,21 @@ struct FormatArgs {
     /// or an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D'.
     #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
     log_format: Option<String>,
+    /// JSON lines: which key holds which field, e.g.
+    /// 'ts=time,status=status,latency=duration:ms,uri=request.uri' (targets: ts, client,
+    /// user, method, uri, request, status, bytes, referer, user_agent, latency,
+    /// upstream_latency; units s, ms, us, ns).
+    #[arg(long, value_name = "MAPPING", conflicts_with_all = ["format", "log_format"])]
+    json_fields: Option<String>,
 }
 
 impl FormatArgs {
     fn format(&self) -> anyhow::Result<Option<Format>> {
+        if let Some(spec) = &self.json_fields {
+            let f = axlog_format::json::JsonFormat::compile(spec)
+                .map_err(|e| anyhow::anyhow!("--json-fields: {e}"))?;
+            return Ok(Some(Format::Json(std::sync::Arc::new(f))));
+        }
         if let Some(def) = &self.log_format {
             let f = LogFormat::compile_any(def).with_context(|| "--log-format".to_string())?;
             return Ok(Some(Format::Custom(std::sync::Arc::new(f))));
@@ -179,15 +190,19 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         format.name(),
         format.definition()
     )?;
-    // Every preset is an nginx log_format too, which names each field.
-    let fields = LogFormat::compile_any(format.definition())?;
+    // Every text preset is a definition too, which names each field; JSON names its own.
+    let fields = match &format {
+        Format::Json(_) => None,
+        Format::Preset(l) if l.is_json() => None,
+        _ => Some(LogFormat::compile_any(format.definition())?),
+    };
     let mut parser = format.parser();
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;
         match parser.parse(line) {
             Ok(r) => {
-                if let Ok(values) = fields.split(line) {
+                if let Some(Ok(values)) = fields.as_ref().map(|f| f.split(line)) {
                     for (k, v) in values {
                         writeln!(out, "  {k:<28} {}", show(v))?;
                     }

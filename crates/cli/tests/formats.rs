@@ -192,3 +192,55 @@ fn unknown_layout_is_explained() {
         "{help}"
     );
 }
+
+fn testdata(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn codes(v: &Value) -> Vec<(u64, u64)> {
+    status_counts(v)
+}
+
+#[test]
+fn json_lines() {
+    // Values worked out by hand in testdata/README.md.
+    let v = report_json(&[&testdata("json/caddy.log")]);
+    assert_eq!(v["layout"]["name"], "caddy-json");
+    assert_eq!(codes(&v), [(200, 2), (502, 1)]);
+    let rt = &v["latency"]["request_time"];
+    assert_eq!(
+        (rt["p50_us"].as_u64(), rt["max_us"].as_u64()),
+        (Some(12_345), Some(1_500_000))
+    );
+    assert_eq!(v["top_paths"][0]["path"], "/api/items");
+    assert_eq!(v["top_paths"][0]["count"], 2);
+    assert_eq!(v["time"]["first"]["epoch_us"], 1_795_255_201_500_000u64);
+
+    let v = report_json(&[&testdata("json/traefik.log")]);
+    assert_eq!(v["layout"]["name"], "traefik-json");
+    assert_eq!(codes(&v), [(200, 1), (404, 1)]);
+    assert_eq!(v["latency"]["request_time"]["max_us"], 2361);
+    assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 2159);
+    assert_eq!(v["time"]["first"]["epoch_us"], 1_795_251_601_123_456u64);
+
+    let v = report_json(&[&testdata("json/nginx-json.log")]);
+    assert_eq!(v["layout"]["name"], "nginx-json");
+    assert_eq!(codes(&v), [(200, 2), (302, 1)]);
+    assert_eq!(v["latency"]["request_time"]["p50_us"], 42_000);
+    assert_eq!(v["latency"]["upstream_response_time"]["count"], 2);
+    assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 105_000);
+
+    // The same nginx lines through their escape=json template, and Traefik's through a
+    // hand-written mapping.
+    let def = r#"{"time_iso8601":"$time_iso8601","remote_addr":"$remote_addr","request":"$request","status":"$status","body_bytes_sent":"$body_bytes_sent","request_time":"$request_time","upstream_response_time":"$upstream_response_time","http_referer":"$http_referer","http_user_agent":"$http_user_agent"}"#;
+    let w = report_json(&[&testdata("json/nginx-json.log"), "--log-format", def]);
+    assert_eq!((codes(&w), &w["latency"]), (codes(&v), &v["latency"]));
+    let spec = "ts=StartUTC,status=DownstreamStatus,latency=Duration:ns,uri=RequestPath";
+    let w = report_json(&[&testdata("json/traefik.log"), "--json-fields", spec]);
+    assert_eq!(w["layout"]["name"], "JSON fields");
+    assert_eq!(w["latency"]["request_time"]["max_us"], 2361);
+}

@@ -5,6 +5,7 @@
 //! layout that fits the first lines of an input.
 
 pub mod haproxy;
+pub mod json;
 pub mod logformat;
 pub mod nginx;
 pub mod num;
@@ -67,11 +68,20 @@ pub enum Layout {
     ApacheCommon,
     /// Apache's `vhost_combined`: `%v:%p` before `combined`.
     ApacheVhostCombined,
+    /// Caddy's JSON access log.
+    CaddyJson,
+    /// Traefik's JSON access log.
+    TraefikJson,
+    /// nginx `escape=json` layouts whose keys are the variable names.
+    NginxJson,
 }
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 6] = [
+    pub const ALL: [Layout; 9] = [
+        Layout::CaddyJson,
+        Layout::TraefikJson,
+        Layout::NginxJson,
         Layout::NginxTimed,
         Layout::IngressUpstreaminfo,
         Layout::ApacheVhostCombined,
@@ -88,6 +98,9 @@ impl Layout {
             Layout::IngressUpstreaminfo => "ingress-upstreaminfo",
             Layout::ApacheCommon => "apache-common",
             Layout::ApacheVhostCombined => "apache-vhost-combined",
+            Layout::CaddyJson => "caddy-json",
+            Layout::TraefikJson => "traefik-json",
+            Layout::NginxJson => "nginx-json",
         }
     }
 
@@ -100,6 +113,9 @@ impl Layout {
             Layout::NginxTimed => &["timed"],
             Layout::IngressUpstreaminfo => &["upstreaminfo"],
             Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
+            Layout::CaddyJson => &["caddy"],
+            Layout::TraefikJson => &["traefik"],
+            Layout::NginxJson => &["json"],
         }
     }
 
@@ -116,6 +132,9 @@ impl Layout {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#
             }
             Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
+            Layout::CaddyJson => json::CADDY,
+            Layout::TraefikJson => json::TRAEFIK,
+            Layout::NginxJson => json::NGINX_JSON,
             Layout::ApacheVhostCombined => {
                 r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#
             }
@@ -144,7 +163,21 @@ impl Layout {
                     .expect("preset definitions compile");
                 LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())))
             }
+            Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
+                // Constant mappings, compiled by a test too: not input.
+                let f =
+                    json::JsonFormat::compile(self.definition()).expect("preset mappings compile");
+                LineParser::Json(Box::new((f, time::TimeLocalCache::default())))
+            }
         }
+    }
+
+    /// Whether the preset reads JSON lines (its definition is a key mapping).
+    pub fn is_json(self) -> bool {
+        matches!(
+            self,
+            Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson
+        )
     }
 }
 
@@ -160,6 +193,8 @@ pub enum Format {
     Preset(Layout),
     /// An nginx `log_format` or Apache `LogFormat` given verbatim.
     Custom(std::sync::Arc<logformat::LogFormat>),
+    /// JSON lines with a `--json-fields` mapping.
+    Json(std::sync::Arc<json::JsonFormat>),
 }
 
 impl Format {
@@ -171,6 +206,7 @@ impl Format {
                 logformat::Dialect::Nginx => "nginx log_format",
                 logformat::Dialect::Apache => "Apache LogFormat",
             },
+            Format::Json(_) => "JSON fields",
         }
     }
 
@@ -178,6 +214,7 @@ impl Format {
         match self {
             Format::Preset(l) => l.definition(),
             Format::Custom(f) => f.definition(),
+            Format::Json(f) => f.definition(),
         }
     }
 
@@ -186,6 +223,9 @@ impl Format {
             Format::Preset(l) => l.parser(),
             Format::Custom(f) => {
                 LineParser::Compiled(Box::new(((**f).clone(), time::TimeLocalCache::default())))
+            }
+            Format::Json(f) => {
+                LineParser::Json(Box::new(((**f).clone(), time::TimeLocalCache::default())))
             }
         }
     }
@@ -200,8 +240,10 @@ impl Format {
 pub enum LineParser {
     /// The hand-tuned parser of the combined family.
     Nginx(nginx::NginxParser),
-    /// Any nginx `log_format`.
+    /// Any nginx `log_format` or Apache `LogFormat`.
     Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
+    /// JSON lines.
+    Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
 }
 
 impl LineParser {
@@ -223,6 +265,10 @@ impl LineParser {
         match self {
             LineParser::Nginx(p) => p.parse_into(line, rec),
             LineParser::Compiled(b) => {
+                let (f, cache) = &mut **b;
+                f.parse_into(cache, line, rec)
+            }
+            LineParser::Json(b) => {
                 let (f, cache) = &mut **b;
                 f.parse_into(cache, line, rec)
             }
@@ -304,7 +350,10 @@ pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
         .filter_map(|&l| {
             let mut p = l.parser();
             let parsed = lines.iter().filter(|x| p.parse(x).is_ok()).count();
-            // Every preset is also a definition, which can tell how far a line got.
+            // Every text preset is also a definition, which can tell how far a line got.
+            if l.is_json() {
+                return None;
+            }
             let f = logformat::LogFormat::compile_any(l.definition()).ok()?;
             let (fields_ok, failed) = f.progress(first);
             Some(Candidate {
@@ -427,7 +476,8 @@ mod tests {
             b"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" ok 1 \"-\" \"-\"\n",
         )
         .unwrap();
-        assert_eq!(d.candidates.len(), Layout::ALL.len());
+        let text_presets = Layout::ALL.iter().filter(|l| !l.is_json()).count();
+        assert_eq!(d.candidates.len(), text_presets);
         assert!(d.candidates.iter().all(|c| c.parsed == 0));
         // %h %l %u %t %r fit, then %>s: CLF has the largest share of its fields fitting.
         let first = &d.candidates[0];

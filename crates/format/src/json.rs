@@ -1,0 +1,530 @@
+//! JSON-lines access logs: one object per line, fields mapped to [`Record`] by key.
+//!
+//! A mapping names, for each record field, the key that holds it (`request.uri` for a key
+//! inside an object; `.0` for the first element of an array) and, for times and
+//! durations, the unit. Presets cover Caddy's and Traefik's default JSON access logs and
+//! nginx `escape=json` layouts whose keys are nginx variable names; `--json-fields`
+//! gives any other mapping. Values are borrowed as written (JSON escapes included);
+//! numbers may be written as numbers or as strings, as nginx templates often do.
+
+use crate::logformat::{Unit, parse_iso8601};
+use crate::num::{parse_u64, sum_upstream_list, trim_spaces};
+use crate::time::TimeLocalCache;
+use crate::{ParseError, Record};
+
+/// A record field a JSON key can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The request time: ISO 8601 text, nginx `$time_local` text, or a number of `Unit`s
+    /// since the epoch (seconds may have decimals).
+    Time(Unit),
+    Client,
+    User,
+    Method,
+    Uri,
+    Request,
+    Status,
+    Bytes,
+    Referer,
+    UserAgent,
+    /// Request duration in `Unit`s.
+    Latency(Unit),
+    /// Upstream duration: nginx's list form (`0.1, 0.2`) in seconds, or a number of `Unit`s.
+    UpstreamLatency(Unit),
+}
+
+impl Target {
+    /// Parses `name[:unit]` as `--json-fields` writes a target.
+    fn from_spec(name: &str) -> Result<Target, String> {
+        let (name, unit) = match name.split_once(':') {
+            Some((n, u)) => (n, Some(u)),
+            None => (name, None),
+        };
+        let unit = match unit {
+            None | Some("s") => Unit::Seconds,
+            Some("ms") => Unit::Millis,
+            Some("us") => Unit::Micros,
+            Some("ns") => Unit::Nanos,
+            Some(u) => return Err(format!("unknown unit '{u}' (s, ms, us, ns)")),
+        };
+        Ok(match name {
+            "ts" | "time" => Target::Time(unit),
+            "client" => Target::Client,
+            "user" => Target::User,
+            "method" => Target::Method,
+            "uri" | "path" => Target::Uri,
+            "request" => Target::Request,
+            "status" => Target::Status,
+            "bytes" => Target::Bytes,
+            "referer" => Target::Referer,
+            "user_agent" => Target::UserAgent,
+            "latency" => Target::Latency(unit),
+            "upstream_latency" => Target::UpstreamLatency(unit),
+            _ => {
+                return Err(format!(
+                    "unknown field '{name}' (ts, client, user, method, uri, request, status, bytes, referer, user_agent, latency, upstream_latency)"
+                ));
+            }
+        })
+    }
+}
+
+/// Keys to record fields.
+#[derive(Debug, Clone)]
+pub struct JsonFormat {
+    definition: String,
+    /// (key path, target); a target may be listed under several keys (the first found in
+    /// a line wins).
+    map: Vec<(Vec<u8>, Target)>,
+}
+
+/// Caddy's `http.log.access` entries.
+pub const CADDY: &str = "ts=ts:s,client=request.client_ip,client=request.remote_ip,method=request.method,uri=request.uri,status=status,bytes=size,latency=duration:s,user_agent=request.headers.User-Agent.0,referer=request.headers.Referer.0";
+/// Traefik's JSON access log (durations in nanoseconds).
+pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,referer=request_Referer,user_agent=request_User-Agent";
+/// nginx `escape=json` layouts keyed by variable name (with or without `$`).
+pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
+
+impl JsonFormat {
+    /// Compiles `target=key,target=key:unit,...`.
+    pub fn compile(spec: &str) -> Result<JsonFormat, String> {
+        let mut map = Vec::new();
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (target, key) = item
+                .split_once('=')
+                .ok_or_else(|| format!("'{item}' is not target=key"))?;
+            // The unit is written after the key: `latency=duration:ms`.
+            let (key, unit) = match key.rsplit_once(':') {
+                Some((k, u)) if matches!(u, "s" | "ms" | "us" | "ns") => (k, Some(u)),
+                _ => (key, None),
+            };
+            let spec_target = match unit {
+                Some(u) => format!("{}:{u}", target.trim()),
+                None => target.trim().to_string(),
+            };
+            let target = Target::from_spec(&spec_target)?;
+            let key = key.trim().trim_start_matches('$');
+            if key.is_empty() {
+                return Err(format!("'{item}' has no key"));
+            }
+            map.push((key.as_bytes().to_vec(), target));
+        }
+        if !map.iter().any(|(_, t)| matches!(t, Target::Time(_))) {
+            return Err("the mapping has no time field (ts=KEY)".to_string());
+        }
+        Ok(JsonFormat {
+            definition: spec.to_string(),
+            map,
+        })
+    }
+
+    pub fn definition(&self) -> &str {
+        &self.definition
+    }
+
+    /// Parses one JSON object line into `rec`.
+    pub fn parse_into<'a>(
+        &self,
+        cache: &mut TimeLocalCache,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        let line = trim_spaces(line);
+        if line.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        // Which targets are filled, so the first key listed for a target wins.
+        let mut filled: u64 = 0;
+        let mut first_rank = [usize::MAX; 16];
+        let mut has_time = false;
+        let mut path = Vec::with_capacity(64);
+        let mut err = None;
+        let mut on_value = |path: &[u8], v: Value<'a>| {
+            if err.is_some() {
+                return;
+            }
+            let Some(rank) = self.map.iter().position(|(k, _)| k == path) else {
+                return;
+            };
+            let target = self.map[rank].1;
+            let slot = target_slot(target);
+            // A key listed earlier for the same target takes precedence.
+            if filled & (1 << slot) != 0 && first_rank[slot] < rank {
+                return;
+            }
+            match fill(cache, rec, target, v) {
+                Ok(()) => {
+                    filled |= 1 << slot;
+                    first_rank[slot] = rank;
+                    has_time |= matches!(target, Target::Time(_));
+                }
+                Err(e) => err = Some(e),
+            }
+        };
+        let mut p = Parser { s: line, i: 0 };
+        p.object(&mut path, 0, &mut on_value)
+            .ok_or(ParseError::Layout)?;
+        p.ws();
+        if p.i != line.len() {
+            return Err(ParseError::Layout);
+        }
+        if let Some(e) = err {
+            return Err(e);
+        }
+        if !has_time {
+            return Err(ParseError::NoTime);
+        }
+        Ok(())
+    }
+}
+
+fn target_slot(t: Target) -> usize {
+    match t {
+        Target::Time(_) => 0,
+        Target::Client => 1,
+        Target::User => 2,
+        Target::Method => 3,
+        Target::Uri => 4,
+        Target::Request => 5,
+        Target::Status => 6,
+        Target::Bytes => 7,
+        Target::Referer => 8,
+        Target::UserAgent => 9,
+        Target::Latency(_) => 10,
+        Target::UpstreamLatency(_) => 11,
+    }
+}
+
+/// A scalar JSON value as written: a string's contents (escapes kept) or a number,
+/// `true`, `false`, `null`.
+#[derive(Debug, Clone, Copy)]
+enum Value<'a> {
+    Str(&'a [u8]),
+    Raw(&'a [u8]),
+}
+
+impl<'a> Value<'a> {
+    fn bytes(self) -> &'a [u8] {
+        match self {
+            Value::Str(s) | Value::Raw(s) => s,
+        }
+    }
+
+    /// Absent: `null`, or the `-` and empty strings loggers write for "none".
+    fn is_absent(self) -> bool {
+        matches!(
+            self,
+            Value::Raw(b"null") | Value::Str(b"-") | Value::Str(b"")
+        )
+    }
+}
+
+fn fill<'a>(
+    cache: &mut TimeLocalCache,
+    rec: &mut Record<'a>,
+    target: Target,
+    v: Value<'a>,
+) -> Result<(), ParseError> {
+    let b = v.bytes();
+    match target {
+        Target::Time(unit) => {
+            let (us, off) = match v {
+                Value::Str(s)
+                    if s.len() == crate::time::TIME_LOCAL_LEN && s.get(2) == Some(&b'/') =>
+                {
+                    let t = cache.parse(s).ok_or(ParseError::BadTime)?;
+                    (t.utc_us, t.offset_min)
+                }
+                Value::Str(s) if s.contains(&b'T') => {
+                    parse_iso8601(s).ok_or(ParseError::BadTime)?
+                }
+                _ => (unit.to_us(b).ok_or(ParseError::BadTime)? as i64, 0),
+            };
+            rec.ts_us = us;
+            rec.utc_offset_min = off;
+        }
+        Target::Client => rec.remote_addr = b,
+        Target::User => rec.remote_user = b,
+        Target::Method => rec.method = b,
+        Target::Uri => rec.uri = b,
+        Target::Request => rec.request = b,
+        Target::Status => {
+            rec.status = if v.is_absent() {
+                0
+            } else {
+                match parse_u64(b) {
+                    Some(s) if s <= 999 => s as u16,
+                    _ => return Err(ParseError::BadStatus),
+                }
+            }
+        }
+        Target::Bytes => {
+            rec.bytes_sent = if v.is_absent() {
+                None
+            } else {
+                Some(parse_u64(b).ok_or(ParseError::BadBytes)?)
+            }
+        }
+        Target::Referer => rec.referer = b,
+        Target::UserAgent => rec.user_agent = b,
+        Target::Latency(unit) => {
+            rec.request_time_us = if v.is_absent() {
+                None
+            } else {
+                Some(unit.to_us(b).ok_or(ParseError::BadTiming)?)
+            }
+        }
+        Target::UpstreamLatency(unit) => {
+            rec.upstream_time_us = if v.is_absent() {
+                None
+            } else if unit == Unit::Seconds {
+                // nginx's list form: `0.004, 0.118`.
+                sum_upstream_list(trim_spaces(b)).map_err(|_| ParseError::BadTiming)?
+            } else {
+                Some(unit.to_us(b).ok_or(ParseError::BadTiming)?)
+            };
+            rec.upstream_times_raw = b;
+        }
+    }
+    Ok(())
+}
+
+/// Objects nest at most this deep: deeper values are skipped, not mapped.
+const MAX_DEPTH: usize = 8;
+
+/// A minimal JSON reader over one line: it finds each scalar's key path and bytes, and
+/// checks the structure as far as that needs.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.s.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    /// A string's contents, escapes kept; `self.i` is at the opening quote.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.s.get(j)? {
+                b'"' => break,
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        self.s.get(start..j)
+    }
+
+    fn object(
+        &mut self,
+        path: &mut Vec<u8>,
+        depth: usize,
+        on: &mut impl FnMut(&[u8], Value<'a>),
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            self.ws();
+            let key = self.string()?;
+            self.eat(b':')?;
+            let base = path.len();
+            if !path.is_empty() {
+                path.push(b'.');
+            }
+            path.extend_from_slice(key);
+            self.value(path, depth + 1, on)?;
+            path.truncate(base);
+            self.ws();
+            match self.s.get(self.i)? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn value(
+        &mut self,
+        path: &mut Vec<u8>,
+        depth: usize,
+        on: &mut impl FnMut(&[u8], Value<'a>),
+    ) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match *self.s.get(self.i)? {
+            b'"' => {
+                let s = self.string()?;
+                on(path, Value::Str(s));
+            }
+            b'{' => self.object(path, depth, on)?,
+            b'[' => {
+                self.i += 1;
+                if self.eat(b']').is_some() {
+                    return Some(());
+                }
+                let mut k = 0usize;
+                loop {
+                    let base = path.len();
+                    path.push(b'.');
+                    path.extend_from_slice(k.to_string().as_bytes());
+                    self.value(path, depth + 1, on)?;
+                    path.truncate(base);
+                    k += 1;
+                    self.ws();
+                    match self.s.get(self.i)? {
+                        b',' => self.i += 1,
+                        b']' => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            _ => {
+                let start = self.i;
+                while let Some(c) = self.s.get(self.i) {
+                    if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                        break;
+                    }
+                    self.i += 1;
+                }
+                let raw = self.s.get(start..self.i)?;
+                if raw.is_empty() {
+                    return None;
+                }
+                on(path, Value::Raw(raw));
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse<'a>(spec: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
+        let f = JsonFormat::compile(spec).unwrap();
+        let mut rec = Record::default();
+        f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+            .map(|()| rec)
+    }
+
+    #[test]
+    fn mappings() {
+        assert!(
+            JsonFormat::compile("status=s")
+                .unwrap_err()
+                .contains("no time field")
+        );
+        assert!(
+            JsonFormat::compile("ts=t,nope=x")
+                .unwrap_err()
+                .contains("unknown field 'nope'")
+        );
+        assert!(
+            JsonFormat::compile("ts=t,latency")
+                .unwrap_err()
+                .contains("not target=key")
+        );
+        for l in crate::Layout::ALL.into_iter().filter(|l| l.is_json()) {
+            JsonFormat::compile(l.definition()).unwrap();
+        }
+    }
+
+    #[test]
+    fn keys_paths_units_and_precedence() {
+        let spec =
+            "ts=start:ms,ts=t,latency=d:us,upstream_latency=u:ns,status=r.s,uri=r.h.0,bytes=b";
+        // Nested objects, arrays, numbers as strings, spaces, unknown keys of every type.
+        let r = parse(
+            spec,
+            r#" { "t": "2026-11-21T10:00:01Z", "x": [1, {"a": null}, true], "start" : 1795255201250,
+                "r": {"s": "404", "h": ["/a?b", "/c"]}, "d": 1500, "u": 2000000, "b": null } "#,
+        )
+        .unwrap();
+        // `start` is listed first for ts, so it wins over `t` seen earlier in the line.
+        assert_eq!(r.ts_us, 1_795_255_201_250_000);
+        assert_eq!((r.status, r.path()), (404, Some(&b"/a"[..])));
+        assert_eq!(
+            (r.request_time_us, r.upstream_time_us, r.bytes_sent),
+            (Some(1500), Some(2000), None)
+        );
+        // A string value keeps its escapes; the line must be one whole object.
+        let r = parse(
+            "ts=t,user_agent=ua",
+            r#"{"t":"2026-11-21T10:00:01Z","ua":"a \"b\" \\"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.user_agent, br#"a \"b\" \\"#);
+        for bad in [
+            r#"{"t":"2026-11-21T10:00:01Z""#,
+            r#"{"t":"2026-11-21T10:00:01Z"} x"#,
+            r#"{"t":"2026-11-21T10:00:01Z",}"#,
+            r#"["t"]"#,
+            "",
+        ] {
+            assert!(parse("ts=t", bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse("ts=t", r#"{"u":1}"#).unwrap_err(), ParseError::NoTime);
+        assert_eq!(
+            parse("ts=t,status=s", r#"{"t":"2026-11-21T10:00:01Z","s":"x"}"#).unwrap_err(),
+            ParseError::BadStatus
+        );
+        assert_eq!(
+            parse("ts=t", r#"{"t":"yesterday"}"#).unwrap_err(),
+            ParseError::BadTime
+        );
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let base = br#"{"ts":1795255201.5,"request":{"uri":"/a","headers":{"User-Agent":["x"]}},"status":200,"duration":0.1}"#;
+        let f = JsonFormat::compile(CADDY).unwrap();
+        let mut state = 0xdead_beef_cafe_f00du64;
+        let alphabet = b"{}[]\":,\\ 0123456789.-eEtrufalsn";
+        for _ in 0..30_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut line = base.to_vec();
+            for k in 0..(state % 5) {
+                let at = ((state >> (8 * k)) as usize) % (line.len() + 1);
+                let c = alphabet[((state >> (4 * k + 3)) as usize) % alphabet.len()];
+                if k % 2 == 0 && at < line.len() {
+                    line[at] = c;
+                } else {
+                    line.insert(at, c);
+                }
+            }
+            // Deep nesting must not overflow the stack either.
+            if state % 97 == 0 {
+                line = b"{\"a\":".repeat(10_000);
+            }
+            let mut rec = Record::default();
+            let _ = f.parse_into(&mut TimeLocalCache::default(), &line, &mut rec);
+        }
+    }
+}
