@@ -520,7 +520,7 @@ mod tests {
                 }
             }
             // Deep nesting must not overflow the stack either.
-            if state % 97 == 0 {
+            if state.is_multiple_of(97) {
                 line = b"{\"a\":".repeat(10_000);
             }
             let mut rec = Record::default();
