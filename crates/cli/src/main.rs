@@ -53,10 +53,77 @@ struct FormatArgs {
     /// upstream_latency; units s, ms, us, ns).
     #[arg(long, value_name = "MAPPING", conflicts_with_all = ["format", "log_format"])]
     json_fields: Option<String>,
+    /// Read the `log_format` from the server's nginx configuration (includes followed).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["format", "log_format", "json_fields"])]
+    nginx_conf: Option<PathBuf>,
+    /// Which `log_format` of --nginx-conf to use; without it, the one the configuration's
+    /// `access_log` directives use, or the only one defined.
+    #[arg(long, value_name = "NAME", requires = "nginx_conf")]
+    log_format_name: Option<String>,
+}
+
+/// The format an nginx configuration logs with: `name` if given, else the one its
+/// `access_log` directives name, else its only `log_format`.
+fn format_from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> anyhow::Result<Format> {
+    use axlog_format::nginxconf::{Escape, access_log_formats, log_formats};
+    let formats = log_formats(path)?;
+    let wanted: String = match name {
+        Some(n) => n.to_string(),
+        None => {
+            let mut used = access_log_formats(path)?;
+            used.dedup();
+            let mut distinct: Vec<String> = Vec::new();
+            for u in used {
+                if !distinct.contains(&u) {
+                    distinct.push(u);
+                }
+            }
+            match (distinct.as_slice(), formats.as_slice()) {
+                ([one], _) => one.clone(),
+                ([], [only]) => only.name.clone(),
+                _ => {
+                    let names: Vec<&str> = formats.iter().map(|f| f.name.as_str()).collect();
+                    anyhow::bail!(
+                        "{}: several log formats ({}); choose one with --log-format-name",
+                        path.display(),
+                        if distinct.is_empty() {
+                            names.join(", ")
+                        } else {
+                            distinct.join(", ")
+                        }
+                    );
+                }
+            }
+        }
+    };
+    match formats.iter().find(|f| f.name == wanted) {
+        Some(f) => {
+            let compiled = LogFormat::compile_nginx(&f.definition, f.escape == Escape::Json)
+                .with_context(|| format!("log_format {} at {}", f.name, f.origin))?;
+            Ok(Format::Custom(std::sync::Arc::new(compiled)))
+        }
+        // nginx predefines `combined`.
+        None if wanted == "combined" => Ok(Format::Preset(Layout::NginxCombined)),
+        None => {
+            let names: Vec<&str> = formats.iter().map(|f| f.name.as_str()).collect();
+            anyhow::bail!(
+                "{}: no log_format named '{wanted}' (defined: {})",
+                path.display(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )
+        }
+    }
 }
 
 impl FormatArgs {
     fn format(&self) -> anyhow::Result<Option<Format>> {
+        if let Some(conf) = &self.nginx_conf {
+            return format_from_nginx_conf(conf, self.log_format_name.as_deref()).map(Some);
+        }
         if let Some(spec) = &self.json_fields {
             let f = axlog_format::json::JsonFormat::compile(spec)
                 .map_err(|e| anyhow::anyhow!("--json-fields: {e}"))?;

@@ -244,3 +244,46 @@ fn json_lines() {
     assert_eq!(w["layout"]["name"], "JSON fields");
     assert_eq!(w["latency"]["request_time"]["max_us"], 2361);
 }
+
+#[test]
+fn nginx_conf_gives_the_format() {
+    let conf = testdata("nginx/nginx.conf");
+    // The configuration's access_log writes `timing`, the gonx layout.
+    let v = report_json(&[
+        corpus("gonx/access.log").to_str().unwrap(),
+        "--nginx-conf",
+        &conf,
+    ]);
+    assert_eq!(v["layout"]["name"], "nginx log_format");
+    assert_eq!(v["lines"]["parsed"], 1000);
+    // `main` by name, on lnav's main-format log.
+    let shop = corpus("lnav/logfile_shop_access_log.0");
+    let v = report_json(&[
+        shop.to_str().unwrap(),
+        "--nginx-conf",
+        &conf,
+        "--log-format-name",
+        "main",
+    ]);
+    assert_eq!(v["lines"]["parsed"], 1000);
+    // An unknown name lists the defined ones.
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args([
+            "report",
+            "--nginx-conf",
+            &conf,
+            "--log-format-name",
+            "nope",
+            "-",
+        ])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no log_format named 'nope' (defined: main, json, timing)"),
+        "{err}"
+    );
+}

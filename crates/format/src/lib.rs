@@ -8,6 +8,7 @@ pub mod haproxy;
 pub mod json;
 pub mod logformat;
 pub mod nginx;
+pub mod nginxconf;
 pub mod num;
 pub mod record;
 pub mod scan;

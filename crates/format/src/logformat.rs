@@ -171,6 +171,13 @@ impl LogFormat {
     /// Compiles a definition as nginx's `log_format` writes it (the quoted strings of a
     /// configuration already joined): `$name` or `${name}` variables and literal text.
     pub fn compile(definition: &str) -> Result<LogFormat, FormatError> {
+        // A JSON template is written with `escape=json`, which quotes `"` as `\"`.
+        Self::compile_nginx(definition, definition.trim_start().starts_with('{'))
+    }
+
+    /// [`LogFormat::compile`] for a format whose values nginx escapes as JSON strings
+    /// (`log_format name escape=json ...`): a `\"` inside a value does not end it.
+    pub fn compile_nginx(definition: &str, escape_json: bool) -> Result<LogFormat, FormatError> {
         let b = definition.as_bytes();
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
@@ -204,8 +211,7 @@ impl LogFormat {
                 &mut text,
                 name,
                 Var::from_name(name),
-                // A JSON template (`escape=json`) writes `"` inside values as `\"`.
-                definition.trim_start().starts_with('{'),
+                escape_json,
             )?;
             i = next;
         }
