@@ -287,3 +287,35 @@ fn nginx_conf_gives_the_format() {
         "{err}"
     );
 }
+
+#[test]
+fn escaped_paths_are_grouped_decoded() {
+    // nginx writes `"` as \x22, Apache as \"; JSON logs as \" too: one path, `/a"b`.
+    let lines = concat!(
+        r#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /a\x22b HTTP/1.1" 200 1 "-" "-""#,
+        "\n",
+        r#"1.2.3.4 - - [21/Nov/2026:10:00:02 +0000] "GET /a\"b?q HTTP/1.1" 200 1 "-" "-""#,
+        "\n",
+        r#"1.2.3.4 - - [21/Nov/2026:10:00:03 +0000] "GET /plain HTTP/1.1" 200 1 "-" "-""#,
+        "\n",
+    );
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--output", "json"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["top_paths"][0]["path"], "/a\"b");
+    assert_eq!(v["top_paths"][0]["count"], 2);
+    assert_eq!(v["top_paths"][1]["path"], "/plain");
+    let json = r#"{"ts":1795255201,"request":{"uri":"/caf\u00e9\/x"},"status":200}"#;
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--output", "json", "--format", "caddy-json"])
+        .write_stdin(format!("{json}\n"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["top_paths"][0]["path"], "/café/x");
+}

@@ -28,25 +28,38 @@ pub struct StatsSink(pub Aggregate);
 impl Sink for StatsSink {
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
-        if let Some(p) = r.path() {
+        // A path with escapes is grouped by its decoded form, found in `record`.
+        if let Some(p) = r.path()
+            && !has_escape(p)
+        {
             self.0.prepare_path(p);
         }
     }
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
-        self.0.observe(&Observation {
+        // `prepare` found the path already; a record that was not prepared finds it.
+        let path = match self.0.prepared_path_in(r.request) {
+            Some(p) => Some(p),
+            None => r.path(),
+        };
+        let mut obs = Observation {
             ts_us: r.ts_us,
             utc_offset_min: r.utc_offset_min,
             status: r.status,
             request_time_us: r.request_time_us,
             upstream_time_us: r.upstream_time_us,
-            // `prepare` found the path already; a record that was not prepared finds it.
-            path: match self.0.prepared_path_in(r.request) {
-                Some(p) => Some(p),
-                None => r.path(),
-            },
-        });
+            path,
+        };
+        match path {
+            // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
+            Some(p) if has_escape(p) => {
+                let decoded = r.escaping.decode(p);
+                obs.path = Some(&decoded);
+                self.0.observe(&obs);
+            }
+            _ => self.0.observe(&obs),
+        }
     }
 
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
@@ -55,6 +68,11 @@ impl Sink for StatsSink {
             _ => self.0.malformed(source, line_no, line),
         }
     }
+}
+
+#[inline]
+fn has_escape(v: &[u8]) -> bool {
+    axlog_format::scan::find(v, b'\\').is_some()
 }
 
 /// Writes every malformed line verbatim, one per line, so nothing is lost and the file can

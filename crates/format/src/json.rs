@@ -133,6 +133,7 @@ impl JsonFormat {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
+        rec.escaping = crate::unescape::Escaping::Json;
         // Which targets are filled, so the first key listed for a target wins.
         let mut filled: u64 = 0;
         let mut first_rank = [usize::MAX; 16];

@@ -14,6 +14,7 @@ pub mod record;
 pub mod scan;
 pub mod search;
 pub mod time;
+pub mod unescape;
 
 pub use record::{Record, RequestParts, split_request};
 

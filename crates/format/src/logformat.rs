@@ -161,6 +161,8 @@ pub enum Dialect {
 #[derive(Debug, Clone)]
 pub struct LogFormat {
     dialect: Dialect,
+    /// Values are JSON-escaped (`escape=json`).
+    json_escape: bool,
     definition: String,
     /// Literal text before the first variable.
     prefix: Vec<u8>,
@@ -445,6 +447,9 @@ impl LogFormat {
         done: &mut usize,
     ) -> Result<(), ParseError> {
         let mut has_time = false;
+        if self.json_escape {
+            rec.escaping = crate::unescape::Escaping::Json;
+        }
         self.each_value(line, |f, v| {
             match f.var {
                 Var::RemoteAddr => rec.remote_addr = v,
@@ -587,6 +592,7 @@ fn finish(
         return Err(FormatError::NoTime);
     }
     Ok(LogFormat {
+        json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
         dialect,
         definition: definition.to_string(),
         prefix,

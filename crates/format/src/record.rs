@@ -30,6 +30,8 @@ pub struct Record<'a> {
     pub upstream_times_raw: &'a [u8],
     /// HAProxy's own fields, for HAProxy lines.
     pub haproxy: Option<crate::haproxy::HaproxyFields<'a>>,
+    /// How the text fields are escaped, for [`crate::unescape::Escaping::decode`].
+    pub escaping: crate::unescape::Escaping,
 }
 
 impl<'a> Record<'a> {

@@ -1,0 +1,163 @@
+//! Undoing the escapes servers write into log values, where a value is used (a path in
+//! a report), not while parsing: most values hold no escape, and parsing borrows them as
+//! written.
+
+use std::borrow::Cow;
+
+/// How a record's text values are escaped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Escaping {
+    /// nginx's `\xHH` and Apache's `\"`, `\\`, `\xhh`, `\n`, `\t`, `\r` (the two never
+    /// clash: nginx writes a backslash itself as `\x5C`).
+    #[default]
+    Backslash,
+    /// JSON string escapes (`escape=json`, JSON-lines logs).
+    Json,
+}
+
+impl Escaping {
+    /// `v` with its escapes undone; borrowed when it has none. A malformed escape is kept
+    /// as written.
+    pub fn decode(self, v: &[u8]) -> Cow<'_, [u8]> {
+        if crate::scan::find(v, b'\\').is_none() {
+            return Cow::Borrowed(v);
+        }
+        Cow::Owned(match self {
+            Escaping::Backslash => backslash(v),
+            Escaping::Json => json(v),
+        })
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn backslash(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] != b'\\' {
+            out.push(v[i]);
+            i += 1;
+            continue;
+        }
+        match v.get(i + 1..) {
+            Some([b'x', h, l, ..]) if hex(*h).is_some() && hex(*l).is_some() => {
+                out.push(hex(*h).unwrap_or(0) << 4 | hex(*l).unwrap_or(0));
+                i += 4;
+            }
+            Some([c @ (b'"' | b'\\'), ..]) => {
+                out.push(*c);
+                i += 2;
+            }
+            Some([b'n', ..]) => {
+                out.push(b'\n');
+                i += 2;
+            }
+            Some([b't', ..]) => {
+                out.push(b'\t');
+                i += 2;
+            }
+            Some([b'r', ..]) => {
+                out.push(b'\r');
+                i += 2;
+            }
+            _ => {
+                out.push(b'\\');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn json(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    let hex4 = |s: &[u8]| -> Option<u32> {
+        let s = s.get(..4)?;
+        s.iter()
+            .try_fold(0u32, |acc, &b| Some(acc << 4 | hex(b)? as u32))
+    };
+    while i < v.len() {
+        if v[i] != b'\\' {
+            out.push(v[i]);
+            i += 1;
+            continue;
+        }
+        let simple = match v.get(i + 1) {
+            Some(b'"') => Some(b'"'),
+            Some(b'\\') => Some(b'\\'),
+            Some(b'/') => Some(b'/'),
+            Some(b'b') => Some(8),
+            Some(b'f') => Some(12),
+            Some(b'n') => Some(b'\n'),
+            Some(b'r') => Some(b'\r'),
+            Some(b't') => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            out.push(c);
+            i += 2;
+            continue;
+        }
+        if v.get(i + 1) == Some(&b'u')
+            && let Some(hi) = hex4(&v[i + 2..])
+        {
+            let mut len = 6;
+            let mut cp = hi;
+            // A surrogate pair spells one character outside the basic plane.
+            if (0xD800..0xDC00).contains(&hi)
+                && v.get(i + 6..i + 8) == Some(b"\\u")
+                && let Some(lo) = hex4(v.get(i + 8..).unwrap_or(&[]))
+                && (0xDC00..0xE000).contains(&lo)
+            {
+                cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                len = 12;
+            }
+            let ch = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            i += len;
+            continue;
+        }
+        out.push(b'\\');
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backslash_escapes() {
+        let d = |s: &[u8]| Escaping::Backslash.decode(s).into_owned();
+        assert!(matches!(
+            Escaping::Backslash.decode(b"/plain"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(d(br"/a\x22b\x5Cc"), b"/a\"b\\c");
+        assert_eq!(d(br#"Bot \"q\" \\ \t\n"#), b"Bot \"q\" \\ \t\n");
+        // Malformed escapes stay as written.
+        assert_eq!(d(br"\xZZ \q \"), br"\xZZ \q \");
+        assert_eq!(d(br"\x4"), br"\x4");
+    }
+
+    #[test]
+    fn json_escapes() {
+        let d = |s: &[u8]| Escaping::Json.decode(s).into_owned();
+        assert_eq!(d(br#"a\"b\\c\/d\n"#), b"a\"b\\c/d\n");
+        assert_eq!(d(br"caf\u00e9 \ud83d\ude00"), "café 😀".as_bytes());
+        // A lone surrogate becomes U+FFFD; a short \u stays as written.
+        assert_eq!(d(br"\ud83d!"), "\u{FFFD}!".as_bytes());
+        assert_eq!(d(br"\u12"), br"\u12");
+    }
+}
