@@ -60,6 +60,37 @@ struct FormatArgs {
     /// `access_log` directives use, or the only one defined.
     #[arg(long, value_name = "NAME", requires = "nginx_conf")]
     log_format_name: Option<String>,
+    /// UTC offset of times logged without one (HAProxy's accept date): `+01:00`, `-0500`,
+    /// `UTC`.
+    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz)]
+    tz: i16,
+}
+
+/// `UTC`, `Z`, `+HH:MM`, `-HHMM` or `+HH` into minutes east of UTC.
+fn parse_tz(s: &str) -> Result<i16, String> {
+    if s.eq_ignore_ascii_case("utc") || s == "Z" {
+        return Ok(0);
+    }
+    let bad = || format!("'{s}' is not an offset like +01:00, -0500 or UTC");
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err(bad()),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let (h, m) = match digits.len() {
+        2 => (&digits[..2], "0"),
+        4 => (&digits[..2], &digits[2..]),
+        _ => return Err(bad()),
+    };
+    let (h, m): (i16, i16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(sign * (h * 60 + m))
 }
 
 /// The format an nginx configuration logs with: `name` if given, else the one its
@@ -260,10 +291,11 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     // Every text preset is a definition too, which names each field; JSON names its own.
     let fields = match &format {
         Format::Json(_) => None,
-        Format::Preset(l) if l.is_json() => None,
+        Format::Preset(l) if !l.is_log_format() => None,
         _ => Some(LogFormat::compile_any(format.definition())?),
     };
     let mut parser = format.parser();
+    parser.set_tz(args.format.tz);
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;
@@ -309,6 +341,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     };
     let cfg = Config {
         layout: args.format.format()?,
+        tz_offset_min: args.format.tz,
         stats: StatsConfig {
             max_paths: args.max_paths,
             top_n: args.top,

@@ -319,3 +319,54 @@ fn escaped_paths_are_grouped_decoded() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["top_paths"][0]["path"], "/café/x");
 }
+
+fn class_counts(v: &Value) -> Vec<u64> {
+    v["status"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn haproxy_logs() {
+    // 15 days of a real HAProxy behind syslog: the MANIFEST's class counts.
+    let v = report_json(&[corpus("haproxylogparser/haproxy.log").to_str().unwrap()]);
+    assert_eq!(v["layout"]["name"], "haproxy");
+    assert_eq!(v["lines"]["parsed"], 17_211);
+    assert_eq!(class_counts(&v), [0, 4861, 0, 12_300, 50, 0]);
+    // Accept dates have no zone: UTC unless --tz says otherwise. The first line was
+    // accepted at 02/Feb/2012:04:05:24.385 (local).
+    assert_eq!(v["time"]["first"]["utc"], "2012-02-02T04:05:24.385000Z");
+    let v = report_json(&[
+        corpus("haproxylogparser/haproxy.log").to_str().unwrap(),
+        "--tz",
+        "+01:00",
+    ]);
+    assert_eq!(v["time"]["first"]["utc"], "2012-02-02T03:05:24.385000Z");
+    assert_eq!(
+        v["time"]["first"]["local"],
+        "2012-02-02T04:05:24.385000+01:00"
+    );
+    // lnav's stream: 13 requests and 4 server messages (3 "Proxy started", 1 SSL
+    // handshake failure), which are neither requests nor malformed.
+    let v = report_json(&[corpus("lnav/logfile_haproxy.0").to_str().unwrap()]);
+    let lines = &v["lines"];
+    assert_eq!(
+        (
+            lines["parsed"].as_u64(),
+            lines["malformed"].as_u64(),
+            lines["other"].as_u64()
+        ),
+        (Some(13), Some(0), Some(4))
+    );
+    // A bad offset is a usage error.
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--tz", "+25:00", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

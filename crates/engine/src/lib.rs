@@ -38,28 +38,27 @@ impl Sink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
-        // `prepare` found the path already; a record that was not prepared finds it.
+        let decoded;
         let path = match self.0.prepared_path_in(r.request) {
+            // `prepare` found the path already, and it holds no escape.
             Some(p) => Some(p),
-            None => r.path(),
+            None => match r.path() {
+                // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
+                Some(p) if has_escape(p) => {
+                    decoded = r.escaping.decode(p);
+                    Some(&*decoded)
+                }
+                p => p,
+            },
         };
-        let mut obs = Observation {
+        self.0.observe(&Observation {
             ts_us: r.ts_us,
             utc_offset_min: r.utc_offset_min,
             status: r.status,
             request_time_us: r.request_time_us,
             upstream_time_us: r.upstream_time_us,
             path,
-        };
-        match path {
-            // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
-            Some(p) if has_escape(p) => {
-                let decoded = r.escaping.decode(p);
-                obs.path = Some(&decoded);
-                self.0.observe(&obs);
-            }
-            _ => self.0.observe(&obs),
-        }
+        });
     }
 
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
@@ -224,6 +223,8 @@ pub struct Config {
     /// `None` detects the layout from each source's first lines.
     pub layout: Option<Format>,
     pub stats: StatsConfig,
+    /// UTC offset (minutes east) of times logged without one: HAProxy's accept date.
+    pub tz_offset_min: i16,
 }
 
 /// The result of a run: the summary, and the sources that failed (already in the summary's
@@ -287,10 +288,12 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
             }
             // Where no layout fits any of the first lines, parsing as combined reports
             // every line as malformed (and keeps them in rejects).
-            match &run.layout {
+            let mut p = match &run.layout {
                 Some((f, _)) => f.parser(),
                 None => Layout::NginxCombined.parser(),
-            }
+            };
+            p.set_tz(cfg.tz_offset_min);
+            p
         });
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.

@@ -1,5 +1,49 @@
 //! HAProxy logs: `option httplog`, `option tcplog`, `option httpslog` and their CLF
 //! variants, behind any syslog prefix or none.
+//!
+//! # Prefixes
+//! The message may stand alone (`log stdout format raw`) or follow:
+//! * an RFC 3164 header `Mmm dd HH:MM:SS host tag[pid]: ` (day space-padded, host optional
+//!   as in HAProxy's `local` format and in `rfc3164` without `log-send-hostname`);
+//! * the same after a `<PRI>` (`format rfc3164`, `short`, `priority` have the bare `<PRI>`);
+//! * an ISO 8601 date instead of the 3164 one (rsyslog's high-precision dates, HAProxy's
+//!   `iso` and `timed` formats, where neither host nor tag follows);
+//! * RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`.
+//!
+//! The host goes to [`HaproxyFields::syslog_host`]. The syslog date is not used: the record's
+//! time is HAProxy's own accept (or request) date, which is when the request arrived.
+//!
+//! # Messages
+//! * httplog: `CLIENT:PORT [dd/Mon/yyyy:HH:MM:SS.mmm] FRONTEND BACKEND/SERVER
+//!   TR/Tw/Tc/Tr/Ta STATUS BYTES REQ_COOKIE RESP_COOKIE TERM ACT/FE/BE/SRV/RETRIES SQ/BQ
+//!   [{req headers}] [{resp headers}] "REQUEST"` (and `Tq/Tw/Tc/Tr/Tt` before 1.7, same
+//!   positions). Fields between `BACKEND/SERVER` and the timers (custom formats, e.g. `%HU`
+//!   or a host) are skipped, text after the request's closing quote (httpslog's SSL fields)
+//!   is ignored, and a request cut without its closing quote is kept as cut.
+//! * tcplog: the same up to the counters with three timers `Tw/Tc/Tt`, no status,
+//!   a two-letter termination state and no request.
+//! * CLF (`option httplog clf`, `option tcplog clf`): `CLIENT - - [dd/Mon/yyyy:HH:MM:SS
+//!   +zzzz] "REQUEST" STATUS BYTES "" "" CLIENT_PORT ACCEPT_MS "FE" "BE" "SRV" TR Tw Tc Tr
+//!   Ta TERM ACT FE BE SRV RETRIES SQ BQ ...`; for TCP the request is `"TCP "`, the status
+//!   `000` and the timers `Th Tw Tc Tt` followed by the bytes uploaded.
+//! * Server messages (`Proxy X started.`, `Server be/srv is DOWN`, `Connect from ...`,
+//!   `fe/bind: SSL handshake failure`, startup notices) are [`ParseError::NotAccess`].
+//!
+//! # Decisions
+//! * A client logged as `-` is kept as `-` (like nginx's `-` fields); `unix` clients (UNIX
+//!   socket listeners) have no port, since HAProxy logs the listener id in its place.
+//! * `-1` timers are `None`; a `+` (logasap) is dropped and the value kept. Status `-1` is 0.
+//! * One `{...}` block is the request headers: HAProxy prints the request block first and
+//!   a lone response block cannot be told apart without the configuration.
+//! * CLF lines: the captured headers (one quoted field each) are not kept, since request and
+//!   response captures cannot be told apart; the `--` HAProxy appends to the TCP termination
+//!   state is dropped, so it reads like tcplog's.
+
+use memchr::memchr;
+
+use crate::scan::{find, positions};
+use crate::time::days_from_civil;
+use crate::{ParseError, Record};
 
 /// What an HAProxy log line carries beyond the common [`crate::Record`] fields.
 /// Timers are in microseconds (HAProxy logs milliseconds); `-1` (not reached) is `None`.
@@ -37,4 +81,1312 @@ pub struct HaproxyFields<'a> {
     pub captured_response_headers: &'a [u8],
     /// `true` for tcplog lines (no HTTP request).
     pub tcp: bool,
+}
+
+/// Parses HAProxy log lines (every layout of the module documentation, mixed freely).
+/// Keeps the minute of the last date, so lines of the same minute only parse seconds.
+#[derive(Debug, Clone)]
+pub struct HaproxyParser {
+    tz_offset_min: i16,
+    /// `dd/Mon/yyyy:HH:MM` of the last date, and its local seconds since the epoch at
+    /// second 0 (`None` until a date parsed).
+    minute: [u8; 17],
+    minute_local_s: Option<i64>,
+}
+
+impl HaproxyParser {
+    /// `tz_offset_min`: the offset (minutes east of UTC) of HAProxy's accept date, which has
+    /// no zone; 0 = UTC. CLF dates carry their own zone and ignore it.
+    /// Sets the offset applied to accept dates from now on.
+    pub fn set_tz(&mut self, tz_offset_min: i16) {
+        self.tz_offset_min = tz_offset_min;
+        self.minute_local_s = None;
+    }
+
+    pub fn new(tz_offset_min: i16) -> Self {
+        HaproxyParser {
+            tz_offset_min,
+            minute: [0; 17],
+            minute_local_s: None,
+        }
+    }
+
+    /// Parses one line (without its line terminator).
+    #[inline]
+    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
+        let mut rec = Record::default();
+        self.parse_into(line, &mut rec).map(|()| rec)
+    }
+
+    /// Like [`HaproxyParser::parse`], into a record the caller keeps (whatever it held is
+    /// replaced). On error `rec` holds partial values.
+    pub fn parse_into<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        // The engine reuses records: start from a clean one.
+        *rec = Record::default();
+        let line = trim_end(line);
+        if line.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let mut tk = Tokens::new(line);
+        let host = syslog_header(&mut tk).ok_or(ParseError::Layout)?;
+        let msg = tk.rest();
+        let client = tk.next();
+        if client.is_empty() {
+            return Err(ParseError::BadClient);
+        }
+        let second = tk.next();
+        match second {
+            // `[` and a digit: the accept date of httplog / tcplog.
+            [b'[', d, ..] if d.is_ascii_digit() => {
+                return self.native(client, second, &mut tk, host, rec);
+            }
+            [] => return Err(ParseError::NoTime),
+            _ => {}
+        }
+        // CLF: `CLIENT - - [date zone]`.
+        if second == b"-" && tk.next() == b"-" {
+            let date = tk.next();
+            if let [b'[', d, ..] = date
+                && d.is_ascii_digit()
+            {
+                return self.clf(client, date, &mut tk, host, rec);
+            }
+        }
+        if is_server_message(msg) {
+            Err(ParseError::NotAccess)
+        } else {
+            Err(ParseError::NoTime)
+        }
+    }
+
+    /// httplog / tcplog / httpslog, from the accept date token on.
+    fn native<'a>(
+        &mut self,
+        client: &'a [u8],
+        date: &'a [u8],
+        tk: &mut Tokens<'a>,
+        host: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        self.bracket_date(date, tk, rec)?;
+        let (addr, client_port) = split_client(client);
+        rec.remote_addr = addr;
+        let mut f = HaproxyFields {
+            syslog_host: host,
+            client_port,
+            ..HaproxyFields::default()
+        };
+
+        let fe = tk.next();
+        if fe.is_empty() {
+            return Err(ParseError::Layout);
+        }
+        // `CLIENT [date] fe/bind: SSL handshake failure` and other connection errors.
+        if fe.ends_with(b":") {
+            return Err(ParseError::NotAccess);
+        }
+        let be_srv = tk.next();
+        let slash = find(be_srv, b'/').ok_or(ParseError::Layout)?;
+        f.frontend = fe;
+        f.backend = &be_srv[..slash];
+        f.server = &be_srv[slash + 1..];
+
+        // Custom formats put fields (a host, an id) before the timers: skip to them.
+        let (t, n) = loop {
+            let tok = tk.next();
+            if tok.is_empty() {
+                return Err(ParseError::BadTiming);
+            }
+            if let Some((v, n @ (3 | 5))) = slashed::<5>(tok) {
+                break (v.map(timer_us), n);
+            }
+            // Numbers and slashes that are not 3 or 5 timers: the timers, damaged (skipping
+            // on would take the counters for them).
+            let slashes = tok.iter().filter(|&&b| b == b'/').count();
+            if slashes >= 2
+                && tok
+                    .iter()
+                    .all(|&b| b.is_ascii_digit() || b"/+-".contains(&b))
+            {
+                return Err(ParseError::BadTiming);
+            }
+        };
+
+        if n == 3 {
+            // tcplog: Tw/Tc/Tt BYTES TERM CONNS QUEUES; what a custom format adds is ignored.
+            f.tcp = true;
+            (f.tw_us, f.tc_us, f.ta_us) = (t[0], t[1], t[2]);
+            rec.bytes_sent = Some(parse_bytes(tk.next()).ok_or(ParseError::BadBytes)?);
+            native_tail(tk, &mut f)?;
+            rec.request_time_us = f.ta_us;
+            rec.haproxy = Some(f);
+            return Ok(());
+        }
+
+        (f.tr_us, f.tw_us, f.tc_us, f.tresp_us, f.ta_us) = (t[0], t[1], t[2], t[3], t[4]);
+        rec.status = parse_status(tk.next()).ok_or(ParseError::BadStatus)?;
+        rec.bytes_sent = Some(parse_bytes(tk.next()).ok_or(ParseError::BadBytes)?);
+        // Captured cookies (`-` when none): not kept.
+        if tk.next().is_empty() || tk.next().is_empty() {
+            return Err(ParseError::Layout);
+        }
+        native_tail(tk, &mut f)?;
+
+        // Up to two header blocks; HAProxy escapes `{`, `|`, `}` inside them as `#XX`.
+        let mut rest = tk.rest();
+        for i in 0..2 {
+            let [b'{', body @ ..] = rest else { break };
+            let close = memchr(b'}', body).ok_or(ParseError::UnclosedQuote)?;
+            if i == 0 {
+                f.captured_request_headers = &body[..close];
+            } else {
+                f.captured_response_headers = &body[..close];
+            }
+            rest = skip_spaces(&body[close + 1..]);
+        }
+        let [b'"', req @ ..] = rest else {
+            return Err(ParseError::NoRequest);
+        };
+        // HAProxy escapes `"` in the request as `#22`, so the first quote closes it; a line
+        // cut by HAProxy's length limit has none and keeps what was written.
+        rec.request = match memchr(b'"', req) {
+            Some(q) => &req[..q],
+            None => req,
+        };
+        rec.request_time_us = f.ta_us;
+        rec.upstream_time_us = f.tresp_us;
+        rec.haproxy = Some(f);
+        Ok(())
+    }
+
+    /// CLF variants, from the date token on.
+    fn clf<'a>(
+        &mut self,
+        client: &'a [u8],
+        date: &'a [u8],
+        tk: &mut Tokens<'a>,
+        host: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        self.bracket_date(date, tk, rec)?;
+        rec.remote_addr = unquote(client);
+        let (at, rest) = tk.rest_at();
+        let [b'"', req @ ..] = rest else {
+            return Err(ParseError::NoRequest);
+        };
+        // The request is followed by every other field: a cut one leaves nothing to keep.
+        let q = memchr(b'"', req).ok_or(ParseError::UnclosedQuote)?;
+        let request = &req[..q];
+        tk.seek(at + q + 2);
+        let tcp = request == b"TCP " || request == b"TCP";
+        rec.status = parse_status(tk.field()?).ok_or(ParseError::BadStatus)?;
+        rec.bytes_sent = Some(parse_bytes(tk.field()?).ok_or(ParseError::BadBytes)?);
+        // `"" ""`: referer and user agent of CLF, never filled by HAProxy's presets.
+        tk.field()?;
+        tk.field()?;
+        let cp = tk.field()?;
+        let ms = match slashed::<1>(tk.field()?) {
+            Some(([m @ 0..=999], 1)) => m,
+            _ => return Err(ParseError::Layout),
+        };
+        // The date has seconds only; ACCEPT_MS is its fraction (with %trg, the request date,
+        // it still lands in the same second as the request, which the date already rounds).
+        rec.ts_us += ms * 1000;
+        let mut f = HaproxyFields {
+            syslog_host: host,
+            client_port: if rec.remote_addr == b"unix" {
+                None
+            } else {
+                parse_port(cp)
+            },
+            frontend: tk.field()?,
+            backend: tk.field()?,
+            server: tk.field()?,
+            tcp,
+            ..HaproxyFields::default()
+        };
+        let mut t = [None; 5];
+        for slot in t.iter_mut().take(if tcp { 4 } else { 5 }) {
+            *slot = match tk.field().ok().and_then(slashed::<1>) {
+                Some(([v], 1)) => timer_us(v),
+                _ => return Err(ParseError::BadTiming),
+            };
+        }
+        let mut term;
+        if tcp {
+            // Th Tw Tc Tt, then the bytes uploaded (not kept).
+            (f.tw_us, f.tc_us, f.ta_us) = (t[1], t[2], t[3]);
+            tk.field()?;
+            term = tk.field()?;
+            term = term.strip_suffix(b"--").unwrap_or(term);
+        } else {
+            (f.tr_us, f.tw_us, f.tc_us, f.tresp_us, f.ta_us) = (t[0], t[1], t[2], t[3], t[4]);
+            term = tk.field()?;
+            rec.request = request;
+            rec.upstream_time_us = f.tresp_us;
+        }
+        if !term_ok(term) {
+            return Err(ParseError::Layout);
+        }
+        f.termination_state = term;
+        let mut c = [None; 7];
+        for slot in c.iter_mut() {
+            let [v] = counts::<1>(tk.field()?).ok_or(ParseError::Layout)?;
+            *slot = Some(v);
+        }
+        [
+            f.actconn,
+            f.feconn,
+            f.beconn,
+            f.srv_conn,
+            f.retries,
+            f.srv_queue,
+            f.backend_queue,
+        ] = c;
+        rec.request_time_us = f.ta_us;
+        rec.haproxy = Some(f);
+        Ok(())
+    }
+
+    /// The `[date]` token (and its `+zzzz]` token when the date has a zone), into `rec`.
+    fn bracket_date<'a>(
+        &mut self,
+        first: &'a [u8],
+        tk: &mut Tokens<'a>,
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        let inner = first.get(1..).unwrap_or_default();
+        let (date, zone) = match inner.strip_suffix(b"]") {
+            Some(d) => (d, None),
+            None => (
+                inner,
+                Some(tk.next().strip_suffix(b"]").ok_or(ParseError::BadTime)?),
+            ),
+        };
+        let (local_us, zone) = self.date(date, zone).ok_or(ParseError::BadTime)?;
+        let off = zone.unwrap_or(self.tz_offset_min);
+        rec.ts_us = local_us - off as i64 * 60_000_000;
+        rec.utc_offset_min = off;
+        Ok(())
+    }
+
+    /// `dd/Mon/yyyy:HH:MM:SS[.fff]` and an optional `+zzzz` into local µs since the epoch
+    /// and the zone. HAProxy writes 3 fraction digits; up to 9 are read, 6 kept.
+    fn date(&mut self, s: &[u8], zone: Option<&[u8]>) -> Option<(i64, Option<i16>)> {
+        let (head, frac) = s.split_first_chunk::<20>()?;
+        let minute_s = match self.minute_local_s {
+            Some(v) if head[..17] == self.minute => v,
+            _ => {
+                let v = minute_local_s(head)?;
+                self.minute.copy_from_slice(&head[..17]);
+                self.minute_local_s = Some(v);
+                v
+            }
+        };
+        let sec = digits2(head[18], head[19])?;
+        if head[17] != b':' || sec > 60 {
+            return None;
+        }
+        let mut us = (minute_s + sec) * 1_000_000;
+        match frac {
+            [] => {}
+            [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+                let mut scale = 100_000;
+                for &d in digits {
+                    let d = d.wrapping_sub(b'0');
+                    if d > 9 {
+                        return None;
+                    }
+                    us += d as i64 * scale;
+                    scale /= 10;
+                }
+            }
+            _ => return None,
+        }
+        let zone = match zone {
+            None => None,
+            Some(&[sign @ (b'+' | b'-'), h1, h2, m1, m2]) => {
+                let (h, m) = (digits2(h1, h2)?, digits2(m1, m2)?);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let z = (h * 60 + m) as i16;
+                Some(if sign == b'-' { -z } else { z })
+            }
+            Some(_) => return None,
+        };
+        Some((us, zone))
+    }
+}
+
+/// `TERM ACT/FE/BE/SRV/RETRIES SQ/BQ`, shared by httplog and tcplog.
+fn native_tail<'a>(tk: &mut Tokens<'a>, f: &mut HaproxyFields<'a>) -> Result<(), ParseError> {
+    let term = tk.next();
+    if !term_ok(term) {
+        return Err(ParseError::Layout);
+    }
+    f.termination_state = term;
+    let [act, fe, be, srv, retries] = counts::<5>(tk.next()).ok_or(ParseError::Layout)?;
+    [f.actconn, f.feconn, f.beconn, f.srv_conn, f.retries] =
+        [Some(act), Some(fe), Some(be), Some(srv), Some(retries)];
+    let [sq, bq] = counts::<2>(tk.next()).ok_or(ParseError::Layout)?;
+    (f.srv_queue, f.backend_queue) = (Some(sq), Some(bq));
+    Ok(())
+}
+
+/// Local seconds since the epoch at second 0 of `dd/Mon/yyyy:HH:MM`.
+fn minute_local_s(h: &[u8; 20]) -> Option<i64> {
+    if h[2] != b'/' || h[6] != b'/' || h[11] != b':' || h[14] != b':' {
+        return None;
+    }
+    let day = digits2(h[0], h[1])?;
+    let month = month_from_abbrev(&h[3..6])?;
+    let year = digits2(h[7], h[8])? * 100 + digits2(h[9], h[10])?;
+    let hour = digits2(h[12], h[13])?;
+    let minute = digits2(h[15], h[16])?;
+    if day == 0 || day > days_in_month(year, month) as i64 || hour > 23 || minute > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day as u32);
+    Some(days * 86_400 + hour * 3600 + minute * 60)
+}
+
+#[inline]
+fn digits2(a: u8, b: u8) -> Option<i64> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then_some(a as i64 * 10 + b as i64)
+}
+
+fn month_from_abbrev(m: &[u8]) -> Option<u32> {
+    let [a, b, c] = *m else { return None };
+    Some(match &[a | 0x20, b | 0x20, c | 0x20] {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
+        _ => return None,
+    })
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Consumes the syslog header and returns its host (empty when none). `None` when the
+/// line starts like a syslog header that is broken or cut (not a message of any kind).
+fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
+    let mut pri = false;
+    if let [b'<', rest @ ..] = tk.s {
+        let n = rest
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
+            tk.seek(n + 2);
+            pri = true;
+        }
+    }
+    let start = tk.mark();
+    let t1 = tk.next();
+    if pri && t1 == b"1" {
+        return rfc5424(tk);
+    }
+    if month_from_abbrev(t1).is_some() {
+        // RFC 3164 `Mmm dd HH:MM:SS`; a day padded with a space is one more separator.
+        let (day, time) = (tk.next(), tk.next());
+        if !(matches!(day.len(), 1 | 2) && day.iter().all(u8::is_ascii_digit) && is_clock(time)) {
+            return None;
+        }
+        return Some(after_date(tk));
+    }
+    if is_iso_date(t1) {
+        return Some(after_date(tk));
+    }
+    // `short` / `priority` / `raw`: the message at once, maybe after a bare `tag[pid]:`.
+    if !t1.ends_with(b"]:") {
+        tk.reset(start);
+    }
+    Some(&[])
+}
+
+/// After the date of a 3164-style header: `[host] tag: msg`, or the message at once
+/// (HAProxy's `iso` / `timed` formats).
+fn after_date<'a>(tk: &mut Tokens<'a>) -> &'a [u8] {
+    let start = tk.mark();
+    let t1 = tk.next();
+    if t1.ends_with(b":") {
+        return &[];
+    }
+    if tk.next().ends_with(b":") {
+        return t1;
+    }
+    tk.reset(start);
+    &[]
+}
+
+/// `TIMESTAMP HOST APP PROCID MSGID SD MSG` after `<PRI>1 `.
+fn rfc5424<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
+    let _ts = tk.next();
+    let host = tk.next();
+    let _app = tk.next();
+    let _procid = tk.next();
+    let _msgid = tk.next();
+    let (at, sd) = tk.rest_at();
+    let sd_len = match sd {
+        [b'-', ..] => 1,
+        [b'[', ..] => {
+            // One or more `[id k="v" ...]`; `]` and `"` may be escaped inside values.
+            let mut i = 0;
+            while sd.get(i) == Some(&b'[') {
+                let mut quoted = false;
+                i += 1;
+                loop {
+                    match *sd.get(i)? {
+                        b'\\' => i += 1,
+                        b'"' => quoted = !quoted,
+                        b']' if !quoted => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            i
+        }
+        _ => return None,
+    };
+    tk.seek(at + sd_len);
+    let (at, msg) = tk.rest_at();
+    if msg.starts_with(b"\xEF\xBB\xBF") {
+        tk.seek(at + 3);
+    }
+    Some(if host == b"-" { &[] } else { host })
+}
+
+/// `HH:MM:SS` with an optional fraction.
+fn is_clock(t: &[u8]) -> bool {
+    match t.split_first_chunk::<8>() {
+        Some((c, frac)) => {
+            c[2] == b':'
+                && c[5] == b':'
+                && [0, 1, 3, 4, 6, 7].iter().all(|&k| c[k].is_ascii_digit())
+                && match frac {
+                    [] => true,
+                    [b'.', d @ ..] => !d.is_empty() && d.iter().all(u8::is_ascii_digit),
+                    _ => false,
+                }
+        }
+        None => false,
+    }
+}
+
+/// `yyyy-mm-ddT...`: an ISO 8601 date token.
+fn is_iso_date(t: &[u8]) -> bool {
+    t.first_chunk::<11>().is_some_and(|h| {
+        h[4] == b'-'
+            && h[7] == b'-'
+            && h[10] == b'T'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&k| h[k].is_ascii_digit())
+    })
+}
+
+/// The space-separated tokens of a line. One vector pass finds the first 40 spaces, which
+/// costs less than a search per token; header blocks full of spaces (user agents) may push
+/// the last tokens past them, and those are searched for.
+struct Tokens<'a> {
+    s: &'a [u8],
+    sp: [u32; 40],
+    /// Spaces recorded in `sp`, and whether there are more.
+    n: usize,
+    more: bool,
+    /// Next entry of `sp`, and where the next token starts.
+    i: usize,
+    pos: usize,
+}
+
+impl<'a> Tokens<'a> {
+    #[inline]
+    fn new(s: &'a [u8]) -> Self {
+        let mut sp = [0; 40];
+        let total = positions(s, b' ', &mut sp);
+        Tokens {
+            s,
+            sp,
+            n: total.min(sp.len()),
+            more: total > sp.len(),
+            i: 0,
+            pos: 0,
+        }
+    }
+
+    /// The next token, empty at the end; a run of spaces separates like one.
+    #[inline]
+    fn next(&mut self) -> &'a [u8] {
+        let s = self.s;
+        loop {
+            let start = self.pos;
+            // `sp[i]` is at or after `pos` (`seek` skips the entries before it), and every
+            // recorded space is inside the line: `start..end` is in bounds when `end > start`.
+            let end = match self.sp.get(self.i) {
+                Some(&e) if self.i < self.n => {
+                    self.i += 1;
+                    e as usize
+                }
+                _ if start >= s.len() => return &[],
+                _ if self.more => find(&s[start..], b' ').map_or(s.len(), |k| start + k),
+                _ => s.len(),
+            };
+            self.pos = end + 1;
+            if end > start {
+                return s.get(start..end).unwrap_or_default();
+            }
+        }
+    }
+
+    /// A CLF field: a token, or a quoted string (quotes removed) that may hold spaces.
+    fn field(&mut self) -> Result<&'a [u8], ParseError> {
+        match self.rest_at() {
+            (_, []) => Err(ParseError::Layout),
+            (at, [b'"', body @ ..]) => {
+                let q = memchr(b'"', body).ok_or(ParseError::UnclosedQuote)?;
+                self.seek(at + q + 2);
+                Ok(&body[..q])
+            }
+            _ => Ok(self.next()),
+        }
+    }
+
+    /// Where the untaken text starts (spaces skipped), and that text.
+    #[inline]
+    fn rest_at(&self) -> (usize, &'a [u8]) {
+        let rest = self.s.get(self.pos..).unwrap_or_default();
+        let trimmed = skip_spaces(rest);
+        (self.pos + (rest.len() - trimmed.len()), trimmed)
+    }
+
+    #[inline]
+    fn rest(&self) -> &'a [u8] {
+        self.rest_at().1
+    }
+
+    /// Continues from byte `pos` (text taken by hand, like a quoted string).
+    fn seek(&mut self, pos: usize) {
+        self.pos = pos;
+        while self.i < self.n && self.sp.get(self.i).is_some_and(|&e| (e as usize) < pos) {
+            self.i += 1;
+        }
+    }
+
+    fn mark(&self) -> (usize, usize) {
+        (self.i, self.pos)
+    }
+
+    fn reset(&mut self, (i, pos): (usize, usize)) {
+        (self.i, self.pos) = (i, pos);
+    }
+}
+
+#[inline]
+fn skip_spaces(mut s: &[u8]) -> &[u8] {
+    while let [b' ', tail @ ..] = s {
+        s = tail;
+    }
+    s
+}
+
+fn trim_end(mut s: &[u8]) -> &[u8] {
+    while let [head @ .., b' ' | b'\t' | b'\r' | b'\n'] = s {
+        s = head;
+    }
+    s
+}
+
+fn unquote(s: &[u8]) -> &[u8] {
+    match s {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => s,
+    }
+}
+
+/// A line's message that reads like one of HAProxy's own notices: it starts with a word or
+/// a `[LEVEL]` tag and holds no control bytes (random bytes almost always do).
+fn is_server_message(msg: &[u8]) -> bool {
+    msg.first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'[')
+        && !msg.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+}
+
+/// `ADDR:PORT`, `[V6]:PORT` or `V6:PORT` (port after the last `:`), `-:PORT`, `unix:ID`.
+fn split_client(c: &[u8]) -> (&[u8], Option<u16>) {
+    if let [b'[', inner @ ..] = c
+        && let Some(e) = find(inner, b']')
+    {
+        let port = match &inner[e + 1..] {
+            [b':', p @ ..] => parse_port(p),
+            _ => None,
+        };
+        return (&inner[..e], port);
+    }
+    match c.iter().rposition(|&b| b == b':') {
+        Some(i) => match parse_port(&c[i + 1..]) {
+            // A UNIX socket listener logs its id where the port goes.
+            Some(_) if &c[..i] == b"unix" => (&c[..i], None),
+            Some(p) => (&c[..i], Some(p)),
+            None => (c, None),
+        },
+        None => (c, None),
+    }
+}
+
+fn parse_port(s: &[u8]) -> Option<u16> {
+    match slashed::<1>(s) {
+        Some(([p], 1)) if s.first().is_some_and(u8::is_ascii_digit) => u16::try_from(p).ok(),
+        _ => None,
+    }
+}
+
+/// Up to `N` integers separated by `/`, each with an optional `+` or `-` sign: the values
+/// and how many there were. `None` for anything else, or more than `N`. One pass, as the
+/// timers and counters of every line go through here.
+#[inline]
+fn slashed<const N: usize>(tok: &[u8]) -> Option<([i64; N], usize)> {
+    let mut out = [0; N];
+    let mut n = 0;
+    let (mut v, mut digits, mut neg, mut signed) = (0i64, 0, false, false);
+    for &b in tok {
+        match b {
+            b'0'..=b'9' if digits < 18 => {
+                v = v * 10 + (b - b'0') as i64;
+                digits += 1;
+            }
+            b'/' if digits > 0 => {
+                *out.get_mut(n)? = if neg { -v } else { v };
+                n += 1;
+                (v, digits, neg, signed) = (0, 0, false, false);
+            }
+            b'+' | b'-' if digits == 0 && !signed => {
+                signed = true;
+                neg = b == b'-';
+            }
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    *out.get_mut(n)? = if neg { -v } else { v };
+    Some((out, n + 1))
+}
+
+/// A timer in ms as µs: `-1` (never reached) is `None`; a `+` (logasap) was dropped.
+#[inline]
+fn timer_us(ms: i64) -> Option<u64> {
+    u64::try_from(ms).ok().map(|v| v.saturating_mul(1000))
+}
+
+/// Exactly `N` counters separated by `/`; retries carry a `+` after a redispatch.
+fn counts<const N: usize>(tok: &[u8]) -> Option<[u32; N]> {
+    let (v, n) = slashed::<N>(tok)?;
+    let mut out = [0; N];
+    for (o, x) in out.iter_mut().zip(v) {
+        *o = u32::try_from(x).ok()?;
+    }
+    (n == N).then_some(out)
+}
+
+fn parse_status(s: &[u8]) -> Option<u16> {
+    if s == b"-1" {
+        return Some(0);
+    }
+    match s {
+        [_] | [_, _] | [_, _, _] if s.iter().all(u8::is_ascii_digit) => {
+            Some(s.iter().fold(0, |v, &d| v * 10 + (d - b'0') as u16))
+        }
+        _ => None,
+    }
+}
+
+/// Bytes read; `+` when logged before the end (logasap).
+fn parse_bytes(s: &[u8]) -> Option<u64> {
+    match slashed::<1>(s) {
+        Some(([b], 1)) => u64::try_from(b).ok(),
+        _ => None,
+    }
+}
+
+/// `----`, `CD--` (httplog) or `SC`, `--` (tcplog).
+fn term_ok(t: &[u8]) -> bool {
+    matches!(t.len(), 2 | 4) && t.iter().all(|&b| b.is_ascii_alphabetic() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Epoch µs of a UTC date, from `date -u -d ... +%s` (written out by hand).
+    const FEB_6_2009_12_14_14: i64 = 1_233_922_454_000_000;
+
+    fn p(line: &str) -> Result<Record<'_>, ParseError> {
+        HaproxyParser::new(0).parse(line.as_bytes())
+    }
+
+    fn hf<'a>(r: &Record<'a>) -> HaproxyFields<'a> {
+        r.haproxy.expect("haproxy fields")
+    }
+
+    fn ms(v: u64) -> Option<u64> {
+        Some(v * 1000)
+    }
+
+    /// The httplog example of the HAProxy documentation (8.2.3), every field.
+    #[test]
+    fn httplog_doc_example() {
+        let r = p(r#"Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1""#).unwrap();
+        assert_eq!(r.ts_us, FEB_6_2009_12_14_14 + 655_000);
+        assert_eq!(r.utc_offset_min, 0);
+        assert_eq!(r.remote_addr, b"10.0.1.2");
+        assert_eq!(r.request, b"GET /index.html HTTP/1.1");
+        assert_eq!(r.path(), Some(&b"/index.html"[..]));
+        assert_eq!((r.method, r.uri), (&b""[..], &b""[..]));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.bytes_sent, Some(2750));
+        assert_eq!(r.request_time_us, ms(109));
+        assert_eq!(r.upstream_time_us, ms(69));
+        assert_eq!(
+            hf(&r),
+            HaproxyFields {
+                syslog_host: b"localhost",
+                client_port: Some(33317),
+                frontend: b"http-in",
+                backend: b"static",
+                server: b"srv1",
+                tr_us: ms(10),
+                tw_us: ms(0),
+                tc_us: ms(30),
+                tresp_us: ms(69),
+                ta_us: ms(109),
+                termination_state: b"----",
+                actconn: Some(1),
+                feconn: Some(1),
+                beconn: Some(1),
+                srv_conn: Some(1),
+                retries: Some(0),
+                srv_queue: Some(0),
+                backend_queue: Some(0),
+                captured_request_headers: b"1wt.eu",
+                captured_response_headers: b"",
+                tcp: false,
+            }
+        );
+    }
+
+    /// The tcplog example of the HAProxy documentation (8.2.2).
+    #[test]
+    fn tcplog_doc_example() {
+        let r = p("Feb  6 12:12:56 localhost haproxy[14387]: 10.0.1.2:33313 [06/Feb/2009:12:12:51.443] fnt bck/srv1 0/0/5007 212 -- 0/0/0/0/3 0/0").unwrap();
+        assert_eq!(r.ts_us, 1_233_922_371_443_000);
+        assert_eq!(r.remote_addr, b"10.0.1.2");
+        assert_eq!((r.status, r.request), (0, &b""[..]));
+        assert_eq!(r.bytes_sent, Some(212));
+        assert_eq!(r.request_time_us, ms(5007));
+        assert_eq!(r.upstream_time_us, None);
+        assert_eq!(
+            hf(&r),
+            HaproxyFields {
+                syslog_host: b"localhost",
+                client_port: Some(33313),
+                frontend: b"fnt",
+                backend: b"bck",
+                server: b"srv1",
+                tr_us: None,
+                tw_us: ms(0),
+                tc_us: ms(0),
+                tresp_us: None,
+                ta_us: ms(5007),
+                termination_state: b"--",
+                actconn: Some(0),
+                feconn: Some(0),
+                beconn: Some(0),
+                srv_conn: Some(0),
+                retries: Some(3),
+                srv_queue: Some(0),
+                backend_queue: Some(0),
+                captured_request_headers: b"",
+                captured_response_headers: b"",
+                tcp: true,
+            }
+        );
+    }
+
+    #[test]
+    fn badreq_nosrv_and_unset_timers() {
+        let r = p(r#"Jul 18 17:05:30 localhost haproxy[8247]: 188.223.50.7:51940 [18/Jul/2011:17:05:24.339] http_proxy_ads http_proxy_ads/<NOSRV> -1/-1/-1/-1/6001 408 212 - - cR-- 100/89/0/0/0 0/0 "<BADREQ>""#).unwrap();
+        assert_eq!(r.ts_us, 1_311_008_724_339_000);
+        assert_eq!(r.request, b"<BADREQ>");
+        assert_eq!(r.path(), None);
+        assert_eq!((r.status, r.bytes_sent), (408, Some(212)));
+        assert_eq!((r.request_time_us, r.upstream_time_us), (ms(6001), None));
+        let f = hf(&r);
+        assert_eq!(f.server, b"<NOSRV>");
+        assert_eq!(
+            (f.tr_us, f.tw_us, f.tc_us, f.tresp_us),
+            (None, None, None, None)
+        );
+        assert_eq!(f.termination_state, b"cR--");
+        assert_eq!((f.actconn, f.feconn), (Some(100), Some(89)));
+
+        let r = p(r#"1.2.3.4:5 [18/Jul/2011:17:05:24.339] fe be/<NOSRV> 0/-1/-1/-1/0 -1 0 - - CR-- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#).unwrap();
+        assert_eq!(r.status, 0);
+
+        // The longest numbers read: 18 digits; their µs saturate.
+        let big = "999999999999999999";
+        let line = format!(
+            r#"1.2.3.4:5 [18/Jul/2011:17:05:24.339] fe be/s 0/0/0/0/{big} 200 {big} - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#
+        );
+        let r = p(&line).unwrap();
+        assert_eq!(
+            (r.request_time_us, r.bytes_sent),
+            (Some(u64::MAX), Some(999_999_999_999_999_999))
+        );
+        assert_eq!(
+            p(&line.replace("/999", "/9999")),
+            Err(ParseError::BadTiming)
+        );
+    }
+
+    /// `option logasap`: `+` before Ta and the bytes; `+` before retries after a redispatch.
+    #[test]
+    fn logasap_and_redispatch() {
+        let r = p(r#"10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/+109 200 +2750 - - ---- 1/1/1/1/+3 0/0 "GET / HTTP/1.1""#).unwrap();
+        assert_eq!(r.request_time_us, ms(109));
+        assert_eq!(r.bytes_sent, Some(2750));
+        let f = hf(&r);
+        assert_eq!(f.retries, Some(3));
+        assert_eq!(f.syslog_host, b"");
+    }
+
+    /// httpslog (2.x): the SSL fields after the request are ignored; custom fields between
+    /// the server and the timers are skipped.
+    #[test]
+    fn httpslog_and_extra_fields() {
+        let r = p(r#"Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] https-in~ static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1" 0/0/0/0/0 1wt.eu/TLSv1.3/TLS_AES_256_GCM_SHA384"#).unwrap();
+        assert_eq!(r.request, b"GET /index.html HTTP/1.1");
+        assert_eq!(hf(&r).frontend, b"https-in~");
+        assert_eq!(r.request_time_us, ms(109));
+
+        let r = p(r#"Jun 22 12:02:53 node2 haproxy[23034]: -:47625 [22/Jun/2021:12:02:53.473] www-https~ app/app-node2 app.domain.com extra 0/0/1/17/18 302 291 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#).unwrap();
+        assert_eq!(r.remote_addr, b"-");
+        let f = hf(&r);
+        assert_eq!(f.client_port, Some(47625));
+        assert_eq!((f.backend, f.server), (&b"app"[..], &b"app-node2"[..]));
+        assert_eq!((f.tc_us, f.tresp_us, f.ta_us), (ms(1), ms(17), ms(18)));
+        assert_eq!((r.status, r.bytes_sent), (302, Some(291)));
+    }
+
+    #[test]
+    fn header_blocks() {
+        let base =
+            "1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe be/s 1/2/3/4/5 200 1 - - ---- 1/1/1/1/0 0/0";
+        let line = format!(r#"{base} {{a b|c d}} {{|x|}} "GET /a HTTP/1.1""#);
+        let f = hf(&p(&line).unwrap());
+        assert_eq!(f.captured_request_headers, b"a b|c d");
+        assert_eq!(f.captured_response_headers, b"|x|");
+        let line = format!(r#"{base} {{one}} "GET /a HTTP/1.1""#);
+        let f = hf(&p(&line).unwrap());
+        assert_eq!(
+            (f.captured_request_headers, f.captured_response_headers),
+            (&b"one"[..], &b""[..])
+        );
+        let line = format!(r#"{base} {{unclosed "GET /a HTTP/1.1""#);
+        assert_eq!(p(&line), Err(ParseError::UnclosedQuote));
+        assert_eq!(p(base), Err(ParseError::NoRequest));
+        let line = format!(r#"{base} GET"#);
+        assert_eq!(p(&line), Err(ParseError::NoRequest));
+        // Cut by HAProxy's line length: the request is kept as cut.
+        let line = format!(r#"{base} "GET /very/long/pa"#);
+        assert_eq!(p(&line).unwrap().request, b"GET /very/long/pa");
+    }
+
+    #[test]
+    fn client_addresses() {
+        let tail = "[06/Feb/2009:12:14:14.655] fe be/srv:8080 1/2/3/4/5 200 1 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"";
+        let cases: [(&str, &str, Option<u16>); 6] = [
+            ("[::1]:1234", "::1", Some(1234)),
+            ("::1:1234", "::1", Some(1234)),
+            ("2001:db8::7:65535", "2001:db8::7", Some(65535)),
+            ("unix:1", "unix", None),
+            ("-:22222", "-", Some(22222)),
+            ("-", "-", None),
+        ];
+        for (client, addr, port) in cases {
+            let line = format!("{client} {tail}");
+            let r = p(&line).unwrap();
+            assert_eq!(r.remote_addr, addr.as_bytes(), "{client}");
+            let f = hf(&r);
+            assert_eq!(f.client_port, port, "{client}");
+            assert_eq!(f.server, b"srv:8080");
+        }
+    }
+
+    /// Every prefix: host, time (from the accept date, not the syslog one) and fields.
+    #[test]
+    fn prefixes() {
+        let msg = r#"10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /x HTTP/1.1""#;
+        let cases: [(&str, &str); 11] = [
+            ("", ""),
+            ("Feb  6 12:14:14 lb1 haproxy[14389]: ", "lb1"),
+            ("Feb 16 12:14:14 lb1 haproxy[14389]: ", "lb1"),
+            ("Feb 6 12:14:14.123456 lb1 haproxy: ", "lb1"),
+            ("<134>Feb  6 12:14:14 lb1 haproxy[14389]: ", "lb1"),
+            // HAProxy's rfc3164 without log-send-hostname, and its `local` format.
+            ("<134>Feb  6 12:14:14 haproxy[14389]: ", ""),
+            (
+                "<134>1 2009-02-06T12:14:14.655+01:00 lb1 haproxy 14389 - - ",
+                "lb1",
+            ),
+            (
+                r#"<134>1 2009-02-06T12:14:14Z - haproxy - - [ex@1 a="x]y" b="\"]"][ex@2 c="d"] "#,
+                "",
+            ),
+            (
+                "2009-02-06T12:14:14+01:00 lb1.example.com haproxy[123]: ",
+                "lb1.example.com",
+            ),
+            // HAProxy's `iso`, `timed` and `short` formats, and a bare tag.
+            ("2009-02-06T12:14:14.655000+01:00 ", ""),
+            ("<134>2009-02-06T12:14:14+01:00 ", ""),
+        ];
+        for (prefix, host) in cases {
+            let line = format!("{prefix}{msg}");
+            let r = p(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            assert_eq!(r.ts_us, FEB_6_2009_12_14_14 + 655_000, "{prefix}");
+            let f = hf(&r);
+            assert_eq!(f.syslog_host, host.as_bytes(), "{prefix}");
+            assert_eq!(f.client_port, Some(33317), "{prefix}");
+            assert_eq!(r.request, b"GET /x HTTP/1.1", "{prefix}");
+        }
+        for prefix in ["<6>", "haproxy[123]: ", "<6>haproxy[1]: "] {
+            let line = format!("{prefix}{msg}");
+            assert_eq!(p(&line).unwrap().status, 200, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn accept_date_zone() {
+        let line = r#"10.0.1.2:33317 [06/Feb/2009:12:14:14.655] fe be/s 1/0/1/1/3 200 1 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#;
+        let mut p = HaproxyParser::new(120);
+        let r = p.parse(line.as_bytes()).unwrap();
+        assert_eq!(r.ts_us, FEB_6_2009_12_14_14 + 655_000 - 7_200_000_000);
+        assert_eq!(r.utc_offset_min, 120);
+        let mut p = HaproxyParser::new(-330);
+        let r = p.parse(line.as_bytes()).unwrap();
+        assert_eq!(r.ts_us, FEB_6_2009_12_14_14 + 655_000 + 19_800_000_000);
+        assert_eq!(r.utc_offset_min, -330);
+        // A date with its own zone (`%trl`) uses that zone.
+        let zoned = line.replace(".655]", ".655 -0100]");
+        let r = p.parse(zoned.as_bytes()).unwrap();
+        assert_eq!(r.ts_us, FEB_6_2009_12_14_14 + 655_000 + 3_600_000_000);
+        assert_eq!(r.utc_offset_min, -60);
+    }
+
+    /// The minute cache: other minutes, and back, give the right times.
+    #[test]
+    fn date_cache() {
+        let mut p = HaproxyParser::new(0);
+        let at = |p: &mut HaproxyParser, d: &str| {
+            let line = format!(
+                r#"1.2.3.4:5 [{d}] fe be/s 1/0/1/1/3 200 1 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#
+            );
+            p.parse(line.as_bytes()).map(|r| r.ts_us)
+        };
+        let base = FEB_6_2009_12_14_14;
+        assert_eq!(at(&mut p, "06/Feb/2009:12:14:14.655"), Ok(base + 655_000));
+        assert_eq!(
+            at(&mut p, "06/Feb/2009:12:14:59.000"),
+            Ok(base + 45_000_000)
+        );
+        assert_eq!(
+            at(&mut p, "06/Feb/2009:12:15:00.001"),
+            Ok(base + 46_001_000)
+        );
+        assert_eq!(at(&mut p, "06/Feb/2009:12:14:14.000"), Ok(base));
+        assert_eq!(
+            at(&mut p, "07/Feb/2009:12:14:14.000"),
+            Ok(base + 86_400_000_000)
+        );
+        assert_eq!(
+            at(&mut p, "29/Feb/2009:12:14:14.000"),
+            Err(ParseError::BadTime)
+        );
+        assert_eq!(
+            at(&mut p, "29/Feb/2012:00:00:00.000"),
+            Ok(1_330_473_600_000_000)
+        );
+        assert_eq!(
+            at(&mut p, "06/Feb/2009:24:14:14.000"),
+            Err(ParseError::BadTime)
+        );
+        assert_eq!(
+            at(&mut p, "06/Feb/2009:12:14:61.000"),
+            Err(ParseError::BadTime)
+        );
+        assert_eq!(
+            at(&mut p, "06/Fxb/2009:12:14:14.000"),
+            Err(ParseError::BadTime)
+        );
+        assert_eq!(
+            at(&mut p, "06/Feb/2009:12:14:14."),
+            Err(ParseError::BadTime)
+        );
+        assert_eq!(at(&mut p, "06/Feb/2009:12:14:14.655"), Ok(base + 655_000));
+    }
+
+    /// `option httplog clf`, with the examples of two users' logs (goaccess issues #36 and
+    /// ngxtop #104): client unquoted, names quoted, server names with `:`.
+    #[test]
+    fn clf_http() {
+        let r = p(r#"Mar  8 19:02:49 1.2.3.4 haproxy[8]: 127.0.0.1 - - [08/Mar/2022:19:02:49 +0000] "GET https://example.com/test HTTP/2.0" 200 7473 "" "" 40054 325 "frontend~" "backend" "server" 0 0 0 62 63 ---- 1 1 0 0 0 0 0 "" "" "#).unwrap();
+        assert_eq!(r.ts_us, 1_646_766_169_325_000);
+        assert_eq!(r.utc_offset_min, 0);
+        assert_eq!(r.remote_addr, b"127.0.0.1");
+        assert_eq!(r.request, b"GET https://example.com/test HTTP/2.0");
+        assert_eq!((r.status, r.bytes_sent), (200, Some(7473)));
+        assert_eq!((r.request_time_us, r.upstream_time_us), (ms(63), ms(62)));
+        assert_eq!(
+            hf(&r),
+            HaproxyFields {
+                syslog_host: b"1.2.3.4",
+                client_port: Some(40054),
+                frontend: b"frontend~",
+                backend: b"backend",
+                server: b"server",
+                tr_us: ms(0),
+                tw_us: ms(0),
+                tc_us: ms(0),
+                tresp_us: ms(62),
+                ta_us: ms(63),
+                termination_state: b"----",
+                actconn: Some(1),
+                feconn: Some(1),
+                beconn: Some(0),
+                srv_conn: Some(0),
+                retries: Some(0),
+                srv_queue: Some(0),
+                backend_queue: Some(0),
+                captured_request_headers: b"",
+                captured_response_headers: b"",
+                tcp: false,
+            }
+        );
+
+        let r = p(r#"70.74.14.133 - - [18/Sep/2013:17:53:19 +0200] "GET /account/logmein?email=dasd@example.com HTTP/1.1" 302 480 "" "" 50535 265 "cloud1" "recipes:t5engine::engine" "recipes:t5engine::engine_domU-12-22-39-13-40-4" 0 0 0 191 191 ---- 45 45 3 1 0 0 0 "" "" "www.domain.com""#).unwrap();
+        assert_eq!(r.ts_us, 1_379_526_799_265_000 - 7_200_000_000);
+        assert_eq!(r.utc_offset_min, 120);
+        let f = hf(&r);
+        assert_eq!(f.backend, b"recipes:t5engine::engine");
+        assert_eq!(f.server, b"recipes:t5engine::engine_domU-12-22-39-13-40-4");
+        assert_eq!(
+            (f.actconn, f.feconn, f.beconn),
+            (Some(45), Some(45), Some(3))
+        );
+        assert_eq!(
+            (f.srv_conn, f.retries, f.srv_queue),
+            (Some(1), Some(0), Some(0))
+        );
+        assert_eq!(f.ta_us, ms(191));
+
+        // A quoted client and -1 timers.
+        let r = p(r#""::1" - - [18/Sep/2013:17:53:19 +0000] "<BADREQ>" 408 212 "" "" 1234 007 "fe" "fe" "<NOSRV>" -1 -1 -1 -1 6001 cR-- 1 1 0 0 0 0 0 "" """#).unwrap();
+        assert_eq!(r.remote_addr, b"::1");
+        assert_eq!(r.ts_us, 1_379_526_799_007_000);
+        let f = hf(&r);
+        assert_eq!((f.tr_us, f.tresp_us, f.ta_us), (None, None, ms(6001)));
+        assert_eq!(f.server, b"<NOSRV>");
+    }
+
+    /// `option tcplog clf` (HAProxy 3.x): `"TCP "`, status 000, timers Th/Tw/Tc/Tt and
+    /// the bytes uploaded.
+    #[test]
+    fn clf_tcp() {
+        let r = p(r#"10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 2 0 0 5007 180 SC-- 0 0 0 0 3 0 0 "" "" "#).unwrap();
+        assert_eq!(r.ts_us, 1_233_922_371_443_000);
+        assert_eq!((r.status, r.request), (0, &b""[..]));
+        assert_eq!(r.bytes_sent, Some(212));
+        assert_eq!((r.request_time_us, r.upstream_time_us), (ms(5007), None));
+        let f = hf(&r);
+        assert!(f.tcp);
+        assert_eq!(
+            (f.tr_us, f.tw_us, f.tc_us, f.tresp_us, f.ta_us),
+            (None, ms(0), ms(0), None, ms(5007))
+        );
+        assert_eq!(f.termination_state, b"SC");
+        assert_eq!((f.retries, f.client_port), (Some(3), Some(33313)));
+    }
+
+    /// HAProxy's own messages, with any prefix, are not access lines.
+    #[test]
+    fn server_messages() {
+        let msgs = [
+            "Connect from 1.2.3.4:40780 to 5.6.7.8:5000 (main/HTTP)",
+            "Server be/srv is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms. 0 active and 0 backup servers left.",
+            "Server x/y is UP, reason: Layer7 check passed, code: 200, check duration: 3ms.",
+            "Proxy prod_http_in started.",
+            "Proxy X stopped (cumulated conns: FE: 1, BE: 0).",
+            "Stopping frontend GLOBAL in 0 ms.",
+            "backend X has no server available!",
+            "Health check for server be/srv succeeded, reason: Layer7 check passed",
+            "[NOTICE]   (1) : haproxy version is 2.6.6",
+            "[WARNING]  (7) : Server be/s1 is DOWN",
+            "95.216.197.33:56224 [25/Feb/2019:16:20:10.111] prod_http_in/sktst2: SSL handshake failure",
+        ];
+        for m in msgs {
+            for prefix in [
+                "",
+                "Feb 25 16:20:15 192.168.4.2 haproxy[7]: ",
+                "<133>1 2019-02-25T16:20:15Z lb haproxy 7 - - ",
+                "2019-02-25T16:20:15+01:00 lb haproxy[7]: ",
+            ] {
+                let line = format!("{prefix}{m}");
+                assert_eq!(p(&line), Err(ParseError::NotAccess), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_lines() {
+        let ok = r#"1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe be/s 1/2/3/4/5 200 1 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#;
+        assert!(p(ok).is_ok());
+        let bad = |from: &str, to: &str| p(&ok.replacen(from, to, 1)).err();
+        assert_eq!(p(""), Err(ParseError::Empty));
+        assert_eq!(p(" \r"), Err(ParseError::Empty));
+        assert_eq!(bad(".655]", ".655"), Some(ParseError::BadTime));
+        assert_eq!(bad("Feb", "Fob"), Some(ParseError::BadTime));
+        assert_eq!(bad("1/2/3/4/5", "1/2/3/4"), Some(ParseError::BadTiming));
+        assert_eq!(bad("1/2/3/4/5", "1/2/3/4/5/6"), Some(ParseError::BadTiming));
+        // A timer field with a letter is skipped like a custom field; what follows does not fit.
+        assert!(bad("1/2/3/4/5", "1/2/x/4/5").is_some());
+        assert_eq!(bad(" 200 ", " 2000 "), Some(ParseError::BadStatus));
+        assert_eq!(bad(" 200 ", " OK "), Some(ParseError::BadStatus));
+        assert_eq!(bad(" 1 - -", " x - -"), Some(ParseError::BadBytes));
+        assert_eq!(bad("----", "-----"), Some(ParseError::Layout));
+        assert_eq!(bad("1/1/1/1/0", "1/1/1/1"), Some(ParseError::Layout));
+        assert_eq!(bad("0/0", "0/0/0"), Some(ParseError::Layout));
+        assert_eq!(bad("be/s", "bes"), Some(ParseError::Layout));
+        assert_eq!(bad("] fe", "]fe"), Some(ParseError::BadTime));
+        // Cut lines.
+        for n in [9, 20, 37, 40, 52, 60, 62, 64, 66, 73] {
+            let cut = ok.get(..n).unwrap();
+            assert!(
+                matches!(p(cut), Err(e) if e != ParseError::NotAccess),
+                "{cut}"
+            );
+        }
+        assert_eq!(p("Nov 21 00:0"), Err(ParseError::Layout));
+        assert_eq!(
+            p("Nov 21 00:00:00 lb1 haproxy[1]:"),
+            Err(ParseError::BadClient)
+        );
+        assert_eq!(
+            p("Nov 21 00:00:00 lb1 haproxy[1]: 1.2.3.4:5"),
+            Err(ParseError::NoTime)
+        );
+        assert_eq!(p("\x01\x02 \x7f abc"), Err(ParseError::NoTime));
+        assert_eq!(p("1.2.3.4:5 hello"), Err(ParseError::NoTime));
+        // CLF
+        let clf = r#"1.2.3.4 - - [18/Sep/2013:17:53:19 +0000] "GET / HTTP/1.1" 200 1 "" "" 1 2 "f" "b" "s" 0 0 0 1 1 ---- 1 1 0 0 0 0 0 "" """#;
+        assert!(p(clf).is_ok());
+        let bad = |from: &str, to: &str| p(&clf.replacen(from, to, 1)).err();
+        assert_eq!(
+            bad(r#""GET / HTTP/1.1""#, "GET"),
+            Some(ParseError::NoRequest)
+        );
+        assert_eq!(
+            bad(
+                r#"HTTP/1.1" 200 1 "" "" 1 2 "f" "b" "s" 0 0 0 1 1 ---- 1 1 0 0 0 0 0 "" """#,
+                "HTTP"
+            ),
+            Some(ParseError::UnclosedQuote)
+        );
+        assert_eq!(bad(" 200 ", " 20x "), Some(ParseError::BadStatus));
+        assert_eq!(
+            bad(" 0 1 1 ----", " 0 x 1 ----"),
+            Some(ParseError::BadTiming)
+        );
+        assert_eq!(bad(" 1 2 ", " 1 2000 "), Some(ParseError::Layout));
+        assert_eq!(
+            bad("1 1 0 0 0 0 0", "1 1 0 0 0 0"),
+            Some(ParseError::Layout)
+        );
+        assert_eq!(bad("+0000", "0000"), Some(ParseError::BadTime));
+    }
+
+    /// No byte sequence may panic the parser: random bytes, and valid lines of every layout
+    /// with random bytes overwritten, inserted or cut.
+    #[test]
+    fn no_input_panics() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let valid: [&str; 6] = [
+            r#"Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/+109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1" x"#,
+            "<134>1 2009-02-06T12:14:14Z lb haproxy 1 - [a b=\"]\"] [::1]:2 [06/Feb/2009:12:12:51.443] fnt bck/srv1 0/-1/5007 212 -- 0/0/0/0/+3 0/0",
+            r#"Mar  8 19:02:49 h haproxy[8]: "127.0.0.1" - - [08/Mar/2022:19:02:49 +0000] "GET / HTTP/2.0" 200 7473 "" "" 40054 325 "fe~" "be" "s" 0 0 0 62 63 ---- 1 1 0 0 0 0 0 "" """#,
+            r#"10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 2 0 0 5007 180 SC-- 0 0 0 0 3 0 0 "" """#,
+            "2019-02-25T16:20:15+01:00 lb haproxy[7]: 95.216.197.33:56224 [25/Feb/2019:16:20:10.111] prod_http_in/sktst2: SSL handshake failure",
+            "<6>2009-02-06T12:14:14+01:00 -:1 [06/Feb/2009:12:14:14.655 +0100] fe be/s host 1/2/3/4/5 -1 +1 - - CD-- 1/1/1/1/0 0/0 {a|b}",
+        ];
+        let alphabet = b" \"[]{}-+./:<>0123456789Tx\xff\x00";
+        let mut parser = HaproxyParser::new(60);
+        let mut parsed = 0;
+        for i in 0..20_000 {
+            let mut line = valid[i % valid.len()].as_bytes().to_vec();
+            match next() % 4 {
+                0 => {
+                    let n = (next() % 300) as usize;
+                    line = (0..n).map(|_| next() as u8).collect();
+                }
+                1 => {
+                    for _ in 0..(next() % 6) {
+                        let i = (next() as usize) % line.len();
+                        line[i] = alphabet[(next() as usize) % alphabet.len()];
+                    }
+                }
+                2 => {
+                    let i = (next() as usize) % (line.len() + 1);
+                    line.truncate(i);
+                }
+                _ => {
+                    let i = (next() as usize) % (line.len() + 1);
+                    line.insert(i, alphabet[(next() as usize) % alphabet.len()]);
+                }
+            }
+            parsed += parser.parse(&line).is_ok() as u32;
+        }
+        // The mutations leave many lines valid: the parser was exercised past its prefix.
+        assert!(parsed > 2_000, "{parsed}");
+    }
 }

@@ -129,6 +129,9 @@ impl JsonFormat {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
+        // The engine reuses records: start from a clean one, since a line may lack
+        // fields the previous one had.
+        *rec = Record::default();
         let line = trim_spaces(line);
         if line.is_empty() {
             return Err(ParseError::Empty);

@@ -76,11 +76,14 @@ pub enum Layout {
     TraefikJson,
     /// nginx `escape=json` layouts whose keys are the variable names.
     NginxJson,
+    /// HAProxy's httplog, tcplog, httpslog and their CLF forms, behind any syslog prefix.
+    Haproxy,
 }
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 9] = [
+    pub const ALL: [Layout; 10] = [
+        Layout::Haproxy,
         Layout::CaddyJson,
         Layout::TraefikJson,
         Layout::NginxJson,
@@ -103,6 +106,7 @@ impl Layout {
             Layout::CaddyJson => "caddy-json",
             Layout::TraefikJson => "traefik-json",
             Layout::NginxJson => "nginx-json",
+            Layout::Haproxy => "haproxy",
         }
     }
 
@@ -118,6 +122,7 @@ impl Layout {
             Layout::CaddyJson => &["caddy"],
             Layout::TraefikJson => &["traefik"],
             Layout::NginxJson => &["json"],
+            Layout::Haproxy => &["haproxy-http", "haproxy-tcp", "httplog", "tcplog"],
         }
     }
 
@@ -137,6 +142,9 @@ impl Layout {
             Layout::CaddyJson => json::CADDY,
             Layout::TraefikJson => json::TRAEFIK,
             Layout::NginxJson => json::NGINX_JSON,
+            Layout::Haproxy => {
+                "option httplog / tcplog / httpslog (and their clf forms), raw or behind a syslog header (RFC 3164, RFC 5424, ISO 8601)"
+            }
             Layout::ApacheVhostCombined => {
                 r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#
             }
@@ -165,6 +173,7 @@ impl Layout {
                     .expect("preset definitions compile");
                 LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())))
             }
+            Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
             Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
                 // Constant mappings, compiled by a test too: not input.
                 let f =
@@ -180,6 +189,12 @@ impl Layout {
             self,
             Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson
         )
+    }
+
+    /// Whether the preset's definition is a log format string (nginx or Apache syntax)
+    /// that [`logformat::LogFormat::compile_any`] takes.
+    pub fn is_log_format(self) -> bool {
+        !self.is_json() && self != Layout::Haproxy
     }
 }
 
@@ -246,9 +261,18 @@ pub enum LineParser {
     Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
     /// JSON lines.
     Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
+    /// HAProxy's log formats.
+    Haproxy(Box<haproxy::HaproxyParser>),
 }
 
 impl LineParser {
+    /// Sets the UTC offset of times logged without one (HAProxy's accept date).
+    pub fn set_tz(&mut self, tz_offset_min: i16) {
+        if let LineParser::Haproxy(p) = self {
+            p.set_tz(tz_offset_min);
+        }
+    }
+
     /// Parses one line (without its line terminator).
     #[inline]
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
@@ -274,6 +298,7 @@ impl LineParser {
                 let (f, cache) = &mut **b;
                 f.parse_into(cache, line, rec)
             }
+            LineParser::Haproxy(p) => p.parse_into(line, rec),
         }
     }
 }
@@ -353,7 +378,7 @@ pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
             let mut p = l.parser();
             let parsed = lines.iter().filter(|x| p.parse(x).is_ok()).count();
             // Every text preset is also a definition, which can tell how far a line got.
-            if l.is_json() {
+            if !l.is_log_format() {
                 return None;
             }
             let f = logformat::LogFormat::compile_any(l.definition()).ok()?;
@@ -478,7 +503,7 @@ mod tests {
             b"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" ok 1 \"-\" \"-\"\n",
         )
         .unwrap();
-        let text_presets = Layout::ALL.iter().filter(|l| !l.is_json()).count();
+        let text_presets = Layout::ALL.iter().filter(|l| l.is_log_format()).count();
         assert_eq!(d.candidates.len(), text_presets);
         assert!(d.candidates.iter().all(|c| c.parsed == 0));
         // %h %l %u %t %r fit, then %>s: CLF has the largest share of its fields fitting.
