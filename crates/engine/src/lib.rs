@@ -418,4 +418,45 @@ mod tests {
         let prepared = log.0.iter().filter(|e| e.0 == 'p').count();
         assert_eq!(prepared, 60 - 60 / 7);
     }
+
+    /// Keeps each record's user agent.
+    #[derive(Default)]
+    struct Agents(Vec<Vec<u8>>);
+
+    impl Sink for Agents {
+        fn record(&mut self, r: &Record<'_>) {
+            self.0.push(r.user_agent.to_vec());
+        }
+        fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
+    }
+
+    #[test]
+    fn a_field_missing_from_a_line_is_not_taken_from_an_earlier_one() {
+        // The engine reuses record slots; the second line has no "ua" key.
+        let spec = "ts=ts,user_agent=ua";
+        let f = axlog_format::json::JsonFormat::compile(spec).unwrap();
+        let mut parser = Format::Json(std::sync::Arc::new(f)).parser();
+        let mut data = Vec::new();
+        for i in 0..40 {
+            // Every third line has the key: a ring slot holds lines 16 apart, which differ.
+            let line = if i % 3 == 0 {
+                format!("{{\"ts\":{i},\"ua\":\"agent{i}\"}}\n")
+            } else {
+                format!("{{\"ts\":{i}}}\n")
+            };
+            data.extend_from_slice(line.as_bytes());
+        }
+        let mut sink = Agents::default();
+        process_chunk(&mut parser, &data, "t", &mut 0, &mut sink);
+        let want: Vec<Vec<u8>> = (0..40)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("agent{i}").into_bytes()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        assert_eq!(sink.0, want);
+    }
 }
