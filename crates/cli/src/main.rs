@@ -317,6 +317,44 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                     opt(r.request_time_us),
                     opt(r.upstream_time_us)
                 )?;
+                // The typed fields a layout may add beyond the common ones.
+                let num = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+                let haproxy = r.haproxy.map_or(String::new(), |h| {
+                    format!(
+                        "{} {}/{} TR {} Tw {} Tc {} Tr {} Ta {} {}",
+                        show(h.frontend),
+                        show(h.backend),
+                        show(h.server),
+                        opt(h.tr_us),
+                        opt(h.tw_us),
+                        opt(h.tc_us),
+                        opt(h.tresp_us),
+                        opt(h.ta_us),
+                        show(h.termination_state)
+                    )
+                });
+                let extras: [(&str, String); 12] = [
+                    ("host", show(r.host)),
+                    ("protocol", show(r.protocol)),
+                    ("request_length", num(r.request_length)),
+                    ("response_bytes", num(r.response_bytes)),
+                    ("upstream_addr", show(r.upstream_addr)),
+                    ("upstream_status", show(r.upstream_status)),
+                    ("upstream_connect_us", num(r.upstream_connect_us)),
+                    ("upstream_header_us", num(r.upstream_header_us)),
+                    ("cache_status", show(r.cache_status)),
+                    ("tls", show(r.tls_protocol)),
+                    ("x_forwarded_for", show(r.x_forwarded_for)),
+                    ("haproxy", haproxy),
+                ];
+                let set: Vec<String> = extras
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect();
+                if !set.is_empty() {
+                    writeln!(out, "     {}", set.join("  "))?;
+                }
             }
             Err(e) => writeln!(out, "  malformed: {e}\n  {}", show(line))?,
         }

@@ -38,6 +38,19 @@ pub enum Var {
     /// nginx `$request_time` (seconds), Apache `%D` (µs), `%T`, `%{ms}T`.
     RequestTime(Unit),
     UpstreamResponseTime,
+    Host,
+    ServerPort,
+    Scheme,
+    XForwardedFor,
+    UpstreamAddr,
+    UpstreamStatus,
+    UpstreamResponseLength,
+    UpstreamConnectTime,
+    UpstreamHeaderTime,
+    CacheStatus,
+    SslProtocol,
+    SslCipher,
+    Connection,
     /// A variable axlog keeps as text under its name: known ones (`host`, `upstream_addr`,
     /// `ssl_protocol`, ...) and any other (`http_*`, `cookie_*`, custom).
     Text,
@@ -65,6 +78,19 @@ impl Var {
             "http_user_agent" => Var::HttpUserAgent,
             "request_time" => Var::RequestTime(Unit::Seconds),
             "upstream_response_time" => Var::UpstreamResponseTime,
+            "host" | "server_name" | "http_host" => Var::Host,
+            "server_port" => Var::ServerPort,
+            "scheme" => Var::Scheme,
+            "http_x_forwarded_for" => Var::XForwardedFor,
+            "upstream_addr" => Var::UpstreamAddr,
+            "upstream_status" => Var::UpstreamStatus,
+            "upstream_response_length" => Var::UpstreamResponseLength,
+            "upstream_connect_time" => Var::UpstreamConnectTime,
+            "upstream_header_time" => Var::UpstreamHeaderTime,
+            "upstream_cache_status" => Var::CacheStatus,
+            "ssl_protocol" => Var::SslProtocol,
+            "ssl_cipher" => Var::SslCipher,
+            "connection" => Var::Connection,
             _ => Var::Text,
         }
     }
@@ -315,9 +341,20 @@ impl LogFormat {
                 (b'T', Some("us")) => Var::RequestTime(Unit::Micros),
                 (b'i', Some(h)) if h.eq_ignore_ascii_case("referer") => Var::HttpReferer,
                 (b'i', Some(h)) if h.eq_ignore_ascii_case("user-agent") => Var::HttpUserAgent,
+                (b'i', Some(h)) if h.eq_ignore_ascii_case("host") => Var::Host,
+                (b'i', Some(h)) if h.eq_ignore_ascii_case("x-forwarded-for") => Var::XForwardedFor,
+                (b'x' | b'e', Some(v)) if v.eq_ignore_ascii_case("ssl_protocol") => {
+                    Var::SslProtocol
+                }
+                (b'x' | b'e', Some(v)) if v.eq_ignore_ascii_case("ssl_cipher") => Var::SslCipher,
+                (b'H', _) => Var::ServerProtocol,
+                (b'q', _) => Var::Args,
+                (b'I', _) => Var::RequestLength,
+                (b'v' | b'V', _) => Var::Host,
+                (b'p', None | Some("canonical") | Some("local")) => Var::ServerPort,
                 (
-                    b'l' | b'q' | b'H' | b'I' | b'v' | b'V' | b'p' | b'i' | b'o' | b'e' | b'x'
-                    | b'n' | b'C' | b'k' | b'X' | b'P' | b'L' | b'R' | b'f' | b'A' | b'c',
+                    b'l' | b'p' | b'i' | b'o' | b'e' | b'x' | b'n' | b'C' | b'k' | b'X' | b'P'
+                    | b'L' | b'R' | b'f' | b'A' | b'c',
                     _,
                 ) => Var::Text,
                 _ => return Err(FormatError::Unsupported(directive.to_string())),
@@ -498,6 +535,9 @@ impl LogFormat {
                     }
                 }
                 Var::BodyBytesSent | Var::BytesSent => {
+                    if f.var == Var::BytesSent {
+                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
+                    }
                     // Body bytes when the log has them (the size of the answer as the
                     // combined layout counts it), otherwise the response bytes.
                     if rec.bytes_sent.is_none() || f.var == Var::BodyBytesSent {
@@ -521,7 +561,34 @@ impl LogFormat {
                         sum_upstream_list(v).map_err(|_| ParseError::BadTiming)?;
                     rec.upstream_times_raw = v;
                 }
-                Var::Args | Var::ServerProtocol | Var::RequestLength | Var::Text => {}
+                Var::Args => rec.query = v,
+                Var::ServerProtocol => rec.protocol = v,
+                Var::RequestLength => {
+                    rec.request_length = opt_u64(v).ok_or(ParseError::BadBytes)?
+                }
+                Var::Host => rec.host = v,
+                // Ports and connection numbers are informative: a stray value is dropped.
+                Var::ServerPort => {
+                    rec.server_port = parse_u64(v).and_then(|p| u16::try_from(p).ok())
+                }
+                Var::Connection => rec.connection = parse_u64(v),
+                Var::Scheme => rec.scheme = v,
+                Var::XForwardedFor => rec.x_forwarded_for = v,
+                Var::UpstreamAddr => rec.upstream_addr = trim_spaces(v),
+                Var::UpstreamStatus => rec.upstream_status = trim_spaces(v),
+                Var::UpstreamResponseLength => rec.upstream_response_length = trim_spaces(v),
+                Var::UpstreamConnectTime => {
+                    rec.upstream_connect_us =
+                        sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
+                }
+                Var::UpstreamHeaderTime => {
+                    rec.upstream_header_us =
+                        sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
+                }
+                Var::CacheStatus => rec.cache_status = v,
+                Var::SslProtocol => rec.tls_protocol = v,
+                Var::SslCipher => rec.tls_cipher = v,
+                Var::Text => {}
             }
             *done += 1;
             Ok(())
@@ -642,6 +709,14 @@ fn unquote_apache(def: &str) -> String {
 impl fmt::Display for LogFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition)
+    }
+}
+
+/// A count that may be `-`: `Some(None)` for `-`, `None` when it is not a number.
+fn opt_u64(v: &[u8]) -> Option<Option<u64>> {
+    match v {
+        b"-" => Some(None),
+        _ => parse_u64(v).map(Some),
     }
 }
 
@@ -918,6 +993,64 @@ mod tests {
                 let _ = f.parse_into(&mut TimeLocalCache::default(), def.as_bytes(), &mut rec);
             }
         }
+    }
+
+    #[test]
+    fn typed_variables() {
+        // ingress upstreaminfo with two attempts (beats' test.log, line 23).
+        let line = "192.168.64.14 - - [07/Feb/2020:12:02:42 +0000] \"GET /v2/some HTTP/1.1\" 200 61 \"-\" \"Mozilla/5.0\" 348 0.001 [default-web2-8080] [] 172.17.0.6:8080, 172.17.0.7:8080 61, 100 0.100, 0.004 200, 203 835136ae24486dbb4156dcbe21f5d402";
+        let def = crate::Layout::IngressUpstreaminfo.definition();
+        let r = parse(def, line).unwrap();
+        assert_eq!(r.request_length, Some(348));
+        assert_eq!(r.upstream_addr, b"172.17.0.6:8080, 172.17.0.7:8080");
+        assert_eq!(r.upstream_response_length, b"61, 100");
+        assert_eq!(r.upstream_status, b"200, 203");
+        assert_eq!(
+            (r.upstream_time_us, r.upstream_times_raw),
+            (Some(104_000), &b"0.100, 0.004"[..])
+        );
+        // The other variables the issue lists.
+        let def = "$time_local|$host|$server_port|$scheme|$server_protocol|$args|$bytes_sent|$upstream_connect_time|$upstream_header_time|$upstream_cache_status|$ssl_protocol|$ssl_cipher|$connection|$http_x_forwarded_for|$pipe";
+        let r = parse(def, "21/Nov/2026:10:00:01 +0000|shop.example|443|https|HTTP/2.0|a=1|5120|0.002 : 0.001|0.010|HIT|TLSv1.3|TLS_AES_128_GCM_SHA256|7781|10.1.1.1, 10.2.2.2|p").unwrap();
+        assert_eq!(
+            (r.host, r.server_port, r.scheme),
+            (&b"shop.example"[..], Some(443), &b"https"[..])
+        );
+        assert_eq!((r.protocol, r.query), (&b"HTTP/2.0"[..], &b"a=1"[..]));
+        // Only $bytes_sent: it is the response size, and the bytes the report counts.
+        assert_eq!((r.response_bytes, r.bytes_sent), (Some(5120), Some(5120)));
+        assert_eq!(
+            (r.upstream_connect_us, r.upstream_header_us),
+            (Some(3000), Some(10_000))
+        );
+        assert_eq!(
+            (r.cache_status, r.tls_protocol),
+            (&b"HIT"[..], &b"TLSv1.3"[..])
+        );
+        assert_eq!(
+            (r.tls_cipher, r.connection),
+            (&b"TLS_AES_128_GCM_SHA256"[..], Some(7781))
+        );
+        assert_eq!(r.x_forwarded_for, b"10.1.1.1, 10.2.2.2");
+        // Apache's counterparts.
+        let f =
+            LogFormat::compile_apache(r#"%v:%p %t "%r" %H %q %I %O %b %{SSL_PROTOCOL}x %{Host}i"#)
+                .unwrap();
+        let mut r = Record::default();
+        f.parse_into(&mut TimeLocalCache::default(), br#"www:8443 [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" HTTP/1.1 ?x=1 420 900 512 TLSv1.2 www.example"#, &mut r).unwrap();
+        assert_eq!(
+            (r.server_port, r.protocol, r.query),
+            (Some(8443), &b"HTTP/1.1"[..], &b"?x=1"[..])
+        );
+        assert_eq!(
+            (r.request_length, r.response_bytes, r.bytes_sent),
+            (Some(420), Some(900), Some(512))
+        );
+        // %v and then %{Host}i: the last one written wins.
+        assert_eq!(
+            (r.tls_protocol, r.host),
+            (&b"TLSv1.2"[..], &b"www.example"[..])
+        );
     }
 
     #[test]

@@ -22,6 +22,31 @@ pub struct Record<'a> {
     pub bytes_sent: Option<u64>,
     pub referer: &'a [u8],
     pub user_agent: &'a [u8],
+    /// `$server_protocol` / `%H`, where logged on its own (else it is in `request`).
+    pub protocol: &'a [u8],
+    /// `$args` / `%q`, where logged on its own.
+    pub query: &'a [u8],
+    /// `$host`, `$server_name`, `$http_host` / `%v`, `%V`, `%{Host}i`.
+    pub host: &'a [u8],
+    pub server_port: Option<u16>,
+    pub scheme: &'a [u8],
+    /// Request size with headers (`$request_length`, `%I`).
+    pub request_length: Option<u64>,
+    /// Response size with headers (`$bytes_sent`, `%O`); `bytes_sent` is the body.
+    pub response_bytes: Option<u64>,
+    pub x_forwarded_for: &'a [u8],
+    /// Upstream lists as written, one entry per attempt (`10.0.0.1:80, 10.0.0.2:80`).
+    pub upstream_addr: &'a [u8],
+    pub upstream_status: &'a [u8],
+    pub upstream_response_length: &'a [u8],
+    /// `$upstream_connect_time` and `$upstream_header_time`, summed over attempts.
+    pub upstream_connect_us: Option<u64>,
+    pub upstream_header_us: Option<u64>,
+    pub cache_status: &'a [u8],
+    pub tls_protocol: &'a [u8],
+    pub tls_cipher: &'a [u8],
+    /// nginx `$connection` serial number.
+    pub connection: Option<u64>,
     /// nginx `$request_time` in microseconds.
     pub request_time_us: Option<u64>,
     /// nginx `$upstream_response_time`, the sum over every attempt, in microseconds.
