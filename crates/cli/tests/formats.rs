@@ -370,3 +370,27 @@ fn haproxy_logs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn haproxy_log_format_string() {
+    // HAProxy's own httplog layout written as a log-format string reads the real log
+    // exactly as the built-in parser does.
+    let file = corpus("haproxylogparser/haproxy.log");
+    let def = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+    let custom = report_json(&[file.to_str().unwrap(), "--log-format", def]);
+    let native = report_json(&[file.to_str().unwrap()]);
+    assert_eq!(custom["layout"]["name"], "HAProxy log-format");
+    for key in [
+        "lines",
+        "requests",
+        "status",
+        "latency",
+        "qps",
+        "top_paths",
+        "paths",
+        "time",
+    ] {
+        assert!(!native[key].is_null(), "{key}");
+        assert_eq!(custom[key], native[key], "{key}");
+    }
+}

@@ -728,6 +728,14 @@ fn unquote(s: &[u8]) -> &[u8] {
     }
 }
 
+/// The syslog header's host (empty without one) and the message after the header, for
+/// parsers of custom `log-format` layouts; `None` for a damaged header.
+pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut tk = Tokens::new(line);
+    let host = syslog_header(&mut tk)?;
+    Some((host, tk.rest()))
+}
+
 /// A line's message that reads like one of HAProxy's own notices: it starts with a word or
 /// a `[LEVEL]` tag and holds no control bytes (random bytes almost always do).
 fn is_server_message(msg: &[u8]) -> bool {

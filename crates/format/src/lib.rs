@@ -222,6 +222,7 @@ impl Format {
             Format::Custom(f) => match f.dialect() {
                 logformat::Dialect::Nginx => "nginx log_format",
                 logformat::Dialect::Apache => "Apache LogFormat",
+                logformat::Dialect::Haproxy => "HAProxy log-format",
             },
             Format::Json(_) => "JSON fields",
         }
@@ -268,8 +269,10 @@ pub enum LineParser {
 impl LineParser {
     /// Sets the UTC offset of times logged without one (HAProxy's accept date).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
-        if let LineParser::Haproxy(p) = self {
-            p.set_tz(tz_offset_min);
+        match self {
+            LineParser::Haproxy(p) => p.set_tz(tz_offset_min),
+            LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
+            _ => {}
         }
     }
 

@@ -51,6 +51,10 @@ pub enum Var {
     SslProtocol,
     SslCipher,
     Connection,
+    /// HAProxy's accept or request date, `dd/Mon/yyyy:HH:MM:SS.mmm`, zone from `--tz`.
+    HaDate,
+    /// One of HAProxy's own fields.
+    Ha(HaField),
     /// A variable axlog keeps as text under its name: known ones (`host`, `upstream_addr`,
     /// `ssl_protocol`, ...) and any other (`http_*`, `cookie_*`, custom).
     Text,
@@ -101,6 +105,33 @@ impl Var {
     }
 }
 
+/// HAProxy fields a custom `log-format` can hold (see [`crate::haproxy::HaproxyFields`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HaField {
+    ClientPort,
+    Frontend,
+    Backend,
+    Server,
+    /// TR (or Tq).
+    TReq,
+    Tw,
+    Tc,
+    /// Tr: server response time.
+    TResp,
+    /// Ta (or Tt).
+    Ta,
+    TermState,
+    Actconn,
+    Feconn,
+    Beconn,
+    SrvConn,
+    Retries,
+    SrvQueue,
+    BackendQueue,
+    RequestHeaders,
+    ResponseHeaders,
+}
+
 /// The unit a duration or epoch time is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -149,6 +180,8 @@ enum End {
     Byte(u8),
     /// At the first occurrence of `then` that is not inside a list or escaped.
     Text,
+    /// A `{...}` block (HAProxy captured headers, which may hold spaces): after its `}`.
+    Brace,
 }
 
 /// A `log_format` definition that cannot be used.
@@ -181,12 +214,16 @@ pub enum Dialect {
     Nginx,
     /// Apache `LogFormat`: `%directives`.
     Apache,
+    /// HAProxy `log-format`: `%ci`, `%TR`, `%{+Q}r`, ...; lines may carry a syslog header.
+    Haproxy,
 }
 
 /// A compiled `log_format`.
 #[derive(Debug, Clone)]
 pub struct LogFormat {
     dialect: Dialect,
+    /// UTC offset of HAProxy dates, which carry none (`--tz`).
+    tz_offset_min: i16,
     /// Values are JSON-escaped (`escape=json`).
     json_escape: bool,
     definition: String,
@@ -371,7 +408,15 @@ impl LogFormat {
             .as_bytes()
             .windows(2)
             .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'{' || w[1] == b'_'));
-        if !has_dollar_var && definition.contains('%') {
+        // HAProxy's variables have names of two or more letters Apache does not use.
+        let haproxy = [
+            "%ci", "%ST", "%TR", "%Ta", "%tr", "%ft", "%tsc", "%{+Q}", "%[", "%hr",
+        ]
+        .iter()
+        .any(|v| definition.contains(v));
+        if !has_dollar_var && haproxy {
+            Self::compile_haproxy(definition)
+        } else if !has_dollar_var && definition.contains('%') {
             Self::compile_apache(definition)
         } else {
             Self::compile(definition)
@@ -380,6 +425,126 @@ impl LogFormat {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Sets the UTC offset of HAProxy dates (which carry none).
+    pub fn set_tz(&mut self, tz_offset_min: i16) {
+        self.tz_offset_min = tz_offset_min;
+    }
+
+    /// Compiles an HAProxy `log-format` string: `%ci:%cp [%tr] %ft %b/%s
+    /// %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r`.
+    /// `%{+Q}` fields are quoted in the log; `%[fetch]` and unknown variables are kept by
+    /// name. Lines may carry any syslog header, as HAProxy's own layouts.
+    pub fn compile_haproxy(definition: &str) -> Result<LogFormat, FormatError> {
+        let b = definition.trim().as_bytes();
+        let def = String::from_utf8_lossy(b).into_owned();
+        let mut prefix = Vec::new();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut text = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                // `\ ` is an escaped space, `\"` a quote.
+                b'\\' if i + 1 < b.len() => {
+                    text.push(b[i + 1]);
+                    i += 2;
+                    continue;
+                }
+                b'%' => {}
+                c => {
+                    text.push(c);
+                    i += 1;
+                    continue;
+                }
+            }
+            if b.get(i + 1) == Some(&b'%') {
+                text.push(b'%');
+                i += 2;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let mut quoted = false;
+            if b.get(i) == Some(&b'{') {
+                let close = b[i..]
+                    .iter()
+                    .position(|&c| c == b'}')
+                    .ok_or(FormatError::Unclosed(i))?;
+                let flags = &b[i + 1..i + close];
+                quoted = flags.split(|&c| c == b',').any(|f| f == b"+Q");
+                i += close + 1;
+            }
+            let name: Vec<u8> = if b.get(i) == Some(&b'[') {
+                let close = b[i..]
+                    .iter()
+                    .position(|&c| c == b']')
+                    .ok_or(FormatError::Unclosed(i))?;
+                let n = b[i..=i + close].to_vec();
+                i += close + 1;
+                n
+            } else {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                let n = b[i..i + len].to_vec();
+                i += len;
+                n
+            };
+            if name.is_empty() {
+                return Err(FormatError::EmptyName(start));
+            }
+            let var = match name.as_slice() {
+                b"ci" => Var::RemoteAddr,
+                b"cp" => Var::Ha(HaField::ClientPort),
+                b"t" | b"tr" => Var::HaDate,
+                b"trg" | b"trl" | b"T" | b"Tl" => Var::TimeLocal,
+                b"Ts" => Var::Epoch(Unit::Seconds),
+                b"ft" | b"f" => Var::Ha(HaField::Frontend),
+                b"b" => Var::Ha(HaField::Backend),
+                b"s" => Var::Ha(HaField::Server),
+                b"TR" | b"Tq" => Var::Ha(HaField::TReq),
+                b"Tw" => Var::Ha(HaField::Tw),
+                b"Tc" => Var::Ha(HaField::Tc),
+                b"Tr" => Var::Ha(HaField::TResp),
+                b"Ta" | b"Tt" => Var::Ha(HaField::Ta),
+                b"ST" => Var::Status,
+                b"B" => Var::BodyBytesSent,
+                b"U" => Var::RequestLength,
+                b"tsc" | b"ts" => Var::Ha(HaField::TermState),
+                b"ac" => Var::Ha(HaField::Actconn),
+                b"fc" => Var::Ha(HaField::Feconn),
+                b"bc" => Var::Ha(HaField::Beconn),
+                b"sc" => Var::Ha(HaField::SrvConn),
+                b"rc" => Var::Ha(HaField::Retries),
+                b"sq" => Var::Ha(HaField::SrvQueue),
+                b"bq" => Var::Ha(HaField::BackendQueue),
+                b"hr" | b"hrl" => Var::Ha(HaField::RequestHeaders),
+                b"hs" | b"hsl" => Var::Ha(HaField::ResponseHeaders),
+                b"r" => Var::Request,
+                b"HM" => Var::RequestMethod,
+                b"HU" => Var::RequestUri,
+                b"HP" => Var::Uri,
+                b"HQ" => Var::Args,
+                b"HV" => Var::ServerProtocol,
+                b"H" => Var::Host,
+                _ => Var::Text,
+            };
+            let name = format!("%{}", String::from_utf8_lossy(&name));
+            if quoted {
+                text.push(b'"');
+            }
+            push_field(&mut prefix, &mut fields, &mut text, &name, var, false)?;
+            if quoted {
+                text.push(b'"');
+            }
+        }
+        let mut f = finish(Dialect::Haproxy, &def, prefix, fields, text)?;
+        // The request (`%r`) may hold the closing quote's neighbours: a cut request is
+        // kept by HAProxy's own parser, here it must end where the layout says.
+        f.json_escape = false;
+        Ok(f)
     }
 
     pub fn definition(&self) -> &str {
@@ -433,6 +598,22 @@ impl LogFormat {
                 End::Text => {
                     find_end(rest, &f.then, f.list, f.escaped).ok_or(ParseError::Layout)?
                 }
+                End::Brace => match rest.first() {
+                    Some(b'{') => {
+                        let close =
+                            crate::scan::find(rest, b'}').ok_or(ParseError::UnclosedQuote)?;
+                        if !has_prefix(&rest[close + 1..], &f.then) {
+                            return Err(ParseError::Layout);
+                        }
+                        close + 1
+                    }
+                    // Nothing captured: HAProxy writes neither a block nor the space after
+                    // it, so the field takes nothing and the line goes on as it is.
+                    _ => {
+                        each(f, &[])?;
+                        continue;
+                    }
+                },
             };
             each(f, &rest[..end])?;
             rest = &rest[(end + f.then.len()).min(rest.len())..];
@@ -490,7 +671,15 @@ impl LogFormat {
         if self.json_escape {
             rec.escaping = crate::unescape::Escaping::Json;
         }
-        self.each_value(line, |f, v| {
+        let full_line = line;
+        let mut line = line;
+        let mut syslog_host: &[u8] = &[];
+        if self.dialect == Dialect::Haproxy {
+            let (host, msg) = crate::haproxy::split_syslog(line).ok_or(ParseError::Layout)?;
+            (syslog_host, line) = (host, msg);
+        }
+        let tz = self.tz_offset_min;
+        let result = self.each_value(line, |f, v| {
             match f.var {
                 Var::RemoteAddr => rec.remote_addr = v,
                 Var::RemoteUser => rec.remote_user = v,
@@ -526,7 +715,7 @@ impl LogFormat {
                             (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
                         }
                         _ => match v {
-                            b"-" => 0,
+                            b"-" | b"-1" => 0,
                             _ => match parse_u64(v) {
                                 Some(s) if s <= 999 => s as u16,
                                 _ => return Err(ParseError::BadStatus),
@@ -588,11 +777,34 @@ impl LogFormat {
                 Var::CacheStatus => rec.cache_status = v,
                 Var::SslProtocol => rec.tls_protocol = v,
                 Var::SslCipher => rec.tls_cipher = v,
+                Var::HaDate => {
+                    rec.ts_us = parse_haproxy_date(v, tz).ok_or(ParseError::BadTime)?;
+                    rec.utc_offset_min = tz;
+                    has_time = true;
+                }
+                Var::Ha(h) => fill_haproxy(rec.haproxy.get_or_insert_default(), h, v)?,
                 Var::Text => {}
             }
             *done += 1;
             Ok(())
-        })?;
+        });
+        if let Err(e) = result {
+            // HAProxy's own notices share the stream: not malformed access lines. The
+            // native parser knows them (only lines that fail pay for asking it).
+            if self.dialect == Dialect::Haproxy
+                && crate::haproxy::HaproxyParser::new(tz).parse(full_line)
+                    == Err(ParseError::NotAccess)
+            {
+                return Err(ParseError::NotAccess);
+            }
+            return Err(e);
+        }
+        if let Some(h) = rec.haproxy.as_mut() {
+            h.syslog_host = syslog_host;
+            // As for HAProxy's own layouts: the report's request time is Ta, upstream Tr.
+            rec.request_time_us = h.ta_us;
+            rec.upstream_time_us = h.tresp_us;
+        }
         if !has_time {
             return Err(ParseError::BadTime);
         }
@@ -645,7 +857,12 @@ fn finish(
     }
     let n = fields.len();
     for (k, f) in fields.iter_mut().enumerate() {
-        f.end = if k + 1 == n {
+        f.end = if matches!(
+            f.var,
+            Var::Ha(HaField::RequestHeaders | HaField::ResponseHeaders)
+        ) {
+            End::Brace
+        } else if k + 1 == n {
             End::Last
         } else if f.var == Var::TimeLocal {
             End::Fixed(TIME_LOCAL_LEN)
@@ -655,13 +872,16 @@ fn finish(
             End::Text
         };
     }
-    if !fields
-        .iter()
-        .any(|f| matches!(f.var, Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_)))
-    {
+    if !fields.iter().any(|f| {
+        matches!(
+            f.var,
+            Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_) | Var::HaDate
+        )
+    }) {
         return Err(FormatError::NoTime);
     }
     Ok(LogFormat {
+        tz_offset_min: 0,
         json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
         dialect,
         definition: definition.to_string(),
@@ -710,6 +930,73 @@ impl fmt::Display for LogFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition)
     }
+}
+
+/// HAProxy's `dd/Mon/yyyy:HH:MM:SS.mmm` (local time without a zone) into UTC µs.
+fn parse_haproxy_date(v: &[u8], tz_offset_min: i16) -> Option<i64> {
+    let (secs, frac) = match v.len() {
+        20 => (v, &b""[..]),
+        24 if v[20] == b'.' => (&v[..20], &v[21..]),
+        _ => return None,
+    };
+    let mut t = [0u8; TIME_LOCAL_LEN];
+    t[..20].copy_from_slice(secs);
+    t[20..].copy_from_slice(b" +0000");
+    let ts = crate::time::parse_time_local(&t)?;
+    let ms = if frac.is_empty() {
+        0
+    } else {
+        parse_u64(frac)? as i64
+    };
+    Some(ts.utc_us + ms * 1000 - tz_offset_min as i64 * 60_000_000)
+}
+
+/// One HAProxy field of a custom layout into `h`. Timers are milliseconds, `-1` absent;
+/// counts and timers may carry a `+`.
+fn fill_haproxy<'a>(
+    h: &mut crate::haproxy::HaproxyFields<'a>,
+    field: HaField,
+    v: &'a [u8],
+) -> Result<(), ParseError> {
+    let v_num = v.strip_prefix(b"+").unwrap_or(v);
+    let timer = || -> Result<Option<u64>, ParseError> {
+        match v_num {
+            b"-1" | b"-" => Ok(None),
+            _ => parse_u64(v_num)
+                .and_then(|ms| ms.checked_mul(1000))
+                .map(Some)
+                .ok_or(ParseError::BadTiming),
+        }
+    };
+    let count = || -> Option<u32> { parse_u64(v_num).and_then(|c| u32::try_from(c).ok()) };
+    let braces = |v: &'a [u8]| -> &'a [u8] {
+        match v {
+            [b'{', inner @ .., b'}'] => inner,
+            _ => v,
+        }
+    };
+    match field {
+        HaField::ClientPort => h.client_port = parse_u64(v).and_then(|p| u16::try_from(p).ok()),
+        HaField::Frontend => h.frontend = v,
+        HaField::Backend => h.backend = v,
+        HaField::Server => h.server = v,
+        HaField::TReq => h.tr_us = timer()?,
+        HaField::Tw => h.tw_us = timer()?,
+        HaField::Tc => h.tc_us = timer()?,
+        HaField::TResp => h.tresp_us = timer()?,
+        HaField::Ta => h.ta_us = timer()?,
+        HaField::TermState => h.termination_state = v,
+        HaField::Actconn => h.actconn = count(),
+        HaField::Feconn => h.feconn = count(),
+        HaField::Beconn => h.beconn = count(),
+        HaField::SrvConn => h.srv_conn = count(),
+        HaField::Retries => h.retries = count(),
+        HaField::SrvQueue => h.srv_queue = count(),
+        HaField::BackendQueue => h.backend_queue = count(),
+        HaField::RequestHeaders => h.captured_request_headers = braces(v),
+        HaField::ResponseHeaders => h.captured_response_headers = braces(v),
+    }
+    Ok(())
 }
 
 /// A count that may be `-`: `Some(None)` for `-`, `None` when it is not a number.
@@ -1050,6 +1337,59 @@ mod tests {
         assert_eq!(
             (r.tls_protocol, r.host),
             (&b"TLSv1.2"[..], &b"www.example"[..])
+        );
+    }
+
+    #[test]
+    fn haproxy_log_formats() {
+        // A custom layout behind an RFC 3164 header: SNI fetch, quoted request, captures.
+        let def = r#"%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %[ssl_fc_sni] %hr %hs %{+Q}r"#;
+        let f = LogFormat::compile_any(def).unwrap();
+        assert_eq!(f.dialect(), Dialect::Haproxy);
+        let line = "Nov 21 10:00:01 lb1 haproxy[7]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.250] web~ api/srv:1 0/0/1/25/26 200 512 ---- 3/2/1/1/+2 0/0 shop.example {a b|c} {x} \"GET /v1/items?x=1 HTTP/1.1\"";
+        let mut rec = Record::default();
+        let mut g = f.clone();
+        g.set_tz(60);
+        g.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+            .unwrap();
+        // 10:00:01.250 at +01:00 is 09:00:01.250Z.
+        assert_eq!((rec.ts_us, rec.utc_offset_min), (1_795_251_601_250_000, 60));
+        assert_eq!(
+            (rec.remote_addr, rec.status, rec.bytes_sent),
+            (&b"10.0.0.1"[..], 200, Some(512))
+        );
+        assert_eq!(rec.path(), Some(&b"/v1/items"[..]));
+        assert_eq!(
+            (rec.request_time_us, rec.upstream_time_us),
+            (Some(26_000), Some(25_000))
+        );
+        let h = rec.haproxy.unwrap();
+        assert_eq!((h.syslog_host, h.client_port), (&b"lb1"[..], Some(5555)));
+        assert_eq!(
+            (h.frontend, h.backend, h.server),
+            (&b"web~"[..], &b"api"[..], &b"srv:1"[..])
+        );
+        assert_eq!((h.tr_us, h.tw_us, h.tc_us), (Some(0), Some(0), Some(1000)));
+        assert_eq!((h.retries, h.srv_queue), (Some(2), Some(0)));
+        assert_eq!(
+            (h.captured_request_headers, h.captured_response_headers),
+            (&b"a b|c"[..], &b"x"[..])
+        );
+        // Without captures HAProxy writes neither block nor its space; -1 timers are
+        // absent; status -1 is none.
+        let line = "10.0.0.1:5555 [21/Nov/2026:10:00:01.250] web api/<NOSRV> -1/-1/-1/-1/3 -1 0 PR-- 0/0/0/0/0 0/0 - \"<BADREQ>\"";
+        let mut rec = Record::default();
+        f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+            .unwrap();
+        let h = rec.haproxy.unwrap();
+        assert_eq!((h.tr_us, h.ta_us, rec.status), (None, Some(3000), 0));
+        assert_eq!(h.captured_request_headers, b"");
+        // HAProxy's notices are not malformed lines.
+        let notice =
+            "Nov 21 10:00:01 lb1 haproxy[7]: Server api/srv:1 is DOWN, reason: Layer4 timeout";
+        assert_eq!(
+            f.parse_into(&mut TimeLocalCache::default(), notice.as_bytes(), &mut rec),
+            Err(ParseError::NotAccess)
         );
     }
 
