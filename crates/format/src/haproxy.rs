@@ -736,6 +736,62 @@ pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((host, tk.rest()))
 }
 
+/// The time of a line's syslog header, for layouts that log no date of their own:
+/// RFC 5424 and ISO 8601 headers carry a full time; an RFC 3164 header (`Nov 21
+/// 10:00:01`) has no year or zone: the zone is `tz_offset_min`, and the year the one that
+/// puts the date no later than a day after `now_us`, so December's lines read in January
+/// fall in the year before.
+pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Option<(i64, i16)> {
+    let mut tk = Tokens::new(line);
+    if let [b'<', rest @ ..] = tk.s {
+        let n = rest
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
+            tk.seek(n + 2);
+        }
+    }
+    let mut t1 = tk.next();
+    if t1 == b"1" {
+        t1 = tk.next();
+    }
+    if let Some(month) = month_from_abbrev(t1) {
+        let (day, clock) = (tk.next(), tk.next());
+        if !(matches!(day.len(), 1 | 2) && is_clock(clock)) {
+            return None;
+        }
+        let day = crate::num::parse_u64(day)? as u32;
+        let (h, m, sec) = (
+            digits2(clock[0], clock[1])?,
+            digits2(clock[3], clock[4])?,
+            digits2(clock[6], clock[7])?,
+        );
+        if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+            return None;
+        }
+        let offset_us = tz_offset_min as i64 * 60_000_000;
+        let local_now_days = (now_us + offset_us).div_euclid(86_400_000_000);
+        // The year of `now` in the log's zone (days_from_civil inverted by search: years
+        // are few).
+        let mut year = 1970 + local_now_days.div_euclid(366);
+        while days_from_civil(year + 1, 1, 1) <= local_now_days {
+            year += 1;
+        }
+        let utc = |year: i64| {
+            let days = days_from_civil(year, month, day);
+            (days * 86_400 + h * 3600 + m * 60 + sec) * 1_000_000 - offset_us
+        };
+        let mut t = utc(year);
+        if t > now_us + 86_400_000_000 {
+            t = utc(year - 1);
+        }
+        return Some((t, tz_offset_min));
+    }
+    crate::logformat::parse_iso8601(t1)
+}
+
 /// A line's message that reads like one of HAProxy's own notices: it starts with a word or
 /// a `[LEVEL]` tag and holds no control bytes (random bytes almost always do).
 fn is_server_message(msg: &[u8]) -> bool {

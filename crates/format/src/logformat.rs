@@ -224,6 +224,10 @@ pub struct LogFormat {
     dialect: Dialect,
     /// UTC offset of HAProxy dates, which carry none (`--tz`).
     tz_offset_min: i16,
+    /// Whether the layout has a time field; an HAProxy layout without one takes the
+    /// syslog header's time, whose year is inferred relative to `now_us`.
+    has_time_field: bool,
+    now_us: i64,
     /// Values are JSON-escaped (`escape=json`).
     json_escape: bool,
     definition: String,
@@ -430,6 +434,11 @@ impl LogFormat {
     /// Sets the UTC offset of HAProxy dates (which carry none).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         self.tz_offset_min = tz_offset_min;
+    }
+
+    /// Sets the time a year-less syslog date is placed before (now, unless set).
+    pub fn set_now(&mut self, now_us: i64) {
+        self.now_us = now_us;
     }
 
     /// Compiles an HAProxy `log-format` string: `%ci:%cp [%tr] %ft %b/%s
@@ -799,6 +808,12 @@ impl LogFormat {
             }
             return Err(e);
         }
+        if !self.has_time_field
+            && let Some((us, off)) = crate::haproxy::syslog_time(full_line, tz, self.now_us)
+        {
+            (rec.ts_us, rec.utc_offset_min) = (us, off);
+            has_time = true;
+        }
         if let Some(h) = rec.haproxy.as_mut() {
             h.syslog_host = syslog_host;
             // As for HAProxy's own layouts: the report's request time is Ta, upstream Tr.
@@ -872,15 +887,22 @@ fn finish(
             End::Text
         };
     }
-    if !fields.iter().any(|f| {
+    let has_time_field = fields.iter().any(|f| {
         matches!(
             f.var,
             Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_) | Var::HaDate
         )
-    }) {
+    });
+    // HAProxy lines have a syslog header, whose time serves when the layout has none.
+    if !has_time_field && dialect != Dialect::Haproxy {
         return Err(FormatError::NoTime);
     }
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
     Ok(LogFormat {
+        has_time_field,
+        now_us,
         tz_offset_min: 0,
         json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
         dialect,
@@ -1391,6 +1413,41 @@ mod tests {
             f.parse_into(&mut TimeLocalCache::default(), notice.as_bytes(), &mut rec),
             Err(ParseError::NotAccess)
         );
+    }
+
+    #[test]
+    fn haproxy_layout_without_a_date_takes_the_syslog_time() {
+        let mut f = LogFormat::compile_haproxy("%ci:%cp %ft %b/%s %ST %B %{+Q}r").unwrap();
+        // Read on 2027-01-02T00:00:00Z (1798848000, date -d): December's lines are 2026's.
+        f.set_now(1_798_848_000_000_000);
+        let time = |line: &str| {
+            let mut rec = Record::default();
+            f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+                .map(|()| (rec.ts_us, rec.utc_offset_min))
+        };
+        let msg = "10.0.0.1:5 web api/s1 200 10 \"GET / HTTP/1.1\"";
+        // 2026-12-31T23:59:59Z = 1798761599; 2027-01-01T00:00:01Z = 1798761601.
+        assert_eq!(
+            time(&format!("Dec 31 23:59:59 lb haproxy[1]: {msg}")),
+            Ok((1_798_761_599_000_000, 0))
+        );
+        assert_eq!(
+            time(&format!("<134>Jan  1 00:00:01 lb haproxy[1]: {msg}")),
+            Ok((1_798_761_601_000_000, 0))
+        );
+        // ISO 8601 and RFC 5424 headers carry their own year and zone.
+        assert_eq!(
+            time(&format!("2026-11-21T10:00:01+01:00 lb haproxy[1]: {msg}")),
+            Ok((1_795_251_601_000_000, 60))
+        );
+        assert_eq!(
+            time(&format!(
+                "<134>1 2026-11-21T09:00:01Z lb haproxy 1 - - {msg}"
+            )),
+            Ok((1_795_251_601_000_000, 0))
+        );
+        // No header, no time.
+        assert_eq!(time(msg), Err(ParseError::BadTime));
     }
 
     #[test]
