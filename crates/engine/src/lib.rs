@@ -430,6 +430,67 @@ mod tests {
         fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
     }
 
+    /// Keeps every record in full.
+    #[derive(Default)]
+    struct Full(Vec<String>);
+
+    impl Sink for Full {
+        fn record(&mut self, r: &Record<'_>) {
+            self.0.push(format!("{r:?}"));
+        }
+        fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
+    }
+
+    #[test]
+    fn reused_record_slots_give_the_records_a_fresh_parse_gives() {
+        // Every kind of parser, lines that parse and lines that fail half-way (leaving
+        // partial values in their slot), more lines than the ring holds.
+        let cases: [(Format, &str); 4] = [
+            (
+                Format::Preset(Layout::NginxTimed),
+                r#"1.2.3.4 - u[i] [21/Nov/2026:10:00:0[s] +0000] "GET /p[i] HTTP/1.1" 200 [i] "-" "ua" 0.00[i] 0.001, 0.00[i]"#,
+            ),
+            (
+                Format::Preset(Layout::IngressUpstreaminfo),
+                r#"1.2.3.4 - - [21/Nov/2026:10:00:0[s] +0000] "GET /p[i] HTTP/1.1" 200 [i] "-" "ua" 3[i] 0.00[i] [up] [] 10.0.0.1:80, 10.0.0.[i]:80 5, [i] 0.001, 0.00[i] 502, 20[i] id[i]"#,
+            ),
+            (
+                Format::Preset(Layout::Haproxy),
+                r#"Nov 21 10:00:01 lb haproxy[1]: 10.0.0.[i]:5 [21/Nov/2026:10:00:0[s].250] web~ api/s[i] 0/0/1/[i]/2[i] 200 [i] - - ---- 1/1/0/0/[i] 0/0 {h[i]} "GET /p[i] HTTP/1.1""#,
+            ),
+            (
+                Format::Preset(Layout::TraefikJson),
+                r#"{"StartUTC":"2026-11-21T09:00:0[s]Z","DownstreamStatus":20[i],"Duration":[i]000,"RequestPath":"/p[i]"}"#,
+            ),
+        ];
+        for (format, template) in cases {
+            let mut lines = Vec::new();
+            for i in 0..50u32 {
+                // Every 7th line is cut short, so it fails after some fields are written.
+                let line = template
+                    .replace("[i]", &(i % 10).to_string())
+                    .replace("[s]", &(i % 6).to_string());
+                let line = if i % 7 == 3 {
+                    line[..line.len() / 2].to_string()
+                } else {
+                    line
+                };
+                lines.push(line);
+            }
+            let data = lines.join("\n");
+            let mut parser = format.parser();
+            let mut sink = Full::default();
+            process_chunk(&mut parser, data.as_bytes(), "t", &mut 0, &mut sink);
+            let mut fresh = format.parser();
+            let want: Vec<String> = lines
+                .iter()
+                .filter_map(|l| fresh.parse(l.as_bytes()).ok().map(|r| format!("{r:?}")))
+                .collect();
+            assert!(want.len() >= 40, "{}: {} parsed", format.name(), want.len());
+            assert_eq!(sink.0, want, "{}", format.name());
+        }
+    }
+
     #[test]
     fn a_field_missing_from_a_line_is_not_taken_from_an_earlier_one() {
         // The engine reuses record slots; the second line has no "ua" key.

@@ -51,6 +51,9 @@ pub enum Var {
     SslProtocol,
     SslCipher,
     Connection,
+    /// `$bytes_sent` in a layout without `$body_bytes_sent`: the response size, also
+    /// counted as the request's bytes (decided at compile time).
+    BytesSentAsBody,
     /// HAProxy's accept or request date, `dd/Mon/yyyy:HH:MM:SS.mmm`, zone from `--tz`.
     HaDate,
     /// One of HAProxy's own fields.
@@ -582,52 +585,27 @@ impl LogFormat {
         line: &'a [u8],
         mut each: impl FnMut(&'s Field, &'a [u8]) -> Result<(), ParseError>,
     ) -> Result<(), ParseError> {
+        let mut it = self.values(line)?;
+        while let Some(fv) = it.next_value() {
+            let (f, v) = fv?;
+            each(f, v)?;
+        }
+        Ok(())
+    }
+
+    /// The variables of `line` with their values, in order.
+    #[inline(always)]
+    fn values<'s, 'a>(&'s self, line: &'a [u8]) -> Result<Values<'s, 'a>, ParseError> {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
         if !has_prefix(line, &self.prefix) {
             return Err(ParseError::Layout);
         }
-        let mut rest = &line[self.prefix.len()..];
-        for f in &self.fields {
-            let end = match f.end {
-                // The definition's closing text ends the line; the value is what is
-                // before it, whatever it holds.
-                End::Last => rest
-                    .len()
-                    .checked_sub(f.then.len())
-                    .filter(|&e| has_prefix(&rest[e..], &f.then))
-                    .ok_or(ParseError::Layout)?,
-                // `10/Oct/2000:13:55:36 -0700` holds a space: it has a fixed length.
-                End::Fixed(len) => match rest.get(len..) {
-                    Some(after) if has_prefix(after, &f.then) => len,
-                    _ => return Err(ParseError::BadTime),
-                },
-                End::Byte(b) => crate::scan::find(rest, b).ok_or(ParseError::Layout)?,
-                End::Text => {
-                    find_end(rest, &f.then, f.list, f.escaped).ok_or(ParseError::Layout)?
-                }
-                End::Brace => match rest.first() {
-                    Some(b'{') => {
-                        let close =
-                            crate::scan::find(rest, b'}').ok_or(ParseError::UnclosedQuote)?;
-                        if !has_prefix(&rest[close + 1..], &f.then) {
-                            return Err(ParseError::Layout);
-                        }
-                        close + 1
-                    }
-                    // Nothing captured: HAProxy writes neither a block nor the space after
-                    // it, so the field takes nothing and the line goes on as it is.
-                    _ => {
-                        each(f, &[])?;
-                        continue;
-                    }
-                },
-            };
-            each(f, &rest[..end])?;
-            rest = &rest[(end + f.then.len()).min(rest.len())..];
-        }
-        Ok(())
+        Ok(Values {
+            fields: self.fields.iter(),
+            rest: &line[self.prefix.len()..],
+        })
     }
 
     /// Parses a line into `rec`.
@@ -665,6 +643,61 @@ impl LogFormat {
         self.fields.is_empty()
     }
 
+    /// The less common variables of [`LogFormat::parse_counting`]; returns whether the
+    /// value was the request's time.
+    #[inline(never)]
+    fn fill_rare<'a>(
+        &self,
+        f: &Field,
+        v: &'a [u8],
+        rec: &mut Record<'a>,
+        tz: i16,
+    ) -> Result<bool, ParseError> {
+        let mut has_time = false;
+        match f.var {
+            Var::TimeIso8601 => {
+                (rec.ts_us, rec.utc_offset_min) = parse_iso8601(v).ok_or(ParseError::BadTime)?;
+                has_time = true;
+            }
+            Var::Epoch(unit) => {
+                let us = unit.to_us(v).ok_or(ParseError::BadTime)?;
+                (rec.ts_us, rec.utc_offset_min) = (us as i64, 0);
+                has_time = true;
+            }
+            Var::Args => rec.query = v,
+            Var::ServerProtocol => rec.protocol = v,
+            Var::RequestLength => rec.request_length = opt_u64(v).ok_or(ParseError::BadBytes)?,
+            Var::Host => rec.host = v,
+            // Ports and connection numbers are informative: a stray value is dropped.
+            Var::ServerPort => rec.server_port = parse_u64(v).and_then(|p| u16::try_from(p).ok()),
+            Var::Connection => rec.connection = parse_u64(v),
+            Var::Scheme => rec.scheme = v,
+            Var::XForwardedFor => rec.x_forwarded_for = v,
+            Var::UpstreamAddr => rec.upstream_addr = trim_spaces(v),
+            Var::UpstreamStatus => rec.upstream_status = trim_spaces(v),
+            Var::UpstreamResponseLength => rec.upstream_response_length = trim_spaces(v),
+            Var::UpstreamConnectTime => {
+                rec.upstream_connect_us =
+                    sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
+            }
+            Var::UpstreamHeaderTime => {
+                rec.upstream_header_us =
+                    sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
+            }
+            Var::CacheStatus => rec.cache_status = v,
+            Var::SslProtocol => rec.tls_protocol = v,
+            Var::SslCipher => rec.tls_cipher = v,
+            Var::HaDate => {
+                rec.ts_us = parse_haproxy_date(v, tz).ok_or(ParseError::BadTime)?;
+                rec.utc_offset_min = tz;
+                has_time = true;
+            }
+            Var::Ha(h) => fill_haproxy(rec.haproxy.get_or_insert_default(), h, v)?,
+            _ => {}
+        }
+        Ok(has_time)
+    }
+
     #[inline]
     fn parse_counting<'a>(
         &self,
@@ -673,9 +706,9 @@ impl LogFormat {
         rec: &mut Record<'a>,
         done: &mut usize,
     ) -> Result<(), ParseError> {
-        // The engine reuses records: start from a clean one, since a line may lack
-        // fields the previous one had.
-        *rec = Record::default();
+        // The engine reuses records without clearing them: every field a layout has is
+        // written on every line, the others are never written, and no arm reads what
+        // the record held before (choices between variables are made at compile time).
         let mut has_time = false;
         if self.json_escape {
             rec.escaping = crate::unescape::Escaping::Json;
@@ -688,115 +721,74 @@ impl LogFormat {
             (syslog_host, line) = (host, msg);
         }
         let tz = self.tz_offset_min;
-        let result = self.each_value(line, |f, v| {
-            match f.var {
-                Var::RemoteAddr => rec.remote_addr = v,
-                Var::RemoteUser => rec.remote_user = v,
-                Var::TimeLocal => {
-                    let t = cache.parse(v).ok_or(ParseError::BadTime)?;
-                    (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
-                    has_time = true;
-                }
-                Var::TimeIso8601 => {
-                    (rec.ts_us, rec.utc_offset_min) =
-                        parse_iso8601(v).ok_or(ParseError::BadTime)?;
-                    has_time = true;
-                }
-                Var::Epoch(unit) => {
-                    let us = unit.to_us(v).ok_or(ParseError::BadTime)?;
-                    (rec.ts_us, rec.utc_offset_min) = (us as i64, 0);
-                    has_time = true;
-                }
-                Var::Request => rec.request = v,
-                Var::RequestMethod => rec.method = v,
-                Var::RequestUri | Var::Uri => {
-                    // $request_uri carries the query; $uri does not. Prefer the former.
-                    if rec.uri.is_empty() || f.var == Var::RequestUri {
-                        rec.uri = v
+        let result = (|| -> Result<(), ParseError> {
+            let mut it = self.values(line)?;
+            while let Some(fv) = it.next_value() {
+                let (f, v) = fv?;
+                match f.var {
+                    Var::RemoteAddr => rec.remote_addr = v,
+                    Var::RemoteUser => rec.remote_user = v,
+                    Var::TimeLocal => {
+                        let t = cache.parse(v).ok_or(ParseError::BadTime)?;
+                        (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
+                        has_time = true;
                     }
-                }
-                Var::Status => {
-                    rec.status = match *v {
-                        // Three digits, checked in place.
-                        [a, b, c]
-                            if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() =>
-                        {
-                            (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
-                        }
-                        _ => match v {
-                            b"-" | b"-1" => 0,
-                            _ => match parse_u64(v) {
-                                Some(s) if s <= 999 => s as u16,
-                                _ => return Err(ParseError::BadStatus),
+                    Var::Request => rec.request = v,
+                    Var::RequestMethod => rec.method = v,
+                    Var::RequestUri | Var::Uri => rec.uri = v,
+                    Var::Status => {
+                        rec.status = match *v {
+                            // Three digits, checked in place.
+                            [a, b, c]
+                                if a.is_ascii_digit()
+                                    && b.is_ascii_digit()
+                                    && c.is_ascii_digit() =>
+                            {
+                                (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
+                            }
+                            _ => match v {
+                                b"-" | b"-1" => 0,
+                                _ => match parse_u64(v) {
+                                    Some(s) if s <= 999 => s as u16,
+                                    _ => return Err(ParseError::BadStatus),
+                                },
                             },
-                        },
+                        }
                     }
-                }
-                Var::BodyBytesSent | Var::BytesSent => {
-                    if f.var == Var::BytesSent {
-                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
-                    }
-                    // Body bytes when the log has them (the size of the answer as the
-                    // combined layout counts it), otherwise the response bytes.
-                    if rec.bytes_sent.is_none() || f.var == Var::BodyBytesSent {
+                    Var::BodyBytesSent => {
                         rec.bytes_sent = match v {
                             b"-" => None,
                             _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
                         }
                     }
-                }
-                Var::HttpReferer => rec.referer = v,
-                Var::HttpUserAgent => rec.user_agent = v,
-                Var::RequestTime(unit) => {
-                    rec.request_time_us = match v {
-                        b"-" => None,
-                        _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
+                    Var::BytesSent => {
+                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?
                     }
+                    Var::BytesSentAsBody => {
+                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
+                        rec.bytes_sent = rec.response_bytes;
+                    }
+                    Var::HttpReferer => rec.referer = v,
+                    Var::HttpUserAgent => rec.user_agent = v,
+                    Var::RequestTime(unit) => {
+                        rec.request_time_us = match v {
+                            b"-" => None,
+                            _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
+                        }
+                    }
+                    Var::UpstreamResponseTime => {
+                        let v = trim_spaces(v);
+                        rec.upstream_time_us =
+                            sum_upstream_list(v).map_err(|_| ParseError::BadTiming)?;
+                        rec.upstream_times_raw = v;
+                    }
+                    // Variables most layouts lack, out of line so this loop stays small.
+                    _ => has_time |= self.fill_rare(f, v, rec, tz)?,
                 }
-                Var::UpstreamResponseTime => {
-                    let v = trim_spaces(v);
-                    rec.upstream_time_us =
-                        sum_upstream_list(v).map_err(|_| ParseError::BadTiming)?;
-                    rec.upstream_times_raw = v;
-                }
-                Var::Args => rec.query = v,
-                Var::ServerProtocol => rec.protocol = v,
-                Var::RequestLength => {
-                    rec.request_length = opt_u64(v).ok_or(ParseError::BadBytes)?
-                }
-                Var::Host => rec.host = v,
-                // Ports and connection numbers are informative: a stray value is dropped.
-                Var::ServerPort => {
-                    rec.server_port = parse_u64(v).and_then(|p| u16::try_from(p).ok())
-                }
-                Var::Connection => rec.connection = parse_u64(v),
-                Var::Scheme => rec.scheme = v,
-                Var::XForwardedFor => rec.x_forwarded_for = v,
-                Var::UpstreamAddr => rec.upstream_addr = trim_spaces(v),
-                Var::UpstreamStatus => rec.upstream_status = trim_spaces(v),
-                Var::UpstreamResponseLength => rec.upstream_response_length = trim_spaces(v),
-                Var::UpstreamConnectTime => {
-                    rec.upstream_connect_us =
-                        sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
-                }
-                Var::UpstreamHeaderTime => {
-                    rec.upstream_header_us =
-                        sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?
-                }
-                Var::CacheStatus => rec.cache_status = v,
-                Var::SslProtocol => rec.tls_protocol = v,
-                Var::SslCipher => rec.tls_cipher = v,
-                Var::HaDate => {
-                    rec.ts_us = parse_haproxy_date(v, tz).ok_or(ParseError::BadTime)?;
-                    rec.utc_offset_min = tz;
-                    has_time = true;
-                }
-                Var::Ha(h) => fill_haproxy(rec.haproxy.get_or_insert_default(), h, v)?,
-                Var::Text => {}
+                *done += 1;
             }
-            *done += 1;
             Ok(())
-        });
+        })();
         if let Err(e) = result {
             // HAProxy's own notices share the stream: not malformed access lines. The
             // native parser knows them (only lines that fail pay for asking it).
@@ -869,6 +861,18 @@ fn finish(
     match fields.last_mut() {
         None => return Err(FormatError::NoVariables),
         Some(last) => last.then = text,
+    }
+    // Choices between variables, made once: $request_uri (with the query) over $uri,
+    // $body_bytes_sent over $bytes_sent for the request's bytes.
+    let has_request_uri = fields.iter().any(|f| f.var == Var::RequestUri);
+    let has_body_bytes = fields.iter().any(|f| f.var == Var::BodyBytesSent);
+    for f in fields.iter_mut() {
+        if f.var == Var::Uri && has_request_uri {
+            f.var = Var::Text;
+        }
+        if f.var == Var::BytesSent && !has_body_bytes {
+            f.var = Var::BytesSentAsBody;
+        }
     }
     let n = fields.len();
     for (k, f) in fields.iter_mut().enumerate() {
@@ -951,6 +955,62 @@ fn unquote_apache(def: &str) -> String {
 impl fmt::Display for LogFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition)
+    }
+}
+
+/// Walks a line field by field (see [`LogFormat::values`]).
+struct Values<'s, 'a> {
+    fields: std::slice::Iter<'s, Field>,
+    rest: &'a [u8],
+}
+
+impl<'s, 'a> Values<'s, 'a> {
+    /// The next field and its value; an error where the line stops fitting the layout.
+    #[inline(always)]
+    fn next_value(&mut self) -> Option<Result<(&'s Field, &'a [u8]), ParseError>> {
+        let f = self.fields.next()?;
+        let rest = self.rest;
+        let end = match f.end {
+            // The definition's closing text ends the line; the value is what is before
+            // it, whatever it holds.
+            End::Last => match rest
+                .len()
+                .checked_sub(f.then.len())
+                .filter(|&e| has_prefix(&rest[e..], &f.then))
+            {
+                Some(e) => e,
+                None => return Some(Err(ParseError::Layout)),
+            },
+            // `10/Oct/2000:13:55:36 -0700` holds a space: it has a fixed length.
+            End::Fixed(len) => match rest.get(len..) {
+                Some(after) if has_prefix(after, &f.then) => len,
+                _ => return Some(Err(ParseError::BadTime)),
+            },
+            End::Byte(b) => match crate::scan::find(rest, b) {
+                Some(e) => e,
+                None => return Some(Err(ParseError::Layout)),
+            },
+            End::Text => match find_end(rest, &f.then, f.list, f.escaped) {
+                Some(e) => e,
+                None => return Some(Err(ParseError::Layout)),
+            },
+            End::Brace => match rest.first() {
+                Some(b'{') => {
+                    let Some(close) = crate::scan::find(rest, b'}') else {
+                        return Some(Err(ParseError::UnclosedQuote));
+                    };
+                    if !has_prefix(&rest[close + 1..], &f.then) {
+                        return Some(Err(ParseError::Layout));
+                    }
+                    close + 1
+                }
+                // Nothing captured: HAProxy writes neither a block nor the space after
+                // it, so the field takes nothing and the line goes on as it is.
+                _ => return Some(Ok((f, &[]))),
+            },
+        };
+        self.rest = &rest[(end + f.then.len()).min(rest.len())..];
+        Some(Ok((f, &rest[..end])))
     }
 }
 
