@@ -240,6 +240,15 @@ impl Format {
         match self {
             Format::Preset(l) => l.parser(),
             Format::Custom(f) => {
+                // A definition that is one of the hand-parsed presets gets that parser:
+                // users often paste the stock layouts.
+                let words = |d: &str| d.split_whitespace().collect::<Vec<_>>().join(" ");
+                let given = words(f.definition());
+                for l in [Layout::NginxCombined, Layout::NginxTimed] {
+                    if f.dialect() == logformat::Dialect::Nginx && given == words(l.definition()) {
+                        return l.parser();
+                    }
+                }
                 LineParser::Compiled(Box::new(((**f).clone(), time::TimeLocalCache::default())))
             }
             Format::Json(f) => {
@@ -526,6 +535,19 @@ mod tests {
             "{text}"
         );
         assert_eq!(diagnose(b"\n\n"), None);
+    }
+
+    #[test]
+    fn stock_definitions_get_the_hand_written_parser() {
+        let def = "$remote_addr - $remote_user [$time_local] \"$request\" $status  $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
+        let f = Format::Custom(std::sync::Arc::new(
+            logformat::LogFormat::compile(def).unwrap(),
+        ));
+        assert!(matches!(f.parser(), LineParser::Nginx(_)));
+        let other = Format::Custom(std::sync::Arc::new(
+            logformat::LogFormat::compile("[$time_local] $status").unwrap(),
+        ));
+        assert!(matches!(other.parser(), LineParser::Compiled(_)));
     }
 
     #[test]
