@@ -170,6 +170,8 @@ struct Field {
     escaped: bool,
     /// How the value's end is found, decided once at compile time.
     end: End,
+    /// The `Record::extras` slot of a variable kept by name.
+    extra: Option<u8>,
 }
 
 /// How a field's value ends.
@@ -227,6 +229,8 @@ pub struct LogFormat {
     dialect: Dialect,
     /// UTC offset of HAProxy dates, which carry none (`--tz`).
     tz_offset_min: i16,
+    /// How many variables are kept in `Record::extras`.
+    extras: u8,
     /// Whether the layout has a time field; an HAProxy layout without one takes the
     /// syslog header's time, whose year is inferred relative to `now_us`.
     has_time_field: bool,
@@ -568,6 +572,14 @@ impl LogFormat {
         self.fields.iter().map(|f| f.name.as_str())
     }
 
+    /// The names of the variables kept in `Record::extras`, in slot order.
+    pub fn extra_names(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(|f| f.extra.is_some())
+            .map(|f| f.name.as_str())
+    }
+
     /// Splits `line` into the values of the definition's variables, in order.
     pub fn split<'a>(&self, line: &'a [u8]) -> Result<Vec<(&str, &'a [u8])>, ParseError> {
         let mut out = Vec::with_capacity(self.fields.len());
@@ -693,7 +705,11 @@ impl LogFormat {
                 has_time = true;
             }
             Var::Ha(h) => fill_haproxy(rec.haproxy.get_or_insert_default(), h, v)?,
-            _ => {}
+            _ => {
+                if let Some(k) = f.extra {
+                    rec.extras[k as usize] = v;
+                }
+            }
         }
         Ok(has_time)
     }
@@ -710,6 +726,7 @@ impl LogFormat {
         // written on every line, the others are never written, and no arm reads what
         // the record held before (choices between variables are made at compile time).
         let mut has_time = false;
+        rec.extras_len = self.extras;
         if self.json_escape {
             rec.escaping = crate::unescape::Escaping::Json;
         }
@@ -845,6 +862,7 @@ fn push_field(
         then: Vec::new(),
         escaped,
         end: End::Text,
+        extra: None,
     });
     Ok(())
 }
@@ -872,6 +890,13 @@ fn finish(
         }
         if f.var == Var::BytesSent && !has_body_bytes {
             f.var = Var::BytesSentAsBody;
+        }
+    }
+    let mut extras = 0u8;
+    for f in fields.iter_mut() {
+        if f.var == Var::Text && (extras as usize) < crate::record::MAX_EXTRAS {
+            f.extra = Some(extras);
+            extras += 1;
         }
     }
     let n = fields.len();
@@ -905,6 +930,7 @@ fn finish(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
     Ok(LogFormat {
+        extras,
         has_time_field,
         now_us,
         tz_offset_min: 0,
@@ -1374,6 +1400,26 @@ mod tests {
         assert_eq!(r.upstream_addr, b"172.17.0.6:8080, 172.17.0.7:8080");
         assert_eq!(r.upstream_response_length, b"61, 100");
         assert_eq!(r.upstream_status, b"200, 203");
+        // The variables axlog has no field for are kept by name, in order.
+        let compiled = LogFormat::compile(def).unwrap();
+        let names: Vec<&str> = compiled.extra_names().collect();
+        assert_eq!(
+            names,
+            [
+                "proxy_upstream_name",
+                "proxy_alternative_upstream_name",
+                "req_id"
+            ]
+        );
+        let extras: &[&[u8]] = &r.extras[..r.extras_len as usize];
+        assert_eq!(
+            extras,
+            [
+                &b"default-web2-8080"[..],
+                b"",
+                b"835136ae24486dbb4156dcbe21f5d402"
+            ]
+        );
         assert_eq!(
             (r.upstream_time_us, r.upstream_times_raw),
             (Some(104_000), &b"0.100, 0.004"[..])
@@ -1381,6 +1427,10 @@ mod tests {
         // The other variables the issue lists.
         let def = "$time_local|$host|$server_port|$scheme|$server_protocol|$args|$bytes_sent|$upstream_connect_time|$upstream_header_time|$upstream_cache_status|$ssl_protocol|$ssl_cipher|$connection|$http_x_forwarded_for|$pipe";
         let r = parse(def, "21/Nov/2026:10:00:01 +0000|shop.example|443|https|HTTP/2.0|a=1|5120|0.002 : 0.001|0.010|HIT|TLSv1.3|TLS_AES_128_GCM_SHA256|7781|10.1.1.1, 10.2.2.2|p").unwrap();
+        // $pipe is not typed: it is kept by name.
+        let f = LogFormat::compile(def).unwrap();
+        assert_eq!(f.extra_names().collect::<Vec<_>>(), ["pipe"]);
+        assert_eq!(&r.extras[..r.extras_len as usize], [&b"p"[..]]);
         assert_eq!(
             (r.host, r.server_port, r.scheme),
             (&b"shop.example"[..], Some(443), &b"https"[..])

@@ -57,7 +57,14 @@ pub struct Record<'a> {
     pub haproxy: Option<crate::haproxy::HaproxyFields<'a>>,
     /// How the text fields are escaped, for [`crate::unescape::Escaping::decode`].
     pub escaping: crate::unescape::Escaping,
+    /// Values of the layout's other variables (`$http_*`, `$cookie_*`, custom ones), in
+    /// the order of `LogFormat::extra_names`; the first [`MAX_EXTRAS`] of them.
+    pub extras: [&'a [u8]; MAX_EXTRAS],
+    pub extras_len: u8,
 }
+
+/// Extra variables a record keeps.
+pub const MAX_EXTRAS: usize = 8;
 
 impl<'a> Record<'a> {
     /// The request line split into method, target and protocol. `None` when the request
