@@ -271,7 +271,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         None => {
             let sample = lines.join(&b'\n');
             match axlog_format::detect(&sample) {
-                Some(d) => (Format::Preset(d.layout), "detected"),
+                Some(d) => (d.format(), "detected"),
                 None => {
                     let why = axlog_format::diagnose(&sample)
                         .map_or("the input is empty".to_string(), |d| d.to_string());
@@ -290,7 +290,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     )?;
     // Every text preset is a definition too, which names each field; JSON names its own.
     let fields = match &format {
-        Format::Json(_) => None,
+        Format::Json(_) | Format::Syslog(_) => None,
         Format::Preset(l) if !l.is_log_format() => None,
         _ => Some(LogFormat::compile_any(format.definition())?),
     };

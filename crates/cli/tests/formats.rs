@@ -394,3 +394,28 @@ fn haproxy_log_format_string() {
         assert_eq!(custom[key], native[key], "{key}");
     }
 }
+
+#[test]
+fn nginx_through_syslog() {
+    // nginx's `access_log syslog:server=...` as rsyslog files it, with and without <PRI>.
+    let line = r#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl/8" 0.010 0.009"#;
+    let input = format!(
+        "<190>Nov 21 10:00:01 web1 nginx: {line}\nNov 21 10:00:01 web1 nginx: {line}\nNov 21 10:00:05 web1 kernel: eth0 link up\n"
+    );
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .args(["report", "--output", "json"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["layout"]["name"], "nginx-timed behind syslog");
+    assert_eq!(
+        (
+            v["lines"]["parsed"].as_u64(),
+            v["lines"]["malformed"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(v["top_paths"][0]["path"], "/a");
+}

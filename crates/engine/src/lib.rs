@@ -249,7 +249,7 @@ struct SourceRun {
 fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
     match &cfg.layout {
         Some(l) => Some((l.clone(), false)),
-        None => detect(sample).map(|d| (Format::Preset(d.layout), true)),
+        None => detect(sample).map(|d| (d.format(), true)),
     }
 }
 
@@ -325,7 +325,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         if let Some((layout, detected)) = &run.layout {
             let detected = *detected;
             top_layout.get_or_insert(LayoutInfo {
-                name: layout.name().to_string(),
+                name: layout.label(),
                 detected,
             });
         }
@@ -334,7 +334,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         }
         source_summaries.push(SourceSummary {
             name,
-            layout: run.layout.as_ref().map(|l| l.0.name().to_string()),
+            layout: run.layout.as_ref().map(|l| l.0.label()),
             lines: run.lines,
             malformed: sink.0.0.malformed_count() - malformed_before,
             error: run.error,

@@ -212,6 +212,8 @@ pub enum Format {
     Custom(std::sync::Arc<logformat::LogFormat>),
     /// JSON lines with a `--json-fields` mapping.
     Json(std::sync::Arc<json::JsonFormat>),
+    /// A layout behind a syslog header (nginx's `access_log syslog:...`).
+    Syslog(Box<Format>),
 }
 
 impl Format {
@@ -225,6 +227,7 @@ impl Format {
                 logformat::Dialect::Haproxy => "HAProxy log-format",
             },
             Format::Json(_) => "JSON fields",
+            Format::Syslog(inner) => inner.name(),
         }
     }
 
@@ -233,6 +236,7 @@ impl Format {
             Format::Preset(l) => l.definition(),
             Format::Custom(f) => f.definition(),
             Format::Json(f) => f.definition(),
+            Format::Syslog(inner) => inner.definition(),
         }
     }
 
@@ -254,6 +258,20 @@ impl Format {
             Format::Json(f) => {
                 LineParser::Json(Box::new(((**f).clone(), time::TimeLocalCache::default())))
             }
+            Format::Syslog(inner) => LineParser::Syslog(Box::new(inner.parser())),
+        }
+    }
+
+    /// Whether lines carry a syslog header before the layout.
+    pub fn is_syslog(&self) -> bool {
+        matches!(self, Format::Syslog(_))
+    }
+
+    /// The name reports show: [`Format::name`], saying so when a syslog header comes first.
+    pub fn label(&self) -> String {
+        match self {
+            Format::Syslog(inner) => format!("{} behind syslog", inner.label()),
+            f => f.name().to_string(),
         }
     }
 }
@@ -273,6 +291,8 @@ pub enum LineParser {
     Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
     /// HAProxy's log formats.
     Haproxy(Box<haproxy::HaproxyParser>),
+    /// Another parser, after a syslog header.
+    Syslog(Box<LineParser>),
 }
 
 impl LineParser {
@@ -281,6 +301,7 @@ impl LineParser {
         match self {
             LineParser::Haproxy(p) => p.set_tz(tz_offset_min),
             LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
+            LineParser::Syslog(p) => p.set_tz(tz_offset_min),
             _ => {}
         }
     }
@@ -311,6 +332,11 @@ impl LineParser {
                 f.parse_into(cache, line, rec)
             }
             LineParser::Haproxy(p) => p.parse_into(line, rec),
+            LineParser::Syslog(p) => match haproxy::split_syslog(line) {
+                // A line without a header is one the layout has to take as it is.
+                Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
+                _ => Err(ParseError::Layout),
+            },
         }
     }
 }
@@ -322,9 +348,23 @@ pub const DETECT_LINES: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
     pub layout: Layout,
+    /// The lines carry a syslog header before the layout (nginx's `access_log syslog:`).
+    pub syslog: bool,
     /// Lines examined (non-empty) and how many of them the chosen layout parsed.
     pub examined: usize,
     pub parsed: usize,
+}
+
+impl Detection {
+    /// The format to parse with.
+    pub fn format(&self) -> Format {
+        let f = Format::Preset(self.layout);
+        if self.syslog {
+            Format::Syslog(Box::new(f))
+        } else {
+            f
+        }
+    }
 }
 
 /// Picks the layout that parses the most of the first [`DETECT_LINES`] non-empty lines of
@@ -338,19 +378,56 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
         .filter(|l| !l.is_empty())
         .take(DETECT_LINES)
         .collect();
-    let mut best: Option<Detection> = None;
-    for layout in Layout::ALL {
-        let mut p = layout.parser();
-        let parsed = lines.iter().filter(|l| p.parse(l).is_ok()).count();
-        if parsed > 0 && best.as_ref().is_none_or(|b| parsed > b.parsed) {
-            best = Some(Detection {
-                layout,
-                examined: lines.len(),
-                parsed,
-            });
+    // HAProxy (which reads its own syslog header), each other layout behind a syslog
+    // header, then as written. The order breaks ties: the combined family parses a line
+    // with a syslog header too, taking the header for part of the client address, and
+    // parses HAProxy's CLF lines too, losing HAProxy's fields.
+    let candidates = std::iter::once((Layout::Haproxy, false))
+        .chain(
+            Layout::ALL
+                .into_iter()
+                .filter(|&l| l != Layout::Haproxy)
+                .map(|l| (l, true)),
+        )
+        .chain(
+            Layout::ALL
+                .into_iter()
+                .filter(|&l| l != Layout::Haproxy)
+                .map(|l| (l, false)),
+        );
+    let mut best: Option<(Detection, usize)> = None;
+    {
+        for (layout, syslog) in candidates {
+            let mut p = if syslog {
+                LineParser::Syslog(Box::new(layout.parser()))
+            } else {
+                layout.parser()
+            };
+            let (mut parsed, mut notices) = (0, 0);
+            for l in &lines {
+                match p.parse(l) {
+                    Ok(_) => parsed += 1,
+                    Err(ParseError::NotAccess) => notices += 1,
+                    Err(_) => {}
+                }
+            }
+            // Most requests first; a stream of server notices alone still names its
+            // server. Ties keep the earlier, more specific layout.
+            let score = (parsed, notices);
+            if parsed + notices > 0 && best.as_ref().is_none_or(|b| score > (b.0.parsed, b.1)) {
+                best = Some((
+                    Detection {
+                        layout,
+                        syslog,
+                        examined: lines.len(),
+                        parsed,
+                    },
+                    notices,
+                ));
+            }
         }
     }
-    best
+    best.map(|b| b.0)
 }
 
 /// Why no preset fits an input: its first non-empty line, and each preset with how many of
@@ -548,6 +625,43 @@ mod tests {
             logformat::LogFormat::compile("[$time_local] $status").unwrap(),
         ));
         assert!(matches!(other.parser(), LineParser::Compiled(_)));
+    }
+
+    #[test]
+    fn syslog_headers_and_notices() {
+        let line = r#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl/8" 0.010 0.009"#;
+        let sample = format!(
+            "<190>Nov 21 10:00:01 web1 nginx: {line}\nNov 21 10:00:02 web1 nginx: {line}\n"
+        );
+        let d = detect(sample.as_bytes()).unwrap();
+        assert_eq!(
+            (d.layout, d.syslog, d.parsed),
+            (Layout::NginxTimed, true, 2)
+        );
+        assert_eq!(d.format().label(), "nginx-timed behind syslog");
+        let r = d
+            .format()
+            .parser()
+            .parse(sample.lines().next().unwrap().as_bytes())
+            .unwrap();
+        assert_eq!(r.remote_addr, b"1.2.3.4");
+        // Without the header, the plain layout.
+        let d = detect(format!("{line}\n").as_bytes()).unwrap();
+        assert_eq!((d.layout, d.syslog), (Layout::NginxTimed, false));
+        // A stream of HAProxy notices alone is HAProxy's.
+        let d = detect(b"Sep 20 15:44:23 lb haproxy[1]: Proxy www started.\n").unwrap();
+        assert_eq!((d.layout, d.parsed), (Layout::Haproxy, 0));
+    }
+
+    #[test]
+    fn haproxy_clf_is_haproxy() {
+        // HAProxy's `option httplog clf`: combined's shape with HAProxy's fields after it.
+        let clf = concat!(
+            r#"192.168.1.1 - - [21/Nov/2026:10:00:01 +0100] "GET / HTTP/1.1" 200 123 "" "" "#,
+            r#"41234 250 fe be srv 0 0 1 10 12 ---- 1 1 0 0 0 0 0 "" """#
+        );
+        let d = detect(format!("{clf}\n").as_bytes()).unwrap();
+        assert_eq!((d.layout, d.syslog), (Layout::Haproxy, false));
     }
 
     #[test]
