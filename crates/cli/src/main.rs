@@ -44,7 +44,8 @@ struct FormatArgs {
     format: LayoutArg,
     /// The server's own format definition, verbatim: an nginx `log_format` (the quoted
     /// strings joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time',
-    /// or an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D'.
+    /// an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D', or an HAProxy
+    /// `log-format`, e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r'.
     #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
     log_format: Option<String>,
     /// JSON lines: which key holds which field, e.g.
@@ -246,7 +247,13 @@ fn formats() -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for l in Layout::ALL {
         writeln!(out, "{:<22} {}", l.name(), l.definition())?;
+        writeln!(out, "{:<22} (also: {})", "", l.aliases().join(", "))?;
     }
+    writeln!(
+        out,
+        "\nAny other layout: --log-format (nginx, Apache or HAProxy syntax), --nginx-conf, \
+         or --json-fields for JSON lines. Lines behind a syslog header are recognised."
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -419,3 +419,42 @@ fn nginx_through_syslog() {
     );
     assert_eq!(v["top_paths"][0]["path"], "/a");
 }
+
+#[test]
+fn formats_lists_every_preset() {
+    let out = Command::cargo_bin("axlog")
+        .unwrap()
+        .arg("formats")
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "nginx-combined",
+        "nginx-timed",
+        "nginx-main",
+        "ingress-upstreaminfo",
+        "apache-common",
+        "apache-vhost-combined",
+        "haproxy",
+        "caddy-json",
+        "traefik-json",
+        "nginx-json",
+    ] {
+        assert!(
+            s.lines().any(|l| l.starts_with(name)),
+            "{name} missing:\n{s}"
+        );
+    }
+    // Aliases are accepted by --format.
+    let v = report_json(&[
+        corpus("beats/apache/access/test/darwin-2.4.23.log")
+            .to_str()
+            .unwrap(),
+        "--format",
+        "common",
+    ]);
+    assert_eq!(
+        (v["layout"]["name"].as_str(), v["lines"]["parsed"].as_u64()),
+        (Some("apache-common"), Some(6))
+    );
+}

@@ -111,7 +111,7 @@ impl Layout {
     }
 
     /// Other names a preset answers to: Apache's `combined` is nginx's, field for field.
-    fn aliases(self) -> &'static [&'static str] {
+    pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Layout::NginxCombined => &["combined", "apache-combined"],
             Layout::ApacheCommon => &["common", "clf"],
