@@ -172,6 +172,23 @@ struct Field {
     end: End,
     /// The `Record::extras` slot of a variable kept by name.
     extra: Option<u8>,
+    /// `then` as a little-endian word and its mask, when it is 1 to 8 bytes long.
+    then_word: Option<(u64, u64)>,
+}
+
+impl Field {
+    /// Whether `s` starts with this field's closing text.
+    #[inline(always)]
+    fn then_at(&self, s: &[u8]) -> bool {
+        if let Some((word, mask)) = self.then_word
+            && let Some(w) = s.get(..8)
+        {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            return u64::from_le_bytes(b) & mask == word;
+        }
+        has_prefix(s, &self.then)
+    }
 }
 
 /// How a field's value ends.
@@ -183,6 +200,8 @@ enum End {
     Fixed(usize),
     /// At the first occurrence of a single byte (the common ` ` and `"`).
     Byte(u8),
+    /// At the first occurrence of a literal of 2 to 8 bytes, compared as one word.
+    Short { first: u8, word: u64, mask: u64 },
     /// At the first occurrence of `then` that is not inside a list or escaped.
     Text,
     /// A `{...}` block (HAProxy captured headers, which may hold spaces): after its `}`.
@@ -863,6 +882,7 @@ fn push_field(
         escaped,
         end: End::Text,
         extra: None,
+        then_word: None,
     });
     Ok(())
 }
@@ -899,6 +919,13 @@ fn finish(
             extras += 1;
         }
     }
+    for f in fields.iter_mut() {
+        if (1..=8).contains(&f.then.len()) {
+            let mut w = [0u8; 8];
+            w[..f.then.len()].copy_from_slice(&f.then);
+            f.then_word = Some((u64::from_le_bytes(w), u64::MAX >> (8 * (8 - f.then.len()))));
+        }
+    }
     let n = fields.len();
     for (k, f) in fields.iter_mut().enumerate() {
         f.end = if matches!(
@@ -912,6 +939,14 @@ fn finish(
             End::Fixed(TIME_LOCAL_LEN)
         } else if f.then.len() == 1 && !f.list && !f.escaped {
             End::Byte(f.then[0])
+        } else if (2..=8).contains(&f.then.len()) && !f.list && !f.escaped {
+            let mut w = [0u8; 8];
+            w[..f.then.len()].copy_from_slice(&f.then);
+            End::Short {
+                first: f.then[0],
+                word: u64::from_le_bytes(w),
+                mask: u64::MAX >> (8 * (8 - f.then.len())),
+            }
         } else {
             End::Text
         };
@@ -1009,13 +1044,19 @@ impl<'s, 'a> Values<'s, 'a> {
             },
             // `10/Oct/2000:13:55:36 -0700` holds a space: it has a fixed length.
             End::Fixed(len) => match rest.get(len..) {
-                Some(after) if has_prefix(after, &f.then) => len,
+                Some(after) if f.then_at(after) => len,
                 _ => return Some(Err(ParseError::BadTime)),
             },
             End::Byte(b) => match crate::scan::find(rest, b) {
                 Some(e) => e,
                 None => return Some(Err(ParseError::Layout)),
             },
+            End::Short { first, word, mask } => {
+                match find_short(rest, &f.then, first, word, mask) {
+                    Some(e) => e,
+                    None => return Some(Err(ParseError::Layout)),
+                }
+            }
             End::Text => match find_end(rest, &f.then, f.list, f.escaped) {
                 Some(e) => e,
                 None => return Some(Err(ParseError::Layout)),
@@ -1152,6 +1193,28 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
             if !in_list {
                 return Some(at);
             }
+        }
+        from = at + 1;
+    }
+}
+
+/// The first occurrence of `then` (2 to 8 bytes, `word` under `mask`) in `rest`.
+#[inline(always)]
+fn find_short(rest: &[u8], then: &[u8], first: u8, word: u64, mask: u64) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from + crate::scan::find(&rest[from..], first)?;
+        let hit = match rest.get(at..at + 8) {
+            // Eight bytes readable: one compare instead of a byte loop.
+            Some(w) => {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(w);
+                u64::from_le_bytes(b) & mask == word
+            }
+            None => has_prefix(&rest[at..], then),
+        };
+        if hit {
+            return Some(at);
         }
         from = at + 1;
     }
