@@ -807,16 +807,25 @@ impl LogFormat {
                     Var::HttpReferer => rec.referer = v,
                     Var::HttpUserAgent => rec.user_agent = v,
                     Var::RequestTime(unit) => {
-                        rec.request_time_us = match v {
-                            b"-" => None,
+                        rec.request_time_us = match (v, unit) {
+                            // nginx's usual `D.DDD`, in place.
+                            (&[a, b'.', b, c, d], Unit::Seconds)
+                                if let Some(us) = millis4(a, b, c, d) =>
+                            {
+                                Some(us)
+                            }
+                            (b"-", _) => None,
                             _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
                         }
                     }
                     Var::UpstreamResponseTime => {
-                        let v = trim_spaces(v);
-                        rec.upstream_time_us =
-                            sum_upstream_list(v).map_err(|_| ParseError::BadTiming)?;
-                        rec.upstream_times_raw = v;
+                        rec.upstream_time_us = match *v {
+                            // One attempt, `D.DDD`: no list to walk.
+                            [a, b'.', b, c, d] if let Some(us) = millis4(a, b, c, d) => Some(us),
+                            _ => sum_upstream_list(trim_spaces(v))
+                                .map_err(|_| ParseError::BadTiming)?,
+                        };
+                        rec.upstream_times_raw = trim_spaces(v);
                     }
                     // Variables most layouts lack, out of line so this loop stays small.
                     _ => has_time |= self.fill_rare(f, v, rec, tz)?,
@@ -1146,6 +1155,19 @@ fn fill_haproxy<'a>(
         HaField::ResponseHeaders => h.captured_response_headers = braces(v),
     }
     Ok(())
+}
+
+/// `a.bcd` seconds (four digit bytes) in microseconds, if they are digits.
+#[inline(always)]
+fn millis4(a: u8, b: u8, c: u8, d: u8) -> Option<u64> {
+    let (a, b, c, d) = (
+        a.wrapping_sub(b'0'),
+        b.wrapping_sub(b'0'),
+        c.wrapping_sub(b'0'),
+        d.wrapping_sub(b'0'),
+    );
+    (a < 10 && b < 10 && c < 10 && d < 10)
+        .then(|| a as u64 * 1_000_000 + b as u64 * 100_000 + c as u64 * 10_000 + d as u64 * 1000)
 }
 
 /// A count that may be `-`: `Some(None)` for `-`, `None` when it is not a number.

@@ -6,7 +6,7 @@
 pub struct BadNumber;
 
 /// Parses an unsigned decimal integer (no sign, no spaces); `None` on anything else or overflow.
-#[inline]
+#[inline(always)]
 pub fn parse_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 20 {
         return None;
