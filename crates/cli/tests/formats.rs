@@ -2,31 +2,10 @@
 //! ingress `upstreaminfo` presets found by detection, and `axlog explain`. Expected values
 //! are counted from the corpus files here, independently of axlog's parsers.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn corpus(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(rel)
-}
-
-fn report_json(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
-        .arg("report")
-        .args(args)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// Status counts from the word after the request's closing quote (`" 200 `), the way a
 /// shell one-liner would count them.
@@ -38,15 +17,6 @@ fn naive_status_counts(text: &str) -> Vec<(u64, u64)> {
         *counts.entry(status).or_insert(0) += 1;
     }
     counts.into_iter().collect()
-}
-
-fn status_counts(v: &Value) -> Vec<(u64, u64)> {
-    v["status"]["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["code"].as_u64().unwrap(), c["count"].as_u64().unwrap()))
-        .collect()
 }
 
 #[test]
@@ -96,8 +66,7 @@ fn presets_are_detected() {
 
 #[test]
 fn bad_definitions_are_usage_errors() {
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--log-format", "$status $body_bytes_sent", "-"])
         .write_stdin("")
         .output()
@@ -109,8 +78,7 @@ fn bad_definitions_are_usage_errors() {
 #[test]
 fn explain_shows_fields() {
     let file = corpus("beats/nginx/ingress_controller/test/test.log");
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["explain", "-n", "1", file.to_str().unwrap()])
         .output()
         .unwrap();
@@ -171,8 +139,7 @@ fn unknown_layout_is_explained() {
     // gonx's custom layout without its definition: every line is malformed, and stderr
     // says what the first line looks like and how far the closest presets got.
     let file = corpus("gonx/access.log");
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--output", "json", file.to_str().unwrap()])
         .output()
         .unwrap();
@@ -194,11 +161,7 @@ fn unknown_layout_is_explained() {
 }
 
 fn testdata(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+    fixture(name).to_string_lossy().into_owned()
 }
 
 fn codes(v: &Value) -> Vec<(u64, u64)> {
@@ -267,8 +230,7 @@ fn nginx_conf_gives_the_format() {
     ]);
     assert_eq!(v["lines"]["parsed"], 1000);
     // An unknown name lists the defined ones.
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args([
             "report",
             "--nginx-conf",
@@ -299,8 +261,7 @@ fn escaped_paths_are_grouped_decoded() {
         r#"1.2.3.4 - - [21/Nov/2026:10:00:03 +0000] "GET /plain HTTP/1.1" 200 1 "-" "-""#,
         "\n",
     );
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--output", "json"])
         .write_stdin(lines)
         .output()
@@ -310,23 +271,13 @@ fn escaped_paths_are_grouped_decoded() {
     assert_eq!(v["top_paths"][0]["count"], 2);
     assert_eq!(v["top_paths"][1]["path"], "/plain");
     let json = r#"{"ts":1795255201,"request":{"uri":"/caf\u00e9\/x"},"status":200}"#;
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--output", "json", "--format", "caddy-json"])
         .write_stdin(format!("{json}\n"))
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["top_paths"][0]["path"], "/café/x");
-}
-
-fn class_counts(v: &Value) -> Vec<u64> {
-    v["status"]["classes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["count"].as_u64().unwrap())
-        .collect()
 }
 
 #[test]
@@ -362,8 +313,7 @@ fn haproxy_logs() {
         (Some(13), Some(0), Some(4))
     );
     // A bad offset is a usage error.
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--tz", "+25:00", "-"])
         .write_stdin("")
         .output()
@@ -402,8 +352,7 @@ fn nginx_through_syslog() {
     let input = format!(
         "<190>Nov 21 10:00:01 web1 nginx: {line}\nNov 21 10:00:01 web1 nginx: {line}\nNov 21 10:00:05 web1 kernel: eth0 link up\n"
     );
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
+    let out = axlog()
         .args(["report", "--output", "json"])
         .write_stdin(input)
         .output()
@@ -422,11 +371,7 @@ fn nginx_through_syslog() {
 
 #[test]
 fn formats_lists_every_preset() {
-    let out = Command::cargo_bin("axlog")
-        .unwrap()
-        .arg("formats")
-        .output()
-        .unwrap();
+    let out = axlog().arg("formats").output().unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     for name in [
         "nginx-combined",

@@ -2,58 +2,10 @@
 //! Expected values were counted by hand (testdata/README.md shows the working) or come
 //! from the corpus MANIFEST, never from axlog itself.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("testdata").join(name)
-}
-
-fn corpus(rel: &str) -> PathBuf {
-    root().join("../shared/corpus").join(rel)
-}
-
-fn axlog() -> Command {
-    Command::cargo_bin("axlog").unwrap()
-}
-
-fn report_json(args: &[&str]) -> Value {
-    let out = axlog()
-        .arg("report")
-        .args(args)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn status_counts(v: &Value) -> Vec<(u64, u64)> {
-    v["status"]["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["code"].as_u64().unwrap(), c["count"].as_u64().unwrap()))
-        .collect()
-}
-
-fn class_counts(v: &Value) -> Vec<u64> {
-    v["status"]["classes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["count"].as_u64().unwrap())
-        .collect()
-}
 
 #[test]
 fn timed_fixture_hand_counted() {

@@ -42,7 +42,7 @@
 use memchr::memchr;
 
 use crate::scan::{find, positions};
-use crate::time::days_from_civil;
+use crate::time::{days_from_civil, days_in_month, month_from_abbrev};
 use crate::{ParseError, Record};
 
 /// What an HAProxy log line carries beyond the common [`crate::Record`] fields.
@@ -459,34 +459,6 @@ fn minute_local_s(h: &[u8; 20]) -> Option<i64> {
 fn digits2(a: u8, b: u8) -> Option<i64> {
     let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
     (a < 10 && b < 10).then_some(a as i64 * 10 + b as i64)
-}
-
-fn month_from_abbrev(m: &[u8]) -> Option<u32> {
-    let [a, b, c] = *m else { return None };
-    Some(match &[a | 0x20, b | 0x20, c | 0x20] {
-        b"jan" => 1,
-        b"feb" => 2,
-        b"mar" => 3,
-        b"apr" => 4,
-        b"may" => 5,
-        b"jun" => 6,
-        b"jul" => 7,
-        b"aug" => 8,
-        b"sep" => 9,
-        b"oct" => 10,
-        b"nov" => 11,
-        b"dec" => 12,
-        _ => return None,
-    })
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
 }
 
 /// Consumes the syslog header and returns its host (empty when none). `None` when the

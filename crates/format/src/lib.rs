@@ -367,17 +367,22 @@ impl Detection {
     }
 }
 
+/// The first [`DETECT_LINES`] non-empty lines of `sample`, without line terminators.
+fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
+    sample
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .take(DETECT_LINES)
+        .collect()
+}
+
 /// Picks the layout that parses the most of the first [`DETECT_LINES`] non-empty lines of
 /// `sample` (whole lines, `\n`-separated). Ties go to the more specific layout (timed
 /// before combined), since a timed line would otherwise lose its timings. `None` when no
 /// layout parses any line.
 pub fn detect(sample: &[u8]) -> Option<Detection> {
-    let lines: Vec<&[u8]> = sample
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.is_empty())
-        .take(DETECT_LINES)
-        .collect();
+    let lines = sample_lines(sample);
     // HAProxy (which reads its own syslog header), each other layout behind a syslog
     // header, then as written. The order breaks ties: the combined family parses a line
     // with a syslog header too, taking the header for part of the client address, and
@@ -454,12 +459,7 @@ pub struct Candidate {
 /// Explains why [`detect`] found nothing in `sample`; `None` when the sample has no
 /// non-empty line.
 pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
-    let lines: Vec<&[u8]> = sample
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.is_empty())
-        .take(DETECT_LINES)
-        .collect();
+    let lines = sample_lines(sample);
     let first = *lines.first()?;
     let mut candidates: Vec<Candidate> = Layout::ALL
         .iter()

@@ -12,10 +12,11 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn month_from_abbrev(m: &[u8]) -> Option<u32> {
-    // Case-sensitive like nginx/Apache write it; folded to lower case to accept "nov" too.
-    let key = [m[0] | 0x20, m[1] | 0x20, m[2] | 0x20];
-    Some(match &key {
+/// `Jan`..`Dec` (any case) into 1..=12; `None` for anything else, including other lengths.
+pub(crate) fn month_from_abbrev(m: &[u8]) -> Option<u32> {
+    // Folded to lower case to accept "nov" too.
+    let [a, b, c] = *m else { return None };
+    Some(match &[a | 0x20, b | 0x20, c | 0x20] {
         b"jan" => 1,
         b"feb" => 2,
         b"mar" => 3,
@@ -42,7 +43,7 @@ fn digits2(b: &[u8]) -> Option<u32> {
     }
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
