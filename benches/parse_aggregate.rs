@@ -74,6 +74,28 @@ fn bench(c: &mut Criterion) {
             black_box(sink.0)
         })
     });
+    // The same layout written as `combined` + two more fields: the hand-written combined
+    // parser for the first part, the compiled rest for the timings.
+    g.bench_function("parse_extended", |b| {
+        let def = format!(
+            "{} $request_time ${{upstream_response_time}}",
+            Layout::NginxCombined.definition()
+        );
+        let f = axlog_format::logformat::LogFormat::compile(&def).expect("compiles");
+        b.iter(|| {
+            let mut parser = axlog_format::LineParser::for_log_format(&f);
+            let mut sink = CountSink(0);
+            let mut line_no = 0;
+            process_chunk(
+                &mut parser,
+                black_box(&data),
+                "bench",
+                &mut line_no,
+                &mut sink,
+            );
+            black_box(sink.0)
+        })
+    });
     // With the default path table, and without it (max_paths 0), so the cost of the
     // top-paths table shows on its own.
     for (name, max_paths) in [

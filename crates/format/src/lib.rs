@@ -171,7 +171,7 @@ impl Layout {
                 // Constant definitions, compiled by a test too: not input.
                 let f = logformat::LogFormat::compile_any(self.definition())
                     .expect("preset definitions compile");
-                LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())))
+                LineParser::for_log_format(&f)
             }
             Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
             Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
@@ -253,7 +253,7 @@ impl Format {
                         return l.parser();
                     }
                 }
-                LineParser::Compiled(Box::new(((**f).clone(), time::TimeLocalCache::default())))
+                LineParser::for_log_format(f)
             }
             Format::Json(f) => {
                 LineParser::Json(Box::new(((**f).clone(), time::TimeLocalCache::default())))
@@ -293,6 +293,32 @@ pub enum LineParser {
     Haproxy(Box<haproxy::HaproxyParser>),
     /// Another parser, after a syslog header.
     Syslog(Box<LineParser>),
+    /// `combined` followed by more fields: the hand-written combined parser for the first
+    /// part, the compiled rest for the others.
+    Extended(
+        Box<(
+            nginx::NginxParser,
+            logformat::LogFormat,
+            time::TimeLocalCache,
+        )>,
+    ),
+}
+
+impl LineParser {
+    /// A parser for a compiled nginx definition: [`LineParser::Extended`] when it starts
+    /// with `combined`'s fields, else the compiled parser.
+    pub fn for_log_format(f: &logformat::LogFormat) -> LineParser {
+        if f.dialect() == logformat::Dialect::Nginx
+            && let Some(rest) = logformat::LogFormat::compile_suffix(f.definition())
+        {
+            return LineParser::Extended(Box::new((
+                nginx::NginxParser::combined(),
+                rest,
+                time::TimeLocalCache::default(),
+            )));
+        }
+        LineParser::Compiled(Box::new((f.clone(), time::TimeLocalCache::default())))
+    }
 }
 
 impl LineParser {
@@ -301,6 +327,7 @@ impl LineParser {
         match self {
             LineParser::Haproxy(p) => p.set_tz(tz_offset_min),
             LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
+            LineParser::Extended(_) => {}
             LineParser::Syslog(p) => p.set_tz(tz_offset_min),
             _ => {}
         }
@@ -332,6 +359,21 @@ impl LineParser {
                 f.parse_into(cache, line, rec)
             }
             LineParser::Haproxy(p) => p.parse_into(line, rec),
+            LineParser::Extended(b) => {
+                let (head, rest, cache) = &mut **b;
+                head.parse_into(line, rec)?;
+                // The rest of the line starts after the user agent's closing quote.
+                let ua = rec.user_agent;
+                let off = (ua.as_ptr() as usize)
+                    .checked_sub(line.as_ptr() as usize)
+                    .map(|o| o + ua.len() + 1)
+                    .filter(|&o| o <= line.len() && line.get(o - 1) == Some(&b'"'))
+                    .ok_or(ParseError::Layout)?;
+                let (ts, off_min) = (rec.ts_us, rec.utc_offset_min);
+                rest.parse_into(cache, &line[off..], rec)?;
+                (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
+                Ok(())
+            }
             LineParser::Syslog(p) => match haproxy::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
@@ -662,6 +704,63 @@ mod tests {
         );
         let d = detect(format!("{clf}\n").as_bytes()).unwrap();
         assert_eq!((d.layout, d.syslog), (Layout::Haproxy, false));
+    }
+
+    /// `combined` + more fields: the hand-written first part with the compiled rest gives
+    /// what the whole definition compiled gives, on real and generated lines.
+    #[test]
+    fn extended_parser_agrees_with_the_compiled_one() {
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let read = |f: &str| std::fs::read(corpus.join(f)).unwrap_or_default();
+        let generated = axlog_testgen::generate(&axlog_testgen::Config {
+            format: axlog_testgen::Format::NginxCombined,
+            limit: axlog_testgen::Limit::Lines(5000),
+            seed: 9,
+            ..axlog_testgen::Config::default()
+        });
+        let custom = format!(
+            "{} $bytes_sent $host \"$http_x_forwarded_for\" $request_time",
+            Layout::NginxCombined.definition()
+        );
+        let mut with_suffix = Vec::new();
+        for (i, l) in generated.split(|&b| b == b'\n').enumerate() {
+            with_suffix.extend_from_slice(l);
+            with_suffix.extend_from_slice(
+                format!(
+                    " {} h{i} \"10.0.0.{}, 10.0.0.9\" 0.0{}\n",
+                    100 + i,
+                    i % 7,
+                    i % 9
+                )
+                .as_bytes(),
+            );
+        }
+        let cases: Vec<(String, Vec<u8>)> = vec![
+            (
+                Layout::NginxMain.definition().to_string(),
+                read("lnav/logfile_shop_access_log.0"),
+            ),
+            (
+                Layout::IngressUpstreaminfo.definition().to_string(),
+                read("beats/nginx/ingress_controller/test/test.log"),
+            ),
+            (custom, with_suffix),
+        ];
+        for (def, text) in cases {
+            let f = logformat::LogFormat::compile(&def).unwrap();
+            let mut extended = LineParser::for_log_format(&f);
+            assert!(matches!(extended, LineParser::Extended(_)), "{def}");
+            let mut compiled = LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())));
+            let mut parsed = 0;
+            for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                // The same records; a malformed line may be reported with another reason.
+                let (a, b) = (extended.parse(line), compiled.parse(line));
+                assert_eq!(a.ok(), b.ok(), "{}", String::from_utf8_lossy(line));
+                parsed += extended.parse(line).is_ok() as usize;
+            }
+            assert!(parsed > 0, "{def}");
+        }
     }
 
     #[test]

@@ -250,6 +250,8 @@ pub struct LogFormat {
     tz_offset_min: i16,
     /// How many variables are kept in `Record::extras`.
     extras: u8,
+    /// The part of a layout after the `combined` fields (see [`LogFormat::compile_suffix`]).
+    suffix: bool,
     /// Whether the layout has a time field; an HAProxy layout without one takes the
     /// syslog header's time, whose year is inferred relative to `now_us`.
     has_time_field: bool,
@@ -455,6 +457,64 @@ impl LogFormat {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// The fields after `combined`'s in a definition that starts with them, compiled on
+    /// their own: the hand-written combined parser reads the first part. `None` when the
+    /// definition does not start with `combined`'s fields or adds nothing after them.
+    pub fn compile_suffix(definition: &str) -> Option<LogFormat> {
+        let rest = definition.strip_prefix(crate::Layout::NginxCombined.definition())?;
+        // The next text must be literal: `$remote_addr ... "$http_user_agent"$x` would
+        // glue a variable to the closing quote.
+        if rest.is_empty() || rest.starts_with('$') || definition.trim_start().starts_with('{') {
+            return None;
+        }
+        let b = rest.as_bytes();
+        let mut prefix = Vec::new();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut text = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'$' {
+                text.push(b[i]);
+                i += 1;
+                continue;
+            }
+            let (name, next) = if b.get(i + 1) == Some(&b'{') {
+                let close = b[i + 2..].iter().position(|&c| c == b'}')?;
+                (&rest[i + 2..i + 2 + close], i + 3 + close)
+            } else {
+                let len = b[i + 1..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .unwrap_or(b.len() - i - 1);
+                (&rest[i + 1..i + 1 + len], i + 1 + len)
+            };
+            if name.is_empty() {
+                return None;
+            }
+            push_field(
+                &mut prefix,
+                &mut fields,
+                &mut text,
+                name,
+                Var::from_name(name),
+                false,
+            )
+            .ok()?;
+            i = next;
+        }
+        // The suffix has no time of its own: make finish accept it, then mark it.
+        let mut f = finish(Dialect::Haproxy, definition, prefix, fields, text).ok()?;
+        f.dialect = Dialect::Nginx;
+        f.suffix = true;
+        // The first part has $body_bytes_sent: a $bytes_sent here is the response size only.
+        for fld in &mut f.fields {
+            if fld.var == Var::BytesSentAsBody {
+                fld.var = Var::BytesSent;
+            }
+        }
+        Some(f)
     }
 
     /// Sets the UTC offset of HAProxy dates (which carry none).
@@ -846,6 +906,7 @@ impl LogFormat {
             return Err(e);
         }
         if !self.has_time_field
+            && self.dialect == Dialect::Haproxy
             && let Some((us, off)) = crate::haproxy::syslog_time(full_line, tz, self.now_us)
         {
             (rec.ts_us, rec.utc_offset_min) = (us, off);
@@ -857,7 +918,8 @@ impl LogFormat {
             rec.request_time_us = h.ta_us;
             rec.upstream_time_us = h.tresp_us;
         }
-        if !has_time {
+        // A suffix layout's time is in the part before it.
+        if !has_time && !self.suffix {
             return Err(ParseError::BadTime);
         }
         Ok(())
@@ -974,6 +1036,7 @@ fn finish(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
     Ok(LogFormat {
+        suffix: false,
         extras,
         has_time_field,
         now_us,
