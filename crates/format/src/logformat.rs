@@ -854,6 +854,9 @@ impl LogFormat {
                     Var::BodyBytesSent => {
                         rec.bytes_sent = match v {
                             b"-" => None,
+                            // HAProxy writes `+` before a count it had not finished
+                            // (`option logasap`).
+                            [b'+', n @ ..] => Some(parse_u64(n).ok_or(ParseError::BadBytes)?),
                             _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
                         }
                     }
@@ -1706,6 +1709,56 @@ mod tests {
         );
         // No header, no time.
         assert_eq!(time(msg), Err(ParseError::BadTime));
+    }
+
+    #[test]
+    fn no_line_panics_any_dialect() {
+        // A valid line per dialect, then bytes overwritten, inserted or cut, 20k times.
+        let cases = [
+            (
+                "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r",
+                "Nov 21 10:00:01 lb haproxy[1]: 10.0.0.1:5 [21/Nov/2026:10:00:01.250] web~ api/s:1 0/0/1/-1/+26 -1 +512 ---- 3/2/1/1/+2 0/0 {a b|c} {x} \"GET /v1 HTTP/1.1\"",
+            ),
+            (
+                r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D %{ms}T"#,
+                r#"10.0.0.1 - bob [10/Oct/2000:13:55:36 -0700] "GET /a\"b HTTP/1.1" 200 - "-" "UA \"x\"" 1500 2"#,
+            ),
+            (
+                "${msec} $upstream_addr $upstream_response_time \"$request\" $status $http_x_forwarded_for $pipe",
+                "1795251601.250 10.0.0.1:80, 10.0.0.2:80 : 10.0.0.3:80 0.100, 0.004 : - \"GET /a?b HTTP/1.1\" 200 1.1.1.1, 2.2.2.2 p",
+            ),
+        ];
+        let alphabet = b" \"[]{}|-.,:/+%\\0123456789\xff\x00";
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (def, valid) in cases {
+            let f = LogFormat::compile_any(def).unwrap();
+            let mut rec = Record::default();
+            assert!(
+                f.parse_into(&mut TimeLocalCache::default(), valid.as_bytes(), &mut rec)
+                    .is_ok(),
+                "{def}"
+            );
+            for _ in 0..20_000 {
+                let mut line = valid.as_bytes().to_vec();
+                for _ in 0..1 + next() % 4 {
+                    let at = (next() as usize) % (line.len() + 1);
+                    let c = alphabet[(next() as usize) % alphabet.len()];
+                    match next() % 3 {
+                        0 if at < line.len() => line[at] = c,
+                        1 => line.insert(at, c),
+                        _ => line.truncate(at),
+                    }
+                }
+                let mut scratch = Record::default();
+                let _ = f.parse_into(&mut TimeLocalCache::default(), &line, &mut scratch);
+            }
+        }
     }
 
     #[test]
