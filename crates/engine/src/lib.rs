@@ -248,7 +248,11 @@ struct SourceRun {
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
 fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
     match &cfg.layout {
-        Some(l) => Some((l.clone(), false)),
+        // A given layout may still come behind a syslog header.
+        Some(l) => Some((
+            axlog_format::with_syslog_if_it_fits(l.clone(), sample),
+            false,
+        )),
         None => detect(sample).map(|d| (d.format(), true)),
     }
 }

@@ -477,6 +477,29 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
     best.map(|b| b.0)
 }
 
+/// `format`, or `format` behind a syslog header when that parses as many of `sample`'s
+/// first lines: a layout the user gives may come through syslog (nginx's `access_log
+/// syslog:`).
+pub fn with_syslog_if_it_fits(format: Format, sample: &[u8]) -> Format {
+    if format.is_syslog() || matches!(format, Format::Preset(Layout::Haproxy)) {
+        return format;
+    }
+    let lines = sample_lines(sample);
+    let count = |p: &mut LineParser| lines.iter().filter(|l| p.parse(l).is_ok()).count();
+    let plain = count(&mut format.parser());
+    let wrapped = Format::Syslog(Box::new(format));
+    // On a tie the header is real: a layout starting with a loose field (`$remote_addr`)
+    // would otherwise swallow it.
+    let with_header = count(&mut wrapped.parser());
+    if with_header > 0 && with_header >= plain {
+        return wrapped;
+    }
+    match wrapped {
+        Format::Syslog(inner) => *inner,
+        other => other,
+    }
+}
+
 /// Why no preset fits an input: its first non-empty line, and each preset with how many of
 /// the first lines it parsed and how far it got on that line, closest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -761,6 +784,21 @@ mod tests {
             }
             assert!(parsed > 0, "{def}");
         }
+    }
+
+    #[test]
+    fn a_given_layout_behind_syslog() {
+        let f = Format::Custom(std::sync::Arc::new(
+            logformat::LogFormat::compile("$remote_addr [$time_local] \"$request\" $status")
+                .unwrap(),
+        ));
+        let with = b"<190>Nov 21 10:00:01 web1 nginx: 1.2.3.4 [21/Nov/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 200\n";
+        let chosen = with_syslog_if_it_fits(f.clone(), with);
+        assert!(chosen.is_syslog());
+        let r = chosen.parser().parse(&with[..with.len() - 1]).unwrap();
+        assert_eq!(r.remote_addr, b"1.2.3.4");
+        let without = b"1.2.3.4 [21/Nov/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 200\n";
+        assert!(!with_syslog_if_it_fits(f, without).is_syslog());
     }
 
     #[test]
