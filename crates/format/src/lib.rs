@@ -481,7 +481,13 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
 /// first lines: a layout the user gives may come through syslog (nginx's `access_log
 /// syslog:`).
 pub fn with_syslog_if_it_fits(format: Format, sample: &[u8]) -> Format {
-    if format.is_syslog() || matches!(format, Format::Preset(Layout::Haproxy)) {
+    // HAProxy's layouts read their own syslog header.
+    let reads_header = match &format {
+        Format::Preset(Layout::Haproxy) | Format::Syslog(_) => true,
+        Format::Custom(f) => f.dialect() == logformat::Dialect::Haproxy,
+        _ => false,
+    };
+    if reads_header {
         return format;
     }
     let lines = sample_lines(sample);
