@@ -253,6 +253,17 @@ impl Format {
                         return l.parser();
                     }
                 }
+                // Apache's combined is nginx's, field for field (the hand-written parser
+                // also reads Apache's `\"`).
+                if f.dialect() == logformat::Dialect::Apache
+                    && [
+                        r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i""#,
+                        r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#,
+                    ]
+                    .contains(&given.as_str())
+                {
+                    return Layout::NginxCombined.parser();
+                }
                 LineParser::for_log_format(f)
             }
             Format::Json(f) => {
@@ -696,6 +707,14 @@ mod tests {
             logformat::LogFormat::compile("[$time_local] $status").unwrap(),
         ));
         assert!(matches!(other.parser(), LineParser::Compiled(_)));
+        // Apache's combined, as httpd.conf writes it.
+        let apache = Format::Custom(std::sync::Arc::new(
+            logformat::LogFormat::compile_any(
+                r#"LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\"" combined"#,
+            )
+            .unwrap(),
+        ));
+        assert!(matches!(apache.parser(), LineParser::Nginx(_)));
     }
 
     #[test]
