@@ -180,14 +180,10 @@ impl Field {
     /// Whether `s` starts with this field's closing text.
     #[inline(always)]
     fn then_at(&self, s: &[u8]) -> bool {
-        if let Some((word, mask)) = self.then_word
-            && let Some(w) = s.get(..8)
-        {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            return u64::from_le_bytes(b) & mask == word;
+        match (self.then_word, s.get(..8)) {
+            (Some((word, mask)), Some(w)) => word_eq(w, word, mask),
+            _ => has_prefix(s, &self.then),
         }
-        has_prefix(s, &self.then)
     }
 }
 
@@ -200,7 +196,8 @@ enum End {
     Fixed(usize),
     /// At the first occurrence of a single byte (the common ` ` and `"`).
     Byte(u8),
-    /// At the first occurrence of a literal of 2 to 8 bytes, compared as one word.
+    /// At the first occurrence of a literal of 2 to 8 bytes, compared as one word (the
+    /// field's `then_word`, copied here so the search reads it without an `Option`).
     Short { first: u8, word: u64, mask: u64 },
     /// At the first occurrence of `then` that is not inside a list or escaped.
     Text,
@@ -275,44 +272,8 @@ impl LogFormat {
     /// [`LogFormat::compile`] for a format whose values nginx escapes as JSON strings
     /// (`log_format name escape=json ...`): a `\"` inside a value does not end it.
     pub fn compile_nginx(definition: &str, escape_json: bool) -> Result<LogFormat, FormatError> {
-        let b = definition.as_bytes();
-        let mut prefix = Vec::new();
-        let mut fields: Vec<Field> = Vec::new();
-        let mut i = 0;
-        let mut text = Vec::new();
-        while i < b.len() {
-            if b[i] != b'$' {
-                text.push(b[i]);
-                i += 1;
-                continue;
-            }
-            let (name, next) = if b.get(i + 1) == Some(&b'{') {
-                let close = b[i + 2..]
-                    .iter()
-                    .position(|&c| c == b'}')
-                    .ok_or(FormatError::Unclosed(i))?;
-                (&definition[i + 2..i + 2 + close], i + 3 + close)
-            } else {
-                let len = b[i + 1..]
-                    .iter()
-                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                    .unwrap_or(b.len() - i - 1);
-                (&definition[i + 1..i + 1 + len], i + 1 + len)
-            };
-            if name.is_empty() {
-                return Err(FormatError::EmptyName(i));
-            }
-            push_field(
-                &mut prefix,
-                &mut fields,
-                &mut text,
-                name,
-                Var::from_name(name),
-                escape_json,
-            )?;
-            i = next;
-        }
-        finish(Dialect::Nginx, definition, prefix, fields, text)
+        let (prefix, fields, text) = nginx_fields(definition, escape_json)?;
+        finish(Dialect::Nginx, definition, prefix, fields, text, false)
     }
 
     /// Compiles an Apache `LogFormat` string: `%h %l %u %t "%r" %>s %b`, as written
@@ -430,7 +391,7 @@ impl LogFormat {
             };
             push_field(&mut prefix, &mut fields, &mut text, directive, var, true)?;
         }
-        finish(Dialect::Apache, &def, prefix, fields, text)
+        finish(Dialect::Apache, &def, prefix, fields, text, false)
     }
 
     /// Compiles a definition in either syntax: Apache when it holds `%` directives and
@@ -466,55 +427,11 @@ impl LogFormat {
         let rest = definition.strip_prefix(crate::Layout::NginxCombined.definition())?;
         // The next text must be literal: `$remote_addr ... "$http_user_agent"$x` would
         // glue a variable to the closing quote.
-        if rest.is_empty() || rest.starts_with('$') || definition.trim_start().starts_with('{') {
+        if rest.is_empty() || rest.starts_with('$') {
             return None;
         }
-        let b = rest.as_bytes();
-        let mut prefix = Vec::new();
-        let mut fields: Vec<Field> = Vec::new();
-        let mut text = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] != b'$' {
-                text.push(b[i]);
-                i += 1;
-                continue;
-            }
-            let (name, next) = if b.get(i + 1) == Some(&b'{') {
-                let close = b[i + 2..].iter().position(|&c| c == b'}')?;
-                (&rest[i + 2..i + 2 + close], i + 3 + close)
-            } else {
-                let len = b[i + 1..]
-                    .iter()
-                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                    .unwrap_or(b.len() - i - 1);
-                (&rest[i + 1..i + 1 + len], i + 1 + len)
-            };
-            if name.is_empty() {
-                return None;
-            }
-            push_field(
-                &mut prefix,
-                &mut fields,
-                &mut text,
-                name,
-                Var::from_name(name),
-                false,
-            )
-            .ok()?;
-            i = next;
-        }
-        // The suffix has no time of its own: make finish accept it, then mark it.
-        let mut f = finish(Dialect::Haproxy, definition, prefix, fields, text).ok()?;
-        f.dialect = Dialect::Nginx;
-        f.suffix = true;
-        // The first part has $body_bytes_sent: a $bytes_sent here is the response size only.
-        for fld in &mut f.fields {
-            if fld.var == Var::BytesSentAsBody {
-                fld.var = Var::BytesSent;
-            }
-        }
-        Some(f)
+        let (prefix, fields, text) = nginx_fields(rest, false).ok()?;
+        finish(Dialect::Nginx, definition, prefix, fields, text, true).ok()
     }
 
     /// Sets the UTC offset of HAProxy dates (which carry none).
@@ -635,7 +552,7 @@ impl LogFormat {
                 text.push(b'"');
             }
         }
-        let mut f = finish(Dialect::Haproxy, &def, prefix, fields, text)?;
+        let mut f = finish(Dialect::Haproxy, &def, prefix, fields, text, false)?;
         // The request (`%r`) may hold the closing quote's neighbours: a cut request is
         // kept by HAProxy's own parser, here it must end where the layout says.
         f.json_escape = false;
@@ -929,6 +846,45 @@ impl LogFormat {
     }
 }
 
+/// A definition before [`finish`]: its literal prefix, fields and closing text.
+type Parts = (Vec<u8>, Vec<Field>, Vec<u8>);
+
+/// An nginx definition's literal prefix, fields (`$name` or `${name}`) and closing text.
+fn nginx_fields(definition: &str, escape_json: bool) -> Result<Parts, FormatError> {
+    let b = definition.as_bytes();
+    let mut prefix = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            text.push(b[i]);
+            i += 1;
+            continue;
+        }
+        let (name, next) = if b.get(i + 1) == Some(&b'{') {
+            let close = b[i + 2..]
+                .iter()
+                .position(|&c| c == b'}')
+                .ok_or(FormatError::Unclosed(i))?;
+            (&definition[i + 2..i + 2 + close], i + 3 + close)
+        } else {
+            let len = b[i + 1..]
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(b.len() - i - 1);
+            (&definition[i + 1..i + 1 + len], i + 1 + len)
+        };
+        if name.is_empty() {
+            return Err(FormatError::EmptyName(i));
+        }
+        let var = Var::from_name(name);
+        push_field(&mut prefix, &mut fields, &mut text, name, var, escape_json)?;
+        i = next;
+    }
+    Ok((prefix, fields, text))
+}
+
 /// Appends a field, giving the text collected since the previous one to that field (or
 /// to the prefix when it is the first).
 fn push_field(
@@ -969,6 +925,7 @@ fn finish(
     prefix: Vec<u8>,
     mut fields: Vec<Field>,
     text: Vec<u8>,
+    after_combined: bool,
 ) -> Result<LogFormat, FormatError> {
     match fields.last_mut() {
         None => return Err(FormatError::NoVariables),
@@ -977,7 +934,8 @@ fn finish(
     // Choices between variables, made once: $request_uri (with the query) over $uri,
     // $body_bytes_sent over $bytes_sent for the request's bytes.
     let has_request_uri = fields.iter().any(|f| f.var == Var::RequestUri);
-    let has_body_bytes = fields.iter().any(|f| f.var == Var::BodyBytesSent);
+    // After combined's fields, $body_bytes_sent was among them.
+    let has_body_bytes = after_combined || fields.iter().any(|f| f.var == Var::BodyBytesSent);
     for f in fields.iter_mut() {
         if f.var == Var::Uri && has_request_uri {
             f.var = Var::Text;
@@ -1013,13 +971,13 @@ fn finish(
             End::Fixed(TIME_LOCAL_LEN)
         } else if f.then.len() == 1 && !f.list && !f.escaped {
             End::Byte(f.then[0])
-        } else if (2..=8).contains(&f.then.len()) && !f.list && !f.escaped {
-            let mut w = [0u8; 8];
-            w[..f.then.len()].copy_from_slice(&f.then);
+        } else if let (2..=8, Some((word, mask)), false, false) =
+            (f.then.len(), f.then_word, f.list, f.escaped)
+        {
             End::Short {
                 first: f.then[0],
-                word: u64::from_le_bytes(w),
-                mask: u64::MAX >> (8 * (8 - f.then.len())),
+                word,
+                mask,
             }
         } else {
             End::Text
@@ -1031,15 +989,16 @@ fn finish(
             Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_) | Var::HaDate
         )
     });
-    // HAProxy lines have a syslog header, whose time serves when the layout has none.
-    if !has_time_field && dialect != Dialect::Haproxy {
+    // HAProxy lines have a syslog header, whose time serves when the layout has none; the
+    // part after combined's fields has its time in that first part.
+    if !has_time_field && dialect != Dialect::Haproxy && !after_combined {
         return Err(FormatError::NoTime);
     }
     let now_us = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
     Ok(LogFormat {
-        suffix: false,
+        suffix: after_combined,
         extras,
         has_time_field,
         now_us,
@@ -1293,12 +1252,7 @@ fn find_short(rest: &[u8], then: &[u8], first: u8, word: u64, mask: u64) -> Opti
     loop {
         let at = from + crate::scan::find(&rest[from..], first)?;
         let hit = match rest.get(at..at + 8) {
-            // Eight bytes readable: one compare instead of a byte loop.
-            Some(w) => {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(w);
-                u64::from_le_bytes(b) & mask == word
-            }
+            Some(w) => word_eq(w, word, mask),
             None => has_prefix(&rest[at..], then),
         };
         if hit {
@@ -1306,6 +1260,15 @@ fn find_short(rest: &[u8], then: &[u8], first: u8, word: u64, mask: u64) -> Opti
         }
         from = at + 1;
     }
+}
+
+/// Whether eight bytes `w` start with the literal `word` under `mask`: one compare instead
+/// of a byte loop.
+#[inline(always)]
+fn word_eq(w: &[u8], word: u64, mask: u64) -> bool {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(w);
+    u64::from_le_bytes(b) & mask == word
 }
 
 /// `2026-11-21T10:00:01+01:00` (nginx `$time_iso8601`; `Z` accepted) into (UTC µs, offset).

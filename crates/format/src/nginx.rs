@@ -286,19 +286,20 @@ impl NginxParser {
         } else {
             Some(parse_u64(bytes_s).ok_or(ParseError::BadBytes)?)
         };
+        let mut rec = Record {
+            ts_us: ts.utc_us,
+            utc_offset_min: ts.offset_min,
+            remote_addr,
+            remote_user,
+            request,
+            status,
+            bytes_sent,
+            ..Record::default()
+        };
         // A `common` (CLF) line ends here; in `combined` it is accepted without referer
         // and user agent, so a file that mixes the two layouts keeps every line.
         if rest.is_empty() && !self.timed {
-            return Ok(Record {
-                ts_us: ts.utc_us,
-                utc_offset_min: ts.offset_min,
-                remote_addr,
-                remote_user,
-                request,
-                status,
-                bytes_sent,
-                ..Record::default()
-            });
+            return Ok(rec);
         }
         let (referer, rest) = quoted(&self.quote, rest, ParseError::NoReferer)?;
         let rest = match rest {
@@ -321,19 +322,7 @@ impl NginxParser {
                 r => r?,
             }
         };
-
-        let mut rec = Record {
-            ts_us: ts.utc_us,
-            utc_offset_min: ts.offset_min,
-            remote_addr,
-            remote_user,
-            request,
-            status,
-            bytes_sent,
-            referer,
-            user_agent,
-            ..Record::default()
-        };
+        (rec.referer, rec.user_agent) = (referer, user_agent);
         if self.timed {
             Self::timings(&mut rec, rest)?;
         }
