@@ -463,16 +463,22 @@ mod tests {
             .filter(|k| !k.is_empty())
             .collect();
         let summary = |t: &GroupTable| {
-            let top: Vec<(Vec<u8>, u64, u64)> = t
+            type Row = (Vec<u8>, u64, Option<Vec<u64>>);
+            let top: Vec<Row> = t
                 .top(usize::MAX)
                 .into_iter()
-                .map(|(k, e)| (k.to_vec(), e.count, e.latency.len()))
+                .map(|(k, e)| {
+                    let q = e.latency.quantiles(&[0, 500_000, 990_000, 1_000_000]);
+                    (k.to_vec(), e.count, q)
+                })
                 .collect();
             (top, t.untracked(), t.len())
         };
+        // Whole milliseconds (dense bins) and off-grid values (sparse).
+        let latency = |i: usize| Some((i as u64 % 50) * 1000 + (i % 3 == 0) as u64);
         let mut plain = GroupTable::new(300);
         for (i, k) in keys.iter().enumerate() {
-            plain.add(k, Some(i as u64));
+            plain.add(k, latency(i));
         }
         for ahead in [0usize, 1, 3, 8, 16, 31, 40] {
             let mut t = GroupTable::new(300);
@@ -488,7 +494,7 @@ mod tests {
                     assert_eq!(t.prepared_key_in(k), Some(*k));
                 }
                 assert_eq!(t.prepared_key_in(b"/elsewhere"), None);
-                t.add(k, Some(i as u64));
+                t.add(k, latency(i));
             }
             assert_eq!(summary(&t), summary(&plain), "ahead {ahead}");
         }
