@@ -475,7 +475,7 @@ mod tests {
             (top, t.untracked(), t.len())
         };
         // Whole milliseconds (dense bins) and off-grid values (sparse).
-        let latency = |i: usize| Some((i as u64 % 50) * 1000 + (i % 3 == 0) as u64);
+        let latency = |i: usize| Some((i as u64 % 50) * 1000 + i.is_multiple_of(3) as u64);
         let mut plain = GroupTable::new(300);
         for (i, k) in keys.iter().enumerate() {
             plain.add(k, latency(i));
