@@ -373,12 +373,13 @@ impl LineParser {
             LineParser::Extended(b) => {
                 let (head, rest, cache) = &mut **b;
                 head.parse_into(line, rec)?;
-                // The rest of the line starts after the user agent's closing quote.
+                // The rest of the line starts after the user agent's closing quote; a line
+                // that ends there lacks the layout's other fields (not an empty line).
                 let ua = rec.user_agent;
                 let off = (ua.as_ptr() as usize)
                     .checked_sub(line.as_ptr() as usize)
                     .map(|o| o + ua.len() + 1)
-                    .filter(|&o| o <= line.len() && line.get(o - 1) == Some(&b'"'))
+                    .filter(|&o| o < line.len() && line.get(o - 1) == Some(&b'"'))
                     .ok_or(ParseError::Layout)?;
                 let (ts, off_min) = (rec.ts_us, rec.utc_offset_min);
                 rest.parse_into(cache, &line[off..], rec)?;
@@ -809,6 +810,21 @@ mod tests {
             }
             assert!(parsed > 0, "{def}");
         }
+    }
+
+    /// A `combined` line given to a layout that extends it lacks the extra fields: it is
+    /// malformed for the layout, not an empty line.
+    #[test]
+    fn extended_layout_without_its_extra_fields() {
+        let mut main = Layout::NginxMain.parser();
+        assert!(matches!(main, LineParser::Extended(_)));
+        assert_eq!(main.parse(C.as_bytes()), Err(ParseError::Layout));
+        let with_xff = format!("{C} \"5.6.7.8\"");
+        let r = main.parse(with_xff.as_bytes()).unwrap();
+        assert_eq!(r.x_forwarded_for, b"5.6.7.8");
+        // CLF, without referer and user agent.
+        let clf = r#"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] "GET /x HTTP/1.1" 200 1"#;
+        assert_eq!(main.parse(clf.as_bytes()), Err(ParseError::Layout));
     }
 
     #[test]
