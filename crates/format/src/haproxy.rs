@@ -131,6 +131,23 @@ impl HaproxyParser {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
+        // Most lines are plain httplog behind an RFC 3164 header: read those in one
+        // straight pass; anything unusual takes the general route below, which gives
+        // the same record (a differential test holds them together).
+        if let Some(()) = self.httplog_fast(line, rec) {
+            return Ok(());
+        }
+        *rec = Record::default();
+        self.parse_general(line, rec)
+    }
+
+    /// Every layout of the module documentation, token by token: `line` is trimmed and not
+    /// empty, `rec` is clear.
+    fn parse_general<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
         let mut tk = Tokens::new(line);
         let host = syslog_header(&mut tk).ok_or(ParseError::Layout)?;
         let msg = tk.rest();
@@ -161,6 +178,114 @@ impl HaproxyParser {
         } else {
             Err(ParseError::NoTime)
         }
+    }
+
+    /// `Mmm dd HH:MM:SS [host] tag: CLIENT:PORT [date] FE BE/SRV TR/Tw/Tc/Tr/Ta STATUS
+    /// BYTES CC CS TERM A/F/B/S/R SQ/BQ [{..}] [{..}] "REQUEST"...` with single spaces and
+    /// sane values, into `rec` (cleared by the caller). `None` for anything else, and
+    /// then `rec` holds partial values.
+    #[inline]
+    fn httplog_fast<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Option<()> {
+        let mut c = Cursor { s: line, i: 0 };
+        // RFC 3164 date: `Mmm dd HH:MM:SS ` or `Mmm  d HH:MM:SS `.
+        let h = line.first_chunk::<16>()?;
+        month_from_abbrev(&h[..3])?;
+        if h[3] != b' '
+            || h[6] != b' '
+            || h[15] != b' '
+            || !(h[4] == b' ' || h[4].is_ascii_digit())
+            || !h[5].is_ascii_digit()
+            || !is_clock(&h[7..15])
+        {
+            return None;
+        }
+        c.i = 16;
+        let t1 = c.token()?;
+        let host = if t1.ends_with(b":") {
+            &[][..]
+        } else if c.token()?.ends_with(b":") {
+            t1
+        } else {
+            return None;
+        };
+        let client = c.token()?;
+        // `[dd/Mon/yyyy:HH:MM:SS.mmm] `
+        let date = c.s.get(c.i..c.i + 27)?;
+        if date[0] != b'[' || date[25] != b']' || date[26] != b' ' || !date[1].is_ascii_digit() {
+            return None;
+        }
+        let (local_us, _) = self.date(&date[1..25], None)?;
+        c.i += 27;
+        let off = self.tz_offset_min;
+        rec.ts_us = local_us - off as i64 * 60_000_000;
+        rec.utc_offset_min = off;
+        if client.is_empty() {
+            return None;
+        }
+        let (addr, client_port) = split_client(client);
+        rec.remote_addr = addr;
+        let fe = c.token()?;
+        if fe.ends_with(b":") {
+            return None;
+        }
+        let be_srv = c.token()?;
+        let slash = find(be_srv, b'/')?;
+        let mut f = HaproxyFields {
+            syslog_host: host,
+            client_port,
+            frontend: fe,
+            backend: &be_srv[..slash],
+            server: &be_srv[slash + 1..],
+            ..HaproxyFields::default()
+        };
+        let [tr, tw, tc, tresp, ta] = c.numbers::<5>(b' ')?;
+        (f.tr_us, f.tw_us, f.tc_us, f.tresp_us, f.ta_us) = (
+            timer_us(tr),
+            timer_us(tw),
+            timer_us(tc),
+            timer_us(tresp),
+            timer_us(ta),
+        );
+        rec.status = parse_status(c.token()?)?;
+        let [bytes] = c.numbers::<1>(b' ')?;
+        rec.bytes_sent = Some(u64::try_from(bytes).ok()?);
+        // Captured cookies (`-` when none): not kept.
+        c.token()?;
+        c.token()?;
+        let term = c.token()?;
+        if !term_ok(term) {
+            return None;
+        }
+        f.termination_state = term;
+        let conns = c.numbers::<5>(b' ')?;
+        let [act, fe, be, srv, retries] = conns.map(|v| u32::try_from(v).ok());
+        (f.actconn, f.feconn, f.beconn, f.srv_conn, f.retries) =
+            (Some(act?), Some(fe?), Some(be?), Some(srv?), Some(retries?));
+        let queues = c.numbers::<2>(b' ')?;
+        let [sq, bq] = queues.map(|v| u32::try_from(v).ok());
+        (f.srv_queue, f.backend_queue) = (Some(sq?), Some(bq?));
+        let mut rest = &line[c.i..];
+        for i in 0..2 {
+            let [b'{', body @ ..] = rest else { break };
+            let close = memchr(b'}', body)?;
+            if i == 0 {
+                f.captured_request_headers = &body[..close];
+            } else {
+                f.captured_response_headers = &body[..close];
+            }
+            rest = body.get(close + 1..)?.strip_prefix(b" ")?;
+        }
+        let [b'"', req @ ..] = rest else {
+            return None;
+        };
+        rec.request = match memchr(b'"', req) {
+            Some(q) => &req[..q],
+            None => req,
+        };
+        rec.request_time_us = f.ta_us;
+        rec.upstream_time_us = f.tresp_us;
+        rec.haproxy = Some(f);
+        Some(())
     }
 
     /// httplog / tcplog / httpslog, from the accept date token on.
@@ -420,6 +545,66 @@ impl HaproxyParser {
             Some(_) => return None,
         };
         Some((us, zone))
+    }
+}
+
+/// A position in a line for [`HaproxyParser::httplog_fast`]: tokens end at exactly one
+/// space.
+struct Cursor<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// The non-empty text up to the next space, and the cursor after that space.
+    #[inline(always)]
+    fn token(&mut self) -> Option<&'a [u8]> {
+        let rest = self.s.get(self.i..)?;
+        let e = find(rest, b' ')?;
+        if e == 0 {
+            return None;
+        }
+        self.i += e + 1;
+        Some(&rest[..e])
+    }
+
+    /// Exactly `N` integers separated by `/` and followed by `end`, each with at most 18
+    /// digits and an optional `+` or `-`; the cursor after `end`.
+    #[inline(always)]
+    fn numbers<const N: usize>(&mut self, end: u8) -> Option<[i64; N]> {
+        let s = self.s;
+        let mut i = self.i;
+        let mut out = [0i64; N];
+        for (k, o) in out.iter_mut().enumerate() {
+            let neg = match *s.get(i)? {
+                b'-' => {
+                    i += 1;
+                    true
+                }
+                b'+' => {
+                    i += 1;
+                    false
+                }
+                _ => false,
+            };
+            let start = i;
+            let mut v = 0i64;
+            while let Some(d) = s.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
+                v = v * 10 + d as i64;
+                i += 1;
+            }
+            if i == start || i - start > 18 {
+                return None;
+            }
+            *o = if neg { -v } else { v };
+            let sep = if k + 1 == N { end } else { b'/' };
+            if *s.get(i)? != sep {
+                return None;
+            }
+            i += 1;
+        }
+        self.i = i;
+        Some(out)
     }
 }
 
@@ -1378,6 +1563,87 @@ mod tests {
 
     /// No byte sequence may panic the parser: random bytes, and valid lines of every layout
     /// with random bytes overwritten, inserted or cut.
+    #[test]
+    fn fast_path_agrees_with_the_general_one() {
+        // Generated httplog, the corpus's HAProxy logs, and each of them damaged: whatever
+        // the fast path accepts, the general path must read the same way.
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for seed in [1, 2] {
+            let text = axlog_testgen::generate(&axlog_testgen::Config {
+                format: axlog_testgen::Format::HaproxyHttp,
+                limit: axlog_testgen::Limit::Lines(10_000),
+                seed,
+                ..axlog_testgen::Config::default()
+            });
+            lines.extend(text.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        }
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        for f in [
+            "haproxylogparser/haproxy.log",
+            "lnav/logfile_haproxy.0",
+            "beats/haproxy/log/test/haproxy.log",
+            "beats/haproxy/log/test/httplog-no-headers.log",
+            "logstash-patterns-core/haproxy_spec.messages.log",
+        ] {
+            let text = std::fs::read(corpus.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            lines.extend(text.split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        }
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b" \"[]{}-+/:.0123456789aZ\t";
+        let originals = lines.len();
+        for k in 0..originals {
+            for _ in 0..3 {
+                let mut l = lines[k].clone();
+                if l.is_empty() {
+                    continue;
+                }
+                let at = (next() as usize) % l.len();
+                match next() % 3 {
+                    0 => l[at] = alphabet[(next() as usize) % alphabet.len()],
+                    1 => {
+                        l.remove(at);
+                    }
+                    _ => l.insert(at, alphabet[(next() as usize) % alphabet.len()]),
+                }
+                lines.push(l);
+            }
+        }
+        let (mut fast, mut general) = (HaproxyParser::new(-90), HaproxyParser::new(-90));
+        let mut took_fast = 0;
+        for l in &lines {
+            let line = trim_end(l);
+            let mut a = Record::default();
+            let got = fast.parse_into(l, &mut a);
+            let mut b = Record::default();
+            let want = if line.is_empty() {
+                Err(ParseError::Empty)
+            } else {
+                general.parse_general(line, &mut b)
+            };
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(l));
+            if want.is_ok() {
+                assert_eq!(a, b, "{}", String::from_utf8_lossy(l));
+            }
+            let mut c = Record::default();
+            if !line.is_empty() && HaproxyParser::new(-90).httplog_fast(line, &mut c).is_some() {
+                took_fast += 1;
+            }
+        }
+        // Most lines are plain httplog: the fast path is taken, not only agreed with.
+        assert!(
+            took_fast > lines.len() / 2,
+            "{took_fast} of {}",
+            lines.len()
+        );
+    }
+
     #[test]
     fn no_input_panics() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
