@@ -568,8 +568,8 @@ impl<'a> Cursor<'a> {
         Some(&rest[..e])
     }
 
-    /// Exactly `N` integers separated by `/` and followed by `end`, each with at most 18
-    /// digits and an optional `+` or `-`; the cursor after `end`.
+    /// Exactly `N` integers separated by `/` and followed by `end`, each fitting an i64
+    /// and with an optional `+` or `-`; the cursor after `end`.
     #[inline(always)]
     fn numbers<const N: usize>(&mut self, end: u8) -> Option<[i64; N]> {
         let s = self.s;
@@ -590,10 +590,10 @@ impl<'a> Cursor<'a> {
             let start = i;
             let mut v = 0i64;
             while let Some(d) = s.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
-                v = v * 10 + d as i64;
+                v = v.checked_mul(10)?.checked_add(d as i64)?;
                 i += 1;
             }
-            if i == start || i - start > 18 {
+            if i == start {
                 return None;
             }
             *o = if neg { -v } else { v };
@@ -996,8 +996,8 @@ fn slashed<const N: usize>(tok: &[u8]) -> Option<([i64; N], usize)> {
     let (mut v, mut digits, mut neg, mut signed) = (0i64, 0, false, false);
     for &b in tok {
         match b {
-            b'0'..=b'9' if digits < 18 => {
-                v = v * 10 + (b - b'0') as i64;
+            b'0'..=b'9' => {
+                v = v.checked_mul(10)?.checked_add((b - b'0') as i64)?;
                 digits += 1;
             }
             b'/' if digits > 0 => {

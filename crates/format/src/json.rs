@@ -287,7 +287,9 @@ fn fill<'a>(
             } else {
                 Some(unit.to_us(b).ok_or(ParseError::BadTiming)?)
             };
-            rec.upstream_times_raw = b;
+            // Only nginx's seconds list can be read attempt by attempt; a single number
+            // in another unit is in `upstream_time_us` alone.
+            rec.upstream_times_raw = if unit == Unit::Seconds { b } else { &[] };
         }
     }
     Ok(())

@@ -75,7 +75,9 @@ impl<'a> Record<'a> {
     }
 
     /// Each upstream attempt's response time, in order (`0.004, 0.118 : -` gives
-    /// 4 ms, 118 ms and none). Empty when the log has no upstream time.
+    /// 4 ms, 118 ms and none). Empty when the log has no upstream time, or gives it as
+    /// one number in another unit than seconds (JSON `upstream_latency=key:ns`), which
+    /// only `upstream_time_us` holds.
     pub fn upstream_attempts_us(&self) -> impl Iterator<Item = Option<u64>> + 'a {
         let raw = self.upstream_times_raw;
         raw.split(|&b| b == b',' || b == b':')

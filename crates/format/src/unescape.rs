@@ -68,6 +68,15 @@ fn backslash(v: &[u8]) -> Vec<u8> {
                 out.push(b'\r');
                 i += 2;
             }
+            // Apache writes backspace and vertical tab so.
+            Some([b'b', ..]) => {
+                out.push(0x08);
+                i += 2;
+            }
+            Some([b'v', ..]) => {
+                out.push(0x0b);
+                i += 2;
+            }
             _ => {
                 out.push(b'\\');
                 i += 1;
