@@ -4,11 +4,12 @@
 
 use axlog_format::{Layout, Record};
 
-/// The header HAProxy's and nginx's syslog lines share.
+/// The virtual host of `vhost_combined` lines.
 const HOST: &[u8] = b"shop.example.com";
 
-/// Lines of `layout` carrying the requests of `timed` (testgen nginx-timed output), and the
-/// number of lines. HAProxy is not rendered here: testgen writes it natively.
+/// Lines of `layout` carrying the requests of `timed` (testgen nginx-timed output); its
+/// malformed lines are kept as they are. HAProxy is not rendered here: testgen writes it
+/// natively.
 pub fn render(layout: Layout, timed: &[u8]) -> Vec<u8> {
     let mut parser = Layout::NginxTimed.parser();
     let mut out = Vec::with_capacity(timed.len() * 2);
@@ -36,7 +37,8 @@ fn between(line: &[u8], open: u8, close: u8) -> &[u8] {
 }
 
 fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut Vec<u8>) {
-    let combined = |o: &mut Vec<u8>| {
+    // `CLIENT - USER [TIME] "REQUEST" `, common to the CLF family.
+    let head = |o: &mut Vec<u8>| {
         for part in [
             r.remote_addr,
             b" - ",
@@ -49,6 +51,9 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
         ] {
             o.extend_from_slice(part);
         }
+    };
+    let combined = |o: &mut Vec<u8>| {
+        head(o);
         o.extend_from_slice(r.status.to_string().as_bytes());
         o.push(b' ');
         o.extend_from_slice(r.bytes_sent.unwrap_or(0).to_string().as_bytes());
@@ -105,18 +110,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
             );
         }
         Layout::ApacheCommon => {
-            for part in [
-                r.remote_addr,
-                b" - ",
-                r.remote_user,
-                b" [",
-                time_local,
-                b"] \"",
-                r.request,
-                b"\" ",
-            ] {
-                o.extend_from_slice(part);
-            }
+            head(o);
             // %b writes `-` for no body.
             match r.bytes_sent {
                 Some(0) | None => o.extend_from_slice(format!("{} -", r.status).as_bytes()),

@@ -134,7 +134,7 @@ impl HaproxyParser {
         // Most lines are plain httplog behind an RFC 3164 header: read those in one
         // straight pass; anything unusual takes the general route below, which gives
         // the same record (a differential test holds them together).
-        if let Some(()) = self.httplog_fast(line, rec) {
+        if self.httplog_fast(line, rec).is_some() {
             return Ok(());
         }
         *rec = Record::default();
@@ -264,28 +264,8 @@ impl HaproxyParser {
         let queues = c.numbers::<2>(b' ')?;
         let [sq, bq] = queues.map(|v| u32::try_from(v).ok());
         (f.srv_queue, f.backend_queue) = (Some(sq?), Some(bq?));
-        let mut rest = &line[c.i..];
-        for i in 0..2 {
-            let [b'{', body @ ..] = rest else { break };
-            let close = memchr(b'}', body)?;
-            if i == 0 {
-                f.captured_request_headers = &body[..close];
-            } else {
-                f.captured_response_headers = &body[..close];
-            }
-            rest = body.get(close + 1..)?.strip_prefix(b" ")?;
-        }
-        let [b'"', req @ ..] = rest else {
-            return None;
-        };
-        rec.request = match memchr(b'"', req) {
-            Some(q) => &req[..q],
-            None => req,
-        };
-        rec.request_time_us = f.ta_us;
-        rec.upstream_time_us = f.tresp_us;
-        rec.haproxy = Some(f);
-        Some(())
+        // A line this path cannot finish goes the general way, which meets the same error.
+        blocks_and_request(&line[c.i..], f, rec).ok()
     }
 
     /// httplog / tcplog / httpslog, from the accept date token on.
@@ -361,31 +341,7 @@ impl HaproxyParser {
         }
         native_tail(tk, &mut f)?;
 
-        // Up to two header blocks; HAProxy escapes `{`, `|`, `}` inside them as `#XX`.
-        let mut rest = tk.rest();
-        for i in 0..2 {
-            let [b'{', body @ ..] = rest else { break };
-            let close = memchr(b'}', body).ok_or(ParseError::UnclosedQuote)?;
-            if i == 0 {
-                f.captured_request_headers = &body[..close];
-            } else {
-                f.captured_response_headers = &body[..close];
-            }
-            rest = skip_spaces(&body[close + 1..]);
-        }
-        let [b'"', req @ ..] = rest else {
-            return Err(ParseError::NoRequest);
-        };
-        // HAProxy escapes `"` in the request as `#22`, so the first quote closes it; a line
-        // cut by HAProxy's length limit has none and keeps what was written.
-        rec.request = match memchr(b'"', req) {
-            Some(q) => &req[..q],
-            None => req,
-        };
-        rec.request_time_us = f.ta_us;
-        rec.upstream_time_us = f.tresp_us;
-        rec.haproxy = Some(f);
-        Ok(())
+        blocks_and_request(tk.rest(), f, rec)
     }
 
     /// CLF variants, from the date token on.
@@ -606,6 +562,39 @@ impl<'a> Cursor<'a> {
         self.i = i;
         Some(out)
     }
+}
+
+/// httplog's end, from after the queues: up to two header blocks and the quoted request;
+/// completes `rec` with `f`.
+fn blocks_and_request<'a>(
+    mut rest: &'a [u8],
+    mut f: HaproxyFields<'a>,
+    rec: &mut Record<'a>,
+) -> Result<(), ParseError> {
+    // HAProxy escapes `{`, `|`, `}` inside the blocks as `#XX`.
+    for i in 0..2 {
+        let [b'{', body @ ..] = rest else { break };
+        let close = memchr(b'}', body).ok_or(ParseError::UnclosedQuote)?;
+        if i == 0 {
+            f.captured_request_headers = &body[..close];
+        } else {
+            f.captured_response_headers = &body[..close];
+        }
+        rest = skip_spaces(&body[close + 1..]);
+    }
+    let [b'"', req @ ..] = rest else {
+        return Err(ParseError::NoRequest);
+    };
+    // HAProxy escapes `"` in the request as `#22`, so the first quote closes it; a line
+    // cut by HAProxy's length limit has none and keeps what was written.
+    rec.request = match memchr(b'"', req) {
+        Some(q) => &req[..q],
+        None => req,
+    };
+    rec.request_time_us = f.ta_us;
+    rec.upstream_time_us = f.tresp_us;
+    rec.haproxy = Some(f);
+    Ok(())
 }
 
 /// `TERM ACT/FE/BE/SRV/RETRIES SQ/BQ`, shared by httplog and tcplog.

@@ -9,37 +9,15 @@
 //! `-` stays `-` (upstream drops it), `<NOSRV>` stays the server name (ECS drops it), `-1`
 //! timers are `None` (filebeat keeps -1), a `+` before a timer is dropped (logstash keeps it).
 
+mod corpus_util;
+
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use axlog_format::haproxy::{HaproxyFields, HaproxyParser};
 use axlog_format::{ParseError, Record};
+use corpus_util::rspec::{self, Fact};
+use corpus_util::{lines, read, s};
 use serde_json::Value;
-
-fn read(rel: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// Non-empty lines with their byte offsets (filebeat's `log.offset`).
-fn lines(data: &[u8]) -> Vec<(usize, &[u8])> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    for l in data.split(|&b| b == b'\n') {
-        let t = l.strip_suffix(b"\r").unwrap_or(l);
-        if !t.is_empty() {
-            out.push((off, t));
-        }
-        off += l.len() + 1;
-    }
-    out
-}
-
-fn s(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn hf<'a>(r: &Record<'a>) -> HaproxyFields<'a> {
     r.haproxy.expect("haproxy fields")
@@ -236,155 +214,6 @@ fn beats_default_format_is_not_access() {
 // ---------------------------------------------------------------------------------------
 // logstash-patterns-core
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Str(String),
-    Num(String),
-    Arrow,
-    Open(u8),
-    Close,
-    Ident(String),
-}
-
-/// Tokens of a Ruby expression: strings, integers, `=>`, brackets, identifiers.
-fn tokenize(src: &str) -> Vec<Tok> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'"' | b'\'' => {
-                let mut v = Vec::new();
-                i += 1;
-                while i < b.len() && b[i] != c {
-                    if b[i] == b'\\' && i + 1 < b.len() {
-                        i += 1;
-                    }
-                    v.push(b[i]);
-                    i += 1;
-                }
-                out.push(Tok::Str(s(&v)));
-            }
-            b'=' if b.get(i + 1) == Some(&b'>') => {
-                out.push(Tok::Arrow);
-                i += 1;
-            }
-            b'(' | b'{' | b'[' => out.push(Tok::Open(c)),
-            b')' | b'}' | b']' => out.push(Tok::Close),
-            b'-' | b'0'..=b'9' if c != b'-' || b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                let st = i;
-                i += 1;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
-                out.push(Tok::Num(src[st..i].to_string()));
-                continue;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let st = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
-                }
-                out.push(Tok::Ident(src[st..i].to_string()));
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
-}
-
-#[derive(Debug, PartialEq)]
-enum Fact {
-    Is(String),
-    Absent,
-}
-
-/// The facts an RSpec expectation states: `include("a"=>{"b"=>1})` gives `a.b = 1`,
-/// `expect(subject['a'].keys).to_not include('b')` gives `a.b` absent.
-fn facts(spec: &str) -> Vec<(String, Fact)> {
-    // Statements start with `expect`; `#` lines are comments.
-    let mut stmts: Vec<String> = Vec::new();
-    for line in spec.lines().map(str::trim) {
-        if line.starts_with('#') {
-            continue;
-        }
-        match stmts.last_mut() {
-            Some(st) if !line.starts_with("expect") => {
-                st.push('\n');
-                st.push_str(line);
-            }
-            _ => stmts.push(line.to_string()),
-        }
-    }
-    let mut out = Vec::new();
-    for st in stmts {
-        let toks = tokenize(&st);
-        // `subject['a']['b']`: the base path.
-        let mut base = Vec::new();
-        if let Some(k) = toks.iter().position(|t| *t == Tok::Ident("subject".into())) {
-            let mut j = k + 1;
-            while let (Some(Tok::Open(b'[')), Some(Tok::Str(key))) = (toks.get(j), toks.get(j + 1))
-            {
-                base.push(key.clone());
-                j += 3;
-            }
-        }
-        let Some(to) = toks
-            .iter()
-            .position(|t| matches!(t, Tok::Ident(w) if w == "to" || w == "to_not"))
-        else {
-            continue;
-        };
-        let rest = &toks[to + 1..];
-        if toks[to] == Tok::Ident("to_not".into()) {
-            for t in rest {
-                if let Tok::Str(k) = t {
-                    let mut p = base.clone();
-                    p.push(k.clone());
-                    out.push((p.join("."), Fact::Absent));
-                }
-            }
-            continue;
-        }
-        let mut stack: Vec<Option<String>> = Vec::new();
-        let mut i = 0;
-        while i < rest.len() {
-            match (&rest[i], rest.get(i + 1), rest.get(i + 2), rest.get(i + 3)) {
-                (Tok::Str(k), Some(Tok::Arrow), Some(Tok::Str(v) | Tok::Num(v)), _) => {
-                    let mut p = base.clone();
-                    p.extend(stack.iter().flatten().cloned());
-                    p.push(k.clone());
-                    out.push((p.join("."), Fact::Is(v.clone())));
-                    i += 3;
-                }
-                (Tok::Str(k), Some(Tok::Arrow), Some(Tok::Open(b'{')), _) => {
-                    stack.push(Some(k.clone()));
-                    i += 3;
-                }
-                (Tok::Str(k), Some(Tok::Arrow), Some(Tok::Ident(h)), Some(Tok::Open(_)))
-                    if h == "hash_including" =>
-                {
-                    stack.push(Some(k.clone()));
-                    i += 4;
-                }
-                (Tok::Open(_), ..) => {
-                    stack.push(None);
-                    i += 1;
-                }
-                (Tok::Close, ..) => {
-                    stack.pop();
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-    }
-    out
-}
-
 /// Our value for a logstash field path (ECS or legacy); outer `None` when axlog does not
 /// keep that field, inner `None` when the line has no such value.
 fn logstash_value(r: &Record, path: &str) -> Option<Option<String>> {
@@ -465,7 +294,7 @@ fn logstash_haproxy_spec() {
             .flat_map(|k| v[k].as_array().unwrap().iter())
             .map(|s| s.as_str().unwrap());
         for spec in specs {
-            for (path, fact) in facts(spec) {
+            for (path, fact) in rspec::facts(spec, "subject") {
                 let Some(got) = logstash_value(&r, &path) else {
                     *skipped.entry(path).or_default() += 1;
                     continue;

@@ -1,5 +1,5 @@
 //! Helpers shared by the corpus conformance tests (`beats_nginx_apache.rs`,
-//! `clf_vectors.rs`, `real_logs.rs`): reading `../shared/corpus`, splitting lines with
+//! `clf_vectors.rs`, `haproxy_corpus.rs`, `real_logs.rs`): reading `../shared/corpus`, splitting lines with
 //! their byte offsets, and turning the corpus's own time notations into UTC microseconds.
 //! The date arithmetic here is deliberately naive (a loop over years and months), so it
 //! shares no code or method with the parser's.
@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+
+pub mod rspec;
 
 /// A corpus file's bytes; panics with the path when it is missing.
 pub fn read(rel: &str) -> Vec<u8> {
