@@ -134,11 +134,12 @@ impl HaproxyParser {
         // Most lines are plain httplog behind an RFC 3164 header: read those in one
         // straight pass; anything unusual takes the general route below, which gives
         // the same record (a differential test holds them together).
-        if self.httplog_fast(line, rec).is_some() {
-            return Ok(());
+        if self.httplog_fast(line, rec).is_none() {
+            *rec = Record::default();
+            self.parse_general(line, rec)?;
         }
-        *rec = Record::default();
-        self.parse_general(line, rec)
+        rec.escaping = crate::unescape::Escaping::Hash;
+        Ok(())
     }
 
     /// Every layout of the module documentation, token by token: `line` is trimmed and not
@@ -201,9 +202,9 @@ impl HaproxyParser {
         }
         c.i = 16;
         let t1 = c.token()?;
-        let host = if t1.ends_with(b":") {
+        let host = if is_tag(t1) {
             &[][..]
-        } else if c.token()?.ends_with(b":") {
+        } else if is_tag(c.token()?) {
             t1
         } else {
             return None;
@@ -678,14 +679,20 @@ fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
 fn after_date<'a>(tk: &mut Tokens<'a>) -> &'a [u8] {
     let start = tk.mark();
     let t1 = tk.next();
-    if t1.ends_with(b":") {
+    if is_tag(t1) {
         return &[];
     }
-    if tk.next().ends_with(b":") {
+    if is_tag(tk.next()) {
         return t1;
     }
     tk.reset(start);
     &[]
+}
+
+/// A syslog tag, `name:` or `name[pid]:`. An IPv6 client that ends in `:` (`2001:db8::`)
+/// has colons before its last byte, a tag none.
+fn is_tag(t: &[u8]) -> bool {
+    matches!(t.split_last(), Some((b':', name)) if !name.is_empty() && !name.contains(&b':'))
 }
 
 /// `TIMESTAMP HOST APP PROCID MSGID SD MSG` after `<PRI>1 `.
@@ -938,12 +945,51 @@ pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Optio
     crate::logformat::parse_iso8601(t1)
 }
 
-/// A line's message that reads like one of HAProxy's own notices: it starts with a word or
-/// a `[LEVEL]` tag and holds no control bytes (random bytes almost always do).
+/// The first words of HAProxy's own notices (proxy and server state, health checks, the
+/// master process), as its sources write them.
+const NOTICE_WORDS: &[&[u8]] = &[
+    b"Proxy",
+    b"Proxies",
+    b"Server",
+    b"Backup",
+    b"backend",
+    b"Backend",
+    b"frontend",
+    b"Frontend",
+    b"Health",
+    b"Agent",
+    b"Connect",
+    b"Starting",
+    b"Stopping",
+    b"Stopped",
+    b"Pausing",
+    b"Resuming",
+    b"Enabling",
+    b"Disabling",
+    b"Loading",
+    b"Exiting",
+    b"Reexecuting",
+    b"Ignoring",
+    b"haproxy",
+    b"HA-Proxy",
+    b"HAProxy",
+    b"SSL",
+];
+
+/// A line's message that reads like one of HAProxy's own notices: it starts with one of
+/// [`NOTICE_WORDS`] or a `[LEVEL]` tag (`[NOTICE]`, `[WARNING]`, `[ALERT]`), and holds
+/// no control bytes (random bytes almost always do). Other servers' lines that open with
+/// a word or a `[` (Apache's error log, `ssl_request_log`) are not taken for HAProxy's.
 fn is_server_message(msg: &[u8]) -> bool {
-    msg.first()
-        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'[')
-        && !msg.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+    if msg.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return false;
+    }
+    if let [b'[', rest @ ..] = msg {
+        let n = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
+        return n >= 3 && rest.get(n) == Some(&b']');
+    }
+    let word = msg.split(|&b| b == b' ').next().unwrap_or_default();
+    NOTICE_WORDS.contains(&word)
 }
 
 /// `ADDR:PORT`, `[V6]:PORT` or `V6:PORT` (port after the last `:`), `-:PORT`, `unix:ID`.
@@ -1482,6 +1528,23 @@ mod tests {
         }
     }
 
+    /// Lines of other servers that open with a word or a `[` are not HAProxy's notices.
+    #[test]
+    fn other_servers_lines_are_not_notices() {
+        for line in [
+            "[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration: /export/home/live/ap/htdocs/test",
+            "[Sun Nov 22 10:00:01.123456 2026] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187] File does not exist: /usr/local/apache2/htdocs/favicon.ico",
+            r#"[10/Aug/2018:09:45:56 +0200] 172.30.0.119 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET / HTTP/1.1" 1375"#,
+            "Nov 22 10:00:01 host sshd[12]: Accepted publickey for root from 10.0.0.1 port 22 ssh2",
+            "2026/11/22 10:00:01 [error] 1234#0: *5 open() failed (2: No such file or directory)",
+        ] {
+            assert!(
+                matches!(p(line), Err(e) if e != ParseError::NotAccess),
+                "{line}"
+            );
+        }
+    }
+
     #[test]
     fn malformed_lines() {
         let ok = r#"1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe be/s 1/2/3/4/5 200 1 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#;
@@ -1618,6 +1681,8 @@ mod tests {
             };
             assert_eq!(got, want, "{}", String::from_utf8_lossy(l));
             if want.is_ok() {
+                // `parse_into` marks the record's escaping, whichever path read it.
+                b.escaping = crate::unescape::Escaping::Hash;
                 assert_eq!(a, b, "{}", String::from_utf8_lossy(l));
             }
             let mut c = Record::default();

@@ -742,6 +742,16 @@ mod tests {
         // A stream of HAProxy notices alone is HAProxy's.
         let d = detect(b"Sep 20 15:44:23 lb haproxy[1]: Proxy www started.\n").unwrap();
         assert_eq!((d.layout, d.parsed), (Layout::Haproxy, 0));
+        // Apache's error log and ssl_request_log open with a `[`, as HAProxy's `[NOTICE]`
+        // does, but are nobody's access log: nothing is detected, so the user is shown
+        // the closest presets instead of a HAProxy report of zero requests.
+        let apache = concat!(
+            "[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration: /x\n",
+            "[Sun Nov 22 10:00:01.123456 2026] [core:error] [pid 35708] [client 72.15.99.187] AH00128: File does not exist: /f\n",
+            "[10/Aug/2018:09:45:56 +0200] 172.30.0.119 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 \"GET / HTTP/1.1\" 1375\n",
+        );
+        assert_eq!(detect(apache.as_bytes()), None);
+        assert!(diagnose(apache.as_bytes()).is_some());
     }
 
     #[test]

@@ -177,6 +177,14 @@ struct Field {
 }
 
 impl Field {
+    /// A port number (`$server_port`, `$remote_port`, Apache `%p`, HAProxy `%cp`, `%fp`,
+    /// `%bp`, `%sp`).
+    fn is_port(&self) -> bool {
+        matches!(self.var, Var::ServerPort | Var::Ha(HaField::ClientPort))
+            || self.name.ends_with("_port")
+            || matches!(self.name.as_str(), "%fp" | "%bp" | "%sp")
+    }
+
     /// Whether `s` starts with this field's closing text.
     #[inline(always)]
     fn then_at(&self, s: &[u8]) -> bool {
@@ -203,6 +211,12 @@ enum End {
     Text,
     /// A `{...}` block (HAProxy captured headers, which may hold spaces): after its `}`.
     Brace,
+    /// An address before `:` and a port: at the last `:` before the port's closing
+    /// text (or the line's end).
+    HostPort,
+    /// Before a `$time_local`: at the first `then` that a time of the fixed length and
+    /// the time's own closing text follow.
+    BeforeTime,
 }
 
 /// A `log_format` definition that cannot be used.
@@ -725,6 +739,8 @@ impl LogFormat {
         rec.extras_len = self.extras;
         if self.json_escape {
             rec.escaping = crate::unescape::Escaping::Json;
+        } else if self.dialect == Dialect::Haproxy {
+            rec.escaping = crate::unescape::Escaping::Hash;
         }
         let full_line = line;
         let mut line = line;
@@ -959,7 +975,17 @@ fn finish(
         }
     }
     let n = fields.len();
-    for (k, f) in fields.iter_mut().enumerate() {
+    for k in 0..n {
+        let next = fields.get(k + 1);
+        // `ADDR:PORT` where the address may be IPv6 (`2001:db8::1:443`, `[::1]:443`): the
+        // port follows the last colon before the text after it.
+        let host_port = next.is_some_and(|g| {
+            fields[k].then == b":" && g.is_port() && g.then.first() != Some(&b':')
+        });
+        // A value before `[$time_local]` (a user name may hold a space or a `[`) ends
+        // where a time of the fixed length closes.
+        let before_time = next.is_some_and(|g| g.var == Var::TimeLocal && k + 2 < n);
+        let f = &mut fields[k];
         f.end = if matches!(
             f.var,
             Var::Ha(HaField::RequestHeaders | HaField::ResponseHeaders)
@@ -969,6 +995,10 @@ fn finish(
             End::Last
         } else if f.var == Var::TimeLocal {
             End::Fixed(TIME_LOCAL_LEN)
+        } else if host_port {
+            End::HostPort
+        } else if before_time && !f.then.is_empty() && !f.list && !f.escaped {
+            End::BeforeTime
         } else if f.then.len() == 1 && !f.list && !f.escaped {
             End::Byte(f.then[0])
         } else if let (2..=8, Some((word, mask)), false, false) =
@@ -1095,6 +1125,27 @@ impl<'s, 'a> Values<'s, 'a> {
                 Some(e) => e,
                 None => return Some(Err(ParseError::Layout)),
             },
+            End::HostPort => {
+                let port_end = self
+                    .fields
+                    .as_slice()
+                    .first()
+                    .and_then(|g| g.then.first())
+                    .map_or(Some(rest.len()), |&stop| crate::scan::find(rest, stop));
+                match port_end.and_then(|p| memchr::memrchr(b':', &rest[..p])) {
+                    Some(e) => e,
+                    None => return Some(Err(ParseError::Layout)),
+                }
+            }
+            End::BeforeTime => {
+                let Some(time) = self.fields.as_slice().first() else {
+                    return Some(Err(ParseError::Layout));
+                };
+                match find_before_time(rest, &f.then, time) {
+                    Some(e) => e,
+                    None => return Some(Err(ParseError::Layout)),
+                }
+            }
             End::Brace => match rest.first() {
                 Some(b'{') => {
                     let Some(close) = crate::scan::find(rest, b'}') else {
@@ -1233,13 +1284,31 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
             && first == b'"'
             && rest[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
         if !is_escaped && has_prefix(&rest[at..], then) {
+            // nginx joins attempts with `, ` and redirects with ` : `.
             let in_list = list
                 && first == b' '
-                && (matches!(at.checked_sub(1).map(|p| rest[p]), Some(b',' | b':'))
-                    || rest.get(at + 1) == Some(&b':'));
+                && (matches!(at.checked_sub(1).map(|p| rest[p]), Some(b','))
+                    || (at >= 2 && &rest[at - 2..at] == b" :")
+                    || rest.get(at + 1..at + 3) == Some(b": "));
             if !in_list {
                 return Some(at);
             }
+        }
+        from = at + 1;
+    }
+}
+
+/// The first `then` in `rest` that `time`'s fixed-length value and closing text follow.
+fn find_before_time(rest: &[u8], then: &[u8], time: &Field) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from + crate::scan::find(&rest[from..], then[0])?;
+        if has_prefix(&rest[at..], then)
+            && rest
+                .get(at + then.len() + TIME_LOCAL_LEN..)
+                .is_some_and(|after| time.then_at(after))
+        {
+            return Some(at);
         }
         from = at + 1;
     }

@@ -70,6 +70,14 @@ fn split_head(head: &[u8]) -> Result<(&[u8], &[u8]), ParseError> {
         return Ok((addr, b"-"));
     }
     let head = head.strip_suffix(b" ").ok_or(ParseError::BadClient)?;
+    // nginx writes `$remote_addr - $remote_user`: the address has no space (an
+    // X-Forwarded-For list has no ` - `), while the user may hold spaces or be empty
+    // (`ADDR -  [`).
+    if let Some(dash) = memchr::memmem::find(head, b" - ")
+        && dash > 0
+    {
+        return Ok((&head[..dash], &head[dash + 3..]));
+    }
     let user_sp = memchr::memrchr(b' ', head).ok_or(ParseError::BadClient)?;
     let ident_sp = memchr::memrchr(b' ', &head[..user_sp]).ok_or(ParseError::BadClient)?;
     let remote_addr = &head[..ident_sp];
@@ -249,14 +257,24 @@ impl NginxParser {
         }
         // `$remote_addr - $remote_user [`: split the head from the right, so an address
         // field holding an X-Forwarded-For list (`10.0.0.2, 10.0.0.1`) stays whole.
-        let lb = self.lbracket.find(line).ok_or(ParseError::NoTime)?;
-        let (remote_addr, remote_user) = split_head(&line[..lb])?;
-
-        let t_end = lb + 1 + TIME_LOCAL_LEN;
-        let ts = match (line.get(lb + 1..t_end), line.get(t_end)) {
-            (Some(t), Some(b']')) => self.time_cache.parse(t).ok_or(ParseError::BadTime)?,
-            _ => return Err(ParseError::BadTime),
+        let mut lb = self.lbracket.find(line).ok_or(ParseError::NoTime)?;
+        // The time is the first `[` that opens one: a user name may hold a `[`.
+        let ts = loop {
+            let t_end = lb + 1 + TIME_LOCAL_LEN;
+            let ts = match (line.get(lb + 1..t_end), line.get(t_end)) {
+                (Some(t), Some(b']')) => self.time_cache.parse(t),
+                _ => None,
+            };
+            if let Some(ts) = ts {
+                break ts;
+            }
+            match self.lbracket.find(&line[lb + 1..]) {
+                Some(next) => lb += 1 + next,
+                None => return Err(ParseError::BadTime),
+            }
         };
+        let (remote_addr, remote_user) = split_head(&line[..lb])?;
+        let t_end = lb + 1 + TIME_LOCAL_LEN;
 
         let rest = match line.get(t_end + 1..) {
             Some([b' ', r @ ..]) => r,

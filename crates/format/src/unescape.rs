@@ -13,18 +13,26 @@ pub enum Escaping {
     Backslash,
     /// JSON string escapes (`escape=json`, JSON-lines logs).
     Json,
+    /// HAProxy's `#HH` (for `"`, `#`, control bytes and bytes from 127 on in the request
+    /// line and captured headers); a backslash is written as it is.
+    Hash,
 }
 
 impl Escaping {
     /// `v` with its escapes undone; borrowed when it has none. A malformed escape is kept
     /// as written.
     pub fn decode(self, v: &[u8]) -> Cow<'_, [u8]> {
-        if crate::scan::find(v, b'\\').is_none() {
+        let mark = match self {
+            Escaping::Hash => b'#',
+            _ => b'\\',
+        };
+        if crate::scan::find(v, mark).is_none() {
             return Cow::Borrowed(v);
         }
         Cow::Owned(match self {
             Escaping::Backslash => backslash(v),
             Escaping::Json => json(v),
+            Escaping::Hash => hash(v),
         })
     }
 }
@@ -81,6 +89,24 @@ fn backslash(v: &[u8]) -> Vec<u8> {
                 out.push(b'\\');
                 i += 1;
             }
+        }
+    }
+    out
+}
+
+fn hash(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'#'
+            && let Some(&[h, l]) = v.get(i + 1..i + 3)
+            && let (Some(h), Some(l)) = (hex(h), hex(l))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+        } else {
+            out.push(v[i]);
+            i += 1;
         }
     }
     out
@@ -158,6 +184,22 @@ mod tests {
         // Malformed escapes stay as written.
         assert_eq!(d(br"\xZZ \q \"), br"\xZZ \q \");
         assert_eq!(d(br"\x4"), br"\x4");
+    }
+
+    #[test]
+    fn hash_escapes() {
+        let d = |s: &[u8]| Escaping::Hash.decode(s).into_owned();
+        assert!(matches!(
+            Escaping::Hash.decode(br"/a\x41"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            d(b"/caf#C3#A9/#22q#22#23f"),
+            "/caf\u{e9}/\"q\"#f".as_bytes()
+        );
+        // A `#` without two hex digits after it is kept, as HAProxy never writes one.
+        assert_eq!(d(b"#zz #4 #"), b"#zz #4 #");
+        assert_eq!(d(b"#7b#7C#7d"), b"{|}");
     }
 
     #[test]
