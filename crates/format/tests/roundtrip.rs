@@ -10,8 +10,10 @@
 //! hold the drawn values. Expected times come from this file's own calendar arithmetic;
 //! no expected value is computed by axlog.
 //!
-//! Inputs on which axlog is known to differ are kept out of the loops (each place says
-//! so) and are shown by the `#[ignore]`d tests named `discrepancy_*` at the end.
+//! Inputs that axlog once misread are drawn by the loops like any other, and are kept as
+//! regression tests near the end. Inputs on which axlog is known to differ are kept out
+//! of the loops (each place says so) and are shown by the `#[ignore]`d tests named
+//! `discrepancy_*` at the end.
 
 use axlog_format::logformat::LogFormat;
 use axlog_format::{Layout, LineParser, Record};
@@ -436,7 +438,8 @@ const TEXT_ATOMS: &[&[u8]] = &[
     b"/",
 ];
 
-/// User names (no space, `[` or empty name: see `discrepancy_nginx_remote_user_*`).
+/// User names, with spaces and `[` (which neither nginx nor Apache escapes); the empty
+/// name is drawn apart (see `gen_w`).
 const USER_ATOMS: &[&[u8]] = &[
     b"alice",
     b"bob@example.com",
@@ -448,6 +451,10 @@ const USER_ATOMS: &[&[u8]] = &[
     b"\x01",
     "日本".as_bytes(),
     b"-",
+    b"al ice",
+    b"a[b]",
+    b" ",
+    b"[",
 ];
 
 /// Path segments.
@@ -772,11 +779,19 @@ fn gen_w(rng: &mut Rng, tg: &mut TimeGen, srv: Srv, need_req: bool) -> W {
     let rdns = (srv == Srv::Apache && rng.chance(10)).then_some("crawl-66-249-66-1.googlebot.com");
     let user = match rng.below(10) {
         0..=6 => None,
-        // Apache writes an empty user name as `""`.
-        7 if srv == Srv::Apache => Some(Vec::new()),
+        // An empty user name (`Authorization: Basic Og==`): nginx writes it as it is,
+        // Apache as `""`.
+        7 if matches!(srv, Srv::Nginx | Srv::Apache) => Some(Vec::new()),
         _ => {
             let n = 1 + rng.below(2) as usize;
-            Some(draw(rng, srv, Ctx::Header, USER_ATOMS, n))
+            loop {
+                let u = draw(rng, srv, Ctx::Header, USER_ATOMS, n);
+                // axlog ends Apache's `%u` at its first ` [`, not at the time's (see
+                // `discrepancy_apache_remote_user_with_space_bracket`).
+                if srv != Srv::Apache || !u.windows(2).any(|p| p == b" [") {
+                    break Some(u);
+                }
+            }
         }
     };
     let req = if !need_req && srv != Srv::Go && rng.chance(4) {
@@ -833,10 +848,7 @@ fn gen_w(rng: &mut Rng, tg: &mut TimeGen, srv: Srv, need_req: bool) -> W {
                 "10.0.0.1",
                 "[2001:db8::1]",
             ];
-            // Apache's `%v:%p` ends the name at its first colon: no IPv6 literal (see
-            // `discrepancy_apache_vhost_ipv6_server_name`).
-            let n = if srv == Srv::Apache { 5 } else { 6 };
-            rng.pick(&hosts[..n])
+            rng.pick(&hosts)
         },
         port: rng.pick(&[80, 443, 8080, 1, 65535]),
         https: rng.chance(50),
@@ -972,15 +984,9 @@ fn vb(x: impl AsRef<[u8]>) -> V {
     V::B(Bs(x.as_ref().to_vec()))
 }
 
-/// What `f` holds in `r`; text decoded with the record's own escaping unless `raw`.
-fn get(f: F, r: &Record, raw: bool) -> V {
-    let t = |x: &[u8]| {
-        Bs(if raw {
-            x.to_vec()
-        } else {
-            r.escaping.decode(x).into_owned()
-        })
-    };
+/// What `f` holds in `r`; text decoded with the record's own escaping.
+fn get(f: F, r: &Record) -> V {
+    let t = |x: &[u8]| Bs(r.escaping.decode(x).into_owned());
     match f {
         F::Ts => V::I(r.ts_us),
         F::Offset => V::I(r.utc_offset_min.into()),
@@ -1059,9 +1065,6 @@ fn get(f: F, r: &Record, raw: bool) -> V {
 struct Case {
     line: Vec<u8>,
     want: Want,
-    /// Compare text as written: HAProxy's `#XX` escapes are not undone by axlog (see
-    /// `discrepancy_haproxy_escapes_are_not_decoded`), so HAProxy text is expected escaped.
-    raw: bool,
     /// The zone HAProxy's accept dates are read in (they carry none).
     tz: Option<i16>,
 }
@@ -1085,7 +1088,7 @@ fn check(what: &str, parser: &mut LineParser, cases: &[Case]) {
             Err(e) => bad.push(format!("parse error {e:?}")),
             Ok(()) => {
                 for (f, want) in &c.want {
-                    let got = get(*f, &rec, c.raw);
+                    let got = get(*f, &rec);
                     if got != *want {
                         bad.push(format!("{f:?}: want {want:?}, got {got:?}"));
                     }
@@ -1141,18 +1144,14 @@ impl Out {
     }
 }
 
-fn parts_of(req: Option<&Req>, esc: impl Fn(&[u8]) -> Vec<u8>) -> V {
+fn parts_of(req: Option<&Req>) -> V {
     V::Parts(req.map(|r| Parts {
         method: Bs(r.method.as_bytes().to_vec()),
-        target: Bs(esc(&r.target)),
+        target: Bs(r.target.clone()),
         proto: r.proto.map(|p| Bs(p.as_bytes().to_vec())),
-        path: Bs(esc(r.path())),
-        query: r.query().map(|q| Bs(esc(q))),
+        path: Bs(r.path().to_vec()),
+        query: r.query().map(|q| Bs(q.to_vec())),
     }))
-}
-
-fn same(v: &[u8]) -> Vec<u8> {
-    v.to_vec()
 }
 
 /// `%T.%03M`: seconds with three decimals, as nginx writes every time.
@@ -1414,7 +1413,7 @@ fn nginx_var(name: &str, w: &W, names: &[&str], o: &mut Out) {
                     o.w(F::Request, vb("-"));
                 }
             }
-            o.w(F::Parts, parts_of(w.req.as_ref(), same));
+            o.w(F::Parts, parts_of(w.req.as_ref()));
         }
         "request_method" => {
             o.put(req().method);
@@ -1595,6 +1594,39 @@ fn nginx_line(items: &[Item], w: &W) -> Out {
     o
 }
 
+/// `combined` followed by more fields (nginx `main`, ingress-nginx `upstreaminfo`, a
+/// definition that extends `combined`): a line with a `[` in the user name and `-` as the
+/// user agent does not parse (see `discrepancy_nginx_extended_user_bracket_dash_agent`),
+/// so such a user name loses its `[`.
+fn extended_ok(w: &mut W) {
+    if w.ua.as_deref().is_none_or(|ua| ua == b"-")
+        && let Some(u) = &mut w.user
+    {
+        u.retain(|&b| b != b'[');
+    }
+}
+
+/// After a list and a space, a value that starts with `: ` is the list's next group to
+/// any reader: nginx writes `a : b` alike for a list of two groups and for the list `a`
+/// followed by `: b`. No header value starts so in random definitions (a value starting
+/// with `:` alone, an IPv6 client like `::1`, is drawn).
+fn no_colon_space_start(w: &mut W) {
+    for v in [
+        &mut w.referer,
+        &mut w.ua,
+        &mut w.xff,
+        &mut w.custom,
+        &mut w.cookie,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if v.starts_with(b": ") {
+            v.insert(0, b'x');
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
     Token,
@@ -1664,15 +1696,11 @@ fn gen_nginx_def(rng: &mut Rng, after_combined: bool) -> String {
     let mut prev: Option<(Kind, bool)> = None;
     for (k, &(name, kind)) in vars.iter().enumerate() {
         let quoted = quoting[k];
-        // After a list, a space then a value that may start with `:` (an IPv6 address,
-        // free text) reads as the list's ` : ` (see `discrepancy_nginx_list_then_colon`).
-        let colon_next = name == "remote_addr" || (kind == Kind::Free && !quoted);
         let sep = match prev {
             None if after_combined => " ",
             None => "",
             // A free value unquoted: nginx escapes tabs inside it.
             Some((Kind::Free, false)) => "\t",
-            Some((Kind::List, _)) if colon_next => rng.pick(&[" | ", "\t", ";"]),
             Some((Kind::List, _)) => rng.pick(&[" ", " | ", "\t", ";"]),
             Some(_) => rng.pick(&[" ", " | ", "\t", ";", " - ", ", ", "|"]),
         };
@@ -1812,7 +1840,7 @@ fn apache_line(toks: &[ATok], w: &W) -> Out {
                         o.w(F::Request, vb("-"));
                     }
                 }
-                o.w(F::Parts, parts_of(w.req.as_ref(), same));
+                o.w(F::Parts, parts_of(w.req.as_ref()));
                 o.w(
                     F::Path,
                     V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
@@ -2084,12 +2112,12 @@ fn ha_var(name: &str, w: &W, ha: &Ha, compiled: bool, o: &mut Out) -> Option<Vec
     };
     let us = |v: i64| V::U((v >= 0).then(|| v as u64 * 1000));
     let plus = if ha.logasap { "+" } else { "" };
+    // A capture block as written (`#XX` escapes, `|` between headers), and as the
+    // record's block reads decoded (the values joined by `|`).
     let block = |h: &Option<Vec<Vec<u8>>>| {
         h.as_ref().map(|vals| {
-            vals.iter()
-                .map(|v| ha_hdr(v))
-                .collect::<Vec<_>>()
-                .join(&b'|')
+            let written = vals.iter().map(|v| ha_hdr(v)).collect::<Vec<_>>();
+            (written.join(&b'|'), vals.join(&b'|'))
         })
     };
     let req = || w.req.as_ref().expect("this layout is drawn with a request");
@@ -2200,34 +2228,36 @@ fn ha_var(name: &str, w: &W, ha: &Ha, compiled: bool, o: &mut Out) -> Option<Vec
             o.w(F::Ha(h), V::U(Some(ha.queues[k].into())));
             ha.queues[k].to_string().into_bytes()
         }
-        "hr" => {
-            let b = block(&ha.req_hdrs);
-            o.w(F::Ha(H::ReqHdr), vb(b.clone().unwrap_or_default()));
-            [b"{".as_slice(), &b?, b"}"].concat()
-        }
-        "hs" => {
-            let b = block(&ha.resp_hdrs);
-            o.w(F::Ha(H::RespHdr), vb(b.clone().unwrap_or_default()));
-            [b"{".as_slice(), &b?, b"}"].concat()
+        "hr" | "hs" => {
+            let (b, h) = if name == "hr" {
+                (block(&ha.req_hdrs), H::ReqHdr)
+            } else {
+                (block(&ha.resp_hdrs), H::RespHdr)
+            };
+            let (written, value) = b.unzip();
+            o.w(F::Ha(h), vb(value.unwrap_or_default()));
+            [b"{".as_slice(), &written?, b"}"].concat()
         }
         "r" => {
-            let r = match &w.req {
-                Some(r) => ha_url(&r.line()),
-                None => b"<BADREQ>".to_vec(),
+            let (written, value) = match &w.req {
+                Some(r) => (ha_url(&r.line()), r.line()),
+                None => (b"<BADREQ>".to_vec(), b"<BADREQ>".to_vec()),
             };
-            o.w(F::Request, vb(&r));
-            o.w(F::Parts, parts_of(w.req.as_ref(), ha_url));
-            o.w(F::Path, V::OB(w.req.as_ref().map(|r| Bs(ha_url(r.path())))));
-            r
+            o.w(F::Request, vb(value));
+            o.w(F::Parts, parts_of(w.req.as_ref()));
+            o.w(
+                F::Path,
+                V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
+            );
+            written
         }
         "HM" => {
             o.w(F::Method, vb(req().method));
             req().method.into()
         }
         "HU" => {
-            let u = ha_url(&req().target);
-            o.w(F::Uri, vb(&u));
-            u
+            o.w(F::Uri, vb(&req().target));
+            ha_url(&req().target)
         }
         "HV" => {
             let p = req().proto.expect("a protocol");
@@ -2349,9 +2379,9 @@ fn ha_clf(w: &W, ha: &Ha, tcp: bool) -> Out {
         o.w(F::Ha(H::Tw), us(tw));
         o.w(F::Ha(H::Tc), us(tc));
     } else {
-        let r = match &w.req {
-            Some(r) => ha_url(&r.line()),
-            None => b"<BADREQ>".to_vec(),
+        let (r, value) = match &w.req {
+            Some(r) => (ha_url(&r.line()), r.line()),
+            None => (b"<BADREQ>".to_vec(), b"<BADREQ>".to_vec()),
         };
         let st = if w.status == 0 {
             "-1".to_string()
@@ -2377,8 +2407,8 @@ fn ha_clf(w: &W, ha: &Ha, tcp: bool) -> Out {
             o.put("\"");
         }
         o.w(F::Status, V::I(w.status.into()));
-        o.w(F::Request, vb(&r));
-        o.w(F::Parts, parts_of(w.req.as_ref(), ha_url));
+        o.w(F::Request, vb(value));
+        o.w(F::Parts, parts_of(w.req.as_ref()));
         o.w(F::Ha(H::Term), vb(&ha.term));
         o.w(F::Ha(H::Tr), us(tr));
         o.w(F::Ha(H::Tw), us(tw));
@@ -2460,7 +2490,7 @@ fn syslog_prefix(rng: &mut Rng, st: &Stamp) -> (String, &'static str) {
 // ------------------------------------------------------------------------------------
 
 fn haproxy_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
-    let mut w = gen_w(rng, tg, Srv::Haproxy, false);
+    let w = gen_w(rng, tg, Srv::Haproxy, false);
     let ha = gen_ha(rng);
     let (prefix, host) = syslog_prefix(rng, &w.st);
     let mut o = match rng.below(10) {
@@ -2479,20 +2509,12 @@ fn haproxy_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
             ha_native_tail(&mut o, true);
             o
         }
-        // A header without host or tag, then a client ending in `:`, reads the client as
-        // the tag (see `discrepancy_haproxy_clf_client_ending_in_colon`).
-        k => {
-            if w.client.ip.ends_with(':') {
-                w.client.ip = "::1".into();
-            }
-            ha_clf(&w, &ha, k == 9)
-        }
+        k => ha_clf(&w, &ha, k == 9),
     };
     o.w(F::Ha(H::Host), vb(host));
     Case {
         line: [prefix.as_bytes(), &o.line].concat(),
         want: o.want,
-        raw: true,
         tz: Some(w.st.off_min as i16),
     }
 }
@@ -2577,7 +2599,6 @@ fn caddy_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     Case {
         line: line.into_bytes(),
         want: o.want,
-        raw: false,
         tz: None,
     }
 }
@@ -2678,7 +2699,6 @@ fn traefik_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     Case {
         line: line.into_bytes(),
         want: o.want,
-        raw: false,
         tz: None,
     }
 }
@@ -2858,7 +2878,6 @@ fn nginx_json_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     Case {
         line,
         want: o.want,
-        raw: false,
         tz: None,
     }
 }
@@ -2867,15 +2886,16 @@ fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
     let out = |o: Out| Case {
         line: o.line,
         want: o.want,
-        raw: false,
         tz: None,
     };
     match layout {
-        Layout::NginxCombined
-        | Layout::NginxTimed
-        | Layout::NginxMain
-        | Layout::IngressUpstreaminfo => {
+        Layout::NginxCombined | Layout::NginxTimed => {
             let w = gen_w(rng, tg, Srv::Nginx, false);
+            out(nginx_line(&nginx_items(layout.definition()), &w))
+        }
+        Layout::NginxMain | Layout::IngressUpstreaminfo => {
+            let mut w = gen_w(rng, tg, Srv::Nginx, false);
+            extended_ok(&mut w);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
         Layout::ApacheCommon | Layout::ApacheVhostCombined => {
@@ -2978,14 +2998,22 @@ fn every_preset() {
 // Custom definitions
 // ------------------------------------------------------------------------------------
 
+/// Lists, each followed by a space and a value that may start with `:` (an IPv6 client,
+/// free text), which random definitions seldom draw.
+const NGINX_LIST_THEN_COLON: &str = "[$time_local] $upstream_response_time $remote_addr $upstream_addr $args\t$upstream_status $http_user_agent";
+
 #[test]
 fn nginx_custom_log_formats() {
-    for seed in 0..4u64 {
+    for seed in 0..5u64 {
         let mut rng = Rng(0xC0FFEE + seed);
-        // The last one extends `combined`, which takes the hand-written parser for the
+        // The fourth one extends `combined`, which takes the hand-written parser for the
         // first part.
         let after_combined = seed == 3;
-        let def = gen_nginx_def(&mut rng, after_combined);
+        let def = if seed == 4 {
+            NGINX_LIST_THEN_COLON.to_string()
+        } else {
+            gen_nginx_def(&mut rng, after_combined)
+        };
         let f = LogFormat::compile(&def).unwrap_or_else(|e| panic!("{e}: {def}"));
         let mut parser = LineParser::for_log_format(&f);
         assert_eq!(
@@ -2997,12 +3025,15 @@ fn nginx_custom_log_formats() {
         let mut tg = TimeGen::new(9998);
         let cases: Vec<Case> = (0..LINES)
             .map(|_| {
-                let w = gen_w(&mut rng, &mut tg, Srv::Nginx, true);
+                let mut w = gen_w(&mut rng, &mut tg, Srv::Nginx, true);
+                no_colon_space_start(&mut w);
+                if after_combined {
+                    extended_ok(&mut w);
+                }
                 let o = nginx_line(&items, &w);
                 Case {
                     line: o.line,
                     want: o.want,
-                    raw: false,
                     tz: None,
                 }
             })
@@ -3033,7 +3064,6 @@ fn apache_custom_log_formats() {
                 Case {
                     line: o.line,
                     want: o.want,
-                    raw: false,
                     tz: None,
                 }
             })
@@ -3056,10 +3086,9 @@ fn haproxy_custom_log_format() {
         let cases: Vec<Case> = (0..LINES)
             .map(|_| {
                 let mut w = gen_w(&mut rng, &mut tg, Srv::Haproxy, true);
-                // `%ci:%cp` ends the address at its first colon: IPv4 only (see
-                // `discrepancy_haproxy_log_format_ipv6_client`); no UNIX sockets, whose
-                // listener id would read as a port.
-                w.client = gen_client(&mut rng, false, false);
+                // IPv4 and IPv6 clients (`%ci:%cp`: the port follows the last colon); no
+                // UNIX sockets, whose listener id would read as a port.
+                w.client = gen_client(&mut rng, false, true);
                 let ha = gen_ha(&mut rng);
                 let (prefix, host) = syslog_prefix(&mut rng, &w.st);
                 let mut o = ha_line(HAPROXY_CUSTOM, &w, &ha, true);
@@ -3069,7 +3098,6 @@ fn haproxy_custom_log_format() {
                 Case {
                     line: [prefix.as_bytes(), &o.line].concat(),
                     want: o.want,
-                    raw: true,
                     tz: Some(w.st.off_min as i16),
                 }
             })
@@ -3109,8 +3137,8 @@ fn calendar_matches_date() {
 }
 
 // ------------------------------------------------------------------------------------
-// Known discrepancies: inputs kept out of the loops above. Each test asserts what the
-// server's line means; it fails until axlog reads it so.
+// Regression tests: lines axlog once misread (the loops above draw such inputs too), and
+// cases the loops do not reach. Each test asserts what the server's line means.
 // ------------------------------------------------------------------------------------
 
 fn parse_with<'a>(p: &mut LineParser, line: &'a [u8]) -> Record<'a> {
@@ -3123,10 +3151,10 @@ fn decoded(r: &Record, v: &[u8]) -> Vec<u8> {
 }
 
 /// nginx writes `$remote_user` unescaped but for `"`, `\` and control bytes: a name with
-/// a space or a `[`, or an empty name (`Authorization: Basic Og==`), reaches the log.
+/// a space or a `[`, or an empty name (`Authorization: Basic Og==`), reaches the log and
+/// is read whole, by the hand-written parser and by a compiled layout.
 #[test]
-#[ignore = "axlog splits nginx's client fields at spaces and the first `[`"]
-fn discrepancy_nginx_remote_user_with_space_bracket_or_empty() {
+fn nginx_remote_user_with_space_bracket_or_empty() {
     let mut wrong = Vec::new();
     for user in ["al ice", "a[b]", ""] {
         let line = format!(
@@ -3151,10 +3179,9 @@ fn discrepancy_nginx_remote_user_with_space_bracket_or_empty() {
 }
 
 /// After a list variable and a space, a value starting with `:` (an IPv6 client, free
-/// text) is taken for the list's ` : ` separator.
+/// text) is the next value: the list's ` : ` has a space on both sides.
 #[test]
-#[ignore = "axlog reads ` :` after a list value as the list's own separator"]
-fn discrepancy_nginx_list_then_colon() {
+fn nginx_value_starting_with_colon_after_list() {
     let f = LogFormat::compile("[$time_local] $upstream_response_time $remote_addr").unwrap();
     let mut p = LineParser::for_log_format(&f);
     let line = b"[10/Oct/2026:13:55:36 +0200] 0.004 ::1";
@@ -3180,10 +3207,9 @@ fn apache_backspace_and_vertical_tab_escapes() {
     );
 }
 
-/// `%v:%p` with `ServerName [2001:db8::1]`.
+/// `%v:%p` with `ServerName [2001:db8::1]`: the port follows the last colon.
 #[test]
-#[ignore = "axlog ends `%v` at its first colon"]
-fn discrepancy_apache_vhost_ipv6_server_name() {
+fn apache_vhost_ipv6_server_name() {
     let line = br#"[2001:db8::1]:443 192.0.2.1 - - [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "ua""#;
     let mut p = Layout::ApacheVhostCombined.parser();
     let r = parse_with(&mut p, line);
@@ -3227,10 +3253,10 @@ fn haproxy_byte_counts_of_19_digits() {
 }
 
 /// HAProxy writes `"`, `#`, control bytes and bytes from 127 on as `#XX` in the request
-/// line (and `{`, `|`, `}` too in captured headers), and a backslash as it is.
+/// line (and `{`, `|`, `}` too in captured headers), and a backslash as it is: its records
+/// carry `Escaping::Hash`, which undoes `#XX` and leaves `\x41` alone.
 #[test]
-#[ignore = "HAProxy records carry Escaping::Backslash; `#XX` is not undone, `\\x41` is"]
-fn discrepancy_haproxy_escapes_are_not_decoded() {
+fn haproxy_hash_escapes_are_decoded() {
     let line = br#"192.0.2.1:5555 [10/Oct/2026:13:55:36.123] fe be/s1 0/0/1/2/3 200 5 - - ---- 1/1/1/1/0 0/0 "GET /caf#C3#A9/#22q#22/a\x41 HTTP/1.1""#;
     let mut p = Layout::Haproxy.parser();
     let r = parse_with(&mut p, line);
@@ -3238,10 +3264,10 @@ fn discrepancy_haproxy_escapes_are_not_decoded() {
     assert_eq!(path, Some(Bs(b"/caf\xc3\xa9/\"q\"/a\\x41".to_vec())));
 }
 
-/// A custom `log-format` with the usual `%ci:%cp`, from an IPv6 client.
+/// A custom `log-format` with the usual `%ci:%cp`, from an IPv6 client: the port follows
+/// the last colon.
 #[test]
-#[ignore = "the compiled layout ends `%ci` at the address's first colon"]
-fn discrepancy_haproxy_log_format_ipv6_client() {
+fn haproxy_log_format_ipv6_client() {
     let f = LogFormat::compile_haproxy("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r").unwrap();
     let mut p = LineParser::for_log_format(&f);
     let line = br#"2001:db8::1:5555 [10/Oct/2026:13:55:36.123] fe be/s1 200 5 "GET / HTTP/1.1""#;
@@ -3254,10 +3280,9 @@ fn discrepancy_haproxy_log_format_ipv6_client() {
 }
 
 /// HAProxy's `timed` syslog header (`<PRI>` and an ISO date, no host or tag) before a
-/// CLF line whose client address ends in `:`.
+/// CLF line whose client address ends in `:`: the client is not a syslog tag.
 #[test]
-#[ignore = "the client is taken for the syslog tag"]
-fn discrepancy_haproxy_clf_client_ending_in_colon() {
+fn haproxy_clf_client_ending_in_colon() {
     let line = br#"<134>2026-10-10T13:55:36.123456+02:00 2001:db8:: - - [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "" "" 5555 123 "fe" "be" "s1" 0 0 1 2 3 ---- 1 1 1 1 0 0 0 "" """#;
     let mut p = Layout::Haproxy.parser();
     let r = parse_with(&mut p, line);
@@ -3274,4 +3299,81 @@ fn traefik_upstream_time_has_no_attempt_list() {
     assert_eq!(r.upstream_time_us, Some(1_500));
     // Attempts are read from nginx's seconds lists only; OriginDuration is one number.
     assert_eq!(r.upstream_attempts_us().count(), 0);
+}
+
+// ------------------------------------------------------------------------------------
+// Known discrepancies: inputs kept out of the loops above. Each test asserts what the
+// server's line means; it fails until axlog reads it so.
+// ------------------------------------------------------------------------------------
+
+/// Apache writes `%u` with `ap_escape_logitem`, which leaves spaces and `[` as they are: a
+/// user name holding ` [` reaches the log.
+#[test]
+#[ignore = "axlog ends Apache's `%u` at its first ` [`, not at the one the time opens"]
+fn discrepancy_apache_remote_user_with_space_bracket() {
+    let mut wrong = Vec::new();
+    for user in ["al [ice", " ["] {
+        for (layout, line) in [
+            (
+                Layout::ApacheCommon,
+                format!(
+                    r#"192.0.2.1 - {user} [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+                ),
+            ),
+            (
+                Layout::ApacheVhostCombined,
+                format!(
+                    r#"www.example.com:443 192.0.2.1 - {user} [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "ua""#
+                ),
+            ),
+        ] {
+            let got = layout
+                .parser()
+                .parse(line.as_bytes())
+                .map(|r| (Bs(r.remote_addr.to_vec()), Bs(r.remote_user.to_vec())));
+            let want = Ok((Bs(b"192.0.2.1".to_vec()), Bs(user.as_bytes().to_vec())));
+            if got != want {
+                wrong.push(format!("{layout}: {line}\n  want {want:?}\n  got  {got:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// `combined` followed by more fields (nginx `main`, ingress-nginx `upstreaminfo`, any
+/// `log_format` that extends `combined`), with a `[` in the user name and `-` as the user
+/// agent.
+#[test]
+#[ignore = "the fields after `combined` are looked for after the user agent's `-`, which the hand-written parser's general route does not take from the line"]
+fn discrepancy_nginx_extended_user_bracket_dash_agent() {
+    let mut wrong = Vec::new();
+    for (layout, line, xff) in [
+        (
+            Layout::NginxMain,
+            r#"192.0.2.1 - a[b] [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "-" "203.0.113.5""#,
+            "203.0.113.5",
+        ),
+        (
+            Layout::IngressUpstreaminfo,
+            r#"192.0.2.1 - a[b] [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "-" 120 0.004 [default-web2-8080] [] - - - - 0123456789abcdef0123456789abcdef"#,
+            "",
+        ),
+    ] {
+        let got = layout.parser().parse(line.as_bytes()).map(|r| {
+            (
+                Bs(r.remote_user.to_vec()),
+                Bs(r.user_agent.to_vec()),
+                Bs(r.x_forwarded_for.to_vec()),
+            )
+        });
+        let want = Ok((
+            Bs(b"a[b]".to_vec()),
+            Bs(b"-".to_vec()),
+            Bs(xff.as_bytes().to_vec()),
+        ));
+        if got != want {
+            wrong.push(format!("{layout}: {line}\n  want {want:?}\n  got  {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
