@@ -187,28 +187,8 @@ impl HaproxyParser {
     /// then `rec` holds partial values.
     #[inline]
     fn httplog_fast<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Option<()> {
-        let mut c = Cursor { s: line, i: 0 };
-        // RFC 3164 date: `Mmm dd HH:MM:SS ` or `Mmm  d HH:MM:SS `.
-        let h = line.first_chunk::<16>()?;
-        month_from_abbrev(&h[..3])?;
-        if h[3] != b' '
-            || h[6] != b' '
-            || h[15] != b' '
-            || !(h[4] == b' ' || h[4].is_ascii_digit())
-            || !h[5].is_ascii_digit()
-            || !is_clock(&h[7..15])
-        {
-            return None;
-        }
-        c.i = 16;
-        let t1 = c.token()?;
-        let host = if is_tag(t1) {
-            &[][..]
-        } else if is_tag(c.token()?) {
-            t1
-        } else {
-            return None;
-        };
+        let (host, msg) = header_3164(line)?;
+        let mut c = Cursor { s: line, i: msg };
         let client = c.token()?;
         // `[dd/Mon/yyyy:HH:MM:SS.mmm] `
         let date = c.s.get(c.i..c.i + 27)?;
@@ -674,6 +654,39 @@ fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
     Some(&[])
 }
 
+/// The usual RFC 3164 header, `Mmm dd HH:MM:SS [host] tag: ` with single spaces, read in
+/// place: (host, where the message starts). `None` for anything else, which
+/// [`syslog_header`] reads token by token; where this returns a header, that reads the same.
+#[inline(always)]
+fn header_3164(line: &[u8]) -> Option<(&[u8], usize)> {
+    // `Mmm dd HH:MM:SS ` or `Mmm  d HH:MM:SS `.
+    let h = line.first_chunk::<16>()?;
+    month_from_abbrev(&h[..3])?;
+    if h[3] != b' '
+        || h[6] != b' '
+        || h[15] != b' '
+        || !(h[4] == b' ' || h[4].is_ascii_digit())
+        || !h[5].is_ascii_digit()
+        || !is_clock(&h[7..15])
+    {
+        return None;
+    }
+    let mut c = Cursor { s: line, i: 16 };
+    let t1 = c.token()?;
+    let host = if is_tag(t1) {
+        &[][..]
+    } else if is_tag(c.token()?) {
+        t1
+    } else {
+        return None;
+    };
+    // The token reader skips runs of spaces; a message that starts with one is its to read.
+    match line.get(c.i) {
+        Some(&b) if b != b' ' => Some((host, c.i)),
+        _ => None,
+    }
+}
+
 /// After the date of a 3164-style header: `[host] tag: msg`, or the message at once
 /// (HAProxy's `iso` / `timed` formats).
 fn after_date<'a>(tk: &mut Tokens<'a>) -> &'a [u8] {
@@ -884,6 +897,9 @@ fn unquote(s: &[u8]) -> &[u8] {
 /// The syslog header's host (empty without one) and the message after the header, for
 /// parsers of custom `log-format` layouts; `None` for a damaged header.
 pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    if let Some((host, msg)) = header_3164(line) {
+        return Some((host, &line[msg..]));
+    }
     let mut tk = Tokens::new(line);
     let host = syslog_header(&mut tk)?;
     Some((host, tk.rest()))

@@ -58,6 +58,9 @@ pub enum Var {
     HaDate,
     /// One of HAProxy's own fields.
     Ha(HaField),
+    /// HAProxy numbers written with one separator between them (`%TR/%Tw/%Tc/%Tr/%Ta`,
+    /// `%ac/%fc/%bc/%sc/%rc`), read as one value (the field's `members`), split in place.
+    HaNumbers,
     /// A variable axlog keeps as text under its name: known ones (`host`, `upstream_addr`,
     /// `ssl_protocol`, ...) and any other (`http_*`, `cookie_*`, custom).
     Text,
@@ -174,6 +177,9 @@ struct Field {
     extra: Option<u8>,
     /// `then` as a little-endian word and its mask, when it is 1 to 8 bytes long.
     then_word: Option<(u64, u64)>,
+    /// For [`Var::HaNumbers`]: the numbers in order, and the byte between them.
+    members: Vec<HaField>,
+    sep: u8,
 }
 
 impl Field {
@@ -269,10 +275,16 @@ pub struct LogFormat {
     now_us: i64,
     /// Values are JSON-escaped (`escape=json`).
     json_escape: bool,
+    /// The definition has HAProxy fields (`rec.haproxy` is written on every line).
+    has_ha_fields: bool,
     definition: String,
     /// Literal text before the first variable.
     prefix: Vec<u8>,
+    /// The definition's variables, as `axlog explain` shows them.
     fields: Vec<Field>,
+    /// The same, with runs of HAProxy numbers read as one value each: fewer steps per
+    /// line for the parser.
+    parse_fields: Vec<Field>,
 }
 
 impl LogFormat {
@@ -618,6 +630,16 @@ impl LogFormat {
     /// The variables of `line` with their values, in order.
     #[inline(always)]
     fn values<'s, 'a>(&'s self, line: &'a [u8]) -> Result<Values<'s, 'a>, ParseError> {
+        self.values_of(&self.fields, line)
+    }
+
+    /// [`LogFormat::values`] over `fields` (the definition's, or the parser's).
+    #[inline(always)]
+    fn values_of<'s, 'a>(
+        &self,
+        fields: &'s [Field],
+        line: &'a [u8],
+    ) -> Result<Values<'s, 'a>, ParseError> {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -625,7 +647,7 @@ impl LogFormat {
             return Err(ParseError::Layout);
         }
         Ok(Values {
-            fields: self.fields.iter(),
+            fields: fields.iter(),
             rest: &line[self.prefix.len()..],
         })
     }
@@ -649,15 +671,16 @@ impl LogFormat {
         match self.parse_counting(&mut TimeLocalCache::default(), line, &mut rec, &mut done) {
             Ok(()) => (done, None),
             Err(e) => {
-                let name = self.fields.get(done).map_or("", |f| f.name.as_str());
+                let name = self.parse_fields.get(done).map_or("", |f| f.name.as_str());
                 (done, Some((name, e)))
             }
         }
     }
 
-    /// The number of fields.
+    /// The number of steps a line is read in (as [`LogFormat::progress`] counts them):
+    /// the variables, a run of HAProxy numbers counting once.
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.parse_fields.len()
     }
 
     /// Always false: a compiled format has at least one field.
@@ -673,7 +696,6 @@ impl LogFormat {
         f: &Field,
         v: &'a [u8],
         rec: &mut Record<'a>,
-        tz: i16,
     ) -> Result<bool, ParseError> {
         let mut has_time = false;
         match f.var {
@@ -709,12 +731,6 @@ impl LogFormat {
             Var::CacheStatus => rec.cache_status = v,
             Var::SslProtocol => rec.tls_protocol = v,
             Var::SslCipher => rec.tls_cipher = v,
-            Var::HaDate => {
-                rec.ts_us = parse_haproxy_date(v, tz).ok_or(ParseError::BadTime)?;
-                rec.utc_offset_min = tz;
-                has_time = true;
-            }
-            Var::Ha(h) => fill_haproxy(rec.haproxy.get_or_insert_default(), h, v)?,
             _ => {
                 if let Some(k) = f.extra {
                     rec.extras[k as usize] = v;
@@ -750,8 +766,11 @@ impl LogFormat {
             (syslog_host, line) = (host, msg);
         }
         let tz = self.tz_offset_min;
+        // HAProxy's fields, gathered here and stored once (a layout that has any of them
+        // writes them all on every line, as the native parser does).
+        let mut ha = crate::haproxy::HaproxyFields::default();
         let result = (|| -> Result<(), ParseError> {
-            let mut it = self.values(line)?;
+            let mut it = self.values_of(&self.parse_fields, line)?;
             while let Some(fv) = it.next_value() {
                 let (f, v) = fv?;
                 match f.var {
@@ -823,8 +842,23 @@ impl LogFormat {
                         };
                         rec.upstream_times_raw = trim_spaces(v);
                     }
+                    Var::HaDate => {
+                        rec.ts_us = parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
+                        rec.utc_offset_min = tz;
+                        has_time = true;
+                    }
+                    Var::Ha(h) => fill_haproxy(&mut ha, h, v)?,
+                    Var::HaNumbers => {
+                        let mut parts = v.split(|&b| b == f.sep);
+                        for &m in &f.members {
+                            fill_haproxy(&mut ha, m, parts.next().ok_or(ParseError::Layout)?)?;
+                        }
+                        if parts.next().is_some() {
+                            return Err(ParseError::Layout);
+                        }
+                    }
                     // Variables most layouts lack, out of line so this loop stays small.
-                    _ => has_time |= self.fill_rare(f, v, rec, tz)?,
+                    _ => has_time |= self.fill_rare(f, v, rec)?,
                 }
                 *done += 1;
             }
@@ -847,6 +881,9 @@ impl LogFormat {
         {
             (rec.ts_us, rec.utc_offset_min) = (us, off);
             has_time = true;
+        }
+        if self.has_ha_fields {
+            rec.haproxy = Some(ha);
         }
         if let Some(h) = rec.haproxy.as_mut() {
             h.syslog_host = syslog_host;
@@ -929,6 +966,8 @@ fn push_field(
         end: End::Text,
         extra: None,
         then_word: None,
+        members: Vec::new(),
+        sep: 0,
     });
     Ok(())
 }
@@ -974,6 +1013,41 @@ fn finish(
             f.then_word = Some((u64::from_le_bytes(w), u64::MAX >> (8 * (8 - f.then.len()))));
         }
     }
+    assign_ends(&mut fields);
+    let mut parse_fields = fuse_ha_numbers(&fields);
+    assign_ends(&mut parse_fields);
+    let has_time_field = fields.iter().any(|f| {
+        matches!(
+            f.var,
+            Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_) | Var::HaDate
+        )
+    });
+    // HAProxy lines have a syslog header, whose time serves when the layout has none; the
+    // part after combined's fields has its time in that first part.
+    if !has_time_field && dialect != Dialect::Haproxy && !after_combined {
+        return Err(FormatError::NoTime);
+    }
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    Ok(LogFormat {
+        suffix: after_combined,
+        extras,
+        has_time_field,
+        now_us,
+        tz_offset_min: 0,
+        json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
+        has_ha_fields: fields.iter().any(|f| matches!(f.var, Var::Ha(_))),
+        dialect,
+        definition: definition.to_string(),
+        prefix,
+        fields,
+        parse_fields,
+    })
+}
+
+/// How each field's value ends (see [`End`]), from its closing text and the next field.
+fn assign_ends(fields: &mut [Field]) {
     let n = fields.len();
     for k in 0..n {
         let next = fields.get(k + 1);
@@ -997,7 +1071,7 @@ fn finish(
             End::Fixed(TIME_LOCAL_LEN)
         } else if host_port {
             End::HostPort
-        } else if before_time && !f.then.is_empty() && !f.list && !f.escaped {
+        } else if before_time && !f.then.is_empty() && !f.list && !f.then.contains(&b'"') {
             End::BeforeTime
         } else if f.then.len() == 1 && !f.list && !f.escaped {
             End::Byte(f.then[0])
@@ -1013,32 +1087,80 @@ fn finish(
             End::Text
         };
     }
-    let has_time_field = fields.iter().any(|f| {
-        matches!(
-            f.var,
-            Var::TimeLocal | Var::TimeIso8601 | Var::Epoch(_) | Var::HaDate
+}
+
+/// HAProxy's numeric fields (timers, counts, queues).
+fn is_ha_number(f: &Field) -> bool {
+    use HaField::*;
+    matches!(
+        f.var,
+        Var::Ha(
+            TReq | Tw
+                | Tc
+                | TResp
+                | Ta
+                | Actconn
+                | Feconn
+                | Beconn
+                | SrvConn
+                | Retries
+                | SrvQueue
+                | BackendQueue
         )
-    });
-    // HAProxy lines have a syslog header, whose time serves when the layout has none; the
-    // part after combined's fields has its time in that first part.
-    if !has_time_field && dialect != Dialect::Haproxy && !after_combined {
-        return Err(FormatError::NoTime);
+    )
+}
+
+/// `fields` with each run of two or more HAProxy numbers joined by the same one-byte
+/// literal (`%TR/%Tw/%Tc/%Tr/%Ta`) made one [`Var::HaNumbers`] field, which the parser
+/// reads with one search for the run's end instead of one per number.
+fn fuse_ha_numbers(fields: &[Field]) -> Vec<Field> {
+    let mut out = Vec::with_capacity(fields.len());
+    let mut k = 0;
+    while k < fields.len() {
+        let f = &fields[k];
+        let mut j = k;
+        if is_ha_number(f) && f.then.len() == 1 {
+            let sep = f.then[0];
+            while j + 1 < fields.len() && fields[j].then == [sep] && is_ha_number(&fields[j + 1]) {
+                j += 1;
+            }
+            // The run's end is found by its last closing text, which must not start with
+            // the separator.
+            while j > k && fields[j].then.first() == Some(&sep) {
+                j -= 1;
+            }
+            if j > k {
+                let last = &fields[j];
+                out.push(Field {
+                    name: fields[k..=j]
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(&char::from(sep).to_string()),
+                    var: Var::HaNumbers,
+                    then: last.then.clone(),
+                    then_word: last.then_word,
+                    list: false,
+                    escaped: false,
+                    end: End::Text,
+                    extra: None,
+                    members: fields[k..=j]
+                        .iter()
+                        .filter_map(|f| match f.var {
+                            Var::Ha(h) => Some(h),
+                            _ => None,
+                        })
+                        .collect(),
+                    sep,
+                });
+                k = j + 1;
+                continue;
+            }
+        }
+        out.push(f.clone());
+        k += 1;
     }
-    let now_us = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    Ok(LogFormat {
-        suffix: after_combined,
-        extras,
-        has_time_field,
-        now_us,
-        tz_offset_min: 0,
-        json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
-        dialect,
-        definition: definition.to_string(),
-        prefix,
-        fields,
-    })
+    out
 }
 
 /// The format string of `LogFormat "..." name`, of a quoted `"..."` or a bare string,
@@ -1095,6 +1217,26 @@ impl<'s, 'a> Values<'s, 'a> {
     fn next_value(&mut self) -> Option<Result<(&'s Field, &'a [u8]), ParseError>> {
         let f = self.fields.next()?;
         let rest = self.rest;
+        // The usual end first, by a plain test: a jump table here is one indirect jump
+        // per field, and its target changes from field to field, which CPUs mispredict.
+        let (end, next) = if let End::Byte(b) = f.end {
+            match crate::scan::find(rest, b) {
+                Some(e) => (e, e + 1),
+                None => return Some(Err(ParseError::Layout)),
+            }
+        } else {
+            match self.end_other(f, rest) {
+                Ok(en) => en,
+                Err(e) => return Some(Err(e)),
+            }
+        };
+        self.rest = &rest[next..];
+        Some(Ok((f, &rest[..end])))
+    }
+
+    /// Where the value of `f` ends in `rest` and where the next one starts.
+    #[inline(always)]
+    fn end_other(&self, f: &Field, rest: &[u8]) -> Result<(usize, usize), ParseError> {
         let end = match f.end {
             // The definition's closing text ends the line; the value is what is before
             // it, whatever it holds.
@@ -1104,26 +1246,26 @@ impl<'s, 'a> Values<'s, 'a> {
                 .filter(|&e| has_prefix(&rest[e..], &f.then))
             {
                 Some(e) => e,
-                None => return Some(Err(ParseError::Layout)),
+                None => return Err(ParseError::Layout),
             },
             // `10/Oct/2000:13:55:36 -0700` holds a space: it has a fixed length.
             End::Fixed(len) => match rest.get(len..) {
                 Some(after) if f.then_at(after) => len,
-                _ => return Some(Err(ParseError::BadTime)),
+                _ => return Err(ParseError::BadTime),
             },
             End::Byte(b) => match crate::scan::find(rest, b) {
                 Some(e) => e,
-                None => return Some(Err(ParseError::Layout)),
+                None => return Err(ParseError::Layout),
             },
             End::Short { first, word, mask } => {
                 match find_short(rest, &f.then, first, word, mask) {
                     Some(e) => e,
-                    None => return Some(Err(ParseError::Layout)),
+                    None => return Err(ParseError::Layout),
                 }
             }
             End::Text => match find_end(rest, &f.then, f.list, f.escaped) {
                 Some(e) => e,
-                None => return Some(Err(ParseError::Layout)),
+                None => return Err(ParseError::Layout),
             },
             End::HostPort => {
                 let port_end = self
@@ -1134,40 +1276,40 @@ impl<'s, 'a> Values<'s, 'a> {
                     .map_or(Some(rest.len()), |&stop| crate::scan::find(rest, stop));
                 match port_end.and_then(|p| memchr::memrchr(b':', &rest[..p])) {
                     Some(e) => e,
-                    None => return Some(Err(ParseError::Layout)),
+                    None => return Err(ParseError::Layout),
                 }
             }
             End::BeforeTime => {
                 let Some(time) = self.fields.as_slice().first() else {
-                    return Some(Err(ParseError::Layout));
+                    return Err(ParseError::Layout);
                 };
                 match find_before_time(rest, &f.then, time) {
                     Some(e) => e,
-                    None => return Some(Err(ParseError::Layout)),
+                    None => return Err(ParseError::Layout),
                 }
             }
             End::Brace => match rest.first() {
                 Some(b'{') => {
                     let Some(close) = crate::scan::find(rest, b'}') else {
-                        return Some(Err(ParseError::UnclosedQuote));
+                        return Err(ParseError::UnclosedQuote);
                     };
                     if !has_prefix(&rest[close + 1..], &f.then) {
-                        return Some(Err(ParseError::Layout));
+                        return Err(ParseError::Layout);
                     }
                     close + 1
                 }
                 // Nothing captured: HAProxy writes neither a block nor the space after
                 // it, so the field takes nothing and the line goes on as it is.
-                _ => return Some(Ok((f, &[]))),
+                _ => return Ok((0, 0)),
             },
         };
-        self.rest = &rest[(end + f.then.len()).min(rest.len())..];
-        Some(Ok((f, &rest[..end])))
+        Ok((end, (end + f.then.len()).min(rest.len())))
     }
 }
 
 /// HAProxy's `dd/Mon/yyyy:HH:MM:SS.mmm` (local time without a zone) into UTC µs.
-fn parse_haproxy_date(v: &[u8], tz_offset_min: i16) -> Option<i64> {
+#[inline]
+fn parse_haproxy_date(cache: &mut TimeLocalCache, v: &[u8], tz_offset_min: i16) -> Option<i64> {
     let (secs, frac) = match v.len() {
         20 => (v, &b""[..]),
         24 if v[20] == b'.' => (&v[..20], &v[21..]),
@@ -1176,33 +1318,24 @@ fn parse_haproxy_date(v: &[u8], tz_offset_min: i16) -> Option<i64> {
     let mut t = [0u8; TIME_LOCAL_LEN];
     t[..20].copy_from_slice(secs);
     t[20..].copy_from_slice(b" +0000");
-    let ts = crate::time::parse_time_local(&t)?;
-    let ms = if frac.is_empty() {
-        0
-    } else {
-        parse_u64(frac)? as i64
+    // Through the minute cache, as `$time_local` is: lines of a minute parse seconds.
+    let ts = cache.parse(&t)?;
+    let ms = match *frac {
+        [] => 0,
+        [a, b, c] if let Some(us) = millis4(b'0', a, b, c) => us as i64 / 1000,
+        _ => parse_u64(frac)? as i64,
     };
     Some(ts.utc_us + ms * 1000 - tz_offset_min as i64 * 60_000_000)
 }
 
 /// One HAProxy field of a custom layout into `h`. Timers are milliseconds, `-1` absent;
 /// counts and timers may carry a `+`.
+#[inline(always)]
 fn fill_haproxy<'a>(
     h: &mut crate::haproxy::HaproxyFields<'a>,
     field: HaField,
     v: &'a [u8],
 ) -> Result<(), ParseError> {
-    let v_num = v.strip_prefix(b"+").unwrap_or(v);
-    let timer = || -> Result<Option<u64>, ParseError> {
-        match v_num {
-            b"-1" | b"-" => Ok(None),
-            _ => parse_u64(v_num)
-                .and_then(|ms| ms.checked_mul(1000))
-                .map(Some)
-                .ok_or(ParseError::BadTiming),
-        }
-    };
-    let count = || -> Option<u32> { parse_u64(v_num).and_then(|c| u32::try_from(c).ok()) };
     let braces = |v: &'a [u8]| -> &'a [u8] {
         match v {
             [b'{', inner @ .., b'}'] => inner,
@@ -1214,23 +1347,51 @@ fn fill_haproxy<'a>(
         HaField::Frontend => h.frontend = v,
         HaField::Backend => h.backend = v,
         HaField::Server => h.server = v,
-        HaField::TReq => h.tr_us = timer()?,
-        HaField::Tw => h.tw_us = timer()?,
-        HaField::Tc => h.tc_us = timer()?,
-        HaField::TResp => h.tresp_us = timer()?,
-        HaField::Ta => h.ta_us = timer()?,
+        HaField::TReq => h.tr_us = ha_timer(v)?,
+        HaField::Tw => h.tw_us = ha_timer(v)?,
+        HaField::Tc => h.tc_us = ha_timer(v)?,
+        HaField::TResp => h.tresp_us = ha_timer(v)?,
+        HaField::Ta => h.ta_us = ha_timer(v)?,
         HaField::TermState => h.termination_state = v,
-        HaField::Actconn => h.actconn = count(),
-        HaField::Feconn => h.feconn = count(),
-        HaField::Beconn => h.beconn = count(),
-        HaField::SrvConn => h.srv_conn = count(),
-        HaField::Retries => h.retries = count(),
-        HaField::SrvQueue => h.srv_queue = count(),
-        HaField::BackendQueue => h.backend_queue = count(),
+        HaField::Actconn => h.actconn = ha_count(v),
+        HaField::Feconn => h.feconn = ha_count(v),
+        HaField::Beconn => h.beconn = ha_count(v),
+        HaField::SrvConn => h.srv_conn = ha_count(v),
+        HaField::Retries => h.retries = ha_count(v),
+        HaField::SrvQueue => h.srv_queue = ha_count(v),
+        HaField::BackendQueue => h.backend_queue = ha_count(v),
         HaField::RequestHeaders => h.captured_request_headers = braces(v),
         HaField::ResponseHeaders => h.captured_response_headers = braces(v),
     }
     Ok(())
+}
+
+/// A timer in ms (maybe after a `+`) into µs; `-1` (step not reached) is `None`.
+#[inline(always)]
+fn ha_timer(v: &[u8]) -> Result<Option<u64>, ParseError> {
+    let v = v.strip_prefix(b"+").unwrap_or(v);
+    match *v {
+        // Most timers are a digit or two.
+        [a] if a.is_ascii_digit() => Ok(Some((a - b'0') as u64 * 1000)),
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Ok(Some(((a - b'0') as u64 * 10 + (b - b'0') as u64) * 1000))
+        }
+        [b'-', b'1'] | [b'-'] => Ok(None),
+        _ => parse_u64(v)
+            .and_then(|ms| ms.checked_mul(1000))
+            .map(Some)
+            .ok_or(ParseError::BadTiming),
+    }
+}
+
+/// A count (maybe after a `+`); a stray value is dropped, counts are informative.
+#[inline(always)]
+fn ha_count(v: &[u8]) -> Option<u32> {
+    let v = v.strip_prefix(b"+").unwrap_or(v);
+    match *v {
+        [a] if a.is_ascii_digit() => Some((a - b'0') as u32),
+        _ => parse_u64(v).and_then(|c| u32::try_from(c).ok()),
+    }
 }
 
 /// `a.bcd` seconds (four digit bytes) in microseconds, if they are digits.
@@ -1705,6 +1866,48 @@ mod tests {
         assert_eq!(
             f.parse_into(&mut TimeLocalCache::default(), notice.as_bytes(), &mut rec),
             Err(ParseError::NotAccess)
+        );
+    }
+
+    /// Runs of HAProxy numbers are read as one value: the same values, and the same
+    /// refusals, as one by one.
+    #[test]
+    fn haproxy_number_runs() {
+        let f = LogFormat::compile_haproxy("%ci [%tr] %TR/%Tw/%Tc/%Tr/%Ta %ST %ac/%fc %rc/%ST")
+            .unwrap();
+        // The definition's variables stay separate for `explain`; the parser takes two runs
+        // (`%rc/%ST` is no run: `%ST` is no HAProxy number).
+        assert_eq!(f.names().count(), 12);
+        assert_eq!(f.len(), 7);
+        let run = |timers: &str, conns: &str| {
+            let line = format!("1.2.3.4 [21/Nov/2026:10:00:01.250] {timers} 200 {conns} 3/200");
+            let mut rec = Record::default();
+            f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+                .map(|()| {
+                    let h = rec.haproxy.unwrap();
+                    (
+                        [h.tr_us, h.tw_us, h.tc_us, h.tresp_us, h.ta_us],
+                        [h.actconn, h.feconn, h.retries],
+                    )
+                })
+        };
+        let ms = |v: u64| Some(v * 1000);
+        assert_eq!(
+            run("5/-1/+12/130/1500", "7/0"),
+            Ok((
+                [ms(5), None, ms(12), ms(130), ms(1500)],
+                [Some(7), Some(0), Some(3)]
+            ))
+        );
+        assert_eq!(run("5/0/1/2", "7/0"), Err(ParseError::Layout));
+        assert_eq!(run("5/0/1/2/3/4", "7/0"), Err(ParseError::Layout));
+        assert_eq!(run("5/0/x/2/3", "7/0"), Err(ParseError::BadTiming));
+        assert_eq!(run("5/0/1/2/3", "7/0/1"), Err(ParseError::Layout));
+        // Where a line stops fitting is named by the run.
+        let line = "1.2.3.4 [21/Nov/2026:10:00:01.250] 5/0/x/2/3 200 7/0 3/200";
+        assert_eq!(
+            f.progress(line.as_bytes()),
+            (2, Some(("%TR/%Tw/%Tc/%Tr/%Ta", ParseError::BadTiming)))
         );
     }
 

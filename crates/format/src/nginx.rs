@@ -39,8 +39,10 @@ fn quoted<'a>(
     missing: ParseError,
 ) -> Result<(&'a [u8], &'a [u8]), ParseError> {
     // `"-"` (no referer, no user agent) is common enough to skip the search for.
+    // The value is a slice of the line, not a constant: callers locate what follows a
+    // value by its position.
     if let Some(rest) = s.strip_prefix(b"\"-\"") {
-        return Ok((b"-", rest));
+        return Ok((&s[1..2], rest));
     }
     match s.first() {
         Some(b'"') => {}

@@ -11,9 +11,9 @@
 //! no expected value is computed by axlog.
 //!
 //! Inputs that axlog once misread are drawn by the loops like any other, and are kept as
-//! regression tests near the end. Inputs on which axlog is known to differ are kept out
-//! of the loops (each place says so) and are shown by the `#[ignore]`d tests named
-//! `discrepancy_*` at the end.
+//! regression tests near the end. An input on which axlog is found to differ is kept out
+//! of the loops (the place says so) and shown by an `#[ignore]`d test named
+//! `discrepancy_*` until it is fixed; there is none now.
 
 use axlog_format::logformat::LogFormat;
 use axlog_format::{Layout, LineParser, Record};
@@ -507,8 +507,7 @@ const QUERY_ATOMS: &[&[u8]] = &[
 
 /// Whether `srv` can log `atom` in `ctx` at all: Go's server rejects control bytes, and
 /// spaces in a target; HAProxy rejects spaces in a target; nothing carries CR or LF in a
-/// header. Encoders of JSON strings get valid UTF-8 (Go replaces the rest). (And one
-/// known discrepancy of Apache's escapes.)
+/// header. Encoders of JSON strings get valid UTF-8 (Go replaces the rest).
 fn allowed(srv: Srv, ctx: Ctx, a: &[u8]) -> bool {
     let ctl = a.iter().any(|&b| b < 0x20 || b == 0x7f);
     let space = a.contains(&b' ');
@@ -784,14 +783,7 @@ fn gen_w(rng: &mut Rng, tg: &mut TimeGen, srv: Srv, need_req: bool) -> W {
         7 if matches!(srv, Srv::Nginx | Srv::Apache) => Some(Vec::new()),
         _ => {
             let n = 1 + rng.below(2) as usize;
-            loop {
-                let u = draw(rng, srv, Ctx::Header, USER_ATOMS, n);
-                // axlog ends Apache's `%u` at its first ` [`, not at the time's (see
-                // `discrepancy_apache_remote_user_with_space_bracket`).
-                if srv != Srv::Apache || !u.windows(2).any(|p| p == b" [") {
-                    break Some(u);
-                }
-            }
+            Some(draw(rng, srv, Ctx::Header, USER_ATOMS, n))
         }
     };
     let req = if !need_req && srv != Srv::Go && rng.chance(4) {
@@ -1592,18 +1584,6 @@ fn nginx_line(items: &[Item], w: &W) -> Out {
     let extras = o.extras;
     o.w(F::ExtrasLen, V::I(extras as i64));
     o
-}
-
-/// `combined` followed by more fields (nginx `main`, ingress-nginx `upstreaminfo`, a
-/// definition that extends `combined`): a line with a `[` in the user name and `-` as the
-/// user agent does not parse (see `discrepancy_nginx_extended_user_bracket_dash_agent`),
-/// so such a user name loses its `[`.
-fn extended_ok(w: &mut W) {
-    if w.ua.as_deref().is_none_or(|ua| ua == b"-")
-        && let Some(u) = &mut w.user
-    {
-        u.retain(|&b| b != b'[');
-    }
 }
 
 /// After a list and a space, a value that starts with `: ` is the list's next group to
@@ -2894,8 +2874,7 @@ fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
         Layout::NginxMain | Layout::IngressUpstreaminfo => {
-            let mut w = gen_w(rng, tg, Srv::Nginx, false);
-            extended_ok(&mut w);
+            let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
         Layout::ApacheCommon | Layout::ApacheVhostCombined => {
@@ -3027,9 +3006,6 @@ fn nginx_custom_log_formats() {
             .map(|_| {
                 let mut w = gen_w(&mut rng, &mut tg, Srv::Nginx, true);
                 no_colon_space_start(&mut w);
-                if after_combined {
-                    extended_ok(&mut w);
-                }
                 let o = nginx_line(&items, &w);
                 Case {
                     line: o.line,
@@ -3301,16 +3277,10 @@ fn traefik_upstream_time_has_no_attempt_list() {
     assert_eq!(r.upstream_attempts_us().count(), 0);
 }
 
-// ------------------------------------------------------------------------------------
-// Known discrepancies: inputs kept out of the loops above. Each test asserts what the
-// server's line means; it fails until axlog reads it so.
-// ------------------------------------------------------------------------------------
-
 /// Apache writes `%u` with `ap_escape_logitem`, which leaves spaces and `[` as they are: a
 /// user name holding ` [` reaches the log.
 #[test]
-#[ignore = "axlog ends Apache's `%u` at its first ` [`, not at the one the time opens"]
-fn discrepancy_apache_remote_user_with_space_bracket() {
+fn apache_remote_user_with_space_bracket() {
     let mut wrong = Vec::new();
     for user in ["al [ice", " ["] {
         for (layout, line) in [
@@ -3344,8 +3314,7 @@ fn discrepancy_apache_remote_user_with_space_bracket() {
 /// `log_format` that extends `combined`), with a `[` in the user name and `-` as the user
 /// agent.
 #[test]
-#[ignore = "the fields after `combined` are looked for after the user agent's `-`, which the hand-written parser's general route does not take from the line"]
-fn discrepancy_nginx_extended_user_bracket_dash_agent() {
+fn nginx_extended_user_bracket_dash_agent() {
     let mut wrong = Vec::new();
     for (layout, line, xff) in [
         (
