@@ -2,7 +2,9 @@
 //! presets.rs): lines of every preset layout, rendered from testgen's nginx-timed traffic
 //! so each layout carries the same requests (paths, user agents, latencies, errors).
 
-use axlog_format::{Layout, Record};
+use axlog_engine::{Sink, process_chunk};
+use axlog_format::{Layout, LineParser, ParseError, Record};
+use std::hint::black_box;
 
 /// The virtual host of `vhost_combined` lines.
 const HOST: &[u8] = b"shop.example.com";
@@ -276,4 +278,40 @@ fn civil(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (era * 400 + yoe + i64::from(m <= 2), m, d)
+}
+
+/// Counts records and touches fields every report reads, so parsing cannot be optimised
+/// away.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CountSink {
+    pub ok: u64,
+    pub bad: u64,
+    pub sum: u64,
+}
+
+impl Sink for CountSink {
+    fn record(&mut self, r: &Record<'_>) {
+        self.ok += 1;
+        self.sum = self
+            .sum
+            .wrapping_add(r.status as u64 + r.request_time_us.unwrap_or(0) + r.ts_us as u64);
+    }
+    fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {
+        self.bad += 1;
+    }
+}
+
+/// Every line of `data` through a copy of `parser`, as the engine reads a chunk.
+pub fn run(parser: &LineParser, data: &[u8]) -> CountSink {
+    let mut parser = parser.clone();
+    let mut sink = CountSink::default();
+    let mut line_no = 0;
+    process_chunk(
+        &mut parser,
+        black_box(data),
+        "bench",
+        &mut line_no,
+        &mut sink,
+    );
+    sink
 }

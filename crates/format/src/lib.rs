@@ -240,6 +240,10 @@ impl Format {
         }
     }
 
+    /// A line parser for the format. A custom definition that is a hand-parsed layout
+    /// spelled out (nginx `combined`, the timed layout, Apache's combined, HAProxy's
+    /// httplog and tcplog) gets the hand-written parser; one that extends nginx's
+    /// `combined` gets it for the combined part.
     pub fn parser(&self) -> LineParser {
         match self {
             Format::Preset(l) => l.parser(),
@@ -263,6 +267,13 @@ impl Format {
                     .contains(&given.as_str())
                 {
                     return Layout::NginxCombined.parser();
+                }
+                // HAProxy's `option httplog` and `option tcplog` as their documentation
+                // spells them: the native parser reads both (and what else HAProxy writes).
+                if f.dialect() == logformat::Dialect::Haproxy
+                    && [HAPROXY_HTTPLOG, HAPROXY_TCPLOG].contains(&given.as_str())
+                {
+                    return Layout::Haproxy.parser();
                 }
                 LineParser::for_log_format(f)
             }
@@ -394,6 +405,12 @@ impl LineParser {
         }
     }
 }
+
+/// HAProxy's `option httplog` as a `log-format` string (HAProxy's documentation).
+pub const HAPROXY_HTTPLOG: &str = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+/// HAProxy's `option tcplog` as a `log-format` string.
+pub const HAPROXY_TCPLOG: &str =
+    "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
 /// How many lines [`detect`] looks at.
 pub const DETECT_LINES: usize = 200;
@@ -716,6 +733,41 @@ mod tests {
             .unwrap(),
         ));
         assert!(matches!(apache.parser(), LineParser::Nginx(_)));
+        // HAProxy's httplog and tcplog strings: the native parser, which reads their lines
+        // as the compiled definition does.
+        for (def, line) in [
+            (
+                HAPROXY_HTTPLOG,
+                r#"Nov 21 10:00:01 lb haproxy[1]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.250] fe be/s1 1/0/2/30/33 200 512 - - ---- 3/3/1/1/0 0/0 "GET /a HTTP/1.1""#,
+            ),
+            (
+                HAPROXY_TCPLOG,
+                "Nov 21 10:00:01 lb haproxy[1]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.250] fe be/s1 0/2/5007 212 -- 3/3/1/1/0 0/0",
+            ),
+        ] {
+            let compiled = logformat::LogFormat::compile_haproxy(def).unwrap();
+            let mut interp = LineParser::Compiled(Box::new((
+                compiled.clone(),
+                time::TimeLocalCache::default(),
+            )));
+            let mut native = Format::Custom(std::sync::Arc::new(compiled)).parser();
+            assert!(matches!(native, LineParser::Haproxy(_)), "{def}");
+            let (a, b) = (interp.parse(line.as_bytes()), native.parse(line.as_bytes()));
+            let key = |r: &Record| {
+                (
+                    r.ts_us,
+                    r.status,
+                    r.bytes_sent,
+                    r.request_time_us,
+                    r.upstream_time_us,
+                    r.remote_addr.to_vec(),
+                    r.haproxy
+                        .map(|h| (h.tw_us, h.tc_us, h.ta_us, h.server.to_vec())),
+                )
+            };
+            assert_eq!(a.as_ref().map(key), b.as_ref().map(key), "{def}");
+            assert!(a.is_ok(), "{def}");
+        }
     }
 
     #[test]

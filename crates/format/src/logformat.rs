@@ -769,101 +769,114 @@ impl LogFormat {
         // HAProxy's fields, gathered here and stored once (a layout that has any of them
         // writes them all on every line, as the native parser does).
         let mut ha = crate::haproxy::HaproxyFields::default();
-        let result = (|| -> Result<(), ParseError> {
-            let mut it = self.values_of(&self.parse_fields, line)?;
-            while let Some(fv) = it.next_value() {
-                let (f, v) = fv?;
-                match f.var {
-                    Var::RemoteAddr => rec.remote_addr = v,
-                    Var::RemoteUser => rec.remote_user = v,
-                    Var::TimeLocal => {
-                        let t = cache.parse(v).ok_or(ParseError::BadTime)?;
-                        (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
-                        has_time = true;
-                    }
-                    Var::Request => rec.request = v,
-                    Var::RequestMethod => rec.method = v,
-                    Var::RequestUri | Var::Uri => rec.uri = v,
-                    Var::Status => {
-                        rec.status = match *v {
-                            // Three digits, checked in place.
-                            [a, b, c]
-                                if a.is_ascii_digit()
-                                    && b.is_ascii_digit()
-                                    && c.is_ascii_digit() =>
-                            {
-                                (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
-                            }
-                            _ => match v {
-                                b"-" | b"-1" => 0,
-                                _ => match parse_u64(v) {
-                                    Some(s) if s <= 999 => s as u16,
-                                    _ => return Err(ParseError::BadStatus),
+        let mut values = self.values_of(&self.parse_fields, line);
+        let result = match &mut values {
+            Err(e) => Err(*e),
+            Ok(it) => (|| -> Result<(), ParseError> {
+                while let Some(fv) = it.next_value() {
+                    let (f, v) = fv?;
+                    match f.var {
+                        Var::RemoteAddr => rec.remote_addr = v,
+                        Var::RemoteUser => rec.remote_user = v,
+                        Var::TimeLocal => {
+                            let t = cache.parse(v).ok_or(ParseError::BadTime)?;
+                            (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
+                            has_time = true;
+                        }
+                        Var::Request => rec.request = v,
+                        Var::RequestMethod => rec.method = v,
+                        Var::RequestUri | Var::Uri => rec.uri = v,
+                        Var::Status => {
+                            rec.status = match *v {
+                                // Three digits, checked in place.
+                                [a, b, c]
+                                    if a.is_ascii_digit()
+                                        && b.is_ascii_digit()
+                                        && c.is_ascii_digit() =>
+                                {
+                                    (a - b'0') as u16 * 100
+                                        + (b - b'0') as u16 * 10
+                                        + (c - b'0') as u16
+                                }
+                                _ => match v {
+                                    b"-" | b"-1" => 0,
+                                    _ => match parse_u64(v) {
+                                        Some(s) if s <= 999 => s as u16,
+                                        _ => return Err(ParseError::BadStatus),
+                                    },
                                 },
-                            },
-                        }
-                    }
-                    Var::BodyBytesSent => {
-                        rec.bytes_sent = match v {
-                            b"-" => None,
-                            // HAProxy writes `+` before a count it had not finished
-                            // (`option logasap`).
-                            [b'+', n @ ..] => Some(parse_u64(n).ok_or(ParseError::BadBytes)?),
-                            _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
-                        }
-                    }
-                    Var::BytesSent => {
-                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?
-                    }
-                    Var::BytesSentAsBody => {
-                        rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
-                        rec.bytes_sent = rec.response_bytes;
-                    }
-                    Var::HttpReferer => rec.referer = v,
-                    Var::HttpUserAgent => rec.user_agent = v,
-                    Var::RequestTime(unit) => {
-                        rec.request_time_us = match (v, unit) {
-                            // nginx's usual `D.DDD`, in place.
-                            (&[a, b'.', b, c, d], Unit::Seconds)
-                                if let Some(us) = millis4(a, b, c, d) =>
-                            {
-                                Some(us)
                             }
-                            (b"-", _) => None,
-                            _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
                         }
-                    }
-                    Var::UpstreamResponseTime => {
-                        rec.upstream_time_us = match *v {
-                            // One attempt, `D.DDD`: no list to walk.
-                            [a, b'.', b, c, d] if let Some(us) = millis4(a, b, c, d) => Some(us),
-                            _ => sum_upstream_list(trim_spaces(v))
-                                .map_err(|_| ParseError::BadTiming)?,
-                        };
-                        rec.upstream_times_raw = trim_spaces(v);
-                    }
-                    Var::HaDate => {
-                        rec.ts_us = parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
-                        rec.utc_offset_min = tz;
-                        has_time = true;
-                    }
-                    Var::Ha(h) => fill_haproxy(&mut ha, h, v)?,
-                    Var::HaNumbers => {
-                        let mut parts = v.split(|&b| b == f.sep);
-                        for &m in &f.members {
-                            fill_haproxy(&mut ha, m, parts.next().ok_or(ParseError::Layout)?)?;
+                        Var::BodyBytesSent => {
+                            rec.bytes_sent = match v {
+                                b"-" => None,
+                                // HAProxy writes `+` before a count it had not finished
+                                // (`option logasap`).
+                                [b'+', n @ ..] => Some(parse_u64(n).ok_or(ParseError::BadBytes)?),
+                                _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
+                            }
                         }
-                        if parts.next().is_some() {
-                            return Err(ParseError::Layout);
+                        Var::BytesSent => {
+                            rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?
                         }
+                        Var::BytesSentAsBody => {
+                            rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
+                            rec.bytes_sent = rec.response_bytes;
+                        }
+                        Var::HttpReferer => rec.referer = v,
+                        Var::HttpUserAgent => rec.user_agent = v,
+                        Var::RequestTime(unit) => {
+                            rec.request_time_us = match (v, unit) {
+                                // nginx's usual `D.DDD`, in place.
+                                (&[a, b'.', b, c, d], Unit::Seconds)
+                                    if let Some(us) = millis4(a, b, c, d) =>
+                                {
+                                    Some(us)
+                                }
+                                (b"-", _) => None,
+                                _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
+                            }
+                        }
+                        Var::UpstreamResponseTime => {
+                            rec.upstream_time_us = match *v {
+                                // One attempt, `D.DDD`: no list to walk.
+                                [a, b'.', b, c, d] if let Some(us) = millis4(a, b, c, d) => {
+                                    Some(us)
+                                }
+                                _ => sum_upstream_list(trim_spaces(v))
+                                    .map_err(|_| ParseError::BadTiming)?,
+                            };
+                            rec.upstream_times_raw = trim_spaces(v);
+                        }
+                        Var::HaDate => {
+                            rec.ts_us =
+                                parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
+                            rec.utc_offset_min = tz;
+                            has_time = true;
+                        }
+                        Var::Ha(h) => fill_haproxy(&mut ha, h, v)?,
+                        Var::HaNumbers => {
+                            let mut parts = v.split(|&b| b == f.sep);
+                            for &m in &f.members {
+                                fill_haproxy(&mut ha, m, parts.next().ok_or(ParseError::Layout)?)?;
+                            }
+                            if parts.next().is_some() {
+                                return Err(ParseError::Layout);
+                            }
+                        }
+                        // Variables most layouts lack, out of line so this loop stays small.
+                        _ => has_time |= self.fill_rare(f, v, rec)?,
                     }
-                    // Variables most layouts lack, out of line so this loop stays small.
-                    _ => has_time |= self.fill_rare(f, v, rec)?,
                 }
-                *done += 1;
-            }
-            Ok(())
-        })();
+                Ok(())
+            })(),
+        };
+        // Fields read: those the walk passed, less the one it stopped at. Counted here,
+        // not per field.
+        *done = match &values {
+            Ok(it) => self.parse_fields.len() - it.fields.len() - result.is_err() as usize,
+            Err(_) => 0,
+        };
         if let Err(e) = result {
             // HAProxy's own notices share the stream: not malformed access lines. The
             // native parser knows them (only lines that fail pay for asking it).
@@ -1274,7 +1287,8 @@ impl<'s, 'a> Values<'s, 'a> {
                     .first()
                     .and_then(|g| g.then.first())
                     .map_or(Some(rest.len()), |&stop| crate::scan::find(rest, stop));
-                match port_end.and_then(|p| memchr::memrchr(b':', &rest[..p])) {
+                // An address is a few bytes: a plain loop from its end.
+                match port_end.and_then(|p| rest[..p].iter().rposition(|&b| b == b':')) {
                     Some(e) => e,
                     None => return Err(ParseError::Layout),
                 }
@@ -1460,6 +1474,7 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
 }
 
 /// The first `then` in `rest` that `time`'s fixed-length value and closing text follow.
+#[inline(always)]
 fn find_before_time(rest: &[u8], then: &[u8], time: &Field) -> Option<usize> {
     let mut from = 0;
     loop {

@@ -89,8 +89,10 @@ pub fn positions<const N: usize>(hay: &[u8], needle: u8, out: &mut [u32; N]) -> 
 #[inline]
 pub fn find(hay: &[u8], needle: u8) -> Option<usize> {
     let mut i = 0;
-    while let Some(block) = hay.get(i..i + 16) {
-        // `get(i..i + 16)` gives 16 bytes, so the conversion cannot fail.
+    // `chunks_exact` rather than `get(i..i + 16)`: one bound per block, not two.
+    let mut blocks = hay.chunks_exact(16);
+    for block in &mut blocks {
+        // `chunks_exact(16)` yields 16-byte slices, so the conversion cannot fail.
         if let Ok(block) = <&[u8; 16]>::try_from(block) {
             let m = eq_mask(block, needle);
             if m != 0 {
