@@ -198,6 +198,9 @@ struct ReportArgs {
     /// Distinct paths tracked for the top-paths table (bounds memory).
     #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
     max_paths: usize,
+    /// Parsing threads (0: one per core). The report is the same whatever the number.
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -392,6 +395,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
             top_n: args.top,
             ..StatsConfig::default()
         },
+        threads: args.threads,
     };
     let outcome = axlog_engine::run(&sources, &cfg, rejects);
     let rendered = match args.output {

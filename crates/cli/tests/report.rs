@@ -312,3 +312,58 @@ fn corpus_shop_log_offsets() {
     assert_eq!(v["time"]["first"]["local"], "2019-01-22T03:56:14+03:30");
     assert_eq!(v["time"]["first"]["utc"], "2019-01-22T00:26:14Z");
 }
+
+/// `-j 1` and `-j 4` write the same JSON report, byte for byte, and the same rejects file,
+/// on generated nginx-timed and HAProxy lines (several read chunks each, some malformed).
+#[test]
+fn thread_count_does_not_change_the_report() {
+    use axlog_testgen::{Config, Format, Limit};
+    let dir = tempfile::tempdir().unwrap();
+    for format in [Format::NginxTimed, Format::HaproxyHttp] {
+        let mut data = axlog_testgen::generate(&Config {
+            format,
+            limit: Limit::Bytes(4_500_000),
+            seed: 3,
+            ..Config::default()
+        });
+        // A broken line in the middle of a read chunk, and one at the very end.
+        let mid = data.len() / 2;
+        let nl = mid + data[mid..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        data.splice(nl..nl, b"not a log line\n".iter().copied());
+        data.extend_from_slice(b"\xff\xfe truncated");
+        let log = dir.path().join("access.log");
+        std::fs::write(&log, &data).unwrap();
+        let run = |j: &str| {
+            let rejects = dir.path().join(format!("rejects-{j}"));
+            let out = axlog()
+                .args(["report", "--output", "json", "-j", j, "--rejects"])
+                .arg(&rejects)
+                .arg(&log)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (out.stdout, std::fs::read(&rejects).unwrap())
+        };
+        let (one, one_rejects) = run("1");
+        let (four, four_rejects) = run("4");
+        assert_eq!(
+            String::from_utf8_lossy(&one),
+            String::from_utf8_lossy(&four),
+            "{format:?}"
+        );
+        assert_eq!(one_rejects, four_rejects, "{format:?}");
+        // The two lines added here are among the rejects, in input order.
+        let text = String::from_utf8_lossy(&one_rejects);
+        let (a, b) = (
+            text.find("not a log line").unwrap(),
+            text.find("truncated").unwrap(),
+        );
+        assert!(a < b, "{text}");
+        let v: Value = serde_json::from_slice(&one).unwrap();
+        assert!(v["lines"]["read"].as_u64().unwrap() > 15_000, "{v}");
+    }
+}

@@ -11,6 +11,8 @@ use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
 
+mod parallel;
+
 /// Receives every line of the input, parsed or not.
 pub trait Sink {
     /// Called for every record [`LOOKAHEAD`] records before [`Sink::record`] is called
@@ -92,6 +94,18 @@ impl<W: Write> RejectsSink<W> {
             return Err(e);
         }
         self.out.flush()
+    }
+}
+
+impl<W: Write> RejectsSink<W> {
+    /// Writes lines already formatted as this sink writes them (a parallel worker's, in
+    /// input order).
+    pub fn write_formatted(&mut self, lines: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(lines)
+        {
+            self.error = Some(e);
+        }
     }
 }
 
@@ -225,6 +239,18 @@ pub struct Config {
     pub stats: StatsConfig,
     /// UTC offset (minutes east) of times logged without one: HAProxy's accept date.
     pub tz_offset_min: i16,
+    /// Parsing threads; 0 is one per core.
+    pub threads: usize,
+}
+
+impl Config {
+    /// The number of parsing threads to use.
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 /// The result of a run: the summary, and the sources that failed (already in the summary's
@@ -237,16 +263,43 @@ pub struct Outcome {
 }
 
 /// What reading one source gave.
-struct SourceRun {
-    lines: u64,
+pub(crate) struct SourceRun {
+    pub(crate) lines: u64,
     /// The layout used, and whether it was detected; `None` when none fitted.
-    layout: Option<(Format, bool)>,
-    error: Option<String>,
-    layout_help: Option<String>,
+    pub(crate) layout: Option<(Format, bool)>,
+    pub(crate) error: Option<String>,
+    pub(crate) layout_help: Option<String>,
+}
+
+impl SourceRun {
+    pub(crate) fn new() -> Self {
+        SourceRun {
+            lines: 0,
+            layout: None,
+            error: None,
+            layout_help: None,
+        }
+    }
+
+    /// Chooses the layout from a source's first chunk and makes its parser.
+    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
+        self.layout = choose_layout(cfg, first);
+        if self.layout.is_none() {
+            self.layout_help = axlog_format::diagnose(first).map(|d| d.to_string());
+        }
+        // Where no layout fits any of the first lines, parsing as combined reports
+        // every line as malformed (and keeps them in rejects).
+        let mut p = match &self.layout {
+            Some((f, _)) => f.parser(),
+            None => Layout::NginxCombined.parser(),
+        };
+        p.set_tz(cfg.tz_offset_min);
+        p
+    }
 }
 
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
-fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
+pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
     match &cfg.layout {
         // A given layout may still come behind a syslog header.
         Some(l) => Some((
@@ -259,12 +312,7 @@ fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
 
 /// Reads one source to its end (or its first read error), pushing every line into `sink`.
 fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S) -> SourceRun {
-    let mut run = SourceRun {
-        lines: 0,
-        layout: None,
-        error: None,
-        layout_help: None,
-    };
+    let mut run = SourceRun::new();
     let chunks = source.open().map_err(|e| e.to_string()).and_then(|r| {
         BackgroundReader::spawn(r, name.to_string())
             .map_err(|e| format!("{name}: cannot start reading: {e}"))
@@ -285,20 +333,10 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
                 break;
             }
         };
-        let parser = parser.get_or_insert_with(|| {
-            run.layout = choose_layout(cfg, &chunk.data);
-            if run.layout.is_none() {
-                run.layout_help = axlog_format::diagnose(&chunk.data).map(|d| d.to_string());
-            }
-            // Where no layout fits any of the first lines, parsing as combined reports
-            // every line as malformed (and keeps them in rejects).
-            let mut p = match &run.layout {
-                Some((f, _)) => f.parser(),
-                None => Layout::NginxCombined.parser(),
-            };
-            p.set_tz(cfg.tz_offset_min);
-            p
-        });
+        let parser = match &mut parser {
+            Some(p) => p,
+            None => parser.insert(run.parser_for(cfg, &chunk.data)),
+        };
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
             run.lines += 1;
@@ -320,11 +358,16 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     let mut source_summaries = Vec::new();
     let mut source_errors = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
+    let threads = cfg.threads();
 
     for source in sources {
         let name = source.name();
         let malformed_before = sink.0.0.malformed_count();
-        let run = read_source(source, &name, cfg, &mut sink);
+        let run = if threads > 1 {
+            parallel::read_source(source, &name, cfg, threads, &mut sink)
+        } else {
+            read_source(source, &name, cfg, &mut sink)
+        };
         sink.0.0.add_lines(run.lines);
         if let Some((layout, detected)) = &run.layout {
             let detected = *detected;

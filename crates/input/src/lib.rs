@@ -288,8 +288,19 @@ pub struct BackgroundReader {
 
 impl BackgroundReader {
     pub fn spawn(reader: Box<dyn Read + Send>, name: String) -> io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel(QUEUE_DEPTH);
-        let (recycle, recycled) = mpsc::sync_channel::<Vec<u8>>(QUEUE_DEPTH + 2);
+        Self::spawn_with_depth(reader, name, QUEUE_DEPTH)
+    }
+
+    /// [`BackgroundReader::spawn`] with `depth` chunks in flight (several parsers take
+    /// chunks from one reader: each should find one ready).
+    pub fn spawn_with_depth(
+        reader: Box<dyn Read + Send>,
+        name: String,
+        depth: usize,
+    ) -> io::Result<Self> {
+        let depth = depth.max(1);
+        let (tx, rx) = mpsc::sync_channel(depth);
+        let (recycle, recycled) = mpsc::sync_channel::<Vec<u8>>(depth + 2);
         let handle = thread::Builder::new()
             .name(format!("read {name}"))
             .spawn(move || {

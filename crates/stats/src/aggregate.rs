@@ -113,13 +113,15 @@ impl Aggregate {
     #[inline]
     pub fn observe(&mut self, o: &Observation<'_>) {
         self.requests += 1;
+        // Ties on the time go to the smaller (first) or larger (last) offset, so that
+        // the result does not depend on the order lines arrive in (threads).
         let t = (o.ts_us, o.utc_offset_min);
         match self.first {
-            Some(f) if f.0 <= o.ts_us => {}
+            Some(f) if f <= t => {}
             _ => self.first = Some(t),
         }
         match self.last {
-            Some(l) if l.0 >= o.ts_us => {}
+            Some(l) if l >= t => {}
             _ => self.last = Some(t),
         }
         if !self.offsets.contains(&o.utc_offset_min) && self.offsets.len() < MAX_OFFSETS {
@@ -158,18 +160,38 @@ impl Aggregate {
         }
     }
 
+    /// Counts a malformed line without keeping it: a parallel worker's count, whose
+    /// samples are kept in input order by [`Aggregate::add_sample`] instead.
+    #[inline]
+    pub fn count_malformed(&mut self) {
+        self.malformed += 1;
+    }
+
+    /// Keeps a malformed line as a sample while there is room, without counting it (see
+    /// [`Aggregate::count_malformed`]). Called in input order, it keeps the first ones.
+    pub fn add_sample(&mut self, source: &str, line_no: u64, line: &[u8]) {
+        if self.samples.len() < self.cfg.malformed_samples {
+            let cut = &line[..line.len().min(300)];
+            self.samples.push(MalformedSample {
+                source: source.to_string(),
+                line: line_no,
+                text: escape_bytes(cut),
+            });
+        }
+    }
+
     pub fn merge(&mut self, other: &Aggregate) {
         self.lines_read += other.lines_read;
         self.malformed += other.malformed;
         self.other += other.other;
         self.requests += other.requests;
         if let Some(f) = other.first
-            && self.first.is_none_or(|s| f.0 < s.0)
+            && self.first.is_none_or(|s| f < s)
         {
             self.first = Some(f);
         }
         if let Some(l) = other.last
-            && self.last.is_none_or(|s| l.0 > s.0)
+            && self.last.is_none_or(|s| l > s)
         {
             self.last = Some(l);
         }

@@ -1,0 +1,249 @@
+//! One source read by several parsing threads.
+//!
+//! A reading thread cuts the source into chunks of whole lines; rayon workers take the
+//! next chunk as they finish one and parse it into their own statistics (no lock or shared
+//! counter per line). What must follow the input's order, the rejects file and the
+//! malformed samples with their line numbers, goes back per chunk to the calling thread,
+//! which puts the chunks back in order: a chunk's line numbers start after the lines of
+//! the chunks before it, known once those are parsed. At the end the workers' statistics
+//! are merged into the run's. The merged statistics do not depend on the number of
+//! threads or on which worker took which chunk: every aggregate adds up (counts,
+//! histograms, per-second series), and ties are broken by value, not by arrival.
+
+use crate::{Config, RejectsSink, Sink, SourceRun, StatsSink, process_chunk};
+use axlog_format::{LineParser, ParseError, Record};
+use axlog_input::{BackgroundReader, OwnedChunk, Source};
+use axlog_stats::Aggregate;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
+
+/// What a worker hands back for one chunk, for the calling thread to apply in order.
+struct ChunkDone {
+    seq: u64,
+    lines: u64,
+    /// The chunk's malformed lines as the rejects file gets them.
+    rejects: Vec<u8>,
+    /// The first malformed lines of the chunk: (line number within the chunk, text).
+    samples: Vec<(u64, Vec<u8>)>,
+}
+
+/// A worker's sink: statistics of its own, and the order-bound parts of the current chunk.
+struct WorkerSink {
+    stats: StatsSink,
+    keep_rejects: bool,
+    rejects: Vec<u8>,
+    samples: Vec<(u64, Vec<u8>)>,
+    max_samples: usize,
+}
+
+impl Sink for WorkerSink {
+    #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        self.stats.prepare(r);
+    }
+
+    #[inline]
+    fn record(&mut self, r: &Record<'_>) {
+        self.stats.record(r);
+    }
+
+    fn malformed(&mut self, _source: &str, line_no: u64, line: &[u8], err: ParseError) {
+        if err == ParseError::NotAccess {
+            self.stats.0.other_line();
+            return;
+        }
+        self.stats.0.count_malformed();
+        if self.samples.len() < self.max_samples {
+            self.samples
+                .push((line_no, line[..line.len().min(300)].to_vec()));
+        }
+        if self.keep_rejects {
+            self.rejects.extend_from_slice(line);
+            self.rejects.push(b'\n');
+        }
+    }
+}
+
+/// The reader, shared by the workers: the next chunk goes to whoever asks first.
+struct Shared {
+    reader: BackgroundReader,
+    /// The first chunk, read to choose the layout, not yet handed out.
+    first: Option<OwnedChunk>,
+    next_seq: u64,
+    /// The read error that ended the source, if any.
+    error: Option<String>,
+}
+
+impl Shared {
+    /// The next chunk and its number, or `None` at the end (or after a read error).
+    fn next(&mut self) -> Option<(u64, OwnedChunk)> {
+        let chunk = match self.first.take() {
+            Some(c) => c,
+            None => match self.reader.next()? {
+                Ok(c) => c,
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return None;
+                }
+            },
+        };
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        Some((seq, chunk))
+    }
+}
+
+/// Reads `source` with `threads` parsing threads into `sink` (the run's statistics and
+/// rejects), as [`crate::read_source`] does with one.
+pub(crate) fn read_source<W: Write>(
+    source: &Source,
+    name: &str,
+    cfg: &Config,
+    threads: usize,
+    sink: &mut (StatsSink, Option<RejectsSink<W>>),
+) -> SourceRun {
+    let mut run = SourceRun::new();
+    let reader = source.open().map_err(|e| e.to_string()).and_then(|r| {
+        // A chunk ready for each worker, and one being read.
+        BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
+            .map_err(|e| format!("{name}: cannot start reading: {e}"))
+    });
+    let mut reader = match reader {
+        Ok(r) => r,
+        Err(e) => {
+            run.error = Some(e);
+            return run;
+        }
+    };
+    // The layout is chosen from the first chunk, before any worker starts.
+    let first = match reader.next() {
+        None => return run,
+        Some(Err(e)) => {
+            run.error = Some(e.to_string());
+            return run;
+        }
+        Some(Ok(c)) => c,
+    };
+    let parser = run.parser_for(cfg, &first.data);
+    let shared = Mutex::new(Shared {
+        reader,
+        first: Some(first),
+        next_seq: 0,
+        error: None,
+    });
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("parse {i}"))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            run.error = Some(format!("{name}: cannot start parsing threads: {e}"));
+            return run;
+        }
+    };
+    let keep_rejects = sink.1.is_some();
+    let max_samples = cfg.stats.malformed_samples;
+    let (done_tx, done_rx) = mpsc::channel::<ChunkDone>();
+    let (stats_tx, stats_rx) = mpsc::channel::<Aggregate>();
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let (done_tx, stats_tx) = (done_tx.clone(), stats_tx.clone());
+            let (shared, parser) = (&shared, parser.clone());
+            scope.spawn(move |_| {
+                let stats = work(
+                    shared,
+                    parser,
+                    name,
+                    cfg,
+                    keep_rejects,
+                    max_samples,
+                    &done_tx,
+                );
+                let _ = stats_tx.send(stats);
+            });
+        }
+        drop((done_tx, stats_tx));
+        // Chunks come back in any order; they are applied in input order.
+        let mut pending: BTreeMap<u64, ChunkDone> = BTreeMap::new();
+        let mut next = 0u64;
+        for done in done_rx {
+            pending.insert(done.seq, done);
+            while let Some(d) = pending.remove(&next) {
+                for (line, text) in &d.samples {
+                    sink.0.0.add_sample(name, run.lines + line, text);
+                }
+                if let Some(r) = sink.1.as_mut()
+                    && !d.rejects.is_empty()
+                {
+                    r.write_formatted(&d.rejects);
+                }
+                run.lines += d.lines;
+                next += 1;
+            }
+        }
+    });
+    // Merging adds, and ties are broken by value: the order the workers finish in does
+    // not change the result. (Only a table that reached its cap keeps the keys that came
+    // first, which depends on arrival; the report says when a cap was reached.)
+    for stats in stats_rx {
+        sink.0.0.merge(&stats);
+    }
+    run.error = shared
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .error;
+    run
+}
+
+/// One worker: parses chunks until the source ends, and returns its statistics.
+fn work(
+    shared: &Mutex<Shared>,
+    mut parser: LineParser,
+    name: &str,
+    cfg: &Config,
+    keep_rejects: bool,
+    max_samples: usize,
+    done: &mpsc::Sender<ChunkDone>,
+) -> Aggregate {
+    let mut sink = WorkerSink {
+        stats: StatsSink(Aggregate::new(cfg.stats)),
+        keep_rejects,
+        rejects: Vec::new(),
+        samples: Vec::new(),
+        max_samples,
+    };
+    loop {
+        // A poisoned lock means another worker panicked: its chunk is lost either way,
+        // and the others carry on with the reader as it is.
+        let next = shared.lock().unwrap_or_else(PoisonError::into_inner).next();
+        let Some((seq, chunk)) = next else {
+            break;
+        };
+        let mut lines = 0;
+        if chunk.overlong {
+            // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
+            lines = 1;
+            sink.malformed(name, 1, &chunk.data, ParseError::TooLong);
+        } else {
+            process_chunk(&mut parser, &chunk.data, name, &mut lines, &mut sink);
+        }
+        let msg = ChunkDone {
+            seq,
+            lines,
+            rejects: std::mem::take(&mut sink.rejects),
+            samples: std::mem::take(&mut sink.samples),
+        };
+        shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reader
+            .recycle(chunk.data);
+        if done.send(msg).is_err() {
+            break;
+        }
+    }
+    sink.stats.0
+}
