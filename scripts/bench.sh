@@ -6,7 +6,8 @@
 #   BENCH_MB=200 scripts/bench.sh
 #
 # Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios. Peers: `wc -l` (the floor: a
-# line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s). Needs hyperfine and
+# line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s). axlog runs with one
+# parsing thread (-j 1) and with one per core (the default). Needs hyperfine and
 # goaccess (Debian packages; installed here when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,7 @@ GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
 hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.json" \
   -n "wc -l" "wc -l $FILE" \
   -n "axlog report" "$AXLOG report $FILE --output json" \
+  -n "axlog report -j 1" "$AXLOG report -j 1 $FILE --output json" \
   -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
 hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
@@ -65,8 +67,10 @@ def t(name): return res[name]["median"]
 rate = lambda n, s: s / t(n) / 1e6
 print()
 print(f"file: {size/1e6:.0f} MB nginx-timed; prefix {psize/1e6:.0f} MB (median of runs)")
-for name, s in [("wc -l", size), ("axlog report", size), ("axlog report (prefix)", psize), ("goaccess (prefix)", psize)]:
+for name, s in [("wc -l", size), ("axlog report -j 1", size), ("axlog report", size), ("axlog report (prefix)", psize), ("goaccess (prefix)", psize)]:
     print(f"  {name:<24} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
 print(f"axlog report / wc -l throughput:          {rate('axlog report', size) / rate('wc -l', size):.3f}  (wc -l is {t('axlog report')/t('wc -l'):.1f}x faster)")
 print(f"axlog report vs goaccess, same prefix:    {t('goaccess (prefix)') / t('axlog report (prefix)'):.0f}x faster")
+import os
+print(f"all cores ({os.cpu_count()}) / one thread:             {t('axlog report -j 1') / t('axlog report'):.2f}x")
 PY

@@ -12,10 +12,11 @@
 
 use crate::{Config, RejectsSink, Sink, SourceRun, StatsSink, process_chunk};
 use axlog_format::{LineParser, ParseError, Record};
-use axlog_input::{BackgroundReader, OwnedChunk, Source};
+use axlog_input::{BackgroundReader, DEFAULT_CHUNK, FileSplit, MAX_LINE, OwnedChunk, Source};
 use axlog_stats::Aggregate;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
 
@@ -66,6 +67,126 @@ impl Sink for WorkerSink {
     }
 }
 
+/// Where workers take chunks from: a regular file each reads its own chunks of, or one
+/// reading thread's stream (standard input, a pipe).
+enum Feed {
+    File(FileFeed),
+    Stream(Mutex<Shared>),
+}
+
+/// A chunk as a worker gets it.
+struct Job {
+    seq: u64,
+    /// The chunk's lines are `data[start..end]`.
+    data: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// The chunk is the first bytes of one overlong line (a stream's chunk).
+    overlong: bool,
+    /// After the chunk's lines, an overlong last line, cut (a file's chunk).
+    overlong_tail: Option<Vec<u8>>,
+}
+
+struct FileFeed {
+    split: FileSplit,
+    next: AtomicU64,
+    /// Set at the first read error: no chunk is started after it.
+    failed: AtomicBool,
+    /// The read error with the lowest chunk number, and that number.
+    error: Mutex<Option<(u64, String)>>,
+}
+
+impl Feed {
+    /// The next chunk (read into `spare`, a buffer to reuse); `None` when none is left.
+    fn next(&self, spare: Vec<u8>) -> Option<Job> {
+        match self {
+            Feed::Stream(shared) => {
+                // A poisoned lock means another worker panicked: its chunk is lost either
+                // way, and the others carry on with the reader as it is.
+                let (seq, c) = shared
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .next()?;
+                Some(Job {
+                    seq,
+                    start: 0,
+                    end: c.data.len(),
+                    data: c.data,
+                    overlong: c.overlong,
+                    overlong_tail: None,
+                })
+            }
+            Feed::File(f) => {
+                if f.failed.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let seq = f.next.fetch_add(1, Ordering::Relaxed);
+                if seq >= f.split.chunks() {
+                    return None;
+                }
+                match f.split.read(seq, spare) {
+                    Ok(c) => Some(Job {
+                        seq,
+                        data: c.buf,
+                        start: c.start,
+                        end: c.end,
+                        overlong: false,
+                        overlong_tail: c.overlong,
+                    }),
+                    Err(e) => {
+                        f.failed.store(true, Ordering::Relaxed);
+                        let mut first = f.error.lock().unwrap_or_else(PoisonError::into_inner);
+                        if first.as_ref().is_none_or(|(s, _)| seq < *s) {
+                            *first = Some((seq, e.to_string()));
+                        }
+                        // An empty chunk keeps the chunks after it in order.
+                        Some(Job {
+                            seq,
+                            data: Vec::new(),
+                            start: 0,
+                            end: 0,
+                            overlong: false,
+                            overlong_tail: None,
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gives a chunk's buffer back; returns it when the worker keeps it for its next read.
+    fn recycle(&self, buf: Vec<u8>) -> Option<Vec<u8>> {
+        match self {
+            Feed::Stream(shared) => {
+                shared
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .reader
+                    .recycle(buf);
+                None
+            }
+            Feed::File(_) => Some(buf),
+        }
+    }
+
+    /// The read error that ended the source, if any.
+    fn error(self) -> Option<String> {
+        match self {
+            Feed::Stream(shared) => {
+                shared
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .error
+            }
+            Feed::File(f) => f
+                .error
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .map(|(_, e)| e),
+        }
+    }
+}
+
 /// The reader, shared by the workers: the next chunk goes to whoever asks first.
 struct Shared {
     reader: BackgroundReader,
@@ -105,6 +226,43 @@ pub(crate) fn read_source<W: Write>(
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
 ) -> SourceRun {
     let mut run = SourceRun::new();
+    // A regular file: each worker reads its own chunks, no reading thread.
+    if let Source::Path(path) = source {
+        match FileSplit::open(path, name.to_string(), DEFAULT_CHUNK, MAX_LINE) {
+            Err(e) => {
+                run.error = Some(e.to_string());
+                return run;
+            }
+            Ok(Some(split)) => {
+                if split.is_empty() {
+                    return run;
+                }
+                // The layout is chosen from the first block's whole lines, the sample a
+                // single reader's first chunk gives.
+                let mut sample = match split.read(0, Vec::new()) {
+                    Ok(c) => c.lines().to_vec(),
+                    Err(e) => {
+                        run.error = Some(e.to_string());
+                        return run;
+                    }
+                };
+                if sample.len() > DEFAULT_CHUNK
+                    && let Some(p) = memchr::memrchr(b'\n', &sample[..DEFAULT_CHUNK])
+                {
+                    sample.truncate(p + 1);
+                }
+                let parser = run.parser_for(cfg, &sample);
+                let feed = Feed::File(FileFeed {
+                    split,
+                    next: AtomicU64::new(0),
+                    failed: AtomicBool::new(false),
+                    error: Mutex::new(None),
+                });
+                return parse_all(feed, parser, name, cfg, threads, sink, run);
+            }
+            Ok(None) => {}
+        }
+    }
     let reader = source.open().map_err(|e| e.to_string()).and_then(|r| {
         // A chunk ready for each worker, and one being read.
         BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
@@ -127,12 +285,25 @@ pub(crate) fn read_source<W: Write>(
         Some(Ok(c)) => c,
     };
     let parser = run.parser_for(cfg, &first.data);
-    let shared = Mutex::new(Shared {
+    let feed = Feed::Stream(Mutex::new(Shared {
         reader,
         first: Some(first),
         next_seq: 0,
         error: None,
-    });
+    }));
+    parse_all(feed, parser, name, cfg, threads, sink, run)
+}
+
+/// Parses every chunk of `feed` with `threads` workers into `sink`.
+fn parse_all<W: Write>(
+    feed: Feed,
+    parser: LineParser,
+    name: &str,
+    cfg: &Config,
+    threads: usize,
+    sink: &mut (StatsSink, Option<RejectsSink<W>>),
+    mut run: SourceRun,
+) -> SourceRun {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("parse {i}"))
@@ -151,17 +322,9 @@ pub(crate) fn read_source<W: Write>(
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (done_tx, stats_tx) = (done_tx.clone(), stats_tx.clone());
-            let (shared, parser) = (&shared, parser.clone());
+            let (feed, parser) = (&feed, parser.clone());
             scope.spawn(move |_| {
-                let stats = work(
-                    shared,
-                    parser,
-                    name,
-                    cfg,
-                    keep_rejects,
-                    max_samples,
-                    &done_tx,
-                );
+                let stats = work(feed, parser, name, cfg, keep_rejects, max_samples, &done_tx);
                 let _ = stats_tx.send(stats);
             });
         }
@@ -191,16 +354,13 @@ pub(crate) fn read_source<W: Write>(
     for stats in stats_rx {
         sink.0.0.merge(&stats);
     }
-    run.error = shared
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .error;
+    run.error = feed.error();
     run
 }
 
 /// One worker: parses chunks until the source ends, and returns its statistics.
 fn work(
-    shared: &Mutex<Shared>,
+    feed: &Feed,
     mut parser: LineParser,
     name: &str,
     cfg: &Config,
@@ -215,32 +375,28 @@ fn work(
         samples: Vec::new(),
         max_samples,
     };
-    loop {
-        // A poisoned lock means another worker panicked: its chunk is lost either way,
-        // and the others carry on with the reader as it is.
-        let next = shared.lock().unwrap_or_else(PoisonError::into_inner).next();
-        let Some((seq, chunk)) = next else {
-            break;
-        };
+    let mut spare = Vec::new();
+    while let Some(job) = feed.next(std::mem::take(&mut spare)) {
         let mut lines = 0;
-        if chunk.overlong {
+        if job.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
             lines = 1;
-            sink.malformed(name, 1, &chunk.data, ParseError::TooLong);
+            sink.malformed(name, 1, &job.data[job.start..job.end], ParseError::TooLong);
         } else {
-            process_chunk(&mut parser, &chunk.data, name, &mut lines, &mut sink);
+            let data = &job.data[job.start..job.end];
+            process_chunk(&mut parser, data, name, &mut lines, &mut sink);
+        }
+        if let Some(cut) = &job.overlong_tail {
+            lines += 1;
+            sink.malformed(name, lines, cut, ParseError::TooLong);
         }
         let msg = ChunkDone {
-            seq,
+            seq: job.seq,
             lines,
             rejects: std::mem::take(&mut sink.rejects),
             samples: std::mem::take(&mut sink.samples),
         };
-        shared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .reader
-            .recycle(chunk.data);
+        spare = feed.recycle(job.data).unwrap_or_default();
         if done.send(msg).is_err() {
             break;
         }

@@ -4,6 +4,9 @@
 //! hands out chunks that end on a line boundary, so a parser never sees half a line and
 //! memory stays at about one block whatever the input size.
 
+mod split;
+pub use split::{FileSplit, SplitChunk};
+
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;

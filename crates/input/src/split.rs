@@ -1,0 +1,313 @@
+//! A regular file cut into chunks of whole lines that can be read independently, so that
+//! several threads each read and parse their own chunks (no reading thread to wait on,
+//! and the copying out of the page cache is spread over them too).
+//!
+//! Chunk `i` holds the lines that start in bytes `[i * size, (i + 1) * size)` of the file
+//! (a line starts at byte 0 or after a `\n`): its reader finds the first line start at or
+//! after `i * size` and reads on past `(i + 1) * size` to the end of the last line that
+//! starts before it. A chunk inside one long line has no line. Together the chunks hold
+//! every line once, in order, as [`crate::ChunkReader`] hands them out: a line longer than
+//! the longest kept is cut there, the rest of it skipped.
+
+use crate::InputError;
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+/// A file read chunk by chunk, by any number of threads at once.
+#[derive(Debug)]
+pub struct FileSplit {
+    file: File,
+    name: String,
+    /// The file's length when opened: a log still being written is read up to there.
+    len: u64,
+    size: u64,
+    max_line: usize,
+}
+
+/// One chunk's lines.
+#[derive(Debug, Default)]
+pub struct SplitChunk {
+    /// The read buffer; the chunk's lines are `buf[start..end]`. Kept whole so that the
+    /// next read into it neither moves nor zeroes anything.
+    pub buf: Vec<u8>,
+    pub start: usize,
+    pub end: usize,
+    /// A last line longer than the longest kept: its first bytes (the rest is skipped).
+    pub overlong: Option<Vec<u8>>,
+    /// Byte offset of the chunk's first line in the file.
+    pub offset: u64,
+}
+
+impl SplitChunk {
+    /// Whole lines, each ending in `\n` except possibly the file's last line.
+    pub fn lines(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+}
+
+/// Bytes read at a time past a chunk's end, looking for the end of its last line.
+const STEP: usize = 64 << 10;
+
+impl FileSplit {
+    /// `path` cut into chunks of about `size` bytes; `None` when it is not a regular file
+    /// (a pipe, a device), which only a single reader can read.
+    pub fn open(
+        path: &Path,
+        name: String,
+        size: usize,
+        max_line: usize,
+    ) -> Result<Option<FileSplit>, InputError> {
+        let open_err = |e| InputError::Open {
+            name: name.clone(),
+            source: e,
+        };
+        let file = File::open(path).map_err(open_err)?;
+        let meta = file.metadata().map_err(open_err)?;
+        if !meta.is_file() || !cfg!(unix) {
+            return Ok(None);
+        }
+        Ok(Some(FileSplit {
+            file,
+            name,
+            len: meta.len(),
+            size: size.max(1) as u64,
+            max_line: max_line.max(1),
+        }))
+    }
+
+    /// How many chunks there are.
+    pub fn chunks(&self) -> u64 {
+        self.len.div_ceil(self.size)
+    }
+
+    /// The file's length as read.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Chunk `i`, read into `buf` (a buffer to reuse; its contents are replaced).
+    pub fn read(&self, i: u64, buf: Vec<u8>) -> Result<SplitChunk, InputError> {
+        let start = i.saturating_mul(self.size);
+        let end = start.saturating_add(self.size).min(self.len);
+        let mut c = SplitChunk {
+            buf,
+            start: 0,
+            end: 0,
+            overlong: None,
+            offset: self.len,
+        };
+        if start >= self.len {
+            return Ok(c);
+        }
+        // The byte before the range tells whether a line starts at its first byte. It is
+        // read on its own: the range is read from its aligned start into the buffer's
+        // start, which copies several times faster out of the page cache than a copy
+        // whose source and destination are aligned differently.
+        let line_starts_here = start == 0 || {
+            let mut prev = Vec::with_capacity(1);
+            self.read_at(start - 1, &mut prev, 0, 1)?;
+            prev.first() == Some(&b'\n')
+        };
+        let n = (end - start) as usize;
+        self.read_at(start, &mut c.buf, 0, n)?;
+        let first = if line_starts_here {
+            0
+        } else {
+            match memchr::memchr(b'\n', &c.buf[..n]) {
+                Some(p) => p + 1,
+                // No line starts here: the range is inside a line an earlier chunk has.
+                None => n,
+            }
+        };
+        (c.start, c.end, c.offset) = (first, n, start + first as u64);
+        if first == n {
+            return Ok(c);
+        }
+        // The last line that starts in the range may go on past it.
+        let last_start = memchr::memrchr(b'\n', &c.buf[first..n]).map_or(first, |p| first + p + 1);
+        if last_start == n || end == self.len {
+            return Ok(c);
+        }
+        // Read on to the end of that line, keeping at most `max_line` bytes of it.
+        let mut at = end;
+        let mut skipping = false;
+        loop {
+            // No newline yet: every byte of the line so far is its text.
+            if !skipping && c.end - last_start >= self.max_line {
+                skipping = true;
+            }
+            if at >= self.len {
+                break;
+            }
+            let want = (self.len - at).min(STEP as u64) as usize;
+            // Past the longest line kept, each step is read over the last one: only the
+            // line's end is looked for.
+            let pos = if skipping {
+                last_start + self.max_line
+            } else {
+                c.end
+            };
+            self.read_at(at, &mut c.buf, pos, want)?;
+            let nl = memchr::memchr(b'\n', &c.buf[pos..pos + want]);
+            let took = nl.map_or(want, |p| p + 1);
+            at += took as u64;
+            if !skipping {
+                c.end = pos + took;
+            }
+            if nl.is_some() {
+                break;
+            }
+        }
+        // A line is too long when its text (without the newline) reaches `max_line`, as
+        // for the sequential reader, whose buffer then holds no newline.
+        let text_len = c.end - last_start - usize::from(c.buf[c.end - 1] == b'\n');
+        if skipping || text_len >= self.max_line {
+            c.overlong = Some(c.buf[last_start..last_start + self.max_line].to_vec());
+            c.end = last_start;
+        }
+        Ok(c)
+    }
+
+    /// Reads `n` bytes of the file from `at` into `buf[pos..pos + n]` (grown if short).
+    fn read_at(&self, at: u64, buf: &mut Vec<u8>, pos: usize, n: usize) -> Result<(), InputError> {
+        if buf.len() < pos + n {
+            buf.resize(pos + n, 0);
+        }
+        let mut done = 0;
+        while done < n {
+            match read_at(&self.file, &mut buf[pos + done..pos + n], at + done as u64) {
+                // The file shrank under us (truncated by log rotation).
+                Ok(0) => {
+                    return Err(InputError::Read {
+                        name: self.name.clone(),
+                        offset: at + done as u64,
+                        source: io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "the file became shorter while it was read",
+                        ),
+                    });
+                }
+                Ok(k) => done += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InputError::Read {
+                        name: self.name.clone(),
+                        offset: at + done as u64,
+                        source: e,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
+    // `FileSplit::open` gives no split off Unix.
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ChunkReader;
+    use std::io::Write;
+
+    /// The lines (and overlong flags) a reader hands out, one entry per line.
+    fn lines_of(chunks: Vec<(Vec<u8>, bool)>) -> Vec<(Vec<u8>, bool)> {
+        let mut out = Vec::new();
+        for (data, overlong) in chunks {
+            if overlong {
+                out.push((data, true));
+                continue;
+            }
+            let mut rest = &data[..];
+            while !rest.is_empty() {
+                let n = memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
+                out.push((rest[..n].to_vec(), false));
+                rest = &rest[n..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_hold_every_line_once_as_the_sequential_reader_does() {
+        let mut state = 99u64;
+        let mut rnd = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for round in 0..300 {
+            // Lines of 0 to 90 bytes, some far longer than the longest kept (40).
+            let mut text = Vec::new();
+            for _ in 0..rnd(40) {
+                let len = if rnd(10) == 0 { 40 + rnd(200) } else { rnd(30) };
+                text.extend((0..len).map(|k| b'a' + (k % 26) as u8));
+                text.push(b'\n');
+            }
+            if round % 3 == 0 {
+                // A last line without its newline.
+                text.extend_from_slice(b"tail");
+            }
+            let mut f = tempfile::NamedTempFile::new().unwrap();
+            f.write_all(&text).unwrap();
+            // Blocks no larger than the longest line kept, as in use (1 MiB and 16 MiB).
+            let (size, max_line) = (1 + rnd(40) as usize, 40);
+
+            let mut seq = ChunkReader::with_sizes(&text[..], "t".into(), size, max_line);
+            let mut want = Vec::new();
+            while let Some(c) = seq.next_chunk().unwrap() {
+                want.push((c.data.to_vec(), c.overlong));
+            }
+
+            let split = FileSplit::open(f.path(), "t".into(), size, max_line)
+                .unwrap()
+                .unwrap();
+            let mut got = Vec::new();
+            let mut offsets = Vec::new();
+            for i in 0..split.chunks() {
+                // A reused buffer, full of another chunk's bytes.
+                let c = split.read(i, vec![b'#'; (i % 3 * 30) as usize]).unwrap();
+                offsets.push(c.offset);
+                got.push((c.lines().to_vec(), false));
+                if let Some(cut) = c.overlong {
+                    got.push((cut, true));
+                }
+            }
+            assert_eq!(
+                lines_of(got),
+                lines_of(want),
+                "round {round}, size {size}: {}",
+                String::from_utf8_lossy(&text)
+            );
+            assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "{offsets:?}");
+        }
+    }
+
+    #[test]
+    fn not_a_regular_file_and_a_missing_one() {
+        assert!(
+            FileSplit::open(Path::new("/dev/null"), "n".into(), 10, 10)
+                .unwrap()
+                .is_none()
+        );
+        let e = FileSplit::open(Path::new("/no/such/file"), "missing".into(), 10, 10)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing"), "{e}");
+    }
+}
