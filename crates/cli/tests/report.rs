@@ -314,7 +314,8 @@ fn corpus_shop_log_offsets() {
 }
 
 /// `-j 1` and `-j 4` write the same JSON report, byte for byte, and the same rejects file,
-/// on generated nginx-timed and HAProxy lines (several read chunks each, some malformed).
+/// on generated nginx-timed and HAProxy lines (several read chunks each, some malformed);
+/// so does `-j 4` reading them from standard input.
 #[test]
 fn thread_count_does_not_change_the_report() {
     use axlog_testgen::{Config, Format, Limit};
@@ -350,6 +351,21 @@ fn thread_count_does_not_change_the_report() {
         };
         let (one, one_rejects) = run("1");
         let (four, four_rejects) = run("4");
+        // Standard input: one reading thread hands the chunks out.
+        let piped = axlog()
+            .args(["report", "--output", "json", "-j", "4"])
+            .write_stdin(data.clone())
+            .output()
+            .unwrap();
+        assert!(piped.status.success());
+        let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
+        let mut from_file: Value = serde_json::from_slice(&one).unwrap();
+        // The same report but for the source's name.
+        from_file["sources"][0]["name"] = piped["sources"][0]["name"].clone();
+        for s in from_file["malformed_samples"].as_array_mut().unwrap() {
+            s["source"] = piped["sources"][0]["name"].clone();
+        }
+        assert_eq!(piped, from_file, "{format:?}");
         assert_eq!(
             String::from_utf8_lossy(&one),
             String::from_utf8_lossy(&four),
