@@ -182,7 +182,9 @@ struct ExplainArgs {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// Log files to read, in order; `-` or nothing reads standard input.
+    /// Log files to read; `-` or nothing reads standard input. Directories and rotated
+    /// sets (`access.log*`) are read oldest file first; gzip, zstd, bzip2 and xz archives
+    /// are recognised by their content.
     files: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
@@ -376,7 +378,8 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let sources: Vec<Source> = if args.files.is_empty() {
         vec![Source::Stdin]
     } else {
-        args.files.iter().map(|f| Source::from_arg(f)).collect()
+        // Directories, wildcards the shell left, rotated sets in the order written.
+        axlog_input::expand(&args.files)
     };
     // Open the rejects file before reading any input: a bad path is a usage error.
     let rejects: Option<Box<dyn Write>> = match &args.rejects {

@@ -178,7 +178,8 @@ fn missing_file_is_named_and_others_still_count() {
 
 #[test]
 fn unreadable_source_is_named_with_its_position() {
-    // A directory opens but cannot be read: the error names it and the byte position.
+    // An empty directory (no log in it) cannot be read as a file: the error names it.
+    // (A damaged archive's error names the byte: see truncated_archive_is_reported.)
     let dir = tempfile::tempdir().unwrap();
     let f = fixture("nginx-timed-small.log");
     let out = axlog()
@@ -190,7 +191,7 @@ fn unreadable_source_is_named_with_its_position() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    let want = format!("{}: read error at byte 0", dir.path().display());
+    let want = format!("{}: cannot open: Is a directory", dir.path().display());
     assert!(err.contains(&want), "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["requests"], 9);
@@ -381,5 +382,176 @@ fn thread_count_does_not_change_the_report() {
         assert!(a < b, "{text}");
         let v: Value = serde_json::from_slice(&one).unwrap();
         assert!(v["lines"]["read"].as_u64().unwrap() > 15_000, "{v}");
+    }
+}
+
+/// A rotated set (`access.log.3.zst`, a two-member `access.log.2.gz`, `access.log.1`,
+/// `access.log`) given as the shell lists `access.log*`, or as its directory, reads as the
+/// one file they were cut from: the same report but for the sources.
+#[test]
+fn rotated_set_reads_as_the_file_it_was_cut_from() {
+    use axlog_testgen::{Config, Format, Limit};
+    use std::io::Write;
+    let data = axlog_testgen::generate(&Config {
+        format: Format::NginxTimed,
+        limit: Limit::Lines(12_000),
+        seed: 5,
+        ..Config::default()
+    });
+    let lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
+    let part = |k: usize| lines[k * 3000..(k + 1) * 3000].concat();
+    let dir = tempfile::tempdir().unwrap();
+    let rot = dir.path().join("rot");
+    std::fs::create_dir(&rot).unwrap();
+    let whole = dir.path().join("whole.log");
+    std::fs::write(&whole, &data).unwrap();
+    std::fs::write(
+        rot.join("access.log.3.zst"),
+        zstd::stream::encode_all(&part(0)[..], 3).unwrap(),
+    )
+    .unwrap();
+    let gz = |d: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(d).unwrap();
+        e.finish().unwrap()
+    };
+    // Two gzip members, as `cat a.gz b.gz` or pigz write.
+    let second = part(1);
+    let (a, b) = second.split_at(100_000);
+    let mut two = gz(a);
+    two.extend(gz(b));
+    std::fs::write(rot.join("access.log.2.gz"), two).unwrap();
+    std::fs::write(rot.join("access.log.1"), part(2)).unwrap();
+    std::fs::write(rot.join("access.log"), part(3)).unwrap();
+
+    let whole_report = report_json(&[whole.to_str().unwrap()]);
+    for args in [
+        // As a shell expands `access.log*`: byte order.
+        [
+            "access.log",
+            "access.log.1",
+            "access.log.2.gz",
+            "access.log.3.zst",
+        ]
+        .map(|n| rot.join(n).display().to_string())
+        .to_vec(),
+        vec![rot.display().to_string()],
+        vec![format!("{}/access.log*", rot.display())],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut got = report_json(&args);
+        let sources: Vec<(String, u64)> = got["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let name = s["name"].as_str().unwrap();
+                (
+                    name.rsplit('/').next().unwrap().to_string(),
+                    s["lines"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("access.log.3.zst".to_string(), 3000),
+                ("access.log.2.gz".to_string(), 3000),
+                ("access.log.1".to_string(), 3000),
+                ("access.log".to_string(), 3000)
+            ]
+        );
+        // Malformed samples: the same lines, each named in its own file and line; the
+        // whole file's line k is line k - 3000 * part of its part.
+        let want_samples: Vec<(String, u64)> = whole_report["malformed_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let line = s["line"].as_u64().unwrap();
+                let part = ((line - 1) / 3000) as usize;
+                (sources[part].0.clone(), line - 3000 * part as u64)
+            })
+            .collect();
+        let got_samples: Vec<(String, u64)> = got["malformed_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["source"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                    s["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got_samples, want_samples);
+        assert!(!got_samples.is_empty());
+        let mut want = whole_report.clone();
+        for v in [&mut got, &mut want] {
+            v["sources"] = Value::Null;
+            v["malformed_samples"] = Value::Null;
+        }
+        assert_eq!(got, want);
+    }
+}
+
+/// A truncated archive: its path and where decoding stopped are reported, the lines
+/// before the damage count, the other inputs are read, and the exit code is 1.
+#[test]
+fn truncated_archive_is_reported_and_the_rest_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (0..20_000)
+        .map(|k| {
+            format!(
+                "10.0.0.1 - - [21/Nov/2026:10:{:02}:{:02} +0000] \"GET /p{k} HTTP/1.1\" 200 5 \"-\" \"ua\"\n",
+                k / 60 % 60,
+                k % 60
+            )
+        })
+        .collect();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes()).unwrap();
+    let full = e.finish().unwrap();
+    let cut = dir.path().join("old.log.1.gz");
+    std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
+    let ok = dir.path().join("new.log");
+    let first_5000: String = text.split_inclusive('\n').take(5000).collect();
+    std::fs::write(&ok, first_5000).unwrap();
+    for j in ["1", "2"] {
+        let out = axlog()
+            .args(["report", "--output", "json", "-j", j])
+            .arg(&cut)
+            .arg(&ok)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "-j {j}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("old.log.1.gz"), "{stderr}");
+        assert!(stderr.contains("gzip archive truncated"), "{stderr}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let sources = v["sources"].as_array().unwrap();
+        // The lines decoded before the damage count (not all 20,000, not none); the other
+        // file is read in full.
+        let before = sources[0]["lines"].as_u64().unwrap();
+        assert!(before > 1000 && before < 20_000, "{before}");
+        assert!(sources[0]["error"].as_str().unwrap().contains("byte"));
+        assert_eq!(sources[1]["lines"], 5000);
+        // The line the damage cut is malformed (kept in rejects): its text is the start
+        // of that line.
+        assert_eq!(v["lines"]["malformed"].as_u64().unwrap(), 1, "-j {j}: {v}");
+        let sample = &v["malformed_samples"][0];
+        assert_eq!(sample["line"].as_u64(), Some(before));
+        let original = text.lines().nth(before as usize - 1).unwrap();
+        assert!(
+            original.starts_with(sample["text"].as_str().unwrap()),
+            "{sample}"
+        );
     }
 }

@@ -4,7 +4,11 @@
 //! hands out chunks that end on a line boundary, so a parser never sees half a line and
 //! memory stays at about one block whatever the input size.
 
+mod compress;
+mod rotation;
 mod split;
+pub use compress::{Compression, decoded};
+pub use rotation::{expand, rotation_order};
 pub use split::{FileSplit, SplitChunk};
 
 use std::fs::File;
@@ -63,17 +67,18 @@ impl Source {
         }
     }
 
+    /// The source's text: decompressed when its first bytes are those of a gzip, zstd,
+    /// bzip2 or xz archive (see [`Compression`]).
     pub fn open(&self) -> Result<Box<dyn Read + Send>, InputError> {
-        match self {
-            Source::Stdin => Ok(Box::new(io::stdin())),
-            Source::Path(p) => match File::open(p) {
-                Ok(f) => Ok(Box::new(f)),
-                Err(e) => Err(InputError::Open {
-                    name: self.name(),
-                    source: e,
-                }),
-            },
-        }
+        let open_err = |e| InputError::Open {
+            name: self.name(),
+            source: e,
+        };
+        let raw: Box<dyn Read + Send> = match self {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
+        };
+        decoded(raw).map(|(r, _)| r).map_err(open_err)
     }
 }
 
@@ -101,6 +106,8 @@ pub struct ChunkReader<R> {
     eof: bool,
     /// Skipping the remainder of an overlong line up to its newline.
     skipping: bool,
+    /// A read error, reported once the bytes read before it are handed out.
+    failed: Option<InputError>,
     chunk_size: usize,
     max_line: usize,
 }
@@ -121,6 +128,7 @@ impl<R: Read> ChunkReader<R> {
             offset: 0,
             eof: false,
             skipping: false,
+            failed: None,
             chunk_size,
             max_line: max_line.max(1),
         }
@@ -156,13 +164,26 @@ impl<R: Read> ChunkReader<R> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(InputError::Read {
+                    // What was read before the error is handed out first, as at the end
+                    // of the source (a damaged archive's readable part counts); the
+                    // error comes after it.
+                    self.failed = Some(InputError::Read {
                         name: self.name.clone(),
                         offset: self.offset + (self.end - self.start) as u64,
                         source: e,
                     });
+                    self.eof = true;
+                    return Ok(0);
                 }
             }
+        }
+    }
+
+    /// At the end of the source: the read error that ended it early, if any.
+    fn end(&mut self) -> Result<Option<Span>, InputError> {
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(None),
         }
     }
 
@@ -217,7 +238,7 @@ impl<R: Read> ChunkReader<R> {
                         self.offset += (self.end - self.start) as u64;
                         self.start = self.end;
                         if self.eof || self.fill()? == 0 {
-                            return Ok(None);
+                            return self.end();
                         }
                     }
                 }
@@ -231,7 +252,7 @@ impl<R: Read> ChunkReader<R> {
                 }
                 if self.eof {
                     if pending.is_empty() {
-                        return Ok(None);
+                        return self.end();
                     }
                     let n = pending.len();
                     return Ok(Some(self.take(n, false)));
@@ -508,7 +529,8 @@ mod tests {
                 Err(e) => break e,
             }
         };
-        assert_eq!(got, 8);
+        // Every byte read before the error is handed out, then the error.
+        assert_eq!(got, 10);
         assert_eq!(
             err.to_string(),
             "f.log: read error at byte 10: disk on fire"

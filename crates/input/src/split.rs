@@ -51,7 +51,7 @@ const STEP: usize = 64 << 10;
 
 impl FileSplit {
     /// `path` cut into chunks of about `size` bytes; `None` when it is not a regular file
-    /// (a pipe, a device), which only a single reader can read.
+    /// of text (a pipe, a device, an archive), which only a single reader can read.
     pub fn open(
         path: &Path,
         name: String,
@@ -67,13 +67,20 @@ impl FileSplit {
         if !meta.is_file() || !cfg!(unix) {
             return Ok(None);
         }
-        Ok(Some(FileSplit {
+        let split = FileSplit {
             file,
             name,
             len: meta.len(),
             size: size.max(1) as u64,
             max_line: max_line.max(1),
-        }))
+        };
+        // An archive is decoded from its start, by one reader.
+        let mut head = Vec::new();
+        split.read_at(0, &mut head, 0, split.len.min(8) as usize)?;
+        if crate::Compression::detect(&head) != crate::Compression::None {
+            return Ok(None);
+        }
+        Ok(Some(split))
     }
 
     /// How many chunks there are.

@@ -208,8 +208,9 @@ impl Aggregate {
         self.upstream_time.merge(&other.upstream_time);
         self.paths.merge(&other.paths);
         self.no_path += other.no_path;
+        // `other`'s lines come after this aggregate's (the engine keeps samples in input
+        // order, in the aggregate it merges into).
         self.samples.extend(other.samples.iter().cloned());
-        self.samples.sort();
         self.samples.truncate(self.cfg.malformed_samples);
     }
 
