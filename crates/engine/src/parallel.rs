@@ -263,6 +263,13 @@ pub(crate) fn read_source<W: Write>(
             Ok(None) => {}
         }
     }
+    // A stream (standard input, a pipe, an archive) has a thread of its own reading (and
+    // decoding) it, which takes a core: one parser fewer. With one left, the single
+    // parser's route does the same with less hand-over.
+    let threads = threads - 1;
+    if threads <= 1 {
+        return crate::read_source(source, name, cfg, sink);
+    }
     let reader = source.open().map_err(|e| e.to_string()).and_then(|r| {
         // A chunk ready for each worker, and one being read.
         BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
