@@ -492,6 +492,49 @@ fn rotated_set_reads_as_the_file_it_was_cut_from() {
             .collect();
         assert_eq!(got_samples, want_samples);
         assert!(!got_samples.is_empty());
+        // Each file's requests, 4xx and 5xx shares and p99, counted here from its lines:
+        // `… "REQUEST" STATUS BYTES "REFERER" "UA" RT UT`, split at the quotes.
+        for (k, src) in got["sources"].as_array().unwrap().iter().enumerate() {
+            let (mut n, mut c4, mut c5, mut rts) = (0u64, 0u64, 0u64, Vec::new());
+            for l in &lines[k * 3000..(k + 1) * 3000] {
+                let Ok(l) = std::str::from_utf8(l) else {
+                    continue;
+                };
+                let q: Vec<&str> = l.trim_end().split('"').collect();
+                let (Some(mid), Some(tail)) = (q.get(2), q.get(6)) else {
+                    continue;
+                };
+                let (Some(status), Some(rt)) = (
+                    mid.split_whitespace()
+                        .next()
+                        .and_then(|v| v.parse::<u64>().ok()),
+                    tail.split_whitespace()
+                        .next()
+                        .and_then(|v| v.parse::<f64>().ok()),
+                ) else {
+                    continue;
+                };
+                if q.len() != 7 || status > 999 {
+                    continue;
+                }
+                n += 1;
+                c4 += u64::from((400..500).contains(&status));
+                c5 += u64::from((500..600).contains(&status));
+                rts.push((rt * 1e6).round() as u64);
+            }
+            rts.sort_unstable();
+            let p99 = rts[((rts.len() as f64 * 0.99).ceil() as usize).max(1) - 1];
+            assert_eq!(src["requests"].as_u64(), Some(n), "{src}");
+            assert_eq!(
+                src["client_error_share"].as_f64(),
+                Some(c4 as f64 / n as f64)
+            );
+            assert_eq!(
+                src["server_error_share"].as_f64(),
+                Some(c5 as f64 / n as f64)
+            );
+            assert_eq!(src["p99_us"].as_u64(), Some(p99), "{src}");
+        }
         let mut want = whole_report.clone();
         for v in [&mut got, &mut want] {
             v["sources"] = Value::Null;

@@ -360,11 +360,12 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     let mut top_layout: Option<LayoutInfo> = None;
     let threads = cfg.threads();
 
-    for source in sources {
+    for (idx, source) in sources.iter().enumerate() {
         let name = source.name();
+        sink.0.0.set_source(idx);
         let malformed_before = sink.0.0.malformed_count();
         let run = if threads > 1 {
-            parallel::read_source(source, &name, cfg, threads, &mut sink)
+            parallel::read_source(source, idx, &name, cfg, threads, &mut sink)
         } else {
             read_source(source, &name, cfg, &mut sink)
         };
@@ -379,11 +380,20 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         if let Some(e) = &run.error {
             source_errors.push(e.clone());
         }
+        let stats = sink.0.0.source_stats(idx).cloned().unwrap_or_default();
+        let share = |n: u64| match stats.requests {
+            0 => 0.0,
+            r => n as f64 / r as f64,
+        };
         source_summaries.push(SourceSummary {
             name,
             layout: run.layout.as_ref().map(|l| l.0.label()),
             lines: run.lines,
             malformed: sink.0.0.malformed_count() - malformed_before,
+            requests: stats.requests,
+            client_error_share: share(stats.client_errors),
+            server_error_share: share(stats.server_errors),
+            p99_us: stats.p99_us(),
             error: run.error,
             layout_help: run.layout_help,
         });

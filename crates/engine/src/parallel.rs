@@ -220,6 +220,7 @@ impl Shared {
 /// rejects), as [`crate::read_source`] does with one.
 pub(crate) fn read_source<W: Write>(
     source: &Source,
+    idx: usize,
     name: &str,
     cfg: &Config,
     threads: usize,
@@ -258,7 +259,7 @@ pub(crate) fn read_source<W: Write>(
                     failed: AtomicBool::new(false),
                     error: Mutex::new(None),
                 });
-                return parse_all(feed, parser, name, cfg, threads, sink, run);
+                return parse_all(feed, parser, (idx, name), cfg, threads, sink, run);
             }
             Ok(None) => {}
         }
@@ -298,14 +299,14 @@ pub(crate) fn read_source<W: Write>(
         next_seq: 0,
         error: None,
     }));
-    parse_all(feed, parser, name, cfg, threads, sink, run)
+    parse_all(feed, parser, (idx, name), cfg, threads, sink, run)
 }
 
 /// Parses every chunk of `feed` with `threads` workers into `sink`.
 fn parse_all<W: Write>(
     feed: Feed,
     parser: LineParser,
-    name: &str,
+    (idx, name): (usize, &str),
     cfg: &Config,
     threads: usize,
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
@@ -331,7 +332,15 @@ fn parse_all<W: Write>(
             let (done_tx, stats_tx) = (done_tx.clone(), stats_tx.clone());
             let (feed, parser) = (&feed, parser.clone());
             scope.spawn(move |_| {
-                let stats = work(feed, parser, name, cfg, keep_rejects, max_samples, &done_tx);
+                let stats = work(
+                    feed,
+                    parser,
+                    (idx, name),
+                    cfg,
+                    keep_rejects,
+                    max_samples,
+                    &done_tx,
+                );
                 let _ = stats_tx.send(stats);
             });
         }
@@ -369,14 +378,16 @@ fn parse_all<W: Write>(
 fn work(
     feed: &Feed,
     mut parser: LineParser,
-    name: &str,
+    (idx, name): (usize, &str),
     cfg: &Config,
     keep_rejects: bool,
     max_samples: usize,
     done: &mpsc::Sender<ChunkDone>,
 ) -> Aggregate {
+    let mut stats = Aggregate::new(cfg.stats);
+    stats.set_source(idx);
     let mut sink = WorkerSink {
-        stats: StatsSink(Aggregate::new(cfg.stats)),
+        stats: StatsSink(stats),
         keep_rejects,
         rejects: Vec::new(),
         samples: Vec::new(),

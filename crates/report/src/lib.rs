@@ -97,13 +97,22 @@ pub fn text(s: &Summary) -> String {
     let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
     if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
         let _ = writeln!(o, "\nSources");
+        let _ = writeln!(
+            o,
+            "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
+            "", "lines", "malformed", "requests", "4xx", "5xx", "p99 (s)"
+        );
         for src in &s.sources {
             let _ = write!(
                 o,
-                "  {:<40} {:>12} lines {:>10} malformed",
-                terminal_safe(&src.name),
+                "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
+                ellipsize(&terminal_safe(&src.name), 40),
                 thousands(src.lines),
-                thousands(src.malformed)
+                thousands(src.malformed),
+                thousands(src.requests),
+                percent(src.client_error_share),
+                percent(src.server_error_share),
+                src.p99_us.map(seconds).unwrap_or_else(|| "-".to_string()),
             );
             if let Some(e) = &src.error {
                 let _ = write!(o, "  ERROR: {}", terminal_safe(e));

@@ -67,6 +67,40 @@ pub struct Aggregate {
     paths: GroupTable,
     no_path: u64,
     samples: Vec<MalformedSample>,
+    /// Requests per source (file), by the source's number in the run.
+    sources: Vec<SourceStats>,
+    /// The source the requests being observed come from.
+    source: usize,
+}
+
+/// What the per-source breakdown shows of one source.
+#[derive(Debug, Clone, Default)]
+pub struct SourceStats {
+    pub requests: u64,
+    /// Requests with status 4xx and 5xx.
+    pub client_errors: u64,
+    pub server_errors: u64,
+    /// Request time, exact (whole milliseconds below 1 s dense, others in a map).
+    latency: crate::hist::ValueCounts,
+}
+
+/// Whole milliseconds below this get a dense slot in a source's latency bins.
+const SOURCE_DENSE_MS: u32 = 1000;
+
+impl SourceStats {
+    /// The 99th percentile of request time, µs (`None` without latencies).
+    pub fn p99_us(&self) -> Option<u64> {
+        self.latency
+            .quantiles(&[P99])
+            .and_then(|q| q.first().copied())
+    }
+
+    fn merge(&mut self, other: &SourceStats) {
+        self.requests += other.requests;
+        self.client_errors += other.client_errors;
+        self.server_errors += other.server_errors;
+        self.latency.merge(&other.latency, SOURCE_DENSE_MS);
+    }
 }
 
 impl Aggregate {
@@ -87,7 +121,22 @@ impl Aggregate {
             paths: GroupTable::new(cfg.max_paths),
             no_path: 0,
             samples: Vec::new(),
+            sources: vec![SourceStats::default()],
+            source: 0,
         }
+    }
+
+    /// The requests observed from now on come from source number `idx` (0 at first).
+    pub fn set_source(&mut self, idx: usize) {
+        if self.sources.len() <= idx {
+            self.sources.resize(idx + 1, SourceStats::default());
+        }
+        self.source = idx;
+    }
+
+    /// What the requests of source number `idx` gave.
+    pub fn source_stats(&self, idx: usize) -> Option<&SourceStats> {
+        self.sources.get(idx)
     }
 
     /// Counts lines read (parsed or not).
@@ -129,6 +178,15 @@ impl Aggregate {
         }
         self.per_second.add(o.ts_us.div_euclid(1_000_000), 1);
         self.status[(o.status as usize).min(999)] += 1;
+        // `set_source` keeps `source` within `sources`.
+        if let Some(src) = self.sources.get_mut(self.source) {
+            src.requests += 1;
+            src.client_errors += u64::from((400..500).contains(&o.status));
+            src.server_errors += u64::from((500..600).contains(&o.status));
+            if let Some(v) = o.request_time_us {
+                src.latency.insert(v, SOURCE_DENSE_MS);
+            }
+        }
         if let Some(v) = o.request_time_us {
             self.request_time.record(v);
         }
@@ -208,6 +266,13 @@ impl Aggregate {
         self.upstream_time.merge(&other.upstream_time);
         self.paths.merge(&other.paths);
         self.no_path += other.no_path;
+        if self.sources.len() < other.sources.len() {
+            self.sources
+                .resize(other.sources.len(), SourceStats::default());
+        }
+        for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
+            mine.merge(theirs);
+        }
         // `other`'s lines come after this aggregate's (the engine keeps samples in input
         // order, in the aggregate it merges into).
         self.samples.extend(other.samples.iter().cloned());

@@ -34,6 +34,13 @@ pub struct SourceSummary {
     pub layout: Option<String>,
     pub lines: u64,
     pub malformed: u64,
+    /// Requests parsed from this source, and the shares of them with status 4xx and 5xx.
+    pub requests: u64,
+    pub client_error_share: f64,
+    pub server_error_share: f64,
+    /// The 99th percentile of request time of this source's requests (µs), when the
+    /// layout logs one.
+    pub p99_us: Option<u64>,
     /// Why the source could not be read (fully), with its byte position.
     pub error: Option<String>,
     /// When no layout fitted: the first line and the closest presets with where each
