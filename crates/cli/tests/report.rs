@@ -352,6 +352,25 @@ fn thread_count_does_not_change_the_report() {
         };
         let (one, one_rejects) = run("1");
         let (four, four_rejects) = run("4");
+        // With the path table full: the same paths tracked, the same untracked count.
+        let capped = |j: &str| {
+            let out = axlog()
+                .args(["report", "--output", "json", "--max-paths", "50", "-j", j])
+                .arg(&log)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            out.stdout
+        };
+        let capped_one = capped("1");
+        let v: Value = serde_json::from_slice(&capped_one).unwrap();
+        assert_eq!(v["paths"]["cap_reached"], true, "{}", v["paths"]);
+        assert!(v["paths"]["untracked_requests"].as_u64().unwrap() > 0);
+        assert_eq!(
+            String::from_utf8_lossy(&capped_one),
+            String::from_utf8_lossy(&capped("4")),
+            "{format:?} with a full path table"
+        );
         // Standard input: one reading thread hands the chunks out.
         let piped = axlog()
             .args(["report", "--output", "json", "-j", "4"])

@@ -28,6 +28,8 @@ struct ChunkDone {
     rejects: Vec<u8>,
     /// The first malformed lines of the chunk: (line number within the chunk, text).
     samples: Vec<(u64, Vec<u8>)>,
+    /// The chunk's paths, merged into the run's table in input order.
+    paths: axlog_stats::groups::GroupTable,
 }
 
 /// A worker's sink: statistics of its own, and the order-bound parts of the current chunk.
@@ -187,6 +189,29 @@ impl Feed {
     }
 }
 
+/// Chunk path tables handed back after their merge, for the workers' next chunks.
+#[derive(Default)]
+struct Tables(Mutex<Vec<axlog_stats::groups::GroupTable>>);
+
+impl Tables {
+    fn take(&self) -> axlog_stats::groups::GroupTable {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_else(Aggregate::chunk_table)
+    }
+
+    fn give(&self, mut t: axlog_stats::groups::GroupTable) {
+        t.clear();
+        let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // As many as can be in flight at once; more would only hold memory.
+        if pool.len() < 16 {
+            pool.push(t);
+        }
+    }
+}
+
 /// The reader, shared by the workers: the next chunk goes to whoever asks first.
 struct Shared {
     reader: BackgroundReader,
@@ -327,10 +352,11 @@ fn parse_all<W: Write>(
     let max_samples = cfg.stats.malformed_samples;
     let (done_tx, done_rx) = mpsc::channel::<ChunkDone>();
     let (stats_tx, stats_rx) = mpsc::channel::<Aggregate>();
+    let tables = Tables::default();
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (done_tx, stats_tx) = (done_tx.clone(), stats_tx.clone());
-            let (feed, parser) = (&feed, parser.clone());
+            let (feed, parser, tables) = (&feed, parser.clone(), &tables);
             scope.spawn(move |_| {
                 let stats = work(
                     feed,
@@ -339,7 +365,7 @@ fn parse_all<W: Write>(
                     cfg,
                     keep_rejects,
                     max_samples,
-                    &done_tx,
+                    (&done_tx, tables),
                 );
                 let _ = stats_tx.send(stats);
             });
@@ -359,6 +385,8 @@ fn parse_all<W: Write>(
                 {
                     r.write_formatted(&d.rejects);
                 }
+                sink.0.0.merge_paths(&d.paths);
+                tables.give(d.paths);
                 run.lines += d.lines;
                 next += 1;
             }
@@ -382,9 +410,9 @@ fn work(
     cfg: &Config,
     keep_rejects: bool,
     max_samples: usize,
-    done: &mpsc::Sender<ChunkDone>,
+    (done, tables): (&mpsc::Sender<ChunkDone>, &Tables),
 ) -> Aggregate {
-    let mut stats = Aggregate::new(cfg.stats);
+    let mut stats = Aggregate::for_chunks(cfg.stats);
     stats.set_source(idx);
     let mut sink = WorkerSink {
         stats: StatsSink(stats),
@@ -413,6 +441,7 @@ fn work(
             lines,
             rejects: std::mem::take(&mut sink.rejects),
             samples: std::mem::take(&mut sink.samples),
+            paths: sink.stats.0.take_paths(tables.take()),
         };
         spare = feed.recycle(job.data).unwrap_or_default();
         if done.send(msg).is_err() {

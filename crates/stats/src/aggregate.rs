@@ -45,6 +45,17 @@ pub struct Observation<'a> {
     pub path: Option<&'a [u8]>,
 }
 
+/// Distinct paths a chunk's table is sized for up front (a 1 MiB chunk holds a few
+/// thousand lines).
+const CHUNK_PATHS: usize = 4096;
+
+/// A table for one chunk's paths: without a cap (a chunk's lines bound it), so that the
+/// run's table, which they are merged into in input order, applies its cap exactly as a
+/// single reader would.
+fn chunk_paths() -> GroupTable {
+    GroupTable::with_presize(usize::MAX, CHUNK_PATHS)
+}
+
 /// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).
 const GLOBAL_DENSE_MS: u32 = 1 << 16;
 const MAX_OFFSETS: usize = 16;
@@ -124,6 +135,34 @@ impl Aggregate {
             sources: vec![SourceStats::default()],
             source: 0,
         }
+    }
+
+    /// An aggregate for a parallel worker: its path table is handed over after every
+    /// chunk ([`Aggregate::take_paths`]) and merged into the run's in input order
+    /// ([`Aggregate::merge_paths`]), so the run's table fills in the order a single
+    /// reader would fill it (the same keys tracked once it is full) and only one large
+    /// table exists.
+    pub fn for_chunks(cfg: StatsConfig) -> Self {
+        let mut a = Aggregate::new(cfg);
+        a.paths = chunk_paths();
+        a
+    }
+
+    /// The paths observed since the last call (or since creation), leaving `empty` (a
+    /// table from [`Aggregate::chunk_table`], perhaps one handed back and cleared) in
+    /// their place.
+    pub fn take_paths(&mut self, empty: GroupTable) -> GroupTable {
+        std::mem::replace(&mut self.paths, empty)
+    }
+
+    /// A new table for one chunk's paths.
+    pub fn chunk_table() -> GroupTable {
+        chunk_paths()
+    }
+
+    /// Adds a chunk's paths (see [`Aggregate::for_chunks`]).
+    pub fn merge_paths(&mut self, paths: &GroupTable) {
+        self.paths.merge(paths);
     }
 
     /// The requests observed from now on come from source number `idx` (0 at first).

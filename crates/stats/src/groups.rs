@@ -120,7 +120,13 @@ impl GroupTable {
         // Sized for the cap up front: growing the table would re-read every slot's hash
         // (a cache miss each) at every doubling, and growing the Vec would copy it.
         // Reserved Vec capacity costs no memory until it is used.
-        let presize = cap.min(PRESIZE);
+        Self::with_presize(cap, cap.min(PRESIZE))
+    }
+
+    /// A table of at most `cap` keys, sized up front for `presize` (a table that holds
+    /// one chunk's keys starts small).
+    pub fn with_presize(cap: usize, presize: usize) -> Self {
+        let presize = presize.min(cap).max(1);
         GroupTable {
             table: Index::with_capacity(presize),
             slots: Vec::with_capacity(presize),
@@ -151,6 +157,22 @@ impl GroupTable {
             Some(h) => h,
             None => FxBuildHasher.hash_one(key),
         };
+        self.entry_hashed(key, hash)
+    }
+
+    /// Empties the table, keeping its memory for the keys to come (a chunk's table is
+    /// reused for the next chunk rather than allocated, and zeroed by the kernel, anew).
+    pub fn clear(&mut self) {
+        self.table.buckets.fill(0);
+        self.table.len = 0;
+        self.slots.clear();
+        self.arena.clear();
+        self.untracked = 0;
+        self.prepared = Prepared::default();
+    }
+
+    /// [`GroupTable::entry`] for a key whose hash is known (another table's slot has it).
+    fn entry_hashed(&mut self, key: &[u8], hash: u64) -> Option<&mut GroupEntry> {
         let (slots, arena) = (&self.slots, &self.arena);
         let found = self.table.find(hash, |i| {
             let s = &slots[i as usize];
@@ -234,8 +256,16 @@ impl GroupTable {
     }
 
     pub fn merge(&mut self, other: &GroupTable) {
-        for (k, theirs) in other.iter() {
-            match self.entry(k) {
+        // Keys in `other`'s insertion order (a chunk's table merged into the run's keeps
+        // the order a single reader meets them in). Each key's bucket is fetched a few
+        // keys ahead, and its hash is the one `other` stored.
+        const AHEAD: usize = 8;
+        for (i, s) in other.slots.iter().enumerate() {
+            if let Some(ahead) = other.slots.get(i + AHEAD) {
+                self.table.prefetch(ahead.hash);
+            }
+            let (k, theirs) = (Self::key_of(&other.arena, s), &s.entry);
+            match self.entry_hashed(k, s.hash) {
                 Some(mine) => {
                     mine.count += theirs.count;
                     mine.latency.merge(&theirs.latency, GROUP_DENSE_MS);
