@@ -7,7 +7,7 @@ use axlog_format::{Format, Layout};
 use axlog_input::Source;
 use axlog_stats::StatsConfig;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -203,6 +203,9 @@ struct ReportArgs {
     /// Parsing threads (0: one per core). The report is the same whatever the number.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
+    /// No progress bar (there is none when stderr is not a terminal either).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -374,6 +377,49 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs `job` with a progress bar on stderr when `show`: bytes read of the sources' total
+/// size, rate, time left, and the file being read.
+fn with_progress<T>(
+    show: bool,
+    sources: &[Source],
+    mut cfg: Config,
+    job: impl FnOnce(&Config) -> T,
+) -> T {
+    if !show {
+        return job(&cfg);
+    }
+    let progress = std::sync::Arc::new(axlog_engine::Progress::default());
+    cfg.progress = Some(progress.clone());
+    // Standard input has no size: then the bar counts bytes without a total.
+    let total: Option<u64> = sources.iter().map(Source::size).sum();
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        ),
+        None => indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        ),
+    };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                bar.set_position(progress.bytes());
+                bar.set_message(progress.source());
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        let out = job(&cfg);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    })
+}
+
 fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let sources: Vec<Source> = if args.files.is_empty() {
         vec![Source::Stdin]
@@ -399,8 +445,12 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
             ..StatsConfig::default()
         },
         threads: args.threads,
+        progress: None,
     };
-    let outcome = axlog_engine::run(&sources, &cfg, rejects);
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let outcome = with_progress(show, &sources, cfg, |cfg| {
+        axlog_engine::run(&sources, cfg, rejects)
+    });
     let rendered = match args.output {
         Output::Text => axlog_report::text(&outcome.summary),
         Output::Json => axlog_report::json(&outcome.summary),

@@ -617,3 +617,12 @@ fn truncated_archive_is_reported_and_the_rest_read() {
         );
     }
 }
+
+/// With stderr not a terminal (a pipe, a cron job), no progress bar is drawn.
+#[test]
+fn no_progress_bar_unless_stderr_is_a_terminal() {
+    let f = fixture("nginx-timed-small.log");
+    let out = axlog().arg("report").arg(&f).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -10,6 +10,8 @@ use axlog_input::{BackgroundReader, Source};
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 mod parallel;
 
@@ -241,6 +243,65 @@ pub struct Config {
     pub tz_offset_min: i16,
     /// Parsing threads; 0 is one per core.
     pub threads: usize,
+    /// Where the run says how far it is (for a progress bar), if anyone looks.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a run is, read by another thread while it runs (a progress bar).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Stored bytes of the sources finished.
+    finished: AtomicU64,
+    /// Stored bytes of the current source read so far (compressed bytes for an archive).
+    current: Arc<AtomicU64>,
+    /// The current source's name.
+    name: Mutex<String>,
+}
+
+impl Progress {
+    /// Stored bytes read so far, over every source.
+    pub fn bytes(&self) -> u64 {
+        self.finished.load(Ordering::Relaxed) + self.current.load(Ordering::Relaxed)
+    }
+
+    /// The name of the source being read.
+    pub fn source(&self) -> String {
+        self.name
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn start(&self, name: &str) {
+        self.current.store(0, Ordering::Relaxed);
+        *self
+            .name
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = name.to_string();
+    }
+
+    /// The source is done: `size` stored bytes (or what was read, when unknown).
+    fn finish(&self, size: Option<u64>) {
+        let read = self.current.swap(0, Ordering::Relaxed);
+        self.finished
+            .fetch_add(size.unwrap_or(read), Ordering::Relaxed);
+    }
+
+    /// Bytes of the current source parsed, where no reader counts them.
+    pub(crate) fn add(&self, n: u64) {
+        self.current.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// Opens `source`, counting its bytes in the run's progress.
+pub(crate) fn open_source(
+    source: &Source,
+    cfg: &Config,
+) -> Result<Box<dyn std::io::Read + Send>, axlog_input::InputError> {
+    match &cfg.progress {
+        Some(p) => source.open_counted(p.current.clone()),
+        None => source.open(),
+    }
 }
 
 impl Config {
@@ -313,10 +374,12 @@ pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool
 /// Reads one source to its end (or its first read error), pushing every line into `sink`.
 fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S) -> SourceRun {
     let mut run = SourceRun::new();
-    let chunks = source.open().map_err(|e| e.to_string()).and_then(|r| {
-        BackgroundReader::spawn(r, name.to_string())
-            .map_err(|e| format!("{name}: cannot start reading: {e}"))
-    });
+    let chunks = open_source(source, cfg)
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            BackgroundReader::spawn(r, name.to_string())
+                .map_err(|e| format!("{name}: cannot start reading: {e}"))
+        });
     let mut chunks = match chunks {
         Ok(c) => c,
         Err(e) => {
@@ -363,6 +426,9 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     for (idx, source) in sources.iter().enumerate() {
         let name = source.name();
         sink.0.0.set_source(idx);
+        if let Some(p) = &cfg.progress {
+            p.start(&name);
+        }
         let malformed_before = sink.0.0.malformed_count();
         let run = if threads > 1 {
             parallel::read_source(source, idx, &name, cfg, threads, &mut sink)
@@ -379,6 +445,9 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         }
         if let Some(e) = &run.error {
             source_errors.push(e.clone());
+        }
+        if let Some(p) = &cfg.progress {
+            p.finish(source.size());
         }
         let stats = sink.0.0.source_stats(idx).cloned().unwrap_or_default();
         let share = |n: u64| match stats.requests {

@@ -30,6 +30,8 @@ struct ChunkDone {
     samples: Vec<(u64, Vec<u8>)>,
     /// The chunk's paths, merged into the run's table in input order.
     paths: axlog_stats::groups::GroupTable,
+    /// Bytes of the file the chunk covered (for progress, where no reader counts them).
+    bytes: u64,
 }
 
 /// A worker's sink: statistics of its own, and the order-bound parts of the current chunk.
@@ -296,11 +298,13 @@ pub(crate) fn read_source<W: Write>(
     if threads <= 1 {
         return crate::read_source(source, name, cfg, sink);
     }
-    let reader = source.open().map_err(|e| e.to_string()).and_then(|r| {
-        // A chunk ready for each worker, and one being read.
-        BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
-            .map_err(|e| format!("{name}: cannot start reading: {e}"))
-    });
+    let reader = crate::open_source(source, cfg)
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            // A chunk ready for each worker, and one being read.
+            BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
+                .map_err(|e| format!("{name}: cannot start reading: {e}"))
+        });
     let mut reader = match reader {
         Ok(r) => r,
         Err(e) => {
@@ -337,6 +341,9 @@ fn parse_all<W: Write>(
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
     mut run: SourceRun,
 ) -> SourceRun {
+    // A file's chunks are read by the workers: progress counts them as they are done
+    // (a stream's reader counts its own bytes).
+    let counts_bytes = matches!(feed, Feed::File(_));
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("parse {i}"))
@@ -386,6 +393,9 @@ fn parse_all<W: Write>(
                     r.write_formatted(&d.rejects);
                 }
                 sink.0.0.merge_paths(&d.paths);
+                if counts_bytes && let Some(p) = &cfg.progress {
+                    p.add(d.bytes);
+                }
                 tables.give(d.paths);
                 run.lines += d.lines;
                 next += 1;
@@ -442,6 +452,7 @@ fn work(
             rejects: std::mem::take(&mut sink.rejects),
             samples: std::mem::take(&mut sink.samples),
             paths: sink.stats.0.take_paths(tables.take()),
+            bytes: (job.end - job.start) as u64,
         };
         spare = feed.recycle(job.data).unwrap_or_default();
         if done.send(msg).is_err() {

@@ -142,3 +142,27 @@ fn an_empty_source_and_a_missing_one_with_threads() {
         out.source_errors
     );
 }
+
+/// Progress counts every stored byte of every source once, whichever route reads it.
+#[test]
+fn progress_counts_each_stored_byte_once() {
+    let (dir, path, _) = input();
+    let size = std::fs::metadata(&path).unwrap().len();
+    for threads in [1, 2, 4] {
+        let progress = std::sync::Arc::new(axlog_engine::Progress::default());
+        let cfg = Config {
+            threads,
+            progress: Some(progress.clone()),
+            ..Config::default()
+        };
+        let out = run(
+            &[Source::Path(path.clone()), Source::Path(path.clone())],
+            &cfg,
+            None,
+        );
+        assert!(out.source_errors.is_empty());
+        assert_eq!(progress.bytes(), 2 * size, "{threads} threads");
+        assert_eq!(progress.source(), path.display().to_string());
+    }
+    drop(dir);
+}

@@ -14,6 +14,8 @@ pub use split::{FileSplit, SplitChunk};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 
@@ -70,6 +72,12 @@ impl Source {
     /// The source's text: decompressed when its first bytes are those of a gzip, zstd,
     /// bzip2 or xz archive (see [`Compression`]).
     pub fn open(&self) -> Result<Box<dyn Read + Send>, InputError> {
+        self.open_counted(Arc::default())
+    }
+
+    /// [`Source::open`], adding to `read` the bytes read from the source as it is (before
+    /// decompression): how far into a file reading is, for a progress bar.
+    pub fn open_counted(&self, read: Arc<AtomicU64>) -> Result<Box<dyn Read + Send>, InputError> {
         let open_err = |e| InputError::Open {
             name: self.name(),
             source: e,
@@ -78,7 +86,33 @@ impl Source {
             Source::Stdin => Box::new(io::stdin()),
             Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
         };
-        decoded(raw).map(|(r, _)| r).map_err(open_err)
+        let counted = CountRead { inner: raw, read };
+        decoded(counted).map(|(r, _)| r).map_err(open_err)
+    }
+
+    /// The source's size in bytes as stored, when it is a file.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::Stdin => None,
+            Source::Path(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+        }
+    }
+}
+
+/// Adds the bytes read through it to a shared counter.
+struct CountRead<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
