@@ -372,7 +372,12 @@ pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool
 }
 
 /// Reads one source to its end (or its first read error), pushing every line into `sink`.
-fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S) -> SourceRun {
+fn read_source<W: Write>(
+    source: &Source,
+    name: &str,
+    cfg: &Config,
+    sink: &mut (StatsSink, Option<RejectsSink<W>>),
+) -> SourceRun {
     let mut run = SourceRun::new();
     let chunks = open_source(source, cfg)
         .map_err(|e| e.to_string())
@@ -388,6 +393,10 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
         }
     };
     let mut parser: Option<LineParser> = None;
+    // Paths go to a table of the chunk's, merged into the run's after each chunk, as the
+    // parallel route does: the run's table then fills the same way whatever the route
+    // (the same keys once it is full, the same latency values once its memory is spent).
+    let mut chunk_table = Aggregate::chunk_table();
     while let Some(chunk) = chunks.next() {
         let chunk = match chunk {
             Ok(c) => c,
@@ -400,6 +409,7 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
             Some(p) => p,
             None => parser.insert(run.parser_for(cfg, &chunk.data)),
         };
+        let run_table = sink.0.0.take_paths(chunk_table);
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
             run.lines += 1;
@@ -407,6 +417,9 @@ fn read_source<S: Sink>(source: &Source, name: &str, cfg: &Config, sink: &mut S)
         } else {
             process_chunk(parser, &chunk.data, name, &mut run.lines, sink);
         }
+        chunk_table = sink.0.0.take_paths(run_table);
+        sink.0.0.merge_paths(&chunk_table);
+        chunk_table.clear();
         chunks.recycle(chunk.data);
     }
     run

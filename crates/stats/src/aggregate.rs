@@ -53,7 +53,10 @@ const CHUNK_PATHS: usize = 4096;
 /// run's table, which they are merged into in input order, applies its cap exactly as a
 /// single reader would.
 fn chunk_paths() -> GroupTable {
-    GroupTable::with_presize(usize::MAX, CHUNK_PATHS)
+    let mut t = GroupTable::with_presize(usize::MAX, CHUNK_PATHS);
+    // Nor a memory limit: the run's table applies its own as chunks are merged into it.
+    t.set_latency_bytes(None);
+    t
 }
 
 /// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).

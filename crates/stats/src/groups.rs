@@ -4,7 +4,7 @@
 //! `cap` keys, requests for keys not yet in it are counted as untracked instead of growing
 //! the table: counts of tracked keys stay exact and the report says the cap was reached.
 
-use crate::hist::ValueCounts;
+use crate::hist::{Budget, ValueCounts};
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
@@ -34,6 +34,12 @@ struct Slot {
     entry: GroupEntry,
 }
 
+/// Memory a table's latency bins may take unless configured otherwise: with the key cap,
+/// it bounds the table whatever the input size. Past it, a key's new latency values are
+/// no longer kept, and its percentiles are marked approximate (half of it is kept for the
+/// keys that already have bins: the busy ones).
+pub const DEFAULT_LATENCY_BYTES: usize = 48 << 20;
+
 /// The cap a table gets unless configured otherwise (`--max-paths`).
 pub const DEFAULT_CAP: usize = 100_000;
 
@@ -51,6 +57,8 @@ pub struct GroupTable {
     arena: Vec<u8>,
     cap: usize,
     untracked: u64,
+    /// Memory the keys' latency bins may still take (see [`ValueCounts::insert_within`]).
+    latency_bytes_left: Budget,
     /// Keys announced by [`GroupTable::prepare`] and not yet added, oldest first.
     prepared: Prepared,
 }
@@ -134,6 +142,7 @@ impl GroupTable {
             // Indices are u32; no one tracks four billion groups.
             cap: cap.min(u32::MAX as usize),
             untracked: 0,
+            latency_bytes_left: Budget::new(DEFAULT_LATENCY_BYTES),
             prepared: Prepared::default(),
         }
     }
@@ -152,12 +161,17 @@ impl GroupTable {
     /// The entry for `key`, created while there is room; `None` once the table is full (or
     /// the long-key arena would pass 4 GiB).
     #[inline]
-    fn entry(&mut self, key: &[u8]) -> Option<&mut GroupEntry> {
+    fn entry(&mut self, key: &[u8]) -> Option<usize> {
         let hash = match self.prepared.take(key) {
             Some(h) => h,
             None => FxBuildHasher.hash_one(key),
         };
         self.entry_hashed(key, hash)
+    }
+
+    /// Sets how much memory the keys' latency bins may take from now on.
+    pub fn set_latency_bytes(&mut self, bytes: Option<usize>) {
+        self.latency_bytes_left = bytes.map_or(Budget::unlimited(), Budget::new);
     }
 
     /// Empties the table, keeping its memory for the keys to come (a chunk's table is
@@ -172,14 +186,14 @@ impl GroupTable {
     }
 
     /// [`GroupTable::entry`] for a key whose hash is known (another table's slot has it).
-    fn entry_hashed(&mut self, key: &[u8], hash: u64) -> Option<&mut GroupEntry> {
+    fn entry_hashed(&mut self, key: &[u8], hash: u64) -> Option<usize> {
         let (slots, arena) = (&self.slots, &self.arena);
         let found = self.table.find(hash, |i| {
             let s = &slots[i as usize];
             s.hash == hash && Self::key_of(arena, s) == key
         });
         if let Some(i) = found {
-            return Some(&mut self.slots[i as usize].entry);
+            return Some(i as usize);
         }
         if self.slots.len() >= self.cap {
             return None;
@@ -206,7 +220,7 @@ impl GroupTable {
         self.table
             .insert(hash, i as u32, |j| slots[j as usize].hash);
         self.slots.push(slot);
-        Some(&mut self.slots[i].entry)
+        Some(i)
     }
 
     /// Announces that `key` will be added soon, after the keys announced before it.
@@ -238,10 +252,12 @@ impl GroupTable {
     #[inline]
     pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
         match self.entry(key) {
-            Some(e) => {
+            Some(i) => {
+                let e = &mut self.slots[i].entry;
                 e.count += 1;
                 if let Some(l) = latency_us {
-                    e.latency.insert(l, GROUP_DENSE_MS);
+                    e.latency
+                        .insert_within(l, GROUP_DENSE_MS, &mut self.latency_bytes_left);
                 }
             }
             None => self.untracked += 1,
@@ -266,9 +282,14 @@ impl GroupTable {
             }
             let (k, theirs) = (Self::key_of(&other.arena, s), &s.entry);
             match self.entry_hashed(k, s.hash) {
-                Some(mine) => {
+                Some(i) => {
+                    let mine = &mut self.slots[i].entry;
                     mine.count += theirs.count;
-                    mine.latency.merge(&theirs.latency, GROUP_DENSE_MS);
+                    mine.latency.merge_within(
+                        &theirs.latency,
+                        GROUP_DENSE_MS,
+                        &mut self.latency_bytes_left,
+                    );
                 }
                 None => self.untracked += theirs.count,
             }

@@ -35,7 +35,18 @@ pub struct ValueCounts {
     bins: Option<Box<Bins>>,
     /// Values recorded.
     n: u64,
+    /// Some recorded values were not kept (the owner's memory for bins ran out): the
+    /// percentiles are those of the values kept, and approximate.
+    lossy: bool,
 }
+
+/// What a new bins allocation is charged: the boxed struct and every dense slot it may
+/// grow to, so that dense values cost nothing more later.
+fn bins_cost(dense_cap_ms: u32) -> usize {
+    std::mem::size_of::<Bins>() + dense_cap_ms as usize * 8
+}
+/// What a new sparse value is charged (key, count and the map's overhead).
+const SPARSE_COST: usize = 32;
 
 /// The binned form, boxed so value sets that never need it stay small.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +93,76 @@ impl ValueCounts {
         })
     }
 
+    /// [`ValueCounts::insert`] taking the memory it needs from `left`; a value that would
+    /// need more than is left is counted but not kept (see `lossy`).
+    #[inline]
+    pub fn insert_within(&mut self, us: u64, dense_cap_ms: u32, left: &mut Budget) {
+        if self.bins.is_none() && (self.small_len as usize) < SMALL && us <= u32::MAX as u64 {
+            self.insert(us, dense_cap_ms);
+            return;
+        }
+        if self.bins.is_none() && !left.take_new(bins_cost(dense_cap_ms)) {
+            self.n += 1;
+            self.lossy = true;
+            return;
+        }
+        self.n += 1;
+        let b = self.bins_mut(dense_cap_ms);
+        match b.cost(us, dense_cap_ms) {
+            0 => b.insert(us, 1, dense_cap_ms),
+            c if left.take(c) => b.insert(us, 1, dense_cap_ms),
+            _ => self.lossy = true,
+        }
+    }
+
+    /// [`ValueCounts::merge`] taking the memory it needs from `left`, as
+    /// [`ValueCounts::insert_within`] does.
+    pub fn merge_within(&mut self, other: &ValueCounts, dense_cap_ms: u32, left: &mut Budget) {
+        self.lossy |= other.lossy;
+        let fits_inline = self.bins.is_none()
+            && other.bins.is_none()
+            && (self.small_len + other.small_len) as usize <= SMALL;
+        if fits_inline {
+            self.merge(other, dense_cap_ms);
+            return;
+        }
+        if self.bins.is_none() && !left.take_new(bins_cost(dense_cap_ms)) {
+            self.n += other.n;
+            self.lossy = true;
+            return;
+        }
+        let b = self.bins_mut(dense_cap_ms);
+        let mut dropped = false;
+        for v in other.small() {
+            match b.cost(v, dense_cap_ms) {
+                0 => b.insert(v, 1, dense_cap_ms),
+                c if left.take(c) => b.insert(v, 1, dense_cap_ms),
+                _ => dropped = true,
+            }
+        }
+        if let Some(o) = &other.bins {
+            // Dense slots were paid for with the bins.
+            if o.dense.len() > b.dense.len() {
+                b.dense.resize(o.dense.len(), 0);
+            }
+            for (x, y) in b.dense.iter_mut().zip(&o.dense) {
+                *x += y;
+            }
+            for (&k, &v) in &o.sparse {
+                if b.sparse.contains_key(&k) || left.take(SPARSE_COST) {
+                    b.insert_sparse(k, v);
+                } else {
+                    dropped = true;
+                }
+            }
+            b.approximate |= o.approximate;
+        }
+        self.lossy |= dropped;
+        self.n += other.n;
+    }
+
     pub fn merge(&mut self, other: &ValueCounts, dense_cap_ms: u32) {
+        self.lossy |= other.lossy;
         let fits_inline = self.bins.is_none()
             && other.bins.is_none()
             && (self.small_len + other.small_len) as usize <= SMALL;
@@ -121,7 +201,7 @@ impl ValueCounts {
     }
 
     pub fn is_approximate(&self) -> bool {
-        self.bins.as_ref().is_some_and(|b| b.approximate)
+        self.lossy || self.bins.as_ref().is_some_and(|b| b.approximate)
     }
 
     /// Distinct values with their counts, ascending.
@@ -164,10 +244,19 @@ impl ValueCounts {
             return None;
         }
         let values = self.sorted_values();
+        // Ranks among the values kept (all of them unless `lossy`).
+        let kept: u64 = if self.lossy {
+            values.iter().map(|v| v.1).sum()
+        } else {
+            self.n
+        };
+        if kept == 0 {
+            return None;
+        }
         Some(
             ppms.iter()
                 .map(|&ppm| {
-                    let rank = nearest_rank(self.n, ppm);
+                    let rank = nearest_rank(kept, ppm);
                     let mut seen = 0;
                     for &(v, c) in &values {
                         seen += c;
@@ -238,7 +327,76 @@ impl ExactHistogram {
     }
 }
 
+/// Memory a set of value counts may still take (a group-by table's keys share one).
+/// New bins may take it down to the reserve; values of existing bins, to nothing. A key
+/// busy enough to need bins usually gets them early, so the reserve keeps the busiest
+/// keys exact when a long tail of keys has spent the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    left: usize,
+    reserve: usize,
+}
+
+impl Budget {
+    /// `bytes` in all, a half kept for the growth of bins already made.
+    pub fn new(bytes: usize) -> Self {
+        Budget {
+            left: bytes,
+            reserve: bytes / 2,
+        }
+    }
+
+    /// No limit.
+    pub fn unlimited() -> Self {
+        Budget {
+            left: usize::MAX,
+            reserve: 0,
+        }
+    }
+
+    /// Takes `n` bytes for values of existing bins, if that much is left.
+    #[inline]
+    fn take(&mut self, n: usize) -> bool {
+        match self.left.checked_sub(n) {
+            Some(l) => {
+                self.left = l;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes `n` bytes for new bins, if that much is left above the reserve.
+    #[inline]
+    fn take_new(&mut self, n: usize) -> bool {
+        match self.left.checked_sub(n) {
+            Some(l) if l >= self.reserve => {
+                self.left = l;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Bins {
+    /// The memory recording `us` would add: growing the dense slots to reach it, or a new
+    /// sparse entry; 0 when it has a place already.
+    #[inline]
+    fn cost(&self, us: u64, dense_cap_ms: u32) -> usize {
+        // Dense slots were paid for with the bins (see `bins_cost`).
+        if us.is_multiple_of(1000) && us / 1000 < dense_cap_ms as u64 {
+            return 0;
+        }
+        // (A full map rounds a new value onto a coarser key, which may be new too: it is
+        // charged alike.)
+        if self.sparse.contains_key(&us) {
+            0
+        } else {
+            SPARSE_COST
+        }
+    }
+
     /// Adds `n` occurrences of `us`.
     #[inline]
     fn insert(&mut self, us: u64, n: u64, dense_cap_ms: u32) {
@@ -285,6 +443,77 @@ mod tests {
             rank += 1;
         }
         values[(rank.max(1) - 1) as usize]
+    }
+
+    /// Values past the memory given are counted, not kept: percentiles are those of the
+    /// values kept, and marked approximate.
+    #[test]
+    fn memory_limit() {
+        // Eight values stay inline for free; bins for 16 dense slots cost their size.
+        let mut v = ValueCounts::default();
+        let mut left = Budget::new(0);
+        for ms in 1..=8u64 {
+            v.insert_within(ms * 1000, 16, &mut left);
+        }
+        assert!(!v.is_approximate());
+        v.insert_within(9000, 16, &mut left);
+        assert!(v.is_approximate());
+        assert_eq!(v.len(), 9);
+        // The 8 kept: p50 is the 4th, p100 the 8th.
+        assert_eq!(
+            v.quantiles(&[500_000, 1_000_000]).unwrap(),
+            vec![4000, 8000]
+        );
+
+        // With room for the bins but not for an off-grid value (no reserve).
+        let mut left = Budget {
+            left: bins_cost(16),
+            reserve: 0,
+        };
+        let mut w = ValueCounts::default();
+        for ms in 1..=10u64 {
+            w.insert_within(ms * 1000, 16, &mut left);
+        }
+        assert_eq!((left.left, w.is_approximate()), (0, false));
+        w.insert_within(1500, 16, &mut left);
+        assert!(w.is_approximate());
+        assert_eq!(w.quantiles(&[1_000_000]).unwrap(), vec![10_000]);
+
+        // Merging into full memory: the other's bins are not taken, and it shows.
+        let mut left = Budget::new(0);
+        let mut x = ValueCounts::default();
+        x.insert(1000, 16);
+        let mut big = ValueCounts::default();
+        for ms in 1..=12u64 {
+            big.insert(ms * 1000, 16);
+        }
+        x.merge_within(&big, 16, &mut left);
+        assert_eq!((x.len(), x.is_approximate()), (13, true));
+        // With room, a merge is exact.
+        let mut left = Budget::unlimited();
+        let mut y = ValueCounts::default();
+        y.merge_within(&big, 16, &mut left);
+        assert_eq!((y.len(), y.is_approximate()), (12, false));
+        assert_eq!(y.quantiles(&[1_000_000]).unwrap(), vec![12_000]);
+
+        // Half the memory is kept for bins that exist: a new key's bins cannot take it,
+        // an existing key's values can.
+        let mut left = Budget::new(2 * bins_cost(16) + 10 * SPARSE_COST);
+        let (mut first, mut second) = (ValueCounts::default(), ValueCounts::default());
+        for ms in 1..=9u64 {
+            first.insert_within(ms * 1000, 16, &mut left);
+        }
+        for ms in 1..=9u64 {
+            second.insert_within(ms * 1000, 16, &mut left);
+        }
+        assert_eq!(
+            (first.is_approximate(), second.is_approximate()),
+            (false, true)
+        );
+        for k in 0..5u64 {
+            first.insert_within(1_000_001 + k, 16, &mut left);
+        }
+        assert!(!first.is_approximate());
     }
 
     #[test]
