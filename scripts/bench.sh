@@ -6,9 +6,11 @@
 #   BENCH_MB=200 scripts/bench.sh
 #
 # Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios. Peers: `wc -l` (the floor: a
-# line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s). axlog runs with one
-# parsing thread (-j 1) and with one per core (the default). Needs hyperfine and
-# goaccess (Debian packages; installed here when missing and running as root).
+# line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s), `pigz -dc` and
+# `zstd -dc` on archives of the file, halog on HAProxy httplog of the same size. axlog runs
+# with one parsing thread (-j 1) and with one per core (the default). Needs hyperfine and
+# goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed here when
+# missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,9 @@ need() {
 }
 need hyperfine hyperfine
 need goaccess goaccess
+need pigz pigz
+need zstd zstd
+need halog haproxy
 
 cargo build --release -q -p axlog-cli -p axlog-testgen
 AXLOG=target/release/axlog
@@ -48,21 +53,37 @@ SIZE=$(stat -c %s "$FILE")
 PSIZE=$(stat -c %s "$PREFIX")
 cat "$FILE" "$PREFIX" > /dev/null # warm the page cache
 
+# Archives of the same file, and HAProxy httplog of the same size.
+[[ -s $FILE.gz ]] || pigz -6 -c "$FILE" > "$FILE.gz"
+[[ -s $FILE.zst ]] || zstd -q -3 -T0 -c "$FILE" > "$FILE.zst"
+HFILE=$DATA/haproxy-${MB}mb.log
+[[ -s $HFILE ]] || $TESTGEN --format haproxy-http --mb "$MB" --seed 42 -o "$HFILE"
+HSIZE=$(stat -c %s "$HFILE")
+cat "$FILE.gz" "$FILE.zst" "$HFILE" > /dev/null
+
 # GoAccess is given the same layout: combined + request_time (+ upstream, ignored).
 GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
 hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.json" \
   -n "wc -l" "wc -l $FILE" \
   -n "axlog report" "$AXLOG report $FILE --output json" \
   -n "axlog report -j 1" "$AXLOG report -j 1 $FILE --output json" \
-  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json"
+  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json" \
+  -n "pigz -dc" "pigz -dc $FILE.gz" \
+  -n "axlog report .gz" "$AXLOG report $FILE.gz --output json" \
+  -n "zstd -dc" "zstd -dc $FILE.zst" \
+  -n "axlog report .zst" "$AXLOG report $FILE.zst --output json" \
+  -n "halog -st" "halog -st < $HFILE" \
+  -n "halog -pct" "halog -pct < $HFILE" \
+  -n "axlog report haproxy -j 1" "$AXLOG report -j 1 $HFILE --output json" \
+  -n "axlog report haproxy" "$AXLOG report $HFILE --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
 hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
   -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
 
-python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" <<'PY'
+python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" "$HSIZE" <<'PY'
 import json, sys
 res = {r["command"]: r for f in sys.argv[1:3] for r in json.load(open(f))["results"]}
-size, psize = int(sys.argv[3]), int(sys.argv[4])
+size, psize, hsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 def t(name): return res[name]["median"]
 rate = lambda n, s: s / t(n) / 1e6
 print()
@@ -73,4 +94,16 @@ print(f"axlog report / wc -l throughput:          {rate('axlog report', size) / 
 print(f"axlog report vs goaccess, same prefix:    {t('goaccess (prefix)') / t('axlog report (prefix)'):.0f}x faster")
 import os
 print(f"all cores ({os.cpu_count()}) / one thread:             {t('axlog report -j 1') / t('axlog report'):.2f}x")
+print()
+print("archives of the same file (text MB/s); axlog decodes in one thread, parses in the others")
+for name in ["pigz -dc", "axlog report .gz", "zstd -dc", "axlog report .zst"]:
+    print(f"  {name:<24} {t(name):8.3f} s  {rate(name, size):8.1f} MB/s")
+print(f"axlog .gz / pigz -dc throughput:          {t('pigz -dc') / t('axlog report .gz'):.2f}x")
+print(f"axlog .zst / zstd -dc throughput:         {t('zstd -dc') / t('axlog report .zst'):.2f}x")
+print()
+print(f"HAProxy httplog, {hsize/1e6:.0f} MB")
+for name in ["halog -st", "halog -pct", "axlog report haproxy -j 1", "axlog report haproxy"]:
+    print(f"  {name:<26} {t(name):8.3f} s  {rate(name, hsize):8.1f} MB/s")
+print(f"axlog -j 1 / halog -st throughput:        {t('halog -st') / t('axlog report haproxy -j 1'):.2f}x")
+print(f"axlog -j 1 / halog -pct throughput:       {t('halog -pct') / t('axlog report haproxy -j 1'):.2f}x")
 PY
