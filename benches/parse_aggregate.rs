@@ -2,7 +2,10 @@
 //! - `split`: finding line ends (the floor any parser pays),
 //! - `parse`: split + parse into `Record`s,
 //! - `parse_aggregate`: split + parse + statistics (what `axlog report` does per chunk),
-//!   and `parse_aggregate_no_paths` without the top-paths table.
+//!   and `parse_aggregate_no_paths` without the top-paths table,
+//! - `merge_chunk_paths`: each 1 MiB chunk's paths merged into the run's table in order,
+//!   `merge_aggregates`: two halves' aggregates merged (a clone of one included): the
+//!   parallel engine's last stage (throughput is still bytes of the log they came from).
 //!
 //! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
 
@@ -114,6 +117,56 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Merging, the parallel engine's last stage: each 1 MiB chunk's paths into the run's
+    // table, in order (as the calling thread does per chunk), and two workers' aggregates
+    // into one (as at the end of a run).
+    let chunks: Vec<&[u8]> = {
+        let mut out = Vec::new();
+        let mut rest = &data[..];
+        while !rest.is_empty() {
+            let cut = rest.len().min(1 << 20);
+            let end = memchr::memchr(b'\n', &rest[cut.saturating_sub(1)..])
+                .map_or(rest.len(), |p| cut.saturating_sub(1) + p + 1);
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        out
+    };
+    let cfg = StatsConfig::default();
+    let mut worker = StatsSink(Aggregate::for_chunks(cfg));
+    let tables: Vec<_> = chunks
+        .iter()
+        .map(|c| {
+            parse_into(c, &mut worker);
+            worker.0.take_paths(Aggregate::chunk_table())
+        })
+        .collect();
+    g.bench_function("merge_chunk_paths", |b| {
+        b.iter(|| {
+            let mut run = Aggregate::new(cfg);
+            for t in &tables {
+                run.merge_paths(t);
+            }
+            black_box(run.requests())
+        })
+    });
+    let (a, b_half) = data.split_at(
+        memchr::memchr(b'\n', &data[data.len() / 2..])
+            .map_or(data.len(), |p| data.len() / 2 + p + 1),
+    );
+    let whole = |part: &[u8]| {
+        let mut s = StatsSink(Aggregate::new(cfg));
+        parse_into(part, &mut s);
+        s.0
+    };
+    let (left, right) = (whole(a), whole(b_half));
+    g.bench_function("merge_aggregates", |b| {
+        b.iter(|| {
+            let mut l = left.clone();
+            l.merge(&right);
+            black_box(l.requests())
+        })
+    });
     g.finish();
 }
 
