@@ -206,6 +206,66 @@ struct ReportArgs {
     /// No progress bar (there is none when stderr is not a terminal either).
     #[arg(short, long)]
     quiet: bool,
+    /// Live: a report per interval of log time (`10s`, `1m`, `1h`), one line each (one
+    /// JSON document a line with `--output json`), as lines arrive: `tail -F access.log |
+    /// axlog report --every 10s`. Reads one input, on one thread.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
+    every: Option<u64>,
+}
+
+/// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
+fn parse_duration(s: &str) -> Result<u64, String> {
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}': a duration is a whole number and s, m or h (10s, 1m)"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("'{s}': the unit is s, m or h")),
+    };
+    if secs == 0 {
+        return Err("the interval must be at least 1s".into());
+    }
+    Ok(secs)
+}
+
+/// One interval's report on one line.
+fn window_line(start_s: i64, every_s: u64, s: &axlog_stats::Summary) -> String {
+    let share = |class: &str| {
+        s.status
+            .classes
+            .iter()
+            .find(|c| c.class == class)
+            .map_or(0.0, |c| c.share)
+    };
+    let rt = s
+        .latency
+        .request_time
+        .as_ref()
+        .map_or("-".to_string(), |l| {
+            format!(
+                "p50 {} p99 {}",
+                axlog_report::seconds(l.p50_us),
+                axlog_report::seconds(l.p99_us)
+            )
+        });
+    format!(
+        "{} {}s  requests {}  qps {:.1} (peak {})  4xx {:.2}%  5xx {:.2}%  request_time {}  malformed {}",
+        axlog_stats::timefmt::format_rfc3339(start_s * 1_000_000, None),
+        every_s,
+        s.requests,
+        s.requests as f64 / every_s as f64,
+        s.qps.as_ref().map_or(0, |q| q.peak),
+        share("4xx") * 100.0,
+        share("5xx") * 100.0,
+        rt,
+        s.lines.malformed
+    )
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -420,23 +480,9 @@ fn with_progress<T>(
     })
 }
 
-fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let sources: Vec<Source> = if args.files.is_empty() {
-        vec![Source::Stdin]
-    } else {
-        // Directories, wildcards the shell left, rotated sets in the order written.
-        axlog_input::expand(&args.files)
-    };
-    // Open the rejects file before reading any input: a bad path is a usage error.
-    let rejects: Option<Box<dyn Write>> = match &args.rejects {
-        Some(p) => {
-            let f = std::fs::File::create(p)
-                .with_context(|| format!("cannot create rejects file {}", p.display()))?;
-            Some(Box::new(std::io::BufWriter::with_capacity(1 << 16, f)))
-        }
-        None => None,
-    };
-    let cfg = Config {
+/// The engine's configuration from `report`'s arguments.
+fn config(args: &ReportArgs) -> anyhow::Result<Config> {
+    Ok(Config {
         layout: args.format.format()?,
         tz_offset_min: args.format.tz,
         stats: StatsConfig {
@@ -446,7 +492,72 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         },
         threads: args.threads,
         progress: None,
+    })
+}
+
+/// `report --every`: a line per interval of log time, written as each interval ends.
+fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Result<ExitCode> {
+    let [source] = sources else {
+        anyhow::bail!(
+            "--every reads one input (a file or standard input), not {}",
+            sources.len()
+        );
     };
+    let cfg = config(args)?;
+    let mut out = std::io::stdout().lock();
+    let mut write_error = None;
+    let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
+        let line = match args.output {
+            Output::Text => window_line(start, every, &summary),
+            Output::Json => serde_json::json!({
+                "window": {
+                    "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
+                    "start_epoch": start,
+                    "seconds": every,
+                },
+                "report": summary,
+            })
+            .to_string(),
+        };
+        // Each interval is written as it ends: a pipe reader sees it at once.
+        if write_error.is_none()
+            && let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush())
+        {
+            write_error = Some(e);
+        }
+    });
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    match res {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("axlog: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let sources: Vec<Source> = if args.files.is_empty() {
+        vec![Source::Stdin]
+    } else {
+        // Directories, wildcards the shell left, rotated sets in the order written.
+        axlog_input::expand(&args.files)
+    };
+    if let Some(every) = args.every {
+        return report_every(&args, &sources, every);
+    }
+    // Open the rejects file before reading any input: a bad path is a usage error.
+    let rejects: Option<Box<dyn Write>> = match &args.rejects {
+        Some(p) => {
+            let f = std::fs::File::create(p)
+                .with_context(|| format!("cannot create rejects file {}", p.display()))?;
+            Some(Box::new(std::io::BufWriter::with_capacity(1 << 16, f)))
+        }
+        None => None,
+    };
+    let cfg = config(&args)?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)

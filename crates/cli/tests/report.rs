@@ -626,3 +626,82 @@ fn no_progress_bar_unless_stderr_is_a_terminal() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// `--every 10s`: one report a line per 10 s of log time, counted by hand: lines at
+/// 10:00:01, :02, :09, :11, :12 (late: :08), :35.
+#[test]
+fn every_interval_of_log_time_a_line() {
+    let line = |t: &str, status: u16| {
+        format!(
+            "1.2.3.4 - - [21/Nov/2026:10:00:{t} +0000] \"GET /a HTTP/1.1\" {status} 5 \"-\" \"ua\" 0.010 0.009\n"
+        )
+    };
+    let text: String = [
+        ("01", 200),
+        ("02", 500),
+        ("09", 200),
+        ("11", 404),
+        ("12", 200),
+        ("08", 200),
+        ("35", 200),
+    ]
+    .iter()
+    .map(|(t, s)| line(t, *s))
+    .collect();
+    let out = axlog()
+        .args(["report", "--every", "10s", "--output", "json"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let windows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(String, u64)> = windows
+        .iter()
+        .map(|w| {
+            (
+                w["window"]["start"].as_str().unwrap().to_string(),
+                w["report"]["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-11-21T10:00:00Z".to_string(), 3),
+            // The late :08 line counts in the interval being counted.
+            ("2026-11-21T10:00:10Z".to_string(), 3),
+            ("2026-11-21T10:00:30Z".to_string(), 1),
+        ]
+    );
+    assert_eq!(windows[0]["report"]["layout"]["name"], "nginx-timed");
+    // The text form: the same intervals, a line each.
+    let out = axlog()
+        .args(["report", "--every", "10s"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let text_out = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text_out.lines().collect();
+    assert_eq!(lines.len(), 3, "{text_out}");
+    assert!(
+        lines[0].starts_with("2026-11-21T10:00:00Z 10s  requests 3"),
+        "{text_out}"
+    );
+    assert!(lines[0].contains("5xx 33.33%"), "{text_out}");
+    // Two inputs, a zero interval, and --rejects with --every are usage errors.
+    for args in [
+        vec!["report", "--every", "10s", "a.log", "b.log"],
+        vec!["report", "--every", "0s"],
+        vec!["report", "--every", "10s", "--rejects", "r.log"],
+    ] {
+        let out = axlog().args(&args).write_stdin("").output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+    }
+}

@@ -13,7 +13,10 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+mod every;
 mod parallel;
+
+pub use every::run_every;
 
 /// Receives every line of the input, parsed or not.
 pub trait Sink {

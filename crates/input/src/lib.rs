@@ -143,12 +143,22 @@ pub struct ChunkReader<R> {
     /// A read error, reported once the bytes read before it are handed out.
     failed: Option<InputError>,
     chunk_size: usize,
+    /// Hand out whole lines as soon as they are read (see [`ChunkReader::live`]).
+    live: bool,
     max_line: usize,
 }
 
 impl<R: Read> ChunkReader<R> {
     pub fn new(reader: R, name: String) -> Self {
         Self::with_sizes(reader, name, DEFAULT_CHUNK, MAX_LINE)
+    }
+
+    /// A reader for a live stream (`tail -F | axlog`): every read's whole lines are
+    /// handed out at once instead of when a block is full.
+    pub fn live(reader: R, name: String) -> Self {
+        let mut r = Self::new(reader, name);
+        r.live = true;
+        r
     }
 
     pub fn with_sizes(reader: R, name: String, chunk_size: usize, max_line: usize) -> Self {
@@ -163,6 +173,7 @@ impl<R: Read> ChunkReader<R> {
             eof: false,
             skipping: false,
             failed: None,
+            live: false,
             chunk_size,
             max_line: max_line.max(1),
         }
@@ -280,7 +291,10 @@ impl<R: Read> ChunkReader<R> {
             }
             let pending = &self.buf[self.start..self.end];
             // Hand out whole lines once a full block is buffered (or at EOF).
-            if pending.len() >= self.chunk_size || self.eof {
+            // A live reader hands out the whole lines it has after every read: a line
+            // from `tail -F` is reported without waiting for a block to fill.
+            let live_lines = self.live && memchr::memchr(b'\n', pending).is_some();
+            if pending.len() >= self.chunk_size || self.eof || live_lines {
                 if let Some(p) = memchr::memrchr(b'\n', pending) {
                     return Ok(Some(self.take(p + 1, false)));
                 }

@@ -1,0 +1,162 @@
+//! Reports per interval of log time, for a live stream (`tail -F access.log | axlog report
+//! --every 10s`): lines are parsed as they arrive, and when a line's time falls in a later
+//! interval than the one being counted, that interval's summary is handed out and a new
+//! one starts. A line older than the interval being counted (logged late) counts in it.
+
+use crate::{Config, Sink, SourceRun, StatsSink, open_source, process_chunk};
+use axlog_format::{ParseError, Record};
+use axlog_input::{ChunkReader, Source};
+use axlog_stats::{Aggregate, Summary};
+
+/// Counts the current interval and hands out each finished one.
+struct Windows<'e, E: FnMut(i64, Summary)> {
+    cfg: &'e Config,
+    every_us: i64,
+    /// The interval being counted (its number since the epoch) and its statistics.
+    current: Option<i64>,
+    stats: StatsSink,
+    emit: E,
+    /// The layout the lines are read with, for each summary.
+    layout: Option<axlog_stats::summary::LayoutInfo>,
+}
+
+impl<E: FnMut(i64, Summary)> Windows<'_, E> {
+    /// Hands out the interval being counted, if it has any line.
+    fn flush(&mut self) {
+        if let Some(w) = self.current.take() {
+            let done =
+                std::mem::replace(&mut self.stats, StatsSink(Aggregate::new(self.cfg.stats)));
+            let mut summary = done.0.summarize();
+            summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
+            summary.layout = self.layout.clone();
+            (self.emit)(w * self.every_us / 1_000_000, summary);
+        }
+    }
+}
+
+impl<E: FnMut(i64, Summary)> Sink for Windows<'_, E> {
+    #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        self.stats.prepare(r);
+    }
+
+    fn record(&mut self, r: &Record<'_>) {
+        let w = r.ts_us.div_euclid(self.every_us);
+        match self.current {
+            Some(c) if w > c => {
+                self.flush();
+                self.current = Some(w);
+            }
+            Some(_) => {}
+            None => self.current = Some(w),
+        }
+        self.stats.0.add_lines(1);
+        self.stats.record(r);
+    }
+
+    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
+        // A line without a time counts in the interval being counted.
+        self.stats.0.add_lines(1);
+        self.stats.malformed(source, line_no, line, err);
+    }
+}
+
+/// Reads `source` as a live stream and calls `emit(interval start, epoch seconds;
+/// summary)` for every `every_s`-second interval of log time that has lines, the last one
+/// when the stream ends. Returns how the reading went.
+pub fn run_every(
+    source: &Source,
+    cfg: &Config,
+    every_s: u64,
+    emit: impl FnMut(i64, Summary),
+) -> Result<u64, String> {
+    let name = source.name();
+    let reader = open_source(source, cfg).map_err(|e| e.to_string())?;
+    let mut chunks = ChunkReader::live(reader, name.clone());
+    let mut windows = Windows {
+        cfg,
+        every_us: (every_s.max(1) as i64).saturating_mul(1_000_000),
+        current: None,
+        stats: StatsSink(Aggregate::new(cfg.stats)),
+        emit,
+        layout: None,
+    };
+    let mut run = SourceRun::new();
+    let mut parser = None;
+    let mut error = None;
+    loop {
+        let chunk = match chunks.next_chunk() {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e.to_string());
+                break;
+            }
+        };
+        let p = match &mut parser {
+            Some(p) => p,
+            None => {
+                let p = run.parser_for(cfg, chunk.data);
+                windows.layout =
+                    run.layout
+                        .as_ref()
+                        .map(|(f, detected)| axlog_stats::summary::LayoutInfo {
+                            name: f.label(),
+                            detected: *detected,
+                        });
+                parser.insert(p)
+            }
+        };
+        if chunk.overlong {
+            run.lines += 1;
+            windows.malformed(&name, run.lines, chunk.data, ParseError::TooLong);
+        } else {
+            process_chunk(p, chunk.data, &name, &mut run.lines, &mut windows);
+        }
+    }
+    windows.flush();
+    match error {
+        Some(e) => Err(e),
+        None => Ok(run.lines),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_summary_per_interval_of_log_time() {
+        // Lines at 10:00:00, :05, :09, :10, a late one at :08, :25, and a broken one.
+        let line = |t: &str| {
+            format!(
+                "1.2.3.4 - - [21/Nov/2026:10:00:{t} +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"ua\"\n"
+            )
+        };
+        let text: String = ["00", "05", "09", "10", "08", "25"]
+            .iter()
+            .map(|t| line(t))
+            .chain(["not a line\n".to_string()])
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("live.log");
+        std::fs::write(&path, text).unwrap();
+        let mut got = Vec::new();
+        let lines = run_every(&Source::Path(path), &Config::default(), 10, |start, s| {
+            got.push((start, s.requests, s.lines.read, s.lines.malformed))
+        })
+        .unwrap();
+        assert_eq!(lines, 7);
+        // 2026-11-21T10:00:00Z = 1795255200 (date -d).
+        let t0 = 1_795_255_200;
+        assert_eq!(
+            got,
+            vec![
+                (t0, 3, 3, 0),
+                // :10 opens the next interval; the late :08 counts there.
+                (t0 + 10, 2, 2, 0),
+                (t0 + 20, 1, 2, 1),
+            ]
+        );
+    }
+}
