@@ -249,15 +249,8 @@ impl Aggregate {
 
     /// Counts a malformed line, keeping it as a sample while there is room.
     pub fn malformed(&mut self, source: &str, line_no: u64, line: &[u8]) {
-        self.malformed += 1;
-        if self.samples.len() < self.cfg.malformed_samples {
-            let cut = &line[..line.len().min(300)];
-            self.samples.push(MalformedSample {
-                source: source.to_string(),
-                line: line_no,
-                text: escape_bytes(cut),
-            });
-        }
+        self.count_malformed();
+        self.add_sample(source, line_no, line);
     }
 
     /// Counts a malformed line without keeping it: a parallel worker's count, whose
