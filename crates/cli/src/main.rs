@@ -211,6 +211,11 @@ struct ReportArgs {
     /// axlog report --every 10s`. Reads one input, on one thread.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
     every: Option<u64>,
+    /// The name of the files of the n-th input argument in the per-source breakdown, once
+    /// per argument in order (`--source-label web1 --source-label web2`); files with one
+    /// label, such as a rotated set, are one row. Default: each file's path.
+    #[arg(long, value_name = "LABEL")]
+    source_label: Vec<String>,
 }
 
 /// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
@@ -492,6 +497,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         },
         threads: args.threads,
         progress: None,
+        labels: Vec::new(),
     })
 }
 
@@ -539,12 +545,30 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let sources: Vec<Source> = if args.files.is_empty() {
-        vec![Source::Stdin]
+    // Directories, wildcards the shell left, rotated sets in the order written; each with
+    // the argument that named it.
+    let (sources, arg_of): (Vec<Source>, Vec<usize>) = if args.files.is_empty() {
+        (vec![Source::Stdin], vec![0])
     } else {
-        // Directories, wildcards the shell left, rotated sets in the order written.
-        axlog_input::expand(&args.files)
+        axlog_input::expand_indexed(&args.files).into_iter().unzip()
     };
+    if args.source_label.len() > args.files.len().max(1) {
+        anyhow::bail!(
+            "{} --source-label for {} input argument(s): one label an argument",
+            args.source_label.len(),
+            args.files.len().max(1)
+        );
+    }
+    let labels: Vec<String> = sources
+        .iter()
+        .zip(&arg_of)
+        .map(|(s, &k)| {
+            args.source_label
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| s.name())
+        })
+        .collect();
     if let Some(every) = args.every {
         return report_every(&args, &sources, every);
     }
@@ -557,7 +581,8 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let cfg = config(&args)?;
+    let mut cfg = config(&args)?;
+    cfg.labels = labels;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)

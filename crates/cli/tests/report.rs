@@ -705,3 +705,66 @@ fn every_interval_of_log_time_a_line() {
         assert!(!out.status.success(), "{args:?}");
     }
 }
+
+/// `--source-label`: the files of each argument (a server's directory of rotated logs)
+/// are one row of the per-source breakdown, under the label.
+#[test]
+fn source_labels_name_each_arguments_files() {
+    let line = |t: u32, status: u16| {
+        format!(
+            "1.2.3.4 - - [21/Nov/2026:10:00:{t:02} +0000] \"GET /a HTTP/1.1\" {status} 5 \"-\" \"ua\" 0.010 0.009\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (server, files) in [
+        (
+            "web1",
+            vec![("access.log.1", 3, 200), ("access.log", 2, 500)],
+        ),
+        ("web2", vec![("access.log", 4, 404)]),
+    ] {
+        let d = dir.path().join(server);
+        std::fs::create_dir(&d).unwrap();
+        for (name, n, status) in files {
+            let text: String = (0..n).map(|k| line(k, status)).collect();
+            std::fs::write(d.join(name), text).unwrap();
+        }
+    }
+    let (w1, w2) = (dir.path().join("web1"), dir.path().join("web2"));
+    let v = report_json(&[
+        w1.to_str().unwrap(),
+        w2.to_str().unwrap(),
+        "--source-label",
+        "web1",
+        "--source-label",
+        "web2",
+    ]);
+    let rows: Vec<(String, u64, u64, f64, f64)> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["lines"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+                s["client_error_share"].as_f64().unwrap(),
+                s["server_error_share"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("web1".to_string(), 5, 5, 0.0, 2.0 / 5.0),
+            ("web2".to_string(), 4, 4, 1.0, 0.0)
+        ]
+    );
+    // More labels than arguments is a usage error.
+    let out = axlog()
+        .args(["report", "--source-label", "a", "--source-label", "b"])
+        .arg(&w1)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -248,6 +248,9 @@ pub struct Config {
     pub threads: usize,
     /// Where the run says how far it is (for a progress bar), if anyone looks.
     pub progress: Option<Arc<Progress>>,
+    /// The name each source has in the per-source breakdown, by the source's place (its
+    /// path or `<stdin>` where none is given). Sources with one label are one row.
+    pub labels: Vec<String>,
 }
 
 /// How far a run is, read by another thread while it runs (a progress bar).
@@ -439,15 +442,36 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     let mut top_layout: Option<LayoutInfo> = None;
     let threads = cfg.threads();
 
+    let mut rows: Vec<SourceSummary> = Vec::new();
     for (idx, source) in sources.iter().enumerate() {
         let name = source.name();
-        sink.0.0.set_source(idx);
+        let label = cfg.labels.get(idx).cloned().unwrap_or_else(|| name.clone());
+        // The breakdown row of this source: one per label, in order of first use.
+        let row = match rows.iter().position(|r| r.name == label) {
+            Some(r) => r,
+            None => {
+                rows.push(SourceSummary {
+                    name: label,
+                    layout: None,
+                    lines: 0,
+                    malformed: 0,
+                    requests: 0,
+                    client_error_share: 0.0,
+                    server_error_share: 0.0,
+                    p99_us: None,
+                    error: None,
+                    layout_help: None,
+                });
+                rows.len() - 1
+            }
+        };
+        sink.0.0.set_source(row);
         if let Some(p) = &cfg.progress {
             p.start(&name);
         }
         let malformed_before = sink.0.0.malformed_count();
         let run = if threads > 1 {
-            parallel::read_source(source, idx, &name, cfg, threads, &mut sink)
+            parallel::read_source(source, row, &name, cfg, threads, &mut sink)
         } else {
             read_source(source, &name, cfg, &mut sink)
         };
@@ -465,24 +489,28 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         if let Some(p) = &cfg.progress {
             p.finish(source.size());
         }
-        let stats = sink.0.0.source_stats(idx).cloned().unwrap_or_default();
+        let r = &mut rows[row];
+        r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
+        r.lines += run.lines;
+        r.malformed += sink.0.0.malformed_count() - malformed_before;
+        r.error = match (r.error.take(), run.error) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
+        r.layout_help = r.layout_help.take().or(run.layout_help);
+    }
+    for (row, r) in rows.iter_mut().enumerate() {
+        let stats = sink.0.0.source_stats(row).cloned().unwrap_or_default();
         let share = |n: u64| match stats.requests {
             0 => 0.0,
             r => n as f64 / r as f64,
         };
-        source_summaries.push(SourceSummary {
-            name,
-            layout: run.layout.as_ref().map(|l| l.0.label()),
-            lines: run.lines,
-            malformed: sink.0.0.malformed_count() - malformed_before,
-            requests: stats.requests,
-            client_error_share: share(stats.client_errors),
-            server_error_share: share(stats.server_errors),
-            p99_us: stats.p99_us(),
-            error: run.error,
-            layout_help: run.layout_help,
-        });
+        r.requests = stats.requests;
+        r.client_error_share = share(stats.client_errors);
+        r.server_error_share = share(stats.server_errors);
+        r.p99_us = stats.p99_us();
     }
+    source_summaries.extend(rows);
 
     let (stats, rejects) = sink;
     let mut summary = stats.0.summarize();

@@ -8,7 +8,7 @@ mod compress;
 mod rotation;
 mod split;
 pub use compress::{Compression, decoded};
-pub use rotation::{expand, rotation_order};
+pub use rotation::{expand, expand_indexed, rotation_order};
 pub use split::{FileSplit, SplitChunk};
 
 use std::fs::File;

@@ -107,6 +107,13 @@ fn matches(pattern: &[char], name: &[char]) -> bool {
 /// that names no file is matched against its directory's files. Files come in
 /// [`rotation_order`]. An argument that names nothing is kept, for its open error.
 pub fn expand(args: &[String]) -> Vec<Source> {
+    expand_indexed(args).into_iter().map(|(s, _)| s).collect()
+}
+
+/// [`expand`], each source with the number of the argument that named it.
+pub fn expand_indexed(args: &[String]) -> Vec<(Source, usize)> {
+    let mut from: Vec<(PathBuf, usize)> = Vec::new();
+    let mut stdin_args: Vec<usize> = Vec::new();
     let mut out = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     let flush = |files: &mut Vec<PathBuf>, out: &mut Vec<Source>| {
@@ -116,10 +123,12 @@ pub fn expand(args: &[String]) -> Vec<Source> {
                 .map(Source::Path),
         );
     };
-    for arg in args {
+    for (k, arg) in args.iter().enumerate() {
+        let before = files.len();
         if arg == "-" {
             flush(&mut files, &mut out);
             out.push(Source::Stdin);
+            stdin_args.push(k);
             continue;
         }
         let path = PathBuf::from(arg);
@@ -140,11 +149,13 @@ pub fn expand(args: &[String]) -> Vec<Source> {
                 .unwrap_or_default();
             if listed.is_empty() {
                 // Read as a file, it gives the error that explains itself.
+                from.push((path.clone(), k));
                 files.push(path);
                 continue;
             }
             listed.sort();
             files.extend(listed);
+            from.extend(files[before..].iter().map(|f| (f.clone(), k)));
             continue;
         }
         if !path.exists() && (arg.contains('*') || arg.contains('?')) {
@@ -178,13 +189,24 @@ pub fn expand(args: &[String]) -> Vec<Source> {
             if !found.is_empty() {
                 found.sort();
                 files.extend(found);
+                from.extend(files[before..].iter().map(|f| (f.clone(), k)));
                 continue;
             }
         }
+        from.push((path.clone(), k));
         files.push(path);
     }
     flush(&mut files, &mut out);
-    out
+    let mut stdin_args = stdin_args.into_iter();
+    out.into_iter()
+        .map(|s| {
+            let k = match &s {
+                Source::Stdin => stdin_args.next().unwrap_or(0),
+                Source::Path(p) => from.iter().find(|(f, _)| f == p).map_or(0, |(_, k)| *k),
+            };
+            (s, k)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -299,5 +321,15 @@ mod tests {
         );
         // A name that matches nothing stays, to be reported as missing.
         assert_eq!(names(expand(&[format!("{d}/nope*")])), ["nope*"]);
+        // Each source knows the argument that named it, whatever the order they come in.
+        let indexed: Vec<usize> = expand_indexed(&[
+            format!("{d}/access.log"),
+            format!("{d}/access.log.2.gz"),
+            "-".into(),
+        ])
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
+        assert_eq!(indexed, [1, 0, 2]);
     }
 }
