@@ -768,3 +768,63 @@ fn source_labels_name_each_arguments_files() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// HAProxy's timers and backend/server breakdown, counted by hand on four lines (one
+/// that never reached a server: its Tw, Tc and Tr are -1, absent).
+#[test]
+fn haproxy_timers_and_servers_hand_counted() {
+    let line = |srv: &str, timers: &str, status: u16| {
+        format!(
+            "10.0.0.1:5555 [21/Nov/2026:10:00:01.000] fe {srv} {timers} {status} 100 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"\n"
+        )
+    };
+    let text = [
+        line("be1/s1", "1/0/2/10/13", 200),
+        line("be1/s1", "2/0/1/20/23", 500),
+        line("be1/s2", "3/-1/-1/-1/30", 503),
+        line("be2/s1", "0/5/1/30/36", 200),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("haproxy.log");
+    std::fs::write(&f, text).unwrap();
+    let v = report_json(&[f.to_str().unwrap()]);
+    let h = &v["haproxy"];
+    let stat = |t: &str| {
+        (
+            h[t]["count"].as_u64().unwrap(),
+            h[t]["p50_us"].as_u64().unwrap(),
+            h[t]["p99_us"].as_u64().unwrap(),
+        )
+    };
+    // TR 0,1,2,3 ms; Tw 0,0,5; Tc 1,1,2; Tr 10,20,30; Ta 13,23,30,36 (nearest rank).
+    assert_eq!(stat("tr"), (4, 1_000, 3_000));
+    assert_eq!(stat("tw"), (3, 0, 5_000));
+    assert_eq!(stat("tc"), (3, 1_000, 2_000));
+    assert_eq!(stat("tr_server"), (3, 20_000, 30_000));
+    assert_eq!(stat("ta"), (4, 23_000, 36_000));
+    let servers: Vec<(String, u64, u64)> = h["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["count"].as_u64().unwrap(),
+                s["p99_us"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            ("be1/s1".to_string(), 2, 23_000),
+            ("be1/s2".to_string(), 1, 30_000),
+            ("be2/s1".to_string(), 1, 36_000)
+        ]
+    );
+    assert_eq!(h["distinct_servers"], 3);
+    // nginx lines have none.
+    let nginx = report_json(&[fixture("nginx-timed-small.log").to_str().unwrap()]);
+    assert!(nginx["haproxy"].is_null());
+}

@@ -7,6 +7,7 @@
 
 use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
 use axlog_input::{BackgroundReader, Source};
+use axlog_stats::aggregate::HaproxyObservation;
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
@@ -65,6 +66,11 @@ impl Sink for StatsSink {
             request_time_us: r.request_time_us,
             upstream_time_us: r.upstream_time_us,
             path,
+            haproxy: r.haproxy.as_ref().map(|h| HaproxyObservation {
+                timers_us: [h.tr_us, h.tw_us, h.tc_us, h.tresp_us, h.ta_us],
+                backend: h.backend,
+                server: h.server,
+            }),
         });
     }
 

@@ -234,6 +234,38 @@ pub fn text(s: &Summary) -> String {
         }
     }
 
+    if let Some(h) = &s.haproxy {
+        let _ = writeln!(
+            o,
+            "\nHAProxy timers (s)              count       p50       p90       p99     p99.9       max      mean"
+        );
+        latency_row(&mut o, "TR (request)", &h.tr);
+        latency_row(&mut o, "Tw (queue)", &h.tw);
+        latency_row(&mut o, "Tc (connect)", &h.tc);
+        latency_row(&mut o, "Tr (server response)", &h.tr_server);
+        latency_row(&mut o, "Ta (total)", &h.ta);
+        if !h.servers.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nBackend/server                                   count    share  Ta p99 (s)"
+            );
+            for p in &h.servers {
+                let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+                if p.approximate {
+                    p99.push_str(" (approximate)");
+                }
+                let _ = writeln!(
+                    o,
+                    "  {:<44} {:>10} {:>8} {:>9}",
+                    ellipsize(&terminal_safe(&p.path), 44),
+                    thousands(p.count),
+                    percent(p.share),
+                    p99
+                );
+            }
+        }
+    }
+
     if !s.malformed_samples.is_empty() {
         let _ = writeln!(
             o,

@@ -43,6 +43,59 @@ pub struct Observation<'a> {
     pub request_time_us: Option<u64>,
     pub upstream_time_us: Option<u64>,
     pub path: Option<&'a [u8]>,
+    /// HAProxy's timers and `backend/server`, on HAProxy lines.
+    pub haproxy: Option<HaproxyObservation<'a>>,
+}
+
+/// What the aggregate needs of an HAProxy line beyond the common fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HaproxyObservation<'a> {
+    /// TR, Tw, Tc, Tr, Ta in µs; `None` where the step was not reached.
+    pub timers_us: [Option<u64>; 5],
+    pub backend: &'a [u8],
+    pub server: &'a [u8],
+}
+
+/// HAProxy's statistics: its five timers and a breakdown by `backend/server`.
+#[derive(Debug, Clone)]
+struct HaproxyStats {
+    timers: [ExactHistogram; 5],
+    /// `backend/server` keys, with Ta as their latency.
+    servers: GroupTable,
+    key: Vec<u8>,
+}
+
+/// Distinct `backend/server` pairs tracked (a configuration has few).
+const MAX_SERVERS: usize = 10_000;
+
+impl HaproxyStats {
+    fn new() -> Self {
+        HaproxyStats {
+            timers: std::array::from_fn(|_| ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)),
+            servers: GroupTable::with_presize(MAX_SERVERS, 256),
+            key: Vec::new(),
+        }
+    }
+
+    fn observe(&mut self, h: &HaproxyObservation<'_>) {
+        for (hist, t) in self.timers.iter_mut().zip(h.timers_us) {
+            if let Some(t) = t {
+                hist.record(t);
+            }
+        }
+        self.key.clear();
+        self.key.extend_from_slice(h.backend);
+        self.key.push(b'/');
+        self.key.extend_from_slice(h.server);
+        self.servers.add(&self.key, h.timers_us[4]);
+    }
+
+    fn merge(&mut self, other: &HaproxyStats) {
+        for (a, b) in self.timers.iter_mut().zip(&other.timers) {
+            a.merge(b);
+        }
+        self.servers.merge(&other.servers);
+    }
 }
 
 /// Distinct paths a chunk's table is sized for up front (a 1 MiB chunk holds a few
@@ -85,6 +138,8 @@ pub struct Aggregate {
     sources: Vec<SourceStats>,
     /// The source the requests being observed come from.
     source: usize,
+    /// Made at the first HAProxy line.
+    haproxy: Option<Box<HaproxyStats>>,
 }
 
 /// What the per-source breakdown shows of one source.
@@ -137,6 +192,7 @@ impl Aggregate {
             samples: Vec::new(),
             sources: vec![SourceStats::default()],
             source: 0,
+            haproxy: None,
         }
     }
 
@@ -239,6 +295,11 @@ impl Aggregate {
             Some(p) => self.paths.add(p, o.request_time_us),
             None => self.no_path += 1,
         }
+        if let Some(h) = &o.haproxy {
+            self.haproxy
+                .get_or_insert_with(|| Box::new(HaproxyStats::new()))
+                .observe(h);
+        }
     }
 
     /// Counts a line that is a server message, not a request.
@@ -307,6 +368,11 @@ impl Aggregate {
         }
         for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
             mine.merge(theirs);
+        }
+        if let Some(theirs) = &other.haproxy {
+            self.haproxy
+                .get_or_insert_with(|| Box::new(HaproxyStats::new()))
+                .merge(theirs);
         }
         // `other`'s lines come after this aggregate's (the engine keeps samples in input
         // order, in the aggregate it merges into).
@@ -431,6 +497,29 @@ impl Aggregate {
                 untracked_requests: self.paths.untracked(),
                 requests_without_path: self.no_path,
             },
+            haproxy: self.haproxy.as_ref().map(|h| {
+                let [tr, tw, tc, tresp, ta] = h.timers.each_ref().map(latency_stats);
+                HaproxySummary {
+                    tr,
+                    tw,
+                    tc,
+                    tr_server: tresp,
+                    ta,
+                    servers: h
+                        .servers
+                        .top(self.cfg.top_n)
+                        .into_iter()
+                        .map(|(k, e)| PathStat {
+                            path: escape_bytes(k),
+                            count: e.count,
+                            share: share(e.count),
+                            p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
+                            approximate: e.latency.is_approximate(),
+                        })
+                        .collect(),
+                    distinct_servers: h.servers.len() as u64,
+                }
+            }),
         }
     }
 }
@@ -461,6 +550,7 @@ mod tests {
             request_time_us: rt_ms.map(|m| m * 1000),
             upstream_time_us: None,
             path,
+            haproxy: None,
         }
     }
 

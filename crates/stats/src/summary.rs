@@ -18,6 +18,27 @@ pub struct Summary {
     pub latency: LatencySummary,
     pub top_paths: Vec<PathStat>,
     pub paths: GroupTableInfo,
+    /// HAProxy's own figures, when the lines are HAProxy's (`null` otherwise).
+    pub haproxy: Option<HaproxySummary>,
+}
+
+/// HAProxy's timers (each over the requests that reached its step; `-1` is absent) and
+/// the busiest `backend/server` pairs, with their Ta p99.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HaproxySummary {
+    /// TR (Tq before 1.7): time to receive the full request.
+    pub tr: Option<LatencyStats>,
+    /// Tw: time waiting in queues.
+    pub tw: Option<LatencyStats>,
+    /// Tc: time to connect to the server.
+    pub tc: Option<LatencyStats>,
+    /// Tr: the server's response time (headers).
+    pub tr_server: Option<LatencyStats>,
+    /// Ta (Tt in tcplog and before 1.7): total time.
+    pub ta: Option<LatencyStats>,
+    /// The busiest `backend/server` pairs (`path` holds the pair; `p99_us` is Ta's).
+    pub servers: Vec<PathStat>,
+    pub distinct_servers: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
