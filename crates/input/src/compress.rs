@@ -38,11 +38,11 @@ impl Compression {
     }
 }
 
-/// Counts the bytes read through it, shared with the decoder's owner, so a decoding error
-/// can say where in the archive it happened.
-struct Counting<R> {
-    inner: R,
-    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+/// Adds the bytes read through it to a shared counter: under a decoder, so a decoding
+/// error can say where in the archive it happened; under everything, for progress.
+pub(crate) struct Counting<R> {
+    pub(crate) inner: R,
+    pub(crate) read: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {

@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 
@@ -86,7 +86,7 @@ impl Source {
             Source::Stdin => Box::new(io::stdin()),
             Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
         };
-        let counted = CountRead { inner: raw, read };
+        let counted = compress::Counting { inner: raw, read };
         decoded(counted).map(|(r, _)| r).map_err(open_err)
     }
 
@@ -99,20 +99,6 @@ impl Source {
                 .filter(|m| m.is_file())
                 .map(|m| m.len()),
         }
-    }
-}
-
-/// Adds the bytes read through it to a shared counter.
-struct CountRead<R> {
-    inner: R,
-    read: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for CountRead<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
     }
 }
 

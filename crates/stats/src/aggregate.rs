@@ -102,16 +102,6 @@ impl HaproxyStats {
 /// thousand lines).
 const CHUNK_PATHS: usize = 4096;
 
-/// A table for one chunk's paths: without a cap (a chunk's lines bound it), so that the
-/// run's table, which they are merged into in input order, applies its cap exactly as a
-/// single reader would.
-fn chunk_paths() -> GroupTable {
-    let mut t = GroupTable::with_presize(usize::MAX, CHUNK_PATHS);
-    // Nor a memory limit: the run's table applies its own as chunks are merged into it.
-    t.set_latency_bytes(None);
-    t
-}
-
 /// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).
 const GLOBAL_DENSE_MS: u32 = 1 << 16;
 const MAX_OFFSETS: usize = 16;
@@ -203,7 +193,7 @@ impl Aggregate {
     /// table exists.
     pub fn for_chunks(cfg: StatsConfig) -> Self {
         let mut a = Aggregate::new(cfg);
-        a.paths = chunk_paths();
+        a.paths = Aggregate::chunk_table();
         a
     }
 
@@ -214,9 +204,14 @@ impl Aggregate {
         std::mem::replace(&mut self.paths, empty)
     }
 
-    /// A new table for one chunk's paths.
+    /// A table for one chunk's paths: without a cap (a chunk's lines bound it), so that
+    /// the run's table, which they are merged into in input order, applies its cap
+    /// exactly as a single reader would; nor a memory limit, which the run's table
+    /// applies as chunks are merged into it.
     pub fn chunk_table() -> GroupTable {
-        chunk_paths()
+        let mut t = GroupTable::with_presize(usize::MAX, CHUNK_PATHS);
+        t.set_latency_bytes(None);
+        t
     }
 
     /// Adds a chunk's paths (see [`Aggregate::for_chunks`]).
@@ -458,18 +453,20 @@ impl Aggregate {
                 share: share(count),
             })
             .collect();
-        let top_paths = self
-            .paths
-            .top(self.cfg.top_n)
-            .into_iter()
-            .map(|(k, e)| PathStat {
-                path: escape_bytes(k),
-                count: e.count,
-                share: share(e.count),
-                p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
-                approximate: e.latency.is_approximate(),
-            })
-            .collect();
+        // A table's busiest keys, with their share of all requests and their p99.
+        let top = |t: &GroupTable| -> Vec<PathStat> {
+            t.top(self.cfg.top_n)
+                .into_iter()
+                .map(|(k, e)| PathStat {
+                    path: escape_bytes(k),
+                    count: e.count,
+                    share: share(e.count),
+                    p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
+                    approximate: e.latency.is_approximate(),
+                })
+                .collect()
+        };
+        let top_paths = top(&self.paths);
         Summary {
             axlog_version: String::new(),
             layout: None,
@@ -505,18 +502,7 @@ impl Aggregate {
                     tc,
                     tr_server: tresp,
                     ta,
-                    servers: h
-                        .servers
-                        .top(self.cfg.top_n)
-                        .into_iter()
-                        .map(|(k, e)| PathStat {
-                            path: escape_bytes(k),
-                            count: e.count,
-                            share: share(e.count),
-                            p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
-                            approximate: e.latency.is_approximate(),
-                        })
-                        .collect(),
+                    servers: top(&h.servers),
                     distinct_servers: h.servers.len() as u64,
                 }
             }),

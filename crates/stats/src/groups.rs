@@ -58,7 +58,7 @@ pub struct GroupTable {
     cap: usize,
     untracked: u64,
     /// Memory the keys' latency bins may still take (see [`ValueCounts::insert_within`]).
-    latency_bytes_left: Budget,
+    latency_budget: Budget,
     /// Keys announced by [`GroupTable::prepare`] and not yet added, oldest first.
     prepared: Prepared,
 }
@@ -142,7 +142,7 @@ impl GroupTable {
             // Indices are u32; no one tracks four billion groups.
             cap: cap.min(u32::MAX as usize),
             untracked: 0,
-            latency_bytes_left: Budget::new(DEFAULT_LATENCY_BYTES),
+            latency_budget: Budget::new(DEFAULT_LATENCY_BYTES),
             prepared: Prepared::default(),
         }
     }
@@ -171,7 +171,7 @@ impl GroupTable {
 
     /// Sets how much memory the keys' latency bins may take from now on.
     pub fn set_latency_bytes(&mut self, bytes: Option<usize>) {
-        self.latency_bytes_left = bytes.map_or(Budget::unlimited(), Budget::new);
+        self.latency_budget = bytes.map_or(Budget::unlimited(), Budget::new);
     }
 
     /// Empties the table, keeping its memory for the keys to come (a chunk's table is
@@ -257,7 +257,7 @@ impl GroupTable {
                 e.count += 1;
                 if let Some(l) = latency_us {
                     e.latency
-                        .insert_within(l, GROUP_DENSE_MS, &mut self.latency_bytes_left);
+                        .insert_within(l, GROUP_DENSE_MS, &mut self.latency_budget);
                 }
             }
             None => self.untracked += 1,
@@ -288,7 +288,7 @@ impl GroupTable {
                     mine.latency.merge_within(
                         &theirs.latency,
                         GROUP_DENSE_MS,
-                        &mut self.latency_bytes_left,
+                        &mut self.latency_budget,
                     );
                 }
                 None => self.untracked += theirs.count,

@@ -119,15 +119,18 @@ impl ValueCounts {
     /// [`ValueCounts::insert_within`] does.
     pub fn merge_within(&mut self, other: &ValueCounts, dense_cap_ms: u32, left: &mut Budget) {
         self.lossy |= other.lossy;
+        self.n += other.n;
         let fits_inline = self.bins.is_none()
             && other.bins.is_none()
             && (self.small_len + other.small_len) as usize <= SMALL;
         if fits_inline {
-            self.merge(other, dense_cap_ms);
+            for v in other.small() {
+                self.small[self.small_len as usize] = v as u32;
+                self.small_len += 1;
+            }
             return;
         }
         if self.bins.is_none() && !left.take_new(bins_cost(dense_cap_ms)) {
-            self.n += other.n;
             self.lossy = true;
             return;
         }
@@ -158,38 +161,10 @@ impl ValueCounts {
             b.approximate |= o.approximate;
         }
         self.lossy |= dropped;
-        self.n += other.n;
     }
 
     pub fn merge(&mut self, other: &ValueCounts, dense_cap_ms: u32) {
-        self.lossy |= other.lossy;
-        let fits_inline = self.bins.is_none()
-            && other.bins.is_none()
-            && (self.small_len + other.small_len) as usize <= SMALL;
-        if fits_inline {
-            for v in other.small() {
-                self.small[self.small_len as usize] = v as u32;
-                self.small_len += 1;
-            }
-        } else {
-            let b = self.bins_mut(dense_cap_ms);
-            for v in other.small() {
-                b.insert(v, 1, dense_cap_ms);
-            }
-            if let Some(o) = &other.bins {
-                if o.dense.len() > b.dense.len() {
-                    b.dense.resize(o.dense.len(), 0);
-                }
-                for (x, y) in b.dense.iter_mut().zip(&o.dense) {
-                    *x += y;
-                }
-                for (&k, &v) in &o.sparse {
-                    b.insert_sparse(k, v);
-                }
-                b.approximate |= o.approximate;
-            }
-        }
-        self.n += other.n;
+        self.merge_within(other, dense_cap_ms, &mut Budget::unlimited());
     }
 
     pub fn len(&self) -> u64 {
