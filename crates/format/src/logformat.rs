@@ -180,6 +180,7 @@ struct Field {
     /// For [`Var::HaNumbers`]: the numbers in order, and the byte between them.
     members: Vec<HaField>,
     sep: u8,
+    run: NumberRun,
 }
 
 impl Field {
@@ -210,9 +211,10 @@ enum End {
     Fixed(usize),
     /// At the first occurrence of a single byte (the common ` ` and `"`).
     Byte(u8),
-    /// At the first occurrence of a literal of 2 to 8 bytes, compared as one word (the
-    /// field's `then_word`, copied here so the search reads it without an `Option`).
-    Short { first: u8, word: u64, mask: u64 },
+    /// At the first occurrence of a literal of 2 to 8 bytes (`" "`, `" - `), compared as
+    /// one word (the field's `then_word`, copied here so the search reads it without an
+    /// `Option`).
+    Word { first: u8, word: u64, mask: u64 },
     /// At the first occurrence of `then` that is not inside a list or escaped.
     Text,
     /// A `{...}` block (HAProxy captured headers, which may hold spaces): after its `}`.
@@ -223,6 +225,10 @@ enum End {
     /// Before a `$time_local`: at the first `then` that a time of the fixed length and
     /// the time's own closing text follow.
     BeforeTime,
+    /// A quoted nginx value whose closing `"` is the line's last (no text after it holds
+    /// a `"`, and nginx writes a `"` inside any value as `\x22`): found from the line's
+    /// end, without reading the value (a user agent is the longest field of a line).
+    LastQuote,
 }
 
 /// A `log_format` definition that cannot be used.
@@ -751,145 +757,67 @@ impl LogFormat {
         // The engine reuses records without clearing them: every field a layout has is
         // written on every line, the others are never written, and no arm reads what
         // the record held before (choices between variables are made at compile time).
-        let mut has_time = false;
         rec.extras_len = self.extras;
         if self.json_escape {
             rec.escaping = crate::unescape::Escaping::Json;
-        } else if self.dialect == Dialect::Haproxy {
+        }
+        if self.dialect != Dialect::Haproxy {
+            // No HAProxy fields to gather: the walk gets a sink that holds nothing, so a
+            // line of an nginx or Apache layout sets up nothing beyond its own fields.
+            let mut values = self.values_of(&self.parse_fields, line);
+            let result = match &mut values {
+                Err(e) => Err(*e),
+                Ok(it) => self.walk(cache, it, rec, &mut ()),
+            };
+            *done = Self::fields_read(&self.parse_fields, &values, result.is_err());
+            let has_time = result?;
+            // A suffix layout's time is in the part before it.
+            if !has_time && !self.suffix {
+                return Err(ParseError::BadTime);
+            }
+            return Ok(());
+        }
+        self.parse_haproxy(cache, line, rec, done)
+    }
+
+    /// [`LogFormat::parse_counting`] for an HAProxy layout: after a syslog header, with
+    /// HAProxy's fields gathered and stored once (a layout that has any of them writes
+    /// them all on every line, as the native parser does).
+    #[inline(never)]
+    fn parse_haproxy<'a>(
+        &self,
+        cache: &mut TimeLocalCache,
+        full_line: &'a [u8],
+        rec: &mut Record<'a>,
+        done: &mut usize,
+    ) -> Result<(), ParseError> {
+        if !self.json_escape {
             rec.escaping = crate::unescape::Escaping::Hash;
         }
-        let full_line = line;
-        let mut line = line;
-        let mut syslog_host: &[u8] = &[];
-        if self.dialect == Dialect::Haproxy {
-            let (host, msg) = crate::haproxy::split_syslog(line).ok_or(ParseError::Layout)?;
-            (syslog_host, line) = (host, msg);
-        }
         let tz = self.tz_offset_min;
-        // HAProxy's fields, gathered here and stored once (a layout that has any of them
-        // writes them all on every line, as the native parser does).
+        let (syslog_host, line) =
+            crate::haproxy::split_syslog(full_line).ok_or(ParseError::Layout)?;
         let mut ha = crate::haproxy::HaproxyFields::default();
         let mut values = self.values_of(&self.parse_fields, line);
         let result = match &mut values {
             Err(e) => Err(*e),
-            Ok(it) => (|| -> Result<(), ParseError> {
-                while let Some(fv) = it.next_value() {
-                    let (f, v) = fv?;
-                    match f.var {
-                        Var::RemoteAddr => rec.remote_addr = v,
-                        Var::RemoteUser => rec.remote_user = v,
-                        Var::TimeLocal => {
-                            let t = cache.parse(v).ok_or(ParseError::BadTime)?;
-                            (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
-                            has_time = true;
-                        }
-                        Var::Request => rec.request = v,
-                        Var::RequestMethod => rec.method = v,
-                        Var::RequestUri | Var::Uri => rec.uri = v,
-                        Var::Status => {
-                            rec.status = match *v {
-                                // Three digits, checked in place.
-                                [a, b, c]
-                                    if a.is_ascii_digit()
-                                        && b.is_ascii_digit()
-                                        && c.is_ascii_digit() =>
-                                {
-                                    (a - b'0') as u16 * 100
-                                        + (b - b'0') as u16 * 10
-                                        + (c - b'0') as u16
-                                }
-                                _ => match v {
-                                    b"-" | b"-1" => 0,
-                                    _ => match parse_u64(v) {
-                                        Some(s) if s <= 999 => s as u16,
-                                        _ => return Err(ParseError::BadStatus),
-                                    },
-                                },
-                            }
-                        }
-                        Var::BodyBytesSent => {
-                            rec.bytes_sent = match v {
-                                b"-" => None,
-                                // HAProxy writes `+` before a count it had not finished
-                                // (`option logasap`).
-                                [b'+', n @ ..] => Some(parse_u64(n).ok_or(ParseError::BadBytes)?),
-                                _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
-                            }
-                        }
-                        Var::BytesSent => {
-                            rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?
-                        }
-                        Var::BytesSentAsBody => {
-                            rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
-                            rec.bytes_sent = rec.response_bytes;
-                        }
-                        Var::HttpReferer => rec.referer = v,
-                        Var::HttpUserAgent => rec.user_agent = v,
-                        Var::RequestTime(unit) => {
-                            rec.request_time_us = match (v, unit) {
-                                // nginx's usual `D.DDD`, in place.
-                                (&[a, b'.', b, c, d], Unit::Seconds)
-                                    if let Some(us) = millis4(a, b, c, d) =>
-                                {
-                                    Some(us)
-                                }
-                                (b"-", _) => None,
-                                _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
-                            }
-                        }
-                        Var::UpstreamResponseTime => {
-                            rec.upstream_time_us = match *v {
-                                // One attempt, `D.DDD`: no list to walk.
-                                [a, b'.', b, c, d] if let Some(us) = millis4(a, b, c, d) => {
-                                    Some(us)
-                                }
-                                _ => sum_upstream_list(trim_spaces(v))
-                                    .map_err(|_| ParseError::BadTiming)?,
-                            };
-                            rec.upstream_times_raw = trim_spaces(v);
-                        }
-                        Var::HaDate => {
-                            rec.ts_us =
-                                parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
-                            rec.utc_offset_min = tz;
-                            has_time = true;
-                        }
-                        Var::Ha(h) => fill_haproxy(&mut ha, h, v)?,
-                        Var::HaNumbers => {
-                            let mut parts = v.split(|&b| b == f.sep);
-                            for &m in &f.members {
-                                fill_haproxy(&mut ha, m, parts.next().ok_or(ParseError::Layout)?)?;
-                            }
-                            if parts.next().is_some() {
-                                return Err(ParseError::Layout);
-                            }
-                        }
-                        // Variables most layouts lack, out of line so this loop stays small.
-                        _ => has_time |= self.fill_rare(f, v, rec)?,
-                    }
-                }
-                Ok(())
-            })(),
+            Ok(it) => self.walk(cache, it, rec, &mut ha),
         };
-        // Fields read: those the walk passed, less the one it stopped at. Counted here,
-        // not per field.
-        *done = match &values {
-            Ok(it) => self.parse_fields.len() - it.fields.len() - result.is_err() as usize,
-            Err(_) => 0,
-        };
-        if let Err(e) = result {
-            // HAProxy's own notices share the stream: not malformed access lines. The
-            // native parser knows them (only lines that fail pay for asking it).
-            if self.dialect == Dialect::Haproxy
-                && crate::haproxy::HaproxyParser::new(tz).parse(full_line)
+        *done = Self::fields_read(&self.parse_fields, &values, result.is_err());
+        let mut has_time = match result {
+            Ok(t) => t,
+            Err(e) => {
+                // HAProxy's own notices share the stream: not malformed access lines.
+                // The native parser knows them (only lines that fail pay for asking it).
+                if crate::haproxy::HaproxyParser::new(tz).parse(full_line)
                     == Err(ParseError::NotAccess)
-            {
-                return Err(ParseError::NotAccess);
+                {
+                    return Err(ParseError::NotAccess);
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
+        };
         if !self.has_time_field
-            && self.dialect == Dialect::Haproxy
             && let Some((us, off)) = crate::haproxy::syslog_time(full_line, tz, self.now_us)
         {
             (rec.ts_us, rec.utc_offset_min) = (us, off);
@@ -904,11 +832,220 @@ impl LogFormat {
             rec.request_time_us = h.ta_us;
             rec.upstream_time_us = h.tresp_us;
         }
-        // A suffix layout's time is in the part before it.
         if !has_time && !self.suffix {
             return Err(ParseError::BadTime);
         }
         Ok(())
+    }
+
+    /// Fields read: those the walk passed, less the one it stopped at. Counted once per
+    /// line, not per field.
+    #[inline(always)]
+    fn fields_read(
+        fields: &[Field],
+        values: &Result<Values<'_, '_>, ParseError>,
+        failed: bool,
+    ) -> usize {
+        match values {
+            Ok(it) => fields.len() - it.fields.len() - failed as usize,
+            Err(_) => 0,
+        }
+    }
+
+    /// Reads each value of `it` into `rec` (HAProxy's into `ha`); returns whether the line
+    /// had its time.
+    #[inline(always)]
+    fn walk<'a, H: HaSink<'a>>(
+        &self,
+        cache: &mut TimeLocalCache,
+        it: &mut Values<'_, 'a>,
+        rec: &mut Record<'a>,
+        ha: &mut H,
+    ) -> Result<bool, ParseError> {
+        let mut has_time = false;
+        while let Some(fv) = it.next_value() {
+            let (f, v) = fv?;
+            has_time |= self.step(cache, f, v, rec, ha)?;
+        }
+        Ok(has_time)
+    }
+
+    /// One field's value `v` into `rec` (or `ha`); returns whether it was the time.
+    #[inline(always)]
+    fn step<'a, H: HaSink<'a>>(
+        &self,
+        cache: &mut TimeLocalCache,
+        f: &Field,
+        v: &'a [u8],
+        rec: &mut Record<'a>,
+        ha: &mut H,
+    ) -> Result<bool, ParseError> {
+        let tz = self.tz_offset_min;
+        let mut has_time = false;
+        match f.var {
+            Var::RemoteAddr => rec.remote_addr = v,
+            Var::RemoteUser => rec.remote_user = v,
+            Var::TimeLocal => {
+                let t = cache.parse(v).ok_or(ParseError::BadTime)?;
+                (rec.ts_us, rec.utc_offset_min) = (t.utc_us, t.offset_min);
+                has_time = true;
+            }
+            Var::Request => rec.request = v,
+            Var::RequestMethod => rec.method = v,
+            Var::RequestUri | Var::Uri => rec.uri = v,
+            Var::Status => {
+                rec.status = match *v {
+                    // Three digits, checked in place.
+                    [a, b, c] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
+                        (a - b'0') as u16 * 100 + (b - b'0') as u16 * 10 + (c - b'0') as u16
+                    }
+                    _ => match v {
+                        b"-" | b"-1" => 0,
+                        _ => match parse_u64(v) {
+                            Some(s) if s <= 999 => s as u16,
+                            _ => return Err(ParseError::BadStatus),
+                        },
+                    },
+                }
+            }
+            Var::BodyBytesSent => {
+                rec.bytes_sent = match v {
+                    b"-" => None,
+                    // HAProxy writes `+` before a count it had not finished
+                    // (`option logasap`).
+                    [b'+', n @ ..] => Some(parse_u64(n).ok_or(ParseError::BadBytes)?),
+                    _ => Some(parse_u64(v).ok_or(ParseError::BadBytes)?),
+                }
+            }
+            Var::BytesSent => rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?,
+            Var::BytesSentAsBody => {
+                rec.response_bytes = opt_u64(v).ok_or(ParseError::BadBytes)?;
+                rec.bytes_sent = rec.response_bytes;
+            }
+            Var::HttpReferer => rec.referer = v,
+            Var::HttpUserAgent => rec.user_agent = v,
+            Var::RequestTime(unit) => {
+                rec.request_time_us = match (v, unit) {
+                    // nginx's usual `D.DDD`, in place.
+                    (&[a, b'.', b, c, d], Unit::Seconds) if let Some(us) = millis4(a, b, c, d) => {
+                        Some(us)
+                    }
+                    (b"-", _) => None,
+                    _ => Some(unit.to_us(v).ok_or(ParseError::BadTiming)?),
+                }
+            }
+            Var::UpstreamResponseTime => {
+                rec.upstream_time_us = match *v {
+                    // One attempt, `D.DDD`: no list to walk.
+                    [a, b'.', b, c, d] if let Some(us) = millis4(a, b, c, d) => Some(us),
+                    _ => sum_upstream_list(trim_spaces(v)).map_err(|_| ParseError::BadTiming)?,
+                };
+                rec.upstream_times_raw = trim_spaces(v);
+            }
+            Var::HaDate => {
+                rec.ts_us = parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
+                rec.utc_offset_min = tz;
+                has_time = true;
+            }
+            Var::Ha(h) => ha.fill(h, v)?,
+            Var::HaNumbers => ha.numbers(f, v)?,
+            // Variables kept by name (`$http_*`, cookies, HAProxy's captures).
+            Var::Text => {
+                if let Some(k) = f.extra {
+                    rec.extras[k as usize] = v;
+                }
+            }
+            // Variables most layouts lack, out of line so this loop stays small.
+            _ => has_time |= self.fill_rare(f, v, rec)?,
+        }
+        Ok(has_time)
+    }
+}
+
+/// Where [`LogFormat::walk`] puts HAProxy's fields: [`crate::haproxy::HaproxyFields`], or
+/// nothing for layouts that have none (their walk never meets an HAProxy field).
+trait HaSink<'a> {
+    fn fill(&mut self, field: HaField, v: &'a [u8]) -> Result<(), ParseError>;
+    /// A [`Var::HaNumbers`] run's value.
+    fn numbers(&mut self, f: &Field, v: &'a [u8]) -> Result<(), ParseError>;
+}
+
+impl<'a> HaSink<'a> for () {
+    #[inline(always)]
+    fn fill(&mut self, _: HaField, _: &'a [u8]) -> Result<(), ParseError> {
+        Ok(())
+    }
+    #[inline(always)]
+    fn numbers(&mut self, _: &Field, _: &'a [u8]) -> Result<(), ParseError> {
+        Ok(())
+    }
+}
+
+impl<'a> HaSink<'a> for crate::haproxy::HaproxyFields<'a> {
+    #[inline(always)]
+    fn fill(&mut self, field: HaField, v: &'a [u8]) -> Result<(), ParseError> {
+        fill_haproxy(self, field, v)
+    }
+
+    #[inline(always)]
+    fn numbers(&mut self, f: &Field, v: &'a [u8]) -> Result<(), ParseError> {
+        let mut parts = v.split(|&b| b == f.sep);
+        let mut next = || parts.next().ok_or(ParseError::Layout);
+        // HAProxy's own runs are written out: each member straight into its field, with
+        // no dispatch per member.
+        match f.run {
+            NumberRun::Timers => {
+                self.tr_us = ha_timer(next()?)?;
+                self.tw_us = ha_timer(next()?)?;
+                self.tc_us = ha_timer(next()?)?;
+                self.tresp_us = ha_timer(next()?)?;
+                self.ta_us = ha_timer(next()?)?;
+            }
+            NumberRun::Conns => {
+                self.actconn = ha_count(next()?);
+                self.feconn = ha_count(next()?);
+                self.beconn = ha_count(next()?);
+                self.srv_conn = ha_count(next()?);
+                self.retries = ha_count(next()?);
+            }
+            NumberRun::Queues => {
+                self.srv_queue = ha_count(next()?);
+                self.backend_queue = ha_count(next()?);
+            }
+            NumberRun::Other => {
+                for &m in &f.members {
+                    fill_haproxy(self, m, next()?)?;
+                }
+            }
+        }
+        if parts.next().is_some() {
+            return Err(ParseError::Layout);
+        }
+        Ok(())
+    }
+}
+
+/// A run of HAProxy numbers that HAProxy's own layouts have, read by code of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberRun {
+    /// `%TR/%Tw/%Tc/%Tr/%Ta`.
+    Timers,
+    /// `%ac/%fc/%bc/%sc/%rc`.
+    Conns,
+    /// `%sq/%bq`.
+    Queues,
+    Other,
+}
+
+impl NumberRun {
+    fn of(members: &[HaField]) -> NumberRun {
+        use HaField::*;
+        match members {
+            [TReq, Tw, Tc, TResp, Ta] => NumberRun::Timers,
+            [Actconn, Feconn, Beconn, SrvConn, Retries] => NumberRun::Conns,
+            [SrvQueue, BackendQueue] => NumberRun::Queues,
+            _ => NumberRun::Other,
+        }
     }
 }
 
@@ -981,6 +1118,7 @@ fn push_field(
         then_word: None,
         members: Vec::new(),
         sep: 0,
+        run: NumberRun::Other,
     });
     Ok(())
 }
@@ -1029,6 +1167,9 @@ fn finish(
     assign_ends(&mut fields);
     let mut parse_fields = fuse_ha_numbers(&fields);
     assign_ends(&mut parse_fields);
+    if dialect == Dialect::Nginx && !fields.iter().any(|f| f.escaped) {
+        last_quote_end(&mut parse_fields);
+    }
     let has_time_field = fields.iter().any(|f| {
         matches!(
             f.var,
@@ -1057,6 +1198,24 @@ fn finish(
         fields,
         parse_fields,
     })
+}
+
+/// [`End::LastQuote`] for the field whose closing text holds the definition's last `"`
+/// (only for nginx's default escaping, where no value holds a `"`).
+fn last_quote_end(fields: &mut [Field]) {
+    let quotes = |t: &[u8]| t.iter().filter(|&&b| b == b'"').count();
+    let Some(k) = fields.iter().rposition(|f| quotes(&f.then) > 0) else {
+        return;
+    };
+    let f = &mut fields[k];
+    // The value's own end, not one found by a search through a list or from a fixed
+    // length, and not the last field (whose end is already the line's).
+    if f.then.first() == Some(&b'"')
+        && quotes(&f.then) == 1
+        && matches!(f.end, End::Byte(_) | End::Word { .. })
+    {
+        f.end = End::LastQuote;
+    }
 }
 
 /// How each field's value ends (see [`End`]), from its closing text and the next field.
@@ -1091,7 +1250,7 @@ fn assign_ends(fields: &mut [Field]) {
         } else if let (2..=8, Some((word, mask)), false, false) =
             (f.then.len(), f.then_word, f.list, f.escaped)
         {
-            End::Short {
+            End::Word {
                 first: f.then[0],
                 word,
                 mask,
@@ -1144,6 +1303,13 @@ fn fuse_ha_numbers(fields: &[Field]) -> Vec<Field> {
             }
             if j > k {
                 let last = &fields[j];
+                let members: Vec<HaField> = fields[k..=j]
+                    .iter()
+                    .filter_map(|f| match f.var {
+                        Var::Ha(h) => Some(h),
+                        _ => None,
+                    })
+                    .collect();
                 out.push(Field {
                     name: fields[k..=j]
                         .iter()
@@ -1157,14 +1323,9 @@ fn fuse_ha_numbers(fields: &[Field]) -> Vec<Field> {
                     escaped: false,
                     end: End::Text,
                     extra: None,
-                    members: fields[k..=j]
-                        .iter()
-                        .filter_map(|f| match f.var {
-                            Var::Ha(h) => Some(h),
-                            _ => None,
-                        })
-                        .collect(),
+                    members: members.clone(),
                     sep,
+                    run: NumberRun::of(&members),
                 });
                 k = j + 1;
                 continue;
@@ -1237,6 +1398,11 @@ impl<'s, 'a> Values<'s, 'a> {
                 Some(e) => (e, e + 1),
                 None => return Some(Err(ParseError::Layout)),
             }
+        } else if let End::Word { first, word, mask } = f.end {
+            match find_word(rest, &f.then, first, word, mask) {
+                Some(e) => (e, e + f.then.len()),
+                None => return Some(Err(ParseError::Layout)),
+            }
         } else {
             match self.end_other(f, rest) {
                 Ok(en) => en,
@@ -1270,12 +1436,10 @@ impl<'s, 'a> Values<'s, 'a> {
                 Some(e) => e,
                 None => return Err(ParseError::Layout),
             },
-            End::Short { first, word, mask } => {
-                match find_short(rest, &f.then, first, word, mask) {
-                    Some(e) => e,
-                    None => return Err(ParseError::Layout),
-                }
-            }
+            End::Word { first, word, mask } => match find_word(rest, &f.then, first, word, mask) {
+                Some(e) => e,
+                None => return Err(ParseError::Layout),
+            },
             End::Text => match find_end(rest, &f.then, f.list, f.escaped) {
                 Some(e) => e,
                 None => return Err(ParseError::Layout),
@@ -1293,6 +1457,10 @@ impl<'s, 'a> Values<'s, 'a> {
                     None => return Err(ParseError::Layout),
                 }
             }
+            End::LastQuote => match crate::scan::rfind(rest, b'"') {
+                Some(e) if f.then_at(&rest[e..]) => e,
+                _ => return Err(ParseError::Layout),
+            },
             End::BeforeTime => {
                 let Some(time) = self.fields.as_slice().first() else {
                     return Err(ParseError::Layout);
@@ -1324,22 +1492,20 @@ impl<'s, 'a> Values<'s, 'a> {
 /// HAProxy's `dd/Mon/yyyy:HH:MM:SS.mmm` (local time without a zone) into UTC µs.
 #[inline]
 fn parse_haproxy_date(cache: &mut TimeLocalCache, v: &[u8], tz_offset_min: i16) -> Option<i64> {
-    let (secs, frac) = match v.len() {
-        20 => (v, &b""[..]),
-        24 if v[20] == b'.' => (&v[..20], &v[21..]),
+    let (secs, frac) = v.split_first_chunk::<20>()?;
+    let frac = match frac {
+        [] => frac,
+        [b'.', f @ ..] if f.len() == 3 => f,
         _ => return None,
     };
-    let mut t = [0u8; TIME_LOCAL_LEN];
-    t[..20].copy_from_slice(secs);
-    t[20..].copy_from_slice(b" +0000");
     // Through the minute cache, as `$time_local` is: lines of a minute parse seconds.
-    let ts = cache.parse(&t)?;
+    let utc_us = cache.parse_zoneless(secs)?;
     let ms = match *frac {
         [] => 0,
         [a, b, c] if let Some(us) = millis4(b'0', a, b, c) => us as i64 / 1000,
         _ => parse_u64(frac)? as i64,
     };
-    Some(ts.utc_us + ms * 1000 - tz_offset_min as i64 * 60_000_000)
+    Some(utc_us + ms * 1000 - tz_offset_min as i64 * 60_000_000)
 }
 
 /// One HAProxy field of a custom layout into `h`. Timers are milliseconds, `-1` absent;
@@ -1492,7 +1658,7 @@ fn find_before_time(rest: &[u8], then: &[u8], time: &Field) -> Option<usize> {
 
 /// The first occurrence of `then` (2 to 8 bytes, `word` under `mask`) in `rest`.
 #[inline(always)]
-fn find_short(rest: &[u8], then: &[u8], first: u8, word: u64, mask: u64) -> Option<usize> {
+fn find_word(rest: &[u8], then: &[u8], first: u8, word: u64, mask: u64) -> Option<usize> {
     let mut from = 0;
     loop {
         let at = from + crate::scan::find(&rest[from..], first)?;
@@ -1606,6 +1772,48 @@ mod tests {
         // Every text preset is a valid definition.
         for l in crate::Layout::ALL.into_iter().filter(|l| l.is_log_format()) {
             LogFormat::compile_any(l.definition()).unwrap();
+        }
+    }
+
+    #[test]
+    fn last_quote_found_from_the_end() {
+        let def = "[$time_local] \"$request\" \"$http_user_agent\" $request_time $host";
+        let ends: Vec<End> = LogFormat::compile(def)
+            .unwrap()
+            .parse_fields
+            .iter()
+            .map(|f| f.end)
+            .collect();
+        assert_eq!(ends[2], End::LastQuote, "{ends:?}");
+        // nginx's escaped quote and `" ` inside the user agent do not end it.
+        let r = parse(
+            def,
+            "[21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" \"a\\x22 b\\x22 \" 0.020 shop",
+        )
+        .unwrap();
+        assert_eq!(r.user_agent, b"a\\x22 b\\x22 ");
+        assert_eq!((r.request_time_us, r.host), (Some(20_000), &b"shop"[..]));
+        // A stray quote after the user agent: the line does not fit, nothing is misread.
+        assert_eq!(
+            parse(
+                def,
+                "[21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" \"ua\" 0.020 sh\"op"
+            )
+            .map(|r| r.user_agent),
+            Err(ParseError::Layout)
+        );
+        // A quote in a later literal, or JSON escaping (values hold `\"`): searched
+        // forward as before.
+        for def in [
+            "[$time_local] \"$http_user_agent\" \"$host\" $request_time",
+            "[$time_local] \"$http_user_agent\" $request_time",
+        ] {
+            let json = def.ends_with("$request_time");
+            let f = LogFormat::compile_nginx(def, json).unwrap();
+            assert!(
+                f.parse_fields.iter().all(|f| f.end != End::LastQuote),
+                "{def}"
+            );
         }
     }
 

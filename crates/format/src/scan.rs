@@ -115,6 +115,23 @@ pub fn find(hay: &[u8], needle: u8) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
 }
 
+/// The position of the last `needle` in `hay`: for the few bytes after a line's last
+/// quoted field.
+#[inline]
+pub fn rfind(hay: &[u8], needle: u8) -> Option<usize> {
+    let mut end = hay.len();
+    while end >= 16 {
+        if let Ok(block) = <&[u8; 16]>::try_from(&hay[end - 16..end]) {
+            let m = eq_mask(block, needle);
+            if m != 0 {
+                return Some(end - 16 + 31 - m.leading_zeros() as usize);
+            }
+        }
+        end -= 16;
+    }
+    hay[..end].iter().rposition(|&b| b == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,11 +165,13 @@ mod tests {
                 let k = n.min(4);
                 assert_eq!(&out[..k], &want[..k]);
                 assert_eq!(find(&hay, b'"'), want.first().map(|&p| p as usize));
+                assert_eq!(rfind(&hay, b'"'), want.last().map(|&p| p as usize));
             }
         }
         // Whatever the needle, only its own bytes match.
         for needle in [0u8, 0xff, b'"'] {
             assert_eq!(find(&[1, 2, 3], needle), None);
+            assert_eq!(rfind(&[1, 2, 3], needle), None);
             let mut out = [0u32; 2];
             assert_eq!(positions(&[needle; 17], needle, &mut out), 17);
             assert_eq!(out, [0, 1]);

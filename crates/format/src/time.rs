@@ -135,6 +135,33 @@ impl TimeLocalCache {
                 offset_min: v.offset_min,
             });
         }
+        self.parse_miss(s)
+    }
+
+    /// `dd/Mon/yyyy:HH:MM:SS` without a zone (HAProxy's accept date), as UTC µs: the
+    /// same cache, read without first copying the time into a zoned one.
+    #[inline]
+    pub fn parse_zoneless(&mut self, s: &[u8; 20]) -> Option<i64> {
+        const UTC: &[u8; 6] = b" +0000";
+        if let Some(v) = self.value
+            && s[..18] == self.minute
+            && self.zone == *UTC
+        {
+            let sec = digits2(&s[18..20])?;
+            if sec > 60 {
+                return None;
+            }
+            return Some(v.utc_us + sec as i64 * 1_000_000);
+        }
+        let mut t = [0u8; TIME_LOCAL_LEN];
+        t[..20].copy_from_slice(s);
+        t[20..].copy_from_slice(UTC);
+        self.parse_miss(&t).map(|t| t.utc_us)
+    }
+
+    /// A time of another minute (or zone): parsed in full, and its minute cached.
+    #[inline(never)]
+    fn parse_miss(&mut self, s: &[u8; TIME_LOCAL_LEN]) -> Option<Timestamp> {
         let v = parse_time_local(s)?;
         // parse_time_local accepted the seconds, so they are two digits.
         let sec = digits2(&s[18..20])?;
