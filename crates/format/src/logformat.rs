@@ -989,6 +989,44 @@ impl<'a> HaSink<'a> for crate::haproxy::HaproxyFields<'a> {
 
     #[inline(always)]
     fn numbers(&mut self, f: &Field, v: &'a [u8]) -> Result<(), ParseError> {
+        // The usual run, plain digits only, in one pass; signs, `-1` and anything odd
+        // take the general way below.
+        match f.run {
+            NumberRun::Timers => {
+                if let Some(t) = plain_numbers::<5>(v, f.sep) {
+                    let [tr, tw, tc, tresp, ta] = t.map(|ms| Some(ms * 1000));
+                    (
+                        self.tr_us,
+                        self.tw_us,
+                        self.tc_us,
+                        self.tresp_us,
+                        self.ta_us,
+                    ) = (tr, tw, tc, tresp, ta);
+                    return Ok(());
+                }
+            }
+            NumberRun::Conns => {
+                if let Some(c) = plain_numbers::<5>(v, f.sep) {
+                    let [ac, fc, bc, sc, rc] = c.map(|n| u32::try_from(n).ok());
+                    (
+                        self.actconn,
+                        self.feconn,
+                        self.beconn,
+                        self.srv_conn,
+                        self.retries,
+                    ) = (ac, fc, bc, sc, rc);
+                    return Ok(());
+                }
+            }
+            NumberRun::Queues => {
+                if let Some([sq, bq]) = plain_numbers::<2>(v, f.sep) {
+                    self.srv_queue = u32::try_from(sq).ok();
+                    self.backend_queue = u32::try_from(bq).ok();
+                    return Ok(());
+                }
+            }
+            NumberRun::Other => {}
+        }
         let mut parts = v.split(|&b| b == f.sep);
         let mut next = || parts.next().ok_or(ParseError::Layout);
         // HAProxy's own runs are written out: each member straight into its field, with
@@ -1546,6 +1584,31 @@ fn fill_haproxy<'a>(
     Ok(())
 }
 
+/// Exactly `N` numbers of plain digits (1 to 15 each) joined by `sep`, read in one pass;
+/// `None` for anything else (a sign, `-1`, an empty or longer number).
+#[inline(always)]
+fn plain_numbers<const N: usize>(v: &[u8], sep: u8) -> Option<[u64; N]> {
+    let mut out = [0u64; N];
+    let (mut k, mut cur, mut len) = (0, 0u64, 0);
+    for &b in v {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 && len < 15 {
+            cur = cur * 10 + d as u64;
+            len += 1;
+        } else if b == sep && len > 0 && k + 1 < N {
+            out[k] = cur;
+            (k, cur, len) = (k + 1, 0, 0);
+        } else {
+            return None;
+        }
+    }
+    if len == 0 || k + 1 != N {
+        return None;
+    }
+    out[k] = cur;
+    Some(out)
+}
+
 /// A timer in ms (maybe after a `+`) into µs; `-1` (step not reached) is `None`.
 #[inline(always)]
 fn ha_timer(v: &[u8]) -> Result<Option<u64>, ParseError> {
@@ -2094,6 +2157,33 @@ mod tests {
 
     /// Runs of HAProxy numbers are read as one value: the same values, and the same
     /// refusals, as one by one.
+    #[test]
+    fn plain_numbers_or_none() {
+        assert_eq!(
+            plain_numbers::<5>(b"0/12/3/456/7890", b'/'),
+            Some([0, 12, 3, 456, 7890])
+        );
+        assert_eq!(plain_numbers::<2>(b"0/0", b'/'), Some([0, 0]));
+        for odd in [
+            &b"0/12/3/456"[..],
+            b"0/12/3/456/7/8",
+            b"0/-1/3/456/7",
+            b"0/+1/3/456/7",
+            b"0//3/456/7",
+            b"0/1/3/456/",
+            b"/0/1/3/456",
+            b"0/1/3/4/1234567890123456",
+            b"",
+        ] {
+            assert_eq!(
+                plain_numbers::<5>(odd, b'/'),
+                None,
+                "{}",
+                String::from_utf8_lossy(odd)
+            );
+        }
+    }
+
     #[test]
     fn haproxy_number_runs() {
         let f = LogFormat::compile_haproxy("%ci [%tr] %TR/%Tw/%Tc/%Tr/%Ta %ST %ac/%fc %rc/%ST")
