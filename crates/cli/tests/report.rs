@@ -563,6 +563,93 @@ fn rotated_set_reads_as_the_file_it_was_cut_from() {
     }
 }
 
+/// Archives are read several at once (each by a decoding thread of its own): the report
+/// and the rejects file are those of reading them one after the other, with a full path
+/// table too, and the rejects are each archive's malformed lines in input order.
+#[test]
+fn many_archives_read_at_once_give_the_same_report() {
+    use axlog_testgen::{Config, Format, Limit};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    let mut want_rejects = Vec::new();
+    for k in 0..5u64 {
+        let mut data = axlog_testgen::generate(&Config {
+            format: Format::NginxTimed,
+            limit: Limit::Lines(4000 + 500 * k),
+            seed: 20 + k,
+            ..Config::default()
+        });
+        data.extend_from_slice(format!("broken line of archive {k}\n").as_bytes());
+        // testgen's own malformed lines, and the one added here, in file order: the
+        // lines the layout's parser refuses are kept verbatim (an empty line too).
+        for line in data.split_inclusive(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if axlog_format::Layout::NginxTimed
+                .parser()
+                .parse(line)
+                .is_err()
+            {
+                want_rejects.extend_from_slice(line);
+                want_rejects.push(b'\n');
+            }
+        }
+        let path = dir.path().join(format!(
+            "access.log.{}.{}",
+            5 - k,
+            ["gz", "zst"][k as usize % 2]
+        ));
+        let bytes = if k % 2 == 0 {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(&data).unwrap();
+            e.finish().unwrap()
+        } else {
+            zstd::stream::encode_all(&data[..], 1).unwrap()
+        };
+        std::fs::write(&path, bytes).unwrap();
+        names.push(path.display().to_string());
+    }
+    let run = |j: &str, max_paths: &str| {
+        let rejects = dir.path().join(format!("rejects-{j}-{max_paths}"));
+        let out = axlog()
+            .args(["report", "--output", "json", "--format", "nginx-timed"])
+            .args(["-j", j, "--max-paths", max_paths, "--rejects"])
+            .arg(&rejects)
+            .args(&names)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read(&rejects).unwrap(),
+        )
+    };
+    for max_paths in ["100000", "40"] {
+        let (one, one_rejects) = run("1", max_paths);
+        assert_eq!(
+            String::from_utf8_lossy(&one_rejects),
+            String::from_utf8_lossy(&want_rejects)
+        );
+        let v: Value = serde_json::from_str(&one).unwrap();
+        assert_eq!(v["sources"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            v["paths"]["cap_reached"],
+            max_paths == "40",
+            "{}",
+            v["paths"]
+        );
+        for j in ["2", "3"] {
+            let (got, got_rejects) = run(j, max_paths);
+            assert_eq!(got, one, "-j {j} --max-paths {max_paths}");
+            assert_eq!(got_rejects, one_rejects, "-j {j}");
+        }
+    }
+}
+
 /// A truncated archive: its path and where decoding stopped are reported, the lines
 /// before the damage count, the other inputs are read, and the exit code is 1.
 #[test]

@@ -71,7 +71,8 @@ pub fn run_every(
     emit: impl FnMut(i64, Summary),
 ) -> Result<u64, String> {
     let name = source.name();
-    let reader = open_source(source, cfg).map_err(|e| e.to_string())?;
+    let counter = cfg.progress.as_ref().map(|p| p.start(&name));
+    let reader = open_source(source, counter.as_ref()).map_err(|e| e.to_string())?;
     let mut chunks = ChunkReader::live(reader, name.clone());
     let mut windows = Windows {
         cfg,

@@ -6,13 +6,13 @@
 //! the sinks.
 
 use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
-use axlog_input::{BackgroundReader, Source};
+use axlog_input::{BackgroundReader, DEFAULT_CHUNK, MAX_LINE, Source};
 use axlog_stats::aggregate::HaproxyObservation;
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 mod every;
 mod parallel;
@@ -105,6 +105,20 @@ impl<W: Write> RejectsSink<W> {
             return Err(e);
         }
         self.out.flush()
+    }
+
+    /// Flushes and gives back the writer, or the first error met.
+    fn finish_into(mut self) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    /// Records an error met outside the sink's own writes (the first is kept).
+    fn fail(&mut self, e: io::Error) {
+        self.error.get_or_insert(e);
     }
 }
 
@@ -264,54 +278,71 @@ pub struct Config {
 pub struct Progress {
     /// Stored bytes of the sources finished.
     finished: AtomicU64,
-    /// Stored bytes of the current source read so far (compressed bytes for an archive).
-    current: Arc<AtomicU64>,
-    /// The current source's name.
-    name: Mutex<String>,
+    /// The sources being read (several archives may be read at once), each with its
+    /// stored bytes read so far (compressed bytes for an archive).
+    active: Mutex<Vec<(String, Arc<AtomicU64>)>>,
+    /// The name of the last source started, shown once none is being read.
+    last: Mutex<String>,
 }
 
 impl Progress {
     /// Stored bytes read so far, over every source.
     pub fn bytes(&self) -> u64 {
-        self.finished.load(Ordering::Relaxed) + self.current.load(Ordering::Relaxed)
+        let active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
+        self.finished.load(Ordering::Relaxed)
+            + active
+                .iter()
+                .map(|(_, n)| n.load(Ordering::Relaxed))
+                .sum::<u64>()
     }
 
-    /// The name of the source being read.
+    /// The names of the sources being read (the last one read when none is).
     pub fn source(&self) -> String {
-        self.name
+        let active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
+        if active.is_empty() {
+            return self
+                .last
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+        }
+        active
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A source starts: the counter its bytes are counted in.
+    fn start(&self, name: &str) -> Arc<AtomicU64> {
+        let counter = Arc::new(AtomicU64::new(0));
+        self.active
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((name.to_string(), counter.clone()));
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = name.to_string();
+        counter
     }
 
-    fn start(&self, name: &str) {
-        self.current.store(0, Ordering::Relaxed);
-        *self
-            .name
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = name.to_string();
-    }
-
-    /// The source is done: `size` stored bytes (or what was read, when unknown).
-    fn finish(&self, size: Option<u64>) {
-        let read = self.current.swap(0, Ordering::Relaxed);
-        self.finished
-            .fetch_add(size.unwrap_or(read), Ordering::Relaxed);
-    }
-
-    /// Bytes of the current source parsed, where no reader counts them.
-    pub(crate) fn add(&self, n: u64) {
-        self.current.fetch_add(n, Ordering::Relaxed);
+    /// The source counted in `counter` is done: `size` stored bytes (or what was read,
+    /// when unknown).
+    fn finish(&self, counter: &Arc<AtomicU64>, size: Option<u64>) {
+        let mut active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
+        active.retain(|(_, n)| !Arc::ptr_eq(n, counter));
+        self.finished.fetch_add(
+            size.unwrap_or(counter.load(Ordering::Relaxed)),
+            Ordering::Relaxed,
+        );
     }
 }
 
-/// Opens `source`, counting its bytes in the run's progress.
+/// Opens `source`, counting its stored bytes in `counter` (a source's progress).
 pub(crate) fn open_source(
     source: &Source,
-    cfg: &Config,
+    counter: Option<&Arc<AtomicU64>>,
 ) -> Result<Box<dyn std::io::Read + Send>, axlog_input::InputError> {
-    match &cfg.progress {
-        Some(p) => source.open_counted(p.current.clone()),
+    match counter {
+        Some(n) => source.open_counted(n.clone()),
         None => source.open(),
     }
 }
@@ -388,10 +419,11 @@ fn read_source<W: Write>(
     source: &Source,
     name: &str,
     cfg: &Config,
+    counter: Option<&Arc<AtomicU64>>,
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
 ) -> SourceRun {
     let mut run = SourceRun::new();
-    let chunks = open_source(source, cfg)
+    let chunks = open_source(source, counter)
         .map_err(|e| e.to_string())
         .and_then(|r| {
             BackgroundReader::spawn(r, name.to_string())
@@ -437,76 +469,297 @@ fn read_source<W: Write>(
     run
 }
 
-/// Reads every source in order, parses each line once and summarises.
+/// How many archives (or other streams) are read at once, at most. Each holds tables of
+/// its own (a path table may take up to its latency budget, 48 MiB, plus its keys), so
+/// this bounds the run's memory whatever the thread count: two at once stay within the
+/// 256 MiB a run may take. Two decoding threads already double the rate of archives,
+/// whose decoding is slower than parsing.
+const SOURCES_AT_ONCE: usize = 2;
+
+/// What reading one source into an aggregate of its own gave.
+struct SourceDone<W: Write> {
+    run: SourceRun,
+    stats: Aggregate,
+    rejects: Option<RejectsSink<W>>,
+}
+
+/// Reads `source` into an aggregate of its own (its rows' statistics under `row`), its
+/// malformed lines into `rejects`; `threads` parsing threads.
+fn read_one<W: Write>(
+    source: &Source,
+    row: usize,
+    cfg: &Config,
+    threads: usize,
+    rejects: Option<RejectsSink<W>>,
+) -> SourceDone<W> {
+    let name = source.name();
+    let mut stats = Aggregate::new(cfg.stats);
+    stats.set_source(row);
+    let mut sink = (StatsSink(stats), rejects);
+    let counter = cfg.progress.as_ref().map(|p| p.start(&name));
+    let run = if threads > 1 {
+        parallel::read_source(
+            source,
+            row,
+            &name,
+            cfg,
+            (threads, counter.as_ref()),
+            &mut sink,
+        )
+    } else {
+        read_source(source, &name, cfg, counter.as_ref(), &mut sink)
+    };
+    if let (Some(p), Some(n)) = (&cfg.progress, &counter) {
+        p.finish(n, source.size());
+    }
+    let (mut stats, rejects) = (sink.0.0, sink.1);
+    stats.add_lines(run.lines);
+    SourceDone {
+        run,
+        stats,
+        rejects,
+    }
+}
+
+/// Whether `source` is read by one reading thread (an archive, a pipe, standard input)
+/// rather than split between parsing threads (a file of text).
+fn is_stream(source: &Source) -> bool {
+    match source {
+        Source::Stdin => true,
+        // A pipe is opened by the reader only: opening it here could take its writer's
+        // end-of-stream.
+        Source::Path(p) => match std::fs::metadata(p) {
+            Ok(m) if !m.is_file() => true,
+            Ok(_) => matches!(
+                axlog_input::FileSplit::open(p, String::new(), DEFAULT_CHUNK, MAX_LINE),
+                Ok(None)
+            ),
+            Err(_) => false,
+        },
+    }
+}
+
+/// Reads `sources` (streams) up to `at_once` at a time, each by its own reading and
+/// parsing thread, and hands each one's result to `done` in input order, as soon as
+/// the ones before it are handed over. Holds at most `at_once` sources' results.
+fn read_concurrently(
+    sources: &[(usize, &Source, usize)],
+    cfg: &Config,
+    at_once: usize,
+    keep_rejects: bool,
+    mut done: impl FnMut(usize, SourceDone<Spill>),
+) {
+    std::thread::scope(|scope| {
+        let mut in_flight = std::collections::VecDeque::new();
+        let mut next = 0;
+        loop {
+            while in_flight.len() < at_once.max(1)
+                && let Some(&(idx, source, row)) = sources.get(next)
+            {
+                let handle = std::thread::Builder::new()
+                    .name(format!("source {idx}"))
+                    .spawn_scoped(scope, move || {
+                        read_one(
+                            source,
+                            row,
+                            cfg,
+                            1,
+                            keep_rejects.then(|| RejectsSink::new(Spill::default())),
+                        )
+                    });
+                in_flight.push_back((idx, source, row, handle));
+                next += 1;
+            }
+            let Some((idx, source, row, handle)) = in_flight.pop_front() else {
+                break;
+            };
+            let result = match handle {
+                Ok(h) => h.join().ok(),
+                Err(_) => None,
+            };
+            done(
+                idx,
+                result.unwrap_or_else(|| {
+                    // No thread to read it (or one that stopped): the source is named
+                    // with the failure, and the others go on.
+                    let mut run = SourceRun::new();
+                    run.error = Some(format!("{}: cannot start reading", source.name()));
+                    let mut stats = Aggregate::new(cfg.stats);
+                    stats.set_source(row);
+                    SourceDone {
+                        run,
+                        stats,
+                        rejects: None,
+                    }
+                }),
+            );
+        }
+    });
+}
+
+/// A source's rejects while sources before it are still being read: in memory up to
+/// [`Spill::MEMORY`], then in an unnamed temporary file, copied to the rejects file in
+/// input order.
+#[derive(Default)]
+struct Spill {
+    mem: Vec<u8>,
+    file: Option<std::fs::File>,
+}
+
+impl Spill {
+    const MEMORY: usize = 4 << 20;
+
+    /// Copies what was kept into `out`.
+    fn drain_into<W: Write>(self, out: &mut RejectsSink<W>) {
+        use std::io::{Read, Seek};
+        let Some(mut file) = self.file else {
+            out.write_formatted(&self.mem);
+            return;
+        };
+        let mut buf = vec![0u8; 1 << 20];
+        let copied = file.rewind().and_then(|()| {
+            loop {
+                match file.read(&mut buf)? {
+                    0 => break Ok(()),
+                    n => out.write_formatted(&buf[..n]),
+                }
+            }
+        });
+        if let Err(e) = copied {
+            out.fail(e);
+        }
+    }
+}
+
+impl Write for Spill {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.file.is_none() && self.mem.len() + buf.len() > Self::MEMORY {
+            let mut f = tempfile::tempfile()?;
+            f.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some(f);
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => {
+                self.mem.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reads every source, parses each line once and summarises.
+///
+/// Each source is read into an aggregate of its own, merged into the run's in input
+/// order: the result is the same whichever sources are read at the same time. A run of
+/// archives (or other streams) is read several at once, each decoded by a thread of its
+/// own, since one decoding thread is slower than the parsers it feeds; a file of text is
+/// read by every parsing thread at once.
 pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) -> Outcome {
-    let mut sink = (
-        StatsSink(Aggregate::new(cfg.stats)),
-        rejects.map(RejectsSink::new),
-    );
-    let mut source_summaries = Vec::new();
+    let mut rejects = rejects.map(RejectsSink::new);
+    let mut total: Option<Aggregate> = None;
     let mut source_errors = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
     let threads = cfg.threads();
 
+    // The breakdown row of each source: one per label, in order of first use.
     let mut rows: Vec<SourceSummary> = Vec::new();
-    for (idx, source) in sources.iter().enumerate() {
-        let name = source.name();
-        let label = cfg.labels.get(idx).cloned().unwrap_or_else(|| name.clone());
-        // The breakdown row of this source: one per label, in order of first use.
-        let row = match rows.iter().position(|r| r.name == label) {
-            Some(r) => r,
-            None => {
-                rows.push(SourceSummary {
-                    name: label,
-                    layout: None,
-                    lines: 0,
-                    malformed: 0,
-                    requests: 0,
-                    client_error_share: 0.0,
-                    server_error_share: 0.0,
-                    p99_us: None,
-                    error: None,
-                    layout_help: None,
-                });
-                rows.len() - 1
+    let row_of: Vec<usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(idx, source)| {
+            let label = cfg
+                .labels
+                .get(idx)
+                .cloned()
+                .unwrap_or_else(|| source.name());
+            match rows.iter().position(|r| r.name == label) {
+                Some(r) => r,
+                None => {
+                    rows.push(SourceSummary {
+                        name: label,
+                        layout: None,
+                        lines: 0,
+                        malformed: 0,
+                        requests: 0,
+                        client_error_share: 0.0,
+                        server_error_share: 0.0,
+                        p99_us: None,
+                        error: None,
+                        layout_help: None,
+                    });
+                    rows.len() - 1
+                }
             }
-        };
-        sink.0.0.set_source(row);
-        if let Some(p) = &cfg.progress {
-            p.start(&name);
-        }
-        let malformed_before = sink.0.0.malformed_count();
-        let run = if threads > 1 {
-            parallel::read_source(source, row, &name, cfg, threads, &mut sink)
-        } else {
-            read_source(source, &name, cfg, &mut sink)
-        };
-        sink.0.0.add_lines(run.lines);
+        })
+        .collect();
+    let streams: Vec<bool> = if threads > 1 && sources.len() > 1 {
+        sources.iter().map(is_stream).collect()
+    } else {
+        vec![false; sources.len()]
+    };
+    // A source's result, in input order, into the run's.
+    let mut add = |done_stats: Aggregate, run: SourceRun, row: usize| {
+        let r = &mut rows[row];
+        r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
+        r.lines += run.lines;
+        r.malformed += done_stats.malformed_count();
+        r.layout_help = r.layout_help.take().or(run.layout_help);
         if let Some((layout, detected)) = &run.layout {
-            let detected = *detected;
             top_layout.get_or_insert(LayoutInfo {
                 name: layout.label(),
-                detected,
+                detected: *detected,
             });
         }
         if let Some(e) = &run.error {
             source_errors.push(e.clone());
         }
-        if let Some(p) = &cfg.progress {
-            p.finish(source.size());
-        }
-        let r = &mut rows[row];
-        r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
-        r.lines += run.lines;
-        r.malformed += sink.0.0.malformed_count() - malformed_before;
         r.error = match (r.error.take(), run.error) {
             (Some(a), Some(b)) => Some(format!("{a}; {b}")),
             (a, b) => a.or(b),
         };
-        r.layout_help = r.layout_help.take().or(run.layout_help);
+        match &mut total {
+            // The first source's aggregate is the run's: no copy of its tables.
+            None => total = Some(done_stats),
+            Some(t) => t.merge(&done_stats),
+        }
+    };
+    let mut k = 0;
+    while k < sources.len() {
+        let streams_from = streams[k..].iter().take_while(|&&s| s).count();
+        if streams_from >= 2 {
+            let batch: Vec<(usize, &Source, usize)> = (k..k + streams_from)
+                .map(|i| (i, &sources[i], row_of[i]))
+                .collect();
+            let at_once = threads.min(SOURCES_AT_ONCE);
+            read_concurrently(&batch, cfg, at_once, rejects.is_some(), |i, done| {
+                if let (Some(out), Some(spill)) = (rejects.as_mut(), done.rejects) {
+                    match spill.finish_into() {
+                        Ok(spill) => spill.drain_into(out),
+                        Err(e) => out.fail(e),
+                    }
+                }
+                add(done.stats, done.run, row_of[i]);
+            });
+            k += streams_from;
+        } else {
+            let done = read_one(&sources[k], row_of[k], cfg, threads, rejects.take());
+            rejects = done.rejects;
+            add(done.stats, done.run, row_of[k]);
+            k += 1;
+        }
     }
+    let total = total.unwrap_or_else(|| Aggregate::new(cfg.stats));
     for (row, r) in rows.iter_mut().enumerate() {
-        let stats = sink.0.0.source_stats(row).cloned().unwrap_or_default();
+        let stats = total.source_stats(row).cloned().unwrap_or_default();
         let share = |n: u64| match stats.requests {
             0 => 0.0,
             r => n as f64 / r as f64,
@@ -516,13 +769,10 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         r.server_error_share = share(stats.server_errors);
         r.p99_us = stats.p99_us();
     }
-    source_summaries.extend(rows);
-
-    let (stats, rejects) = sink;
-    let mut summary = stats.0.summarize();
+    let mut summary = total.summarize();
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
-    summary.sources = source_summaries;
+    summary.sources = rows;
     Outcome {
         summary,
         source_errors,
@@ -547,6 +797,24 @@ mod tests {
         }
         fn malformed(&mut self, _: &str, line_no: u64, _: &[u8], _: ParseError) {
             self.0.push(('m', line_no));
+        }
+    }
+
+    #[test]
+    fn spill_gives_back_what_was_written_in_order() {
+        // Past the memory part, into the temporary file; written in odd pieces.
+        let data: Vec<u8> = (0..Spill::MEMORY + 300_000)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        for limit in [100, data.len()] {
+            let mut spill = Spill::default();
+            for piece in data[..limit].chunks(77_777) {
+                spill.write_all(piece).unwrap();
+            }
+            assert_eq!(spill.file.is_some(), limit > Spill::MEMORY);
+            let mut out = RejectsSink::new(Vec::new());
+            spill.drain_into(&mut out);
+            assert_eq!(out.finish_into().unwrap(), &data[..limit]);
         }
     }
 

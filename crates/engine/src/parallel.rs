@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What a worker hands back for one chunk, for the calling thread to apply in order.
 struct ChunkDone {
@@ -250,7 +250,7 @@ pub(crate) fn read_source<W: Write>(
     idx: usize,
     name: &str,
     cfg: &Config,
-    threads: usize,
+    (threads, counter): (usize, Option<&Arc<AtomicU64>>),
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
 ) -> SourceRun {
     let mut run = SourceRun::new();
@@ -286,7 +286,15 @@ pub(crate) fn read_source<W: Write>(
                     failed: AtomicBool::new(false),
                     error: Mutex::new(None),
                 });
-                return parse_all(feed, parser, (idx, name), cfg, threads, sink, run);
+                return parse_all(
+                    feed,
+                    parser,
+                    (idx, name),
+                    cfg,
+                    (threads, counter),
+                    sink,
+                    run,
+                );
             }
             Ok(None) => {}
         }
@@ -296,9 +304,9 @@ pub(crate) fn read_source<W: Write>(
     // parser's route does the same with less hand-over.
     let threads = threads - 1;
     if threads <= 1 {
-        return crate::read_source(source, name, cfg, sink);
+        return crate::read_source(source, name, cfg, counter, sink);
     }
-    let reader = crate::open_source(source, cfg)
+    let reader = crate::open_source(source, counter)
         .map_err(|e| e.to_string())
         .and_then(|r| {
             // A chunk ready for each worker, and one being read.
@@ -328,7 +336,15 @@ pub(crate) fn read_source<W: Write>(
         next_seq: 0,
         error: None,
     }));
-    parse_all(feed, parser, (idx, name), cfg, threads, sink, run)
+    parse_all(
+        feed,
+        parser,
+        (idx, name),
+        cfg,
+        (threads, counter),
+        sink,
+        run,
+    )
 }
 
 /// Parses every chunk of `feed` with `threads` workers into `sink`.
@@ -337,13 +353,13 @@ fn parse_all<W: Write>(
     parser: LineParser,
     (idx, name): (usize, &str),
     cfg: &Config,
-    threads: usize,
+    (threads, counter): (usize, Option<&Arc<AtomicU64>>),
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
     mut run: SourceRun,
 ) -> SourceRun {
     // A file's chunks are read by the workers: progress counts them as they are done
     // (a stream's reader counts its own bytes).
-    let counts_bytes = matches!(feed, Feed::File(_));
+    let counter = counter.filter(|_| matches!(feed, Feed::File(_)));
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("parse {i}"))
@@ -393,8 +409,8 @@ fn parse_all<W: Write>(
                     r.write_formatted(&d.rejects);
                 }
                 sink.0.0.merge_paths(&d.paths);
-                if counts_bytes && let Some(p) = &cfg.progress {
-                    p.add(d.bytes);
+                if let Some(n) = counter {
+                    n.fetch_add(d.bytes, Ordering::Relaxed);
                 }
                 tables.give(d.paths);
                 run.lines += d.lines;
