@@ -216,6 +216,10 @@ struct ReportArgs {
     /// label, such as a rotated set, are one row. Default: each file's path.
     #[arg(long, value_name = "LABEL")]
     source_label: Vec<String>,
+    /// In the per-source breakdown, HAProxy lines count under their syslog header's host
+    /// (one row per load balancer writing to a shared log) rather than under their file.
+    #[arg(long)]
+    source_by_host: bool,
 }
 
 /// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
@@ -493,6 +497,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         stats: StatsConfig {
             max_paths: args.max_paths,
             top_n: args.top,
+            source_by_host: args.source_by_host,
             ..StatsConfig::default()
         },
         threads: args.threads,

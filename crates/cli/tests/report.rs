@@ -915,3 +915,65 @@ fn haproxy_timers_and_servers_hand_counted() {
     let nginx = report_json(&[fixture("nginx-timed-small.log").to_str().unwrap()]);
     assert!(nginx["haproxy"].is_null());
 }
+
+/// `--source-by-host`: HAProxy lines of two load balancers in one shared log are two rows
+/// of the breakdown, named by their syslog host; the file keeps the line that has none.
+#[test]
+fn source_by_host_gives_a_row_per_load_balancer() {
+    let line = |host: &str, status: u16, ta: u32| {
+        format!(
+            "Nov 21 10:00:01 {host} haproxy[1]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.000] fe be/s1 0/0/1/2/{ta} {status} 100 - - ---- 1/1/1/1/0 0/0 \"GET / HTTP/1.1\"\n"
+        )
+    };
+    let text = [
+        line("lb2", 200, 5),
+        line("lb1", 200, 10),
+        line("lb1", 404, 20),
+        "not a log line\n".to_string(),
+        line("lb2", 200, 7),
+        line("lb1", 503, 30),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("haproxy.log");
+    std::fs::write(&f, text).unwrap();
+    let f = f.to_str().unwrap();
+    let rows = |v: &Value| -> Vec<(String, u64, u64, f64, f64, Option<u64>)> {
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                    s["requests"].as_u64().unwrap(),
+                    s["malformed"].as_u64().unwrap(),
+                    s["client_error_share"].as_f64().unwrap(),
+                    s["server_error_share"].as_f64().unwrap(),
+                    s["p99_us"].as_u64(),
+                )
+            })
+            .collect()
+    };
+    let by_host = report_json(&["--source-by-host", f]);
+    assert_eq!(
+        rows(&by_host),
+        [
+            ("haproxy.log".to_string(), 0, 1, 0.0, 0.0, None),
+            ("lb1".to_string(), 3, 0, 1.0 / 3.0, 1.0 / 3.0, Some(30_000)),
+            ("lb2".to_string(), 2, 0, 0.0, 0.0, Some(7_000)),
+        ]
+    );
+    assert_eq!(by_host, report_json(&["--source-by-host", "-j", "3", f]));
+    // Without it, one row: the file's.
+    assert_eq!(
+        rows(&report_json(&[f])),
+        [("haproxy.log".to_string(), 5, 1, 0.2, 0.2, Some(30_000))]
+    );
+}

@@ -70,6 +70,7 @@ impl Sink for StatsSink {
                 timers_us: [h.tr_us, h.tw_us, h.tc_us, h.tresp_us, h.ta_us],
                 backend: h.backend,
                 server: h.server,
+                host: h.syslog_host,
             }),
         });
     }
@@ -656,6 +657,14 @@ impl Write for Spill {
     }
 }
 
+/// `n` of `requests` as a share (0 without requests).
+fn share_of(n: u64, requests: u64) -> f64 {
+    match requests {
+        0 => 0.0,
+        r => n as f64 / r as f64,
+    }
+}
+
 /// Reads every source, parses each line once and summarises.
 ///
 /// Each source is read into an aggregate of its own, merged into the run's in input
@@ -760,14 +769,28 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     let total = total.unwrap_or_else(|| Aggregate::new(cfg.stats));
     for (row, r) in rows.iter_mut().enumerate() {
         let stats = total.source_stats(row).cloned().unwrap_or_default();
-        let share = |n: u64| match stats.requests {
-            0 => 0.0,
-            r => n as f64 / r as f64,
-        };
         r.requests = stats.requests;
-        r.client_error_share = share(stats.client_errors);
-        r.server_error_share = share(stats.server_errors);
+        r.client_error_share = share_of(stats.client_errors, stats.requests);
+        r.server_error_share = share_of(stats.server_errors, stats.requests);
         r.p99_us = stats.p99_us();
+    }
+    if cfg.stats.source_by_host {
+        // A file whose every line went to its host's row has nothing left to show.
+        rows.retain(|r| r.requests > 0 || r.malformed > 0 || r.error.is_some());
+        for (host, stats) in total.host_stats() {
+            rows.push(SourceSummary {
+                name: host,
+                layout: None,
+                lines: stats.requests,
+                malformed: 0,
+                requests: stats.requests,
+                client_error_share: share_of(stats.client_errors, stats.requests),
+                server_error_share: share_of(stats.server_errors, stats.requests),
+                p99_us: stats.p99_us(),
+                error: None,
+                layout_help: None,
+            });
+        }
     }
     let mut summary = total.summarize();
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();

@@ -22,6 +22,9 @@ pub struct StatsConfig {
     pub top_n: usize,
     /// Malformed lines kept as samples (all of them go to `--rejects`).
     pub malformed_samples: usize,
+    /// The per-source breakdown takes each HAProxy line's syslog host as its source
+    /// (one row per load balancer) rather than the file it came from.
+    pub source_by_host: bool,
 }
 
 impl Default for StatsConfig {
@@ -30,6 +33,7 @@ impl Default for StatsConfig {
             max_paths: crate::groups::DEFAULT_CAP,
             top_n: 10,
             malformed_samples: 5,
+            source_by_host: false,
         }
     }
 }
@@ -54,6 +58,8 @@ pub struct HaproxyObservation<'a> {
     pub timers_us: [Option<u64>; 5],
     pub backend: &'a [u8],
     pub server: &'a [u8],
+    /// The syslog header's host (empty without a header).
+    pub host: &'a [u8],
 }
 
 /// HAProxy's statistics: its five timers and a breakdown by `backend/server`.
@@ -130,7 +136,15 @@ pub struct Aggregate {
     source: usize,
     /// Made at the first HAProxy line.
     haproxy: Option<Box<HaproxyStats>>,
+    /// With [`StatsConfig::source_by_host`]: the breakdown by syslog host, in order of
+    /// first appearance here (the summary sorts them by name), at most [`MAX_HOSTS`].
+    hosts: Vec<(Box<[u8]>, SourceStats)>,
+    /// The row of the last host seen: lines of one host come in runs.
+    last_host: usize,
 }
+
+/// Syslog hosts given a row of their own; the lines of others count in their file's row.
+const MAX_HOSTS: usize = 1024;
 
 /// What the per-source breakdown shows of one source.
 #[derive(Debug, Clone, Default)]
@@ -152,6 +166,16 @@ impl SourceStats {
         self.latency
             .quantiles(&[P99])
             .and_then(|q| q.first().copied())
+    }
+
+    #[inline]
+    fn observe(&mut self, o: &Observation<'_>) {
+        self.requests += 1;
+        self.client_errors += u64::from((400..500).contains(&o.status));
+        self.server_errors += u64::from((500..600).contains(&o.status));
+        if let Some(v) = o.request_time_us {
+            self.latency.insert(v, SOURCE_DENSE_MS);
+        }
     }
 
     fn merge(&mut self, other: &SourceStats) {
@@ -183,6 +207,8 @@ impl Aggregate {
             sources: vec![SourceStats::default()],
             source: 0,
             haproxy: None,
+            hosts: Vec::new(),
+            last_host: 0,
         }
     }
 
@@ -225,6 +251,38 @@ impl Aggregate {
             self.sources.resize(idx + 1, SourceStats::default());
         }
         self.source = idx;
+    }
+
+    /// The row of syslog host `host`, made at its first line; `None` once
+    /// [`MAX_HOSTS`] hosts have rows.
+    #[inline]
+    fn host_row(&mut self, host: &[u8]) -> Option<usize> {
+        if let Some((h, _)) = self.hosts.get(self.last_host)
+            && **h == *host
+        {
+            return Some(self.last_host);
+        }
+        let k = match self.hosts.iter().position(|(h, _)| **h == *host) {
+            Some(k) => k,
+            None if self.hosts.len() < MAX_HOSTS => {
+                self.hosts.push((host.into(), SourceStats::default()));
+                self.hosts.len() - 1
+            }
+            None => return None,
+        };
+        self.last_host = k;
+        Some(k)
+    }
+
+    /// The rows of syslog hosts ([`StatsConfig::source_by_host`]), sorted by name.
+    pub fn host_stats(&self) -> Vec<(String, &SourceStats)> {
+        let mut rows: Vec<(String, &SourceStats)> = self
+            .hosts
+            .iter()
+            .map(|(h, s)| (escape_bytes(h), s))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
     }
 
     /// What the requests of source number `idx` gave.
@@ -271,14 +329,17 @@ impl Aggregate {
         }
         self.per_second.add(o.ts_us.div_euclid(1_000_000), 1);
         self.status[(o.status as usize).min(999)] += 1;
+        let host = match &o.haproxy {
+            Some(h) if self.cfg.source_by_host && !h.host.is_empty() => self.host_row(h.host),
+            _ => None,
+        };
         // `set_source` keeps `source` within `sources`.
-        if let Some(src) = self.sources.get_mut(self.source) {
-            src.requests += 1;
-            src.client_errors += u64::from((400..500).contains(&o.status));
-            src.server_errors += u64::from((500..600).contains(&o.status));
-            if let Some(v) = o.request_time_us {
-                src.latency.insert(v, SOURCE_DENSE_MS);
-            }
+        let row = match host {
+            Some(k) => self.hosts.get_mut(k).map(|(_, s)| s),
+            None => self.sources.get_mut(self.source),
+        };
+        if let Some(src) = row {
+            src.observe(o);
         }
         if let Some(v) = o.request_time_us {
             self.request_time.record(v);
@@ -363,6 +424,24 @@ impl Aggregate {
         }
         for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
             mine.merge(theirs);
+        }
+        for (host, theirs) in &other.hosts {
+            let row = match self.host_row(host) {
+                Some(k) => self.hosts.get_mut(k),
+                None => None,
+            };
+            match row {
+                Some((_, mine)) => mine.merge(theirs),
+                // Past the cap: in the row of their file, as their lines would have
+                // counted here.
+                None => {
+                    if self.sources.len() <= other.source {
+                        self.sources
+                            .resize(other.source + 1, SourceStats::default());
+                    }
+                    self.sources[other.source].merge(theirs);
+                }
+            }
         }
         if let Some(theirs) = &other.haproxy {
             self.haproxy
