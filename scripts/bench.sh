@@ -56,10 +56,17 @@ cat "$FILE" "$PREFIX" > /dev/null # warm the page cache
 # Archives of the same file, and HAProxy httplog of the same size.
 [[ -s $FILE.gz ]] || pigz -6 -c "$FILE" > "$FILE.gz"
 [[ -s $FILE.zst ]] || zstd -q -3 -T0 -c "$FILE" > "$FILE.zst"
+# The same file as four archives, as a rotated set is: read two at a time by default.
+PARTS=$DATA/parts-${MB}mb
+if [[ ! -s $PARTS/part.3.gz ]]; then
+  mkdir -p "$PARTS"
+  split -n l/4 -d -a 1 "$FILE" "$PARTS/part."
+  for p in "$PARTS"/part.?; do pigz -6 "$p"; done
+fi
 HFILE=$DATA/haproxy-${MB}mb.log
 [[ -s $HFILE ]] || $TESTGEN --format haproxy-http --mb "$MB" --seed 42 -o "$HFILE"
 HSIZE=$(stat -c %s "$HFILE")
-cat "$FILE.gz" "$FILE.zst" "$HFILE" > /dev/null
+cat "$FILE.gz" "$FILE.zst" "$HFILE" "$PARTS"/part.?.gz > /dev/null
 
 # GoAccess is given the same layout: combined + request_time (+ upstream, ignored).
 GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
@@ -72,6 +79,8 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.jso
   -n "axlog report .gz" "$AXLOG report $FILE.gz --output json" \
   -n "zstd -dc" "zstd -dc $FILE.zst" \
   -n "axlog report .zst" "$AXLOG report $FILE.zst --output json" \
+  -n "axlog report 4 archives -j 1" "$AXLOG report -j 1 $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
+  -n "axlog report 4 archives" "$AXLOG report $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
   -n "halog -st" "halog -st < $HFILE" \
   -n "halog -pct" "halog -pct < $HFILE" \
   -n "axlog report haproxy -j 1" "$AXLOG report -j 1 $HFILE --output json" \
@@ -100,6 +109,9 @@ for name in ["pigz -dc", "axlog report .gz", "zstd -dc", "axlog report .zst"]:
     print(f"  {name:<24} {t(name):8.3f} s  {rate(name, size):8.1f} MB/s")
 print(f"axlog .gz / pigz -dc throughput:          {t('pigz -dc') / t('axlog report .gz'):.2f}x")
 print(f"axlog .zst / zstd -dc throughput:         {t('zstd -dc') / t('axlog report .zst'):.2f}x")
+for name in ["axlog report 4 archives -j 1", "axlog report 4 archives"]:
+    print(f"  {name:<28} {t(name):8.3f} s  {rate(name, size):8.1f} MB/s")
+print(f"4 archives, all cores / -j 1:             {t('axlog report 4 archives -j 1') / t('axlog report 4 archives'):.2f}x  (-j 1 still decodes on a thread of its own)")
 print()
 print(f"HAProxy httplog, {hsize/1e6:.0f} MB")
 for name in ["halog -st", "halog -pct", "axlog report haproxy -j 1", "axlog report haproxy"]:
