@@ -7,6 +7,9 @@
 //!   `merge_aggregates`: two halves' aggregates merged (a clone of one included): the
 //!   parallel engine's last stage (throughput is still bytes of the log they came from).
 //!
+//! - `haproxy-http/parse` and `haproxy-http/parse_aggregate`: the same two stages on
+//!   HAProxy httplog lines (timers and the backend/server breakdown counted too).
+//!
 //! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
 
 use axlog_engine::{Sink, StatsSink, process_chunk};
@@ -28,7 +31,12 @@ impl Sink for CountSink {
 
 /// Parses every line of `data` as nginx-timed into `sink`, as the engine does per chunk.
 fn parse_into<S: Sink>(data: &[u8], sink: &mut S) {
-    let mut parser = Layout::NginxTimed.parser();
+    parse_as(Layout::NginxTimed, data, sink)
+}
+
+/// Parses every line of `data` as `layout` into `sink`.
+fn parse_as<S: Sink>(layout: Layout, data: &[u8], sink: &mut S) {
+    let mut parser = layout.parser();
     let mut line_no = 0;
     process_chunk(&mut parser, black_box(data), "bench", &mut line_no, sink);
 }
@@ -165,6 +173,33 @@ fn bench(c: &mut Criterion) {
             let mut l = left.clone();
             l.merge(&right);
             black_box(l.requests())
+        })
+    });
+    g.finish();
+
+    // HAProxy httplog: what a line costs to parse, and to count with its timers and
+    // backend/server breakdown on top of what every layout counts.
+    let haproxy = axlog_testgen::generate(&Config {
+        format: Format::HaproxyHttp,
+        limit: Limit::Bytes(32_000_000),
+        seed: 42,
+        ..Config::default()
+    });
+    let mut g = c.benchmark_group("haproxy-http");
+    g.throughput(Throughput::Bytes(haproxy.len() as u64));
+    g.sample_size(20);
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            let mut sink = CountSink(0);
+            parse_as(Layout::Haproxy, &haproxy, &mut sink);
+            black_box(sink.0)
+        })
+    });
+    g.bench_function("parse_aggregate", |b| {
+        b.iter(|| {
+            let mut sink = StatsSink(Aggregate::new(StatsConfig::default()));
+            parse_as(Layout::Haproxy, &haproxy, &mut sink);
+            black_box(sink.0.requests())
         })
     });
     g.finish();

@@ -64,7 +64,17 @@ impl ValueCounts {
     pub fn insert(&mut self, us: u64, dense_cap_ms: u32) {
         self.n += 1;
         match &mut self.bins {
-            Some(b) => b.insert(us, 1, dense_cap_ms),
+            Some(b) => {
+                // The usual value: whole milliseconds whose dense slot is there already
+                // (the dense slots never outgrow `dense_cap_ms`).
+                if us.is_multiple_of(1000)
+                    && let Some(c) = b.dense.get_mut((us / 1000) as usize)
+                {
+                    *c += 1;
+                    return;
+                }
+                b.insert(us, 1, dense_cap_ms)
+            }
             None if (self.small_len as usize) < SMALL && us <= u32::MAX as u64 => {
                 self.small[self.small_len as usize] = us as u32;
                 self.small_len += 1;
@@ -97,6 +107,15 @@ impl ValueCounts {
     /// need more than is left is counted but not kept (see `lossy`).
     #[inline]
     pub fn insert_within(&mut self, us: u64, dense_cap_ms: u32, left: &mut Budget) {
+        // A dense slot that is there already costs nothing (see `insert`).
+        if let Some(b) = &mut self.bins
+            && us.is_multiple_of(1000)
+            && let Some(c) = b.dense.get_mut((us / 1000) as usize)
+        {
+            self.n += 1;
+            *c += 1;
+            return;
+        }
         if self.bins.is_none() && (self.small_len as usize) < SMALL && us <= u32::MAX as u64 {
             self.insert(us, dense_cap_ms);
             return;
