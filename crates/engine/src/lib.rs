@@ -484,6 +484,13 @@ struct SourceDone<W: Write> {
     rejects: Option<RejectsSink<W>>,
 }
 
+/// An aggregate for one source, counting its requests in breakdown row `row`.
+fn source_aggregate(cfg: &Config, row: usize) -> Aggregate {
+    let mut stats = Aggregate::new(cfg.stats);
+    stats.set_source(row);
+    stats
+}
+
 /// Reads `source` into an aggregate of its own (its rows' statistics under `row`), its
 /// malformed lines into `rejects`; `threads` parsing threads.
 fn read_one<W: Write>(
@@ -494,9 +501,7 @@ fn read_one<W: Write>(
     rejects: Option<RejectsSink<W>>,
 ) -> SourceDone<W> {
     let name = source.name();
-    let mut stats = Aggregate::new(cfg.stats);
-    stats.set_source(row);
-    let mut sink = (StatsSink(stats), rejects);
+    let mut sink = (StatsSink(source_aggregate(cfg, row)), rejects);
     let counter = cfg.progress.as_ref().map(|p| p.start(&name));
     let run = if threads > 1 {
         parallel::read_source(
@@ -540,9 +545,10 @@ fn is_stream(source: &Source) -> bool {
     }
 }
 
-/// Reads `sources` (streams) up to `at_once` at a time, each by its own reading and
-/// parsing thread, and hands each one's result to `done` in input order, as soon as
-/// the ones before it are handed over. Holds at most `at_once` sources' results.
+/// Reads `sources` (streams, each with its place in the input and its breakdown row) up
+/// to `at_once` at a time, each by its own reading and parsing thread, and hands each
+/// one's result and row to `done` in input order, as soon as the ones before it are
+/// handed over. Holds at most `at_once` sources' results.
 fn read_concurrently(
     sources: &[(usize, &Source, usize)],
     cfg: &Config,
@@ -568,10 +574,10 @@ fn read_concurrently(
                             keep_rejects.then(|| RejectsSink::new(Spill::default())),
                         )
                     });
-                in_flight.push_back((idx, source, row, handle));
+                in_flight.push_back((source, row, handle));
                 next += 1;
             }
-            let Some((idx, source, row, handle)) = in_flight.pop_front() else {
+            let Some((source, row, handle)) = in_flight.pop_front() else {
                 break;
             };
             let result = match handle {
@@ -579,17 +585,15 @@ fn read_concurrently(
                 Err(_) => None,
             };
             done(
-                idx,
+                row,
                 result.unwrap_or_else(|| {
                     // No thread to read it (or one that stopped): the source is named
                     // with the failure, and the others go on.
                     let mut run = SourceRun::new();
                     run.error = Some(format!("{}: cannot start reading", source.name()));
-                    let mut stats = Aggregate::new(cfg.stats);
-                    stats.set_source(row);
                     SourceDone {
                         run,
-                        stats,
+                        stats: source_aggregate(cfg, row),
                         rejects: None,
                     }
                 }),
@@ -695,15 +699,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
                 None => {
                     rows.push(SourceSummary {
                         name: label,
-                        layout: None,
-                        lines: 0,
-                        malformed: 0,
-                        requests: 0,
-                        client_error_share: 0.0,
-                        server_error_share: 0.0,
-                        p99_us: None,
-                        error: None,
-                        layout_help: None,
+                        ..SourceSummary::default()
                     });
                     rows.len() - 1
                 }
@@ -749,14 +745,14 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
                 .map(|i| (i, &sources[i], row_of[i]))
                 .collect();
             let at_once = threads.min(SOURCES_AT_ONCE);
-            read_concurrently(&batch, cfg, at_once, rejects.is_some(), |i, done| {
+            read_concurrently(&batch, cfg, at_once, rejects.is_some(), |row, done| {
                 if let (Some(out), Some(spill)) = (rejects.as_mut(), done.rejects) {
                     match spill.finish_into() {
                         Ok(spill) => spill.drain_into(out),
                         Err(e) => out.fail(e),
                     }
                 }
-                add(done.stats, done.run, row_of[i]);
+                add(done.stats, done.run, row);
             });
             k += streams_from;
         } else {
@@ -780,15 +776,12 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         for (host, stats) in total.host_stats() {
             rows.push(SourceSummary {
                 name: host,
-                layout: None,
                 lines: stats.requests,
-                malformed: 0,
                 requests: stats.requests,
                 client_error_share: share_of(stats.client_errors, stats.requests),
                 server_error_share: share_of(stats.server_errors, stats.requests),
                 p99_us: stats.p99_us(),
-                error: None,
-                layout_help: None,
+                ..SourceSummary::default()
             });
         }
     }

@@ -120,20 +120,8 @@ impl TimeLocalCache {
     #[inline]
     pub fn parse(&mut self, s: &[u8]) -> Option<Timestamp> {
         let s: &[u8; TIME_LOCAL_LEN] = s.try_into().ok()?;
-        // Fixed-size comparisons compile to a few wide loads, no memcmp call.
-        if let Some(v) = self.value
-            && s[..18] == self.minute
-            && s[20..] == self.zone
-        {
-            // Same checks as parse_time_local makes on the seconds.
-            let sec = digits2(&s[18..20])?;
-            if sec > 60 {
-                return None;
-            }
-            return Some(Timestamp {
-                utc_us: v.utc_us + sec as i64 * 1_000_000,
-                offset_min: v.offset_min,
-            });
+        if let Some(t) = self.cached(&s[..20], &s[20..]) {
+            return t;
         }
         self.parse_miss(s)
     }
@@ -143,20 +131,32 @@ impl TimeLocalCache {
     #[inline]
     pub fn parse_zoneless(&mut self, s: &[u8; 20]) -> Option<i64> {
         const UTC: &[u8; 6] = b" +0000";
-        if let Some(v) = self.value
-            && s[..18] == self.minute
-            && self.zone == *UTC
-        {
-            let sec = digits2(&s[18..20])?;
-            if sec > 60 {
-                return None;
-            }
-            return Some(v.utc_us + sec as i64 * 1_000_000);
+        if let Some(t) = self.cached(s, UTC) {
+            return t.map(|t| t.utc_us);
         }
         let mut t = [0u8; TIME_LOCAL_LEN];
         t[..20].copy_from_slice(s);
         t[20..].copy_from_slice(UTC);
         self.parse_miss(&t).map(|t| t.utc_us)
+    }
+
+    /// `head` (`dd/Mon/yyyy:HH:MM:SS`) and `zone` (` +hhmm`) in the cached minute: the
+    /// time, or `None` for seconds parse_time_local refuses too. `None` (the outer one)
+    /// for another minute or zone.
+    #[inline(always)]
+    fn cached(&self, head: &[u8], zone: &[u8]) -> Option<Option<Timestamp>> {
+        // Fixed-size comparisons compile to a few wide loads, no memcmp call.
+        let v = self
+            .value
+            .filter(|_| head[..18] == self.minute && *zone == self.zone)?;
+        Some(
+            digits2(&head[18..20])
+                .filter(|&sec| sec <= 60)
+                .map(|sec| Timestamp {
+                    utc_us: v.utc_us + sec as i64 * 1_000_000,
+                    offset_min: v.offset_min,
+                }),
+        )
     }
 
     /// A time of another minute (or zone): parsed in full, and its minute cached.

@@ -433,13 +433,11 @@ impl Aggregate {
             match row {
                 Some((_, mine)) => mine.merge(theirs),
                 // Past the cap: in the row of their file, as their lines would have
-                // counted here.
+                // counted here (`sources` was made as long as `other`'s above).
                 None => {
-                    if self.sources.len() <= other.source {
-                        self.sources
-                            .resize(other.source + 1, SourceStats::default());
+                    if let Some(mine) = self.sources.get_mut(other.source) {
+                        mine.merge(theirs);
                     }
-                    self.sources[other.source].merge(theirs);
                 }
             }
         }

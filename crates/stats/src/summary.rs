@@ -48,7 +48,7 @@ pub struct LayoutInfo {
     pub detected: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SourceSummary {
     pub name: String,
     /// The layout this source was parsed with; `null` when none fitted its first lines.
