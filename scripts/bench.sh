@@ -7,10 +7,11 @@
 #
 # Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios. Peers: `wc -l` (the floor: a
 # line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s), `pigz -dc` and
-# `zstd -dc` on archives of the file, halog on HAProxy httplog of the same size. axlog runs
-# with one parsing thread (-j 1) and with one per core (the default). Needs hyperfine and
-# goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed here when
-# missing and running as root).
+# `zstd -dc` on archives of the file, halog on HAProxy httplog of the same size, beside a
+# probe that computes only the figures the halog comparison asks (benches/haproxy_floor.rs).
+# axlog runs with one parsing thread (-j 1) and with one per core (the default). Needs
+# hyperfine and goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed
+# here when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,8 @@ need zstd zstd
 need halog haproxy
 
 cargo build --release -q -p axlog-cli -p axlog-testgen
+cargo build --release -q -p axlog-benches --bin haproxy-floor
+FLOOR=target/release/haproxy-floor
 AXLOG=target/release/axlog
 TESTGEN=target/release/axlog-testgen
 
@@ -83,6 +86,7 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.jso
   -n "axlog report 4 archives" "$AXLOG report $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
   -n "halog -st" "halog -st < $HFILE" \
   -n "halog -pct" "halog -pct < $HFILE" \
+  -n "haproxy-floor probe" "$FLOOR < $HFILE" \
   -n "axlog report haproxy -j 1" "$AXLOG report -j 1 $HFILE --output json" \
   -n "axlog report haproxy" "$AXLOG report $HFILE --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
@@ -114,8 +118,10 @@ for name in ["axlog report 4 archives -j 1", "axlog report 4 archives"]:
 print(f"4 archives, all cores / -j 1:             {t('axlog report 4 archives -j 1') / t('axlog report 4 archives'):.2f}x  (-j 1 still decodes on a thread of its own)")
 print()
 print(f"HAProxy httplog, {hsize/1e6:.0f} MB")
-for name in ["halog -st", "halog -pct", "axlog report haproxy -j 1", "axlog report haproxy"]:
+for name in ["halog -st", "halog -pct", "haproxy-floor probe", "axlog report haproxy -j 1", "axlog report haproxy"]:
     print(f"  {name:<26} {t(name):8.3f} s  {rate(name, hsize):8.1f} MB/s")
 print(f"axlog -j 1 / halog -st throughput:        {t('halog -st') / t('axlog report haproxy -j 1'):.2f}x")
 print(f"axlog -j 1 / halog -pct throughput:       {t('halog -pct') / t('axlog report haproxy -j 1'):.2f}x")
+print(f"floor probe / halog -st, / halog -pct:    {t('halog -st') / t('haproxy-floor probe'):.2f}x, {t('halog -pct') / t('haproxy-floor probe'):.2f}x  (only the asked figures, one thread)")
+print(f"axlog -j 1 / floor probe throughput:      {t('haproxy-floor probe') / t('axlog report haproxy -j 1'):.2f}x")
 PY

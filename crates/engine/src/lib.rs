@@ -70,6 +70,7 @@ impl Sink for StatsSink {
                 timers_us: [h.tr_us, h.tw_us, h.tc_us, h.tresp_us, h.ta_us],
                 backend: h.backend,
                 server: h.server,
+                backend_server: h.backend_server,
                 host: h.syslog_host,
             }),
         });

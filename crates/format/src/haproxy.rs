@@ -57,6 +57,9 @@ pub struct HaproxyFields<'a> {
     pub backend: &'a [u8],
     /// Server name (may contain `:`), or `<NOSRV>`.
     pub server: &'a [u8],
+    /// `backend/server` as logged, when the line writes the two together (empty when a
+    /// custom layout logs them apart): a key for the per-server breakdown without a copy.
+    pub backend_server: &'a [u8],
     /// TR (Tq in logs before 1.7): time to receive the full request.
     pub tr_us: Option<u64>,
     /// Tw: time waiting in queues.
@@ -217,6 +220,7 @@ impl HaproxyParser {
             frontend: fe,
             backend: &be_srv[..slash],
             server: &be_srv[slash + 1..],
+            backend_server: be_srv,
             ..HaproxyFields::default()
         };
         let [tr, tw, tc, tresp, ta] = c.numbers::<5>(b' ')?;
@@ -280,6 +284,7 @@ impl HaproxyParser {
         f.frontend = fe;
         f.backend = &be_srv[..slash];
         f.server = &be_srv[slash + 1..];
+        f.backend_server = be_srv;
 
         // Custom formats put fields (a host, an id) before the timers: skip to them.
         let (t, n) = loop {
@@ -1154,6 +1159,7 @@ mod tests {
                 frontend: b"http-in",
                 backend: b"static",
                 server: b"srv1",
+                backend_server: b"static/srv1",
                 tr_us: ms(10),
                 tw_us: ms(0),
                 tc_us: ms(30),
@@ -1192,6 +1198,7 @@ mod tests {
                 frontend: b"fnt",
                 backend: b"bck",
                 server: b"srv1",
+                backend_server: b"bck/srv1",
                 tr_us: None,
                 tw_us: ms(0),
                 tc_us: ms(0),
@@ -1454,6 +1461,7 @@ mod tests {
                 frontend: b"frontend~",
                 backend: b"backend",
                 server: b"server",
+                backend_server: b"",
                 tr_us: ms(0),
                 tw_us: ms(0),
                 tc_us: ms(0),

@@ -6,6 +6,7 @@ use crate::hist::ExactHistogram;
 use crate::persecond::PerSecond;
 use crate::summary::*;
 use crate::timefmt::{format_offset, format_rfc3339};
+use std::borrow::Cow;
 
 /// Percentiles every latency summary reports, in parts per million.
 const P50: u32 = 500_000;
@@ -58,6 +59,8 @@ pub struct HaproxyObservation<'a> {
     pub timers_us: [Option<u64>; 5],
     pub backend: &'a [u8],
     pub server: &'a [u8],
+    /// `backend/server` as the line wrote it, or empty (the key is then built).
+    pub backend_server: &'a [u8],
     /// The syslog header's host (empty without a header).
     pub host: &'a [u8],
 }
@@ -65,7 +68,12 @@ pub struct HaproxyObservation<'a> {
 /// HAProxy's statistics: its five timers and a breakdown by `backend/server`.
 #[derive(Debug, Clone)]
 struct HaproxyStats {
+    /// TR, Tw, Tc, Tr, Ta. Tr and Ta are also the global upstream and request times
+    /// (see [`Aggregate::observe`]).
     timers: [ExactHistogram; 5],
+    /// Tr and Ta of lines whose upstream or request time was given apart from them (a
+    /// parser that broke the rule): in HAProxy's figures, not in the global ones.
+    unshared: Option<Box<[ExactHistogram; 2]>>,
     /// `backend/server` keys, with Ta as their latency.
     servers: GroupTable,
     key: Vec<u8>,
@@ -78,27 +86,68 @@ impl HaproxyStats {
     fn new() -> Self {
         HaproxyStats {
             timers: std::array::from_fn(|_| ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)),
+            unshared: None,
             servers: GroupTable::with_presize(MAX_SERVERS, 256),
             key: Vec::new(),
         }
     }
 
-    fn observe(&mut self, h: &HaproxyObservation<'_>) {
-        for (hist, t) in self.timers.iter_mut().zip(h.timers_us) {
+    /// `shared`: Tr and Ta are this line's upstream and request times.
+    fn observe(&mut self, h: &HaproxyObservation<'_>, shared: bool) {
+        let n = if shared { 5 } else { 3 };
+        for (hist, t) in self.timers.iter_mut().zip(h.timers_us).take(n) {
             if let Some(t) = t {
                 hist.record(t);
             }
         }
-        self.key.clear();
-        self.key.extend_from_slice(h.backend);
-        self.key.push(b'/');
-        self.key.extend_from_slice(h.server);
-        self.servers.add(&self.key, h.timers_us[4]);
+        if !shared {
+            let u = self.unshared.get_or_insert_with(|| {
+                Box::new(std::array::from_fn(|_| {
+                    ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)
+                }))
+            });
+            for (hist, t) in u.iter_mut().zip(&h.timers_us[3..]) {
+                if let Some(t) = *t {
+                    hist.record(t);
+                }
+            }
+        }
+        if h.backend_server.is_empty() {
+            self.key.clear();
+            self.key.extend_from_slice(h.backend);
+            self.key.push(b'/');
+            self.key.extend_from_slice(h.server);
+            self.servers.add(&self.key, h.timers_us[4]);
+        } else {
+            self.servers.add(h.backend_server, h.timers_us[4]);
+        }
+    }
+
+    /// The five timers of every HAProxy line (with those kept apart in `unshared`).
+    fn timers_all(&self) -> [Cow<'_, ExactHistogram>; 5] {
+        std::array::from_fn(|i| match (&self.unshared, i) {
+            (Some(u), 3 | 4) => {
+                let mut all = self.timers[i].clone();
+                all.merge(&u[i - 3]);
+                Cow::Owned(all)
+            }
+            _ => Cow::Borrowed(&self.timers[i]),
+        })
     }
 
     fn merge(&mut self, other: &HaproxyStats) {
         for (a, b) in self.timers.iter_mut().zip(&other.timers) {
             a.merge(b);
+        }
+        if let Some(theirs) = &other.unshared {
+            let mine = self.unshared.get_or_insert_with(|| {
+                Box::new(std::array::from_fn(|_| {
+                    ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)
+                }))
+            });
+            for (a, b) in mine.iter_mut().zip(theirs.iter()) {
+                a.merge(b);
+            }
         }
         self.servers.merge(&other.servers);
     }
@@ -341,11 +390,18 @@ impl Aggregate {
         if let Some(src) = row {
             src.observe(o);
         }
-        if let Some(v) = o.request_time_us {
-            self.request_time.record(v);
-        }
-        if let Some(v) = o.upstream_time_us {
-            self.upstream_time.record(v);
+        // An HAProxy line's request and upstream times are its Ta and Tr (the parsers'
+        // rule): counted once, in HAProxy's timers, which the summary adds to the global
+        // figures.
+        let shared = matches!(&o.haproxy, Some(h)
+            if h.timers_us[4] == o.request_time_us && h.timers_us[3] == o.upstream_time_us);
+        if !shared {
+            if let Some(v) = o.request_time_us {
+                self.request_time.record(v);
+            }
+            if let Some(v) = o.upstream_time_us {
+                self.upstream_time.record(v);
+            }
         }
         match o.path {
             Some(p) => self.paths.add(p, o.request_time_us),
@@ -354,7 +410,7 @@ impl Aggregate {
         if let Some(h) = &o.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
-                .observe(h);
+                .observe(h, shared);
         }
     }
 
@@ -466,6 +522,20 @@ impl Aggregate {
 
     /// Renders the aggregate into a [`Summary`]; the caller fills in version, layout and
     /// sources, which the aggregate does not know.
+    /// `global` (the request or upstream times of other lines) with HAProxy's timer `i`
+    /// (Ta or Tr), which holds those of HAProxy lines.
+    fn with_timer<'s>(&'s self, global: &'s ExactHistogram, i: usize) -> Cow<'s, ExactHistogram> {
+        match &self.haproxy {
+            Some(h) if global.count() == 0 => Cow::Borrowed(&h.timers[i]),
+            Some(h) => {
+                let mut all = global.clone();
+                all.merge(&h.timers[i]);
+                Cow::Owned(all)
+            }
+            None => Cow::Borrowed(global),
+        }
+    }
+
     pub fn summarize(&self) -> Summary {
         let share = |c: u64| {
             if self.requests == 0 {
@@ -560,8 +630,8 @@ impl Aggregate {
             qps,
             status: StatusSummary { codes, classes },
             latency: LatencySummary {
-                request_time: latency_stats(&self.request_time),
-                upstream_response_time: latency_stats(&self.upstream_time),
+                request_time: latency_stats(&self.with_timer(&self.request_time, 4)),
+                upstream_response_time: latency_stats(&self.with_timer(&self.upstream_time, 3)),
             },
             top_paths,
             paths: GroupTableInfo {
@@ -572,7 +642,7 @@ impl Aggregate {
                 requests_without_path: self.no_path,
             },
             haproxy: self.haproxy.as_ref().map(|h| {
-                let [tr, tw, tc, tresp, ta] = h.timers.each_ref().map(latency_stats);
+                let [tr, tw, tc, tresp, ta] = h.timers_all().each_ref().map(|t| latency_stats(t));
                 HaproxySummary {
                     tr,
                     tw,
@@ -692,5 +762,65 @@ mod tests {
         }
         a.merge(&b);
         assert_eq!(a.summarize(), whole.summarize());
+    }
+
+    /// Request and upstream times of HAProxy lines are counted through its Ta and Tr
+    /// timers; the global figures still hold every line's, nginx's and HAProxy's alike,
+    /// and a line whose times differ from its timers (no parser writes one) is counted
+    /// where it belongs too.
+    #[test]
+    fn haproxy_times_counted_once_in_both_figures() {
+        let ms = |v: u64| Some(v * 1000);
+        let ha = |ta: u64, tr: u64| HaproxyObservation {
+            timers_us: [ms(1), ms(0), ms(2), ms(tr), ms(ta)],
+            backend: b"be",
+            server: b"s1",
+            backend_server: b"be/s1",
+            host: b"",
+        };
+        let with = |rt: u64, ut: u64, h| Observation {
+            upstream_time_us: ms(ut),
+            haproxy: Some(h),
+            ..obs(100, 200, Some(rt), Some(b"/"))
+        };
+        let lines = [
+            Observation {
+                upstream_time_us: ms(4),
+                ..obs(100, 200, Some(5), Some(b"/"))
+            },
+            with(10, 7, ha(10, 7)),
+            with(50, 40, ha(50, 40)),
+            // Given apart from its timers: 20 and 9 are global, 30 and 8 HAProxy's.
+            with(20, 9, ha(30, 8)),
+        ];
+        let mut whole = Aggregate::new(StatsConfig::default());
+        let mut parts = [0, 1].map(|_| Aggregate::new(StatsConfig::default()));
+        for (i, o) in lines.iter().enumerate() {
+            whole.observe(o);
+            parts[i % 2].observe(o);
+        }
+        let [mut a, b] = parts;
+        a.merge(&b);
+        let s = whole.summarize();
+        assert_eq!(a.summarize(), s);
+        let stats = |l: Option<LatencyStats>| {
+            let l = l.unwrap();
+            (
+                l.count,
+                l.p50_us / 1000,
+                l.max_us / 1000,
+                l.mean_us / 1000.0,
+            )
+        };
+        // Request times 5, 10, 50, 20: p50 is the 2nd of 5, 10, 20, 50.
+        assert_eq!(stats(s.latency.request_time), (4, 10, 50, 21.25));
+        // Upstream times 4, 7, 40, 9.
+        assert_eq!(stats(s.latency.upstream_response_time), (4, 7, 40, 15.0));
+        let h = s.haproxy.unwrap();
+        // Ta 10, 50, 30; Tr 7, 40, 8.
+        assert_eq!(stats(h.ta), (3, 30, 50, 30.0));
+        assert_eq!(stats(h.tr_server), (3, 8, 40, 55.0 / 3.0));
+        assert_eq!((h.servers.len(), h.servers[0].count), (1, 3));
+        assert_eq!(h.servers[0].path, "be/s1");
     }
 }
