@@ -404,6 +404,65 @@ fn thread_count_does_not_change_the_report() {
     }
 }
 
+/// Latencies in microseconds (Apache `%D`) with more distinct values than a histogram keeps
+/// exactly: every value is rounded, so `-j 1`, `-j 2` and `-j 4`, whose workers each see
+/// a part of the values, give the same report, and its percentiles are the nearest ranks
+/// of the rounded values.
+#[test]
+fn rounded_latencies_do_not_depend_on_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let n: u64 = 140_000;
+    let mut text = String::new();
+    let mut values = Vec::new();
+    for i in 0..n {
+        let us = (i * 7_919) % 1_000_003 + 1;
+        values.push(us);
+        let (m, s) = (i / 60 % 60, i % 60);
+        text.push_str(&format!(
+            "10.0.0.{} - - [21/Nov/2026:10:{m:02}:{s:02} +0000] \"GET /p/{} HTTP/1.1\" 200 512 {us}\n",
+            i % 200,
+            i % 50
+        ));
+    }
+    let log = dir.path().join("access.log");
+    std::fs::write(&log, &text).unwrap();
+    let log = log.to_str().unwrap();
+    let run = |j| {
+        report_json_text(&[
+            "-j",
+            j,
+            "--log-format",
+            r#"%h %l %u %t "%r" %>s %b %D"#,
+            log,
+        ])
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+    // Nearest rank over the values rounded to 10 significant bits.
+    let mut rounded: Vec<u64> = values
+        .iter()
+        .map(|&x| {
+            let bits = 64 - x.leading_zeros();
+            if bits > 10 {
+                x & !((1u64 << (bits - 10)) - 1)
+            } else {
+                x
+            }
+        })
+        .collect();
+    rounded.sort_unstable();
+    let rank = |q: u64| rounded[((n * q).div_ceil(100) - 1) as usize];
+    let v: Value = serde_json::from_str(&one).unwrap();
+    let rt = &v["latency"]["request_time"];
+    assert_eq!(rt["approximate"], true);
+    assert_eq!(
+        (rt["p50_us"].as_u64(), rt["p99_us"].as_u64()),
+        (Some(rank(50)), Some(rank(99)))
+    );
+    assert_eq!(rt["max_us"].as_u64(), values.iter().max().copied());
+}
+
 /// A rotated set (`access.log.3.zst`, a two-member `access.log.2.gz`, `access.log.1`,
 /// `access.log`) given as the shell lists `access.log*`, or as its directory, reads as the
 /// one file they were cut from: the same report but for the sources.

@@ -4,14 +4,25 @@
 //! of distinct values is small even when the number of requests is huge. Counting each
 //! distinct value gives exact nearest-rank percentiles without storing every value:
 //! whole-millisecond values go to a dense array indexed by millisecond (fast path for
-//! nginx), everything else to a map from microseconds to count. Only if a histogram ever
-//! holds [`SPARSE_CAP`] distinct off-grid values are new ones rounded to 10 significant
-//! bits (0.1% relative error), and the histogram says it is approximate.
+//! nginx), everything else to a map from microseconds to count. Only if a histogram meets
+//! more than [`SPARSE_CAP`] distinct off-grid values are they rounded, all of them, to 10
+//! significant bits (0.1% relative error), and the histogram says it is approximate.
+//! Rounding all of them, rather than the ones that come after the map is full, keeps the
+//! result a function of the values alone: not of their order, nor of how threads split
+//! them before their histograms were merged.
 
 use rustc_hash::FxHashMap;
 
-/// Distinct values the sparse map holds exactly before new ones are rounded.
+/// Distinct off-grid values a histogram holds exactly; with more, all are rounded.
 pub const SPARSE_CAP: usize = 1 << 16;
+
+/// `us` rounded down to 10 significant bits: at most 1,024 keys per power of two, so a
+/// rounded map stays below [`SPARSE_CAP`] keys over the whole u64 range.
+#[inline]
+fn coarse(us: u64) -> u64 {
+    let shift = (64 - us.leading_zeros()).saturating_sub(10);
+    (us >> shift) << shift
+}
 
 /// Nearest-rank: the smallest recorded value with at least `ceil(count * q)` values at or
 /// below it, where `q = ppm / 1_000_000`. Returns the 1-based rank (at least 1).
@@ -55,6 +66,7 @@ struct Bins {
     /// dense cap.
     dense: Vec<u64>,
     sparse: FxHashMap<u64, u64>,
+    /// The sparse values are rounded ([`coarse`]).
     approximate: bool,
 }
 
@@ -170,14 +182,18 @@ impl ValueCounts {
             for (x, y) in b.dense.iter_mut().zip(&o.dense) {
                 *x += y;
             }
+            // Rounded values merged into exact ones: all are rounded, as one histogram
+            // of all the values would be.
+            if o.approximate && !b.approximate {
+                b.coarsen();
+            }
             for (&k, &v) in &o.sparse {
-                if b.sparse.contains_key(&k) || left.take(SPARSE_COST) {
+                if b.sparse.contains_key(&b.key(k)) || left.take(SPARSE_COST) {
                     b.insert_sparse(k, v);
                 } else {
                     dropped = true;
                 }
             }
-            b.approximate |= o.approximate;
         }
         self.lossy |= dropped;
     }
@@ -382,9 +398,8 @@ impl Bins {
         if us.is_multiple_of(1000) && us / 1000 < dense_cap_ms as u64 {
             return 0;
         }
-        // (A full map rounds a new value onto a coarser key, which may be new too: it is
-        // charged alike.)
-        if self.sparse.contains_key(&us) {
+        // (A rounded map keys a new value by its rounding, which may be new too.)
+        if self.sparse.contains_key(&self.key(us)) {
             0
         } else {
             SPARSE_COST
@@ -413,14 +428,26 @@ impl Bins {
     }
 
     fn insert_sparse(&mut self, us: u64, n: u64) {
-        let key = if self.sparse.len() >= SPARSE_CAP && !self.sparse.contains_key(&us) {
-            self.approximate = true;
-            let shift = (64 - us.leading_zeros()).saturating_sub(10);
-            (us >> shift) << shift
-        } else {
-            us
-        };
-        *self.sparse.entry(key).or_insert(0) += n;
+        *self.sparse.entry(self.key(us)).or_insert(0) += n;
+        if self.sparse.len() > SPARSE_CAP && !self.approximate {
+            self.coarsen();
+        }
+    }
+
+    /// The sparse key of `us`: itself, or rounded once the bins are.
+    #[inline]
+    fn key(&self, us: u64) -> u64 {
+        if self.approximate { coarse(us) } else { us }
+    }
+
+    /// Rounds every sparse value (see the module documentation); values to come are
+    /// rounded as they arrive.
+    fn coarsen(&mut self) {
+        let exact = std::mem::take(&mut self.sparse);
+        for (us, n) in exact {
+            *self.sparse.entry(coarse(us)).or_insert(0) += n;
+        }
+        self.approximate = true;
     }
 }
 
@@ -636,5 +663,56 @@ mod tests {
         }
         assert!(h.is_approximate());
         assert_eq!(h.count(), SPARSE_CAP as u64 + 10);
+    }
+
+    /// Past the cap every off-grid value is rounded, whatever the order the values came in
+    /// and however they were split before merging: the same percentiles as one histogram
+    /// of them all, which are the nearest ranks of the rounded values.
+    #[test]
+    fn rounded_values_do_not_depend_on_order_or_split() {
+        // 1.5 times the cap of distinct off-grid values, some repeated; halves of them
+        // fit under the cap, so only a merge crosses it.
+        let n = SPARSE_CAP as u64 * 3 / 2;
+        let values: Vec<u64> = (0..n + 20_000).map(|i| (i % n) * 7_919 + 13).collect();
+        let ppms = [1, 500_000, 900_000, 990_000, 999_000, 1_000_000];
+        // 10 significant bits kept by masking, not by the shifts under test.
+        let round = |x: u64| {
+            let bits = 64 - x.leading_zeros();
+            if bits > 10 {
+                x & !((1u64 << (bits - 10)) - 1)
+            } else {
+                x
+            }
+        };
+        let mut rounded: Vec<u64> = values.iter().map(|&v| round(v)).collect();
+        let want: Vec<u64> = ppms.iter().map(|&p| naive(&mut rounded, p)).collect();
+
+        let one = |vals: &mut dyn Iterator<Item = u64>| {
+            let mut h = ExactHistogram::with_dense_ms(64);
+            for v in vals {
+                h.record(v);
+            }
+            h
+        };
+        let forward = one(&mut values.iter().copied());
+        let backward = one(&mut values.iter().rev().copied());
+        let halves = [0, 1].map(|k| one(&mut values.iter().copied().skip(k).step_by(2)));
+        assert!(!halves[0].is_approximate() && !halves[1].is_approximate());
+        let [mut first, mut second] = halves.clone();
+        first.merge(&halves[1]);
+        second.merge(&halves[0]);
+        // A rounded histogram merged into an exact one, and the other way round.
+        let mut small = one(&mut values.iter().copied().take(1000));
+        let rest = one(&mut values.iter().copied().skip(1000));
+        assert!(rest.is_approximate() && !small.is_approximate());
+        let mut rest_first = rest.clone();
+        rest_first.merge(&small);
+        small.merge(&rest);
+        for h in [&forward, &backward, &first, &second, &small, &rest_first] {
+            assert_eq!(h.quantiles(&ppms).unwrap(), want);
+            assert!(h.is_approximate());
+            assert_eq!(h.count(), values.len() as u64);
+            assert_eq!(h.max(), values.iter().max().copied());
+        }
     }
 }

@@ -27,6 +27,11 @@ pub fn axlog() -> Command {
 
 /// `axlog report ARGS --output json`, which must succeed, parsed.
 pub fn report_json(args: &[&str]) -> Value {
+    serde_json::from_str(&report_json_text(args)).unwrap()
+}
+
+/// `axlog report ARGS --output json`, which must succeed, as written.
+pub fn report_json_text(args: &[&str]) -> String {
     let out = axlog()
         .arg("report")
         .args(args)
@@ -38,7 +43,7 @@ pub fn report_json(args: &[&str]) -> Value {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// (code, count) of every status in a report.
