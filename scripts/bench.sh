@@ -5,7 +5,8 @@
 #   scripts/bench.sh            # 1 GB nginx-timed file (generated once into bench-data/)
 #   BENCH_MB=200 scripts/bench.sh
 #
-# Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios. Peers: `wc -l` (the floor: a
+# Prints throughput (MB/s, 1 MB = 10^6 bytes) and ratios, each measured within interleaved
+# rounds (scripts/rounds.py). Peers: `wc -l` (the floor: a
 # line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s), `pigz -dc` and
 # `zstd -dc` on archives of the file, halog on HAProxy httplog of the same size, beside a
 # probe that computes only the figures the halog comparison asks (benches/haproxy_floor.rs).
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 MB=${BENCH_MB:-1000}
 GOACCESS_MB=${BENCH_GOACCESS_MB:-100}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-7}
 DATA=bench-data
 mkdir -p "$DATA"
 
@@ -73,55 +74,65 @@ cat "$FILE.gz" "$FILE.zst" "$HFILE" "$PARTS"/part.?.gz > /dev/null
 
 # GoAccess is given the same layout: combined + request_time (+ upstream, ignored).
 GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
-hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$DATA/bench.json" \
-  -n "wc -l" "wc -l $FILE" \
-  -n "axlog report" "$AXLOG report $FILE --output json" \
-  -n "axlog report -j 1" "$AXLOG report -j 1 $FILE --output json" \
-  -n "axlog report (prefix)" "$AXLOG report $PREFIX --output json" \
-  -n "pigz -dc" "pigz -dc $FILE.gz" \
-  -n "axlog report .gz" "$AXLOG report $FILE.gz --output json" \
-  -n "zstd -dc" "zstd -dc $FILE.zst" \
-  -n "axlog report .zst" "$AXLOG report $FILE.zst --output json" \
-  -n "axlog report 4 archives -j 1" "$AXLOG report -j 1 $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
-  -n "axlog report 4 archives" "$AXLOG report $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
-  -n "halog -st" "halog -st < $HFILE" \
-  -n "halog -pct" "halog -pct < $HFILE" \
-  -n "haproxy-floor probe" "$FLOOR < $HFILE" \
-  -n "axlog report haproxy -j 1" "$AXLOG report -j 1 $HFILE --output json" \
-  -n "axlog report haproxy" "$AXLOG report $HFILE --output json"
+# Every command once per round, interleaved (scripts/rounds.py): a ratio is the median of
+# the ratios within rounds, so both sides ran under the same load.
+python3 scripts/rounds.py "$DATA/bench.json" "$RUNS" \
+  "wc -l=wc -l $FILE" \
+  "axlog report=$AXLOG report $FILE --output json" \
+  "axlog report -j 1=$AXLOG report -j 1 $FILE --output json" \
+  "axlog report (prefix)=$AXLOG report $PREFIX --output json" \
+  "pigz -dc=pigz -dc $FILE.gz" \
+  "axlog report .gz=$AXLOG report $FILE.gz --output json" \
+  "zstd -dc=zstd -dc $FILE.zst" \
+  "axlog report .zst=$AXLOG report $FILE.zst --output json" \
+  "axlog report 4 archives -j 1=$AXLOG report -j 1 $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
+  "axlog report 4 archives=$AXLOG report $PARTS/part.0.gz $PARTS/part.1.gz $PARTS/part.2.gz $PARTS/part.3.gz --output json" \
+  "halog -st=halog -st < $HFILE" \
+  "halog -pct=halog -pct < $HFILE" \
+  "haproxy-floor probe=$FLOOR < $HFILE" \
+  "axlog report haproxy -j 1=$AXLOG report -j 1 $HFILE --output json" \
+  "axlog report haproxy=$AXLOG report $HFILE --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
 hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
   -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
 
 python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" "$HSIZE" <<'PY'
-import json, sys
-res = {r["command"]: r for f in sys.argv[1:3] for r in json.load(open(f))["results"]}
+import json, os, statistics, sys
+times = json.load(open(sys.argv[1]))["times"]
+goaccess = {r["command"]: r for r in json.load(open(sys.argv[2]))["results"]}
 size, psize, hsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-def t(name): return res[name]["median"]
+def t(name):
+    if name in times:
+        return statistics.median(times[name])
+    return goaccess[name]["median"]
+def x(fast, slow):
+    """How many times faster `fast` ran than `slow`: the median of the ratios per round."""
+    return statistics.median(s / f for f, s in zip(times[fast], times[slow]))
 rate = lambda n, s: s / t(n) / 1e6
+rounds = len(times["wc -l"])
 print()
-print(f"file: {size/1e6:.0f} MB nginx-timed; prefix {psize/1e6:.0f} MB (median of runs)")
+print(f"file: {size/1e6:.0f} MB nginx-timed; prefix {psize/1e6:.0f} MB; {rounds} interleaved rounds (medians)")
 for name, s in [("wc -l", size), ("axlog report -j 1", size), ("axlog report", size), ("axlog report (prefix)", psize), ("goaccess (prefix)", psize)]:
-    print(f"  {name:<24} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
-print(f"axlog report / wc -l throughput:          {rate('axlog report', size) / rate('wc -l', size):.3f}  (wc -l is {t('axlog report')/t('wc -l'):.1f}x faster)")
+    print(f"  {name:<24} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s  (fastest {min(times.get(name, [t(name)])):.3f} s)")
+print(f"axlog report -j 1 / wc -l throughput:     {x('axlog report -j 1', 'wc -l'):.3f}  (wc -l is {1 / x('axlog report -j 1', 'wc -l'):.1f}x faster)")
 print(f"axlog report vs goaccess, same prefix:    {t('goaccess (prefix)') / t('axlog report (prefix)'):.0f}x faster")
-import os
-print(f"all cores ({os.cpu_count()}) / one thread:             {t('axlog report -j 1') / t('axlog report'):.2f}x")
+print(f"all cores ({os.cpu_count()}) / one thread:             {x('axlog report', 'axlog report -j 1'):.2f}x")
 print()
 print("archives of the same file (text MB/s); axlog decodes in one thread, parses in the others")
 for name in ["pigz -dc", "axlog report .gz", "zstd -dc", "axlog report .zst"]:
     print(f"  {name:<24} {t(name):8.3f} s  {rate(name, size):8.1f} MB/s")
-print(f"axlog .gz / pigz -dc throughput:          {t('pigz -dc') / t('axlog report .gz'):.2f}x")
-print(f"axlog .zst / zstd -dc throughput:         {t('zstd -dc') / t('axlog report .zst'):.2f}x")
+print(f"axlog .gz / pigz -dc throughput:          {x('axlog report .gz', 'pigz -dc'):.2f}x")
+print(f"axlog .zst / zstd -dc throughput:         {x('axlog report .zst', 'zstd -dc'):.2f}x")
 for name in ["axlog report 4 archives -j 1", "axlog report 4 archives"]:
     print(f"  {name:<28} {t(name):8.3f} s  {rate(name, size):8.1f} MB/s")
-print(f"4 archives, all cores / -j 1:             {t('axlog report 4 archives -j 1') / t('axlog report 4 archives'):.2f}x  (-j 1 still decodes on a thread of its own)")
+print(f"4 archives, all cores / -j 1:             {x('axlog report 4 archives', 'axlog report 4 archives -j 1'):.2f}x  (-j 1 still decodes on a thread of its own)")
 print()
 print(f"HAProxy httplog, {hsize/1e6:.0f} MB")
 for name in ["halog -st", "halog -pct", "haproxy-floor probe", "axlog report haproxy -j 1", "axlog report haproxy"]:
     print(f"  {name:<26} {t(name):8.3f} s  {rate(name, hsize):8.1f} MB/s")
-print(f"axlog -j 1 / halog -st throughput:        {t('halog -st') / t('axlog report haproxy -j 1'):.2f}x")
-print(f"axlog -j 1 / halog -pct throughput:       {t('halog -pct') / t('axlog report haproxy -j 1'):.2f}x")
-print(f"floor probe / halog -st, / halog -pct:    {t('halog -st') / t('haproxy-floor probe'):.2f}x, {t('halog -pct') / t('haproxy-floor probe'):.2f}x  (only the asked figures, one thread)")
-print(f"axlog -j 1 / floor probe throughput:      {t('haproxy-floor probe') / t('axlog report haproxy -j 1'):.2f}x")
+print(f"axlog -j 1 / halog -st throughput:        {x('axlog report haproxy -j 1', 'halog -st'):.2f}x")
+print(f"axlog -j 1 / halog -pct throughput:       {x('axlog report haproxy -j 1', 'halog -pct'):.2f}x")
+print(f"axlog all cores / halog -st throughput:   {x('axlog report haproxy', 'halog -st'):.2f}x")
+print(f"floor probe / halog -st, / halog -pct:    {x('haproxy-floor probe', 'halog -st'):.2f}x, {x('haproxy-floor probe', 'halog -pct'):.2f}x  (only the asked figures, one thread)")
+print(f"axlog -j 1 / floor probe throughput:      {x('axlog report haproxy -j 1', 'haproxy-floor probe'):.2f}x")
 PY
