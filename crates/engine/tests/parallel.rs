@@ -166,3 +166,31 @@ fn progress_counts_each_stored_byte_once() {
     }
     drop(dir);
 }
+
+/// With the path table's latency memory spent early, which paths keep their values is
+/// decided by arrival: one thread and several must decide alike, chunk by chunk in input
+/// order, so the report is the same, lossy paths and all.
+#[test]
+fn spent_path_latency_memory_gives_the_same_report() {
+    let (_dir, path, _) = input();
+    let summary = |threads| {
+        let cfg = Config {
+            threads,
+            stats: StatsConfig {
+                // Room for about 150 paths' bins: spent within the first chunk.
+                path_latency_bytes: 300_000,
+                top_n: 100_000,
+                ..StatsConfig::default()
+            },
+            ..Config::default()
+        };
+        run(&[Source::Path(path.clone())], &cfg, None).summary
+    };
+    let one = summary(1);
+    let lossy = one.top_paths.iter().filter(|p| p.approximate).count();
+    let exact = one.top_paths.iter().filter(|p| !p.approximate).count();
+    assert!(lossy > 50 && exact > 100, "{lossy} lossy, {exact} exact");
+    for threads in [2, 4] {
+        assert!(summary(threads) == one, "-j {threads}");
+    }
+}

@@ -26,6 +26,8 @@ pub struct StatsConfig {
     /// The per-source breakdown takes each HAProxy line's syslog host as its source
     /// (one row per load balancer) rather than the file it came from.
     pub source_by_host: bool,
+    /// Memory the path table's latency values may take (the paths' p99).
+    pub path_latency_bytes: usize,
 }
 
 impl Default for StatsConfig {
@@ -35,6 +37,7 @@ impl Default for StatsConfig {
             top_n: 10,
             malformed_samples: 5,
             source_by_host: false,
+            path_latency_bytes: crate::groups::DEFAULT_LATENCY_BYTES,
         }
     }
 }
@@ -250,7 +253,11 @@ impl Aggregate {
             status: Box::new([0; 1000]),
             request_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
             upstream_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
-            paths: GroupTable::new(cfg.max_paths),
+            paths: {
+                let mut t = GroupTable::new(cfg.max_paths);
+                t.set_latency_bytes(Some(cfg.path_latency_bytes));
+                t
+            },
             no_path: 0,
             samples: Vec::new(),
             sources: vec![SourceStats::default()],
