@@ -214,7 +214,8 @@ impl HaproxyParser {
         }
         let be_srv = c.token()?;
         let slash = find(be_srv, b'/')?;
-        let mut f = HaproxyFields {
+        // Filled where the record keeps it: no copy of the fields per line.
+        let f = rec.haproxy.insert(HaproxyFields {
             syslog_host: host,
             client_port,
             frontend: fe,
@@ -222,7 +223,7 @@ impl HaproxyParser {
             server: &be_srv[slash + 1..],
             backend_server: be_srv,
             ..HaproxyFields::default()
-        };
+        });
         let [tr, tw, tc, tresp, ta] = c.numbers::<5>(b' ')?;
         (f.tr_us, f.tw_us, f.tc_us, f.tresp_us, f.ta_us) = (
             timer_us(tr),
@@ -231,9 +232,9 @@ impl HaproxyParser {
             timer_us(tresp),
             timer_us(ta),
         );
-        rec.status = parse_status(c.token()?)?;
+        let status = parse_status(c.token()?)?;
         let [bytes] = c.numbers::<1>(b' ')?;
-        rec.bytes_sent = Some(u64::try_from(bytes).ok()?);
+        let bytes = u64::try_from(bytes).ok()?;
         // Captured cookies (`-` when none): not kept.
         c.token()?;
         c.token()?;
@@ -250,7 +251,14 @@ impl HaproxyParser {
         let [sq, bq] = queues.map(|v| u32::try_from(v).ok());
         (f.srv_queue, f.backend_queue) = (Some(sq?), Some(bq?));
         // A line this path cannot finish goes the general way, which meets the same error.
-        blocks_and_request(&line[c.i..], f, rec).ok()
+        let request = blocks_and_request(&line[c.i..], f).ok()?;
+        let (ta, tresp) = (f.ta_us, f.tresp_us);
+        rec.status = status;
+        rec.bytes_sent = Some(bytes);
+        rec.request = request;
+        rec.request_time_us = ta;
+        rec.upstream_time_us = tresp;
+        Some(())
     }
 
     /// httplog / tcplog / httpslog, from the accept date token on.
@@ -327,7 +335,11 @@ impl HaproxyParser {
         }
         native_tail(tk, &mut f)?;
 
-        blocks_and_request(tk.rest(), f, rec)
+        rec.request = blocks_and_request(tk.rest(), &mut f)?;
+        rec.request_time_us = f.ta_us;
+        rec.upstream_time_us = f.tresp_us;
+        rec.haproxy = Some(f);
+        Ok(())
     }
 
     /// CLF variants, from the date token on.
@@ -550,13 +562,12 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// httplog's end, from after the queues: up to two header blocks and the quoted request;
-/// completes `rec` with `f`.
+/// httplog's end, from after the queues: up to two header blocks, kept in `f`, and the
+/// quoted request, returned.
 fn blocks_and_request<'a>(
     mut rest: &'a [u8],
-    mut f: HaproxyFields<'a>,
-    rec: &mut Record<'a>,
-) -> Result<(), ParseError> {
+    f: &mut HaproxyFields<'a>,
+) -> Result<&'a [u8], ParseError> {
     // HAProxy escapes `{`, `|`, `}` inside the blocks as `#XX`.
     for i in 0..2 {
         let [b'{', body @ ..] = rest else { break };
@@ -573,14 +584,10 @@ fn blocks_and_request<'a>(
     };
     // HAProxy escapes `"` in the request as `#22`, so the first quote closes it; a line
     // cut by HAProxy's length limit has none and keeps what was written.
-    rec.request = match memchr(b'"', req) {
+    Ok(match memchr(b'"', req) {
         Some(q) => &req[..q],
         None => req,
-    };
-    rec.request_time_us = f.ta_us;
-    rec.upstream_time_us = f.tresp_us;
-    rec.haproxy = Some(f);
-    Ok(())
+    })
 }
 
 /// `TERM ACT/FE/BE/SRV/RETRIES SQ/BQ`, shared by httplog and tcplog.
