@@ -335,42 +335,20 @@ fn thread_count_does_not_change_the_report() {
         data.extend_from_slice(b"\xff\xfe truncated");
         let log = dir.path().join("access.log");
         std::fs::write(&log, &data).unwrap();
+        let log_name = log.to_str().unwrap();
         let run = |j: &str| {
             let rejects = dir.path().join(format!("rejects-{j}"));
-            let out = axlog()
-                .args(["report", "--output", "json", "-j", j, "--rejects"])
-                .arg(&rejects)
-                .arg(&log)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            (out.stdout, std::fs::read(&rejects).unwrap())
+            report_json_and_rejects(&["-j", j, log_name], &rejects)
         };
         let (one, one_rejects) = run("1");
         let (four, four_rejects) = run("4");
         // With the path table full: the same paths tracked, the same untracked count.
-        let capped = |j: &str| {
-            let out = axlog()
-                .args(["report", "--output", "json", "--max-paths", "50", "-j", j])
-                .arg(&log)
-                .output()
-                .unwrap();
-            assert!(out.status.success());
-            out.stdout
-        };
+        let capped = |j: &str| report_json_text(&["--max-paths", "50", "-j", j, log_name]);
         let capped_one = capped("1");
-        let v: Value = serde_json::from_slice(&capped_one).unwrap();
+        let v: Value = serde_json::from_str(&capped_one).unwrap();
         assert_eq!(v["paths"]["cap_reached"], true, "{}", v["paths"]);
         assert!(v["paths"]["untracked_requests"].as_u64().unwrap() > 0);
-        assert_eq!(
-            String::from_utf8_lossy(&capped_one),
-            String::from_utf8_lossy(&capped("4")),
-            "{format:?} with a full path table"
-        );
+        assert_eq!(capped_one, capped("4"), "{format:?} with a full path table");
         // Standard input: one reading thread hands the chunks out.
         let piped = axlog()
             .args(["report", "--output", "json", "-j", "4"])
@@ -379,18 +357,14 @@ fn thread_count_does_not_change_the_report() {
             .unwrap();
         assert!(piped.status.success());
         let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
-        let mut from_file: Value = serde_json::from_slice(&one).unwrap();
+        let mut from_file: Value = serde_json::from_str(&one).unwrap();
         // The same report but for the source's name.
         from_file["sources"][0]["name"] = piped["sources"][0]["name"].clone();
         for s in from_file["malformed_samples"].as_array_mut().unwrap() {
             s["source"] = piped["sources"][0]["name"].clone();
         }
         assert_eq!(piped, from_file, "{format:?}");
-        assert_eq!(
-            String::from_utf8_lossy(&one),
-            String::from_utf8_lossy(&four),
-            "{format:?}"
-        );
+        assert_eq!(one, four, "{format:?}");
         assert_eq!(one_rejects, four_rejects, "{format:?}");
         // The two lines added here are among the rejects, in input order.
         let text = String::from_utf8_lossy(&one_rejects);
@@ -399,7 +373,7 @@ fn thread_count_does_not_change_the_report() {
             text.find("truncated").unwrap(),
         );
         assert!(a < b, "{text}");
-        let v: Value = serde_json::from_slice(&one).unwrap();
+        let v: Value = serde_json::from_str(&one).unwrap();
         assert!(v["lines"]["read"].as_u64().unwrap() > 15_000, "{v}");
     }
 }
@@ -660,43 +634,22 @@ fn many_archives_read_at_once_give_the_same_report() {
     }
     let run = |j: &str, max_paths: &str| {
         let rejects = dir.path().join(format!("rejects-{j}-{max_paths}"));
-        let out = axlog()
-            .args(["report", "--output", "json", "--format", "nginx-timed"])
-            .args(["-j", j, "--max-paths", max_paths, "--rejects"])
-            .arg(&rejects)
-            .args(&names)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            std::fs::read(&rejects).unwrap(),
-        )
+        let mut args = vec!["--format", "nginx-timed", "-j", j, "--max-paths", max_paths];
+        args.extend(names.iter().map(String::as_str));
+        report_json_and_rejects(&args, &rejects)
     };
     let whole_log = dir.path().join("whole.log");
     std::fs::write(&whole_log, &whole).unwrap();
-    let want_rejects = dir.path().join("rejects-whole");
-    let out = axlog()
-        .args([
-            "report",
-            "--output",
-            "json",
+    let (_, want_rejects) = report_json_and_rejects(
+        &[
             "--format",
             "nginx-timed",
             "-j",
             "1",
-        ])
-        .arg("--rejects")
-        .arg(&want_rejects)
-        .arg(&whole_log)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let want_rejects = std::fs::read(&want_rejects).unwrap();
+            whole_log.to_str().unwrap(),
+        ],
+        &dir.path().join("rejects-whole"),
+    );
     // The lines added here are among them, once each, in archive order.
     let text = String::from_utf8_lossy(&want_rejects);
     let at: Vec<usize> = (0..5)

@@ -349,6 +349,19 @@ pub(crate) fn open_source(
     }
 }
 
+/// Opens `source` and starts its reading thread, with `depth` chunks in flight; the error
+/// as the source's row shows it.
+pub(crate) fn start_reading(
+    source: &Source,
+    name: &str,
+    counter: Option<&Arc<AtomicU64>>,
+    depth: usize,
+) -> Result<BackgroundReader, String> {
+    let reader = open_source(source, counter).map_err(|e| e.to_string())?;
+    BackgroundReader::spawn_with_depth(reader, name.to_string(), depth)
+        .map_err(|e| format!("{name}: cannot start reading: {e}"))
+}
+
 impl Config {
     /// The number of parsing threads to use.
     pub fn threads(&self) -> usize {
@@ -425,13 +438,7 @@ fn read_source<W: Write>(
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
 ) -> SourceRun {
     let mut run = SourceRun::new();
-    let chunks = open_source(source, counter)
-        .map_err(|e| e.to_string())
-        .and_then(|r| {
-            BackgroundReader::spawn(r, name.to_string())
-                .map_err(|e| format!("{name}: cannot start reading: {e}"))
-        });
-    let mut chunks = match chunks {
+    let mut chunks = match start_reading(source, name, counter, axlog_input::QUEUE_DEPTH) {
         Ok(c) => c,
         Err(e) => {
             run.error = Some(e);

@@ -306,14 +306,8 @@ pub(crate) fn read_source<W: Write>(
     if threads <= 1 {
         return crate::read_source(source, name, cfg, counter, sink);
     }
-    let reader = crate::open_source(source, counter)
-        .map_err(|e| e.to_string())
-        .and_then(|r| {
-            // A chunk ready for each worker, and one being read.
-            BackgroundReader::spawn_with_depth(r, name.to_string(), threads + 1)
-                .map_err(|e| format!("{name}: cannot start reading: {e}"))
-        });
-    let mut reader = match reader {
+    // A chunk ready for each worker, and one being read.
+    let mut reader = match crate::start_reading(source, name, counter, threads + 1) {
         Ok(r) => r,
         Err(e) => {
             run.error = Some(e);

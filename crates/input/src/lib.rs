@@ -332,7 +332,7 @@ pub struct OwnedChunk {
 
 /// Chunks in flight between the reading thread and the parser: enough to keep both busy,
 /// few enough that memory stays at a handful of chunks.
-const QUEUE_DEPTH: usize = 2;
+pub const QUEUE_DEPTH: usize = 2;
 
 /// Reads a source on its own thread, so the kernel's copying in `read` overlaps with
 /// parsing.

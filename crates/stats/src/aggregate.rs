@@ -82,13 +82,18 @@ struct HaproxyStats {
     key: Vec<u8>,
 }
 
+/// `N` histograms of the run's size (see [`GLOBAL_DENSE_MS`]).
+fn global_histograms<const N: usize>() -> [ExactHistogram; N] {
+    std::array::from_fn(|_| ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS))
+}
+
 /// Distinct `backend/server` pairs tracked (a configuration has few).
 const MAX_SERVERS: usize = 10_000;
 
 impl HaproxyStats {
     fn new() -> Self {
         HaproxyStats {
-            timers: std::array::from_fn(|_| ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)),
+            timers: global_histograms(),
             unshared: None,
             servers: GroupTable::with_presize(MAX_SERVERS, 256),
             key: Vec::new(),
@@ -104,11 +109,9 @@ impl HaproxyStats {
             }
         }
         if !shared {
-            let u = self.unshared.get_or_insert_with(|| {
-                Box::new(std::array::from_fn(|_| {
-                    ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)
-                }))
-            });
+            let u = self
+                .unshared
+                .get_or_insert_with(|| Box::new(global_histograms()));
             for (hist, t) in u.iter_mut().zip(&h.timers_us[3..]) {
                 if let Some(t) = *t {
                     hist.record(t);
@@ -143,11 +146,9 @@ impl HaproxyStats {
             a.merge(b);
         }
         if let Some(theirs) = &other.unshared {
-            let mine = self.unshared.get_or_insert_with(|| {
-                Box::new(std::array::from_fn(|_| {
-                    ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS)
-                }))
-            });
+            let mine = self
+                .unshared
+                .get_or_insert_with(|| Box::new(global_histograms()));
             for (a, b) in mine.iter_mut().zip(theirs.iter()) {
                 a.merge(b);
             }

@@ -30,6 +30,14 @@ pub fn report_json(args: &[&str]) -> Value {
     serde_json::from_str(&report_json_text(args)).unwrap()
 }
 
+/// `axlog report ARGS --output json --rejects REJECTS`, which must succeed: the JSON as
+/// written, and the rejects file.
+pub fn report_json_and_rejects(args: &[&str], rejects: &Path) -> (String, Vec<u8>) {
+    let mut all = args.to_vec();
+    all.extend(["--rejects", rejects.to_str().unwrap()]);
+    (report_json_text(&all), std::fs::read(rejects).unwrap())
+}
+
 /// `axlog report ARGS --output json`, which must succeed, as written.
 pub fn report_json_text(args: &[&str]) -> String {
     let out = axlog()
