@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, and every crate's tests (unit, end-to-end,
-# corpus conformance from ../shared/corpus). Run from anywhere inside the repository.
+# The whole test suite: formatting, lints, every crate's tests (unit, end-to-end, corpus
+# conformance from ../shared/corpus), and the Parquet output read back by DuckDB and
+# pyarrow (in a virtualenv this script makes under target/, from PyPI). Run from anywhere
+# inside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+# The readers users query axlog's Parquet with.
+venv=target/pyenv
+if ! "$venv/bin/python" -c 'import duckdb, pyarrow' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+        duckdb==2.0.1 pyarrow==26.0.1
+fi
+cargo build --locked -p axlog-cli -p axlog-testgen
+bin="$(cargo metadata --no-deps --format-version 1 |
+    "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/debug"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$venv/bin/python" scripts/parquet_readers.py "$bin/axlog" "$bin/axlog-testgen" "$work"

@@ -29,6 +29,9 @@ struct Cli {
 enum Command {
     /// Summarise access logs: lines, time range, QPS, statuses, latency percentiles, top paths.
     Report(ReportArgs),
+    /// Convert access logs to Parquet, partitioned by date, for DuckDB, Spark, Trino or
+    /// pyarrow: `axlog convert /var/log/nginx/ -o logs/`.
+    Convert(ConvertArgs),
     /// List the log layouts axlog knows, with their definitions.
     Formats,
     /// Show how the first lines of a log are split into fields and parsed, to check a
@@ -220,6 +223,68 @@ struct ReportArgs {
     /// (one row per load balancer writing to a shared log) rather than under their file.
     #[arg(long)]
     source_by_host: bool,
+    /// Also write every parsed line as a Parquet row under DIR, in the same pass (see
+    /// `axlog convert`).
+    #[arg(long, value_name = "DIR", conflicts_with = "every")]
+    parquet: Option<PathBuf>,
+    #[command(flatten)]
+    layout: ParquetArgs,
+}
+
+#[derive(clap::Args)]
+struct ParquetArgs {
+    /// Partitions under each `date=YYYY-MM-DD/` directory: `hour`, `source`, or both
+    /// (`--partition-by hour,source`).
+    #[arg(long, value_name = "KEYS", value_delimiter = ',', value_enum)]
+    partition_by: Vec<PartitionKey>,
+    /// Rows per Parquet row group.
+    #[arg(long, value_name = "N", default_value_t = 1 << 20)]
+    row_group_rows: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PartitionKey {
+    Hour,
+    Source,
+}
+
+impl ParquetArgs {
+    /// Opens the output directory (checking it can be written) before any input is read.
+    fn open(&self, dir: &std::path::Path) -> anyhow::Result<std::sync::Arc<axlog_parquet::Output>> {
+        let mut opts = axlog_parquet::Options::new(dir);
+        opts.by_hour = self.partition_by.contains(&PartitionKey::Hour);
+        opts.by_source = self.partition_by.contains(&PartitionKey::Source);
+        opts.row_group_rows = self.row_group_rows;
+        axlog_parquet::Output::create(opts)
+            .with_context(|| format!("cannot write Parquet to {}", dir.display()))
+    }
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Log files to read; `-` or nothing reads standard input. Directories, rotated sets
+    /// and archives as `axlog report` reads them.
+    files: Vec<String>,
+    /// The directory the Parquet files go under (created if missing).
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    dir: PathBuf,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    layout: ParquetArgs,
+    /// Write every malformed line, verbatim, to FILE.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Parsing threads (0: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// No progress bar, and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    /// The `source` of the rows of the n-th input argument, once per argument in order.
+    /// Default: each file's path.
+    #[arg(long, value_name = "LABEL")]
+    source_label: Vec<String>,
 }
 
 /// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
@@ -302,6 +367,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => report(args),
+        Command::Convert(args) => convert(args),
         Command::Formats => formats(),
         Command::Explain(args) => explain(args),
     };
@@ -503,6 +569,107 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         threads: args.threads,
         progress: None,
         labels: Vec::new(),
+        parquet: None,
+    })
+}
+
+/// The sources named by `files` (standard input when none), and each one's label: its
+/// argument's `--source-label`, or its path.
+fn sources_and_labels(
+    files: &[String],
+    source_label: &[String],
+) -> anyhow::Result<(Vec<Source>, Vec<String>)> {
+    // Directories, wildcards the shell left, rotated sets in the order written; each with
+    // the argument that named it.
+    let (sources, arg_of): (Vec<Source>, Vec<usize>) = if files.is_empty() {
+        (vec![Source::Stdin], vec![0])
+    } else {
+        axlog_input::expand_indexed(files).into_iter().unzip()
+    };
+    if source_label.len() > files.len().max(1) {
+        anyhow::bail!(
+            "{} --source-label for {} input argument(s): one label an argument",
+            source_label.len(),
+            files.len().max(1)
+        );
+    }
+    let labels: Vec<String> = sources
+        .iter()
+        .zip(&arg_of)
+        .map(|(s, &k)| source_label.get(k).cloned().unwrap_or_else(|| s.name()))
+        .collect();
+    Ok((sources, labels))
+}
+
+/// Opens the rejects file, if asked, before any input is read: a bad path is a usage
+/// error.
+fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn Write>>> {
+    Ok(match path {
+        Some(p) => {
+            let f = std::fs::File::create(p)
+                .with_context(|| format!("cannot create rejects file {}", p.display()))?;
+            Some(Box::new(std::io::BufWriter::with_capacity(1 << 16, f)))
+        }
+        None => None,
+    })
+}
+
+/// Reports what went wrong in a run on stderr; whether anything did.
+fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> bool {
+    for src in &outcome.summary.sources {
+        if let Some(help) = &src.layout_help {
+            eprintln!("axlog: {}: {help}", src.name);
+        }
+    }
+    let mut failed = false;
+    for e in outcome.source_errors.iter().chain(&outcome.parquet_errors) {
+        eprintln!("axlog: {e}");
+        failed = true;
+    }
+    if let (Some(e), Some(p)) = (&outcome.rejects_error, rejects) {
+        eprintln!("axlog: writing rejects to {}: {e}", p.display());
+        failed = true;
+    }
+    failed
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let out = args.layout.open(&args.dir)?;
+    let rejects = open_rejects(args.rejects.as_deref())?;
+    let cfg = Config {
+        layout: args.format.format()?,
+        tz_offset_min: args.format.tz,
+        threads: args.threads,
+        labels,
+        parquet: Some(out),
+        // No report: the rows are the output.
+        stats: StatsConfig {
+            requests_only: true,
+            ..StatsConfig::default()
+        },
+        ..Config::default()
+    };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let outcome = with_progress(show, &sources, cfg, |cfg| {
+        axlog_engine::run(&sources, cfg, rejects)
+    });
+    let failed = report_failures(&outcome, args.rejects.as_deref());
+    if !args.quiet {
+        let lines = &outcome.summary.lines;
+        eprintln!(
+            "axlog: {} lines read, {} rows in {} files under {}, {} malformed",
+            lines.read,
+            outcome.written.rows,
+            outcome.written.files.len(),
+            args.dir.display(),
+            lines.malformed
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -550,44 +717,19 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    // Directories, wildcards the shell left, rotated sets in the order written; each with
-    // the argument that named it.
-    let (sources, arg_of): (Vec<Source>, Vec<usize>) = if args.files.is_empty() {
-        (vec![Source::Stdin], vec![0])
-    } else {
-        axlog_input::expand_indexed(&args.files).into_iter().unzip()
-    };
-    if args.source_label.len() > args.files.len().max(1) {
-        anyhow::bail!(
-            "{} --source-label for {} input argument(s): one label an argument",
-            args.source_label.len(),
-            args.files.len().max(1)
-        );
-    }
-    let labels: Vec<String> = sources
-        .iter()
-        .zip(&arg_of)
-        .map(|(s, &k)| {
-            args.source_label
-                .get(k)
-                .cloned()
-                .unwrap_or_else(|| s.name())
-        })
-        .collect();
+    let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
     if let Some(every) = args.every {
         return report_every(&args, &sources, every);
     }
-    // Open the rejects file before reading any input: a bad path is a usage error.
-    let rejects: Option<Box<dyn Write>> = match &args.rejects {
-        Some(p) => {
-            let f = std::fs::File::create(p)
-                .with_context(|| format!("cannot create rejects file {}", p.display()))?;
-            Some(Box::new(std::io::BufWriter::with_capacity(1 << 16, f)))
-        }
+    // The outputs are opened before any input is read: a bad path is a usage error.
+    let parquet = match &args.parquet {
+        Some(dir) => Some(args.layout.open(dir)?),
         None => None,
     };
+    let rejects = open_rejects(args.rejects.as_deref())?;
     let mut cfg = config(&args)?;
     cfg.labels = labels;
+    cfg.parquet = parquet;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)
@@ -600,20 +742,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 
-    for src in &outcome.summary.sources {
-        if let Some(help) = &src.layout_help {
-            eprintln!("axlog: {}: {help}", src.name);
-        }
-    }
-    let mut failed = false;
-    for e in &outcome.source_errors {
-        eprintln!("axlog: {e}");
-        failed = true;
-    }
-    if let (Some(e), Some(p)) = (&outcome.rejects_error, &args.rejects) {
-        eprintln!("axlog: writing rejects to {}: {e}", p.display());
-        failed = true;
-    }
+    let failed = report_failures(&outcome, args.rejects.as_deref());
     Ok(if failed {
         ExitCode::from(1)
     } else {

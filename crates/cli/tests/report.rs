@@ -17,6 +17,7 @@ fn timed_fixture_hand_counted() {
     assert_eq!(v["lines"]["parsed"], 9);
     assert_eq!(v["lines"]["malformed"], 3);
     assert_eq!(v["requests"], 9);
+    assert_eq!(v["bytes_sent"], 2820);
     let lines: Vec<u64> = v["malformed_samples"]
         .as_array()
         .unwrap()

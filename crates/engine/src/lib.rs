@@ -36,6 +36,9 @@ pub struct StatsSink(pub Aggregate);
 impl Sink for StatsSink {
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
+        if self.0.requests_only() {
+            return;
+        }
         // A path with escapes is grouped by its decoded form, found in `record`.
         if let Some(p) = r.path()
             && !has_escape(p)
@@ -46,6 +49,10 @@ impl Sink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
+        if self.0.requests_only() {
+            self.0.count_request();
+            return;
+        }
         let decoded;
         let path = match self.0.prepared_path_in(r.request) {
             // `prepare` found the path already, and it holds no escape.
@@ -63,6 +70,7 @@ impl Sink for StatsSink {
             ts_us: r.ts_us,
             utc_offset_min: r.utc_offset_min,
             status: r.status,
+            bytes_sent: r.bytes_sent,
             request_time_us: r.request_time_us,
             upstream_time_us: r.upstream_time_us,
             path,
@@ -152,6 +160,70 @@ impl<W: Write> Sink for RejectsSink<W> {
             self.error = Some(e);
         }
     }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        (**self).prepare(r)
+    }
+
+    #[inline]
+    fn record(&mut self, r: &Record<'_>) {
+        (**self).record(r)
+    }
+
+    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
+        (**self).malformed(source, line_no, line, err)
+    }
+}
+
+/// Rows for Parquet, when the run writes them: a writer per source and thread, made once
+/// the source's layout is known (its extra variables are columns of the rows).
+pub(crate) struct Rows {
+    out: Option<Arc<axlog_parquet::Output>>,
+    label: String,
+    writer: Option<axlog_parquet::RowWriter>,
+}
+
+impl Rows {
+    pub(crate) fn new(cfg: &Config, label: &str) -> Rows {
+        Rows {
+            out: cfg.parquet.clone(),
+            label: label.to_string(),
+            writer: None,
+        }
+    }
+
+    /// A writer of rows parsed by `parser` (none when the run writes no rows).
+    pub(crate) fn start(&mut self, parser: &LineParser) {
+        if let (Some(out), None) = (&self.out, &self.writer) {
+            self.writer = Some(out.writer(&self.label, parser.extra_names()));
+        }
+    }
+
+    /// Completes the files written, into `run`.
+    pub(crate) fn finish_into(self, run: &mut SourceRun) {
+        if let Some(w) = self.writer {
+            match w.finish() {
+                Ok(written) => run.written.add(written),
+                Err(e) => {
+                    run.parquet_error.get_or_insert(e.to_string());
+                }
+            }
+        }
+    }
+}
+
+impl Sink for Rows {
+    #[inline]
+    fn record(&mut self, r: &Record<'_>) {
+        if let Some(w) = &mut self.writer {
+            w.push(r);
+        }
+    }
+
+    fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
 }
 
 impl<S: Sink> Sink for Option<S> {
@@ -268,6 +340,8 @@ pub struct Config {
     pub tz_offset_min: i16,
     /// Parsing threads; 0 is one per core.
     pub threads: usize,
+    /// Where Parquet rows go, when the run writes them.
+    pub parquet: Option<Arc<axlog_parquet::Output>>,
     /// Where the run says how far it is (for a progress bar), if anyone looks.
     pub progress: Option<Arc<Progress>>,
     /// The name each source has in the per-source breakdown, by the source's place (its
@@ -379,6 +453,10 @@ pub struct Outcome {
     pub source_errors: Vec<String>,
     /// Set when writing the rejects file failed.
     pub rejects_error: Option<io::Error>,
+    /// The Parquet rows and files written.
+    pub written: axlog_parquet::Written,
+    /// Errors writing Parquet, one per source that met one.
+    pub parquet_errors: Vec<String>,
 }
 
 /// What reading one source gave.
@@ -388,6 +466,9 @@ pub(crate) struct SourceRun {
     pub(crate) layout: Option<(Format, bool)>,
     pub(crate) error: Option<String>,
     pub(crate) layout_help: Option<String>,
+    /// The Parquet rows and files written, and the first error writing them.
+    pub(crate) written: axlog_parquet::Written,
+    pub(crate) parquet_error: Option<String>,
 }
 
 impl SourceRun {
@@ -397,6 +478,8 @@ impl SourceRun {
             layout: None,
             error: None,
             layout_help: None,
+            written: axlog_parquet::Written::default(),
+            parquet_error: None,
         }
     }
 
@@ -436,6 +519,7 @@ fn read_source<W: Write>(
     cfg: &Config,
     counter: Option<&Arc<AtomicU64>>,
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
+    mut rows: Rows,
 ) -> SourceRun {
     let mut run = SourceRun::new();
     let mut chunks = match start_reading(source, name, counter, axlog_input::QUEUE_DEPTH) {
@@ -460,7 +544,11 @@ fn read_source<W: Write>(
         };
         let parser = match &mut parser {
             Some(p) => p,
-            None => parser.insert(run.parser_for(cfg, &chunk.data)),
+            None => {
+                let p = parser.insert(run.parser_for(cfg, &chunk.data));
+                rows.start(p);
+                p
+            }
         };
         let run_table = sink.0.0.take_paths(chunk_table);
         if chunk.overlong {
@@ -468,13 +556,20 @@ fn read_source<W: Write>(
             run.lines += 1;
             sink.malformed(name, run.lines, &chunk.data, ParseError::TooLong);
         } else {
-            process_chunk(parser, &chunk.data, name, &mut run.lines, sink);
+            process_chunk(
+                parser,
+                &chunk.data,
+                name,
+                &mut run.lines,
+                &mut (&mut *sink, &mut rows),
+            );
         }
         chunk_table = sink.0.0.take_paths(run_table);
         sink.0.0.merge_paths(&chunk_table);
         chunk_table.clear();
         chunks.recycle(chunk.data);
     }
+    rows.finish_into(&mut run);
     run
 }
 
@@ -503,6 +598,7 @@ fn source_aggregate(cfg: &Config, row: usize) -> Aggregate {
 /// malformed lines into `rejects`; `threads` parsing threads.
 fn read_one<W: Write>(
     source: &Source,
+    label: &str,
     row: usize,
     cfg: &Config,
     threads: usize,
@@ -514,14 +610,15 @@ fn read_one<W: Write>(
     let run = if threads > 1 {
         parallel::read_source(
             source,
-            row,
+            (row, label),
             &name,
             cfg,
             (threads, counter.as_ref()),
             &mut sink,
         )
     } else {
-        read_source(source, &name, cfg, counter.as_ref(), &mut sink)
+        let rows = Rows::new(cfg, label);
+        read_source(source, &name, cfg, counter.as_ref(), &mut sink, rows)
     };
     if let (Some(p), Some(n)) = (&cfg.progress, &counter) {
         p.finish(n, source.size());
@@ -558,7 +655,7 @@ fn is_stream(source: &Source) -> bool {
 /// one's result and row to `done` in input order, as soon as the ones before it are
 /// handed over. Holds at most `at_once` sources' results.
 fn read_concurrently(
-    sources: &[(usize, &Source, usize)],
+    sources: &[(&Source, &str, usize)],
     cfg: &Config,
     at_once: usize,
     keep_rejects: bool,
@@ -569,13 +666,14 @@ fn read_concurrently(
         let mut next = 0;
         loop {
             while in_flight.len() < at_once.max(1)
-                && let Some(&(idx, source, row)) = sources.get(next)
+                && let Some(&(source, label, row)) = sources.get(next)
             {
                 let handle = std::thread::Builder::new()
-                    .name(format!("source {idx}"))
+                    .name(format!("source {next}"))
                     .spawn_scoped(scope, move || {
                         read_one(
                             source,
+                            label,
                             row,
                             cfg,
                             1,
@@ -719,8 +817,14 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     } else {
         vec![false; sources.len()]
     };
+    // Each source's label: its row's name, which its Parquet rows carry too.
+    let labels: Vec<String> = row_of.iter().map(|&r| rows[r].name.clone()).collect();
+    let mut written = axlog_parquet::Written::default();
+    let mut parquet_errors = Vec::new();
     // A source's result, in input order, into the run's.
     let mut add = |done_stats: Aggregate, run: SourceRun, row: usize| {
+        written.add(run.written);
+        parquet_errors.extend(run.parquet_error);
         let r = &mut rows[row];
         r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
         r.lines += run.lines;
@@ -749,8 +853,8 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     while k < sources.len() {
         let streams_from = streams[k..].iter().take_while(|&&s| s).count();
         if streams_from >= 2 {
-            let batch: Vec<(usize, &Source, usize)> = (k..k + streams_from)
-                .map(|i| (i, &sources[i], row_of[i]))
+            let batch: Vec<(&Source, &str, usize)> = (k..k + streams_from)
+                .map(|i| (&sources[i], labels[i].as_str(), row_of[i]))
                 .collect();
             let at_once = threads.min(SOURCES_AT_ONCE);
             read_concurrently(&batch, cfg, at_once, rejects.is_some(), |row, done| {
@@ -764,7 +868,14 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
             });
             k += streams_from;
         } else {
-            let done = read_one(&sources[k], row_of[k], cfg, threads, rejects.take());
+            let done = read_one(
+                &sources[k],
+                &labels[k],
+                row_of[k],
+                cfg,
+                threads,
+                rejects.take(),
+            );
             rejects = done.rejects;
             add(done.stats, done.run, row_of[k]);
             k += 1;
@@ -801,6 +912,8 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         summary,
         source_errors,
         rejects_error: rejects.and_then(|r| r.finish().err()),
+        written,
+        parquet_errors,
     }
 }
 

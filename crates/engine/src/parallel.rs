@@ -10,7 +10,7 @@
 //! threads or on which worker took which chunk: every aggregate adds up (counts,
 //! histograms, per-second series), and ties are broken by value, not by arrival.
 
-use crate::{Config, RejectsSink, Sink, SourceRun, StatsSink, process_chunk};
+use crate::{Config, RejectsSink, Rows, Sink, SourceRun, StatsSink, process_chunk};
 use axlog_format::{LineParser, ParseError, Record};
 use axlog_input::{BackgroundReader, DEFAULT_CHUNK, FileSplit, MAX_LINE, OwnedChunk, Source};
 use axlog_stats::Aggregate;
@@ -34,9 +34,11 @@ struct ChunkDone {
     bytes: u64,
 }
 
-/// A worker's sink: statistics of its own, and the order-bound parts of the current chunk.
+/// A worker's sink: statistics and Parquet rows of its own, and the order-bound parts of
+/// the current chunk.
 struct WorkerSink {
     stats: StatsSink,
+    rows: Rows,
     keep_rejects: bool,
     rejects: Vec<u8>,
     samples: Vec<(u64, Vec<u8>)>,
@@ -52,6 +54,7 @@ impl Sink for WorkerSink {
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
         self.stats.record(r);
+        self.rows.record(r);
     }
 
     fn malformed(&mut self, _source: &str, line_no: u64, line: &[u8], err: ParseError) {
@@ -247,7 +250,7 @@ impl Shared {
 /// rejects), as [`crate::read_source`] does with one.
 pub(crate) fn read_source<W: Write>(
     source: &Source,
-    idx: usize,
+    (idx, label): (usize, &str),
     name: &str,
     cfg: &Config,
     (threads, counter): (usize, Option<&Arc<AtomicU64>>),
@@ -289,7 +292,7 @@ pub(crate) fn read_source<W: Write>(
                 return parse_all(
                     feed,
                     parser,
-                    (idx, name),
+                    (idx, name, label),
                     cfg,
                     (threads, counter),
                     sink,
@@ -304,7 +307,7 @@ pub(crate) fn read_source<W: Write>(
     // parser's route does the same with less hand-over.
     let threads = threads - 1;
     if threads <= 1 {
-        return crate::read_source(source, name, cfg, counter, sink);
+        return crate::read_source(source, name, cfg, counter, sink, Rows::new(cfg, label));
     }
     // A chunk ready for each worker, and one being read.
     let mut reader = match crate::start_reading(source, name, counter, threads + 1) {
@@ -333,7 +336,7 @@ pub(crate) fn read_source<W: Write>(
     parse_all(
         feed,
         parser,
-        (idx, name),
+        (idx, name, label),
         cfg,
         (threads, counter),
         sink,
@@ -345,7 +348,7 @@ pub(crate) fn read_source<W: Write>(
 fn parse_all<W: Write>(
     feed: Feed,
     parser: LineParser,
-    (idx, name): (usize, &str),
+    (idx, name, label): (usize, &str, &str),
     cfg: &Config,
     (threads, counter): (usize, Option<&Arc<AtomicU64>>),
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
@@ -368,7 +371,7 @@ fn parse_all<W: Write>(
     let keep_rejects = sink.1.is_some();
     let max_samples = cfg.stats.malformed_samples;
     let (done_tx, done_rx) = mpsc::channel::<ChunkDone>();
-    let (stats_tx, stats_rx) = mpsc::channel::<Aggregate>();
+    let (stats_tx, stats_rx) = mpsc::channel::<(Aggregate, Rows)>();
     let tables = Tables::default();
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
@@ -378,7 +381,7 @@ fn parse_all<W: Write>(
                 let stats = work(
                     feed,
                     parser,
-                    (idx, name),
+                    (idx, name, label),
                     cfg,
                     keep_rejects,
                     max_samples,
@@ -415,8 +418,9 @@ fn parse_all<W: Write>(
     // Merging adds, and ties are broken by value: the order the workers finish in does
     // not change the result. (Only a table that reached its cap keeps the keys that came
     // first, which depends on arrival; the report says when a cap was reached.)
-    for stats in stats_rx {
+    for (stats, rows) in stats_rx {
         sink.0.0.merge(&stats);
+        rows.finish_into(&mut run);
     }
     run.error = feed.error();
     run
@@ -426,16 +430,19 @@ fn parse_all<W: Write>(
 fn work(
     feed: &Feed,
     mut parser: LineParser,
-    (idx, name): (usize, &str),
+    (idx, name, label): (usize, &str, &str),
     cfg: &Config,
     keep_rejects: bool,
     max_samples: usize,
     (done, tables): (&mpsc::Sender<ChunkDone>, &Tables),
-) -> Aggregate {
+) -> (Aggregate, Rows) {
+    let mut rows = Rows::new(cfg, label);
+    rows.start(&parser);
     let mut stats = Aggregate::for_chunks(cfg.stats);
     stats.set_source(idx);
     let mut sink = WorkerSink {
         stats: StatsSink(stats),
+        rows,
         keep_rejects,
         rejects: Vec::new(),
         samples: Vec::new(),
@@ -469,5 +476,5 @@ fn work(
             break;
         }
     }
-    sink.stats.0
+    (sink.stats.0, sink.rows)
 }

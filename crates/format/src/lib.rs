@@ -355,6 +355,17 @@ impl LineParser {
         }
     }
 
+    /// The names of the variables a record of this parser keeps in `Record::extras`, in
+    /// slot order.
+    pub fn extra_names(&self) -> Vec<String> {
+        match self {
+            LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
+            LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
+            LineParser::Syslog(p) => p.extra_names(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Parses one line (without its line terminator).
     #[inline]
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
@@ -370,6 +381,13 @@ impl LineParser {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
+        let parsed = self.parse_fields(line, rec);
+        rec.line = line;
+        parsed
+    }
+
+    #[inline]
+    fn parse_fields<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         match self {
             LineParser::Nginx(p) => p.parse_into(line, rec),
             LineParser::Compiled(b) => {

@@ -61,6 +61,9 @@ pub struct Record<'a> {
     /// the order of `LogFormat::extra_names`; the first [`MAX_EXTRAS`] of them.
     pub extras: [&'a [u8]; MAX_EXTRAS],
     pub extras_len: u8,
+    /// The line the record was parsed from (empty when not known). Every text field is a
+    /// part of it (or an empty constant), so a line without an escape has no field with one.
+    pub line: &'a [u8],
 }
 
 /// Extra variables a record keeps.

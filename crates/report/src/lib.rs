@@ -151,6 +151,7 @@ pub fn text(s: &Summary) -> String {
         let _ = writeln!(o, "Offsets    {}", t.offsets.join(" "));
     }
     let _ = writeln!(o, "Requests   {}", thousands(s.requests));
+    let _ = writeln!(o, "Bytes sent {}", thousands(s.bytes_sent));
     if let Some(q) = &s.qps {
         let _ = writeln!(
             o,

@@ -28,6 +28,9 @@ pub struct StatsConfig {
     pub source_by_host: bool,
     /// Memory the path table's latency values may take (the paths' p99).
     pub path_latency_bytes: usize,
+    /// Counts requests, and nothing else of them: for a run that writes rows (Parquet)
+    /// and no report, where the statistics would only cost time.
+    pub requests_only: bool,
 }
 
 impl Default for StatsConfig {
@@ -38,6 +41,7 @@ impl Default for StatsConfig {
             malformed_samples: 5,
             source_by_host: false,
             path_latency_bytes: crate::groups::DEFAULT_LATENCY_BYTES,
+            requests_only: false,
         }
     }
 }
@@ -48,6 +52,8 @@ pub struct Observation<'a> {
     pub ts_us: i64,
     pub utc_offset_min: i16,
     pub status: u16,
+    /// The response body's size (`None` for `-`).
+    pub bytes_sent: Option<u64>,
     pub request_time_us: Option<u64>,
     pub upstream_time_us: Option<u64>,
     pub path: Option<&'a [u8]>,
@@ -172,6 +178,8 @@ pub struct Aggregate {
     malformed: u64,
     other: u64,
     requests: u64,
+    /// The sum of the requests' body sizes.
+    bytes_sent: u64,
     /// (utc µs, offset) of the earliest and latest request.
     first: Option<(i64, i16)>,
     last: Option<(i64, i16)>,
@@ -247,6 +255,7 @@ impl Aggregate {
             malformed: 0,
             other: 0,
             requests: 0,
+            bytes_sent: 0,
             first: None,
             last: None,
             offsets: Vec::new(),
@@ -367,9 +376,22 @@ impl Aggregate {
         self.paths.prepared_key_in(request)
     }
 
+    /// Whether requests are only counted (see [`StatsConfig::requests_only`]).
+    #[inline]
+    pub fn requests_only(&self) -> bool {
+        self.cfg.requests_only
+    }
+
+    /// Counts a request without looking at it (see [`StatsConfig::requests_only`]).
+    #[inline]
+    pub fn count_request(&mut self) {
+        self.requests += 1;
+    }
+
     #[inline]
     pub fn observe(&mut self, o: &Observation<'_>) {
         self.requests += 1;
+        self.bytes_sent = self.bytes_sent.saturating_add(o.bytes_sent.unwrap_or(0));
         // Ties on the time go to the smaller (first) or larger (last) offset, so that
         // the result does not depend on the order lines arrive in (threads).
         let t = (o.ts_us, o.utc_offset_min);
@@ -459,6 +481,7 @@ impl Aggregate {
         self.malformed += other.malformed;
         self.other += other.other;
         self.requests += other.requests;
+        self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
         if let Some(f) = other.first
             && self.first.is_none_or(|s| f < s)
         {
@@ -635,6 +658,7 @@ impl Aggregate {
             malformed_samples: self.samples.clone(),
             time,
             requests: self.requests,
+            bytes_sent: self.bytes_sent,
             qps,
             status: StatusSummary { codes, classes },
             latency: LatencySummary {
@@ -688,6 +712,8 @@ mod tests {
             ts_us: ts_s * 1_000_000,
             utc_offset_min: 60,
             status,
+            // Three bytes per millisecond, so each line's size is known from its time.
+            bytes_sent: rt_ms.map(|m| m * 3),
             request_time_us: rt_ms.map(|m| m * 1000),
             upstream_time_us: None,
             path,
@@ -719,6 +745,8 @@ mod tests {
         assert_eq!(t.first.utc, "1970-01-01T00:16:39Z");
         assert_eq!(t.last.local, "1970-01-01T01:16:42+01:00");
         assert_eq!(t.offsets, vec!["+01:00"]);
+        // 10 + 30 + 20 + 40 ms, the 502 has no size: (10 + 30 + 20 + 40) * 3.
+        assert_eq!(s.bytes_sent, 300);
         // Seconds 999..=1002: counts 1, 3, 0, 1.
         let q = s.qps.unwrap();
         assert_eq!(

@@ -13,6 +13,8 @@ pub struct Summary {
     pub malformed_samples: Vec<MalformedSample>,
     pub time: Option<TimeRange>,
     pub requests: u64,
+    /// The sum of the requests' response body sizes, in bytes (`-` counts 0).
+    pub bytes_sent: u64,
     pub qps: Option<Qps>,
     pub status: StatusSummary,
     pub latency: LatencySummary,

@@ -1,0 +1,82 @@
+//! Endpoints: a path with its identifiers folded into placeholders, so that
+//! `/api/users/7` and `/api/users/8` count as one endpoint, `/api/users/:id`.
+
+/// What a segment is folded into, if anything: a number becomes `:id`, a UUID `:uuid`,
+/// and a hex token (16 hex digits or more, with a digit among them, as hashes and object
+/// ids are) `:hex`. Other segments are kept.
+fn placeholder(seg: &[u8]) -> Option<&'static [u8]> {
+    // Only a segment that starts with a hex digit can fold: most are rejected here.
+    if !seg.first().is_some_and(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    if seg.iter().all(u8::is_ascii_digit) {
+        return Some(b":id");
+    }
+    if is_uuid(seg) {
+        return Some(b":uuid");
+    }
+    if seg.len() >= 16
+        && seg.iter().all(u8::is_ascii_hexdigit)
+        && seg.iter().any(u8::is_ascii_digit)
+    {
+        return Some(b":hex");
+    }
+    None
+}
+
+fn is_uuid(b: &[u8]) -> bool {
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `path` has a segment to fold (most paths have none: then the path is the
+/// endpoint, with no copy).
+pub fn has_id(path: &[u8]) -> bool {
+    path.split(|&b| b == b'/').any(|s| placeholder(s).is_some())
+}
+
+/// Writes the endpoint of `path` (a path without its query) into `out`.
+pub fn fold(path: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    for (i, seg) in path.split(|&b| b == b'/').enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(placeholder(seg).unwrap_or(seg));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(p: &str) -> String {
+        let mut s = Vec::new();
+        fold(p.as_bytes(), &mut s);
+        let s = String::from_utf8(s).unwrap();
+        assert_eq!(has_id(p.as_bytes()), s != p, "{p}");
+        s
+    }
+
+    #[test]
+    fn identifiers_fold_into_placeholders() {
+        assert_eq!(ep("/api/users/7"), "/api/users/:id");
+        assert_eq!(ep("/api/users/7/orders/1234"), "/api/users/:id/orders/:id");
+        assert_eq!(
+            ep("/o/123e4567-e89b-12d3-a456-426614174000/x"),
+            "/o/:uuid/x"
+        );
+        assert_eq!(ep("/blob/9f86d081884c7d659a2feaa0c55ad015"), "/blob/:hex");
+        // Words, versions and short hex-looking names stay.
+        assert_eq!(ep("/api/v2/users/"), "/api/v2/users/");
+        assert_eq!(ep("/deadbeef"), "/deadbeef");
+        assert_eq!(ep("/abcdefabcdefabcdef"), "/abcdefabcdefabcdef");
+        assert_eq!(ep("/static/app.123.js"), "/static/app.123.js");
+        assert_eq!(ep("/"), "/");
+        assert_eq!(ep("*"), "*");
+        assert_eq!(ep("12"), ":id");
+    }
+}

@@ -1,0 +1,148 @@
+//! The row-level schema: one for every log format; a column a format lacks is null.
+//! `docs/parquet-schema.md` describes each column.
+
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use std::sync::Arc;
+
+/// Columns whose values repeat a lot: Parquet's dictionary encoding suits them (the
+/// others are written plain, then compressed).
+pub const LOW_CARDINALITY: &[&str] = &[
+    "source",
+    "method",
+    "protocol",
+    "endpoint",
+    "status",
+    "host",
+    "scheme",
+    "upstream_addr",
+    "upstream_status",
+    "cache_status",
+    "tls_protocol",
+    "tls_cipher",
+    "syslog_host",
+    "frontend",
+    "backend",
+    "server",
+    "termination_state",
+    "user_agent",
+    "referer",
+];
+
+/// Long texts with many distinct values: no min/max statistics (they would prune
+/// nothing).
+pub const HIGH_CARDINALITY: &[&str] = &[
+    "path",
+    "query",
+    "user_agent",
+    "referer",
+    "x_forwarded_for",
+    "captured_request_headers",
+    "captured_response_headers",
+];
+
+fn text(name: &str) -> Field {
+    Field::new(name, DataType::Utf8, true)
+}
+
+fn int32(name: &str) -> Field {
+    Field::new(name, DataType::Int32, true)
+}
+
+fn int64(name: &str) -> Field {
+    Field::new(name, DataType::Int64, true)
+}
+
+/// The names of the `extras` map's parts: Arrow's canonical ones (`pyarrow.map_`), so
+/// readers see a plain `map<string, string>`.
+pub fn extras_names() -> arrow_array::builder::MapFieldNames {
+    arrow_array::builder::MapFieldNames {
+        entry: "entries".to_string(),
+        key: "key".to_string(),
+        value: "value".to_string(),
+    }
+}
+
+/// The type of the `extras` column: the layout's other variables, by name.
+pub fn extras_type() -> DataType {
+    DataType::Map(
+        Arc::new(Field::new(
+            "entries",
+            DataType::Struct(Fields::from(vec![
+                Field::new("key", DataType::Utf8, false),
+                Field::new("value", DataType::Utf8, true),
+            ])),
+            false,
+        )),
+        false,
+    )
+}
+
+/// The row-level schema. With `with_source` false (files partitioned by source) the
+/// `source` column is left out: its value is in the directory name, as Hive layouts
+/// expect (Spark refuses a column that is both in the files and in the path).
+pub fn row_schema(with_source: bool) -> SchemaRef {
+    let mut fields = vec![Field::new(
+        "ts",
+        DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        false,
+    )];
+    if with_source {
+        fields.push(Field::new("source", DataType::Utf8, false));
+    }
+    fields.extend([
+        text("client_ip"),
+        int32("client_port"),
+        text("remote_user"),
+        text("method"),
+        text("path"),
+        text("query"),
+        text("endpoint"),
+        text("protocol"),
+        int32("status"),
+        int64("bytes_sent"),
+        int64("response_bytes"),
+        int64("request_length"),
+        text("referer"),
+        text("user_agent"),
+        text("host"),
+        text("scheme"),
+        int32("server_port"),
+        text("x_forwarded_for"),
+        int64("request_time_us"),
+        text("upstream_addr"),
+        int32("upstream_status"),
+        int64("upstream_time_us"),
+        Field::new(
+            "upstream_attempts",
+            DataType::List(Arc::new(Field::new("item", DataType::Int64, true))),
+            true,
+        ),
+        int64("upstream_connect_us"),
+        int64("upstream_header_us"),
+        text("cache_status"),
+        text("tls_protocol"),
+        text("tls_cipher"),
+        int64("connection"),
+        text("syslog_host"),
+        text("frontend"),
+        text("backend"),
+        text("server"),
+        int64("tr_us"),
+        int64("tw_us"),
+        int64("tc_us"),
+        int64("tresp_us"),
+        int64("ta_us"),
+        text("termination_state"),
+        int32("retries"),
+        int32("srv_queue"),
+        int32("backend_queue"),
+        int32("actconn"),
+        int32("feconn"),
+        int32("beconn"),
+        int32("srv_conn"),
+        text("captured_request_headers"),
+        text("captured_response_headers"),
+        Field::new("extras", extras_type(), true),
+    ]);
+    Arc::new(Schema::new(fields))
+}

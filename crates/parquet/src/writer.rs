@@ -1,0 +1,434 @@
+//! Partitioned Parquet files: `DIR/date=YYYY-MM-DD/[hour=HH/][source=NAME/]part-….parquet`.
+//!
+//! Each writer (one per parsing thread) writes files of its own, so threads never wait for
+//! each other, and a file's rows keep the order the thread met them in: the input's order,
+//! since a thread takes chunks in increasing order. A file is written under a hidden
+//! temporary name (`.part-….parquet.tmp`, which Spark, Trino and DuckDB's `*.parquet` globs
+//! skip) and renamed once complete, so a crash never leaves a truncated `.parquet` where
+//! readers look. File names carry the run's host, process, start time and a random tag:
+//! runs on many machines can write into one directory (or bucket) without a collision.
+
+use crate::columns::Columns;
+use crate::schema::{HIGH_CARDINALITY, LOW_CARDINALITY};
+use axlog_format::Record;
+use axlog_stats::timefmt::{civil_from_days, format_rfc3339};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Rows per batch handed to the Parquet encoder (batches are joined into row groups).
+const BATCH_ROWS: usize = 8192;
+/// Files a writer keeps open at once; the least recently used is closed (completed)
+/// when another partition comes. Logs come in time order, so one or two are in use.
+const OPEN_FILES: usize = 4;
+
+/// How the output is laid out.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dir: PathBuf,
+    /// Adds `hour=HH/` under each date.
+    pub by_hour: bool,
+    /// Adds `source=NAME/` (and leaves the `source` column out of the files).
+    pub by_source: bool,
+    /// Rows per row group.
+    pub row_group_rows: usize,
+}
+
+impl Options {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Options {
+            dir: dir.into(),
+            by_hour: false,
+            by_source: false,
+            row_group_rows: 1 << 20,
+        }
+    }
+}
+
+/// Why writing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Parquet {
+        path: PathBuf,
+        source: parquet::errors::ParquetError,
+    },
+    #[error("building a batch of rows: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What the writers of a run share: where to write, and the run's file names.
+#[derive(Debug)]
+pub struct Output {
+    opts: Options,
+    props: WriterProperties,
+    /// `YYYYMMDDTHHMMSS-host-pid-tag`: unique to this run.
+    run_id: String,
+    next_file: AtomicU64,
+}
+
+/// What a run wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub rows: u64,
+    /// The files written, complete, under their final names.
+    pub files: Vec<PathBuf>,
+}
+
+impl Written {
+    pub fn add(&mut self, other: Written) {
+        self.rows += other.rows;
+        self.files.extend(other.files);
+    }
+}
+
+impl Output {
+    /// Checks that `opts.dir` can be written to (creating it), before any input is read:
+    /// a bad output directory is a clear error up front, not after an hour of parsing.
+    pub fn create(opts: Options) -> Result<Arc<Output>, Error> {
+        std::fs::create_dir_all(&opts.dir).map_err(io_error(&opts.dir))?;
+        let run_id = run_id();
+        let probe = opts.dir.join(format!(".axlog-probe-{run_id}"));
+        File::create(&probe).map_err(io_error(&opts.dir))?;
+        std::fs::remove_file(&probe).map_err(io_error(&probe))?;
+        let mut props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_max_row_group_row_count(Some(opts.row_group_rows.max(1)))
+            .set_statistics_enabled(EnabledStatistics::Chunk)
+            // A dictionary only where values repeat: elsewhere it costs a hash per value
+            // and is dropped once its page fills.
+            .set_dictionary_enabled(false)
+            .set_created_by(format!("axlog {}", env!("CARGO_PKG_VERSION")));
+        for col in LOW_CARDINALITY {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(*col), true);
+        }
+        // Long unique texts: their min and max prune nothing, and cost two comparisons of
+        // every value.
+        for col in HIGH_CARDINALITY {
+            props = props
+                .set_column_statistics_enabled(ColumnPath::from(*col), EnabledStatistics::None);
+        }
+        // Times in input order: deltas are small.
+        props = props.set_column_encoding(ColumnPath::from("ts"), Encoding::DELTA_BINARY_PACKED);
+        Ok(Arc::new(Output {
+            opts,
+            props: props.build(),
+            run_id,
+            next_file: AtomicU64::new(0),
+        }))
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// A writer for the rows of `source`, whose layout has the other variables
+    /// `extra_names`.
+    pub fn writer(self: &Arc<Self>, source: &str, extra_names: Vec<String>) -> RowWriter {
+        let columns = Columns::new((!self.opts.by_source).then_some(source), extra_names);
+        RowWriter {
+            out: self.clone(),
+            source: source.to_string(),
+            columns,
+            current: None,
+            files: Vec::new(),
+            written: Written::default(),
+            error: None,
+        }
+    }
+
+    fn file_name(&self) -> String {
+        let n = self.next_file.fetch_add(1, Ordering::Relaxed);
+        format!("part-{}-{n:05}.parquet", self.run_id)
+    }
+}
+
+/// A run's tag: its start time, host, process and a random number.
+fn run_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    // `2026-11-22T03:15:00Z` as `20261122T031500`.
+    let start: String = format_rfc3339(now.as_secs() as i64 * 1_000_000, None)
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_default();
+    let host: String = host
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(32)
+        .collect();
+    // The standard library's hasher keys are random per process.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(now.as_nanos());
+    let tag = h.finish() as u32;
+    format!(
+        "{start}-{}-{}-{tag:08x}",
+        if host.is_empty() { "host" } else { &host },
+        std::process::id()
+    )
+}
+
+/// A partition: the UTC day, and the hour when partitioned by hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Part {
+    day: i64,
+    hour: Option<u8>,
+}
+
+impl Part {
+    fn of(ts_us: i64, by_hour: bool) -> Part {
+        let secs = ts_us.div_euclid(1_000_000);
+        Part {
+            day: secs.div_euclid(86_400),
+            hour: by_hour.then(|| (secs.rem_euclid(86_400) / 3600) as u8),
+        }
+    }
+
+    /// `date=YYYY-MM-DD[/hour=HH]`.
+    fn dir(&self) -> PathBuf {
+        let (y, m, d) = civil_from_days(self.day);
+        let mut p = PathBuf::from(format!("date={y:04}-{m:02}-{d:02}"));
+        if let Some(h) = self.hour {
+            p.push(format!("hour={h:02}"));
+        }
+        p
+    }
+}
+
+/// A partition value as Hive writes it in a directory name: bytes other than letters,
+/// digits and `._-` as `%XX`.
+pub fn hive_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() || out == "." || out == ".." {
+        out = format!("%{:02X}{}", b'.', &out[out.len().min(1)..]);
+    }
+    out
+}
+
+struct OpenFile {
+    part: Part,
+    tmp: PathBuf,
+    path: PathBuf,
+    writer: ArrowWriter<BufWriter<File>>,
+    rows: u64,
+}
+
+/// Writes the rows of one source from one thread.
+pub struct RowWriter {
+    out: Arc<Output>,
+    source: String,
+    columns: Columns,
+    /// The partition of the rows in `columns`.
+    current: Option<Part>,
+    /// Open files, most recently used last.
+    files: Vec<OpenFile>,
+    written: Written,
+    /// The first error; nothing is written after it.
+    error: Option<Error>,
+}
+
+impl RowWriter {
+    /// Adds one record.
+    #[inline]
+    pub fn push(&mut self, r: &Record<'_>) {
+        if self.error.is_some() {
+            return;
+        }
+        let part = Part::of(r.ts_us, self.out.opts.by_hour);
+        if self.current != Some(part) || self.columns.len() >= BATCH_ROWS {
+            self.flush();
+            self.current = Some(part);
+        }
+        self.columns.push(r);
+    }
+
+    /// Hands the rows built so far to their partition's file.
+    fn flush(&mut self) {
+        let Some(part) = self.current else { return };
+        if self.columns.is_empty() || self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.write_batch(part) {
+            self.error = Some(e);
+        }
+    }
+
+    fn write_batch(&mut self, part: Part) -> Result<(), Error> {
+        let batch = self.columns.finish()?;
+        let i = match self.files.iter().position(|f| f.part == part) {
+            Some(i) => i,
+            None => {
+                if self.files.len() >= OPEN_FILES {
+                    let oldest = self.files.remove(0);
+                    self.complete(oldest)?;
+                }
+                self.files.push(self.open(part)?);
+                self.files.len() - 1
+            }
+        };
+        // Most recently used last.
+        let mut f = self.files.remove(i);
+        let rows = batch.num_rows() as u64;
+        let res = f.writer.write(&batch).map_err(|source| Error::Parquet {
+            path: f.tmp.clone(),
+            source,
+        });
+        f.rows += rows;
+        self.files.push(f);
+        res
+    }
+
+    fn open(&self, part: Part) -> Result<OpenFile, Error> {
+        let opts = &self.out.opts;
+        let mut dir = opts.dir.join(part.dir());
+        if opts.by_source {
+            dir.push(format!("source={}", hive_escape(&self.source)));
+        }
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let name = self.out.file_name();
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let path = dir.join(name);
+        let file = File::create(&tmp).map_err(io_error(&tmp))?;
+        let writer = ArrowWriter::try_new(
+            BufWriter::with_capacity(1 << 20, file),
+            self.columns.schema().clone(),
+            Some(self.out.props.clone()),
+        )
+        .map_err(|source| Error::Parquet {
+            path: tmp.clone(),
+            source,
+        })?;
+        Ok(OpenFile {
+            part,
+            tmp,
+            path,
+            writer,
+            rows: 0,
+        })
+    }
+
+    /// Writes a file's footer and gives it its final name.
+    fn complete(&mut self, f: OpenFile) -> Result<(), Error> {
+        let OpenFile {
+            tmp,
+            path,
+            writer,
+            rows,
+            ..
+        } = f;
+        let done = writer
+            .into_inner()
+            .map_err(|source| Error::Parquet {
+                path: tmp.clone(),
+                source,
+            })
+            .and_then(|w| {
+                let file = w.into_inner().map_err(|e| io_error(&tmp)(e.into_error()))?;
+                file.sync_all().map_err(io_error(&tmp))
+            })
+            .and_then(|()| std::fs::rename(&tmp, &path).map_err(io_error(&path)));
+        if done.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        done?;
+        self.written.rows += rows;
+        self.written.files.push(path);
+        Ok(())
+    }
+
+    /// Completes every file. On an error, the files not completed are removed (their
+    /// temporary names only: no reader ever saw them).
+    pub fn finish(mut self) -> Result<Written, Error> {
+        self.flush();
+        let files = std::mem::take(&mut self.files);
+        for f in files {
+            if self.error.is_some() {
+                let _ = std::fs::remove_file(&f.tmp);
+                continue;
+            }
+            if let Err(e) = self.complete(f) {
+                self.error = Some(e);
+            }
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.written),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_directories() {
+        // 2026-11-21T23:59:59Z and 2026-11-22T00:00:00Z (`date -u -d @1795305599`).
+        let (a, b) = (1_795_305_599_000_000, 1_795_305_600_000_000);
+        assert_eq!(Part::of(a, false).dir(), Path::new("date=2026-11-21"));
+        assert_eq!(
+            Part::of(b, true).dir(),
+            Path::new("date=2026-11-22/hour=00")
+        );
+        assert_eq!(
+            Part::of(a, true).dir(),
+            Path::new("date=2026-11-21/hour=23")
+        );
+        // Before 1970: -1 µs is 1969-12-31T23:59:59.999999Z.
+        assert_eq!(
+            Part::of(-1, true).dir(),
+            Path::new("date=1969-12-31/hour=23")
+        );
+    }
+
+    #[test]
+    fn run_ids_differ_and_name_their_start() {
+        let (a, b) = (run_id(), run_id());
+        assert_ne!(a, b);
+        // `YYYYMMDDTHHMMSS-host-pid-tag`.
+        let start = a.split('-').next().unwrap();
+        assert_eq!(start.len(), 15);
+        assert_eq!(&start[8..9], "T");
+        assert!(a.contains(&format!("-{}-", std::process::id())));
+    }
+
+    #[test]
+    fn partition_values_are_escaped() {
+        assert_eq!(hive_escape("web-1.example"), "web-1.example");
+        assert_eq!(hive_escape("/var/log/a b"), "%2Fvar%2Flog%2Fa%20b");
+        assert_eq!(hive_escape("é"), "%C3%A9");
+        assert_eq!(hive_escape(""), "%2E");
+        assert_eq!(hive_escape(".."), "%2E.");
+    }
+}

@@ -1,0 +1,111 @@
+"""Reads axlog's Parquet output with the readers users query it with (DuckDB, pyarrow)
+and checks it against axlog's own report on the same input.
+
+Run by scripts/test.sh as: parquet_readers.py AXLOG TESTGEN WORKDIR
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+AXLOG, TESTGEN, WORK = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+FAILURES = []
+
+
+def check(what, got, want):
+    if got != want:
+        FAILURES.append(f"{what}: got {got!r}, want {want!r}")
+        print(f"FAIL {FAILURES[-1]}")
+    else:
+        print(f"ok  {what}")
+
+
+def run(*args):
+    return subprocess.run(args, check=True, capture_output=True).stdout
+
+
+def case(fmt, lines, seed, partition):
+    log = WORK / f"{fmt}.log"
+    out = WORK / f"{fmt}-parquet"
+    run(TESTGEN, "--format", fmt, "--lines", str(lines), "--seed", str(seed), "-o", str(log))
+    report = json.loads(run(AXLOG, "report", str(log), "--output", "json"))
+    run(AXLOG, "convert", str(log), "-o", str(out), "--partition-by", partition, "-q")
+    glob = f"{out}/**/*.parquet"
+    con = duckdb.connect()
+    table = f"read_parquet('{glob}', hive_partitioning = true)"
+
+    check(f"{fmt}: rows = parsed lines",
+          con.execute(f"select count(*) from {table}").fetchone()[0],
+          report["lines"]["parsed"])
+    by_status = con.execute(
+        f"select coalesce(status, 0), count(*) from {table} group by all order by 1"
+    ).fetchall()
+    check(f"{fmt}: count(*) group by status",
+          [list(r) for r in by_status],
+          [[c["code"], c["count"]] for c in report["status"]["codes"]])
+    check(f"{fmt}: sum(bytes_sent)",
+          con.execute(f"select sum(bytes_sent) from {table}").fetchone()[0],
+          report["bytes_sent"])
+    for q, key in [(0.5, "p50_us"), (0.99, "p99_us")]:
+        col, lat = ("request_time_us", report["latency"]["request_time"])
+        if fmt.startswith("haproxy"):
+            col, lat = ("ta_us", report["haproxy"]["ta"])
+        check(f"{fmt}: quantile_disc({col}, {q})",
+              con.execute(f"select quantile_disc({col}, {q}) from {table}").fetchone()[0],
+              lat[key])
+    # The partition directories are columns, and each row sits in its own day.
+    names = [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+    keys = ["date"] + partition.split(",")
+    check(f"{fmt}: hive partition columns",
+          [n for n in names if n in ("date", "hour") or (n == "source" and "source" in keys)],
+          keys)
+    check(f"{fmt}: rows in the partition of their day",
+          con.execute(f"select count(*) from {table} "
+                  "where date <> date '1970-01-01' + (epoch_us(ts) // 86400000000)::int"
+                  ).fetchone()[0], 0)
+
+    # pyarrow: the schema with the documented types, and the dataset as one table.
+    files = sorted(out.rglob("*.parquet"))
+    schema = pq.read_schema(files[0])
+    want = {
+        "ts": pa.timestamp("us", tz="UTC"),
+        "source": pa.string(),
+        "path": pa.string(),
+        "endpoint": pa.string(),
+        "status": pa.int32(),
+        "bytes_sent": pa.int64(),
+        "request_time_us": pa.int64(),
+        "upstream_attempts": pa.list_(pa.int64()),
+        "ta_us": pa.int64(),
+        "extras": pa.map_(pa.string(), pa.string()),
+    }
+    if "source" in keys:
+        # The source is in the directory name, not in the files.
+        del want["source"]
+        check(f"{fmt}: source only in the path", schema.get_field_index("source"), -1)
+    def name(t):
+        # A map's part names are not part of its type.
+        if pa.types.is_map(t):
+            return f"map<{t.key_type}, {t.item_type}>"
+        return str(t)
+
+    check(f"{fmt}: pyarrow schema types",
+          {k: name(schema.field(k).type) for k in want},
+          {k: name(v) for k, v in want.items()})
+    check(f"{fmt}: pyarrow dataset rows",
+          ds.dataset(out, format="parquet", partitioning="hive").count_rows(),
+          report["lines"]["parsed"])
+
+
+WORK.mkdir(parents=True, exist_ok=True)
+case("nginx-timed", 20_000, 7, "hour")
+case("haproxy-http", 5_000, 8, "source")
+if FAILURES:
+    print("\n".join(FAILURES), file=sys.stderr)
+    sys.exit(1)
