@@ -30,13 +30,15 @@ def run(*args):
     return subprocess.run(args, check=True, capture_output=True).stdout
 
 
-def case(fmt, lines, seed, partition):
+def case(fmt, lines, seed, partition, rollups):
     log = WORK / f"{fmt}.log"
     out = WORK / f"{fmt}-parquet"
     run(TESTGEN, "--format", fmt, "--lines", str(lines), "--seed", str(seed), "-o", str(log))
     report = json.loads(run(AXLOG, "report", str(log), "--output", "json"))
-    run(AXLOG, "convert", str(log), "-o", str(out), "--partition-by", partition, "-q")
-    glob = f"{out}/**/*.parquet"
+    run(AXLOG, "convert", str(log), "-o", str(out), "--partition-by", partition, "-q",
+        *(["--rollups"] if rollups else []))
+    # With rollups beside them, the rows are the date= directories.
+    glob = f"{out}/date=*/**/*.parquet"
     con = duckdb.connect()
     table = f"read_parquet('{glob}', hive_partitioning = true)"
 
@@ -70,6 +72,9 @@ def case(fmt, lines, seed, partition):
                   "where date <> date '1970-01-01' + (epoch_us(ts) // 86400000000)::int"
                   ).fetchone()[0], 0)
 
+    if rollups:
+        check_rollups(con, out, table, report)
+
     # pyarrow: the schema with the documented types, and the dataset as one table.
     files = sorted(out.rglob("*.parquet"))
     schema = pq.read_schema(files[0])
@@ -98,14 +103,41 @@ def case(fmt, lines, seed, partition):
     check(f"{fmt}: pyarrow schema types",
           {k: name(schema.field(k).type) for k in want},
           {k: name(v) for k, v in want.items()})
-    check(f"{fmt}: pyarrow dataset rows",
-          ds.dataset(out, format="parquet", partitioning="hive").count_rows(),
-          report["lines"]["parsed"])
+    rows = ds.dataset([str(f) for f in sorted(out.glob("date=*/**/*.parquet"))],
+                      format="parquet").count_rows()
+    check(f"{fmt}: pyarrow dataset rows", rows, report["lines"]["parsed"])
+
+
+def check_rollups(con, out, rows, report):
+    classes = [c["count"] for c in report["status"]["classes"]]
+    for width in ("1s", "1m"):
+        t = f"read_parquet('{out}/rollup_{width}/**/*.parquet', hive_partitioning = true)"
+        sums = con.execute(
+            f"select sum(requests), sum(status_1xx), sum(status_2xx), sum(status_3xx), "
+            f"sum(status_4xx), sum(status_5xx), sum(status_other), sum(bytes_sent) from {t}"
+        ).fetchone()
+        check(f"rollup_{width}: sums = the report's requests, classes, bytes",
+              list(sums), [report["requests"], *classes, report["bytes_sent"]])
+        # Every bucket again, from the rows, by DuckDB: requests and percentiles.
+        seconds = 1 if width == "1s" else 60
+        diff = con.execute(f"""
+            with b as (
+                select to_timestamp((epoch(ts)::bigint // {seconds}) * {seconds}) as bucket,
+                       count(*) as n,
+                       quantile_disc(request_time_us, 0.5) as p50,
+                       quantile_disc(request_time_us, 0.99) as p99,
+                       max(request_time_us) as mx
+                from {rows} group by all)
+            select count(*) from b full join {t} r using (bucket)
+            where r.requests is distinct from b.n or r.p50_us is distinct from b.p50
+               or r.p99_us is distinct from b.p99 or r.max_us is distinct from b.mx
+        """).fetchone()[0]
+        check(f"rollup_{width}: buckets = DuckDB's group by over the rows", diff, 0)
 
 
 WORK.mkdir(parents=True, exist_ok=True)
-case("nginx-timed", 20_000, 7, "hour")
-case("haproxy-http", 5_000, 8, "source")
+case("nginx-timed", 20_000, 7, "hour", True)
+case("haproxy-http", 5_000, 8, "source", False)
 if FAILURES:
     print("\n".join(FAILURES), file=sys.stderr)
     sys.exit(1)

@@ -240,6 +240,10 @@ struct ParquetArgs {
     /// Rows per Parquet row group.
     #[arg(long, value_name = "N", default_value_t = 1 << 20)]
     row_group_rows: usize,
+    /// Also write the rollup tables `rollup_1s/` and `rollup_1m/`: per second and per
+    /// minute (and source), requests, status classes, bytes and latency percentiles.
+    #[arg(long)]
+    rollups: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -255,6 +259,7 @@ impl ParquetArgs {
         opts.by_hour = self.partition_by.contains(&PartitionKey::Hour);
         opts.by_source = self.partition_by.contains(&PartitionKey::Source);
         opts.row_group_rows = self.row_group_rows;
+        opts.rollups = self.rollups;
         axlog_parquet::Output::create(opts)
             .with_context(|| format!("cannot write Parquet to {}", dir.display()))
     }
@@ -657,11 +662,16 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let failed = report_failures(&outcome, args.rejects.as_deref());
     if !args.quiet {
         let lines = &outcome.summary.lines;
+        let w = &outcome.written;
+        let rollups = match w.rollup_rows {
+            0 => String::new(),
+            n => format!(" and {n} rollup rows"),
+        };
         eprintln!(
-            "axlog: {} lines read, {} rows in {} files under {}, {} malformed",
+            "axlog: {} lines read, {} rows{rollups} in {} files under {}, {} malformed",
             lines.read,
-            outcome.written.rows,
-            outcome.written.files.len(),
+            w.rows,
+            w.files.len(),
             args.dir.display(),
             lines.malformed
         );
@@ -724,6 +734,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     // The outputs are opened before any input is read: a bad path is a usage error.
     let parquet = match &args.parquet {
         Some(dir) => Some(args.layout.open(dir)?),
+        None if args.layout.rollups => anyhow::bail!("--rollups needs --parquet DIR"),
         None => None,
     };
     let rejects = open_rejects(args.rejects.as_deref())?;

@@ -453,3 +453,108 @@ fn a_custom_layouts_other_variables_are_a_map() {
     );
     assert_eq!(entries(1), [("geo".to_string(), "us".to_string())]);
 }
+
+/// A rollup table's rows: (bucket start µs, requests, classes, bytes, [p50, p90, p99, max]).
+type RollupRow = (i64, i64, Vec<i64>, i64, Option<Vec<i64>>);
+
+fn rollup_rows(dir: &Path) -> Vec<RollupRow> {
+    let mut out = Vec::new();
+    for (_, bs) in read_dir(dir) {
+        for b in &bs {
+            let ts = b
+                .column_by_name("bucket")
+                .unwrap()
+                .as_primitive::<TimestampMicrosecondType>();
+            for i in 0..b.num_rows() {
+                let get = |c: &str| int64(b, c, i);
+                let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
+                    .iter()
+                    .map(|c| get(&format!("status_{c}")).unwrap())
+                    .collect();
+                let lat = ["p50_us", "p90_us", "p99_us", "max_us"]
+                    .iter()
+                    .map(|c| get(c))
+                    .collect::<Option<Vec<i64>>>();
+                out.push((
+                    ts.value(i),
+                    get("requests").unwrap(),
+                    classes,
+                    get("bytes_sent").unwrap(),
+                    lat,
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn rollups_add_up_to_the_report_and_to_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = generated_log(dir.path(), 30_000, 13);
+    let log = log.to_str().unwrap();
+    let report = report_json(&[log]);
+    let mut runs = Vec::new();
+    for j in ["1", "2"] {
+        let out = dir.path().join(format!("pq{j}"));
+        convert(&[log, "-o", out.to_str().unwrap(), "--rollups", "-j", j]);
+        runs.push(out);
+    }
+    let secs = rollup_rows(&runs[0].join("rollup_1s"));
+    let mins = rollup_rows(&runs[0].join("rollup_1m"));
+    assert_eq!(
+        secs,
+        rollup_rows(&runs[1].join("rollup_1s")),
+        "-j 1 and -j 2"
+    );
+    assert_eq!(
+        mins,
+        rollup_rows(&runs[1].join("rollup_1m")),
+        "-j 1 and -j 2"
+    );
+
+    // Summed, both tables give the report's totals.
+    let classes: Vec<u64> = report["status"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect();
+    for table in [&secs, &mins] {
+        let requests: i64 = table.iter().map(|r| r.1).sum();
+        assert_eq!(requests as u64, report["requests"].as_u64().unwrap());
+        let sums: Vec<u64> = (0..6)
+            .map(|k| table.iter().map(|r| r.2[k]).sum::<i64>() as u64)
+            .collect();
+        assert_eq!(sums, classes);
+        let bytes: i64 = table.iter().map(|r| r.3).sum();
+        assert_eq!(bytes as u64, report["bytes_sent"].as_u64().unwrap());
+    }
+
+    // Each bucket, computed again from the rows: its requests, and its percentiles by
+    // nearest rank over the request times of its lines.
+    let rows = all_rows(&runs[0].join("date=2026-11-21"));
+    for (width, table) in [(1_000_000i64, &secs), (60_000_000, &mins)] {
+        let mut by_bucket = std::collections::BTreeMap::<i64, (i64, Vec<i64>)>::new();
+        for r in &rows {
+            let e = by_bucket.entry(r.ts.div_euclid(width) * width).or_default();
+            e.0 += 1;
+            e.1.extend(r.request_time_us);
+        }
+        assert_eq!(table.len(), by_bucket.len(), "one row per bucket");
+        for (row, (start, (n, mut lat))) in table.iter().zip(by_bucket) {
+            assert_eq!((row.0, row.1), (start, n));
+            lat.sort();
+            let want = (!lat.is_empty()).then(|| {
+                vec![
+                    nearest_rank(&lat, 0.5),
+                    nearest_rank(&lat, 0.9),
+                    nearest_rank(&lat, 0.99),
+                    *lat.last().unwrap(),
+                ]
+            });
+            assert_eq!(row.4, want, "bucket {start}");
+        }
+    }
+}

@@ -8,6 +8,7 @@
 use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
 use axlog_input::{BackgroundReader, DEFAULT_CHUNK, MAX_LINE, Source};
 use axlog_stats::aggregate::HaproxyObservation;
+use axlog_stats::rollup::{Rollup, RollupStream};
 use axlog_stats::summary::{LayoutInfo, SourceSummary};
 use axlog_stats::{Aggregate, Observation, StatsConfig, Summary};
 use std::io::{self, Write};
@@ -184,15 +185,27 @@ pub(crate) struct Rows {
     out: Option<Arc<axlog_parquet::Output>>,
     label: String,
     writer: Option<axlog_parquet::RowWriter>,
+    /// The rollup of the current chunk, when the run writes rollups.
+    rollup: Option<Rollup>,
 }
 
 impl Rows {
     pub(crate) fn new(cfg: &Config, label: &str) -> Rows {
         Rows {
+            rollup: cfg
+                .parquet
+                .as_ref()
+                .filter(|o| o.options().rollups)
+                .map(|_| Rollup::default()),
             out: cfg.parquet.clone(),
             label: label.to_string(),
             writer: None,
         }
+    }
+
+    /// The rollup of the lines since the last call (a chunk's), if the run writes rollups.
+    pub(crate) fn take_rollup(&mut self) -> Option<Rollup> {
+        self.rollup.as_mut().map(std::mem::take)
     }
 
     /// A writer of rows parsed by `parser` (none when the run writes no rows).
@@ -221,9 +234,48 @@ impl Sink for Rows {
         if let Some(w) = &mut self.writer {
             w.push(r);
         }
+        if let Some(ru) = &mut self.rollup {
+            ru.observe(r.ts_us, r.status, r.bytes_sent, r.request_time_us);
+        }
     }
 
     fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
+}
+
+/// A source's rollup tables: chunks' rollups merged in input order, and written as their
+/// buckets close.
+pub(crate) struct Rollups {
+    stream: RollupStream,
+    writer: axlog_parquet::RollupWriter,
+}
+
+impl Rollups {
+    /// The rollups of the source labelled `label`, when the run writes them.
+    pub(crate) fn new(cfg: &Config, label: &str) -> Option<Rollups> {
+        let out = cfg.parquet.as_ref().filter(|o| o.options().rollups)?;
+        Some(Rollups {
+            stream: RollupStream::default(),
+            writer: axlog_parquet::RollupWriter::new(out, label),
+        })
+    }
+
+    /// Adds the next chunk's rollup (chunks come in input order).
+    pub(crate) fn add(&mut self, chunk: Rollup) {
+        let w = &mut self.writer;
+        self.stream.add(chunk, &mut |row| w.push(row));
+    }
+
+    /// Writes the buckets left and completes the files, into `run`.
+    pub(crate) fn finish_into(mut self, run: &mut SourceRun) {
+        let w = &mut self.writer;
+        self.stream.finish(&mut |row| w.push(row));
+        match self.writer.finish() {
+            Ok(written) => run.written.add(written),
+            Err(e) => {
+                run.parquet_error.get_or_insert(e.to_string());
+            }
+        }
+    }
 }
 
 impl<S: Sink> Sink for Option<S> {
@@ -520,6 +572,7 @@ fn read_source<W: Write>(
     counter: Option<&Arc<AtomicU64>>,
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
     mut rows: Rows,
+    mut rollups: Option<Rollups>,
 ) -> SourceRun {
     let mut run = SourceRun::new();
     let mut chunks = match start_reading(source, name, counter, axlog_input::QUEUE_DEPTH) {
@@ -564,12 +617,18 @@ fn read_source<W: Write>(
                 &mut (&mut *sink, &mut rows),
             );
         }
+        if let (Some(ru), Some(c)) = (&mut rollups, rows.take_rollup()) {
+            ru.add(c);
+        }
         chunk_table = sink.0.0.take_paths(run_table);
         sink.0.0.merge_paths(&chunk_table);
         chunk_table.clear();
         chunks.recycle(chunk.data);
     }
     rows.finish_into(&mut run);
+    if let Some(ru) = rollups {
+        ru.finish_into(&mut run);
+    }
     run
 }
 
@@ -617,8 +676,16 @@ fn read_one<W: Write>(
             &mut sink,
         )
     } else {
-        let rows = Rows::new(cfg, label);
-        read_source(source, &name, cfg, counter.as_ref(), &mut sink, rows)
+        let (rows, rollups) = (Rows::new(cfg, label), Rollups::new(cfg, label));
+        read_source(
+            source,
+            &name,
+            cfg,
+            counter.as_ref(),
+            &mut sink,
+            rows,
+            rollups,
+        )
     };
     if let (Some(p), Some(n)) = (&cfg.progress, &counter) {
         p.finish(n, source.size());

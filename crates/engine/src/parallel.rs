@@ -10,7 +10,7 @@
 //! threads or on which worker took which chunk: every aggregate adds up (counts,
 //! histograms, per-second series), and ties are broken by value, not by arrival.
 
-use crate::{Config, RejectsSink, Rows, Sink, SourceRun, StatsSink, process_chunk};
+use crate::{Config, RejectsSink, Rollups, Rows, Sink, SourceRun, StatsSink, process_chunk};
 use axlog_format::{LineParser, ParseError, Record};
 use axlog_input::{BackgroundReader, DEFAULT_CHUNK, FileSplit, MAX_LINE, OwnedChunk, Source};
 use axlog_stats::Aggregate;
@@ -32,6 +32,8 @@ struct ChunkDone {
     paths: axlog_stats::groups::GroupTable,
     /// Bytes of the file the chunk covered (for progress, where no reader counts them).
     bytes: u64,
+    /// The chunk's rollup, merged into the source's in input order.
+    rollup: Option<axlog_stats::rollup::Rollup>,
 }
 
 /// A worker's sink: statistics and Parquet rows of its own, and the order-bound parts of
@@ -307,7 +309,8 @@ pub(crate) fn read_source<W: Write>(
     // parser's route does the same with less hand-over.
     let threads = threads - 1;
     if threads <= 1 {
-        return crate::read_source(source, name, cfg, counter, sink, Rows::new(cfg, label));
+        let (rows, rollups) = (Rows::new(cfg, label), Rollups::new(cfg, label));
+        return crate::read_source(source, name, cfg, counter, sink, rows, rollups);
     }
     // A chunk ready for each worker, and one being read.
     let mut reader = match crate::start_reading(source, name, counter, threads + 1) {
@@ -373,6 +376,7 @@ fn parse_all<W: Write>(
     let (done_tx, done_rx) = mpsc::channel::<ChunkDone>();
     let (stats_tx, stats_rx) = mpsc::channel::<(Aggregate, Rows)>();
     let tables = Tables::default();
+    let mut rollups = Rollups::new(cfg, label);
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (done_tx, stats_tx) = (done_tx.clone(), stats_tx.clone());
@@ -406,6 +410,9 @@ fn parse_all<W: Write>(
                     r.write_formatted(&d.rejects);
                 }
                 sink.0.0.merge_paths(&d.paths);
+                if let (Some(ru), Some(c)) = (&mut rollups, d.rollup) {
+                    ru.add(c);
+                }
                 if let Some(n) = counter {
                     n.fetch_add(d.bytes, Ordering::Relaxed);
                 }
@@ -421,6 +428,9 @@ fn parse_all<W: Write>(
     for (stats, rows) in stats_rx {
         sink.0.0.merge(&stats);
         rows.finish_into(&mut run);
+    }
+    if let Some(ru) = rollups {
+        ru.finish_into(&mut run);
     }
     run.error = feed.error();
     run
@@ -470,6 +480,7 @@ fn work(
             samples: std::mem::take(&mut sink.samples),
             paths: sink.stats.0.take_paths(tables.take()),
             bytes: (job.end - job.start) as u64,
+            rollup: sink.rows.take_rollup(),
         };
         spare = feed.recycle(job.data).unwrap_or_default();
         if done.send(msg).is_err() {

@@ -7,9 +7,11 @@
 
 pub mod columns;
 pub mod endpoint;
+pub mod rollup;
 pub mod schema;
 pub mod text;
 pub mod writer;
 
 pub use columns::Columns;
+pub use rollup::RollupWriter;
 pub use writer::{Error, Options, Output, RowWriter, Written};

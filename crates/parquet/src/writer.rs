@@ -10,6 +10,8 @@
 
 use crate::columns::Columns;
 use crate::schema::{HIGH_CARDINALITY, LOW_CARDINALITY};
+use arrow_array::RecordBatch;
+use arrow_schema::{ArrowError, SchemaRef};
 use axlog_format::Record;
 use axlog_stats::timefmt::{civil_from_days, format_rfc3339};
 use parquet::arrow::ArrowWriter;
@@ -38,6 +40,8 @@ pub struct Options {
     pub by_source: bool,
     /// Rows per row group.
     pub row_group_rows: usize,
+    /// Also writes the rollup tables, `rollup_1s/` and `rollup_1m/`.
+    pub rollups: bool,
 }
 
 impl Options {
@@ -47,6 +51,7 @@ impl Options {
             by_hour: false,
             by_source: false,
             row_group_rows: 1 << 20,
+            rollups: false,
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct Output {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Written {
     pub rows: u64,
+    /// Rows of the rollup tables.
+    pub rollup_rows: u64,
     /// The files written, complete, under their final names.
     pub files: Vec<PathBuf>,
 }
@@ -96,6 +103,7 @@ pub struct Written {
 impl Written {
     pub fn add(&mut self, other: Written) {
         self.rows += other.rows;
+        self.rollup_rows += other.rollup_rows;
         self.files.extend(other.files);
     }
 }
@@ -145,13 +153,10 @@ impl Output {
     pub fn writer(self: &Arc<Self>, source: &str, extra_names: Vec<String>) -> RowWriter {
         let columns = Columns::new((!self.opts.by_source).then_some(source), extra_names);
         RowWriter {
-            out: self.clone(),
-            source: source.to_string(),
+            files: TableFiles::new(self, None, source, columns.schema().clone()),
             columns,
+            by_hour: self.opts.by_hour,
             current: None,
-            files: Vec::new(),
-            written: Written::default(),
-            error: None,
         }
     }
 
@@ -194,13 +199,13 @@ fn run_id() -> String {
 
 /// A partition: the UTC day, and the hour when partitioned by hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Part {
+pub(crate) struct Part {
     day: i64,
     hour: Option<u8>,
 }
 
 impl Part {
-    fn of(ts_us: i64, by_hour: bool) -> Part {
+    pub(crate) fn of(ts_us: i64, by_hour: bool) -> Part {
         let secs = ts_us.div_euclid(1_000_000);
         Part {
             day: secs.div_euclid(86_400),
@@ -244,13 +249,14 @@ struct OpenFile {
     rows: u64,
 }
 
-/// Writes the rows of one source from one thread.
-pub struct RowWriter {
+/// The files one thread writes for one table (rows, or a rollup) of one source: one open
+/// file per partition, at most [`OPEN_FILES`] at once.
+pub(crate) struct TableFiles {
     out: Arc<Output>,
+    /// The table's directory under the output's (`None`: the output's own).
+    table: Option<&'static str>,
     source: String,
-    columns: Columns,
-    /// The partition of the rows in `columns`.
-    current: Option<Part>,
+    schema: SchemaRef,
     /// Open files, most recently used last.
     files: Vec<OpenFile>,
     written: Written,
@@ -258,34 +264,42 @@ pub struct RowWriter {
     error: Option<Error>,
 }
 
-impl RowWriter {
-    /// Adds one record.
-    #[inline]
-    pub fn push(&mut self, r: &Record<'_>) {
+impl TableFiles {
+    pub(crate) fn new(
+        out: &Arc<Output>,
+        table: Option<&'static str>,
+        source: &str,
+        schema: SchemaRef,
+    ) -> Self {
+        TableFiles {
+            out: out.clone(),
+            table,
+            source: source.to_string(),
+            schema,
+            files: Vec::new(),
+            written: Written::default(),
+            error: None,
+        }
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// Writes `batch` (rows of partition `part`) into that partition's file.
+    pub(crate) fn write(&mut self, part: Part, batch: Result<RecordBatch, ArrowError>) {
         if self.error.is_some() {
             return;
         }
-        let part = Part::of(r.ts_us, self.out.opts.by_hour);
-        if self.current != Some(part) || self.columns.len() >= BATCH_ROWS {
-            self.flush();
-            self.current = Some(part);
-        }
-        self.columns.push(r);
-    }
-
-    /// Hands the rows built so far to their partition's file.
-    fn flush(&mut self) {
-        let Some(part) = self.current else { return };
-        if self.columns.is_empty() || self.error.is_some() {
-            return;
-        }
-        if let Err(e) = self.write_batch(part) {
+        if let Err(e) = batch
+            .map_err(Error::from)
+            .and_then(|b| self.write_batch(part, &b))
+        {
             self.error = Some(e);
         }
     }
 
-    fn write_batch(&mut self, part: Part) -> Result<(), Error> {
-        let batch = self.columns.finish()?;
+    fn write_batch(&mut self, part: Part, batch: &RecordBatch) -> Result<(), Error> {
         let i = match self.files.iter().position(|f| f.part == part) {
             Some(i) => i,
             None => {
@@ -299,19 +313,20 @@ impl RowWriter {
         };
         // Most recently used last.
         let mut f = self.files.remove(i);
-        let rows = batch.num_rows() as u64;
-        let res = f.writer.write(&batch).map_err(|source| Error::Parquet {
+        let res = f.writer.write(batch).map_err(|source| Error::Parquet {
             path: f.tmp.clone(),
             source,
         });
-        f.rows += rows;
+        f.rows += batch.num_rows() as u64;
         self.files.push(f);
         res
     }
 
     fn open(&self, part: Part) -> Result<OpenFile, Error> {
         let opts = &self.out.opts;
-        let mut dir = opts.dir.join(part.dir());
+        let mut dir = opts.dir.clone();
+        dir.extend(self.table);
+        dir.push(part.dir());
         if opts.by_source {
             dir.push(format!("source={}", hive_escape(&self.source)));
         }
@@ -322,7 +337,7 @@ impl RowWriter {
         let file = File::create(&tmp).map_err(io_error(&tmp))?;
         let writer = ArrowWriter::try_new(
             BufWriter::with_capacity(1 << 20, file),
-            self.columns.schema().clone(),
+            self.schema.clone(),
             Some(self.out.props.clone()),
         )
         .map_err(|source| Error::Parquet {
@@ -338,7 +353,7 @@ impl RowWriter {
         })
     }
 
-    /// Writes a file's footer and gives it its final name.
+    /// Writes a file's footer, syncs it and gives it its final name.
     fn complete(&mut self, f: OpenFile) -> Result<(), Error> {
         let OpenFile {
             tmp,
@@ -369,8 +384,7 @@ impl RowWriter {
 
     /// Completes every file. On an error, the files not completed are removed (their
     /// temporary names only: no reader ever saw them).
-    pub fn finish(mut self) -> Result<Written, Error> {
-        self.flush();
+    pub(crate) fn finish(mut self) -> Result<Written, Error> {
         let files = std::mem::take(&mut self.files);
         for f in files {
             if self.error.is_some() {
@@ -385,6 +399,46 @@ impl RowWriter {
             Some(e) => Err(e),
             None => Ok(self.written),
         }
+    }
+}
+
+/// Writes the rows of one source from one thread.
+pub struct RowWriter {
+    files: TableFiles,
+    columns: Columns,
+    by_hour: bool,
+    /// The partition of the rows in `columns`.
+    current: Option<Part>,
+}
+
+impl RowWriter {
+    /// Adds one record.
+    #[inline]
+    pub fn push(&mut self, r: &Record<'_>) {
+        if self.files.failed() {
+            return;
+        }
+        let part = Part::of(r.ts_us, self.by_hour);
+        if self.current != Some(part) || self.columns.len() >= BATCH_ROWS {
+            self.flush();
+            self.current = Some(part);
+        }
+        self.columns.push(r);
+    }
+
+    /// Hands the rows built so far to their partition's file.
+    fn flush(&mut self) {
+        if let Some(part) = self.current
+            && !self.columns.is_empty()
+        {
+            self.files.write(part, self.columns.finish());
+        }
+    }
+
+    /// Completes every file (see [`TableFiles::finish`]).
+    pub fn finish(mut self) -> Result<Written, Error> {
+        self.flush();
+        self.files.finish()
     }
 }
 

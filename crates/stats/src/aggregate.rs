@@ -615,12 +615,7 @@ impl Aggregate {
             .collect();
         let mut classes = [0u64; 6];
         for (code, &c) in self.status.iter().enumerate() {
-            let i = if (100..600).contains(&code) {
-                code / 100 - 1
-            } else {
-                5
-            };
-            classes[i] += c;
+            classes[crate::rollup::status_class(code as u16)] += c;
         }
         let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
             .iter()

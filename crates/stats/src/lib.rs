@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod groups;
 pub mod hist;
 pub mod persecond;
+pub mod rollup;
 pub mod summary;
 pub mod timefmt;
 
