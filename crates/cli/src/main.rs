@@ -197,6 +197,11 @@ struct ReportArgs {
     /// Write every malformed line, verbatim, to FILE.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
+    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
+    /// or `located`, behind its source and line number as `grep -Hn` does
+    /// (`access.log:1305:...`).
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
+    rejects_format: RejectsFormat,
     /// How many top paths to list.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -247,6 +252,12 @@ struct ParquetArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RejectsFormat {
+    Lines,
+    Located,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum PartitionKey {
     Hour,
     Source,
@@ -280,6 +291,11 @@ struct ConvertArgs {
     /// Write every malformed line, verbatim, to FILE.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
+    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
+    /// or `located`, behind its source and line number as `grep -Hn` does
+    /// (`access.log:1305:...`).
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
+    rejects_format: RejectsFormat,
     /// Parsing threads (0: one per core).
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -575,6 +591,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         progress: None,
         labels: Vec::new(),
         parquet: None,
+        rejects_located: args.rejects_format == RejectsFormat::Located,
     })
 }
 
@@ -648,6 +665,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         labels,
         parquet: Some(out),
+        rejects_located: args.rejects_format == RejectsFormat::Located,
         // No report: the rows are the output.
         stats: StatsConfig {
             requests_only: true,

@@ -558,3 +558,66 @@ fn rollups_add_up_to_the_report_and_to_the_rows() {
         }
     }
 }
+
+#[test]
+fn located_rejects_name_each_lines_source_and_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = generated_log(dir.path(), 30_000, 14);
+    // A second source, an archive, read beside it.
+    let data = std::fs::read(&log).unwrap();
+    let gz = dir.path().join("old.log.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, &data[..data.len() / 3]).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let sources = [
+        (gz.to_str().unwrap(), &data[..data.len() / 3]),
+        (log.to_str().unwrap(), &data[..]),
+    ];
+    let mut seen = Vec::new();
+    for j in ["1", "2", "3"] {
+        let rejects = dir.path().join(format!("rejects{j}"));
+        let out = dir.path().join(format!("pq{j}"));
+        convert(&[
+            sources[0].0,
+            sources[1].0,
+            "-o",
+            out.to_str().unwrap(),
+            "-j",
+            j,
+            "--rejects",
+            rejects.to_str().unwrap(),
+            "--rejects-format",
+            "located",
+        ]);
+        seen.push(std::fs::read(&rejects).unwrap());
+    }
+    assert_eq!(seen[0], seen[1], "-j 1 and -j 2");
+    assert_eq!(seen[0], seen[2], "-j 1 and -j 3");
+    // Each entry is `SOURCE:N:LINE`, where LINE is the N-th line of SOURCE, taken apart
+    // here by splitting the file at its newlines.
+    let mut entries = 0;
+    let mut per_source = [0, 0];
+    for entry in seen[0].split(|&b| b == b'\n').filter(|e| !e.is_empty()) {
+        let (k, (name, data)) = sources
+            .iter()
+            .enumerate()
+            .find(|(_, (name, _))| entry.starts_with(format!("{name}:").as_bytes()))
+            .expect("an entry names its source");
+        let rest = &entry[name.len() + 1..];
+        let colon = rest.iter().position(|&b| b == b':').unwrap();
+        let n: usize = std::str::from_utf8(&rest[..colon])
+            .unwrap()
+            .parse()
+            .unwrap();
+        let line = data.split(|&b| b == b'\n').nth(n - 1).unwrap();
+        assert_eq!(&rest[colon + 1..], line, "{name}:{n}");
+        entries += 1;
+        per_source[k] += 1;
+    }
+    let report = report_json(&[sources[0].0, sources[1].0]);
+    assert_eq!(entries, report["lines"]["malformed"].as_u64().unwrap());
+    assert!(
+        per_source[0] > 0 && per_source[1] > per_source[0],
+        "{per_source:?}"
+    );
+}

@@ -99,15 +99,54 @@ fn has_escape(v: &[u8]) -> bool {
 }
 
 /// Writes every malformed line verbatim, one per line, so nothing is lost and the file can
-/// be fed back to axlog once the layout is fixed. The first write error is kept.
+/// be fed back to axlog once the layout is fixed; or, `located`, each behind its source
+/// and line number as `grep -Hn` writes them (`access.log:1305:the line`). The first
+/// write error is kept.
 pub struct RejectsSink<W: Write> {
     out: W,
+    located: bool,
     error: Option<io::Error>,
 }
 
 impl<W: Write> RejectsSink<W> {
-    pub fn new(out: W) -> Self {
-        RejectsSink { out, error: None }
+    pub fn new(out: W, located: bool) -> Self {
+        RejectsSink {
+            out,
+            located,
+            error: None,
+        }
+    }
+
+    /// Writes one malformed line, the `line_no`-th of `source`.
+    fn write_line(&mut self, source: &str, line_no: u64, line: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let done = if self.located {
+            write!(self.out, "{source}:{line_no}:")
+        } else {
+            Ok(())
+        };
+        if let Err(e) = done
+            .and_then(|()| self.out.write_all(line))
+            .and_then(|()| self.out.write_all(b"\n"))
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Writes a parallel worker's rejects for one chunk, in input order: `lines` holds them
+    /// verbatim, each ending in a newline, and `line_nos` their line numbers in the chunk,
+    /// whose first line is line `first + 1` of `source`.
+    pub(crate) fn write_chunk(&mut self, source: &str, first: u64, lines: &[u8], line_nos: &[u64]) {
+        if !self.located {
+            return self.write_formatted(lines);
+        }
+        // A rejected line holds no newline: lines are cut at them.
+        for (line, &n) in lines.split_inclusive(|&b| b == b'\n').zip(line_nos) {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            self.write_line(source, first + n, line);
+        }
     }
 
     /// Flushes and returns the first error met, if any.
@@ -149,16 +188,10 @@ impl<W: Write> Sink for RejectsSink<W> {
     #[inline]
     fn record(&mut self, _: &Record<'_>) {}
 
-    fn malformed(&mut self, _source: &str, _line_no: u64, line: &[u8], err: ParseError) {
+    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
         // Server messages are not malformed: nothing to fix, nothing to keep.
-        if err != ParseError::NotAccess
-            && self.error.is_none()
-            && let Err(e) = self
-                .out
-                .write_all(line)
-                .and_then(|_| self.out.write_all(b"\n"))
-        {
-            self.error = Some(e);
+        if err != ParseError::NotAccess {
+            self.write_line(source, line_no, line);
         }
     }
 }
@@ -392,6 +425,8 @@ pub struct Config {
     pub tz_offset_min: i16,
     /// Parsing threads; 0 is one per core.
     pub threads: usize,
+    /// The rejects file gives each line's source and line number (`src:12:line`).
+    pub rejects_located: bool,
     /// Where Parquet rows go, when the run writes them.
     pub parquet: Option<Arc<axlog_parquet::Output>>,
     /// Where the run says how far it is (for a progress bar), if anyone looks.
@@ -744,7 +779,8 @@ fn read_concurrently(
                             row,
                             cfg,
                             1,
-                            keep_rejects.then(|| RejectsSink::new(Spill::default())),
+                            keep_rejects
+                                .then(|| RejectsSink::new(Spill::default(), cfg.rejects_located)),
                         )
                     });
                 in_flight.push_back((source, row, handle));
@@ -850,7 +886,7 @@ fn share_of(n: u64, requests: u64) -> f64 {
 /// own, since one decoding thread is slower than the parsers it feeds; a file of text is
 /// read by every parsing thread at once.
 pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) -> Outcome {
-    let mut rejects = rejects.map(RejectsSink::new);
+    let mut rejects = rejects.map(|w| RejectsSink::new(w, cfg.rejects_located));
     let mut total: Option<Aggregate> = None;
     let mut source_errors = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
@@ -1016,7 +1052,7 @@ mod tests {
                 spill.write_all(piece).unwrap();
             }
             assert_eq!(spill.file.is_some(), limit > Spill::MEMORY);
-            let mut out = RejectsSink::new(Vec::new());
+            let mut out = RejectsSink::new(Vec::new(), false);
             spill.drain_into(&mut out);
             assert_eq!(out.finish_into().unwrap(), &data[..limit]);
         }

@@ -24,8 +24,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 struct ChunkDone {
     seq: u64,
     lines: u64,
-    /// The chunk's malformed lines as the rejects file gets them.
+    /// The chunk's malformed lines, verbatim, each ending in a newline.
     rejects: Vec<u8>,
+    /// Their line numbers within the chunk.
+    reject_lines: Vec<u64>,
     /// The first malformed lines of the chunk: (line number within the chunk, text).
     samples: Vec<(u64, Vec<u8>)>,
     /// The chunk's paths, merged into the run's table in input order.
@@ -43,6 +45,7 @@ struct WorkerSink {
     rows: Rows,
     keep_rejects: bool,
     rejects: Vec<u8>,
+    reject_lines: Vec<u64>,
     samples: Vec<(u64, Vec<u8>)>,
     max_samples: usize,
 }
@@ -72,6 +75,7 @@ impl Sink for WorkerSink {
         if self.keep_rejects {
             self.rejects.extend_from_slice(line);
             self.rejects.push(b'\n');
+            self.reject_lines.push(line_no);
         }
     }
 }
@@ -407,7 +411,7 @@ fn parse_all<W: Write>(
                 if let Some(r) = sink.1.as_mut()
                     && !d.rejects.is_empty()
                 {
-                    r.write_formatted(&d.rejects);
+                    r.write_chunk(name, run.lines, &d.rejects, &d.reject_lines);
                 }
                 sink.0.0.merge_paths(&d.paths);
                 if let (Some(ru), Some(c)) = (&mut rollups, d.rollup) {
@@ -455,6 +459,7 @@ fn work(
         rows,
         keep_rejects,
         rejects: Vec::new(),
+        reject_lines: Vec::new(),
         samples: Vec::new(),
         max_samples,
     };
@@ -477,6 +482,7 @@ fn work(
             seq: job.seq,
             lines,
             rejects: std::mem::take(&mut sink.rejects),
+            reject_lines: std::mem::take(&mut sink.reject_lines),
             samples: std::mem::take(&mut sink.samples),
             paths: sink.stats.0.take_paths(tables.take()),
             bytes: (job.end - job.start) as u64,
