@@ -22,13 +22,7 @@ RUNS=${BENCH_RUNS:-7}
 DATA=bench-data
 mkdir -p "$DATA"
 
-need() {
-  command -v "$1" >/dev/null && return 0
-  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-  fi
-  command -v "$1" >/dev/null || { echo "bench.sh: $1 is required (apt-get install $2)" >&2; exit 1; }
-}
+source scripts/bench-lib.sh
 need hyperfine hyperfine
 need goaccess goaccess
 need pigz pigz
@@ -39,16 +33,8 @@ cargo build --release -q -p axlog-cli -p axlog-testgen
 cargo build --release -q -p axlog-benches --bin haproxy-floor
 FLOOR=target/release/haproxy-floor
 AXLOG=target/release/axlog
-TESTGEN=target/release/axlog-testgen
 
-FILE=$DATA/nginx-timed-${MB}mb.log
-if [[ ! -s $FILE ]]; then
-  echo "generating $FILE ..."
-  start=$(date +%s.%N)
-  $TESTGEN --format nginx-timed --mb "$MB" --seed 42 -o "$FILE"
-  end=$(date +%s.%N)
-  python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'testgen: {int(sys.argv[3])/s/1e6:.0f} MB/s')" "$start" "$end" "$(stat -c %s "$FILE")"
-fi
+FILE=$(generated nginx-timed "$MB")
 PREFIX=$DATA/nginx-timed-${GOACCESS_MB}mb-prefix.log
 if [[ ! -s $PREFIX ]]; then
   head -c "$((GOACCESS_MB * 1000000))" "$FILE" | sed '$d' > "$PREFIX"
@@ -67,8 +53,7 @@ if [[ ! -s $PARTS/part.3.gz ]]; then
   split -n l/4 -d -a 1 "$FILE" "$PARTS/part."
   for p in "$PARTS"/part.?; do pigz -6 "$p"; done
 fi
-HFILE=$DATA/haproxy-${MB}mb.log
-[[ -s $HFILE ]] || $TESTGEN --format haproxy-http --mb "$MB" --seed 42 -o "$HFILE"
+HFILE=$(generated haproxy-http "$MB")
 HSIZE=$(stat -c %s "$HFILE")
 cat "$FILE.gz" "$FILE.zst" "$HFILE" "$PARTS"/part.?.gz > /dev/null
 

@@ -26,6 +26,16 @@ pub const LOW_CARDINALITY: &[&str] = &[
     "termination_state",
     "user_agent",
     "referer",
+    "client_ip",
+    "request_time_us",
+    "upstream_time_us",
+    "upstream_connect_us",
+    "upstream_header_us",
+    "tr_us",
+    "tw_us",
+    "tc_us",
+    "tresp_us",
+    "ta_us",
 ];
 
 /// Long texts with many distinct values: no min/max statistics (they would prune
