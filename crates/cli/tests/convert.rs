@@ -621,3 +621,79 @@ fn located_rejects_name_each_lines_source_and_number() {
         "{per_source:?}"
     );
 }
+
+#[test]
+fn standard_input_converts() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("nginx-timed-small.log");
+    let out = dir.path().join("pq");
+    let run = axlog()
+        .args(["convert", "-", "-o", out.to_str().unwrap()])
+        .write_stdin(std::fs::read(&f).unwrap())
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("12 lines read, 9 rows in 1 files"), "{err}");
+    let files = read_dir(&out);
+    assert_eq!(
+        text(&files[0].1[0], "source", 0).as_deref(),
+        Some("<stdin>")
+    );
+    assert_eq!(all_rows(&out).len(), 9);
+}
+
+#[test]
+fn a_killed_run_leaves_no_parquet_file_where_readers_look() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pq");
+    let data = axlog_testgen::generate(&Config {
+        format: Format::NginxTimed,
+        limit: Limit::Lines(20_000),
+        seed: 15,
+        ..Config::default()
+    });
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+        .args(["convert", "-", "-o", out.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The input stays open: the run is mid-file when it is killed.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&data).unwrap();
+    stdin.flush().unwrap();
+    let files = |dir: &Path| -> Vec<String> {
+        let mut names = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    names.push(e.file_name().to_string_lossy().to_string());
+                }
+            }
+        }
+        names
+    };
+    let started = std::time::Instant::now();
+    while !files(&out).iter().any(|n| n.ends_with(".tmp")) {
+        assert!(started.elapsed().as_secs() < 30, "no file was started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let names = files(&out);
+    // Only the hidden temporary file: no `.parquet` a reader's glob would take.
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with(".part-") && n.ends_with(".parquet.tmp")),
+        "{names:?}"
+    );
+    assert!(!names.is_empty());
+}

@@ -25,7 +25,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Rows per batch handed to the Parquet encoder (batches are joined into row groups).
-const BATCH_ROWS: usize = 8192;
+/// A batch's columns then stay within a core's cache (2 MiB here): 4,096 ran 6% faster
+/// than 8,192 with one thread (median of 4 alternated runs on 300 MB).
+const BATCH_ROWS: usize = 4096;
 /// Files a writer keeps open at once; the least recently used is closed (completed)
 /// when another partition comes. Logs come in time order, so one or two are in use.
 const OPEN_FILES: usize = 4;
