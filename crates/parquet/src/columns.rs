@@ -23,6 +23,8 @@ pub struct Columns {
     /// The names of the layout's other variables, for the `extras` map.
     extra_names: Vec<String>,
     rows: usize,
+    /// Bytes of the lines of those rows.
+    line_bytes: usize,
     scratch: String,
     scratch2: Vec<u8>,
     ts: TimestampMicrosecondBuilder,
@@ -75,6 +77,9 @@ struct Lazy<B> {
     /// Nulls not yet appended to `b` (all the rows while `b` is `None`).
     pending: usize,
     b: Option<B>,
+    /// A null array of the column's type, cut to each batch's length: batches of a column
+    /// without values share it instead of each zeroing buffers of their own.
+    nulls: Option<ArrayRef>,
 }
 
 impl<B> Default for Lazy<B> {
@@ -82,6 +87,7 @@ impl<B> Default for Lazy<B> {
         Lazy {
             pending: 0,
             b: None,
+            nulls: None,
         }
     }
 }
@@ -186,7 +192,17 @@ impl<B: Col> Lazy<B> {
 
     fn finish(&mut self, field: &arrow_schema::Field) -> ArrayRef {
         match &mut self.b {
-            None => new_null_array(field.data_type(), std::mem::take(&mut self.pending)),
+            None => {
+                let n = std::mem::take(&mut self.pending);
+                match &self.nulls {
+                    Some(a) if a.len() >= n => a.slice(0, n),
+                    _ => {
+                        let a = new_null_array(field.data_type(), n);
+                        self.nulls = Some(a.clone());
+                        a
+                    }
+                }
+            }
             Some(b) => {
                 let a = B::output(b.finish());
                 *b = B::fresh(&a);
@@ -254,6 +270,7 @@ impl Columns {
             source: source.map(str::to_string),
             extra_names,
             rows: 0,
+            line_bytes: 0,
             scratch: String::new(),
             scratch2: Vec::new(),
             ts: TimestampMicrosecondBuilder::new().with_timezone("UTC"),
@@ -313,11 +330,19 @@ impl Columns {
         self.rows == 0
     }
 
+    /// Bytes of the lines of the rows pushed since the last [`Columns::finish`]. A text
+    /// column holds at most three times as much (an endpoint's `:id` for a one-digit
+    /// segment), and four times that once bytes that are not UTF-8 are written `\xHH`.
+    pub fn line_bytes(&self) -> usize {
+        self.line_bytes
+    }
+
     /// Appends one record as a row.
     pub fn push(&mut self, r: &Record<'_>) {
         // One search of the line spares one of each of its fields.
         let e = escapes_in(r);
         self.rows += 1;
+        self.line_bytes += r.line.len();
         self.ts.append_value(r.ts_us);
         if let Some(src) = &self.source {
             self.source_col.append_value(src);
@@ -482,6 +507,7 @@ impl Columns {
     /// The rows pushed so far as a batch; the builders start empty again.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
         self.rows = 0;
+        self.line_bytes = 0;
         let schema = self.schema.clone();
         let mut fields = schema.fields().iter();
         let mut next = || fields.next().map(|f| f.as_ref());

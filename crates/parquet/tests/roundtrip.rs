@@ -193,3 +193,33 @@ fn bytes_that_are_not_utf8_are_kept_as_hex() {
     assert_eq!(text(b, "path", 1).as_deref(), Some("/b\\xFFc"));
     assert_eq!(text(b, "path", 0).as_deref(), Some("/a"));
 }
+
+#[test]
+fn long_lines_come_back_whole() {
+    // 70 lines with a 1 MiB user agent: past the 64 MiB a batch takes (see the writer's
+    // own test), so the rows go in two batches; every row and every byte comes back.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Output::create(Options::new(tmp.path())).unwrap();
+    let mut parser = Layout::NginxCombined.parser();
+    let mut w = out.writer("s", Vec::new());
+    let ua = "x".repeat(1 << 20);
+    let lines: Vec<String> = (0..70)
+        .map(|i| {
+            format!(r#"1.1.1.1 - - [22/Nov/2026:10:00:{:02} +0000] "GET /{i} HTTP/1.1" 200 1 "-" "{ua}""#, i % 60)
+        })
+        .collect();
+    for line in &lines {
+        w.push(&parser.parse(line.as_bytes()).unwrap());
+    }
+    assert_eq!(w.finish().unwrap().rows, 70);
+    let got = read_all(tmp.path());
+    let mut n = 0;
+    for (_, b) in &got {
+        for i in 0..b.num_rows() {
+            assert_eq!(text(b, "user_agent", i).map(|s| s.len()), Some(1 << 20));
+            assert_eq!(text(b, "path", i), Some(format!("/{n}")));
+            n += 1;
+        }
+    }
+    assert_eq!(n, 70);
+}
