@@ -32,6 +32,10 @@ const BATCH_ROWS: usize = 4096;
 /// text columns hold at most 2 GiB each (32-bit offsets), and a column holds at most 12
 /// times its lines' bytes (see [`Columns::line_bytes`]).
 const BATCH_BYTES: usize = 64 << 20;
+/// Estimated encoded bytes after which a row group is closed even with fewer rows: what a
+/// file being written holds in memory stays bounded (a typical log's 1,048,576 rows take
+/// about 70 MB before compression).
+const ROW_GROUP_BYTES: usize = 128 << 20;
 /// Files a writer keeps open at once; the least recently used is closed (completed)
 /// when another partition comes. Logs come in time order, so one or two are in use.
 const OPEN_FILES: usize = 4;
@@ -123,40 +127,10 @@ impl Output {
         let probe = opts.dir.join(format!(".axlog-probe-{run_id}"));
         File::create(&probe).map_err(io_error(&opts.dir))?;
         std::fs::remove_file(&probe).map_err(io_error(&probe))?;
-        let mut props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .set_max_row_group_row_count(Some(opts.row_group_rows.max(1)))
-            .set_statistics_enabled(EnabledStatistics::Chunk)
-            // A dictionary only where values repeat: elsewhere it costs a hash per value
-            // and is dropped once its page fills.
-            .set_dictionary_enabled(false)
-            .set_created_by(format!("axlog {}", env!("CARGO_PKG_VERSION")));
-        for col in LOW_CARDINALITY {
-            props = props.set_column_dictionary_enabled(ColumnPath::from(*col), true);
-        }
-        // Long unique texts: their min and max prune nothing, and cost two comparisons of
-        // every value.
-        for col in HIGH_CARDINALITY {
-            props = props
-                .set_column_statistics_enabled(ColumnPath::from(*col), EnabledStatistics::None);
-        }
-        // Times in input order: deltas are small.
-        props = props.set_column_encoding(ColumnPath::from("ts"), Encoding::DELTA_BINARY_PACKED);
-        props = props.set_column_encoding(
-            ColumnPath::from("bytes_sent"),
-            Encoding::DELTA_BINARY_PACKED,
-        );
-        props = props.set_column_dictionary_enabled(
-            ColumnPath::from(vec![
-                "upstream_attempts".to_string(),
-                "list".to_string(),
-                "item".to_string(),
-            ]),
-            true,
-        );
+        let props = writer_properties(opts.row_group_rows);
         Ok(Arc::new(Output {
             opts,
-            props: props.build(),
+            props,
             run_id,
             next_file: AtomicU64::new(0),
         }))
@@ -182,6 +156,45 @@ impl Output {
         let n = self.next_file.fetch_add(1, Ordering::Relaxed);
         format!("part-{}-{n:05}.parquet", self.run_id)
     }
+}
+
+/// How the tables are written: zstd, statistics, and the encodings of the columns that
+/// repeat (see [`crate::schema`]); row groups of `row_group_rows` rows at most.
+pub fn writer_properties(row_group_rows: usize) -> WriterProperties {
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_row_count(Some(row_group_rows.max(1)))
+        // Bounds the memory of a file being written whatever its lines' size.
+        .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        // A dictionary only where values repeat: elsewhere it costs a hash per value
+        // and is dropped once its page fills.
+        .set_dictionary_enabled(false)
+        .set_created_by(format!("axlog {}", env!("CARGO_PKG_VERSION")));
+    for col in LOW_CARDINALITY {
+        props = props.set_column_dictionary_enabled(ColumnPath::from(*col), true);
+    }
+    // Long unique texts: their min and max prune nothing, and cost two comparisons of
+    // every value.
+    for col in HIGH_CARDINALITY {
+        props =
+            props.set_column_statistics_enabled(ColumnPath::from(*col), EnabledStatistics::None);
+    }
+    // Times in input order: deltas are small.
+    props = props.set_column_encoding(ColumnPath::from("ts"), Encoding::DELTA_BINARY_PACKED);
+    props = props.set_column_encoding(
+        ColumnPath::from("bytes_sent"),
+        Encoding::DELTA_BINARY_PACKED,
+    );
+    props = props.set_column_dictionary_enabled(
+        ColumnPath::from(vec![
+            "upstream_attempts".to_string(),
+            "list".to_string(),
+            "item".to_string(),
+        ]),
+        true,
+    );
+    props.build()
 }
 
 /// A run's tag: its start time, host, process and a random number.
