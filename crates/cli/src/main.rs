@@ -685,11 +685,14 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             0 => String::new(),
             n => format!(" and {n} rollup rows"),
         };
+        let files = match w.files.len() {
+            1 => "1 file".to_string(),
+            n => format!("{n} files"),
+        };
         eprintln!(
-            "axlog: {} lines read, {} rows{rollups} in {} files under {}, {} malformed",
+            "axlog: {} lines read, {} rows{rollups} in {files} under {}, {} malformed",
             lines.read,
             w.rows,
-            w.files.len(),
             args.dir.display(),
             lines.malformed
         );

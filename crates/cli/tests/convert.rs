@@ -634,7 +634,10 @@ fn standard_input_converts() {
         .unwrap();
     assert!(run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.contains("12 lines read, 9 rows in 1 files"), "{err}");
+    assert!(
+        err.contains("12 lines read, 9 rows in 1 file under"),
+        "{err}"
+    );
     let files = read_dir(&out);
     assert_eq!(
         text(&files[0].1[0], "source", 0).as_deref(),
