@@ -700,3 +700,39 @@ fn a_killed_run_leaves_no_parquet_file_where_readers_look() {
     );
     assert!(!names.is_empty());
 }
+
+#[test]
+fn a_write_error_is_named_and_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("two-days.log");
+    std::fs::write(
+        &log,
+        concat!(
+            "10.0.0.1 - - [21/Nov/2026:23:59:59 +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"-\"\n",
+            "10.0.0.1 - - [22/Nov/2026:00:00:01 +0000] \"GET /b HTTP/1.1\" 200 5 \"-\" \"-\"\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("pq");
+    std::fs::create_dir(&out).unwrap();
+    // The second day's directory cannot be made: a file has its name.
+    std::fs::write(out.join("date=2026-11-22"), b"").unwrap();
+    let run = axlog()
+        .args([
+            "convert",
+            log.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("date=2026-11-22"), "{err}");
+    // The first day's file was not complete: it is gone, temporary name and all.
+    let left: Vec<_> = std::fs::read_dir(out.join("date=2026-11-21"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
