@@ -371,8 +371,13 @@ impl Columns {
             let b = self
                 .upstream_attempts
                 .get(|| ListBuilder::new(Int64Builder::new()));
-            for t in r.upstream_attempts_us() {
-                b.values().append_option(i64_of(t));
+            if memchr::memchr2(b',', b':', r.upstream_times_raw).is_none() {
+                // One attempt (the usual line): its time is the sum, parsed already.
+                b.values().append_option(i64_of(r.upstream_time_us));
+            } else {
+                for t in r.upstream_attempts_us() {
+                    b.values().append_option(i64_of(t));
+                }
             }
             b.append(true);
         }
