@@ -91,6 +91,9 @@ def case(fmt, lines, seed, partition, rollups):
         "extras": pa.map_(pa.string(), pa.string()),
     }
     if "source" in keys:
+        # The escaped directory name (`%2F` for each `/`) reads back as the source's name.
+        check(f"{fmt}: source partition value",
+              con.execute(f"select distinct source from {table}").fetchall(), [(str(log),)])
         # The source is in the directory name, not in the files.
         del want["source"]
         check(f"{fmt}: source only in the path", schema.get_field_index("source"), -1)
