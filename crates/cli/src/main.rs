@@ -194,14 +194,8 @@ struct ReportArgs {
     output: Output,
     #[command(flatten)]
     format: FormatArgs,
-    /// Write every malformed line, verbatim, to FILE.
-    #[arg(long, value_name = "FILE")]
-    rejects: Option<PathBuf>,
-    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
-    /// or `located`, behind its source and line number as `grep -Hn` does
-    /// (`access.log:1305:...`).
-    #[arg(long, value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
-    rejects_format: RejectsFormat,
+    #[command(flatten)]
+    rejects: RejectsArgs,
     /// How many top paths to list.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -233,7 +227,7 @@ struct ReportArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "every")]
     parquet: Option<PathBuf>,
     #[command(flatten)]
-    layout: ParquetArgs,
+    parquet_args: ParquetArgs,
 }
 
 #[derive(clap::Args)]
@@ -249,6 +243,24 @@ struct ParquetArgs {
     /// minute (and source), requests, status classes, bytes and latency percentiles.
     #[arg(long)]
     rollups: bool,
+}
+
+#[derive(clap::Args)]
+struct RejectsArgs {
+    /// Write every malformed line, verbatim, to FILE.
+    #[arg(id = "rejects", long = "rejects", value_name = "FILE")]
+    path: Option<PathBuf>,
+    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
+    /// or `located`, behind its source and line number as `grep -Hn` does
+    /// (`access.log:1305:...`).
+    #[arg(id = "rejects_format", long = "rejects-format", value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
+    format: RejectsFormat,
+}
+
+impl RejectsArgs {
+    fn located(&self) -> bool {
+        self.format == RejectsFormat::Located
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -287,15 +299,9 @@ struct ConvertArgs {
     #[command(flatten)]
     format: FormatArgs,
     #[command(flatten)]
-    layout: ParquetArgs,
-    /// Write every malformed line, verbatim, to FILE.
-    #[arg(long, value_name = "FILE")]
-    rejects: Option<PathBuf>,
-    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
-    /// or `located`, behind its source and line number as `grep -Hn` does
-    /// (`access.log:1305:...`).
-    #[arg(long, value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
-    rejects_format: RejectsFormat,
+    parquet_args: ParquetArgs,
+    #[command(flatten)]
+    rejects: RejectsArgs,
     /// Parsing threads (0: one per core).
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -591,7 +597,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         progress: None,
         labels: Vec::new(),
         parquet: None,
-        rejects_located: args.rejects_format == RejectsFormat::Located,
+        rejects_located: args.rejects.located(),
     })
 }
 
@@ -657,15 +663,15 @@ fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
-    let out = args.layout.open(&args.dir)?;
-    let rejects = open_rejects(args.rejects.as_deref())?;
+    let out = args.parquet_args.open(&args.dir)?;
+    let rejects = open_rejects(args.rejects.path.as_deref())?;
     let cfg = Config {
         layout: args.format.format()?,
         tz_offset_min: args.format.tz,
         threads: args.threads,
         labels,
         parquet: Some(out),
-        rejects_located: args.rejects_format == RejectsFormat::Located,
+        rejects_located: args.rejects.located(),
         // No report: the rows are the output.
         stats: StatsConfig {
             requests_only: true,
@@ -677,7 +683,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)
     });
-    let failed = report_failures(&outcome, args.rejects.as_deref());
+    let failed = report_failures(&outcome, args.rejects.path.as_deref());
     if !args.quiet {
         let lines = &outcome.summary.lines;
         let w = &outcome.written;
@@ -754,11 +760,11 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     }
     // The outputs are opened before any input is read: a bad path is a usage error.
     let parquet = match &args.parquet {
-        Some(dir) => Some(args.layout.open(dir)?),
-        None if args.layout.rollups => anyhow::bail!("--rollups needs --parquet DIR"),
+        Some(dir) => Some(args.parquet_args.open(dir)?),
+        None if args.parquet_args.rollups => anyhow::bail!("--rollups needs --parquet DIR"),
         None => None,
     };
-    let rejects = open_rejects(args.rejects.as_deref())?;
+    let rejects = open_rejects(args.rejects.path.as_deref())?;
     let mut cfg = config(&args)?;
     cfg.labels = labels;
     cfg.parquet = parquet;
@@ -774,7 +780,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 
-    let failed = report_failures(&outcome, args.rejects.as_deref());
+    let failed = report_failures(&outcome, args.rejects.path.as_deref());
     Ok(if failed {
         ExitCode::from(1)
     } else {

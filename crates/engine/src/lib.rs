@@ -251,12 +251,7 @@ impl Rows {
     /// Completes the files written, into `run`.
     pub(crate) fn finish_into(self, run: &mut SourceRun) {
         if let Some(w) = self.writer {
-            match w.finish() {
-                Ok(written) => run.written.add(written),
-                Err(e) => {
-                    run.parquet_error.get_or_insert(e.to_string());
-                }
-            }
+            run.add_written(w.finish());
         }
     }
 }
@@ -302,12 +297,7 @@ impl Rollups {
     pub(crate) fn finish_into(mut self, run: &mut SourceRun) {
         let w = &mut self.writer;
         self.stream.finish(&mut |row| w.push(row));
-        match self.writer.finish() {
-            Ok(written) => run.written.add(written),
-            Err(e) => {
-                run.parquet_error.get_or_insert(e.to_string());
-            }
-        }
+        run.add_written(self.writer.finish());
     }
 }
 
@@ -570,6 +560,16 @@ impl SourceRun {
         }
     }
 
+    /// Counts Parquet files completed, or keeps the first error writing them.
+    fn add_written(&mut self, done: Result<axlog_parquet::Written, axlog_parquet::Error>) {
+        match done {
+            Ok(written) => self.written.add(written),
+            Err(e) => {
+                self.parquet_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+
     /// Chooses the layout from a source's first chunk and makes its parser.
     pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
         self.layout = choose_layout(cfg, first);
@@ -599,17 +599,17 @@ pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool
     }
 }
 
-/// Reads one source to its end (or its first read error), pushing every line into `sink`.
+/// Reads one source to its end (or its first read error), pushing every line into `sink`
+/// (and into Parquet rows labelled `label`, when the run writes them).
 fn read_source<W: Write>(
     source: &Source,
-    name: &str,
+    (name, label): (&str, &str),
     cfg: &Config,
     counter: Option<&Arc<AtomicU64>>,
     sink: &mut (StatsSink, Option<RejectsSink<W>>),
-    mut rows: Rows,
-    mut rollups: Option<Rollups>,
 ) -> SourceRun {
     let mut run = SourceRun::new();
+    let (mut rows, mut rollups) = (Rows::new(cfg, label), Rollups::new(cfg, label));
     let mut chunks = match start_reading(source, name, counter, axlog_input::QUEUE_DEPTH) {
         Ok(c) => c,
         Err(e) => {
@@ -711,16 +711,7 @@ fn read_one<W: Write>(
             &mut sink,
         )
     } else {
-        let (rows, rollups) = (Rows::new(cfg, label), Rollups::new(cfg, label));
-        read_source(
-            source,
-            &name,
-            cfg,
-            counter.as_ref(),
-            &mut sink,
-            rows,
-            rollups,
-        )
+        read_source(source, (&name, label), cfg, counter.as_ref(), &mut sink)
     };
     if let (Some(p), Some(n)) = (&cfg.progress, &counter) {
         p.finish(n, source.size());

@@ -313,8 +313,7 @@ pub(crate) fn read_source<W: Write>(
     // parser's route does the same with less hand-over.
     let threads = threads - 1;
     if threads <= 1 {
-        let (rows, rollups) = (Rows::new(cfg, label), Rollups::new(cfg, label));
-        return crate::read_source(source, name, cfg, counter, sink, rows, rollups);
+        return crate::read_source(source, (name, label), cfg, counter, sink);
     }
     // A chunk ready for each worker, and one being read.
     let mut reader = match crate::start_reading(source, name, counter, threads + 1) {

@@ -28,6 +28,9 @@ pub const COUNTS: &[&str] = &[
     "max_us",
 ];
 
+/// Where the latency columns (null in a bucket without request times) start in [`COUNTS`].
+const LATENCY_FROM: usize = 9;
+
 /// The schema of both rollup tables (without `source` when it is a partition).
 pub fn rollup_schema(with_source: bool) -> SchemaRef {
     let mut fields = vec![Field::new(
@@ -39,8 +42,7 @@ pub fn rollup_schema(with_source: bool) -> SchemaRef {
         fields.push(Field::new("source", DataType::Utf8, false));
     }
     for (i, name) in COUNTS.iter().enumerate() {
-        // The percentiles are null in a bucket without request times.
-        fields.push(Field::new(*name, DataType::Int64, i >= 9));
+        fields.push(Field::new(*name, DataType::Int64, i >= LATENCY_FROM));
     }
     Arc::new(Schema::new(fields))
 }
@@ -56,7 +58,7 @@ struct Table {
 
 impl Table {
     fn push(&mut self, row: BucketRow) {
-        let part = Part::of(row.start_s * 1_000_000, false);
+        let part = Part::of(row.start_s.saturating_mul(1_000_000), false);
         if self.part != Some(part) || self.rows.len() >= BATCH_ROWS {
             self.flush();
             self.part = Some(part);
@@ -86,14 +88,23 @@ impl Table {
             let b = &r.bucket;
             bucket.append_value(r.start_s.saturating_mul(1_000_000));
             source.append_value(&self.source);
-            let mut values = vec![int(b.requests)];
-            values.extend(b.classes.iter().map(|&c| int(c)));
-            values.extend([int(b.bytes_sent), int(b.latency_count())]);
-            for (c, v) in cols.iter_mut().zip(values) {
-                c.append_value(v);
+            let [c1, c2, c3, c4, c5, other] = b.classes;
+            let counts = [
+                b.requests,
+                c1,
+                c2,
+                c3,
+                c4,
+                c5,
+                other,
+                b.bytes_sent,
+                b.latency_count(),
+            ];
+            for (c, v) in cols.iter_mut().zip(counts) {
+                c.append_value(int(v));
             }
             let lat = b.latency_us();
-            for (k, c) in cols[9..].iter_mut().enumerate() {
+            for (k, c) in cols[LATENCY_FROM..].iter_mut().enumerate() {
                 c.append_option(lat.map(|l| int(l[k])));
             }
         }
@@ -102,11 +113,7 @@ impl Table {
             arrays.push(Arc::new(source.finish()));
         }
         arrays.extend(cols.iter_mut().map(|c| Arc::new(c.finish()) as ArrayRef));
-        RecordBatch::try_new(self.files_schema(), arrays)
-    }
-
-    fn files_schema(&self) -> SchemaRef {
-        rollup_schema(self.with_source)
+        RecordBatch::try_new(self.files.schema().clone(), arrays)
     }
 
     fn finish(mut self) -> Result<Written, Error> {

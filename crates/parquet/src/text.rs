@@ -1,6 +1,7 @@
 //! Log bytes as Parquet text: escapes undone, the result valid UTF-8 without losing a byte.
 
 use axlog_format::unescape::Escaping;
+use axlog_stats::escape_bytes;
 
 /// Whether a logged value stands for "no value": nginx and Apache write `-`, and a field a
 /// layout lacks is empty.
@@ -28,20 +29,7 @@ pub fn escapes_in(r: &axlog_format::Record<'_>) -> Option<Escaping> {
 pub fn lossless_utf8(v: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(v) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => {
-            let mut out = String::with_capacity(v.len() + 8);
-            push_lossless(v, &mut out);
-            std::borrow::Cow::Owned(out)
-        }
-    }
-}
-
-fn push_lossless(v: &[u8], out: &mut String) {
-    for chunk in v.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            push_hex(out, *b);
-        }
+        Err(_) => std::borrow::Cow::Owned(escape_bytes(v)),
     }
 }
 
@@ -57,16 +45,8 @@ pub fn to_text<'s>(v: &'s [u8], escaping: Escaping, scratch: &'s mut String) -> 
     {
         return s;
     }
-    scratch.clear();
-    push_lossless(&decoded, scratch);
+    *scratch = escape_bytes(&decoded);
     scratch
-}
-
-fn push_hex(out: &mut String, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push_str("\\x");
-    out.push(HEX[usize::from(b >> 4)] as char);
-    out.push(HEX[usize::from(b & 15)] as char);
 }
 
 #[cfg(test)]

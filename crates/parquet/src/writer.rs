@@ -313,6 +313,10 @@ impl TableFiles {
         }
     }
 
+    pub(crate) fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
     pub(crate) fn failed(&self) -> bool {
         self.error.is_some()
     }
