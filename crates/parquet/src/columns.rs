@@ -2,7 +2,7 @@
 
 use crate::endpoint;
 use crate::schema::{extras_names, row_schema};
-use crate::text::{escapes_in, is_absent, lossless_utf8, to_text};
+use crate::text::{decoded, escapes_in, is_absent, lossless_utf8, to_text};
 use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, Int32Builder, Int64Builder, ListBuilder, MapBuilder,
     PrimitiveBuilder, StringBuilder, TimestampMicrosecondBuilder,
@@ -121,8 +121,8 @@ impl Col for BinaryBuilder {
         };
         match StringArray::try_from_binary(bin.clone()) {
             Ok(text) => Arc::new(text),
-            // Some value is not UTF-8 (rare: nginx escapes bytes past 127 itself): each
-            // value is made valid, its odd bytes kept as `\xHH`.
+            // Some value is not UTF-8 (rare: a value whose escapes were undone is made
+            // valid as it comes): each value is made valid, its odd bytes kept as `\xHH`.
             Err(_) => Arc::new(utf8_lossless(bin)),
         }
     }
@@ -172,12 +172,12 @@ impl Col for MapBuilder<StringBuilder, StringBuilder> {
 }
 
 impl<B: Col> Lazy<B> {
+    /// A null is only counted: a run of them is appended at once, before the next value
+    /// or at the end of the batch (appending one null to a text builder costs as much as
+    /// appending many).
     #[inline]
     fn null(&mut self) {
-        match &mut self.b {
-            None => self.pending += 1,
-            Some(b) => b.nulls(1),
-        }
+        self.pending += 1;
     }
 
     /// The builder, with the nulls before this row appended.
@@ -204,6 +204,9 @@ impl<B: Col> Lazy<B> {
                 }
             }
             Some(b) => {
+                if self.pending > 0 {
+                    b.nulls(std::mem::take(&mut self.pending));
+                }
                 let a = B::output(b.finish());
                 *b = B::fresh(&a);
                 a
@@ -222,7 +225,7 @@ impl Lazy<BinaryBuilder> {
         }
         match e {
             None => self.bytes(v),
-            Some(e) => self.bytes(&e.decode(v)),
+            Some(e) => self.bytes(&decoded(v, e)),
         }
     }
 
@@ -467,20 +470,21 @@ impl Columns {
             self.endpoint.null();
             return;
         }
-        let decoded;
+        let text;
         let p = match e {
             None => path,
             Some(e) => {
-                decoded = e.decode(path);
-                &decoded
+                text = decoded(path, e);
+                &text
             }
         };
         self.path.bytes(p);
-        if endpoint::has_id(p) {
-            endpoint::fold(p, &mut self.scratch2);
-            self.endpoint.bytes(&self.scratch2);
-        } else {
-            self.endpoint.bytes(p);
+        match endpoint::first_id(p) {
+            Some(at) => {
+                endpoint::fold(p, at, &mut self.scratch2);
+                self.endpoint.bytes(&self.scratch2);
+            }
+            None => self.endpoint.bytes(p),
         }
     }
 

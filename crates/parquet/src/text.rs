@@ -2,6 +2,7 @@
 
 use axlog_format::unescape::Escaping;
 use axlog_stats::escape_bytes;
+use std::borrow::Cow;
 
 /// Whether a logged value stands for "no value": nginx and Apache write `-`, and a field a
 /// layout lacks is empty.
@@ -26,10 +27,25 @@ pub fn escapes_in(r: &axlog_format::Record<'_>) -> Option<Escaping> {
 }
 
 /// `v` as UTF-8 text: a byte that is not part of valid UTF-8 is written `\xHH`.
-pub fn lossless_utf8(v: &[u8]) -> std::borrow::Cow<'_, str> {
+pub fn lossless_utf8(v: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(v) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => std::borrow::Cow::Owned(escape_bytes(v)),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(escape_bytes(v)),
+    }
+}
+
+/// `v` with its escapes undone. Bytes that undoing escapes made and that are not UTF-8
+/// are written `\xHH` here, value by value, since such lines are common (nginx writes
+/// every byte past 127 as `\xHH`); a value with no escape is returned as it is, left to
+/// the batch's single UTF-8 check.
+#[inline]
+pub fn decoded(v: &[u8], escaping: Escaping) -> Cow<'_, [u8]> {
+    match escaping.decode(v) {
+        Cow::Borrowed(b) => Cow::Borrowed(b),
+        Cow::Owned(d) => match String::from_utf8(d) {
+            Ok(s) => Cow::Owned(s.into_bytes()),
+            Err(e) => Cow::Owned(escape_bytes(e.as_bytes()).into_bytes()),
+        },
     }
 }
 
@@ -40,7 +56,7 @@ pub fn lossless_utf8(v: &[u8]) -> std::borrow::Cow<'_, str> {
 #[inline]
 pub fn to_text<'s>(v: &'s [u8], escaping: Escaping, scratch: &'s mut String) -> &'s str {
     let decoded = escaping.decode(v);
-    if let std::borrow::Cow::Borrowed(b) = decoded
+    if let Cow::Borrowed(b) = decoded
         && let Ok(s) = std::str::from_utf8(b)
     {
         return s;
@@ -70,5 +86,16 @@ mod tests {
         assert_eq!(text(b"a#22b", Escaping::Hash), "a\"b");
         assert_eq!(text(br#"a\"b"#, Escaping::Json), "a\"b");
         assert!(is_absent(b"-") && is_absent(b"") && !is_absent(b"--"));
+    }
+
+    #[test]
+    fn decoded_values_are_utf8_and_plain_ones_untouched() {
+        let e = Escaping::Backslash;
+        assert!(matches!(decoded(b"/plain", e), Cow::Borrowed(b"/plain")));
+        assert_eq!(&*decoded(br"/caf\xC3\xA9", e), "/café".as_bytes());
+        assert_eq!(&*decoded(br"/x\xFFy", e), br"/x\xFFy");
+        assert_eq!(&*decoded(br"/\x22\xC3", e), br#"/"\xC3"#);
+        // A value without escapes is left to the batch's check, even if not UTF-8.
+        assert_eq!(&*decoded(b"/x\xFFy", e), b"/x\xFFy");
     }
 }
