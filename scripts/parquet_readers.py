@@ -1,5 +1,5 @@
-"""Reads axlog's Parquet output with the readers users query it with (DuckDB, pyarrow)
-and checks it against axlog's own report on the same input.
+"""Reads axlog's Parquet output with the readers users query it with (DuckDB, pyarrow,
+Spark) and checks it against axlog's own report on the same input.
 
 Run by scripts/test.sh as: parquet_readers.py AXLOG TESTGEN WORKDIR
 """
@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+from pyspark.sql import SparkSession
 
 AXLOG, TESTGEN, WORK = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 FAILURES = []
@@ -24,6 +25,23 @@ def check(what, got, want):
         print(f"FAIL {FAILURES[-1]}")
     else:
         print(f"ok  {what}")
+
+
+SPARK = None
+
+
+def spark():
+    """One local Spark session for every case: a JVM takes seconds to start."""
+    global SPARK
+    if SPARK is None:
+        SPARK = (SparkSession.builder.master("local[2]").appName("axlog-readers")
+                 .config("spark.ui.enabled", "false")
+                 .config("spark.ui.showConsoleProgress", "false")
+                 .config("spark.sql.session.timeZone", "UTC")
+                 .config("spark.sql.warehouse.dir", str(WORK / "spark-warehouse"))
+                 .getOrCreate())
+        SPARK.sparkContext.setLogLevel("ERROR")
+    return SPARK
 
 
 def run(*args):
@@ -54,10 +72,10 @@ def case(fmt, lines, seed, partition, rollups):
     check(f"{fmt}: sum(bytes_sent)",
           con.execute(f"select sum(bytes_sent) from {table}").fetchone()[0],
           report["bytes_sent"])
+    col, lat = ("request_time_us", report["latency"]["request_time"])
+    if fmt.startswith("haproxy"):
+        col, lat = ("ta_us", report["haproxy"]["ta"])
     for q, key in [(0.5, "p50_us"), (0.99, "p99_us")]:
-        col, lat = ("request_time_us", report["latency"]["request_time"])
-        if fmt.startswith("haproxy"):
-            col, lat = ("ta_us", report["haproxy"]["ta"])
         check(f"{fmt}: quantile_disc({col}, {q})",
               con.execute(f"select quantile_disc({col}, {q}) from {table}").fetchone()[0],
               lat[key])
@@ -74,6 +92,7 @@ def case(fmt, lines, seed, partition, rollups):
 
     if rollups:
         check_rollups(con, out, table, report)
+    check_spark(fmt, out, report, keys, col, lat, str(log), rollups)
 
     # pyarrow: the schema with the documented types, and the dataset as one table.
     files = sorted(out.rglob("*.parquet"))
@@ -111,6 +130,49 @@ def case(fmt, lines, seed, partition, rollups):
     check(f"{fmt}: pyarrow dataset rows", rows, report["lines"]["parsed"])
 
 
+def check_spark(fmt, out, report, keys, col, lat, source, rollups):
+    """Spark reads the directory as one table, its partitions as typed columns."""
+    sp = spark()
+    # `basePath` makes `date=` a column although only the date= directories are read
+    # (the rollup tables beside them are other tables).
+    df = sp.read.option("basePath", str(out)).parquet(f"{out}/date=*")
+    df.createOrReplaceTempView("logs")
+    one = lambda q: sp.sql(q).collect()[0][0]
+    check(f"{fmt}: spark: rows = parsed lines", df.count(), report["lines"]["parsed"])
+    check(f"{fmt}: spark: count(*) group by status",
+          [[r[0], r[1]] for r in sp.sql(
+              "select coalesce(status, 0), count(*) from logs group by 1 order by 1").collect()],
+          [[c["code"], c["count"]] for c in report["status"]["codes"]])
+    check(f"{fmt}: spark: sum(bytes_sent)", one("select sum(bytes_sent) from logs"),
+          report["bytes_sent"])
+    for q, key in [(0.5, "p50_us"), (0.99, "p99_us")]:
+        got = one(f"select percentile_disc({q}) within group (order by {col}) from logs")
+        check(f"{fmt}: spark: percentile_disc({col}, {q})", int(got), lat[key])
+    types = {f.name: f.dataType.simpleString() for f in df.schema.fields}
+    want = {"ts": "timestamp", "status": "int", "bytes_sent": "bigint", col: "bigint",
+            "upstream_attempts": "array<bigint>", "extras": "map<string,string>",
+            "date": "date"}
+    if "hour" in keys:
+        want["hour"] = "int"
+    if "source" in keys:
+        want["source"] = "string"
+        check(f"{fmt}: spark: source partition value",
+              [r[0] for r in sp.sql("select distinct source from logs").collect()], [source])
+    check(f"{fmt}: spark: schema types", {k: types.get(k) for k in want}, want)
+    check(f"{fmt}: spark: rows in the partition of their day",
+          one("select count(*) from logs where date <> to_date(ts)"), 0)
+    if rollups:
+        classes = [c["count"] for c in report["status"]["classes"]]
+        for width in ("1s", "1m"):
+            r = sp.read.parquet(f"{out}/rollup_{width}")
+            sums = r.selectExpr(
+                "sum(requests)", "sum(status_1xx)", "sum(status_2xx)", "sum(status_3xx)",
+                "sum(status_4xx)", "sum(status_5xx)", "sum(status_other)",
+                "sum(bytes_sent)").collect()[0]
+            check(f"{fmt}: spark: rollup_{width} sums = the report's",
+                  list(sums), [report["requests"], *classes, report["bytes_sent"]])
+
+
 def check_rollups(con, out, rows, report):
     classes = [c["count"] for c in report["status"]["classes"]]
     for width in ("1s", "1m"):
@@ -141,6 +203,8 @@ def check_rollups(con, out, rows, report):
 WORK.mkdir(parents=True, exist_ok=True)
 case("nginx-timed", 20_000, 7, "hour", True)
 case("haproxy-http", 5_000, 8, "source", False)
+if SPARK is not None:
+    SPARK.stop()
 if FAILURES:
     print("\n".join(FAILURES), file=sys.stderr)
     sys.exit(1)

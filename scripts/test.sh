@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, every crate's tests (unit, end-to-end, corpus
-# conformance from ../shared/corpus), and the Parquet output read back by DuckDB and
-# pyarrow (in a virtualenv this script makes under target/, from PyPI). Run from anywhere
+# conformance from ../shared/corpus), and the Parquet output read back by DuckDB, pyarrow
+# and Spark (in a virtualenv this script makes under target/, from PyPI). Run from anywhere
 # inside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +10,16 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 
-# The readers users query axlog's Parquet with.
+# The readers users query axlog's Parquet with. Spark runs on the JVM.
+command -v java >/dev/null || {
+    echo "Spark needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2
+    exit 1
+}
 venv=target/pyenv
-if ! "$venv/bin/python" -c 'import duckdb, pyarrow' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import duckdb, pyarrow, pyspark' 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        duckdb==2.0.1 pyarrow==26.0.1
+        duckdb==2.0.1 pyarrow==26.0.1 pyspark==4.3.0
 fi
 cargo build --locked -p axlog-cli -p axlog-testgen
 bin="$(cargo metadata --no-deps --format-version 1 |
