@@ -1,10 +1,11 @@
 //! Rollup tables: `DIR/rollup_1s/` and `DIR/rollup_1m/`, a row per bucket of time (and
 //! source): requests, requests per status class, bytes, request-time percentiles.
 
+use crate::schema::leading_fields;
 use crate::writer::{Error, Output, Part, TableFiles, Written};
 use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use axlog_stats::rollup::BucketRow;
 use std::sync::Arc;
 
@@ -33,14 +34,7 @@ const LATENCY_FROM: usize = 9;
 
 /// The schema of both rollup tables (without `source` when it is a partition).
 pub fn rollup_schema(with_source: bool) -> SchemaRef {
-    let mut fields = vec![Field::new(
-        "bucket",
-        DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        false,
-    )];
-    if with_source {
-        fields.push(Field::new("source", DataType::Utf8, false));
-    }
+    let mut fields = leading_fields("bucket", with_source);
     for (i, name) in COUNTS.iter().enumerate() {
         fields.push(Field::new(*name, DataType::Int64, i >= LATENCY_FROM));
     }

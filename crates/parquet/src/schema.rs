@@ -90,18 +90,25 @@ pub fn extras_type() -> DataType {
     )
 }
 
-/// The row-level schema. With `with_source` false (files partitioned by source) the
-/// `source` column is left out: its value is in the directory name, as Hive layouts
-/// expect (Spark refuses a column that is both in the files and in the path).
-pub fn row_schema(with_source: bool) -> SchemaRef {
+/// The columns every table starts with: its time in UTC µs, then its source unless that is
+/// a partition.
+pub(crate) fn leading_fields(time: &str, with_source: bool) -> Vec<Field> {
     let mut fields = vec![Field::new(
-        "ts",
+        time,
         DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
         false,
     )];
     if with_source {
         fields.push(Field::new("source", DataType::Utf8, false));
     }
+    fields
+}
+
+/// The row-level schema. With `with_source` false (files partitioned by source) the
+/// `source` column is left out: its value is in the directory name, as Hive layouts
+/// expect (Spark refuses a column that is both in the files and in the path).
+pub fn row_schema(with_source: bool) -> SchemaRef {
+    let mut fields = leading_fields("ts", with_source);
     fields.extend([
         text("client_ip"),
         int32("client_port"),

@@ -34,6 +34,12 @@ pub fn lossless_utf8(v: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Bytes made by undoing escapes, as UTF-8 text (`\xHH` for a byte that is not part of
+/// valid UTF-8): the one place both [`decoded`] and [`to_text`] make them valid.
+fn undone_text(d: Vec<u8>) -> String {
+    String::from_utf8(d).unwrap_or_else(|e| escape_bytes(e.as_bytes()))
+}
+
 /// `v` with its escapes undone. Bytes that undoing escapes made and that are not UTF-8
 /// are written `\xHH` here, value by value, since such lines are common (nginx writes
 /// every byte past 127 as `\xHH`); a value with no escape is returned as it is, left to
@@ -42,10 +48,7 @@ pub fn lossless_utf8(v: &[u8]) -> Cow<'_, str> {
 pub fn decoded(v: &[u8], escaping: Escaping) -> Cow<'_, [u8]> {
     match escaping.decode(v) {
         Cow::Borrowed(b) => Cow::Borrowed(b),
-        Cow::Owned(d) => match String::from_utf8(d) {
-            Ok(s) => Cow::Owned(s.into_bytes()),
-            Err(e) => Cow::Owned(escape_bytes(e.as_bytes()).into_bytes()),
-        },
+        Cow::Owned(d) => Cow::Owned(undone_text(d).into_bytes()),
     }
 }
 
@@ -55,14 +58,17 @@ pub fn decoded(v: &[u8], escaping: Escaping) -> Cow<'_, [u8]> {
 /// text when it had to be rewritten.
 #[inline]
 pub fn to_text<'s>(v: &'s [u8], escaping: Escaping, scratch: &'s mut String) -> &'s str {
-    let decoded = escaping.decode(v);
-    if let Cow::Borrowed(b) = decoded
-        && let Ok(s) = std::str::from_utf8(b)
-    {
-        return s;
+    let text = match escaping.decode(v) {
+        Cow::Borrowed(b) => lossless_utf8(b),
+        Cow::Owned(d) => Cow::Owned(undone_text(d)),
+    };
+    match text {
+        Cow::Borrowed(s) => s,
+        Cow::Owned(s) => {
+            *scratch = s;
+            scratch
+        }
     }
-    *scratch = escape_bytes(&decoded);
-    scratch
 }
 
 #[cfg(test)]
