@@ -202,6 +202,9 @@ struct ReportArgs {
     /// Distinct paths tracked for the top-paths table (bounds memory).
     #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
     max_paths: usize,
+    /// Bytes the tracked paths may take together (bounds memory with long paths).
+    #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::groups::DEFAULT_KEY_BYTES)]
+    max_path_bytes: usize,
     /// Parsing threads (0: one per core). The report is the same whatever the number.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
@@ -589,6 +592,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         tz_offset_min: args.format.tz,
         stats: StatsConfig {
             max_paths: args.max_paths,
+            max_path_bytes: args.max_path_bytes,
             top_n: args.top,
             source_by_host: args.source_by_host,
             ..StatsConfig::default()

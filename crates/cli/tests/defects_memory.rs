@@ -39,3 +39,68 @@ fn qps_figures_over_decades_of_sparse_lines() {
         assert!((mean - 4.0 / span as f64).abs() < 1e-18, "{mean}");
     }
 }
+
+/// 1500 distinct paths of 1000 bytes, each requested twice (two rounds), then ten requests
+/// to a short path; with `--max-path-bytes 200000` the table holds the first 200 paths
+/// (200 × 1000 bytes) and is then full: the 1300 others' 2600 requests and the short
+/// path's 10 are untracked. The same with one parsing thread and four (3.3 MB: several
+/// chunks).
+#[test]
+fn path_table_caps_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long-paths.log");
+    let long = |i: usize| {
+        let mut p = format!("/p{i:04}/");
+        p.push_str(&"a".repeat(1000 - p.len()));
+        p
+    };
+    let mut text = String::new();
+    for round in 0..2 {
+        for i in 0..1500 {
+            let time = format!(
+                "21/Nov/2026:10:{:02}:{:02} +0000",
+                round * 30 + i / 60,
+                i % 60
+            );
+            text.push_str(&line(&time, &long(i)));
+        }
+    }
+    for _ in 0..10 {
+        text.push_str(&line("21/Nov/2026:11:00:00 +0000", "/s"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let one = report_json_text(&[p, "-j", "1", "--max-path-bytes", "200000", "--top", "300"]);
+    let four = report_json_text(&[p, "-j", "4", "--max-path-bytes", "200000", "--top", "300"]);
+    assert_eq!(one, four);
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let t = &v["paths"];
+    assert_eq!(t["distinct"], 200);
+    assert_eq!(
+        (t["bytes"].as_u64(), t["bytes_cap"].as_u64()),
+        (Some(200_000), Some(200_000))
+    );
+    assert_eq!(t["cap_reached"], true);
+    assert_eq!(t["untracked_requests"], 2610);
+    let top = v["top_paths"].as_array().unwrap();
+    assert_eq!(top.len(), 200);
+    assert!(top.iter().all(|r| r["count"] == 2));
+    assert_eq!(top[0]["path"], long(0));
+    assert_eq!(top[199]["path"], long(199));
+
+    let out = axlog()
+        .args(["report", p, "--max-path-bytes", "200000"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("path table full at 200,000 bytes of paths (200 distinct): 2,610 requests"),
+        "{text}"
+    );
+
+    // The default cap, 32 MiB, is reported as such, and these paths fit in it.
+    let v = report_json(&[p]);
+    assert_eq!(v["paths"]["bytes_cap"], 32 << 20);
+    assert_eq!(v["paths"]["bytes"], 1500 * 1000 + 2);
+    assert_eq!(v["paths"]["cap_reached"], false);
+}

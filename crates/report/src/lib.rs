@@ -226,10 +226,19 @@ pub fn text(s: &Summary) -> String {
             );
         }
         if s.paths.cap_reached {
+            // Full by count, or else by the paths' bytes.
+            let full = if s.paths.distinct >= s.paths.cap {
+                format!("{} distinct paths", thousands(s.paths.cap))
+            } else {
+                format!(
+                    "{} bytes of paths ({} distinct)",
+                    thousands(s.paths.bytes_cap),
+                    thousands(s.paths.distinct)
+                )
+            };
             let _ = writeln!(
                 o,
-                "  (path table full at {} distinct paths: {} requests to later new paths are not ranked)",
-                thousands(s.paths.cap),
+                "  (path table full at {full}: {} requests to later new paths are not ranked)",
                 thousands(s.paths.untracked_requests)
             );
         }

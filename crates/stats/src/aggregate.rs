@@ -19,6 +19,8 @@ const P999: u32 = 999_000;
 pub struct StatsConfig {
     /// Distinct paths tracked for the top-paths table.
     pub max_paths: usize,
+    /// Bytes the tracked paths may take together.
+    pub max_path_bytes: usize,
     /// How many top paths the summary lists.
     pub top_n: usize,
     /// Malformed lines kept as samples (all of them go to `--rejects`).
@@ -37,6 +39,7 @@ impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
             max_paths: crate::groups::DEFAULT_CAP,
+            max_path_bytes: crate::groups::DEFAULT_KEY_BYTES,
             top_n: 10,
             malformed_samples: 5,
             source_by_host: false,
@@ -266,6 +269,7 @@ impl Aggregate {
             paths: {
                 let mut t = GroupTable::new(cfg.max_paths);
                 t.set_latency_bytes(Some(cfg.path_latency_bytes));
+                t.set_key_bytes(Some(cfg.max_path_bytes));
                 t
             },
             no_path: 0,
@@ -298,11 +302,12 @@ impl Aggregate {
 
     /// A table for one chunk's paths: without a cap (a chunk's lines bound it), so that
     /// the run's table, which they are merged into in input order, applies its cap
-    /// exactly as a single reader would; nor a memory limit, which the run's table
-    /// applies as chunks are merged into it.
+    /// exactly as a single reader would; nor memory limits (latency values, key bytes),
+    /// which the run's table applies as chunks are merged into it.
     pub fn chunk_table() -> GroupTable {
         let mut t = GroupTable::with_presize(usize::MAX, CHUNK_PATHS);
         t.set_latency_bytes(None);
+        t.set_key_bytes(None);
         t
     }
 
@@ -664,6 +669,8 @@ impl Aggregate {
             paths: GroupTableInfo {
                 distinct: self.paths.len() as u64,
                 cap: self.paths.cap() as u64,
+                bytes: self.paths.key_bytes() as u64,
+                bytes_cap: self.paths.key_bytes_cap() as u64,
                 cap_reached: self.paths.untracked() > 0,
                 untracked_requests: self.paths.untracked(),
                 requests_without_path: self.no_path,

@@ -3,6 +3,9 @@
 //! A key is looked up by `&[u8]` and copied only when it is new. Once the table holds
 //! `cap` keys, requests for keys not yet in it are counted as untracked instead of growing
 //! the table: counts of tracked keys stay exact and the report says the cap was reached.
+//! The keys' bytes are capped too: once a new key would take them past the byte cap, the
+//! table is full likewise (a few long keys would otherwise take memory the count cap was
+//! meant to bound).
 
 use crate::hist::{Budget, ValueCounts};
 use rustc_hash::FxBuildHasher;
@@ -43,6 +46,10 @@ pub const DEFAULT_LATENCY_BYTES: usize = 48 << 20;
 /// The cap a table gets unless configured otherwise (`--max-paths`).
 pub const DEFAULT_CAP: usize = 100_000;
 
+/// The bytes a table's keys may take together unless configured otherwise
+/// (`--max-path-bytes`): 335 bytes for each of [`DEFAULT_CAP`] keys.
+pub const DEFAULT_KEY_BYTES: usize = 32 << 20;
+
 /// Tables are sized up front for at most this many keys (262,144 buckets, 2 MiB of
 /// index); beyond it they grow as usual.
 const PRESIZE: usize = DEFAULT_CAP;
@@ -56,6 +63,11 @@ pub struct GroupTable {
     /// Bytes of the long keys, back to back: a new key costs an append, not an allocation.
     arena: Vec<u8>,
     cap: usize,
+    /// Bytes of every key held (inline or not), and their cap.
+    key_bytes: usize,
+    key_bytes_cap: usize,
+    /// A new key was refused for its bytes: the table takes no more.
+    bytes_full: bool,
     untracked: u64,
     /// Memory the keys' latency bins may still take (see [`ValueCounts::insert_within`]).
     latency_budget: Budget,
@@ -141,6 +153,9 @@ impl GroupTable {
             arena: Vec::new(),
             // Indices are u32; no one tracks four billion groups.
             cap: cap.min(u32::MAX as usize),
+            key_bytes: 0,
+            key_bytes_cap: DEFAULT_KEY_BYTES,
+            bytes_full: false,
             untracked: 0,
             latency_budget: Budget::new(DEFAULT_LATENCY_BYTES),
             prepared: Prepared::default(),
@@ -169,6 +184,12 @@ impl GroupTable {
         self.entry_hashed(key, hash)
     }
 
+    /// Sets how many bytes the keys may take together (`None`: no limit but the arena's
+    /// 4 GiB, for a chunk's table, which its lines bound).
+    pub fn set_key_bytes(&mut self, bytes: Option<usize>) {
+        self.key_bytes_cap = bytes.unwrap_or(usize::MAX);
+    }
+
     /// Sets how much memory the keys' latency bins may take from now on.
     pub fn set_latency_bytes(&mut self, bytes: Option<usize>) {
         self.latency_budget = bytes.map_or(Budget::unlimited(), Budget::new);
@@ -181,6 +202,8 @@ impl GroupTable {
         self.table.len = 0;
         self.slots.clear();
         self.arena.clear();
+        self.key_bytes = 0;
+        self.bytes_full = false;
         self.untracked = 0;
         self.prepared = Prepared::default();
     }
@@ -195,7 +218,11 @@ impl GroupTable {
         if let Some(i) = found {
             return Some(i as usize);
         }
-        if self.slots.len() >= self.cap {
+        if self.slots.len() >= self.cap || self.bytes_full {
+            return None;
+        }
+        if key.len() > self.key_bytes_cap.saturating_sub(self.key_bytes) {
+            self.bytes_full = true;
             return None;
         }
         let mut slot = Slot {
@@ -213,8 +240,15 @@ impl GroupTable {
                 return None;
             }
             slot.key_start = self.arena.len() as u32;
+            let need = self.arena.len() + key.len();
+            if need > self.arena.capacity() {
+                // Doubling, but never past what the byte cap lets the keys take.
+                let want = (self.arena.capacity() * 2).clamp(need, self.key_bytes_cap.max(need));
+                self.arena.reserve_exact(want - self.arena.len());
+            }
             self.arena.extend_from_slice(key);
         }
+        self.key_bytes += key.len();
         let i = self.slots.len();
         let slots = &self.slots;
         self.table
@@ -295,6 +329,9 @@ impl GroupTable {
             }
         }
         self.untracked += other.untracked;
+        // `other`'s table took no key after it was full: nor does this one, as a single
+        // reader's would not.
+        self.bytes_full |= other.bytes_full;
     }
 
     pub fn len(&self) -> usize {
@@ -307,6 +344,16 @@ impl GroupTable {
 
     pub fn cap(&self) -> usize {
         self.cap
+    }
+
+    /// Bytes of the keys held.
+    pub fn key_bytes(&self) -> usize {
+        self.key_bytes
+    }
+
+    /// The cap on [`GroupTable::key_bytes`].
+    pub fn key_bytes_cap(&self) -> usize {
+        self.key_bytes_cap
     }
 
     /// Requests whose key arrived after the table was full.
@@ -549,6 +596,71 @@ mod tests {
             }
             assert_eq!(summary(&t), summary(&plain), "ahead {ahead}");
         }
+    }
+
+    /// 5000 distinct keys of 8 KiB (40 MiB) into a table with room for 100,000 keys: its
+    /// default key-byte cap, 32 MiB, holds 4096 of them; requests to the 904 others are
+    /// untracked, even to a short key seen after (the table is full), while requests to
+    /// keys already held still count.
+    #[test]
+    fn default_cap_on_key_bytes() {
+        let key = |i: usize| {
+            let mut k = format!("/{i:05}/").into_bytes();
+            k.resize(8192, b'x');
+            k
+        };
+        let mut t = GroupTable::new(DEFAULT_CAP);
+        for i in 0..5000 {
+            t.add(&key(i), None);
+        }
+        t.add(b"/short", None);
+        t.add(&key(7), None);
+        assert_eq!((t.len(), t.untracked()), (4096, 905));
+        assert_eq!(t.top(1)[0].1.count, 2);
+        assert_eq!(t.key_bytes(), 32 << 20);
+        // The arena grew no further than the cap.
+        assert!(t.arena.capacity() <= 32 << 20);
+    }
+
+    /// Keys fed through uncapped chunk tables merged in order fill a byte-capped table as
+    /// adding them to it directly does: 30 + 3 × 20 = 90 bytes of the cap of 100 held,
+    /// then a key of 20 does not fit, and the table takes no more, not even `/b`.
+    #[test]
+    fn byte_cap_through_chunk_merges() {
+        let keys: Vec<Vec<u8>> = [30, 20, 20, 20, 20, 2, 30]
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let mut k = vec![b'/', b'a' + i as u8];
+                k.resize(n, b'x');
+                k
+            })
+            .collect();
+        let capped = || {
+            let mut t = GroupTable::new(100);
+            t.set_key_bytes(Some(100));
+            t
+        };
+        let mut direct = capped();
+        for k in &keys {
+            direct.add(k, None);
+        }
+        let mut merged = capped();
+        for part in keys.chunks(3) {
+            let mut chunk = GroupTable::new(usize::MAX);
+            chunk.set_key_bytes(None);
+            for k in part {
+                chunk.add(k, None);
+            }
+            merged.merge(&chunk);
+        }
+        for t in [&direct, &merged] {
+            assert_eq!((t.len(), t.key_bytes(), t.untracked()), (4, 90, 3));
+        }
+        let mut a = capped();
+        a.add(&keys[0], None);
+        a.merge(&direct);
+        assert_eq!((a.len(), a.top(1)[0].1.count), (4, 2));
     }
 
     #[test]

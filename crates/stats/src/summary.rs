@@ -187,6 +187,9 @@ pub struct GroupTableInfo {
     pub distinct: u64,
     /// The table's cap (`--max-paths`).
     pub cap: u64,
+    /// Bytes of the paths tracked, and their cap (`--max-path-bytes`).
+    pub bytes: u64,
+    pub bytes_cap: u64,
     pub cap_reached: bool,
     /// Requests whose path was first seen after the cap was reached (not ranked).
     pub untracked_requests: u64,
