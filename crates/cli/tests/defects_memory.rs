@@ -104,3 +104,92 @@ fn path_table_caps_its_bytes() {
     assert_eq!(v["paths"]["bytes"], 1500 * 1000 + 2);
     assert_eq!(v["paths"]["cap_reached"], false);
 }
+
+/// The lines of `--every` tests, in arrival order: (second after 10:00:00, path).
+/// 2026-11-21T10:00:00Z = 1795255200 (`date -u -d ... +%s`).
+fn live_log(seconds: &[u32]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.log");
+    let text: String = seconds
+        .iter()
+        .map(|s| {
+            line(
+                &format!("21/Nov/2026:10:{:02}:{:02} +0000", s / 60, s % 60),
+                "/w",
+            )
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// With 1-second windows, lines logged late (nginx writes a line when its request ends)
+/// count in the window being read: a window's peak second is over the window's seconds,
+/// as its mean is, so it is never below it.
+#[test]
+fn every_window_peak_and_mean_over_the_same_seconds() {
+    // :00 ×3; :01 ×2 with two late :00s; :02 ×1 with a late :00 and a late :01.
+    let (_dir, path) = live_log(&[0, 0, 0, 1, 0, 1, 0, 2, 0, 1]);
+    let out = axlog()
+        .args(["report", path.to_str().unwrap(), "--every", "1s"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<(&str, &str)> = text
+        .lines()
+        .map(|l| {
+            let qps = l.split("qps ").nth(1).unwrap();
+            let (mean, rest) = qps.split_once(" (peak ").unwrap();
+            (mean, rest.split(')').next().unwrap())
+        })
+        .collect();
+    assert_eq!(got, [("3.0", "3"), ("4.0", "4"), ("3.0", "3")], "{text}");
+}
+
+/// With 10-second windows, each window's QPS figures cover its ten seconds: late lines
+/// count in its first second, and the seconds without requests are the window's.
+#[test]
+fn every_window_qps_covers_the_window() {
+    // Window :00–:09: :00 ×2, :03, :09. Window :10–:19: :10, two late :08s (counted at
+    // :10, making 3), :12 ×3. Window :20–:29: :25.
+    let (_dir, path) = live_log(&[0, 0, 3, 9, 10, 8, 8, 12, 12, 12, 25]);
+    let out = axlog()
+        .args([
+            "report",
+            path.to_str().unwrap(),
+            "--every",
+            "10s",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t0 = 1_795_255_200i64;
+    let got: Vec<_> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let q = &v["report"]["qps"];
+            (
+                v["window"]["start_epoch"].as_i64().unwrap() - t0,
+                q["seconds"].as_u64().unwrap(),
+                q["empty_seconds"].as_u64().unwrap(),
+                q["mean"].as_f64().unwrap(),
+                q["peak"].as_u64().unwrap(),
+                q["peak_second_epoch"].as_i64().unwrap() - t0,
+                q["p99"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, 10, 7, 0.4, 2, 0, 2),
+            (10, 10, 8, 0.6, 3, 10, 3),
+            (20, 10, 9, 0.1, 1, 25, 1),
+        ]
+    );
+}

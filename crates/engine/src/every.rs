@@ -1,7 +1,9 @@
 //! Reports per interval of log time, for a live stream (`tail -F access.log | axlog report
 //! --every 10s`): lines are parsed as they arrive, and when a line's time falls in a later
 //! interval than the one being counted, that interval's summary is handed out and a new
-//! one starts. A line older than the interval being counted (logged late) counts in it.
+//! one starts. A line older than the interval being counted (logged late) counts in it,
+//! in its first second, so that an interval's QPS figures (peak, mean) are over its own
+//! seconds.
 
 use crate::{Config, Sink, SourceRun, StatsSink, open_source, process_chunk};
 use axlog_format::{ParseError, Record};
@@ -42,13 +44,21 @@ impl<E: FnMut(i64, Summary)> Sink for Windows<'_, E> {
 
     fn record(&mut self, r: &Record<'_>) {
         let w = r.ts_us.div_euclid(self.every_us);
-        match self.current {
+        let opens = match self.current {
             Some(c) if w > c => {
                 self.flush();
-                self.current = Some(w);
+                true
             }
-            Some(_) => {}
-            None => self.current = Some(w),
+            Some(_) => false,
+            None => true,
+        };
+        if opens {
+            self.current = Some(w);
+            let every_s = self.every_us / 1_000_000;
+            let first = w.saturating_mul(every_s);
+            self.stats
+                .0
+                .set_window(first, first.saturating_add(every_s - 1));
         }
         self.stats.0.add_lines(1);
         self.stats.record(r);
@@ -76,7 +86,9 @@ pub fn run_every(
     let mut chunks = ChunkReader::live(reader, name.clone());
     let mut windows = Windows {
         cfg,
-        every_us: (every_s.max(1) as i64).saturating_mul(1_000_000),
+        every_us: i64::try_from(every_s.max(1))
+            .unwrap_or(i64::MAX)
+            .saturating_mul(1_000_000),
         current: None,
         stats: StatsSink(Aggregate::new(cfg.stats)),
         emit,

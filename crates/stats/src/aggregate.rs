@@ -188,6 +188,9 @@ pub struct Aggregate {
     last: Option<(i64, i16)>,
     offsets: Vec<i16>,
     per_second: PerSecond,
+    /// The seconds (first and last) of the interval an `--every` window counts: a line
+    /// logged before it counts in its first second, and the QPS figures cover all of it.
+    window: Option<(i64, i64)>,
     status: Box<[u64; 1000]>,
     request_time: ExactHistogram,
     upstream_time: ExactHistogram,
@@ -263,6 +266,7 @@ impl Aggregate {
             last: None,
             offsets: Vec::new(),
             per_second: PerSecond::default(),
+            window: None,
             status: Box::new([0; 1000]),
             request_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
             upstream_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
@@ -361,6 +365,14 @@ impl Aggregate {
         self.sources.get(idx)
     }
 
+    /// Makes this aggregate the one of an interval of log time, seconds `first..=last`
+    /// (before any request is observed): a request from before it (logged late) counts in
+    /// its first second, so the QPS figures (peak, mean, percentiles) are all over the
+    /// interval's seconds.
+    pub fn set_window(&mut self, first: i64, last: i64) {
+        self.window = Some((first, last.max(first)));
+    }
+
     /// Counts lines read (parsed or not).
     #[inline]
     pub fn add_lines(&mut self, n: u64) {
@@ -411,7 +423,11 @@ impl Aggregate {
         if !self.offsets.contains(&o.utc_offset_min) && self.offsets.len() < MAX_OFFSETS {
             self.offsets.push(o.utc_offset_min);
         }
-        self.per_second.add(o.ts_us.div_euclid(1_000_000), 1);
+        let mut second = o.ts_us.div_euclid(1_000_000);
+        if let Some((lo, hi)) = self.window {
+            second = second.clamp(lo, hi);
+        }
+        self.per_second.add(second, 1);
         self.status[(o.status as usize).min(999)] += 1;
         let host = match &o.haproxy {
             Some(h) if self.cfg.source_by_host && !h.host.is_empty() => self.host_row(h.host),
@@ -597,7 +613,11 @@ impl Aggregate {
             }),
             _ => None,
         };
-        let qps = self.per_second.summarize().map(|s| Qps {
+        let seconds = match self.window {
+            Some((lo, hi)) => self.per_second.summarize_over(lo, hi),
+            None => self.per_second.summarize(),
+        };
+        let qps = seconds.map(|s| Qps {
             mean: self.requests as f64 / s.seconds as f64,
             peak: s.peak,
             peak_second: format_rfc3339(s.peak_second * 1_000_000, None),
@@ -776,6 +796,25 @@ mod tests {
         );
         assert_eq!(s.paths.requests_without_path, 1);
         assert_eq!(s.malformed_samples[0].text, "junk\\xFF");
+    }
+
+    /// A window of seconds 100..=104: a line from second 97 counts at 100; QPS is over
+    /// the five seconds (counts 2, 0, 1, 0, 0).
+    #[test]
+    fn window_counts_late_lines_in_its_first_second() {
+        let mut a = Aggregate::new(StatsConfig::default());
+        a.set_window(100, 104);
+        for s in [102, 97, 100] {
+            a.observe(&obs(s, 200, None, None));
+        }
+        let q = a.summarize().qps.unwrap();
+        assert_eq!(
+            (q.seconds, q.empty_seconds, q.peak, q.peak_second_epoch),
+            (5, 3, 2, 100)
+        );
+        assert_eq!((q.mean, q.p50, q.p99), (0.6, 0, 2));
+        // The request's own time is still the range's first.
+        assert_eq!(a.summarize().time.unwrap().first.epoch_us, 97_000_000);
     }
 
     #[test]

@@ -178,6 +178,16 @@ impl PerSecond {
 
     /// `None` when no request was counted.
     pub fn summarize(&self) -> Option<SecondsSummary> {
+        self.summarize_within(None)
+    }
+
+    /// As [`PerSecond::summarize`], over every second of `[first, last]` (an interval the
+    /// counts lie in) rather than only from the first request's second to the last one's.
+    pub fn summarize_over(&self, first: i64, last: i64) -> Option<SecondsSummary> {
+        self.summarize_within(Some((first, last)))
+    }
+
+    fn summarize_within(&self, range: Option<(i64, i64)>) -> Option<SecondsSummary> {
         let mut first = None;
         let mut last = 0;
         let mut peak = 0;
@@ -194,7 +204,11 @@ impl PerSecond {
             }
             *hist.entry(c).or_insert(0u64) += 1;
         }
-        let first = first?;
+        let mut first = first?;
+        if let Some((lo, hi)) = range {
+            first = first.min(lo);
+            last = last.max(hi);
+        }
         let seconds = (last - first + 1) as u64;
         let empty_seconds = seconds - nonzero;
         if empty_seconds > 0 {
