@@ -2,20 +2,20 @@
 //!
 //! Counts live in pages of [`PAGE_SECS`] consecutive seconds, made when a second in them
 //! first occurs. A page starts sparse (its seconds with requests and their counts, 8 bytes
-//! each) and turns dense (a count for each of its seconds, 16 KiB) once more than
-//! [`SPARSE_MAX`] of its seconds have requests: memory follows the seconds that have
-//! requests (at most 64 bytes each, plus a page's bookkeeping), not the time they span, so
-//! a line a day for years takes little. Out-of-order lines (nginx logs at request end, so
-//! lines run up to minutes back) land in their own second.
+//! each) and turns dense (a count for each of its seconds, 16 KiB) when it would take more
+//! sparse: memory follows the seconds that have requests (at most 16 bytes each, with a
+//! growing list's spare room, plus about 100 bytes for each page that has any), not the
+//! time they span, so a line a day for years takes little. Out-of-order lines (nginx logs
+//! at request end, so lines run up to minutes back) land in their own second.
 
 use rustc_hash::FxHashMap;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 pub const PAGE_SECS: i64 = 4096;
 
-/// Seconds with requests a page holds sparse: past this, a dense page (16 KiB) takes at
-/// most 64 bytes per such second, and a sparse page's lookups stay short.
-pub const SPARSE_MAX: usize = 256;
+/// Seconds with requests a page holds sparse: as many bytes as a dense page.
+pub const SPARSE_MAX: usize = PAGE_SECS as usize / 2;
 
 /// One page's counts.
 #[derive(Debug, Clone)]
@@ -29,24 +29,73 @@ enum Page {
 impl Page {
     #[inline]
     fn add(&mut self, slot: u16, n: u32) {
-        match self {
-            Page::Dense(c) => {
-                if let Some(c) = c.get_mut(usize::from(slot)) {
-                    *c = c.saturating_add(n);
+        if let Page::Sparse(v) = self {
+            // Lines come mostly in time order: the newest second, or a new one after it;
+            // a late line's second is near the end.
+            let at = match v.last() {
+                Some((s, _)) if *s == slot => Ok(v.len() - 1),
+                Some((s, _)) if *s > slot => v.binary_search_by_key(&slot, |e| e.0),
+                _ => Err(v.len()),
+            };
+            match at {
+                Ok(i) => {
+                    if let Some((_, c)) = v.get_mut(i) {
+                        *c = c.saturating_add(n);
+                    }
+                    return;
+                }
+                Err(i) if v.len() < SPARSE_MAX => {
+                    v.insert(i, (slot, n));
+                    return;
+                }
+                Err(_) => self.make_dense(),
+            }
+        }
+        if let Page::Dense(c) = self
+            && let Some(c) = c.get_mut(usize::from(slot))
+        {
+            *c = c.saturating_add(n);
+        }
+    }
+
+    /// Adds `theirs`' counts.
+    fn merge(&mut self, theirs: &Page) {
+        match (&mut *self, theirs) {
+            (Page::Sparse(mine), Page::Sparse(other)) => {
+                // Both ascending: one pass, not an insertion per second.
+                let mut all = Vec::with_capacity(mine.len() + other.len());
+                let (mut i, mut j) = (0, 0);
+                while let (Some(&x), Some(&y)) = (mine.get(i), other.get(j)) {
+                    match x.0.cmp(&y.0) {
+                        Ordering::Less => {
+                            all.push(x);
+                            i += 1;
+                        }
+                        Ordering::Greater => {
+                            all.push(y);
+                            j += 1;
+                        }
+                        Ordering::Equal => {
+                            all.push((x.0, x.1.saturating_add(y.1)));
+                            i += 1;
+                            j += 1;
+                        }
+                    }
+                }
+                all.extend_from_slice(mine.get(i..).unwrap_or_default());
+                all.extend_from_slice(other.get(j..).unwrap_or_default());
+                // Overlapping seconds leave spare room a dense page would not take.
+                all.shrink_to_fit();
+                *mine = all;
+                if mine.len() > SPARSE_MAX {
+                    self.make_dense();
                 }
             }
-            Page::Sparse(v) => {
-                // Lines come mostly in time order: the newest second, or a new one after it.
-                match v.last_mut() {
-                    Some((s, c)) if *s == slot => *c = c.saturating_add(n),
-                    Some((s, _)) if *s > slot => match v.binary_search_by_key(&slot, |e| e.0) {
-                        Ok(i) => v[i].1 = v[i].1.saturating_add(n),
-                        Err(i) => v.insert(i, (slot, n)),
-                    },
-                    _ => v.push((slot, n)),
-                }
-                if v.len() > SPARSE_MAX {
-                    self.make_dense();
+            (Page::Sparse(mine), Page::Dense(_)) if mine.is_empty() => *self = theirs.clone(),
+            _ => {
+                self.make_dense();
+                for (s, c) in theirs.nonzero() {
+                    self.add(s, c);
                 }
             }
         }
@@ -140,17 +189,8 @@ impl PerSecond {
     pub fn merge(&mut self, other: &PerSecond) {
         for (page, theirs) in &other.pages {
             let i = self.page_index(*page);
-            let Some((_, mine)) = self.pages.get_mut(i) else {
-                continue;
-            };
-            match (&*mine, theirs) {
-                // A page new here takes a copy of a dense one rather than its additions.
-                (Page::Sparse(v), Page::Dense(_)) if v.is_empty() => *mine = theirs.clone(),
-                _ => {
-                    for (s, c) in theirs.nonzero() {
-                        mine.add(s, c);
-                    }
-                }
+            if let Some((_, mine)) = self.pages.get_mut(i) {
+                mine.merge(theirs);
             }
         }
     }
@@ -245,6 +285,20 @@ impl SecondsSummary {
 mod tests {
     use super::*;
 
+    impl PerSecond {
+        /// The numbers of the dense pages, ascending.
+        fn dense_pages(&self) -> Vec<i64> {
+            let mut d: Vec<i64> = self
+                .pages
+                .iter()
+                .filter(|(_, p)| matches!(p, Page::Dense(_)))
+                .map(|(n, _)| *n)
+                .collect();
+            d.sort_unstable();
+            d
+        }
+    }
+
     #[test]
     fn out_of_order_and_gaps() {
         let mut p = PerSecond::default();
@@ -309,50 +363,64 @@ mod tests {
         );
     }
 
-    /// Pages that stay sparse, turn dense in one part, or in the merge only, against a plain
-    /// map of the same additions, in a scrambled order.
+    /// Two parts' counts, added in a scrambled order and merged either way, against a plain
+    /// map of the same additions: a page dense in one part and sparse in the other, a page
+    /// full sparse in one part (every even second) that turns dense in the merge (odd
+    /// seconds from the other), sparse seconds years apart in both, and seconds before
+    /// the epoch.
     #[test]
     fn sparse_and_dense_pages_count_as_a_map() {
-        let mut model: BTreeMap<i64, u32> = BTreeMap::new();
-        let mut parts = [PerSecond::default(), PerSecond::default()];
+        let mut adds: Vec<(i64, u32, usize)> = Vec::new();
         let mut x: u64 = 12345;
-        for i in 0..20_000u32 {
+        let mut rand = |m: u64| {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let r = (x >> 33) as i64;
-            let second = match i % 4 {
-                // A busy page (dense), a page with 200 seconds in each part (dense once
-                // merged), sparse seconds years apart, and seconds before the epoch.
-                0 => 5 * PAGE_SECS + r % PAGE_SECS,
-                1 => 9 * PAGE_SECS + (r % 200) * 2 + (i as i64 / 4) % 2,
-                2 => (r % 50) * 31_536_000,
-                _ => -(r % 3000) - 1,
-            };
-            let part = if i % 4 == 1 {
-                (i as usize / 4) % 2
-            } else {
-                (x >> 60) as usize % 2
-            };
-            parts[part].add(second, 1 + i % 3);
-            *model.entry(second).or_insert(0) += 1 + i % 3;
+            (x >> 33) % m
+        };
+        for s in 0..PAGE_SECS {
+            adds.push((5 * PAGE_SECS + s, 1, 0));
+            adds.push((9 * PAGE_SECS + s, 2, (s % 2) as usize));
         }
-        let [mut a, b] = parts;
-        a.merge(&b);
+        for i in 0..3000u32 {
+            let r = rand(1 << 30) as i64;
+            if i < 1000 {
+                adds.push((5 * PAGE_SECS + r % PAGE_SECS, 3, 1));
+            }
+            adds.push(((r % 50) * 31_536_000, 1 + i % 3, (i % 2) as usize));
+            adds.push((-(r % 3000) - 1, 1, (i % 2) as usize));
+        }
+        // Keep the odd seconds of page 9 few enough that part 1 holds it sparse.
+        adds.retain(|&(s, _, p)| p == 0 || !(9 * PAGE_SECS + 600..10 * PAGE_SECS).contains(&s));
+        for i in (1..adds.len()).rev() {
+            adds.swap(i, rand(i as u64 + 1) as usize);
+        }
+        let mut model: BTreeMap<i64, u32> = BTreeMap::new();
+        let mut parts = [PerSecond::default(), PerSecond::default()];
+        for &(s, n, p) in &adds {
+            parts[p].add(s, n);
+            *model.entry(s).or_insert(0) += n;
+        }
         let want: Vec<(i64, u32)> = model.into_iter().collect();
-        assert_eq!(a.nonzero().collect::<Vec<_>>(), want);
-        let mut c = b.clone();
-        c.merge(&PerSecond::default());
-        let mut d = PerSecond::default();
-        d.merge(&b);
+        let [a, b] = parts;
+        assert_eq!(a.dense_pages(), vec![5]);
+        assert!(b.dense_pages().is_empty());
+        for (x, y) in [(&a, &b), (&b, &a)] {
+            let mut m = x.clone();
+            m.merge(y);
+            assert_eq!(m.nonzero().collect::<Vec<_>>(), want);
+            assert_eq!(m.dense_pages(), vec![5, 9]);
+        }
+        let mut c = PerSecond::default();
+        c.merge(&a);
         assert_eq!(
             c.nonzero().collect::<Vec<_>>(),
-            d.nonzero().collect::<Vec<_>>()
+            a.nonzero().collect::<Vec<_>>()
         );
     }
 
     /// A request every second takes the 4 bytes of a dense count, plus a little; a page
-    /// just past sparse takes at most 64 bytes per second with requests, plus its index.
+    /// just past sparse takes 8 bytes per second with requests, plus its index.
     #[test]
     fn busy_seconds_take_four_bytes() {
         let mut p = PerSecond::default();
@@ -363,9 +431,15 @@ mod tests {
         assert!(p.heap_bytes() <= span as usize * 4 + 4096);
         let mut q = PerSecond::default();
         for s in 0..=SPARSE_MAX as i64 {
-            q.add(s * 7, 1);
+            q.add(s * 2, 1);
         }
-        assert!(q.heap_bytes() <= (SPARSE_MAX + 1) * 64 + 256);
+        assert!(q.heap_bytes() <= (SPARSE_MAX + 1) * 8 + 256);
+        // Just before, sparse: no more (the list's doubling stops at the dense size).
+        let mut r = PerSecond::default();
+        for s in 0..SPARSE_MAX as i64 {
+            r.add(s * 2, 1);
+        }
+        assert!(r.heap_bytes() <= SPARSE_MAX * 8 + 256);
     }
 
     #[test]
