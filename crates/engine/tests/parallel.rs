@@ -194,3 +194,30 @@ fn spent_path_latency_memory_gives_the_same_report() {
         assert!(summary(threads) == one, "-j {threads}");
     }
 }
+
+/// With the path table's key bytes spent early, which paths are tracked is decided by
+/// arrival: one thread and several decide alike.
+#[test]
+fn spent_path_key_bytes_give_the_same_report() {
+    let (_dir, path, _) = input();
+    let summary = |threads| {
+        let cfg = Config {
+            threads,
+            stats: StatsConfig {
+                max_path_bytes: 20_000,
+                top_n: 100_000,
+                ..StatsConfig::default()
+            },
+            ..Config::default()
+        };
+        run(&[Source::Path(path.clone())], &cfg, None).summary
+    };
+    let one = summary(1);
+    let p = &one.paths;
+    assert!(p.cap_reached && p.distinct < p.cap, "{p:?}");
+    assert!(p.bytes <= 20_000 && p.bytes > 19_000, "{p:?}");
+    assert_eq!(one.top_paths.len() as u64, p.distinct);
+    for threads in [2, 4] {
+        assert!(summary(threads) == one, "-j {threads}");
+    }
+}
