@@ -543,6 +543,8 @@ pub(crate) struct SourceRun {
     pub(crate) layout: Option<(Format, bool)>,
     pub(crate) error: Option<String>,
     pub(crate) layout_help: Option<String>,
+    /// What detection has to say about the layout it chose.
+    pub(crate) layout_note: Option<String>,
     /// The Parquet rows and files written, and the first error writing them.
     pub(crate) written: axlog_parquet::Written,
     pub(crate) parquet_error: Option<String>,
@@ -555,6 +557,7 @@ impl SourceRun {
             layout: None,
             error: None,
             layout_help: None,
+            layout_note: None,
             written: axlog_parquet::Written::default(),
             parquet_error: None,
         }
@@ -572,7 +575,10 @@ impl SourceRun {
 
     /// Chooses the layout from a source's first chunk and makes its parser.
     pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
-        self.layout = choose_layout(cfg, first);
+        (self.layout, self.layout_note) = match choose_layout(cfg, first) {
+            Some((f, detected, note)) => (Some((f, detected)), note),
+            None => (None, None),
+        };
         if self.layout.is_none() {
             self.layout_help = axlog_format::diagnose(first).map(|d| d.to_string());
         }
@@ -588,14 +594,16 @@ impl SourceRun {
 }
 
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
-pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
+/// Detection may add a note on its choice.
+pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool, Option<String>)> {
     match &cfg.layout {
         // A given layout may still come behind a syslog header.
         Some(l) => Some((
             axlog_format::with_syslog_if_it_fits(l.clone(), sample),
             false,
+            None,
         )),
-        None => detect(sample).map(|d| (d.format(), true)),
+        None => detect(sample).map(|d| (d.format(), true, d.note)),
     }
 }
 
@@ -924,6 +932,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         r.lines += run.lines;
         r.malformed += done_stats.malformed_count();
         r.layout_help = r.layout_help.take().or(run.layout_help);
+        r.layout_note = r.layout_note.take().or(run.layout_note);
         if let Some((layout, detected)) = &run.layout {
             top_layout.get_or_insert(LayoutInfo {
                 name: layout.label(),

@@ -95,6 +95,16 @@ pub fn text(s: &Summary) -> String {
         None => "no known layout fits".to_string(),
     };
     let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
+    for src in &s.sources {
+        if let Some(note) = &src.layout_note {
+            let _ = writeln!(
+                o,
+                "Note: {}: {}",
+                terminal_safe(&src.name),
+                terminal_safe(note)
+            );
+        }
+    }
     if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
         let _ = writeln!(o, "\nSources");
         let _ = writeln!(

@@ -69,6 +69,9 @@ pub struct SourceSummary {
     /// When no layout fitted: the first line and the closest presets with where each
     /// failed.
     pub layout_help: Option<String>,
+    /// What detection noticed about the layout it chose: the keys a JSON mapping took
+    /// by their names, or fields after the layout's that are not read.
+    pub layout_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
