@@ -291,3 +291,100 @@ fn item28_klog_lines_are_other_not_malformed() {
     assert_eq!(v["lines"]["other"], klog);
     assert_eq!(v["lines"]["malformed"], 0);
 }
+
+// ---- item 29: a layout that changes part-way -----------------------------------------
+
+/// A common-log line (status 200 on even `i`, 404 on odd) and an nginx JSON line (503).
+fn clf_line(i: usize) -> String {
+    format!(
+        r#"172.16.{}.{} - - [04/Mar/2025:05:{:02}:{:02} +0000] "GET /old/{} HTTP/1.1" {} {}"#,
+        i / 250 % 250,
+        i % 250,
+        i / 60 % 60,
+        i % 60,
+        i % 7,
+        if i.is_multiple_of(2) { 200 } else { 404 },
+        i % 900
+    )
+}
+
+fn json_line(i: usize) -> String {
+    format!(
+        r#"{{"time_iso8601":"2025-03-04T06:{:02}:{:02}+00:00","remote_addr":"172.17.0.{}","request":"GET /new/{} HTTP/1.1","status":"503","body_bytes_sent":"{}","request_time":"0.{:03}"}}"#,
+        i / 60 % 60,
+        i % 60,
+        i % 250,
+        i % 5,
+        i % 700,
+        i % 1000
+    )
+}
+
+/// The layouts a source was read with, as the JSON report lists them.
+fn layouts(v: &Value) -> Vec<(String, u64)> {
+    v["sources"][0]["layouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap().to_string(),
+                l["lines"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn item29_layout_change_part_way_is_read_with_both_layouts() {
+    // 60 common-log lines (30 of status 200, 30 of 404), then 40 JSON lines (503).
+    let mut input: String = (0..60).map(|i| clf_line(i) + "\n").collect();
+    input.extend((0..40).map(|i| json_line(i) + "\n"));
+    let v = report_stdin(&input, &[]);
+    assert_eq!(v["lines"]["parsed"], 100);
+    assert_eq!(v["lines"]["malformed"], 0);
+    assert_eq!(status_counts(&v), vec![(200, 30), (404, 30), (503, 40)]);
+    assert_eq!(
+        layouts(&v),
+        vec![
+            ("apache-common".to_string(), 60),
+            ("nginx-json".to_string(), 40)
+        ]
+    );
+    // Only the JSON lines log a request time.
+    assert_eq!(v["latency"]["request_time"]["count"], 40);
+    let (text, _) = run_stdin("report", &input, &[]);
+    assert!(text.contains("apache-common 60 lines"), "{text}");
+    assert!(text.contains("nginx-json 40 lines"), "{text}");
+}
+
+/// The same across many chunks and parsing threads: a file of about 8 MiB (common log,
+/// then JSON, then common log again).
+#[test]
+fn item29_layout_changes_in_a_large_file_with_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.log");
+    let (a, b, c) = (25_000, 20_000, 5_000);
+    let mut text = String::new();
+    text.extend((0..a).map(|i| clf_line(i) + "\n"));
+    text.extend((0..b).map(|i| json_line(i) + "\n"));
+    text.extend((a..a + c).map(|i| clf_line(i) + "\n"));
+    std::fs::write(&path, &text).unwrap();
+    for threads in ["1", "3"] {
+        let v = report_json(&[path.to_str().unwrap(), "--threads", threads]);
+        assert_eq!(
+            v["lines"]["parsed"],
+            (a + b + c) as u64,
+            "threads {threads}"
+        );
+        assert_eq!(v["lines"]["malformed"], 0, "threads {threads}");
+        assert_eq!(
+            layouts(&v),
+            vec![
+                ("apache-common".to_string(), (a + c) as u64),
+                ("nginx-json".to_string(), b as u64)
+            ],
+            "threads {threads}"
+        );
+    }
+}

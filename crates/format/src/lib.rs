@@ -16,6 +16,7 @@ pub mod record;
 pub mod scan;
 pub mod search;
 pub mod servermsg;
+pub mod switching;
 pub mod time;
 pub mod unescape;
 
@@ -337,6 +338,8 @@ pub enum LineParser {
             time::TimeLocalCache,
         )>,
     ),
+    /// A detected layout, which gives way to another where the input changes layout.
+    Switching(Box<switching::Switching>),
 }
 
 impl LineParser {
@@ -364,6 +367,7 @@ impl LineParser {
             LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
             LineParser::Extended(_) => {}
             LineParser::Syslog(p) => p.set_tz(tz_offset_min),
+            LineParser::Switching(s) => s.set_tz(tz_offset_min),
             _ => {}
         }
     }
@@ -375,6 +379,34 @@ impl LineParser {
             LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
             LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
             LineParser::Syslog(p) => p.extra_names(),
+            LineParser::Switching(s) => s.current().map_or(Vec::new(), |p| p.extra_names()),
+            _ => Vec::new(),
+        }
+    }
+
+    /// After a line failed, with `block` that line and the ones after it: whether the
+    /// parser moved to another layout that fits the block (only a [`LineParser::Switching`]
+    /// one does); the line is then to be parsed again.
+    pub fn switch_layout(&mut self, block: &[u8]) -> bool {
+        match self {
+            LineParser::Switching(s) => s.switch_for(block),
+            _ => false,
+        }
+    }
+
+    /// At the start of a chunk: a [`LineParser::Switching`] parser goes back to the
+    /// detected layout.
+    pub fn restart(&mut self) {
+        if let LineParser::Switching(s) = self {
+            s.restart();
+        }
+    }
+
+    /// The layouts a [`LineParser::Switching`] parser read lines with, and how many each
+    /// read; empty for the others.
+    pub fn layout_counts(&self) -> Vec<(String, u64)> {
+        match self {
+            LineParser::Switching(s) => s.counts(),
             _ => Vec::new(),
         }
     }
@@ -434,6 +466,7 @@ impl LineParser {
                 (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
                 Ok(())
             }
+            LineParser::Switching(s) => s.parse_into(line, rec),
             LineParser::Syslog(p) => match haproxy::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
