@@ -201,4 +201,51 @@ mod tests {
             ]
         );
     }
+
+    /// No block of bytes panics a switching parser: lines of several layouts, cut and
+    /// overwritten at random, with detection after every failure.
+    #[test]
+    fn no_input_panics() {
+        let lines = [
+            r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 0.1 0.2"#,
+            r#"{"time":"2025-03-04T05:06:07Z","status":"404","request":"GET /b HTTP/1.1","ua":"x"}"#,
+            "I0304 05:06:07.000000       1 a.go:1] x",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let f = Format::Preset(Layout::NginxTimed);
+        let mut s = Switching::new(f.label(), f.parser());
+        for _ in 0..300 {
+            let mut block = Vec::new();
+            for _ in 0..(next() % 40) {
+                let mut l = lines[next() % lines.len()].as_bytes().to_vec();
+                for _ in 0..(next() % 4) {
+                    let i = next() % l.len();
+                    l[i] = b"{}\"[] :,-\n\xff"[next() % 11];
+                }
+                l.truncate(next() % (l.len() + 1));
+                block.extend_from_slice(&l);
+                block.push(b'\n');
+            }
+            s.restart();
+            for (k, line) in block.split(|&b| b == b'\n').enumerate() {
+                let mut rec = Record::default();
+                if s.parse_into(line, &mut rec).is_err() {
+                    let at = block
+                        .split(|&b| b == b'\n')
+                        .take(k)
+                        .map(|l| l.len() + 1)
+                        .sum();
+                    if s.switch_for(block.get(at..).unwrap_or_default()) {
+                        let _ = s.parse_into(line, &mut rec);
+                    }
+                }
+            }
+        }
+    }
 }
