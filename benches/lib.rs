@@ -79,6 +79,10 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
             o.extend_from_slice(format!(" {} ", secs(r.request_time_us)).as_bytes());
             o.extend_from_slice(upstream);
         }
+        Layout::NginxCombinedRt => {
+            combined(o);
+            o.extend_from_slice(format!(" {}", secs(r.request_time_us)).as_bytes());
+        }
         Layout::NginxMain => {
             combined(o);
             // Behind a proxy one request in four.

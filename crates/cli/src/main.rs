@@ -446,12 +446,16 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         }
         lines.push(line);
     }
+    let mut note = None;
     let (format, how) = match args.format.format()? {
         Some(f) => (f, "given"),
         None => {
             let sample = lines.join(&b'\n');
             match axlog_format::detect(&sample) {
-                Some(d) => (d.format(), "detected"),
+                Some(d) => {
+                    note = d.note.clone();
+                    (d.format(), "detected")
+                }
                 None => {
                     let why = axlog_format::diagnose(&sample)
                         .map_or("the input is empty".to_string(), |d| d.to_string());
@@ -468,6 +472,9 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         format.name(),
         format.definition()
     )?;
+    if let Some(note) = note {
+        writeln!(out, "note: {}", axlog_report::terminal_safe(&note))?;
+    }
     // Every text preset is a definition too, which names each field; JSON names its own.
     let fields = match &format {
         Format::Json(_) | Format::Syslog(_) => None,

@@ -357,6 +357,7 @@ pub fn process_chunk<S: Sink>(
     sink: &mut S,
 ) -> u64 {
     let first = *line_no;
+    parser.restart();
     // Records reach `record` LOOKAHEAD records after `prepare`, so the sink's table loads
     // for a line are in flight while the lines before it are handled.
     let mut ring: [Record<'_>; LOOKAHEAD] = [Record::default(); LOOKAHEAD];
@@ -369,7 +370,7 @@ pub fn process_chunk<S: Sink>(
             None if start < data.len() => data.len(),
             None => break,
         };
-        let line = &data[start..end];
+        let (line, line_start) = (&data[start..end], start);
         start = end + 1;
         *line_no += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -381,7 +382,14 @@ pub fn process_chunk<S: Sink>(
             head = (head + 1) % LOOKAHEAD;
             queued -= 1;
         }
-        match parser.parse_into(line, &mut ring[slot]) {
+        let mut parsed = parser.parse_into(line, &mut ring[slot]);
+        // A line that fails a detected layout may start a block of another layout.
+        if matches!(parsed, Err(e) if e != ParseError::NotAccess)
+            && parser.switch_layout(&data[line_start..])
+        {
+            parsed = parser.parse_into(line, &mut ring[slot]);
+        }
+        match parsed {
             Ok(()) => {
                 sink.prepare(&ring[slot]);
                 queued += 1;
@@ -543,6 +551,11 @@ pub(crate) struct SourceRun {
     pub(crate) layout: Option<(Format, bool)>,
     pub(crate) error: Option<String>,
     pub(crate) layout_help: Option<String>,
+    /// What detection has to say about the layout it chose.
+    pub(crate) layout_note: Option<String>,
+    /// The layouts a detected source was read with, each with its lines (summed over
+    /// the parsing threads).
+    pub(crate) layout_counts: Vec<(String, u64)>,
     /// The Parquet rows and files written, and the first error writing them.
     pub(crate) written: axlog_parquet::Written,
     pub(crate) parquet_error: Option<String>,
@@ -555,8 +568,20 @@ impl SourceRun {
             layout: None,
             error: None,
             layout_help: None,
+            layout_note: None,
+            layout_counts: Vec::new(),
             written: axlog_parquet::Written::default(),
             parquet_error: None,
+        }
+    }
+
+    /// Adds a parser's lines per layout to the source's.
+    pub(crate) fn add_layout_counts(&mut self, parser: &LineParser) {
+        for (label, n) in parser.layout_counts() {
+            match self.layout_counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, m)) => *m += n,
+                None => self.layout_counts.push((label, n)),
+            }
         }
     }
 
@@ -572,14 +597,21 @@ impl SourceRun {
 
     /// Chooses the layout from a source's first chunk and makes its parser.
     pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
-        self.layout = choose_layout(cfg, first);
+        (self.layout, self.layout_note) = match choose_layout(cfg, first) {
+            Some((f, detected, note)) => (Some((f, detected)), note),
+            None => (None, None),
+        };
         if self.layout.is_none() {
             self.layout_help = axlog_format::diagnose(first).map(|d| d.to_string());
         }
         // Where no layout fits any of the first lines, parsing as combined reports
         // every line as malformed (and keeps them in rejects).
         let mut p = match &self.layout {
-            Some((f, _)) => f.parser(),
+            // A detected layout gives way where the source changes layout part-way.
+            Some((f, true)) => LineParser::Switching(Box::new(
+                axlog_format::switching::Switching::new(f.label(), f.parser()),
+            )),
+            Some((f, false)) => f.parser(),
             None => Layout::NginxCombined.parser(),
         };
         p.set_tz(cfg.tz_offset_min);
@@ -588,14 +620,16 @@ impl SourceRun {
 }
 
 /// Picks the layout for a source: the configured one, or the one that fits `sample`.
-pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool)> {
+/// Detection may add a note on its choice.
+pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool, Option<String>)> {
     match &cfg.layout {
         // A given layout may still come behind a syslog header.
         Some(l) => Some((
             axlog_format::with_syslog_if_it_fits(l.clone(), sample),
             false,
+            None,
         )),
-        None => detect(sample).map(|d| (d.format(), true)),
+        None => detect(sample).map(|d| (d.format(), true, d.note)),
     }
 }
 
@@ -663,6 +697,9 @@ fn read_source<W: Write>(
     rows.finish_into(&mut run);
     if let Some(ru) = rollups {
         ru.finish_into(&mut run);
+    }
+    if let Some(p) = &parser {
+        run.add_layout_counts(p);
     }
     run
 }
@@ -924,6 +961,16 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
         r.lines += run.lines;
         r.malformed += done_stats.malformed_count();
         r.layout_help = r.layout_help.take().or(run.layout_help);
+        r.layout_note = r.layout_note.take().or(run.layout_note);
+        for (name, lines) in run.layout_counts.iter().filter(|(_, n)| *n > 0) {
+            match r.layouts.iter_mut().find(|l| l.name == *name) {
+                Some(l) => l.lines += lines,
+                None => r.layouts.push(axlog_stats::summary::LayoutLines {
+                    name: name.clone(),
+                    lines: *lines,
+                }),
+            }
+        }
         if let Some((layout, detected)) = &run.layout {
             top_layout.get_or_insert(LayoutInfo {
                 name: layout.label(),
@@ -1001,6 +1048,12 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     let mut summary = total.summarize();
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
+    // Layouts are listed where a source changed layout part-way.
+    for r in &mut rows {
+        if r.layouts.len() < 2 {
+            r.layouts.clear();
+        }
+    }
     summary.sources = rows;
     Outcome {
         summary,

@@ -377,7 +377,7 @@ fn parse_all<W: Write>(
     let keep_rejects = sink.1.is_some();
     let max_samples = cfg.stats.malformed_samples;
     let (done_tx, done_rx) = mpsc::channel::<ChunkDone>();
-    let (stats_tx, stats_rx) = mpsc::channel::<(Aggregate, Rows)>();
+    let (stats_tx, stats_rx) = mpsc::channel::<(Aggregate, Rows, LineParser)>();
     let tables = Tables::default();
     let mut rollups = Rollups::new(cfg, label);
     pool.in_place_scope(|scope| {
@@ -428,9 +428,10 @@ fn parse_all<W: Write>(
     // Merging adds, and ties are broken by value: the order the workers finish in does
     // not change the result. (Only a table that reached its cap keeps the keys that came
     // first, which depends on arrival; the report says when a cap was reached.)
-    for (stats, rows) in stats_rx {
+    for (stats, rows, parser) in stats_rx {
         sink.0.0.merge(&stats);
         rows.finish_into(&mut run);
+        run.add_layout_counts(&parser);
     }
     if let Some(ru) = rollups {
         ru.finish_into(&mut run);
@@ -439,7 +440,8 @@ fn parse_all<W: Write>(
     run
 }
 
-/// One worker: parses chunks until the source ends, and returns its statistics.
+/// One worker: parses chunks until the source ends, and returns its statistics and its
+/// parser (which counted the lines of each layout it read).
 fn work(
     feed: &Feed,
     mut parser: LineParser,
@@ -448,7 +450,7 @@ fn work(
     keep_rejects: bool,
     max_samples: usize,
     (done, tables): (&mpsc::Sender<ChunkDone>, &Tables),
-) -> (Aggregate, Rows) {
+) -> (Aggregate, Rows, LineParser) {
     let mut rows = Rows::new(cfg, label);
     rows.start(&parser);
     let mut stats = Aggregate::for_chunks(cfg.stats);
@@ -492,5 +494,5 @@ fn work(
             break;
         }
     }
-    (sink.stats.0, sink.rows)
+    (sink.stats.0, sink.rows, parser)
 }

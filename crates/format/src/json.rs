@@ -70,7 +70,7 @@ impl Target {
 }
 
 /// Keys to record fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonFormat {
     definition: String,
     /// (key path, target); a target may be listed under several keys (the first found in
@@ -83,7 +83,7 @@ pub const CADDY: &str = "ts=ts:s,client=request.client_ip,client=request.remote_
 /// Traefik's JSON access log (durations in nanoseconds).
 pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,referer=request_Referer,user_agent=request_User-Agent";
 /// nginx `escape=json` layouts keyed by variable name (with or without `$`).
-pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
+pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,ts=time,ts=timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
 
 impl JsonFormat {
     /// Compiles `target=key,target=key:unit,...`.
@@ -180,6 +180,24 @@ impl JsonFormat {
         }
         Ok(())
     }
+}
+
+/// A scalar of a JSON line: its key path (as mappings write it), its bytes as written,
+/// and whether it is a string.
+pub type Scalar<'a> = (Vec<u8>, &'a [u8], bool);
+
+/// Each scalar of a line that is one JSON object; `None` when the line is not one JSON
+/// object. For detection, which maps keys by their names.
+pub fn scalars(line: &[u8]) -> Option<Vec<Scalar<'_>>> {
+    let line = trim_spaces(line);
+    let mut out = Vec::new();
+    let mut path = Vec::new();
+    let mut p = Parser { s: line, i: 0 };
+    p.object(&mut path, 0, &mut |k: &[u8], v: Value<'_>| {
+        out.push((k.to_vec(), v.bytes(), matches!(v, Value::Str(_))))
+    })?;
+    p.ws();
+    (p.i == line.len()).then_some(out)
 }
 
 fn target_slot(t: Target) -> usize {

@@ -4,8 +4,10 @@
 //! that turns one line into a [`Record`] borrowing from the line. [`detect`] picks the
 //! layout that fits the first lines of an input.
 
+pub mod detect;
 pub mod haproxy;
 pub mod json;
+pub mod jsonkeys;
 pub mod logformat;
 pub mod nginx;
 pub mod nginxconf;
@@ -13,9 +15,12 @@ pub mod num;
 pub mod record;
 pub mod scan;
 pub mod search;
+pub mod servermsg;
+pub mod switching;
 pub mod time;
 pub mod unescape;
 
+pub use detect::{Detection, detect};
 pub use record::{Record, RequestParts, split_request};
 
 use std::fmt;
@@ -62,6 +67,8 @@ pub enum Layout {
     NginxCombined,
     /// `combined` followed by ` $request_time $upstream_response_time`.
     NginxTimed,
+    /// `combined` followed by ` $request_time` (the ISUCON/alp convention).
+    NginxCombinedRt,
     /// nginx's `main` from its default configuration: `combined` + `"$http_x_forwarded_for"`.
     NginxMain,
     /// ingress-nginx's `upstreaminfo`.
@@ -82,12 +89,13 @@ pub enum Layout {
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 10] = [
+    pub const ALL: [Layout; 11] = [
         Layout::Haproxy,
         Layout::CaddyJson,
         Layout::TraefikJson,
         Layout::NginxJson,
         Layout::NginxTimed,
+        Layout::NginxCombinedRt,
         Layout::IngressUpstreaminfo,
         Layout::ApacheVhostCombined,
         Layout::NginxMain,
@@ -99,6 +107,7 @@ impl Layout {
         match self {
             Layout::NginxCombined => "nginx-combined",
             Layout::NginxTimed => "nginx-timed",
+            Layout::NginxCombinedRt => "nginx-combined-rt",
             Layout::NginxMain => "nginx-main",
             Layout::IngressUpstreaminfo => "ingress-upstreaminfo",
             Layout::ApacheCommon => "apache-common",
@@ -117,6 +126,7 @@ impl Layout {
             Layout::ApacheCommon => &["common", "clf"],
             Layout::NginxMain => &["main"],
             Layout::NginxTimed => &["timed"],
+            Layout::NginxCombinedRt => &["combined-rt"],
             Layout::IngressUpstreaminfo => &["upstreaminfo"],
             Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
             Layout::CaddyJson => &["caddy"],
@@ -137,6 +147,9 @@ impl Layout {
             }
             Layout::NginxMain => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#
+            }
+            Layout::NginxCombinedRt => {
+                r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time"#
             }
             Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
             Layout::CaddyJson => json::CADDY,
@@ -165,6 +178,7 @@ impl Layout {
             Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
             Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
             Layout::NginxMain
+            | Layout::NginxCombinedRt
             | Layout::IngressUpstreaminfo
             | Layout::ApacheCommon
             | Layout::ApacheVhostCombined => {
@@ -324,6 +338,8 @@ pub enum LineParser {
             time::TimeLocalCache,
         )>,
     ),
+    /// A detected layout, which gives way to another where the input changes layout.
+    Switching(Box<switching::Switching>),
 }
 
 impl LineParser {
@@ -351,6 +367,7 @@ impl LineParser {
             LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
             LineParser::Extended(_) => {}
             LineParser::Syslog(p) => p.set_tz(tz_offset_min),
+            LineParser::Switching(s) => s.set_tz(tz_offset_min),
             _ => {}
         }
     }
@@ -362,6 +379,34 @@ impl LineParser {
             LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
             LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
             LineParser::Syslog(p) => p.extra_names(),
+            LineParser::Switching(s) => s.current().map_or(Vec::new(), |p| p.extra_names()),
+            _ => Vec::new(),
+        }
+    }
+
+    /// After a line failed, with `block` that line and the ones after it: whether the
+    /// parser moved to another layout that fits the block (only a [`LineParser::Switching`]
+    /// one does); the line is then to be parsed again.
+    pub fn switch_layout(&mut self, block: &[u8]) -> bool {
+        match self {
+            LineParser::Switching(s) => s.switch_for(block),
+            _ => false,
+        }
+    }
+
+    /// At the start of a chunk: a [`LineParser::Switching`] parser goes back to the
+    /// detected layout.
+    pub fn restart(&mut self) {
+        if let LineParser::Switching(s) = self {
+            s.restart();
+        }
+    }
+
+    /// The layouts a [`LineParser::Switching`] parser read lines with, and how many each
+    /// read; empty for the others.
+    pub fn layout_counts(&self) -> Vec<(String, u64)> {
+        match self {
+            LineParser::Switching(s) => s.counts(),
             _ => Vec::new(),
         }
     }
@@ -381,7 +426,13 @@ impl LineParser {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
-        let parsed = self.parse_fields(line, rec);
+        let parsed = match self.parse_fields(line, rec) {
+            // The server's own diagnostics between access lines are not malformed.
+            Err(e) if e != ParseError::NotAccess && servermsg::is_server_message(line) => {
+                Err(ParseError::NotAccess)
+            }
+            p => p,
+        };
         rec.line = line;
         parsed
     }
@@ -415,6 +466,7 @@ impl LineParser {
                 (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
                 Ok(())
             }
+            LineParser::Switching(s) => s.parse_into(line, rec),
             LineParser::Syslog(p) => match haproxy::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
@@ -433,95 +485,14 @@ pub const HAPROXY_TCPLOG: &str =
 /// How many lines [`detect`] looks at.
 pub const DETECT_LINES: usize = 200;
 
-/// The outcome of layout detection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detection {
-    pub layout: Layout,
-    /// The lines carry a syslog header before the layout (nginx's `access_log syslog:`).
-    pub syslog: bool,
-    /// Lines examined (non-empty) and how many of them the chosen layout parsed.
-    pub examined: usize,
-    pub parsed: usize,
-}
-
-impl Detection {
-    /// The format to parse with.
-    pub fn format(&self) -> Format {
-        let f = Format::Preset(self.layout);
-        if self.syslog {
-            Format::Syslog(Box::new(f))
-        } else {
-            f
-        }
-    }
-}
-
 /// The first [`DETECT_LINES`] non-empty lines of `sample`, without line terminators.
-fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
     sample
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
         .filter(|l| !l.is_empty())
         .take(DETECT_LINES)
         .collect()
-}
-
-/// Picks the layout that parses the most of the first [`DETECT_LINES`] non-empty lines of
-/// `sample` (whole lines, `\n`-separated). Ties go to the more specific layout (timed
-/// before combined), since a timed line would otherwise lose its timings. `None` when no
-/// layout parses any line.
-pub fn detect(sample: &[u8]) -> Option<Detection> {
-    let lines = sample_lines(sample);
-    // HAProxy (which reads its own syslog header), each other layout behind a syslog
-    // header, then as written. The order breaks ties: the combined family parses a line
-    // with a syslog header too, taking the header for part of the client address, and
-    // parses HAProxy's CLF lines too, losing HAProxy's fields.
-    let candidates = std::iter::once((Layout::Haproxy, false))
-        .chain(
-            Layout::ALL
-                .into_iter()
-                .filter(|&l| l != Layout::Haproxy)
-                .map(|l| (l, true)),
-        )
-        .chain(
-            Layout::ALL
-                .into_iter()
-                .filter(|&l| l != Layout::Haproxy)
-                .map(|l| (l, false)),
-        );
-    let mut best: Option<(Detection, usize)> = None;
-    {
-        for (layout, syslog) in candidates {
-            let mut p = if syslog {
-                LineParser::Syslog(Box::new(layout.parser()))
-            } else {
-                layout.parser()
-            };
-            let (mut parsed, mut notices) = (0, 0);
-            for l in &lines {
-                match p.parse(l) {
-                    Ok(_) => parsed += 1,
-                    Err(ParseError::NotAccess) => notices += 1,
-                    Err(_) => {}
-                }
-            }
-            // Most requests first; a stream of server notices alone still names its
-            // server. Ties keep the earlier, more specific layout.
-            let score = (parsed, notices);
-            if parsed + notices > 0 && best.as_ref().is_none_or(|b| score > (b.0.parsed, b.1)) {
-                best = Some((
-                    Detection {
-                        layout,
-                        syslog,
-                        examined: lines.len(),
-                        parsed,
-                    },
-                    notices,
-                ));
-            }
-        }
-    }
-    best.map(|b| b.0)
 }
 
 /// `format`, or `format` behind a syslog header when that parses as many of `sample`'s
@@ -559,6 +530,8 @@ pub fn with_syslog_if_it_fits(format: Format, sample: &[u8]) -> Format {
 pub struct Diagnosis {
     pub sample: Vec<u8>,
     pub candidates: Vec<Candidate>,
+    /// For JSON lines: the `--json-fields` to write (the presets are beside the point).
+    pub json_hint: Option<String>,
 }
 
 /// One preset's attempt at an input.
@@ -609,6 +582,7 @@ pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
     Some(Diagnosis {
         sample: first.to_vec(),
         candidates,
+        json_hint: jsonkeys::mapping(&lines).and_then(Result::err),
     })
 }
 
@@ -623,10 +597,11 @@ impl fmt::Display for Diagnosis {
                 sample.push(c);
             }
         }
-        write!(
-            f,
-            "no known layout fits; first line: {sample}\n  closest presets:"
-        )?;
+        write!(f, "no known layout fits; first line: {sample}")?;
+        if let Some(hint) = &self.json_hint {
+            return write!(f, "\n  {hint}");
+        }
+        write!(f, "\n  closest presets:")?;
         for c in self.candidates.iter().take(3) {
             write!(f, "\n    {} ({} lines parsed", c.layout.name(), c.parsed)?;
             match &c.failed_at {
@@ -652,10 +627,13 @@ mod tests {
     fn detects_timed_and_combined() {
         let timed = format!("{C} 0.010 0.009\n{C} 0.020 -\ngarbage\n");
         let d = detect(timed.as_bytes()).unwrap();
-        assert_eq!((d.layout, d.examined, d.parsed), (Layout::NginxTimed, 3, 2));
+        assert_eq!(
+            (d.layout(), d.examined, d.parsed),
+            (Some(Layout::NginxTimed), 3, 2)
+        );
         let combined = format!("{C}\n{C}\n{C} 0.1 0.1\n");
         let d = detect(combined.as_bytes()).unwrap();
-        assert_eq!((d.layout, d.parsed), (Layout::NginxCombined, 3));
+        assert_eq!((d.layout(), d.parsed), (Some(Layout::NginxCombined), 3));
         assert_eq!(detect(b"hello\nworld\n"), None);
         assert_eq!(detect(b""), None);
     }
@@ -796,8 +774,8 @@ mod tests {
         );
         let d = detect(sample.as_bytes()).unwrap();
         assert_eq!(
-            (d.layout, d.syslog, d.parsed),
-            (Layout::NginxTimed, true, 2)
+            (d.layout(), d.syslog(), d.parsed),
+            (Some(Layout::NginxTimed), true, 2)
         );
         assert_eq!(d.format().label(), "nginx-timed behind syslog");
         let r = d
@@ -808,10 +786,10 @@ mod tests {
         assert_eq!(r.remote_addr, b"1.2.3.4");
         // Without the header, the plain layout.
         let d = detect(format!("{line}\n").as_bytes()).unwrap();
-        assert_eq!((d.layout, d.syslog), (Layout::NginxTimed, false));
+        assert_eq!((d.layout(), d.syslog()), (Some(Layout::NginxTimed), false));
         // A stream of HAProxy notices alone is HAProxy's.
         let d = detect(b"Sep 20 15:44:23 lb haproxy[1]: Proxy www started.\n").unwrap();
-        assert_eq!((d.layout, d.parsed), (Layout::Haproxy, 0));
+        assert_eq!((d.layout(), d.parsed), (Some(Layout::Haproxy), 0));
         // Apache's error log and ssl_request_log open with a `[`, as HAProxy's `[NOTICE]`
         // does, but are nobody's access log: nothing is detected, so the user is shown
         // the closest presets instead of a HAProxy report of zero requests.
@@ -832,7 +810,7 @@ mod tests {
             r#"41234 250 fe be srv 0 0 1 10 12 ---- 1 1 0 0 0 0 0 "" """#
         );
         let d = detect(format!("{clf}\n").as_bytes()).unwrap();
-        assert_eq!((d.layout, d.syslog), (Layout::Haproxy, false));
+        assert_eq!((d.layout(), d.syslog()), (Some(Layout::Haproxy), false));
     }
 
     /// `combined` + more fields: the hand-written first part with the compiled rest gives

@@ -54,7 +54,7 @@ fn format_for(data: &[u8], how: How) -> (Format, Vec<String>) {
     let (format, def) = match how {
         How::Detect(layout) => {
             let d = detect(data).expect("a layout is detected");
-            assert_eq!((d.layout, d.syslog), (layout, false));
+            assert_eq!((d.layout(), d.syslog()), (Some(layout), false));
             assert_eq!(d.parsed, d.examined, "every line of the sample fits");
             (d.format(), layout.definition())
         }

@@ -75,7 +75,7 @@ fn assert_combined(r: &Record, w: &Naive, line: &str) {
 /// The detected format's parser; detection must choose `layout`, plainly.
 fn detected(data: &[u8], layout: Layout) -> LineParser {
     let d = detect(data).expect("a layout is detected");
-    assert_eq!((d.layout, d.syslog), (layout, false));
+    assert_eq!((d.layout(), d.syslog()), (Some(layout), false));
     d.format().parser()
 }
 

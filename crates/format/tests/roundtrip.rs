@@ -2869,7 +2869,7 @@ fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
         tz: None,
     };
     match layout {
-        Layout::NginxCombined | Layout::NginxTimed => {
+        Layout::NginxCombined | Layout::NginxTimed | Layout::NginxCombinedRt => {
             let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }

@@ -95,6 +95,29 @@ pub fn text(s: &Summary) -> String {
         None => "no known layout fits".to_string(),
     };
     let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
+    for src in s.sources.iter().filter(|src| !src.layouts.is_empty()) {
+        let each: Vec<String> = src
+            .layouts
+            .iter()
+            .map(|l| format!("{} {} lines", terminal_safe(&l.name), thousands(l.lines)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "Layouts: {}: {}",
+            terminal_safe(&src.name),
+            each.join(", ")
+        );
+    }
+    for src in &s.sources {
+        if let Some(note) = &src.layout_note {
+            let _ = writeln!(
+                o,
+                "Note: {}: {}",
+                terminal_safe(&src.name),
+                terminal_safe(note)
+            );
+        }
+    }
     if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
         let _ = writeln!(o, "\nSources");
         let _ = writeln!(

@@ -69,6 +69,19 @@ pub struct SourceSummary {
     /// When no layout fitted: the first line and the closest presets with where each
     /// failed.
     pub layout_help: Option<String>,
+    /// What detection noticed about the layout it chose: the keys a JSON mapping took
+    /// by their names, or fields after the layout's that are not read.
+    pub layout_note: Option<String>,
+    /// When the source changed layout part-way: each layout detected, with the lines
+    /// it read, the first one first; empty otherwise.
+    pub layouts: Vec<LayoutLines>,
+}
+
+/// A layout of a source and the lines read with it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct LayoutLines {
+    pub name: String,
+    pub lines: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
