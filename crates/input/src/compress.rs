@@ -3,6 +3,7 @@
 //! bzip2 and xz. A damaged archive is a read error naming the byte of the archive where
 //! decoding stopped; the text decoded before it is read as usual.
 
+use crate::salvage::{self, Salvage};
 use std::io::{self, BufRead, BufReader, Read};
 
 /// How a source's bytes are compressed.
@@ -107,9 +108,10 @@ pub fn decoded<R: Read + Send + 'static>(
     };
     let decoder: Box<dyn Read + Send> = match kind {
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(input)?),
-        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(input)),
-        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(input)),
+        // These three hand over the text decoded before a damaged block (see salvage.rs).
+        Compression::Zstd => Box::new(Salvage::new(input, salvage::Zstd::new()?)),
+        Compression::Bzip2 => Box::new(Salvage::new(input, salvage::Bzip2::new())),
+        Compression::Xz => Box::new(Salvage::new(input, salvage::Xz::new()?)),
         Compression::None => return Ok((Box::new(input), kind)),
     };
     Ok((
@@ -199,5 +201,118 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("gzip archive truncated"), "{msg}");
         assert!(msg.contains("byte"), "{msg}");
+    }
+
+    /// Log-like lines `from..to`, varied enough that they do not compress to nothing.
+    fn lines(from: u64, to: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        for k in from..to {
+            let h = k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40;
+            out.extend_from_slice(
+                format!(
+                    "10.{}.{}.{} - - [06/Dec/2026:10:{:02}:{:02} +0000] \"GET /item/{h} HTTP/1.1\" {} {}\n",
+                    h % 200,
+                    h % 97,
+                    k % 251,
+                    k / 60 % 60,
+                    k % 60,
+                    [200, 404, 500, 301][(h % 4) as usize],
+                    h % 50_000
+                )
+                .as_bytes(),
+            );
+        }
+        out
+    }
+
+    /// `first` then `second` compressed as `kind`, with a flush between them (a block
+    /// boundary), and where the flush put that boundary in the archive.
+    fn flushed(kind: Compression, first: &[u8], second: &[u8]) -> (Vec<u8>, usize) {
+        fn both<W: Write>(
+            mut w: W,
+            first: &[u8],
+            second: &[u8],
+            len: impl Fn(&W) -> usize,
+        ) -> (W, usize) {
+            w.write_all(first).unwrap();
+            // Twice: xz's encoder keeps the last output of a flush until its next call.
+            w.flush().unwrap();
+            w.flush().unwrap();
+            let at = len(&w);
+            w.write_all(second).unwrap();
+            (w, at)
+        }
+        match kind {
+            Compression::Gzip => {
+                let e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                let (e, at) = both(e, first, second, |e| e.get_ref().len());
+                (e.finish().unwrap(), at)
+            }
+            Compression::Zstd => {
+                let e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+                let (e, at) = both(e, first, second, |e| e.get_ref().len());
+                (e.finish().unwrap(), at)
+            }
+            Compression::Bzip2 => {
+                let e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+                let (e, at) = both(e, first, second, |e| e.get_ref().len());
+                (e.finish().unwrap(), at)
+            }
+            Compression::Xz => {
+                let e = liblzma::write::XzEncoder::new(Vec::new(), 6);
+                let (e, at) = both(e, first, second, |e| e.get_ref().len());
+                (e.finish().unwrap(), at)
+            }
+            Compression::None => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_damaged_block_keeps_every_line_decoded_before_it() {
+        // 1.6 MB of good text, a block boundary, then text whose first block is damaged:
+        // every byte before the boundary is readable, as `zstd -dc` and the like give it.
+        let good = lines(0, 16_000);
+        let after = lines(16_000, 26_000);
+        let mut short = Vec::new();
+        for kind in [
+            Compression::Gzip,
+            Compression::Zstd,
+            Compression::Bzip2,
+            Compression::Xz,
+        ] {
+            let (mut data, at) = flushed(kind, &good, &after);
+            // Past the next block's header (bzip2's first bytes after a flush may still
+            // hold the end of the block before it), inside its compressed data.
+            let hit = if kind == Compression::Zstd {
+                at
+            } else {
+                at + 40
+            };
+            data[hit..hit + 64].fill(0xff);
+
+            let (r, found) = decoded(io::Cursor::new(data)).unwrap();
+            assert_eq!(found, kind);
+            // Read as the engine reads: a chunk reader over the decoder.
+            let mut chunks = crate::ChunkReader::new(r, "t".into());
+            let mut got = Vec::new();
+            let err = loop {
+                match chunks.next_chunk() {
+                    Ok(Some(c)) => got.extend_from_slice(c.data),
+                    Ok(None) => panic!("{}: a damaged archive read to its end", kind.name()),
+                    Err(e) => break e,
+                }
+            };
+            if got.len() < good.len() || got[..good.len()] != good[..] {
+                short.push(format!(
+                    "{}: {} of {} good bytes",
+                    kind.name(),
+                    got.len().min(good.len()),
+                    good.len()
+                ));
+            }
+            let msg = err.to_string();
+            assert!(msg.contains(&format!("{} archive", kind.name())), "{msg}");
+        }
+        assert!(short.is_empty(), "{short:?}");
     }
 }

@@ -6,6 +6,7 @@
 
 mod compress;
 mod rotation;
+mod salvage;
 mod split;
 pub use compress::{Compression, decoded};
 pub use rotation::{expand, expand_indexed, rotation_order};
