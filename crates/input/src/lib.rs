@@ -7,9 +7,11 @@
 mod compress;
 mod rotation;
 mod salvage;
+mod shrink;
 mod split;
 pub use compress::{Compression, decoded};
 pub use rotation::{expand, expand_indexed, rotation_order};
+use shrink::Watched;
 pub use split::{FileSplit, SplitChunk};
 
 use std::fs::File;
@@ -83,12 +85,27 @@ impl Source {
             name: self.name(),
             source: e,
         };
+        // A file cut while it is read ends early: watched, that is an error.
         let raw: Box<dyn Read + Send> = match self {
-            Source::Stdin => Box::new(io::stdin()),
-            Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
+            Source::Stdin => Box::new(Watched::new(io::stdin(), shrink::stdin_file())),
+            Source::Path(p) => {
+                let file = File::open(p).map_err(open_err)?;
+                let same = file.try_clone().ok();
+                Box::new(Watched::new(file, same))
+            }
         };
         let counted = compress::Counting { inner: raw, read };
-        decoded(counted).map(|(r, _)| r).map_err(open_err)
+        decoded(counted)
+            .map(|(r, _)| r)
+            .map_err(|e| match e.kind() {
+                // Reading the first bytes found the file cut: a read error at its start.
+                io::ErrorKind::UnexpectedEof => InputError::Read {
+                    name: self.name(),
+                    offset: 0,
+                    source: e,
+                },
+                _ => open_err(e),
+            })
     }
 
     /// The source's size in bytes as stored, when it is a file.
@@ -570,5 +587,34 @@ mod tests {
             err.to_string(),
             "f.log: read error at byte 10: disk on fire"
         );
+    }
+
+    #[test]
+    fn a_file_cut_while_it_is_read_is_an_error_at_the_position_read() {
+        use std::io::Write;
+        // 100,000 lines of 16 bytes; cut to 100,000 bytes once reading has begun, as
+        // copytruncate does.
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        for k in 0..100_000u32 {
+            writeln!(f, "line {k:>10}").unwrap();
+        }
+        f.flush().unwrap();
+        let source = Source::Path(f.path().to_path_buf());
+        let mut r =
+            ChunkReader::with_sizes(source.open().unwrap(), "cut.log".into(), 64 << 10, MAX_LINE);
+        let mut got = r.next_chunk().unwrap().unwrap().data.len();
+        f.as_file().set_len(100_000).unwrap();
+        let err = loop {
+            match r.next_chunk() {
+                Ok(Some(c)) => got += c.data.len(),
+                Ok(None) => panic!("a file cut under the reader read as complete"),
+                Err(e) => break e,
+            }
+        };
+        // Everything read before the cut was handed out; the error is at its end.
+        assert!(got > 100_000 && got < 1_600_000, "{got}");
+        let msg = err.to_string();
+        let want = format!("cut.log: read error at byte {got}: the file became shorter");
+        assert!(msg.starts_with(&want), "{msg}");
     }
 }
