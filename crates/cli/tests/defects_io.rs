@@ -54,3 +54,74 @@ fn a_file_on_stdin_cut_below_the_position_read_is_reported() {
         );
     }
 }
+
+#[test]
+fn rejects_keep_the_carriage_return_of_crlf_lines() {
+    // Lines ending in CRLF (a log copied through Windows), every fourth malformed; the
+    // last line has its CR but no LF.
+    let dir = tempfile::tempdir().unwrap();
+    let good = combined_lines(40);
+    let mut text = Vec::new();
+    let mut bad = Vec::new();
+    for (k, line) in good.lines().enumerate() {
+        let line = if k % 4 == 1 {
+            format!("broken entry {k} \"quoted\"")
+        } else {
+            line.to_string()
+        };
+        if k % 4 == 1 {
+            bad.push((k + 1, line.clone()));
+        }
+        text.extend_from_slice(line.as_bytes());
+        text.extend_from_slice(if k == 39 { b"\r" } else { b"\r\n" });
+    }
+    let path = dir.path().join("crlf.log");
+    std::fs::write(&path, &text).unwrap();
+    // Each rejected line as it was in the file, CR included, one per line.
+    let plain: Vec<u8> = bad
+        .iter()
+        .flat_map(|(_, l)| format!("{l}\r\n").into_bytes())
+        .collect();
+    let name = path.display().to_string();
+    let located: Vec<u8> = bad
+        .iter()
+        .flat_map(|(n, l)| format!("{name}:{n}:{l}\r\n").into_bytes())
+        .collect();
+    for j in ["1", "2", "3"] {
+        for (format, want) in [("lines", &plain), ("located", &located)] {
+            let rejects = dir.path().join(format!("rejects-{j}-{format}"));
+            let out = common::axlog()
+                .args([
+                    "report",
+                    "--output",
+                    "json",
+                    "-j",
+                    j,
+                    "--rejects-format",
+                    format,
+                ])
+                .arg(&path)
+                .arg("--rejects")
+                .arg(&rejects)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let got = std::fs::read(&rejects).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(want),
+                "-j {j} {format}"
+            );
+            // The report still counts 30 requests and 10 malformed lines.
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["requests"], 30, "-j {j}");
+            assert_eq!(v["lines"]["malformed"], 10, "-j {j}");
+            // A sample shows the text, without the line ending.
+            assert_eq!(v["malformed_samples"][0]["text"], bad[0].1, "-j {j}");
+        }
+    }
+}

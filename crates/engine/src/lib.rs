@@ -28,7 +28,14 @@ pub trait Sink {
     #[inline]
     fn prepare(&mut self, _rec: &Record<'_>) {}
     fn record(&mut self, rec: &Record<'_>);
+    /// A line that did not parse, as it was in the input: with the `\r` of a CRLF line
+    /// ending (parsers get the line without it), so a rejects file keeps its bytes.
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError);
+}
+
+/// `line` without the `\r` of a CRLF ending: the text a sample shows.
+pub(crate) fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// Feeds the statistics aggregate.
@@ -88,7 +95,7 @@ impl Sink for StatsSink {
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
         match err {
             ParseError::NotAccess => self.0.other_line(),
-            _ => self.0.malformed(source, line_no, line),
+            _ => self.0.malformed(source, line_no, without_cr(line)),
         }
     }
 }
@@ -370,10 +377,10 @@ pub fn process_chunk<S: Sink>(
             None if start < data.len() => data.len(),
             None => break,
         };
-        let (line, line_start) = (&data[start..end], start);
+        let (raw, line_start) = (&data[start..end], start);
         start = end + 1;
         *line_no += 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = without_cr(raw);
         let slot = (head + queued) % LOOKAHEAD;
         if queued == LOOKAHEAD {
             // The ring is full: the oldest record leaves through the slot the new one
@@ -401,7 +408,7 @@ pub fn process_chunk<S: Sink>(
                     head = (head + 1) % LOOKAHEAD;
                     queued -= 1;
                 }
-                sink.malformed(source, *line_no, line, e);
+                sink.malformed(source, *line_no, raw, e);
             }
         }
     }

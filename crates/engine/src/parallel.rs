@@ -69,8 +69,9 @@ impl Sink for WorkerSink {
         }
         self.stats.0.count_malformed();
         if self.samples.len() < self.max_samples {
+            let text = crate::without_cr(line);
             self.samples
-                .push((line_no, line[..line.len().min(300)].to_vec()));
+                .push((line_no, text[..text.len().min(300)].to_vec()));
         }
         if self.keep_rejects {
             self.rejects.extend_from_slice(line);
