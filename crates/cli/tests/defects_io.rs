@@ -125,3 +125,27 @@ fn rejects_keep_the_carriage_return_of_crlf_lines() {
         }
     }
 }
+
+#[test]
+fn a_gzip_file_with_zero_padding_reads_as_gzip_reads_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(combined_lines(25).as_bytes()).unwrap();
+    let mut data = e.finish().unwrap();
+    // Padded to a 512-byte block with zeros, as tar and dd leave it.
+    data.resize(data.len().div_ceil(512) * 512 + 512, 0);
+    let path = dir.path().join("access.log.3.gz");
+    std::fs::write(&path, &data).unwrap();
+    for j in ["1", "2"] {
+        let out = common::axlog()
+            .args(["report", "--output", "json", "-j", j])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "-j {j}: {stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["requests"], 25, "-j {j}");
+    }
+}

@@ -107,7 +107,7 @@ pub fn decoded<R: Read + Send + 'static>(
         read: consumed.clone(),
     };
     let decoder: Box<dyn Read + Send> = match kind {
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
+        Compression::Gzip => Box::new(crate::gzip::Members::new(input)),
         // These three hand over the text decoded before a damaged block (see salvage.rs).
         Compression::Zstd => Box::new(Salvage::new(input, salvage::Zstd::new()?)),
         Compression::Bzip2 => Box::new(Salvage::new(input, salvage::Bzip2::new())),
@@ -177,6 +177,23 @@ mod tests {
             read_all(data).0.unwrap(),
             b"first member\nsecond member\nthird\n"
         );
+    }
+
+    #[test]
+    fn zero_padding_after_the_last_gzip_member_is_ignored() {
+        // Tape and block-copy tools pad to a block size with zero bytes; `gzip -t` and
+        // `gzip -d` accept them (even past a whole block).
+        let mut data = gzip(b"padded\n");
+        data.extend(gzip(b"second member\n"));
+        data.extend(vec![0u8; 70_000]);
+        assert_eq!(read_all(data).0.unwrap(), b"padded\nsecond member\n");
+        // Other bytes after the padding are not padding.
+        for tail in [&[0u8, 0, 0, 7][..], b"junk"] {
+            let mut data = gzip(TEXT);
+            data.extend_from_slice(tail);
+            let err = read_all(data).0.unwrap_err().to_string();
+            assert!(err.contains("gzip archive"), "{err}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! memory stays at about one block whatever the input size.
 
 mod compress;
+mod gzip;
 mod rotation;
 mod salvage;
 mod shrink;
