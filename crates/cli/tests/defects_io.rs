@@ -149,3 +149,67 @@ fn a_gzip_file_with_zero_padding_reads_as_gzip_reads_it() {
         assert_eq!(v["requests"], 25, "-j {j}");
     }
 }
+
+/// `n` lines of nginx `combined` + `$request_time $upstream_response_time`.
+fn timed_lines(n: usize) -> String {
+    (0..n)
+        .map(|k| {
+            format!(
+                "10.1.0.{} - - [06/Dec/2026:12:{:02}:{:02} +0000] \"GET /t/{} HTTP/1.1\" {} 10 \"-\" \"t\" 0.{:03} 0.{:03}\n",
+                k % 250,
+                k / 60 % 60,
+                k % 60,
+                k % 7,
+                [200, 503][k % 2],
+                k % 1000,
+                k % 900
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
+    // A first line longer than a read block (1 MiB), and one longer than the longest
+    // line kept (16 MiB), before 300 nginx-timed lines: the layout is found from the
+    // lines after it, whatever the route, and every -j gives one report.
+    let dir = tempfile::tempdir().unwrap();
+    for first_len in [(3 << 20) / 2, 17 << 20] {
+        let mut data = vec![b'x'; first_len];
+        data.push(b'\n');
+        data.extend_from_slice(timed_lines(300).as_bytes());
+        let path = dir.path().join("long-first.log");
+        std::fs::write(&path, &data).unwrap();
+        let run = |j: &str, stdin: bool| {
+            let mut cmd = common::axlog();
+            cmd.args(["report", "--output", "json", "-j", j]);
+            if stdin {
+                cmd.arg("-").write_stdin(data.clone());
+            } else {
+                cmd.arg(&path);
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            // The source's name is the only difference standard input may make.
+            v["sources"][0]["name"] = "log".into();
+            for s in v["malformed_samples"].as_array_mut().unwrap() {
+                s["source"] = "log".into();
+            }
+            v
+        };
+        let one = run("1", false);
+        // Counted by hand: 300 requests, 150 of them 503; the long line is malformed.
+        assert_eq!(one["requests"], 300, "{first_len}");
+        assert_eq!(one["lines"]["malformed"], 1, "{first_len}");
+        assert_eq!(one["layout"]["name"], "nginx-timed", "{first_len}");
+        assert_eq!(one["layout"]["detected"], true, "{first_len}");
+        for (j, stdin) in [("2", false), ("4", false), ("1", true), ("4", true)] {
+            assert_eq!(run(j, stdin), one, "{first_len}: -j {j}, stdin {stdin}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 mod every;
 mod parallel;
+mod sample;
 
 pub use every::run_every;
 
@@ -671,20 +672,22 @@ fn read_source<W: Write>(
                 break;
             }
         };
-        let parser = match &mut parser {
-            Some(p) => p,
-            None => {
-                let p = parser.insert(run.parser_for(cfg, &chunk.data));
-                rows.start(p);
-                p
-            }
-        };
         let run_table = sink.0.0.take_paths(chunk_table);
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
             run.lines += 1;
             sink.malformed(name, run.lines, &chunk.data, ParseError::TooLong);
         } else {
+            // The layout is chosen from the first chunk that is not an overlong line
+            // (see sample.rs).
+            let parser = match &mut parser {
+                Some(p) => p,
+                None => {
+                    let p = parser.insert(run.parser_for(cfg, &chunk.data));
+                    rows.start(p);
+                    p
+                }
+            };
             process_chunk(
                 parser,
                 &chunk.data,

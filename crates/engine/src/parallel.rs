@@ -14,7 +14,7 @@ use crate::{Config, RejectsSink, Rollups, Rows, Sink, SourceRun, StatsSink, proc
 use axlog_format::{LineParser, ParseError, Record};
 use axlog_input::{BackgroundReader, DEFAULT_CHUNK, FileSplit, MAX_LINE, OwnedChunk, Source};
 use axlog_stats::Aggregate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -227,8 +227,10 @@ impl Tables {
 /// The reader, shared by the workers: the next chunk goes to whoever asks first.
 struct Shared {
     reader: BackgroundReader,
-    /// The first chunk, read to choose the layout, not yet handed out.
-    first: Option<OwnedChunk>,
+    /// The first chunks, read to choose the layout, not yet handed out.
+    first: VecDeque<OwnedChunk>,
+    /// The read error met while reading them, for after them.
+    stop: Option<String>,
     next_seq: u64,
     /// The read error that ended the source, if any.
     error: Option<String>,
@@ -237,8 +239,12 @@ struct Shared {
 impl Shared {
     /// The next chunk and its number, or `None` at the end (or after a read error).
     fn next(&mut self) -> Option<(u64, OwnedChunk)> {
-        let chunk = match self.first.take() {
+        let chunk = match self.first.pop_front() {
             Some(c) => c,
+            None if self.stop.is_some() => {
+                self.error = self.stop.take();
+                return None;
+            }
             None => match self.reader.next()? {
                 Ok(c) => c,
                 Err(e) => {
@@ -275,21 +281,16 @@ pub(crate) fn read_source<W: Write>(
                 if split.is_empty() {
                     return run;
                 }
-                // The layout is chosen from the first block's whole lines, the sample a
-                // single reader's first chunk gives.
-                let mut sample = match split.read(0, Vec::new()) {
-                    Ok(c) => c.lines().to_vec(),
+                // The layout is chosen from the lines a single reader would choose it
+                // from (see sample.rs).
+                let sample = match crate::sample::first_lines(source, name) {
+                    Ok(s) => s,
                     Err(e) => {
                         run.error = Some(e.to_string());
                         return run;
                     }
                 };
-                if sample.len() > DEFAULT_CHUNK
-                    && let Some(p) = memchr::memrchr(b'\n', &sample[..DEFAULT_CHUNK])
-                {
-                    sample.truncate(p + 1);
-                }
-                let parser = run.parser_for(cfg, &sample);
+                let parser = run.parser_for_sample(cfg, sample.as_deref());
                 let feed = Feed::File(FileFeed {
                     split,
                     next: AtomicU64::new(0),
@@ -324,19 +325,30 @@ pub(crate) fn read_source<W: Write>(
             return run;
         }
     };
-    // The layout is chosen from the first chunk, before any worker starts.
-    let first = match reader.next() {
-        None => return run,
-        Some(Err(e)) => {
-            run.error = Some(e.to_string());
-            return run;
+    // The layout is chosen from the first chunk that is not an overlong line, before
+    // any worker starts (see sample.rs); the chunks read to find it go first.
+    let mut first = VecDeque::new();
+    let mut stop = None;
+    while first.back().is_none_or(|c: &OwnedChunk| c.overlong) {
+        match reader.next() {
+            None => break,
+            Some(Err(e)) => {
+                stop = Some(e.to_string());
+                break;
+            }
+            Some(Ok(c)) => first.push_back(c),
         }
-        Some(Ok(c)) => c,
-    };
-    let parser = run.parser_for(cfg, &first.data);
+    }
+    if first.is_empty() {
+        run.error = stop;
+        return run;
+    }
+    let sample = first.back().filter(|c| !c.overlong).map(|c| &c.data[..]);
+    let parser = run.parser_for_sample(cfg, sample);
     let feed = Feed::Stream(Mutex::new(Shared {
         reader,
-        first: Some(first),
+        first,
+        stop,
         next_seq: 0,
         error: None,
     }));
