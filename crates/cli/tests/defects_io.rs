@@ -213,3 +213,77 @@ fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
         }
     }
 }
+
+/// Every file under `dir`, by name, recursively.
+fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                names.push(e.file_name().to_string_lossy().to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failed_convert_by_hour_leaves_no_partition_file() {
+    // Six hours of lines, 40 a hour (more partitions than a writer keeps open, so the
+    // first hours' files are complete before the last hour comes), and the last hour's
+    // directory cannot be made.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("six-hours.log");
+    let text: String = (0..240)
+        .map(|k| {
+            format!(
+                "10.2.0.1 - - [06/Dec/2026:{:02}:{:02}:00 +0000] \"GET /h/{k} HTTP/1.1\" 200 7 \"-\" \"t\"\n",
+                k / 40,
+                k % 40
+            )
+        })
+        .collect();
+    std::fs::write(&log, text).unwrap();
+    for j in ["1", "2"] {
+        let out = dir.path().join(format!("pq-{j}"));
+        std::fs::create_dir_all(out.join("date=2026-12-06")).unwrap();
+        std::fs::write(out.join("date=2026-12-06/hour=05"), b"in the way").unwrap();
+        let run = common::axlog()
+            .args(["convert", "--partition-by", "hour", "-j", j, "-o"])
+            .arg(&out)
+            .arg(&log)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "-j {j}: {stderr}");
+        assert!(stderr.contains("hour=05"), "{stderr}");
+        // None of the run's files is left, and the summary says none was written.
+        assert_eq!(file_names(&out), ["hour=05"], "-j {j}");
+        assert!(stderr.contains(" 0 rows in 0 files"), "-j {j}: {stderr}");
+
+        // Without the obstacle, every hour's rows are written, and said to be.
+        std::fs::remove_file(out.join("date=2026-12-06/hour=05")).unwrap();
+        let run = common::axlog()
+            .args(["convert", "--partition-by", "hour", "-j", j, "-o"])
+            .arg(&out)
+            .arg(&log)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(0), "-j {j}: {stderr}");
+        let names = file_names(&out);
+        assert!(
+            names
+                .iter()
+                .all(|n| n.ends_with(".parquet") && !n.starts_with('.')),
+            "{names:?}"
+        );
+        assert!(names.len() >= 6, "{names:?}");
+        let said = format!(" 240 rows in {} files", names.len());
+        assert!(stderr.contains(&said), "-j {j}: {stderr}");
+    }
+}

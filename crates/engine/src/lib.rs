@@ -1032,6 +1032,17 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
             k += 1;
         }
     }
+    // The run's Parquet files appear together once every write succeeded, or none does
+    // (see the parquet crate's staged.rs): what the summary says was written is there.
+    if let Some(out) = &cfg.parquet {
+        if !parquet_errors.is_empty() {
+            out.discard();
+            written = axlog_parquet::Written::default();
+        } else if let Err(e) = out.publish() {
+            parquet_errors.push(e.to_string());
+            written = axlog_parquet::Written::default();
+        }
+    }
     let total = total.unwrap_or_else(|| Aggregate::new(cfg.stats));
     for (row, r) in rows.iter_mut().enumerate() {
         let stats = total.source_stats(row).cloned().unwrap_or_default();

@@ -9,6 +9,7 @@ pub mod columns;
 pub mod endpoint;
 pub mod rollup;
 pub mod schema;
+mod staged;
 pub mod text;
 pub mod writer;
 

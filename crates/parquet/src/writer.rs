@@ -4,12 +4,13 @@
 //! each other, and a file's rows keep the order the thread met them in: the input's order,
 //! since a thread takes chunks in increasing order. A file is written under a hidden
 //! temporary name (`.part-….parquet.tmp`, which Spark, Trino and DuckDB's `*.parquet` globs
-//! skip) and renamed once complete, so a crash never leaves a truncated `.parquet` where
-//! readers look. File names carry the run's host, process, start time and a random tag:
+//! skip) and renamed once the whole run is done (see [`crate::staged`]), so a crash or a
+//! failed write never leaves a `.parquet` of the run where readers look. File names carry the run's host, process, start time and a random tag:
 //! runs on many machines can write into one directory (or bucket) without a collision.
 
 use crate::columns::Columns;
 use crate::schema::{HIGH_CARDINALITY, LOW_CARDINALITY};
+use crate::staged::Staged;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 use axlog_format::Record;
@@ -98,6 +99,8 @@ pub struct Output {
     /// `YYYYMMDDTHHMMSS-host-pid-tag`: unique to this run.
     run_id: String,
     next_file: AtomicU64,
+    /// Complete files, named when the run ends (see [`Output::publish`]).
+    staged: Staged,
 }
 
 /// What a run wrote.
@@ -106,7 +109,7 @@ pub struct Written {
     pub rows: u64,
     /// Rows of the rollup tables.
     pub rollup_rows: u64,
-    /// The files written, complete, under their final names.
+    /// The files written, complete, under the names they have once published.
     pub files: Vec<PathBuf>,
 }
 
@@ -133,7 +136,19 @@ impl Output {
             props,
             run_id,
             next_file: AtomicU64::new(0),
+            staged: Staged::default(),
         }))
+    }
+
+    /// At the end of a run whose writes all succeeded: gives every complete file its
+    /// final name. If one cannot be renamed, none of the run's files is left.
+    pub fn publish(&self) -> Result<(), Error> {
+        self.staged.publish()
+    }
+
+    /// At the end of a run where a write failed: removes every file of the run.
+    pub fn discard(&self) {
+        self.staged.discard()
     }
 
     pub fn options(&self) -> &Options {
@@ -388,7 +403,8 @@ impl TableFiles {
         })
     }
 
-    /// Writes a file's footer, syncs it and gives it its final name.
+    /// Writes a file's footer, syncs it and stages it for its final name at the end of
+    /// the run.
     fn complete(&mut self, f: OpenFile) -> Result<(), Error> {
         let OpenFile {
             tmp,
@@ -406,12 +422,12 @@ impl TableFiles {
             .and_then(|w| {
                 let file = w.into_inner().map_err(|e| io_error(&tmp)(e.into_error()))?;
                 file.sync_all().map_err(io_error(&tmp))
-            })
-            .and_then(|()| std::fs::rename(&tmp, &path).map_err(io_error(&path)));
+            });
         if done.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
         done?;
+        self.out.staged.add(tmp, path.clone());
         self.written.rows += rows;
         self.written.files.push(path);
         Ok(())

@@ -56,6 +56,7 @@ fn rows_read_back_with_their_values_and_partitions() {
         w.push(&parser.parse(line.as_bytes()).unwrap());
     }
     let written = w.finish().unwrap();
+    out.publish().unwrap();
     assert_eq!(written.rows, 3);
     assert_eq!(written.files.len(), 2);
 
@@ -143,6 +144,7 @@ fn partitioned_by_hour_and_source() {
         w.push(&parser.parse(line.as_bytes()).unwrap());
     }
     assert_eq!(w.finish().unwrap().rows, 3);
+    out.publish().unwrap();
     let got = read_all(tmp.path());
     let dirs: Vec<String> = got
         .iter()
@@ -186,6 +188,7 @@ fn bytes_that_are_not_utf8_are_kept_as_hex() {
         w.push(&parser.parse(line).unwrap());
     }
     assert_eq!(w.finish().unwrap().rows, 2);
+    out.publish().unwrap();
     let got = read_all(tmp.path());
     let b = &got[0].1;
     assert_eq!(text(b, "user_agent", 0).as_deref(), Some("bot\\xFF/1"));
@@ -212,6 +215,7 @@ fn long_lines_come_back_whole() {
         w.push(&parser.parse(line.as_bytes()).unwrap());
     }
     assert_eq!(w.finish().unwrap().rows, 70);
+    out.publish().unwrap();
     let got = read_all(tmp.path());
     let mut n = 0;
     for (_, b) in &got {
