@@ -287,3 +287,50 @@ fn a_failed_convert_by_hour_leaves_no_partition_file() {
         assert!(stderr.contains(&said), "-j {j}: {stderr}");
     }
 }
+
+#[test]
+fn a_killed_convert_by_hour_leaves_no_partition_file() {
+    use std::io::Write;
+    // Seven hours of lines, about 2 MB each, on an input that stays open: the run is
+    // killed once it has files for five hours (a writer keeps four open, so the first
+    // hour's file is complete by then).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pq");
+    let mut data = Vec::new();
+    for k in 0..7 * 20_000u32 {
+        let (h, m, s) = (k / 20_000, k % 20_000 / 334, k % 60);
+        writeln!(
+            data,
+            "10.3.0.{} - - [06/Dec/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /k/{k} HTTP/1.1\" 200 9 \"-\" \"t\"",
+            k % 250
+        )
+        .unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+        .args(["convert", "-", "--partition-by", "hour", "-j", "1", "-o"])
+        .arg(&out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&data).unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    while file_names(&out).len() < 5 {
+        assert!(started.elapsed().as_secs() < 60, "{:?}", file_names(&out));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let names = file_names(&out);
+    // Hidden temporary files only: no hour's `.parquet` a reader would take.
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with(".part-") && n.ends_with(".parquet.tmp")),
+        "{names:?}"
+    );
+}
