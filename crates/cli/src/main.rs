@@ -11,6 +11,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod paths;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -629,6 +631,12 @@ fn sources_and_labels(
     Ok((sources, labels))
 }
 
+/// What a run reads, to check that no output is one of them.
+fn inputs_of(files: &[String], sources: &[Source], format: &FormatArgs) -> paths::Inputs {
+    let conf: Vec<&std::path::Path> = format.nginx_conf.iter().map(|p| p.as_path()).collect();
+    paths::Inputs::new(files, sources, &conf)
+}
+
 /// Opens the rejects file, if asked, before any input is read: a bad path is a usage
 /// error.
 fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn Write>>> {
@@ -663,6 +671,11 @@ fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_output("the Parquet directory", &args.dir)?;
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
     let out = args.parquet_args.open(&args.dir)?;
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let cfg = Config {
@@ -755,6 +768,14 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
 
 fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_stdout()?;
+    if let Some(p) = &args.parquet {
+        inputs.check_output("--parquet", p)?;
+    }
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
     if let Some(every) = args.every {
         return report_every(&args, &sources, every);
     }

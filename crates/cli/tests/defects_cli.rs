@@ -1,0 +1,153 @@
+//! End-to-end tests of the binary for the defect issue's CLI items: output paths that are
+//! inputs, writes to closed or full streams, exit codes, `--tz` values, escaping of
+//! outside strings, `-j` and size bounds, `explain`'s line cap. Every log here is written
+//! inline, and every expected value counted by hand from it.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+/// Three nginx `combined` requests (statuses 200, 404, 200) and one line that is not a
+/// request: 4 lines read, 3 parsed, 1 malformed.
+const LOG: &str = "\
+10.1.1.1 - - [03/Mar/2025:07:15:00 +0000] \"GET /a HTTP/1.1\" 200 11 \"-\" \"t/1\"
+10.1.1.2 - - [03/Mar/2025:07:15:01 +0000] \"GET /b HTTP/1.1\" 404 22 \"-\" \"t/1\"
+not a request at all
+10.1.1.3 - - [03/Mar/2025:07:15:02 +0000] \"GET /a HTTP/1.1\" 200 33 \"-\" \"t/1\"
+";
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+// ---- Item 7: an output path that is one of the inputs is a usage error ----
+
+#[test]
+fn rejects_file_that_is_the_input_is_refused_and_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let out = axlog()
+        .args([
+            "report",
+            log.to_str().unwrap(),
+            "--rejects",
+            log.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&log).unwrap(), LOG.as_bytes());
+}
+
+#[test]
+fn rejects_file_that_is_the_input_by_another_name_is_refused() {
+    // A hard link and a `..` detour: other names, same device and inode.
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let link = dir.path().join("other-name.log");
+    std::fs::hard_link(&log, &link).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let detour = dir.path().join("sub/../in.log");
+    for rejects in [&link, &detour] {
+        let out = axlog()
+            .args(["convert", log.to_str().unwrap(), "-q", "-o"])
+            .arg(dir.path().join("pq"))
+            .arg("--rejects")
+            .arg(rejects)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+        assert_eq!(std::fs::read(&log).unwrap(), LOG.as_bytes());
+        // Refused before anything was opened for writing.
+        assert!(!dir.path().join("pq").exists());
+    }
+}
+
+#[test]
+fn rejects_file_that_is_standard_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    // `axlog report --rejects in.log < in.log`: standard input is the file itself.
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
+        .args(["report", "--rejects", log.to_str().unwrap()])
+        .stdin(Stdio::from(std::fs::File::open(&log).unwrap()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+    assert_eq!(std::fs::read(&log).unwrap(), LOG.as_bytes());
+}
+
+#[test]
+fn parquet_dir_that_is_an_input_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    write(&logs, "access.log", LOG.as_bytes());
+    let via_link = dir.path().join("same-dir");
+    std::os::unix::fs::symlink(&logs, &via_link).unwrap();
+    for args in [
+        vec![
+            "convert",
+            logs.to_str().unwrap(),
+            "-o",
+            via_link.to_str().unwrap(),
+        ],
+        vec![
+            "report",
+            logs.to_str().unwrap(),
+            "--parquet",
+            via_link.to_str().unwrap(),
+        ],
+    ] {
+        let out = axlog().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+        let names: Vec<_> = std::fs::read_dir(&logs).unwrap().collect();
+        assert_eq!(
+            names.len(),
+            1,
+            "nothing was written into the input directory"
+        );
+    }
+}
+
+#[test]
+fn report_appended_to_its_own_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let stdout = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
+        .args(["report", log.to_str().unwrap()])
+        .stdout(Stdio::from(stdout))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+    assert_eq!(std::fs::read(&log).unwrap(), LOG.as_bytes());
+}
+
+#[test]
+fn distinct_output_paths_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let rejects = dir.path().join("bad.log");
+    let out = axlog()
+        .args([
+            "report",
+            log.to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr_of(&out));
+    assert_eq!(std::fs::read(&rejects).unwrap(), b"not a request at all\n");
+}
