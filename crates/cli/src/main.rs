@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod paths;
+mod term;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -402,21 +403,24 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) => {
+        Err(e) => match term::stdout_failure(&e) {
             // A closed stdout (`axlog report | head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
+            Some(std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
+            // The output was not written: a failed run, not a usage error.
+            Some(_) => {
+                term::warn(format_args!("{e:#}"));
+                ExitCode::from(1)
             }
-            eprintln!("axlog: {e:#}");
-            ExitCode::from(2)
-        }
+            None => {
+                term::warn(format_args!("{e:#}"));
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
 fn formats() -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     for l in Layout::ALL {
         writeln!(out, "{:<22} {}", l.name(), l.definition())?;
         writeln!(out, "{:<22} (also: {})", "", l.aliases().join(", "))?;
@@ -426,6 +430,7 @@ fn formats() -> anyhow::Result<ExitCode> {
         "\nAny other layout: --log-format (nginx, Apache or HAProxy syntax), --nginx-conf, \
          or --json-fields for JSON lines. Lines behind a syslog header are recognised."
     )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -454,13 +459,13 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                 None => {
                     let why = axlog_format::diagnose(&sample)
                         .map_or("the input is empty".to_string(), |d| d.to_string());
-                    println!("{name}: {why}");
+                    writeln!(term::stdout(), "{name}: {why}")?;
                     return Ok(ExitCode::from(1));
                 }
             }
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     writeln!(
         out,
         "layout {} ({how}): {}",
@@ -538,6 +543,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             Err(e) => writeln!(out, "  malformed: {e}\n  {}", show(line))?,
         }
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -654,16 +660,16 @@ fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn
 fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> bool {
     for src in &outcome.summary.sources {
         if let Some(help) = &src.layout_help {
-            eprintln!("axlog: {}: {help}", src.name);
+            term::warn(format_args!("{}: {help}", src.name));
         }
     }
     let mut failed = false;
     for e in outcome.source_errors.iter().chain(&outcome.parquet_errors) {
-        eprintln!("axlog: {e}");
+        term::warn(e);
         failed = true;
     }
     if let (Some(e), Some(p)) = (&outcome.rejects_error, rejects) {
-        eprintln!("axlog: writing rejects to {}: {e}", p.display());
+        term::warn(format_args!("writing rejects to {}: {e}", p.display()));
         failed = true;
     }
     failed
@@ -708,13 +714,13 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             1 => "1 file".to_string(),
             n => format!("{n} files"),
         };
-        eprintln!(
-            "axlog: {} lines read, {} rows{rollups} in {files} under {}, {} malformed",
+        term::warn(format_args!(
+            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed",
             lines.read,
             w.rows,
             args.dir.display(),
             lines.malformed
-        );
+        ));
     }
     Ok(if failed {
         ExitCode::from(1)
@@ -732,7 +738,7 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
         );
     };
     let cfg = config(args)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     let mut write_error = None;
     let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
         let line = match args.output {
@@ -760,7 +766,7 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
     match res {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("axlog: {e}");
+            term::warn(e);
             Ok(ExitCode::from(1))
         }
     }
@@ -797,7 +803,7 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Output::Text => axlog_report::text(&outcome.summary),
         Output::Json => axlog_report::json(&outcome.summary),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 

@@ -151,3 +151,93 @@ fn distinct_output_paths_still_work() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr_of(&out));
     assert_eq!(std::fs::read(&rejects).unwrap(), b"not a request at all\n");
 }
+
+// ---- Item 12: no write to stdout or stderr panics; a failed report write exits 1 ----
+
+fn dev_full() -> Stdio {
+    Stdio::from(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap(),
+    )
+}
+
+fn axlog_std() -> StdCommand {
+    StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
+}
+
+#[test]
+fn full_stderr_after_a_good_convert_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    // The summary line goes to stderr, which cannot take it.
+    let out = axlog_std()
+        .args(["convert", log.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("pq"))
+        .stderr(dev_full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn full_stderr_with_errors_to_tell_keeps_the_exit_code() {
+    // A missing input: exit 1 whether or not stderr takes the message.
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let out = axlog_std()
+        .args(["report", log.to_str().unwrap()])
+        .arg(dir.path().join("missing.log"))
+        .stderr(dev_full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // A usage error: exit 2.
+    let out = axlog_std()
+        .args(["report", "--top", "many"])
+        .stderr(dev_full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn full_stdout_exits_1_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let l = log.to_str().unwrap();
+    for args in [
+        vec!["report", l],
+        vec!["report", l, "--output", "json"],
+        vec!["report", l, "--every", "1m"],
+        vec!["explain", l],
+        vec!["formats"],
+    ] {
+        let out = axlog_std()
+            .args(&args)
+            .stdout(dev_full())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr_of(&out));
+    }
+}
+
+#[test]
+fn full_stdout_and_stderr_exit_1_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    for args in [
+        vec!["report", log.to_str().unwrap()],
+        vec!["report", "/nonexistent/x.log"],
+    ] {
+        let out = axlog_std()
+            .args(&args)
+            .stdout(dev_full())
+            .stderr(dev_full())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+}
