@@ -11,6 +11,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod exit;
 mod paths;
 mod term;
 
@@ -409,11 +410,11 @@ fn main() -> ExitCode {
             // The output was not written: a failed run, not a usage error.
             Some(_) => {
                 term::warn(format_args!("{e:#}"));
-                ExitCode::from(1)
+                ExitCode::from(exit::FAILED)
             }
             None => {
                 term::warn(format_args!("{e:#}"));
-                ExitCode::from(2)
+                ExitCode::from(exit::USAGE)
             }
         },
     }
@@ -656,8 +657,8 @@ fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn
     })
 }
 
-/// Reports what went wrong in a run on stderr; whether anything did.
-fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> bool {
+/// Reports what went wrong in a run on stderr; the exit code that gives.
+fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> ExitCode {
     for src in &outcome.summary.sources {
         if let Some(help) = &src.layout_help {
             term::warn(format_args!("{}: {help}", src.name));
@@ -672,7 +673,17 @@ fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::
         term::warn(format_args!("writing rejects to {}: {e}", p.display()));
         failed = true;
     }
-    failed
+    let unparsed = exit::unparsed_inputs(&outcome.summary.sources);
+    for m in &unparsed {
+        term::warn(m);
+    }
+    if failed {
+        ExitCode::from(exit::FAILED)
+    } else if !unparsed.is_empty() {
+        ExitCode::from(exit::UNPARSED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
@@ -702,7 +713,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)
     });
-    let failed = report_failures(&outcome, args.rejects.path.as_deref());
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
     if !args.quiet {
         let lines = &outcome.summary.lines;
         let w = &outcome.written;
@@ -722,11 +733,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             lines.malformed
         ));
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(code)
 }
 
 /// `report --every`: a line per interval of log time, written as each interval ends.
@@ -767,7 +774,7 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             term::warn(e);
-            Ok(ExitCode::from(1))
+            Ok(ExitCode::from(exit::FAILED))
         }
     }
 }
@@ -807,10 +814,6 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 
-    let failed = report_failures(&outcome, args.rejects.path.as_deref());
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
+    Ok(code)
 }

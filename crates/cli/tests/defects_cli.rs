@@ -241,3 +241,97 @@ fn full_stdout_and_stderr_exit_1_without_panic() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
 }
+
+// ---- Item 18: a run where an input fitted no layout exits 3 and says so ----
+
+/// Bytes of no text layout: NULs, high bytes, a few newlines (3 lines).
+const BINARY: &[u8] =
+    b"\x7fBIN\x00\x01\x02\xfe\xff\x00\n\x00\x00\x10\x20\x30\xc3\x28\n\x89PNG\x0d\x0a\x1a\x0a\n";
+
+#[test]
+fn binary_input_exits_3_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write(dir.path(), "blob.log", BINARY);
+    let pq = dir.path().join("pq");
+    for args in [
+        vec!["report", bin.to_str().unwrap()],
+        vec!["report", bin.to_str().unwrap(), "--output", "json"],
+        vec!["convert", bin.to_str().unwrap(), "-o", pq.to_str().unwrap()],
+    ] {
+        let out = axlog().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(err.contains("blob.log"), "{err}");
+        assert!(err.contains("no line"), "{err}");
+    }
+}
+
+#[test]
+fn given_layout_that_fits_no_line_exits_3() {
+    // Apache `common` lines read as HAProxy: no line parses.
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let out = axlog()
+        .args([
+            "report",
+            log.to_str().unwrap(),
+            "--format",
+            "haproxy",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lines"]["read"], 4);
+    assert_eq!(v["lines"]["parsed"], 0);
+    assert!(stderr_of(&out).contains("in.log"));
+}
+
+#[test]
+fn one_input_of_two_fitting_no_layout_exits_3_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.log", LOG.as_bytes());
+    let bad = write(
+        dir.path(),
+        "words.log",
+        b"just some words\nand more words\n",
+    );
+    let out = axlog()
+        .args(["report", good.to_str().unwrap(), bad.to_str().unwrap()])
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The good file's 3 requests are still counted.
+    assert_eq!(v["requests"], 3);
+    let err = stderr_of(&out);
+    assert!(err.contains("words.log"), "{err}");
+    assert!(!err.contains("good.log"), "{err}");
+}
+
+#[test]
+fn empty_input_and_partly_malformed_input_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.log", b"");
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    for f in [&empty, &log] {
+        let out = axlog().arg("report").arg(f).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    }
+}
+
+#[test]
+fn unreadable_input_keeps_exit_1_over_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write(dir.path(), "blob.log", BINARY);
+    let out = axlog()
+        .arg("report")
+        .arg(&bin)
+        .arg(dir.path().join("missing.log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+}
