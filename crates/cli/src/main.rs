@@ -437,31 +437,52 @@ fn formats() -> anyhow::Result<ExitCode> {
 
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     use std::io::BufRead;
+    // A bad definition is a usage error whatever the input.
+    let given = args.format.format()?;
     let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
     let name = source.name();
-    let reader = source.open()?;
+    // An input that cannot be read exits 1, as it does for `report`.
+    let reader = match source.open() {
+        Ok(r) => r,
+        Err(e) => {
+            term::warn(e);
+            return Ok(ExitCode::from(exit::FAILED));
+        }
+    };
     let mut lines = Vec::new();
     for line in std::io::BufReader::new(reader)
         .split(b'\n')
         .take(args.lines.max(1).max(axlog_format::DETECT_LINES))
     {
-        let mut line = line.with_context(|| format!("reading {name}"))?;
+        let mut line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                term::warn(format_args!("{name}: read error: {e}"));
+                return Ok(ExitCode::from(exit::FAILED));
+            }
+        };
         if line.last() == Some(&b'\r') {
             line.pop();
         }
         lines.push(line);
     }
-    let (format, how) = match args.format.format()? {
+    let (format, how) = match given {
         Some(f) => (f, "given"),
         None => {
             let sample = lines.join(&b'\n');
             match axlog_format::detect(&sample) {
                 Some(d) => (d.format(), "detected"),
+                // Nothing to show is no failure, as for `report`.
+                None if lines.is_empty() => {
+                    writeln!(term::stdout(), "{name}: the input is empty")?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 None => {
-                    let why = axlog_format::diagnose(&sample)
-                        .map_or("the input is empty".to_string(), |d| d.to_string());
-                    writeln!(term::stdout(), "{name}: {why}")?;
-                    return Ok(ExitCode::from(1));
+                    if let Some(why) = axlog_format::diagnose(&sample) {
+                        writeln!(term::stdout(), "{name}: {why}")?;
+                    }
+                    term::warn(format_args!("{name}: no known layout fits its first lines"));
+                    return Ok(ExitCode::from(exit::UNPARSED));
                 }
             }
         }
@@ -482,9 +503,15 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut parser = format.parser();
     parser.set_tz(args.format.tz);
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
+    // Lines the layout fits (a server message fits too): none is `report`'s exit 3.
+    let mut fitted = 0;
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;
-        match parser.parse(line) {
+        let parsed = parser.parse(line);
+        if matches!(parsed, Ok(_) | Err(axlog_format::ParseError::NotAccess)) {
+            fitted += 1;
+        }
+        match parsed {
             Ok(r) => {
                 if let Some(Ok(values)) = fields.as_ref().map(|f| f.split(line)) {
                     for (k, v) in values {
@@ -545,6 +572,13 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
+    if fitted == 0 && !lines.is_empty() {
+        term::warn(format_args!(
+            "{name}: no line parsed: none of the lines shown fits {}",
+            format.name()
+        ));
+        return Ok(ExitCode::from(exit::UNPARSED));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

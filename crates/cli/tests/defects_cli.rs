@@ -335,3 +335,37 @@ fn unreadable_input_keeps_exit_1_over_3() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
 }
+
+// ---- Item 19: `explain` and `report` give the same code for the same case ----
+
+#[test]
+fn explain_and_report_agree_on_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent.log");
+    let bin = write(dir.path(), "blob.log", BINARY);
+    let good = write(dir.path(), "in.log", LOG.as_bytes());
+    for (file, code) in [(&missing, 1), (&bin, 3), (&good, 0)] {
+        for cmd in ["report", "explain"] {
+            let out = axlog().arg(cmd).arg(file).output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{cmd} {}: {}",
+                file.display(),
+                stderr_of(&out)
+            );
+            if code != 0 {
+                assert!(stderr_of(&out).contains(file.file_name().unwrap().to_str().unwrap()));
+            }
+        }
+    } // A given layout that fits none of the lines: 3 from both.
+    for cmd in ["report", "explain"] {
+        let out = axlog()
+            .arg(cmd)
+            .arg(&good)
+            .args(["--format", "haproxy"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{cmd}: {}", stderr_of(&out));
+    }
+}
