@@ -70,7 +70,8 @@ struct FormatArgs {
     log_format_name: Option<String>,
     /// UTC offset of times logged without one (HAProxy's accept date): `+01:00`, `-0500`,
     /// `UTC`.
-    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz)]
+    // `allow_hyphen_values`: `--tz -0500` is a value, not a short option.
+    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz, allow_hyphen_values = true)]
     tz: i16,
 }
 

@@ -369,3 +369,48 @@ fn explain_and_report_agree_on_exit_codes() {
         assert_eq!(out.status.code(), Some(3), "{cmd}: {}", stderr_of(&out));
     }
 }
+
+// ---- Item 21: `--tz -HHMM` as written, a separate argument ----
+
+#[test]
+fn negative_tz_as_a_separate_argument() {
+    // HAProxy's accept date has no zone: 08:30:15 local.
+    let line = "<134>Jun  9 08:30:15 lb haproxy[7]: 192.0.2.9:4100 [09/Jun/2025:08:30:15.250] \
+                web be/a 0/0/1/3/4 200 50 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "h.log", line.as_bytes());
+    // 08:30:15 at -05:00 is 13:30:15Z; at -01:45, 10:15:15Z; at +02:00, 06:30:15Z.
+    for (tz, utc) in [
+        ("-0500", "2025-06-09T13:30:15.250000Z"),
+        ("-05:00", "2025-06-09T13:30:15.250000Z"),
+        ("-0145", "2025-06-09T10:15:15.250000Z"),
+        ("+0200", "2025-06-09T06:30:15.250000Z"),
+    ] {
+        for cmd in ["report", "convert"] {
+            let mut c = axlog();
+            c.arg(cmd).arg(&log).args(["--tz", tz]);
+            if cmd == "convert" {
+                c.arg("-o").arg(dir.path().join("pq")).arg("-q");
+                let out = c.output().unwrap();
+                assert_eq!(out.status.code(), Some(0), "{tz}: {}", stderr_of(&out));
+                continue;
+            }
+            let out = c.args(["--output", "json"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{tz}: {}", stderr_of(&out));
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["time"]["first"]["utc"], utc, "{tz}");
+        }
+    }
+    let out = axlog()
+        .arg("explain")
+        .arg(&log)
+        .args(["--tz", "-0500"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // A value that is no offset is still refused, as is a missing one.
+    for bad in [vec!["--tz", "-5h"], vec!["--tz"]] {
+        let out = axlog().arg("report").arg(&log).args(&bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+}
