@@ -396,7 +396,10 @@ fn parse_layout(s: &str) -> Result<LayoutArg, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
     let result = match cli.command {
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
@@ -421,6 +424,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// Help and version on stdout; an argument error on stderr, its quoted arguments escaped
+/// (`Cli::parse` would print them raw), exit 2.
+fn clap_error(e: &clap::error::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    term::eprint_lines(&e.render().to_string());
+    ExitCode::from(exit::USAGE)
+}
+
 fn formats() -> anyhow::Result<ExitCode> {
     let mut out = term::stdout();
     for l in Layout::ALL {
@@ -441,7 +455,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     // A bad definition is a usage error whatever the input.
     let given = args.format.format()?;
     let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
-    let name = source.name();
+    let name = axlog_report::terminal_safe(&source.name());
     // An input that cannot be read exits 1, as it does for `report`.
     let reader = match source.open() {
         Ok(r) => r,
@@ -480,6 +494,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                 }
                 None => {
                     if let Some(why) = axlog_format::diagnose(&sample) {
+                        let why = axlog_report::terminal_safe_lines(&why.to_string());
                         writeln!(term::stdout(), "{name}: {why}")?;
                     }
                     term::warn(format_args!("{name}: no known layout fits its first lines"));
@@ -489,11 +504,12 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let mut out = term::stdout();
+    // A definition and its name can come from a server's configuration.
     writeln!(
         out,
         "layout {} ({how}): {}",
-        format.name(),
-        format.definition()
+        axlog_report::terminal_safe(format.name()),
+        axlog_report::terminal_safe(format.definition())
     )?;
     // Every text preset is a definition too, which names each field; JSON names its own.
     let fields = match &format {
@@ -516,6 +532,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             Ok(r) => {
                 if let Some(Ok(values)) = fields.as_ref().map(|f| f.split(line)) {
                     for (k, v) in values {
+                        let k = axlog_report::terminal_safe(k);
                         writeln!(out, "  {k:<28} {}", show(v))?;
                     }
                 }
@@ -576,7 +593,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     if fitted == 0 && !lines.is_empty() {
         term::warn(format_args!(
             "{name}: no line parsed: none of the lines shown fits {}",
-            format.name()
+            axlog_report::terminal_safe(format.name())
         ));
         return Ok(ExitCode::from(exit::UNPARSED));
     }
@@ -615,7 +632,7 @@ fn with_progress<T>(
         s.spawn(|| {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 bar.set_position(progress.bytes());
-                bar.set_message(progress.source());
+                bar.set_message(axlog_report::terminal_safe(&progress.source()));
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
             bar.finish_and_clear();
@@ -696,7 +713,8 @@ fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn
 fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> ExitCode {
     for src in &outcome.summary.sources {
         if let Some(help) = &src.layout_help {
-            term::warn(format_args!("{}: {help}", src.name));
+            let name = axlog_report::terminal_safe(&src.name);
+            term::warn_lines(format_args!("{name}: {help}"));
         }
     }
     let mut failed = false;
@@ -785,15 +803,17 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
     let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
         let line = match args.output {
             Output::Text => window_line(start, every, &summary),
-            Output::Json => serde_json::json!({
-                "window": {
-                    "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
-                    "start_epoch": start,
-                    "seconds": every,
-                },
-                "report": summary,
-            })
-            .to_string(),
+            Output::Json => axlog_report::json_safe(
+                serde_json::json!({
+                    "window": {
+                        "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
+                        "start_epoch": start,
+                        "seconds": every,
+                    },
+                    "report": summary,
+                })
+                .to_string(),
+            ),
         };
         // Each interval is written as it ends: a pipe reader sees it at once.
         if write_error.is_none()

@@ -1,13 +1,33 @@
-//! The process's own streams. `eprintln!`/`println!` panic when a stream is full or gone,
+//! The process's own streams: escaped, and never a panic. `eprintln!`/`println!` panic when a stream is full or gone,
 //! which turned a finished run into exit 101; here a stderr that cannot take a message is
 //! ignored (there is nowhere else to say it), and a stdout write error is marked so that
 //! the run exits 1 rather than with the usage code.
 
 use std::io::{self, Write};
 
-/// `axlog: MSG` on stderr; nothing if stderr cannot take it.
+/// `axlog: MSG` on stderr, on one line: MSG carries file names and arguments, so every
+/// control character in it is escaped (a name could retitle the terminal). Nothing if
+/// stderr cannot take it.
 pub fn warn(msg: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr().lock(), "axlog: {msg}");
+    let text = axlog_report::terminal_safe(&msg.to_string());
+    let _ = writeln!(io::stderr().lock(), "axlog: {text}");
+}
+
+/// As [`warn`], keeping line breaks: for a message of several lines whose outside parts
+/// were escaped already (a layout diagnosis).
+pub fn warn_lines(msg: impl std::fmt::Display) {
+    let text = axlog_report::terminal_safe_lines(&msg.to_string());
+    let _ = writeln!(io::stderr().lock(), "axlog: {text}");
+}
+
+/// Text for stderr that is not ours (clap's errors quote the arguments): escaped but for
+/// its line breaks, written as it is otherwise.
+pub fn eprint_lines(text: &str) {
+    let _ = write!(
+        io::stderr().lock(),
+        "{}",
+        axlog_report::terminal_safe_lines(text)
+    );
 }
 
 /// The cause of a stdout write error, so `main` can tell it from other I/O errors.

@@ -414,3 +414,125 @@ fn negative_tz_as_a_separate_argument() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+// ---- Item 22: control characters from outside never reach the terminal raw ----
+
+/// Whether `c` would act on a terminal: C0 (but the line break), DEL, C1, and the
+/// bidirectional marks, embeddings, overrides and isolates (Unicode's Bidi_Control).
+fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn assert_terminal_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad: Vec<char> = text.chars().filter(|&c| acts_on_terminal(c)).collect();
+    assert!(bad.is_empty(), "{what} carries {bad:?}: {text}");
+}
+
+/// A name with an OSC title sequence (ESC ] ... BEL), a C1 CSI and a right-to-left
+/// override.
+const HOSTILE: &str = "\u{1b}]2;owned\u{7}x\u{9b}31m\u{202e}gol.log";
+
+/// One `combined` request whose path carries a C1 CSI and a right-to-left override
+/// (as UTF-8), and one malformed line that does too.
+fn hostile_log() -> String {
+    "10.9.9.9 - - [04/Apr/2025:01:02:03 +0000] \"GET /p\u{9b}1m\u{202e}txt HTTP/1.1\" 200 5 \"-\" \"u\"\n\
+     junk \u{1b}[2J\u{9b}2J\u{202e}\u{2066}\n"
+        .to_string()
+}
+
+#[test]
+fn stderr_escapes_outside_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join(HOSTILE);
+    // A missing file, by report, convert and explain.
+    for cmd in [vec!["report"], vec!["explain"]] {
+        let out = axlog().args(&cmd).arg(&missing).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_terminal_clean("stderr", &out.stderr);
+        assert!(
+            stderr_of(&out).contains("owned"),
+            "the name is shown, escaped"
+        );
+    }
+    // An input that fits no layout (its name in the help and the exit-3 message), and a
+    // Parquet directory named in convert's summary line.
+    let bin = write(dir.path(), HOSTILE, BINARY);
+    let out = axlog()
+        .arg("convert")
+        .arg(&bin)
+        .arg("-o")
+        .arg(dir.path().join(format!("pq{HOSTILE}")))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_terminal_clean("stderr", &out.stderr);
+    // Arguments clap or axlog refuses.
+    for bad in [
+        vec!["report", "--format", HOSTILE],
+        vec!["report", "--tz", HOSTILE],
+        vec!["report", "--every", HOSTILE],
+        vec!["report", HOSTILE, "--no-such-option"],
+        vec!["report", "--log-format", HOSTILE],
+    ] {
+        let out = axlog().args(&bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert_terminal_clean("stderr", &out.stderr);
+    }
+}
+
+#[test]
+fn text_report_and_explain_escape_bidi_and_c1() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), HOSTILE, hostile_log().as_bytes());
+    let other = write(dir.path(), "plain.log", LOG.as_bytes());
+    // Two sources, so the per-source table (with the hostile name) is shown.
+    let out = axlog()
+        .arg("report")
+        .arg(&log)
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_terminal_clean("stdout", &out.stdout);
+    assert_terminal_clean("stderr", &out.stderr);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("/p"), "{text}");
+    let out = axlog().arg("explain").arg(&log).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_terminal_clean("stdout", &out.stdout);
+    let out = axlog()
+        .arg("report")
+        .arg(&log)
+        .args(["--every", "1m"])
+        .output()
+        .unwrap();
+    assert_terminal_clean("stdout", &out.stdout);
+}
+
+#[test]
+fn json_escapes_c1_and_keeps_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", hostile_log().as_bytes());
+    for extra in [vec![], vec!["--every", "1h"]] {
+        let out = axlog()
+            .arg("report")
+            .arg(&log)
+            .args(["--output", "json"])
+            .args(&extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        // No raw C1 or bidi: only its escape.
+        assert_terminal_clean("json", &out.stdout);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\\u009b"), "{text}");
+        // The value read back is the path as logged.
+        let v: serde_json::Value = serde_json::from_str(text.lines().next_back().unwrap())
+            .or_else(|_| serde_json::from_str(&text))
+            .unwrap();
+        let report = if extra.is_empty() { &v } else { &v["report"] };
+        assert_eq!(report["top_paths"][0]["path"], "/p\u{9b}1m\u{202e}txt");
+    }
+}
