@@ -14,6 +14,7 @@ use std::process::ExitCode;
 mod exit;
 mod paths;
 mod term;
+mod threads;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -207,7 +208,8 @@ struct ReportArgs {
     /// Distinct paths tracked for the top-paths table (bounds memory).
     #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
     max_paths: usize,
-    /// Parsing threads (0: one per core). The report is the same whatever the number.
+    /// Parsing threads (0: one per core; at most 4 a core). The report is the same whatever
+    /// the number.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
     /// No progress bar (there is none when stderr is not a terminal either).
@@ -307,7 +309,7 @@ struct ConvertArgs {
     parquet_args: ParquetArgs,
     #[command(flatten)]
     rejects: RejectsArgs,
-    /// Parsing threads (0: one per core).
+    /// Parsing threads (0: one per core; at most 4 a core).
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
     /// No progress bar, and no summary line.
@@ -629,7 +631,8 @@ fn with_progress<T>(
     };
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
-        s.spawn(|| {
+        // `Scope::spawn` panics when no thread can start; then the run goes on without a bar.
+        let drawing = std::thread::Builder::new().spawn_scoped(s, || {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 bar.set_position(progress.bytes());
                 bar.set_message(axlog_report::terminal_safe(&progress.source()));
@@ -637,6 +640,11 @@ fn with_progress<T>(
             }
             bar.finish_and_clear();
         });
+        if let Err(e) = drawing {
+            term::warn(format_args!(
+                "no progress bar: cannot start its thread: {e}"
+            ));
+        }
         let out = job(&cfg);
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         out
@@ -654,7 +662,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
             source_by_host: args.source_by_host,
             ..StatsConfig::default()
         },
-        threads: args.threads,
+        threads: threads::for_this_machine(args.threads),
         progress: None,
         labels: Vec::new(),
         parquet: None,
@@ -751,7 +759,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let cfg = Config {
         layout: args.format.format()?,
         tz_offset_min: args.format.tz,
-        threads: args.threads,
+        threads: threads::for_this_machine(args.threads),
         labels,
         parquet: Some(out),
         rejects_located: args.rejects.located(),

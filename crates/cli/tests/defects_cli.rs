@@ -536,3 +536,48 @@ fn json_escapes_c1_and_keeps_the_value() {
         assert_eq!(report["top_paths"][0]["path"], "/p\u{9b}1m\u{202e}txt");
     }
 }
+
+// ---- Item 13: `-j` is capped at 4 threads a core, with a warning ----
+
+#[test]
+fn huge_thread_counts_are_capped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = 4 * cores;
+    let one = axlog()
+        .args(["report", "--output", "json", "-j", "1"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    for j in ["100000", "4294967296", &(cap + 1).to_string()] {
+        let out = axlog()
+            .args(["report", "--output", "json", "-j", j])
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "-j {j}: {}", stderr_of(&out));
+        assert_eq!(out.stdout, one.stdout, "-j {j}: the report does not change");
+        let err = stderr_of(&out);
+        assert!(
+            err.contains(&format!("-j {j}")) && err.contains(&format!("{cap} threads")),
+            "-j {j}: {err}"
+        );
+        let out = axlog()
+            .args(["convert", "-q", "-j", j, "-o"])
+            .arg(dir.path().join(format!("pq{j}")))
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "-j {j}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(&format!("{cap} threads")));
+    }
+    // At the cap: no warning.
+    let out = axlog()
+        .args(["report", "-j", &cap.to_string()])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
+}
