@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod exit;
 mod paths;
+mod sizes;
 mod term;
 mod threads;
 
@@ -185,7 +186,7 @@ struct ExplainArgs {
     #[command(flatten)]
     format: FormatArgs,
     /// How many lines to show.
-    #[arg(short = 'n', long, default_value_t = 5)]
+    #[arg(short = 'n', long, default_value_t = 5, value_parser = sizes::at_least_one)]
     lines: usize,
 }
 
@@ -243,8 +244,8 @@ struct ParquetArgs {
     /// (`--partition-by hour,source`).
     #[arg(long, value_name = "KEYS", value_delimiter = ',', value_enum)]
     partition_by: Vec<PartitionKey>,
-    /// Rows per Parquet row group.
-    #[arg(long, value_name = "N", default_value_t = 1 << 20)]
+    /// Rows per Parquet row group (1 to 16,777,216).
+    #[arg(long, value_name = "N", default_value_t = 1 << 20, value_parser = sizes::row_group_rows)]
     row_group_rows: usize,
     /// Also write the rollup tables `rollup_1s/` and `rollup_1m/`: per second and per
     /// minute (and source), requests, status classes, bytes and latency percentiles.

@@ -581,3 +581,62 @@ fn huge_thread_counts_are_capped_with_a_warning() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
 }
+
+// ---- Item 14: sizes that make no sense are usage errors ----
+
+/// Row groups of each Parquet file under `dir`, found by walking it.
+fn row_groups(dir: &Path) -> Vec<usize> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(row_groups(&p));
+        } else if p.extension().is_some_and(|x| x == "parquet") {
+            let f = std::fs::File::open(&p).unwrap();
+            let b =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+            out.push(b.metadata().num_row_groups());
+        }
+    }
+    out
+}
+
+#[test]
+fn nonsensical_sizes_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let pq = dir.path().join("pq");
+    let l = log.to_str().unwrap();
+    let p = pq.to_str().unwrap();
+    for args in [
+        vec!["convert", l, "-o", p, "--row-group-rows", "0"],
+        vec!["convert", l, "-o", p, "--row-group-rows", "16777217"],
+        vec![
+            "convert",
+            l,
+            "-o",
+            p,
+            "--row-group-rows",
+            "18446744073709551615",
+        ],
+        vec!["report", l, "--parquet", p, "--row-group-rows", "0"],
+        vec!["explain", l, "-n", "0"],
+    ] {
+        let out = axlog().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert!(out.stdout.is_empty());
+        assert!(!pq.exists(), "{args:?}: nothing written");
+    }
+    // The smallest and largest accepted: 3 requests in groups of 2 are 2 row groups;
+    // groups of 16,777,216, one.
+    for (n, groups) in [("2", 2), ("16777216", 1)] {
+        let out_dir = dir.path().join(format!("rg{n}"));
+        let out = axlog()
+            .args(["convert", "-q", l, "--row-group-rows", n, "-o"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        assert_eq!(row_groups(&out_dir), vec![groups]);
+    }
+}
