@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod exit;
+mod first_lines;
 mod paths;
 mod sizes;
 mod term;
@@ -454,7 +455,6 @@ fn formats() -> anyhow::Result<ExitCode> {
 }
 
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    use std::io::BufRead;
     // A bad definition is a usage error whatever the input.
     let given = args.format.format()?;
     let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
@@ -467,23 +467,15 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(exit::FAILED));
         }
     };
-    let mut lines = Vec::new();
-    for line in std::io::BufReader::new(reader)
-        .split(b'\n')
-        .take(args.lines.max(1).max(axlog_format::DETECT_LINES))
-    {
-        let mut line = match line {
-            Ok(l) => l,
+    let want = args.lines.max(axlog_format::DETECT_LINES);
+    let (lines, overlong): (Vec<Vec<u8>>, Vec<bool>) =
+        match first_lines::read(reader, source.name(), want) {
+            Ok(lines) => lines.into_iter().map(|l| (l.bytes, l.overlong)).unzip(),
             Err(e) => {
-                term::warn(format_args!("{name}: read error: {e}"));
+                term::warn(e);
                 return Ok(ExitCode::from(exit::FAILED));
             }
         };
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        lines.push(line);
-    }
     let (format, how) = match given {
         Some(f) => (f, "given"),
         None => {
@@ -527,6 +519,13 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut fitted = 0;
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;
+        if overlong[i] {
+            // As `report` counts it; its first bytes are enough to recognise it.
+            let head = &line[..line.len().min(300)];
+            let e = axlog_format::ParseError::TooLong;
+            writeln!(out, "  malformed: {e}\n  {}…", show(head))?;
+            continue;
+        }
         let parsed = parser.parse(line);
         if matches!(parsed, Ok(_) | Err(axlog_format::ParseError::NotAccess)) {
             fitted += 1;

@@ -640,3 +640,39 @@ fn nonsensical_sizes_are_usage_errors() {
         assert_eq!(row_groups(&out_dir), vec![groups]);
     }
 }
+
+// ---- Item 17: `explain` keeps `report`'s line length cap ----
+
+#[test]
+fn explain_cuts_an_overlong_line_as_report_does() {
+    // A first line of 20 MiB (past the 16 MiB cap) with no request in it, then a request.
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = vec![b'z'; 20 << 20];
+    data.push(b'\n');
+    data.extend_from_slice(LOG.lines().nth(1).unwrap().as_bytes());
+    data.push(b'\n');
+    let log = write(dir.path(), "long.log", &data);
+    let out = axlog()
+        .args(["explain", "--format", "nginx-combined", "-n", "2"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The long line is named as cut, and not printed whole.
+    assert!(text.len() < 64 << 10, "{} bytes of output", text.len());
+    assert!(
+        text.contains("longer than"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    // The next line is read as the request it is: status 404, path /b.
+    assert!(
+        text.contains("status 404") && text.contains("path /b"),
+        "{text}"
+    );
+    // `report` counts the same: one malformed, one request.
+    let v = report_json(&["--format", "nginx-combined", log.to_str().unwrap()]);
+    assert_eq!(v["lines"]["malformed"], 1);
+    assert_eq!(v["requests"], 1);
+}
