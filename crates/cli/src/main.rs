@@ -432,8 +432,13 @@ fn main() -> ExitCode {
 /// (`Cli::parse` would print them raw), exit 2.
 fn clap_error(e: &clap::error::Error) -> ExitCode {
     if !e.use_stderr() {
-        let _ = e.print();
-        return ExitCode::SUCCESS;
+        return match e.print() {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                term::warn(format_args!("writing to standard output: {err}"));
+                ExitCode::from(exit::FAILED)
+            }
+            _ => ExitCode::SUCCESS,
+        };
     }
     term::eprint_lines(&e.render().to_string());
     ExitCode::from(exit::USAGE)
@@ -808,7 +813,10 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
     let cfg = config(args)?;
     let mut out = term::stdout();
     let mut write_error = None;
+    // Lines that fitted the layout (requests, server messages): none is exit 3.
+    let mut fitted = 0u64;
     let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
+        fitted += summary.lines.parsed + summary.lines.other;
         let line = match args.output {
             Output::Text => window_line(start, every, &summary),
             Output::Json => axlog_report::json_safe(
@@ -834,6 +842,13 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
         return Err(e.into());
     }
     match res {
+        Ok(lines) if lines > 0 && fitted == 0 => {
+            term::warn(format_args!(
+                "{}: no line parsed: no layout fits its {lines} lines",
+                source.name()
+            ));
+            Ok(ExitCode::from(exit::UNPARSED))
+        }
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             term::warn(e);

@@ -213,6 +213,9 @@ fn full_stdout_exits_1_for_every_command() {
         vec!["report", l, "--every", "1m"],
         vec!["explain", l],
         vec!["formats"],
+        vec!["--help"],
+        vec!["report", "--help"],
+        vec!["--version"],
     ] {
         let out = axlog_std()
             .args(&args)
@@ -310,6 +313,26 @@ fn one_input_of_two_fitting_no_layout_exits_3_and_is_named() {
     let err = stderr_of(&out);
     assert!(err.contains("words.log"), "{err}");
     assert!(!err.contains("good.log"), "{err}");
+}
+
+#[test]
+fn live_run_of_unparsable_input_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "words.log",
+        b"just some words\nand more words\n",
+    );
+    let good = write(dir.path(), "in.log", LOG.as_bytes());
+    for (f, code) in [(&bad, 3), (&good, 0)] {
+        let out = axlog()
+            .arg("report")
+            .arg(f)
+            .args(["--every", "1m"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{}", stderr_of(&out));
+    }
 }
 
 #[test]
