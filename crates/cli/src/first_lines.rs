@@ -1,6 +1,7 @@
 //! The first lines of an input, for `explain`, read as `report` reads them: a line longer
 //! than [`axlog_input::MAX_LINE`] is cut there and the rest of it skipped, so one runaway
-//! line (a file with no newline) cannot take memory.
+//! line (a file with no newline) cannot take memory; and reading stops once
+//! [`KEEP_BYTES`] are kept, so 200 lines just under the cap cannot either.
 
 use axlog_input::{ChunkReader, InputError};
 use std::io::Read;
@@ -12,19 +13,28 @@ pub struct Line {
     pub overlong: bool,
 }
 
+/// The most bytes of lines kept (reading ends at the line that reaches it).
+pub const KEEP_BYTES: usize = 4 * axlog_input::MAX_LINE;
+
 /// Up to `want` lines of `reader`. Lines come as soon as they are read (a pipe that
 /// writes a few lines is not waited on for a whole block).
 pub fn read(reader: impl Read, name: String, want: usize) -> Result<Vec<Line>, InputError> {
-    read_with(ChunkReader::live(reader, name), want)
+    read_with(ChunkReader::live(reader, name), want, KEEP_BYTES)
 }
 
-fn read_with<R: Read>(mut chunks: ChunkReader<R>, want: usize) -> Result<Vec<Line>, InputError> {
+fn read_with<R: Read>(
+    mut chunks: ChunkReader<R>,
+    want: usize,
+    keep_bytes: usize,
+) -> Result<Vec<Line>, InputError> {
     let mut lines = Vec::new();
-    while lines.len() < want {
+    let mut kept = 0;
+    while lines.len() < want && kept < keep_bytes {
         let Some(chunk) = chunks.next_chunk()? else {
             break;
         };
         if chunk.overlong {
+            kept += chunk.data.len();
             lines.push(Line {
                 bytes: chunk.data.to_vec(),
                 overlong: true,
@@ -33,9 +43,10 @@ fn read_with<R: Read>(mut chunks: ChunkReader<R>, want: usize) -> Result<Vec<Lin
         }
         let data = chunk.data.strip_suffix(b"\n").unwrap_or(chunk.data);
         for line in data.split(|&b| b == b'\n') {
-            if lines.len() == want {
+            if lines.len() == want || kept >= keep_bytes {
                 break;
             }
+            kept += line.len();
             lines.push(Line {
                 bytes: line.strip_suffix(b"\r").unwrap_or(line).to_vec(),
                 overlong: false,
@@ -61,7 +72,7 @@ mod tests {
         // A cap of 8 bytes and blocks of 4: `0123456789` is cut to its first 8.
         let input: &[u8] = b"ab\r\n0123456789\ncd\n\nlast";
         let r = ChunkReader::with_sizes(input, "t".into(), 4, 8);
-        let lines = read_with(r, 10).unwrap();
+        let lines = read_with(r, 10, 100).unwrap();
         assert_eq!(
             texts(&lines),
             [
@@ -73,8 +84,11 @@ mod tests {
             ]
         );
         let r = ChunkReader::with_sizes(input, "t".into(), 4, 8);
-        assert_eq!(read_with(r, 2).unwrap().len(), 2);
+        assert_eq!(read_with(r, 2, 100).unwrap().len(), 2);
         let r = ChunkReader::with_sizes(&b""[..], "t".into(), 4, 8);
-        assert!(read_with(r, 5).unwrap().is_empty());
+        assert!(read_with(r, 5, 100).unwrap().is_empty());
+        // A budget of 10 bytes: `ab` (2) and the cut line (8) reach it.
+        let r = ChunkReader::with_sizes(input, "t".into(), 4, 8);
+        assert_eq!(read_with(r, 10, 10).unwrap().len(), 2);
     }
 }
