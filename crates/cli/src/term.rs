@@ -1,13 +1,13 @@
-//! The process's own streams: escaped, and never a panic. `eprintln!`/`println!` panic when a stream is full or gone,
-//! which turned a finished run into exit 101; here a stderr that cannot take a message is
-//! ignored (there is nowhere else to say it), and a stdout write error is marked so that
-//! the run exits 1 rather than with the usage code.
+//! The process's own streams: escaped, and never a panic. `eprintln!`/`println!` panic
+//! when a stream is full or gone, which turned a finished run into exit 101; here a stderr
+//! that cannot take a message is ignored (there is nowhere else to say it), and a stdout
+//! write error is marked so that the run exits 1 rather than with the usage code.
 
 use std::io::{self, Write};
 
-/// `axlog: MSG` on stderr, on one line: MSG carries file names and arguments, so every
-/// control character in it is escaped (a name could retitle the terminal). Nothing if
-/// stderr cannot take it.
+/// `axlog: MSG` on stderr (an error, a warning, convert's summary), on one line: MSG
+/// carries file names and arguments, so every control character in it is escaped (a name
+/// could retitle the terminal). Nothing if stderr cannot take it.
 pub fn warn(msg: impl std::fmt::Display) {
     let text = axlog_report::terminal_safe(&msg.to_string());
     let _ = writeln!(io::stderr().lock(), "axlog: {text}");
