@@ -90,7 +90,7 @@ impl Inputs {
             .and_then(|m| id_if_clobberable(&m));
         match self.input_named(id) {
             Some(input) => anyhow::bail!(
-                "{what} {} is the input {input}: writing it would destroy what is read",
+                "{what} {} is the input {input}: an output must not be one of the inputs",
                 path.display()
             ),
             None => Ok(()),
