@@ -11,6 +11,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod exit;
+mod first_lines;
+mod paths;
+mod sizes;
+mod term;
+mod threads;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -66,7 +73,8 @@ struct FormatArgs {
     log_format_name: Option<String>,
     /// UTC offset of times logged without one (HAProxy's accept date): `+01:00`, `-0500`,
     /// `UTC`.
-    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz)]
+    // `allow_hyphen_values`: `--tz -0500` is a value, not a short option.
+    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz, allow_hyphen_values = true)]
     tz: i16,
 }
 
@@ -179,7 +187,7 @@ struct ExplainArgs {
     #[command(flatten)]
     format: FormatArgs,
     /// How many lines to show.
-    #[arg(short = 'n', long, default_value_t = 5)]
+    #[arg(short = 'n', long, default_value_t = 5, value_parser = sizes::at_least_one)]
     lines: usize,
 }
 
@@ -205,7 +213,8 @@ struct ReportArgs {
     /// Bytes the tracked paths may take together (bounds memory with long paths).
     #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::groups::DEFAULT_KEY_BYTES)]
     max_path_bytes: usize,
-    /// Parsing threads (0: one per core). The report is the same whatever the number.
+    /// Parsing threads (0: one per core; at most 4 a core). The report is the same whatever
+    /// the number.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
     /// No progress bar (there is none when stderr is not a terminal either).
@@ -239,8 +248,8 @@ struct ParquetArgs {
     /// (`--partition-by hour,source`).
     #[arg(long, value_name = "KEYS", value_delimiter = ',', value_enum)]
     partition_by: Vec<PartitionKey>,
-    /// Rows per Parquet row group.
-    #[arg(long, value_name = "N", default_value_t = 1 << 20)]
+    /// Rows per Parquet row group (1 to 16,777,216).
+    #[arg(long, value_name = "N", default_value_t = 1 << 20, value_parser = sizes::row_group_rows)]
     row_group_rows: usize,
     /// Also write the rollup tables `rollup_1s/` and `rollup_1m/`: per second and per
     /// minute (and source), requests, status classes, bytes and latency percentiles.
@@ -305,7 +314,7 @@ struct ConvertArgs {
     parquet_args: ParquetArgs,
     #[command(flatten)]
     rejects: RejectsArgs,
-    /// Parsing threads (0: one per core).
+    /// Parsing threads (0: one per core; at most 4 a core).
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
     threads: usize,
     /// No progress bar, and no summary line.
@@ -394,7 +403,10 @@ fn parse_layout(s: &str) -> Result<LayoutArg, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
     let result = match cli.command {
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
@@ -403,21 +415,40 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) => {
+        Err(e) => match term::stdout_failure(&e) {
             // A closed stdout (`axlog report | head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
+            Some(std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
+            // The output was not written: a failed run, not a usage error.
+            Some(_) => {
+                term::warn(format_args!("{e:#}"));
+                ExitCode::from(exit::FAILED)
             }
-            eprintln!("axlog: {e:#}");
-            ExitCode::from(2)
-        }
+            None => {
+                term::warn(format_args!("{e:#}"));
+                ExitCode::from(exit::USAGE)
+            }
+        },
     }
 }
 
+/// Help and version on stdout; an argument error on stderr, its quoted arguments escaped
+/// (`Cli::parse` would print them raw), exit 2.
+fn clap_error(e: &clap::error::Error) -> ExitCode {
+    if !e.use_stderr() {
+        return match e.print() {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                term::warn(format_args!("writing to standard output: {err}"));
+                ExitCode::from(exit::FAILED)
+            }
+            _ => ExitCode::SUCCESS,
+        };
+    }
+    term::eprint_lines(&e.render().to_string());
+    ExitCode::from(exit::USAGE)
+}
+
 fn formats() -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     for l in Layout::ALL {
         writeln!(out, "{:<22} {}", l.name(), l.definition())?;
         writeln!(out, "{:<22} (also: {})", "", l.aliases().join(", "))?;
@@ -427,27 +458,34 @@ fn formats() -> anyhow::Result<ExitCode> {
         "\nAny other layout: --log-format (nginx, Apache or HAProxy syntax), --nginx-conf, \
          or --json-fields for JSON lines. Lines behind a syslog header are recognised."
     )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    use std::io::BufRead;
+    // A bad definition is a usage error whatever the input.
+    let given = args.format.format()?;
     let source = Source::from_arg(args.file.as_deref().unwrap_or("-"));
-    let name = source.name();
-    let reader = source.open()?;
-    let mut lines = Vec::new();
-    for line in std::io::BufReader::new(reader)
-        .split(b'\n')
-        .take(args.lines.max(1).max(axlog_format::DETECT_LINES))
-    {
-        let mut line = line.with_context(|| format!("reading {name}"))?;
-        if line.last() == Some(&b'\r') {
-            line.pop();
+    let name = axlog_report::terminal_safe(&source.name());
+    // An input that cannot be read exits 1, as it does for `report`.
+    let reader = match source.open() {
+        Ok(r) => r,
+        Err(e) => {
+            term::warn(e);
+            return Ok(ExitCode::from(exit::FAILED));
         }
-        lines.push(line);
-    }
+    };
+    let want = args.lines.max(axlog_format::DETECT_LINES);
+    let (lines, overlong): (Vec<Vec<u8>>, Vec<bool>) =
+        match first_lines::read(reader, source.name(), want) {
+            Ok(lines) => lines.into_iter().map(|l| (l.bytes, l.overlong)).unzip(),
+            Err(e) => {
+                term::warn(e);
+                return Ok(ExitCode::from(exit::FAILED));
+            }
+        };
     let mut note = None;
-    let (format, how) = match args.format.format()? {
+    let (format, how) = match given {
         Some(f) => (f, "given"),
         None => {
             let sample = lines.join(&b'\n');
@@ -456,21 +494,29 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                     note = d.note.clone();
                     (d.format(), "detected")
                 }
+                // Nothing to show is no failure, as for `report`.
+                None if lines.is_empty() => {
+                    writeln!(term::stdout(), "{name}: the input is empty")?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 None => {
-                    let why = axlog_format::diagnose(&sample)
-                        .map_or("the input is empty".to_string(), |d| d.to_string());
-                    println!("{name}: {why}");
-                    return Ok(ExitCode::from(1));
+                    if let Some(why) = axlog_format::diagnose(&sample) {
+                        let why = axlog_report::terminal_safe_lines(&why.to_string());
+                        writeln!(term::stdout(), "{name}: {why}")?;
+                    }
+                    term::warn(format_args!("{name}: no known layout fits its first lines"));
+                    return Ok(ExitCode::from(exit::UNPARSED));
                 }
             }
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
+    // A definition and its name can come from a server's configuration.
     writeln!(
         out,
         "layout {} ({how}): {}",
-        format.name(),
-        format.definition()
+        axlog_report::terminal_safe(format.name()),
+        axlog_report::terminal_safe(format.definition())
     )?;
     if let Some(note) = note {
         writeln!(out, "note: {}", axlog_report::terminal_safe(&note))?;
@@ -484,12 +530,26 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut parser = format.parser();
     parser.set_tz(args.format.tz);
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
+    // Lines the layout fits (a server message fits too): none is `report`'s exit 3.
+    let mut fitted = 0;
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;
-        match parser.parse(line) {
+        if overlong[i] {
+            // As `report` counts it; its first bytes are enough to recognise it.
+            let head = &line[..line.len().min(300)];
+            let e = axlog_format::ParseError::TooLong;
+            writeln!(out, "  malformed: {e}\n  {}…", show(head))?;
+            continue;
+        }
+        let parsed = parser.parse(line);
+        if matches!(parsed, Ok(_) | Err(axlog_format::ParseError::NotAccess)) {
+            fitted += 1;
+        }
+        match parsed {
             Ok(r) => {
                 if let Some(Ok(values)) = fields.as_ref().map(|f| f.split(line)) {
                     for (k, v) in values {
+                        let k = axlog_report::terminal_safe(k);
                         writeln!(out, "  {k:<28} {}", show(v))?;
                     }
                 }
@@ -546,6 +606,14 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             Err(e) => writeln!(out, "  malformed: {e}\n  {}", show(line))?,
         }
     }
+    out.flush()?;
+    if fitted == 0 && !lines.is_empty() {
+        term::warn(format_args!(
+            "{name}: no line parsed: none of the lines shown fits {}",
+            axlog_report::terminal_safe(format.name())
+        ));
+        return Ok(ExitCode::from(exit::UNPARSED));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -578,14 +646,20 @@ fn with_progress<T>(
     };
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
-        s.spawn(|| {
+        // `Scope::spawn` panics when no thread can start; then the run goes on without a bar.
+        let drawing = std::thread::Builder::new().spawn_scoped(s, || {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 bar.set_position(progress.bytes());
-                bar.set_message(progress.source());
+                bar.set_message(axlog_report::terminal_safe(&progress.source()));
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
             bar.finish_and_clear();
         });
+        if let Err(e) = drawing {
+            term::warn(format_args!(
+                "no progress bar: cannot start its thread: {e}"
+            ));
+        }
         let out = job(&cfg);
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         out
@@ -604,7 +678,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
             source_by_host: args.source_by_host,
             ..StatsConfig::default()
         },
-        threads: args.threads,
+        threads: threads::for_this_machine(args.threads),
         progress: None,
         labels: Vec::new(),
         parquet: None,
@@ -640,6 +714,12 @@ fn sources_and_labels(
     Ok((sources, labels))
 }
 
+/// What a run reads, to check that no output is one of them.
+fn inputs_of(files: &[String], sources: &[Source], format: &FormatArgs) -> paths::Inputs {
+    let conf: Vec<&std::path::Path> = format.nginx_conf.iter().map(|p| p.as_path()).collect();
+    paths::Inputs::new(files, sources, &conf)
+}
+
 /// Opens the rejects file, if asked, before any input is read: a bad path is a usage
 /// error.
 fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn Write>>> {
@@ -653,33 +733,49 @@ fn open_rejects(path: Option<&std::path::Path>) -> anyhow::Result<Option<Box<dyn
     })
 }
 
-/// Reports what went wrong in a run on stderr; whether anything did.
-fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> bool {
+/// Reports what went wrong in a run on stderr; the exit code that gives.
+fn report_failures(outcome: &axlog_engine::Outcome, rejects: Option<&std::path::Path>) -> ExitCode {
     for src in &outcome.summary.sources {
         if let Some(help) = &src.layout_help {
-            eprintln!("axlog: {}: {help}", src.name);
+            let name = axlog_report::terminal_safe(&src.name);
+            term::warn_lines(format_args!("{name}: {help}"));
         }
     }
     let mut failed = false;
     for e in outcome.source_errors.iter().chain(&outcome.parquet_errors) {
-        eprintln!("axlog: {e}");
+        term::warn(e);
         failed = true;
     }
     if let (Some(e), Some(p)) = (&outcome.rejects_error, rejects) {
-        eprintln!("axlog: writing rejects to {}: {e}", p.display());
+        term::warn(format_args!("writing rejects to {}: {e}", p.display()));
         failed = true;
     }
-    failed
+    let unparsed = exit::unparsed_inputs(&outcome.summary.sources);
+    for m in &unparsed {
+        term::warn(m);
+    }
+    if failed {
+        ExitCode::from(exit::FAILED)
+    } else if !unparsed.is_empty() {
+        ExitCode::from(exit::UNPARSED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_output("the Parquet directory", &args.dir)?;
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
     let out = args.parquet_args.open(&args.dir)?;
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let cfg = Config {
         layout: args.format.format()?,
         tz_offset_min: args.format.tz,
-        threads: args.threads,
+        threads: threads::for_this_machine(args.threads),
         labels,
         parquet: Some(out),
         rejects_located: args.rejects.located(),
@@ -694,7 +790,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::run(&sources, cfg, rejects)
     });
-    let failed = report_failures(&outcome, args.rejects.path.as_deref());
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
     if !args.quiet {
         let lines = &outcome.summary.lines;
         let w = &outcome.written;
@@ -706,19 +802,15 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             1 => "1 file".to_string(),
             n => format!("{n} files"),
         };
-        eprintln!(
-            "axlog: {} lines read, {} rows{rollups} in {files} under {}, {} malformed",
+        term::warn(format_args!(
+            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed",
             lines.read,
             w.rows,
             args.dir.display(),
             lines.malformed
-        );
+        ));
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(code)
 }
 
 /// `report --every`: a line per interval of log time, written as each interval ends.
@@ -730,20 +822,25 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
         );
     };
     let cfg = config(args)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     let mut write_error = None;
+    // Lines that fitted the layout (requests, server messages): none is exit 3.
+    let mut fitted = 0u64;
     let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
+        fitted += summary.lines.parsed + summary.lines.other;
         let line = match args.output {
             Output::Text => window_line(start, every, &summary),
-            Output::Json => serde_json::json!({
-                "window": {
-                    "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
-                    "start_epoch": start,
-                    "seconds": every,
-                },
-                "report": summary,
-            })
-            .to_string(),
+            Output::Json => axlog_report::json_safe(
+                serde_json::json!({
+                    "window": {
+                        "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
+                        "start_epoch": start,
+                        "seconds": every,
+                    },
+                    "report": summary,
+                })
+                .to_string(),
+            ),
         };
         // Each interval is written as it ends: a pipe reader sees it at once.
         if write_error.is_none()
@@ -756,16 +853,31 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
         return Err(e.into());
     }
     match res {
+        Ok(lines) if lines > 0 && fitted == 0 => {
+            term::warn(format_args!(
+                "{}: no line parsed: no layout fits its {lines} lines",
+                source.name()
+            ));
+            Ok(ExitCode::from(exit::UNPARSED))
+        }
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("axlog: {e}");
-            Ok(ExitCode::from(1))
+            term::warn(e);
+            Ok(ExitCode::from(exit::FAILED))
         }
     }
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_stdout()?;
+    if let Some(p) = &args.parquet {
+        inputs.check_output("--parquet", p)?;
+    }
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
     if let Some(every) = args.every {
         return report_every(&args, &sources, every);
     }
@@ -787,14 +899,10 @@ fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Output::Text => axlog_report::text(&outcome.summary),
         Output::Json => axlog_report::json(&outcome.summary),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
 
-    let failed = report_failures(&outcome, args.rejects.path.as_deref());
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
+    Ok(code)
 }

@@ -154,7 +154,14 @@ fn item1_json_without_time_or_status_fits_nothing() {
         r#"{"when":"2025-03-04T05:06:08Z","code":500,"path":"/b"}"#,
         "\n",
     );
-    let v = report_stdin(input, &[]);
+    // The report is still written; exit 3 says no layout fitted.
+    let out = axlog()
+        .args(["report", "--output", "json"])
+        .write_stdin(input.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["lines"]["parsed"], 0);
     assert_eq!(v["layout"], Value::Null);
     let (_, err) = run_stdin("report", input, &[]);

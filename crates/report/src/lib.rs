@@ -5,11 +5,16 @@ use axlog_stats::Summary;
 use axlog_stats::summary::LatencyStats;
 use std::fmt::Write as _;
 
+mod escape;
+pub use escape::{acts_on_terminal, json_safe, terminal_safe, terminal_safe_lines};
+
 /// The JSON document: one object, field names as documented in docs/report-json.md.
 pub fn json(summary: &Summary) -> String {
     // Serialising plain data structs with string keys cannot fail.
-    let mut s =
+    let s =
         serde_json::to_string_pretty(summary).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    // serde_json leaves C1 and bidirectional controls raw: escaped, the value is the same.
+    let mut s = json_safe(s);
     s.push('\n');
     s
 }
@@ -38,20 +43,6 @@ pub fn seconds(us: u64) -> String {
 
 fn percent(share: f64) -> String {
     format!("{:.2}%", share * 100.0)
-}
-
-/// Log-derived text made safe for a terminal: control characters become `\xHH`, so a
-/// crafted path cannot move the cursor or change colours.
-pub fn terminal_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            let _ = write!(out, "\\x{:02X}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Cuts `s` to at most `max` characters, marking the cut with `…` (JSON keeps it whole).
@@ -90,8 +81,9 @@ fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
 pub fn text(s: &Summary) -> String {
     let mut o = String::new();
     let layout = match &s.layout {
-        Some(l) if l.detected => format!("{} (detected)", l.name),
-        Some(l) => l.name.clone(),
+        // A custom layout's name can come from a server's configuration.
+        Some(l) if l.detected => format!("{} (detected)", terminal_safe(&l.name)),
+        Some(l) => terminal_safe(&l.name),
         None => "no known layout fits".to_string(),
     };
     let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
@@ -331,7 +323,6 @@ mod tests {
         assert_eq!(seconds(123_000), "0.123");
         assert_eq!(seconds(12_000_000), "12.000");
         assert_eq!(seconds(1_500_001), "1.500001");
-        assert_eq!(terminal_safe("/a\u{1b}[31mred"), "/a\\x1B[31mred");
         assert_eq!(ellipsize("/abcdef", 4), "/ab…");
         assert_eq!(ellipsize("/abc", 4), "/abc");
     }

@@ -1,0 +1,118 @@
+//! Text from outside (log content, file names, arguments) made safe where it reaches a
+//! terminal: a control character or a bidirectional override in a crafted path could
+//! retitle the window, move the cursor, or make a line read backwards.
+
+use std::fmt::Write as _;
+
+/// Whether `c` acts on a terminal rather than showing itself: C0 controls, DEL, C1
+/// controls (U+0080–U+009F; U+009B is CSI), and Unicode's bidirectional controls (marks,
+/// embeddings, overrides, isolates).
+pub fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn escape_into(out: &mut String, c: char) {
+    // C0 and DEL as `\xHH`; the rest as `\u{HHHH}`, which a raw byte never is (a malformed
+    // line's bytes that are not UTF-8 are shown as `\xHH`, and C1's would read the same).
+    if (c as u32) < 0x80 {
+        let _ = write!(out, "\\x{:02X}", c as u32);
+    } else {
+        let _ = write!(out, "\\u{{{:X}}}", c as u32);
+    }
+}
+
+/// `s` with every character that [`acts_on_terminal`] escaped: one line of plain text.
+pub fn terminal_safe(s: &str) -> String {
+    escape_except(s, None)
+}
+
+/// As [`terminal_safe`], keeping line breaks: for messages of several lines whose
+/// outside parts were escaped already.
+pub fn terminal_safe_lines(s: &str) -> String {
+    escape_except(s, Some('\n'))
+}
+
+fn escape_except(s: &str, keep: Option<char>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if acts_on_terminal(c) && Some(c) != keep {
+            escape_into(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Serialised JSON with the characters serde_json leaves raw but a terminal would act on
+/// (DEL, C1, bidirectional controls) written as `\uXXXX`: the same JSON value, safe to
+/// print. Outside strings JSON has only ASCII, so every such character is inside one.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(acts_on_terminal_raw) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if acts_on_terminal_raw(c) {
+            // Every such character is in the Basic Multilingual Plane: one `\uXXXX`.
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The characters of [`acts_on_terminal`] that serde_json writes raw (it escapes C0, and
+/// the line breaks of pretty output are its own).
+fn acts_on_terminal_raw(c: char) -> bool {
+    (c as u32) >= 0x7F && acts_on_terminal(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escapes() {
+        assert_eq!(terminal_safe("/a\u{1b}[31mred"), "/a\\x1B[31mred");
+        assert_eq!(terminal_safe("a\u{7}b\u{7f}"), "a\\x07b\\x7F");
+        assert_eq!(terminal_safe("x\u{9b}2J"), "x\\u{9B}2J");
+        assert_eq!(
+            terminal_safe("\u{202e}gol.exe\u{2066}\u{200f}"),
+            "\\u{202E}gol.exe\\u{2066}\\u{200F}"
+        );
+        assert_eq!(terminal_safe("a\nb"), "a\\x0Ab");
+        assert_eq!(terminal_safe_lines("a\nb\u{1b}"), "a\nb\\x1B");
+        // Text that merely is not ASCII stays as it is.
+        assert_eq!(terminal_safe("/café/日本/ü\u{a0}"), "/café/日本/ü\u{a0}");
+    }
+
+    #[test]
+    fn json_escapes_keep_the_value() {
+        let value = serde_json::json!({
+            "path": "/p\u{9b}1m\u{202e}x\u{7f}\u{85}é",
+            "c0": "\u{1b}[0m",
+        });
+        let text = json_safe(serde_json::to_string_pretty(&value).unwrap());
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u202e"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\\u007f") && text.contains("\\u0085"),
+            "{text}"
+        );
+        assert!(
+            !text.chars().any(|c| c != '\n' && acts_on_terminal(c)),
+            "{text}"
+        );
+        assert!(text.contains('é'));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
+}
