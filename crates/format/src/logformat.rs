@@ -105,6 +105,28 @@ impl Var {
         }
     }
 
+    /// Numbers that nginx writes as `-` when the request has none: a status (a request
+    /// closed before one was chosen), sizes, durations, upstream values.
+    fn may_be_absent(self) -> bool {
+        matches!(
+            self,
+            Var::Status
+                | Var::BodyBytesSent
+                | Var::BytesSent
+                | Var::BytesSentAsBody
+                | Var::RequestLength
+                | Var::RequestTime(_)
+                | Var::UpstreamResponseTime
+                | Var::UpstreamConnectTime
+                | Var::UpstreamHeaderTime
+                | Var::UpstreamStatus
+                | Var::UpstreamAddr
+                | Var::UpstreamResponseLength
+                | Var::ServerPort
+                | Var::Connection
+        )
+    }
+
     /// Values that are lists (`a, b : c`) contain spaces that do not end the value.
     fn is_list(name: &str) -> bool {
         name.starts_with("upstream_")
@@ -882,6 +904,14 @@ impl LogFormat {
     ) -> Result<bool, ParseError> {
         let tz = self.tz_offset_min;
         let mut has_time = false;
+        // In an `escape=json` template nginx writes an absent value as `""` where its
+        // default escaping writes `-` (an upstream time of a request served from disk or
+        // cache): read it as `-`.
+        let v: &'a [u8] = if self.json_escape && v.is_empty() && f.var.may_be_absent() {
+            b"-"
+        } else {
+            v
+        };
         match f.var {
             Var::RemoteAddr => rec.remote_addr = v,
             Var::RemoteUser => rec.remote_user = v,

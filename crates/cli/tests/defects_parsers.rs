@@ -1,0 +1,85 @@
+//! End-to-end regressions of the parser defects (one test or more per item of the defect
+//! issue, named after it). Every input is written here, small and hand-made; expected
+//! values are counted by hand from these lines.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// `axlog report ARGS --output json` over `input` on standard input, which must succeed.
+fn report_stdin(args: &[&str], input: &str) -> Value {
+    let out = axlog()
+        .arg("report")
+        .args(args)
+        .args(["--output", "json", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn parsed_malformed(v: &Value) -> (u64, u64) {
+    (
+        v["lines"]["parsed"].as_u64().unwrap(),
+        v["lines"]["malformed"].as_u64().unwrap(),
+    )
+}
+
+// Item 2: an empty string in an nginx `escape=json` template is an absent value.
+
+const JSON_TEMPLATE: &str = r#"{"t":"$time_iso8601","ip":"$remote_addr","req":"$request","st":"$status","rt":"$request_time","urt":"$upstream_response_time","uct":"$upstream_connect_time","rl":"$request_length","ua":"$http_user_agent"}"#;
+
+/// Four requests: two proxied (upstream 0.050 and 0.250 s), two served by nginx itself
+/// (a static file and a cache hit), for which nginx writes `""` for every upstream
+/// variable; the last one has no request length either.
+const JSON_TEMPLATE_LINES: &str = concat!(
+    r#"{"t":"2026-03-01T08:00:00+00:00","ip":"10.1.1.1","req":"GET /api/a HTTP/1.1","st":"200","rt":"0.051","urt":"0.050","uct":"0.001","rl":"310","ua":"curl/8"}"#,
+    "\n",
+    r#"{"t":"2026-03-01T08:00:01+00:00","ip":"10.1.1.2","req":"GET /logo.png HTTP/1.1","st":"200","rt":"0.000","urt":"","uct":"","rl":"290","ua":"curl/8"}"#,
+    "\n",
+    r#"{"t":"2026-03-01T08:00:02+00:00","ip":"10.1.1.3","req":"GET /api/b HTTP/1.1","st":"502","rt":"0.252","urt":"0.250","uct":"0.002","rl":"301","ua":"curl/8"}"#,
+    "\n",
+    r#"{"t":"2026-03-01T08:00:03+00:00","ip":"10.1.1.4","req":"GET /cached HTTP/1.1","st":"304","rt":"0.000","urt":"","uct":"","rl":"","ua":""}"#,
+    "\n",
+);
+
+fn check_json_template_report(v: &Value) {
+    assert_eq!(parsed_malformed(v), (4, 0), "{v}");
+    assert_eq!(status_counts(v), [(200, 2), (304, 1), (502, 1)]);
+    // Only the two proxied requests have an upstream time.
+    let up = &v["latency"]["upstream_response_time"];
+    assert_eq!(up["count"], 2, "{up}");
+    assert_eq!(up["max_us"], 250_000);
+    assert_eq!(v["latency"]["request_time"]["count"], 4);
+}
+
+#[test]
+fn item2_json_template_empty_string_is_absent_with_log_format() {
+    let v = report_stdin(&["--log-format", JSON_TEMPLATE], JSON_TEMPLATE_LINES);
+    check_json_template_report(&v);
+}
+
+#[test]
+fn item2_json_template_empty_string_is_absent_with_nginx_conf() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nginx.conf");
+    let def = JSON_TEMPLATE.replace('\'', "\\'");
+    std::fs::write(
+        &conf,
+        format!(
+            "http {{\n  log_format edge escape=json '{def}';\n  access_log /var/log/nginx/a.log edge;\n}}\n"
+        ),
+    )
+    .unwrap();
+    let v = report_stdin(
+        &["--nginx-conf", conf.to_str().unwrap()],
+        JSON_TEMPLATE_LINES,
+    );
+    check_json_template_report(&v);
+}
