@@ -83,3 +83,57 @@ fn item2_json_template_empty_string_is_absent_with_nginx_conf() {
     );
     check_json_template_report(&v);
 }
+
+// Item 6: `--json-fields` units take fractions; an unknown unit is a usage error.
+
+#[test]
+fn item6_json_fields_fractional_durations_in_every_unit() {
+    // Three requests timed in milliseconds, one of them (7.25 ms) with a fraction, and
+    // their upstream times in microseconds (one fractional: 1500.5 us).
+    let lines = concat!(
+        r#"{"at":"2026-03-01T08:00:00Z","code":200,"took":3,"up":"1200"}"#,
+        "\n",
+        r#"{"at":"2026-03-01T08:00:01Z","code":200,"took":7.25,"up":1500.5}"#,
+        "\n",
+        r#"{"at":"2026-03-01T08:00:02Z","code":404,"took":"0.5","up":900}"#,
+        "\n",
+    );
+    let v = report_stdin(
+        &[
+            "--json-fields",
+            "ts=at,status=code,latency=took:ms,upstream_latency=up:us",
+        ],
+        lines,
+    );
+    assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+    let rt = &v["latency"]["request_time"];
+    // 3 ms, 7.25 ms, 0.5 ms.
+    assert_eq!(
+        (rt["count"].as_u64(), rt["max_us"].as_u64()),
+        (Some(3), Some(7250))
+    );
+    assert_eq!(
+        rt["mean_us"].as_f64(),
+        Some((3000.0 + 7250.0 + 500.0) / 3.0)
+    );
+    let up = &v["latency"]["upstream_response_time"];
+    // 1200, 1500 (the half microsecond truncated), 900.
+    assert_eq!(
+        (up["count"].as_u64(), up["max_us"].as_u64()),
+        (Some(3), Some(1500))
+    );
+}
+
+#[test]
+fn item6_json_fields_unknown_unit_is_a_usage_error() {
+    for spec in ["ts=at,latency=took:parsecs", "ts=at:fortnights,status=code"] {
+        let out = axlog()
+            .args(["report", "--json-fields", spec, "-"])
+            .write_stdin("{\"at\":\"2026-03-01T08:00:00Z\",\"took\":1}\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{spec}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("unknown unit"), "{spec}: {err}");
+    }
+}

@@ -93,8 +93,19 @@ impl JsonFormat {
             let (target, key) = item
                 .split_once('=')
                 .ok_or_else(|| format!("'{item}' is not target=key"))?;
-            // The unit is written after the key: `latency=duration:ms`.
+            // The unit is written after the key: `latency=duration:ms`. For a time or a
+            // duration any word there is a unit, so a misspelt one is an error rather than
+            // part of a key that no line has.
+            let timed = matches!(
+                target.trim(),
+                "ts" | "time" | "latency" | "upstream_latency"
+            );
             let (key, unit) = match key.rsplit_once(':') {
+                Some((k, u))
+                    if timed && !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphabetic()) =>
+                {
+                    (k, Some(u))
+                }
                 Some((k, u)) if matches!(u, "s" | "ms" | "us" | "ns") => (k, Some(u)),
                 _ => (key, None),
             };
@@ -458,6 +469,41 @@ mod tests {
         for l in crate::Layout::ALL.into_iter().filter(|l| l.is_json()) {
             JsonFormat::compile(l.definition()).unwrap();
         }
+    }
+
+    #[test]
+    fn fractions_in_every_unit_and_unknown_units() {
+        let line = r#"{"t":"2026-11-21T10:00:01Z","d":12.5,"u":"2500.5"}"#;
+        // (unit of d, of u) -> (d, u) in microseconds, truncated.
+        for (du, uu, want) in [
+            ("ms", "ns", (12_500, 2)),
+            ("us", "ms", (12, 2_500_500)),
+            ("s", "us", (12_500_000, 2_500)),
+            ("ns", "s", (0, 2_500_500_000)),
+        ] {
+            let spec = format!("ts=t,latency=d:{du},upstream_latency=u:{uu}");
+            let r = parse(&spec, line).unwrap();
+            assert_eq!(
+                (r.request_time_us, r.upstream_time_us),
+                (Some(want.0), Some(want.1)),
+                "{spec}"
+            );
+        }
+        for spec in [
+            "ts=t,latency=d:parsecs",
+            "ts=t:minutes",
+            "ts=t,upstream_latency=u:MS",
+        ] {
+            let e = JsonFormat::compile(spec).unwrap_err();
+            assert!(e.contains("unknown unit"), "{spec}: {e}");
+        }
+        // Outside times and durations a colon is part of the key.
+        let r = parse(
+            "ts=t,status=a:b",
+            r#"{"t":"2026-11-21T10:00:01Z","a:b":404}"#,
+        )
+        .unwrap();
+        assert_eq!(r.status, 404);
     }
 
     #[test]

@@ -172,13 +172,19 @@ pub enum Unit {
 
 impl Unit {
     /// The value in microseconds; `None` for anything that is not a number in this unit.
-    /// Whole numbers in milli-, micro- and nanoseconds; nanoseconds are truncated to µs.
+    /// Any unit takes a fraction (`12.5` ms); what is below a microsecond is truncated.
     pub(crate) fn to_us(self, v: &[u8]) -> Option<u64> {
+        use crate::num::parse_decimal_us;
+        // Whole numbers first: the common case, without the general arithmetic.
         match self {
             Unit::Seconds => crate::num::parse_seconds_us(v),
-            Unit::Millis => parse_u64(v)?.checked_mul(1000),
-            Unit::Micros => parse_u64(v),
-            Unit::Nanos => Some(parse_u64(v)? / 1000),
+            Unit::Millis => parse_u64(v)
+                .and_then(|n| n.checked_mul(1000))
+                .or_else(|| parse_decimal_us(v, 1000, 1)),
+            Unit::Micros => parse_u64(v).or_else(|| parse_decimal_us(v, 1, 1)),
+            Unit::Nanos => parse_u64(v)
+                .map(|n| n / 1000)
+                .or_else(|| parse_decimal_us(v, 1, 1000)),
         }
     }
 }
