@@ -137,3 +137,30 @@ fn item6_json_fields_unknown_unit_is_a_usage_error() {
         assert!(err.contains("unknown unit"), "{spec}: {err}");
     }
 }
+
+// Item 25: a Traefik request that never reached a backend has no upstream time.
+
+#[test]
+fn item25_traefik_request_without_backend_has_no_upstream_time() {
+    // Two requests served by a backend (2 ms and 4 ms upstream), two answered by Traefik
+    // itself (no router matched; a rate limit), which it logs with OriginStatus 0 and
+    // OriginDuration 0.
+    let lines = concat!(
+        r#"{"StartUTC":"2026-04-02T12:00:00.1Z","DownstreamStatus":200,"Duration":2500000,"OriginDuration":2000000,"OriginStatus":200,"RequestMethod":"GET","RequestPath":"/a"}"#,
+        "\n",
+        r#"{"StartUTC":"2026-04-02T12:00:00.2Z","DownstreamStatus":404,"Duration":90000,"OriginDuration":0,"OriginStatus":0,"RequestMethod":"GET","RequestPath":"/nope"}"#,
+        "\n",
+        r#"{"StartUTC":"2026-04-02T12:00:01.3Z","DownstreamStatus":201,"Duration":4600000,"OriginDuration":4000000,"OriginStatus":201,"RequestMethod":"POST","RequestPath":"/b"}"#,
+        "\n",
+        r#"{"OriginStatus":0,"OriginDuration":0,"StartUTC":"2026-04-02T12:00:01.4Z","DownstreamStatus":429,"Duration":70000,"RequestMethod":"GET","RequestPath":"/a"}"#,
+        "\n",
+    );
+    let v = report_stdin(&["--format", "traefik-json"], lines);
+    assert_eq!(parsed_malformed(&v), (4, 0), "{v}");
+    let up = &v["latency"]["upstream_response_time"];
+    assert_eq!(up["count"], 2, "{up}");
+    assert_eq!(up["max_us"], 4000);
+    assert_eq!(up["mean_us"].as_f64(), Some(3000.0));
+    // Every request has its own duration.
+    assert_eq!(v["latency"]["request_time"]["count"], 4);
+}

@@ -31,6 +31,9 @@ pub enum Target {
     Latency(Unit),
     /// Upstream duration: nginx's list form (`0.1, 0.2`) in seconds, or a number of `Unit`s.
     UpstreamLatency(Unit),
+    /// The backend's status; `0` with an upstream time of 0 says no backend was reached,
+    /// so there is no upstream time.
+    UpstreamStatus,
 }
 
 impl Target {
@@ -60,9 +63,10 @@ impl Target {
             "user_agent" => Target::UserAgent,
             "latency" => Target::Latency(unit),
             "upstream_latency" => Target::UpstreamLatency(unit),
+            "upstream_status" => Target::UpstreamStatus,
             _ => {
                 return Err(format!(
-                    "unknown field '{name}' (ts, client, user, method, uri, request, status, bytes, referer, user_agent, latency, upstream_latency)"
+                    "unknown field '{name}' (ts, client, user, method, uri, request, status, bytes, referer, user_agent, latency, upstream_latency, upstream_status)"
                 ));
             }
         })
@@ -81,7 +85,7 @@ pub struct JsonFormat {
 /// Caddy's `http.log.access` entries.
 pub const CADDY: &str = "ts=ts:s,client=request.client_ip,client=request.remote_ip,method=request.method,uri=request.uri,status=status,bytes=size,latency=duration:s,user_agent=request.headers.User-Agent.0,referer=request.headers.Referer.0";
 /// Traefik's JSON access log (durations in nanoseconds).
-pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,referer=request_Referer,user_agent=request_User-Agent";
+pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,upstream_status=OriginStatus,referer=request_Referer,user_agent=request_User-Agent";
 /// nginx `escape=json` layouts keyed by variable name (with or without `$`).
 pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
 
@@ -154,6 +158,8 @@ impl JsonFormat {
         let mut has_time = false;
         let mut path = Vec::with_capacity(64);
         let mut err = None;
+        // The upstream time as written is zero (`0`, `0.000`), not merely under a µs.
+        let mut upstream_zero = false;
         let mut on_value = |path: &[u8], v: Value<'a>| {
             if err.is_some() {
                 return;
@@ -172,6 +178,10 @@ impl JsonFormat {
                     filled |= 1 << slot;
                     first_rank[slot] = rank;
                     has_time |= matches!(target, Target::Time(_));
+                    if matches!(target, Target::UpstreamLatency(_)) {
+                        let b = v.bytes();
+                        upstream_zero = !b.is_empty() && b.iter().all(|&c| c == b'0' || c == b'.');
+                    }
                 }
                 Err(e) => err = Some(e),
             }
@@ -188,6 +198,13 @@ impl JsonFormat {
         }
         if !has_time {
             return Err(ParseError::NoTime);
+        }
+        // A request that reached no backend (Traefik's OriginStatus 0 with an
+        // OriginDuration of 0) has no upstream time, whichever key came first. A status of
+        // 0 after some time upstream is a backend that did not answer: its time counts.
+        if rec.upstream_status == b"0" && upstream_zero {
+            rec.upstream_time_us = None;
+            rec.upstream_times_raw = &[];
         }
         Ok(())
     }
@@ -207,6 +224,7 @@ fn target_slot(t: Target) -> usize {
         Target::UserAgent => 9,
         Target::Latency(_) => 10,
         Target::UpstreamLatency(_) => 11,
+        Target::UpstreamStatus => 12,
     }
 }
 
@@ -302,6 +320,7 @@ fn fill<'a>(
             // in another unit is in `upstream_time_us` alone.
             rec.upstream_times_raw = if unit == Unit::Seconds { b } else { &[] };
         }
+        Target::UpstreamStatus => rec.upstream_status = if v.is_absent() { &[] } else { b },
     }
     Ok(())
 }
@@ -504,6 +523,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.status, 404);
+    }
+
+    #[test]
+    fn no_backend_means_no_upstream_time() {
+        let t = |rest: &str| format!(r#"{{"StartUTC":"2026-11-21T10:00:01Z",{rest}}}"#);
+        let up = |rest: &str| parse(TRAEFIK, &t(rest)).unwrap().upstream_time_us;
+        // Status 0 and no time upstream, in either key order: no backend.
+        assert_eq!(up(r#""OriginStatus":0,"OriginDuration":0"#), None);
+        assert_eq!(up(r#""OriginDuration":0,"OriginStatus":0"#), None);
+        // A backend reached that gave no status (the client left): 3 ms, and 800 ns that
+        // read as 0 µs, still count.
+        assert_eq!(
+            up(r#""OriginStatus":0,"OriginDuration":3000000"#),
+            Some(3000)
+        );
+        assert_eq!(up(r#""OriginStatus":0,"OriginDuration":800"#), Some(0));
+        // A backend's answer in under a microsecond is still a time.
+        assert_eq!(up(r#""OriginStatus":200,"OriginDuration":0"#), Some(0));
+        let line = t(r#""OriginStatus":502,"OriginDuration":10000"#);
+        let r = parse(TRAEFIK, &line).unwrap();
+        assert_eq!(r.upstream_status, b"502");
     }
 
     #[test]

@@ -2610,7 +2610,11 @@ fn traefik_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
         ("Duration".into(), w.dur_ns.to_string()),
         ("OriginContentSize".into(), w.resp.to_string()),
         ("OriginDuration".into(), origin_ns.to_string()),
-        ("OriginStatus".into(), w.status.to_string()),
+        // Traefik writes 0 when no backend was reached.
+        (
+            "OriginStatus".into(),
+            if w.ups.is_empty() { 0 } else { w.status }.to_string(),
+        ),
         ("Overhead".into(), (w.dur_ns - origin_ns).to_string()),
         ("RequestAddr".into(), j(w.host.as_bytes())),
         ("RequestContentSize".into(), w.req_len.to_string()),
@@ -2673,7 +2677,10 @@ fn traefik_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     o.w(F::Status, V::I(w.status.into()));
     o.w(F::Bytes, V::U(Some(w.body)));
     o.w(F::ReqTime, V::U(Some(w.dur_ns / 1000)));
-    o.w(F::UpTime, V::U(Some(origin_ns / 1000)));
+    // No origin status and no time upstream: no backend, so no upstream time (a backend
+    // that was reached but gave no status has its time).
+    let no_backend = (w.ups.is_empty() || w.status == 0) && origin_ns == 0;
+    o.w(F::UpTime, V::U((!no_backend).then_some(origin_ns / 1000)));
     // Not `UpAttempts`: a single nanosecond count has no attempt list (see
     // `traefik_upstream_time_has_no_attempt_list`).
     Case {
