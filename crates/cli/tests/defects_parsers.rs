@@ -164,3 +164,94 @@ fn item25_traefik_request_without_backend_has_no_upstream_time() {
     // Every request has its own duration.
     assert_eq!(v["latency"]["request_time"]["count"], 4);
 }
+
+// Item 31: JSON access lines behind a text prefix.
+
+#[test]
+fn item31_caddy_console_encoder_lines_are_read() {
+    // Caddy's console encoder: wall time, level, logger, message, then the entry without
+    // its `ts` (the prefix holds the time).
+    let lines = concat!(
+        "2025/06/14 09:10:11.250\tinfo\thttp.log.access.log0\thandled request\t",
+        r#"{"request":{"remote_ip":"10.2.0.5","client_ip":"10.2.0.5","method":"GET","host":"x.test","uri":"/home"},"bytes_read":0,"duration":0.004,"size":100,"status":200}"#,
+        "\n",
+        "2025/06/14 09:10:12.500\tinfo\thttp.log.access.log0\thandled request\t",
+        r#"{"request":{"remote_ip":"10.2.0.6","client_ip":"10.2.0.6","method":"GET","host":"x.test","uri":"/missing"},"bytes_read":0,"duration":0.002,"size":9,"status":404}"#,
+        "\n",
+        "2025/06/14 09:10:14.000\terror\thttp.log.access.log0\thandled request\t",
+        r#"{"request":{"remote_ip":"10.2.0.7","client_ip":"10.2.0.7","method":"POST","host":"x.test","uri":"/pay"},"bytes_read":50,"duration":0.5,"size":0,"status":502}"#,
+        "\n",
+    );
+    // Detected as Caddy's (nothing fitted them before), and given explicitly.
+    for args in [&[][..], &["--format", "caddy-json"][..]] {
+        let v = report_stdin(args, lines);
+        assert_eq!(v["layout"]["name"], "caddy-json", "{v}");
+        assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+        assert_eq!(status_counts(&v), [(200, 1), (404, 1), (502, 1)]);
+        // 2025-06-14 is day 20253 since the epoch; 09:10:11.250 and 09:10:14.000.
+        let day_us = 20_253i64 * 86_400 * 1_000_000;
+        let first = day_us + (9 * 3600 + 10 * 60 + 11) * 1_000_000 + 250_000;
+        assert_eq!(v["time"]["first"]["epoch_us"].as_i64(), Some(first));
+        assert_eq!(
+            v["time"]["last"]["epoch_us"].as_i64(),
+            Some(first + 2_750_000)
+        );
+        assert_eq!(v["latency"]["request_time"]["max_us"], 500_000);
+    }
+}
+
+#[test]
+fn item31_kubectl_timestamps_prefix_is_skipped() {
+    // `kubectl logs --timestamps`: an RFC 3339 time with nanoseconds, a space, the line.
+    // The objects carry their own times (an hour later than the prefixes here, so which
+    // one is used shows): the object's time wins.
+    let lines = concat!(
+        "2025-06-14T08:00:00.000000001Z ",
+        r#"{"time_iso8601":"2025-06-14T09:00:00+00:00","remote_addr":"10.3.0.1","request":"GET /a HTTP/1.1","status":"200","request_time":"0.010","upstream_response_time":"0.008"}"#,
+        "\n",
+        "2025-06-14T08:00:01.500000000Z ",
+        r#"{"time_iso8601":"2025-06-14T09:00:01+00:00","remote_addr":"10.3.0.2","request":"GET /b HTTP/1.1","status":"503","request_time":"0.030","upstream_response_time":"0.029"}"#,
+        "\n",
+    );
+    let v = report_stdin(&["--format", "nginx-json"], lines);
+    assert_eq!(parsed_malformed(&v), (2, 0), "{v}");
+    assert_eq!(status_counts(&v), [(200, 1), (503, 1)]);
+    let nine = 20_253i64 * 86_400 * 1_000_000 + 9 * 3600 * 1_000_000;
+    assert_eq!(v["time"]["first"]["epoch_us"].as_i64(), Some(nine));
+    assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 29_000);
+}
+
+#[test]
+fn item31_prefix_time_serves_an_object_without_one() {
+    // `kubectl logs --timestamps` of an app whose JSON lines carry no time: the prefix's.
+    let lines = concat!(
+        "2025-06-14T08:00:00.250000000Z {\"code\":200,\"ms\":12}\n",
+        "2025-06-14T08:00:03.000000000Z {\"code\":500,\"ms\":40.5}\n",
+    );
+    let v = report_stdin(&["--json-fields", "ts=t,status=code,latency=ms:ms"], lines);
+    assert_eq!(parsed_malformed(&v), (2, 0), "{v}");
+    let eight = 20_253i64 * 86_400 * 1_000_000 + 8 * 3600 * 1_000_000;
+    assert_eq!(
+        v["time"]["first"]["epoch_us"].as_i64(),
+        Some(eight + 250_000)
+    );
+    assert_eq!(
+        v["time"]["last"]["epoch_us"].as_i64(),
+        Some(eight + 3_000_000)
+    );
+    assert_eq!(v["latency"]["request_time"]["max_us"], 40_500);
+    // Caddy's console lines as kubectl prints them: the entry's own time is Caddy's, the
+    // last of the prefix (kubectl's is when it received the line).
+    let caddy = concat!(
+        "2025-06-14T08:00:05.000000000Z 2025/06/14 08:00:04.999\tinfo\thttp.log.access\thandled request\t",
+        r#"{"request":{"client_ip":"10.2.0.5","method":"GET","uri":"/k"},"duration":0.25,"size":3,"status":201}"#,
+        "\n",
+    );
+    let v = report_stdin(&["--format", "caddy"], caddy);
+    assert_eq!(parsed_malformed(&v), (1, 0), "{v}");
+    assert_eq!(
+        v["time"]["first"]["epoch_us"].as_i64(),
+        Some(eight + 4_999_000)
+    );
+    assert_eq!(status_counts(&v), [(201, 1)]);
+}

@@ -151,6 +151,7 @@ impl JsonFormat {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
+        let (prefix, line) = split_prefix(line).ok_or(ParseError::Layout)?;
         rec.escaping = crate::unescape::Escaping::Json;
         // Which targets are filled, so the first key listed for a target wins.
         let mut filled: u64 = 0;
@@ -197,7 +198,10 @@ impl JsonFormat {
             return Err(e);
         }
         if !has_time {
-            return Err(ParseError::NoTime);
+            // A prefix's time (Caddy's console encoder moves the entry's there) serves
+            // an object that has none of its own.
+            (rec.ts_us, rec.utc_offset_min) =
+                crate::time::parse_prefix_time(prefix).ok_or(ParseError::NoTime)?;
         }
         // A request that reached no backend (Traefik's OriginStatus 0 with an
         // OriginDuration of 0) has no upstream time, whichever key came first. A status of
@@ -208,6 +212,19 @@ impl JsonFormat {
         }
         Ok(())
     }
+}
+
+/// The text before the object (empty for a plain JSON line) and the object: a line such
+/// as Caddy's console encoder writes (`2024/01/23 23:27:57.060<TAB>info<TAB>logger<TAB>
+/// message<TAB>{...}`) or `kubectl logs --timestamps` prints (`<RFC 3339> {...}`). The
+/// object starts at the first `{` that opens the line or follows a space or a tab.
+fn split_prefix(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    if line.first() == Some(&b'{') {
+        return Some((&[], line));
+    }
+    let at =
+        memchr::memchr_iter(b'{', line).find(|&i| i > 0 && matches!(line[i - 1], b' ' | b'\t'))?;
+    Some((&line[..at], &line[at..]))
 }
 
 fn target_slot(t: Target) -> usize {
@@ -523,6 +540,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.status, 404);
+    }
+
+    #[test]
+    fn objects_behind_a_text_prefix() {
+        // Console-encoder shape: no time in the object, the prefix's (as UTC) serves.
+        let r = parse(
+            CADDY,
+            "2024/02/29 23:59:59.5\tinfo\taccess\thandled request\t{\"status\":301}",
+        )
+        .unwrap();
+        // 2024-02-29 is day 19782 since 1970-01-01.
+        assert_eq!(r.ts_us, (19_782 * 86_400 + 86_399) * 1_000_000 + 500_000);
+        assert_eq!(r.status, 301);
+        // The object's own time wins over the prefix's; an offset in the prefix is kept.
+        let own = parse(
+            "ts=t,status=s",
+            r#"2024-03-01T00:00:00+02:00 {"t":"2024-03-01T10:00:00Z","s":200}"#,
+        )
+        .unwrap();
+        assert_eq!(own.ts_us, (19_783 * 86_400 + 36_000) * 1_000_000);
+        let theirs = parse("ts=t,status=s", r#"2024-03-01T00:00:00+02:00 {"s":200}"#).unwrap();
+        assert_eq!(
+            (theirs.ts_us, theirs.utc_offset_min),
+            ((19_783 * 86_400 - 7_200) * 1_000_000, 120)
+        );
+        // No time anywhere, a `{` glued to the text, text after the object: not a fit.
+        for bad in [
+            r#"info {"s":200}"#,
+            r#"2024-03-01T00:00:00Z x{"s":200}"#,
+            r#"2024-03-01T00:00:00Z {"s":200} trailing"#,
+        ] {
+            assert!(parse("ts=t,status=s", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
