@@ -255,3 +255,61 @@ fn item31_prefix_time_serves_an_object_without_one() {
     );
     assert_eq!(status_counts(&v), [(201, 1)]);
 }
+
+// Item 3: a line whose last quoted field is not closed is malformed in every nginx and
+// Apache layout.
+
+#[test]
+fn item3_a_line_cut_inside_its_last_quoted_field_is_malformed() {
+    let head = r#"192.0.2.44 - - [05/May/2026:17:30:00 +0000] "GET /page HTTP/1.1" 200 812"#;
+    let whole = format!(r#"{head} "https://from.test/p" "Opera/9.80 (X11)""#);
+    let cut_ua = format!(r#"{head} "https://from.test/p" "Opera/9.80 (X1"#);
+    let cut_referer = format!(r#"{head} "https://from.te"#);
+    let input = format!("{whole}\n{cut_ua}\n{cut_referer}\n");
+    let combined = combined_definitions();
+    for args in [
+        vec!["--format", "combined"],
+        vec!["--format", "apache-combined"],
+        vec!["--log-format", combined[0]],
+        vec!["--log-format", combined[1]],
+    ] {
+        let v = report_stdin(&args, &input);
+        // The whole line parses; both cut ones are malformed, whichever field is cut.
+        assert_eq!(parsed_malformed(&v), (1, 2), "{args:?}: {v}");
+        let samples: Vec<&str> = v["malformed_samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(samples, [cut_ua.as_str(), cut_referer.as_str()], "{args:?}");
+    }
+    // The other layouts, cut inside their last quoted field.
+    let ua = r#""https://from.test/p" "Opera/9.80 (X1"#;
+    for (args, line) in [
+        (vec!["--format", "timed"], format!("{head} {ua}")),
+        (
+            vec!["--format", "main"],
+            format!(r#"{head} "-" "Opera" "198.51.100.1, 198.5"#),
+        ),
+        (
+            vec!["--format", "vhost_combined"],
+            format!("v.test:80 {head} {ua}"),
+        ),
+        (
+            vec!["--format", "common"],
+            head.replace("HTTP/1.1\" 200 812", "HTT"),
+        ),
+    ] {
+        let v = report_stdin(&args, &format!("{line}\n"));
+        assert_eq!(parsed_malformed(&v), (0, 1), "{args:?}: {v}");
+    }
+}
+
+/// nginx's `combined` and Apache's, as their configurations write them.
+fn combined_definitions() -> [&'static str; 2] {
+    [
+        r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#,
+        r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#,
+    ]
+}
