@@ -313,3 +313,50 @@ fn combined_definitions() -> [&'static str; 2] {
         r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#,
     ]
 }
+
+// Item 5: a path only from `METHOD TARGET PROTOCOL` with a method token and a target
+// that is `/...`, `scheme://...` or `*`.
+
+#[test]
+fn item5_only_request_lines_give_paths() {
+    let line = |req: &str| {
+        format!(r#"198.51.100.9 - - [07/Jul/2026:07:07:07 +0000] "{req}" 400 0 "-" "-""#)
+    };
+    let reqs = [
+        // Paths: /ok (twice, one absolute-form), * .
+        "GET /ok HTTP/1.1",
+        "GET http://h.test/ok?x=1 HTTP/1.1",
+        "OPTIONS * HTTP/1.1",
+        // No path: words, a TLS handshake as nginx escapes it with a space inside, a
+        // target that is not a path, a method that is not a token.
+        "pigs might fly tomorrow",
+        r"\x16\x03\x01\x00\xF4\x01 \x00\x00\xF0\x03\x03",
+        "GET index.html HTTP/1.1",
+        "G(E)T /x HTTP/1.1",
+        "-",
+    ];
+    let input: String = reqs.iter().map(|r| line(r) + "\n").collect();
+    let v = report_stdin(&["--format", "combined"], &input);
+    assert_eq!(parsed_malformed(&v), (8, 0), "{v}");
+    let mut paths: Vec<(String, u64)> = v["top_paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            ("*".to_string(), 1),
+            ("/ok".to_string(), 1),
+            ("http://h.test/ok".to_string(), 1)
+        ]
+    );
+    assert_eq!(v["paths"]["requests_without_path"], 5);
+}

@@ -584,6 +584,17 @@ impl Req {
         let q = self.target.iter().position(|&b| b == b'?')?;
         Some(&self.target[q + 1..])
     }
+
+    /// Whether the target names a resource: a path, an absolute URL or `*` (not
+    /// CONNECT's `host:port`).
+    fn has_path(&self) -> bool {
+        self.target.starts_with(b"/") || self.target.starts_with(b"http://") || self.target == b"*"
+    }
+
+    /// The path a report counts for this request line.
+    fn counted_path(&self) -> Option<Bs> {
+        self.has_path().then(|| Bs(self.path().to_vec()))
+    }
 }
 
 fn gen_req(rng: &mut Rng, srv: Srv) -> Req {
@@ -1137,6 +1148,8 @@ impl Out {
 }
 
 fn parts_of(req: Option<&Req>) -> V {
+    // A request line without a protocol is split only when its target is a path.
+    let req = req.filter(|r| r.proto.is_some() || r.has_path());
     V::Parts(req.map(|r| Parts {
         method: Bs(r.method.as_bytes().to_vec()),
         target: Bs(r.target.clone()),
@@ -1573,10 +1586,7 @@ fn nginx_line(items: &[Item], w: &W) -> Out {
         }
     }
     if names.contains(&"request") {
-        o.w(
-            F::Path,
-            V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-        );
+        o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
     } else if names.contains(&"request_uri") || names.contains(&"uri") {
         let r = w.req.as_ref().expect("a request");
         o.w(F::Path, V::OB(Some(Bs(r.path().to_vec()))));
@@ -1821,10 +1831,7 @@ fn apache_line(toks: &[ATok], w: &W) -> Out {
                     }
                 }
                 o.w(F::Parts, parts_of(w.req.as_ref()));
-                o.w(
-                    F::Path,
-                    V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-                );
+                o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
             }
             (b's', _) => {
                 if w.status == 0 {
@@ -2225,10 +2232,7 @@ fn ha_var(name: &str, w: &W, ha: &Ha, compiled: bool, o: &mut Out) -> Option<Vec
             };
             o.w(F::Request, vb(value));
             o.w(F::Parts, parts_of(w.req.as_ref()));
-            o.w(
-                F::Path,
-                V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-            );
+            o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
             written
         }
         "HM" => {
@@ -2788,7 +2792,9 @@ fn nginx_json_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     };
     o.w(F::Uri, vb(uri));
     let path = match req {
-        Some(r) if with_request || with_request_uri || with_uri => Some(Bs(r.path().to_vec())),
+        // The request line's path is counted when its target is one.
+        Some(r) if with_request => r.counted_path(),
+        Some(r) if with_request_uri || with_uri => Some(Bs(r.path().to_vec())),
         _ => None,
     };
     o.w(F::Path, V::OB(path));
