@@ -360,3 +360,63 @@ fn item5_only_request_lines_give_paths() {
     );
     assert_eq!(v["paths"]["requests_without_path"], 5);
 }
+
+// Item 26: status 0 is a status; Traefik's common log format is a preset with its
+// duration.
+
+/// Traefik's CLF: combined, then the request count, router, server URL and duration.
+fn traefik_clf(status: &str, ua: &str, count: u32, ms: u32) -> String {
+    format!(
+        r#"172.19.0.1 - - [09/Sep/2026:09:09:09 +0000] "GET /ws HTTP/1.1" {status} 0 "-" "{ua}" {count} "api@docker" "http://172.19.0.4:5001" {ms}ms"#
+    )
+}
+
+#[test]
+fn item26_traefik_clf_is_a_preset_with_its_duration() {
+    let lines = [
+        traefik_clf("200", "curl/8", 1, 7),
+        // A websocket Traefik closed before answering: status 0.
+        traefik_clf("0", "Mozilla/5.0", 2, 30_000),
+        // An unescaped quote inside the user agent, as Traefik writes it.
+        traefik_clf("404", r#"Bot "quoted" x"#, 3, 2),
+    ];
+    let input: String = lines.iter().map(|l| l.clone() + "\n").collect();
+    for args in [&[][..], &["--format", "traefik-clf"][..]] {
+        let v = report_stdin(args, &input);
+        assert_eq!(v["layout"]["name"], "traefik-clf", "{v}");
+        assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+        assert_eq!(status_counts(&v), [(0, 1), (200, 1), (404, 1)]);
+        // Classes 1xx..5xx, other: status 0 is `other`.
+        assert_eq!(class_counts(&v), [0, 1, 0, 1, 0, 1]);
+        let rt = &v["latency"]["request_time"];
+        assert_eq!(
+            (rt["count"].as_u64(), rt["max_us"].as_u64()),
+            (Some(3), Some(30_000_000))
+        );
+        assert_eq!(
+            rt["mean_us"].as_f64(),
+            Some((7_000.0 + 30_000_000.0 + 2_000.0) / 3.0)
+        );
+    }
+    // The same lines through Traefik's layout written as an Apache LogFormat: the same.
+    let def = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{count}e "%{router}e" "%{server}e" %{ms}Tms"#;
+    let v = report_stdin(&["--log-format", def], &input);
+    assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+    assert_eq!(status_counts(&v), [(0, 1), (200, 1), (404, 1)]);
+}
+
+#[test]
+fn item26_status_zero_is_a_status_in_combined() {
+    let head = r#"203.0.113.8 - - [09/Sep/2026:09:09:09 +0000] "GET /live HTTP/1.1""#;
+    let input = format!("{head} 0 0 \"-\" \"ws-client\"\n{head} 101 0 \"-\" \"ws-client\"\n");
+    for args in [&["--format", "combined"][..], &["--format", "timed"][..]] {
+        let input = if args[1] == "timed" {
+            input.replace("client\"\n", "client\" 12.000 -\n")
+        } else {
+            input.clone()
+        };
+        let v = report_stdin(args, &input);
+        assert_eq!(parsed_malformed(&v), (2, 0), "{args:?} {v}");
+        assert_eq!(class_counts(&v), [1, 0, 0, 0, 0, 1], "{args:?}");
+    }
+}

@@ -74,6 +74,9 @@ pub enum Layout {
     CaddyJson,
     /// Traefik's JSON access log.
     TraefikJson,
+    /// Traefik's common log format: `combined`, then request count, router, server URL
+    /// and duration.
+    TraefikClf,
     /// nginx `escape=json` layouts whose keys are the variable names.
     NginxJson,
     /// HAProxy's httplog, tcplog, httpslog and their CLF forms, behind any syslog prefix.
@@ -82,13 +85,14 @@ pub enum Layout {
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 10] = [
+    pub const ALL: [Layout; 11] = [
         Layout::Haproxy,
         Layout::CaddyJson,
         Layout::TraefikJson,
         Layout::NginxJson,
         Layout::NginxTimed,
         Layout::IngressUpstreaminfo,
+        Layout::TraefikClf,
         Layout::ApacheVhostCombined,
         Layout::NginxMain,
         Layout::ApacheCommon,
@@ -105,6 +109,7 @@ impl Layout {
             Layout::ApacheVhostCombined => "apache-vhost-combined",
             Layout::CaddyJson => "caddy-json",
             Layout::TraefikJson => "traefik-json",
+            Layout::TraefikClf => "traefik-clf",
             Layout::NginxJson => "nginx-json",
             Layout::Haproxy => "haproxy",
         }
@@ -121,6 +126,7 @@ impl Layout {
             Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
             Layout::CaddyJson => &["caddy"],
             Layout::TraefikJson => &["traefik"],
+            Layout::TraefikClf => &["traefik-common"],
             Layout::NginxJson => &["json"],
             Layout::Haproxy => &["haproxy-http", "haproxy-tcp", "httplog", "tcplog"],
         }
@@ -141,6 +147,11 @@ impl Layout {
             Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
             Layout::CaddyJson => json::CADDY,
             Layout::TraefikJson => json::TRAEFIK,
+            // Traefik writes the user agent's quotes as they came: Apache's reading, where
+            // a quoted field ends at a quote followed by the layout's next text.
+            Layout::TraefikClf => {
+                r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{request_count}e "%{router}e" "%{server_url}e" %{ms}Tms"#
+            }
             Layout::NginxJson => json::NGINX_JSON,
             Layout::Haproxy => {
                 "option httplog / tcplog / httpslog (and their clf forms), raw or behind a syslog header (RFC 3164, RFC 5424, ISO 8601)"
@@ -167,7 +178,8 @@ impl Layout {
             Layout::NginxMain
             | Layout::IngressUpstreaminfo
             | Layout::ApacheCommon
-            | Layout::ApacheVhostCombined => {
+            | Layout::ApacheVhostCombined
+            | Layout::TraefikClf => {
                 // Constant definitions, compiled by a test too: not input.
                 let f = logformat::LogFormat::compile_any(self.definition())
                     .expect("preset definitions compile");

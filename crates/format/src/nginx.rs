@@ -297,7 +297,9 @@ impl NginxParser {
                     r,
                 )
             }
-            [b'-', b' ', r @ ..] => (0, r),
+            // `-`, or `0`: a request the server or proxy closed before answering (a
+            // websocket, a cancelled request), a status of its own (class `other`).
+            [b'-' | b'0', b' ', r @ ..] => (0, r),
             _ => return Err(ParseError::BadStatus),
         };
         let (bytes_s, rest) = token(rest);

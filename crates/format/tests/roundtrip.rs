@@ -1914,6 +1914,13 @@ fn apache_line(toks: &[ATok], w: &W) -> Out {
                 o.put(v);
                 o.w(F::TlsProto, vb(v));
             }
+            // Environment variables (Traefik's request count, router and server URL in
+            // its CLF): kept by name.
+            (b'e', Some(name)) => {
+                let v = format!("{name}@{}", w.conn);
+                o.put(&v);
+                o.extra(v);
+            }
             (d, a) => panic!("the writer has no value for %{a:?}{}", d as char),
         }
     }
@@ -2890,7 +2897,8 @@ fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
             let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
-        Layout::ApacheCommon | Layout::ApacheVhostCombined => {
+        // Traefik's CLF is defined in Apache's syntax.
+        Layout::ApacheCommon | Layout::ApacheVhostCombined | Layout::TraefikClf => {
             let w = gen_w(rng, tg, Srv::Apache, false);
             out(apache_line(&apache_tokens(layout.definition()), &w))
         }
