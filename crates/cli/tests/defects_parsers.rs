@@ -420,3 +420,24 @@ fn item26_status_zero_is_a_status_in_combined() {
         assert_eq!(class_counts(&v), [1, 0, 0, 0, 0, 1], "{args:?}");
     }
 }
+
+// Item 30: an HAProxy `log-format` pasted from a real configuration reads its own lines.
+
+#[test]
+fn item30_haproxy_log_format_with_logasap_and_no_captures() {
+    // The configuration declares no captures, so `%hrl %hsl %hs` and `%{+Q}hr` write
+    // nothing (and their separators collapse, as HAProxy's log builder does), and with
+    // `option logasap` Tt and the byte count carry a `+`.
+    let def = "%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %CC/%CS %hrl %hsl %hs %tsc %ac %fc %bc %sc %rc %sq %bq %{+Q}r %{+Q}hr";
+    let lines = concat!(
+        "Apr  4 04:04:04 lb2 haproxy[90]: 192.0.2.70:40001 [04/Apr/2026:04:04:04.120] www app/a1 3/0/1/20/+24 200 +5120 -/- ---- 5 4 2 1 0 0 0 \"GET /one HTTP/1.1\"\n",
+        "Apr  4 04:04:05 lb2 haproxy[90]: 192.0.2.71:40002 [04/Apr/2026:04:04:05.500] www app/a2 2/0/0/80/+82 503 +310 -/- ---- 5 4 2 1 1 0 0 \"POST /two HTTP/1.1\"\n",
+    );
+    let v = report_stdin(&["--log-format", def], lines);
+    assert_eq!(parsed_malformed(&v), (2, 0), "{v}");
+    assert_eq!(status_counts(&v), [(200, 1), (503, 1)]);
+    // request_time is Tt (24 and 82 ms), upstream Tr (20 and 80 ms); bytes 5120 + 310.
+    assert_eq!(v["latency"]["request_time"]["max_us"], 82_000);
+    assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 80_000);
+    assert_eq!(v["bytes_sent"], 5430);
+}
