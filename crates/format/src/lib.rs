@@ -14,6 +14,7 @@ pub mod record;
 pub mod scan;
 pub mod search;
 pub mod time;
+pub mod traefik;
 pub mod unescape;
 
 pub use record::{Record, RequestParts, split_request};
@@ -147,11 +148,7 @@ impl Layout {
             Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
             Layout::CaddyJson => json::CADDY,
             Layout::TraefikJson => json::TRAEFIK,
-            // Traefik writes the user agent's quotes as they came: Apache's reading, where
-            // a quoted field ends at a quote followed by the layout's next text.
-            Layout::TraefikClf => {
-                r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{request_count}e "%{router}e" "%{server_url}e" %{ms}Tms"#
-            }
+            Layout::TraefikClf => traefik::DEFINITION,
             Layout::NginxJson => json::NGINX_JSON,
             Layout::Haproxy => {
                 "option httplog / tcplog / httpslog (and their clf forms), raw or behind a syslog header (RFC 3164, RFC 5424, ISO 8601)"
@@ -178,14 +175,14 @@ impl Layout {
             Layout::NginxMain
             | Layout::IngressUpstreaminfo
             | Layout::ApacheCommon
-            | Layout::ApacheVhostCombined
-            | Layout::TraefikClf => {
+            | Layout::ApacheVhostCombined => {
                 // Constant definitions, compiled by a test too: not input.
                 let f = logformat::LogFormat::compile_any(self.definition())
                     .expect("preset definitions compile");
                 LineParser::for_log_format(&f)
             }
             Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
+            Layout::TraefikClf => LineParser::Traefik(Box::default()),
             Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
                 // Constant mappings, compiled by a test too: not input.
                 let f =
@@ -325,6 +322,8 @@ pub enum LineParser {
     Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
     /// HAProxy's log formats.
     Haproxy(Box<haproxy::HaproxyParser>),
+    /// Traefik's common log format.
+    Traefik(Box<traefik::TraefikClfParser>),
     /// Another parser, after a syslog header.
     Syslog(Box<LineParser>),
     /// `combined` followed by more fields: the hand-written combined parser for the first
@@ -373,6 +372,7 @@ impl LineParser {
         match self {
             LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
             LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
+            LineParser::Traefik(p) => p.extra_names(),
             LineParser::Syslog(p) => p.extra_names(),
             _ => Vec::new(),
         }
@@ -411,6 +411,7 @@ impl LineParser {
                 f.parse_into(cache, line, rec)
             }
             LineParser::Haproxy(p) => p.parse_into(line, rec),
+            LineParser::Traefik(p) => p.parse_into(line, rec),
             LineParser::Extended(b) => {
                 let (head, rest, cache) = &mut **b;
                 head.parse_into(line, rec)?;
