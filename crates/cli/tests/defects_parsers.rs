@@ -284,25 +284,33 @@ fn item3_a_line_cut_inside_its_last_quoted_field_is_malformed() {
             .collect();
         assert_eq!(samples, [cut_ua.as_str(), cut_referer.as_str()], "{args:?}");
     }
-    // The other layouts, cut inside their last quoted field.
+    // The other layouts: a whole line, then one cut inside its last quoted field.
     let ua = r#""https://from.test/p" "Opera/9.80 (X1"#;
-    for (args, line) in [
-        (vec!["--format", "timed"], format!("{head} {ua}")),
+    let whole_ua = r#""https://from.test/p" "Opera/9.80 (X11)""#;
+    for (args, whole, cut) in [
+        (
+            vec!["--format", "timed"],
+            format!("{head} {whole_ua} 0.010 0.009"),
+            format!("{head} {ua}"),
+        ),
         (
             vec!["--format", "main"],
+            format!(r#"{head} "-" "Opera" "198.51.100.1""#),
             format!(r#"{head} "-" "Opera" "198.51.100.1, 198.5"#),
         ),
         (
             vec!["--format", "vhost_combined"],
+            format!("v.test:80 {head} {whole_ua}"),
             format!("v.test:80 {head} {ua}"),
         ),
         (
             vec!["--format", "common"],
+            head.to_string(),
             head.replace("HTTP/1.1\" 200 812", "HTT"),
         ),
     ] {
-        let v = report_stdin(&args, &format!("{line}\n"));
-        assert_eq!(parsed_malformed(&v), (0, 1), "{args:?}: {v}");
+        let v = report_stdin(&args, &format!("{whole}\n{cut}\n"));
+        assert_eq!(parsed_malformed(&v), (1, 1), "{args:?}: {v}");
     }
 }
 
