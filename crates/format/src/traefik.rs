@@ -2,9 +2,9 @@
 //! ` <request count> "<router>" "<server URL>" <duration>ms`.
 //!
 //! Traefik writes a user agent's quotes as the client sent them, unescaped, so where the
-//! agent ends cannot be found from its start. The tail's router and URL hold no quote:
-//! the tail is read from the line's end, and the rest is `combined`, whose user agent runs
-//! to that part's last quote.
+//! agent ends cannot be found from its start. It ends at the last `" ` after which the
+//! tail reads as the layout says (tried from the line's end); the part before is
+//! `combined`, whose user agent runs to that part's last quote.
 
 use crate::logformat::{LogFormat, Unit};
 use crate::time::TimeLocalCache;
