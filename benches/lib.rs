@@ -115,6 +115,17 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 format!(" {statuses} {:032x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15)).as_bytes(),
             );
         }
+        Layout::TraefikClf => {
+            combined(o);
+            let ms = r.request_time_us.unwrap_or(0) / 1000;
+            o.extend_from_slice(
+                format!(
+                    " {n} \"web@docker\" \"http://10.2.0.{}:80\" {ms}ms",
+                    n % 200
+                )
+                .as_bytes(),
+            );
+        }
         Layout::ApacheCommon => {
             head(o);
             // %b writes `-` for no body.

@@ -61,7 +61,7 @@ struct FormatArgs {
     /// JSON lines: which key holds which field, e.g.
     /// 'ts=time,status=status,latency=duration:ms,uri=request.uri' (targets: ts, client,
     /// user, method, uri, request, status, bytes, referer, user_agent, latency,
-    /// upstream_latency; units s, ms, us, ns).
+    /// upstream_latency, upstream_status; units s, ms, us, ns).
     #[arg(long, value_name = "MAPPING", conflicts_with_all = ["format", "log_format"])]
     json_fields: Option<String>,
     /// Read the `log_format` from the server's nginx configuration (includes followed).

@@ -281,11 +281,14 @@ fn empty_input_gives_an_empty_report() {
 
 #[test]
 fn corpus_elastic_apache_logs_status_classes() {
-    // MANIFEST: 10000 lines; 2xx 9171 / 3xx 609 / 4xx 217 / 5xx 3.
+    // MANIFEST: 10000 lines; 2xx 9171 / 3xx 609 / 4xx 217 / 5xx 3. Line 8899 (a 200) is
+    // cut inside its user agent (an odd number of quotes: `awk -F'"' 'NF%2==0'` finds
+    // it alone): a cut line is malformed, so 2xx has one less.
     let v = report_json(&[corpus("elastic-examples/apache_logs").to_str().unwrap()]);
     assert_eq!(v["lines"]["read"], 10_000);
-    assert_eq!(v["lines"]["malformed"], 0);
-    assert_eq!(class_counts(&v), vec![0, 9171, 609, 217, 3, 0]);
+    assert_eq!(v["lines"]["malformed"], 1);
+    assert_eq!(v["malformed_samples"][0]["line"], 8899);
+    assert_eq!(class_counts(&v), vec![0, 9170, 609, 217, 3, 0]);
 }
 
 #[test]

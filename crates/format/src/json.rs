@@ -31,6 +31,9 @@ pub enum Target {
     Latency(Unit),
     /// Upstream duration: nginx's list form (`0.1, 0.2`) in seconds, or a number of `Unit`s.
     UpstreamLatency(Unit),
+    /// The backend's status; `0` with an upstream time of 0 says no backend was reached,
+    /// so there is no upstream time.
+    UpstreamStatus,
 }
 
 impl Target {
@@ -60,9 +63,10 @@ impl Target {
             "user_agent" => Target::UserAgent,
             "latency" => Target::Latency(unit),
             "upstream_latency" => Target::UpstreamLatency(unit),
+            "upstream_status" => Target::UpstreamStatus,
             _ => {
                 return Err(format!(
-                    "unknown field '{name}' (ts, client, user, method, uri, request, status, bytes, referer, user_agent, latency, upstream_latency)"
+                    "unknown field '{name}' (ts, client, user, method, uri, request, status, bytes, referer, user_agent, latency, upstream_latency, upstream_status)"
                 ));
             }
         })
@@ -81,7 +85,7 @@ pub struct JsonFormat {
 /// Caddy's `http.log.access` entries.
 pub const CADDY: &str = "ts=ts:s,client=request.client_ip,client=request.remote_ip,method=request.method,uri=request.uri,status=status,bytes=size,latency=duration:s,user_agent=request.headers.User-Agent.0,referer=request.headers.Referer.0";
 /// Traefik's JSON access log (durations in nanoseconds).
-pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,referer=request_Referer,user_agent=request_User-Agent";
+pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,upstream_status=OriginStatus,referer=request_Referer,user_agent=request_User-Agent";
 /// nginx `escape=json` layouts keyed by variable name (with or without `$`).
 pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,ts=time,ts=timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
 
@@ -93,8 +97,19 @@ impl JsonFormat {
             let (target, key) = item
                 .split_once('=')
                 .ok_or_else(|| format!("'{item}' is not target=key"))?;
-            // The unit is written after the key: `latency=duration:ms`.
+            // The unit is written after the key: `latency=duration:ms`. For a time or a
+            // duration any word there is a unit, so a misspelt one is an error rather than
+            // part of a key that no line has.
+            let timed = matches!(
+                target.trim(),
+                "ts" | "time" | "latency" | "upstream_latency"
+            );
             let (key, unit) = match key.rsplit_once(':') {
+                Some((k, u))
+                    if timed && !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphabetic()) =>
+                {
+                    (k, Some(u))
+                }
                 Some((k, u)) if matches!(u, "s" | "ms" | "us" | "ns") => (k, Some(u)),
                 _ => (key, None),
             };
@@ -136,6 +151,7 @@ impl JsonFormat {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
+        let (prefix, line) = split_prefix(line).ok_or(ParseError::Layout)?;
         rec.escaping = crate::unescape::Escaping::Json;
         // Which targets are filled, so the first key listed for a target wins.
         let mut filled: u64 = 0;
@@ -143,6 +159,8 @@ impl JsonFormat {
         let mut has_time = false;
         let mut path = Vec::with_capacity(64);
         let mut err = None;
+        // The upstream time as written is zero (`0`, `0.000`), not merely under a µs.
+        let mut upstream_zero = false;
         let mut on_value = |path: &[u8], v: Value<'a>| {
             if err.is_some() {
                 return;
@@ -161,6 +179,10 @@ impl JsonFormat {
                     filled |= 1 << slot;
                     first_rank[slot] = rank;
                     has_time |= matches!(target, Target::Time(_));
+                    if matches!(target, Target::UpstreamLatency(_)) {
+                        let b = v.bytes();
+                        upstream_zero = !b.is_empty() && b.iter().all(|&c| c == b'0' || c == b'.');
+                    }
                 }
                 Err(e) => err = Some(e),
             }
@@ -176,7 +198,17 @@ impl JsonFormat {
             return Err(e);
         }
         if !has_time {
-            return Err(ParseError::NoTime);
+            // A prefix's time (Caddy's console encoder moves the entry's there) serves
+            // an object that has none of its own.
+            (rec.ts_us, rec.utc_offset_min) =
+                crate::time::parse_prefix_time(prefix).ok_or(ParseError::NoTime)?;
+        }
+        // A request that reached no backend (Traefik's OriginStatus 0 with an
+        // OriginDuration of 0) has no upstream time, whichever key came first. A status of
+        // 0 after some time upstream is a backend that did not answer: its time counts.
+        if rec.upstream_status == b"0" && upstream_zero {
+            rec.upstream_time_us = None;
+            rec.upstream_times_raw = &[];
         }
         Ok(())
     }
@@ -200,6 +232,19 @@ pub fn scalars(line: &[u8]) -> Option<Vec<Scalar<'_>>> {
     (p.i == line.len()).then_some(out)
 }
 
+/// The text before the object (empty for a plain JSON line) and the object: a line such
+/// as Caddy's console encoder writes (`2024/01/23 23:27:57.060<TAB>info<TAB>logger<TAB>
+/// message<TAB>{...}`) or `kubectl logs --timestamps` prints (`<RFC 3339> {...}`). The
+/// object starts at the first `{` that opens the line or follows a space or a tab.
+fn split_prefix(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    if line.first() == Some(&b'{') {
+        return Some((&[], line));
+    }
+    let at =
+        memchr::memchr_iter(b'{', line).find(|&i| i > 0 && matches!(line[i - 1], b' ' | b'\t'))?;
+    Some((&line[..at], &line[at..]))
+}
+
 fn target_slot(t: Target) -> usize {
     match t {
         Target::Time(_) => 0,
@@ -214,6 +259,7 @@ fn target_slot(t: Target) -> usize {
         Target::UserAgent => 9,
         Target::Latency(_) => 10,
         Target::UpstreamLatency(_) => 11,
+        Target::UpstreamStatus => 12,
     }
 }
 
@@ -309,6 +355,7 @@ fn fill<'a>(
             // in another unit is in `upstream_time_us` alone.
             rec.upstream_times_raw = if unit == Unit::Seconds { b } else { &[] };
         }
+        Target::UpstreamStatus => rec.upstream_status = if v.is_absent() { &[] } else { b },
     }
     Ok(())
 }
@@ -476,6 +523,95 @@ mod tests {
         for l in crate::Layout::ALL.into_iter().filter(|l| l.is_json()) {
             JsonFormat::compile(l.definition()).unwrap();
         }
+    }
+
+    #[test]
+    fn fractions_in_every_unit_and_unknown_units() {
+        let line = r#"{"t":"2026-11-21T10:00:01Z","d":12.5,"u":"2500.5"}"#;
+        // (unit of d, of u) -> (d, u) in microseconds, truncated.
+        for (du, uu, want) in [
+            ("ms", "ns", (12_500, 2)),
+            ("us", "ms", (12, 2_500_500)),
+            ("s", "us", (12_500_000, 2_500)),
+            ("ns", "s", (0, 2_500_500_000)),
+        ] {
+            let spec = format!("ts=t,latency=d:{du},upstream_latency=u:{uu}");
+            let r = parse(&spec, line).unwrap();
+            assert_eq!(
+                (r.request_time_us, r.upstream_time_us),
+                (Some(want.0), Some(want.1)),
+                "{spec}"
+            );
+        }
+        for spec in [
+            "ts=t,latency=d:parsecs",
+            "ts=t:minutes",
+            "ts=t,upstream_latency=u:MS",
+        ] {
+            let e = JsonFormat::compile(spec).unwrap_err();
+            assert!(e.contains("unknown unit"), "{spec}: {e}");
+        }
+        // Outside times and durations a colon is part of the key.
+        let r = parse(
+            "ts=t,status=a:b",
+            r#"{"t":"2026-11-21T10:00:01Z","a:b":404}"#,
+        )
+        .unwrap();
+        assert_eq!(r.status, 404);
+    }
+
+    #[test]
+    fn objects_behind_a_text_prefix() {
+        // Console-encoder shape: no time in the object, the prefix's (as UTC) serves.
+        let r = parse(
+            CADDY,
+            "2024/02/29 23:59:59.5\tinfo\taccess\thandled request\t{\"status\":301}",
+        )
+        .unwrap();
+        // 2024-02-29 is day 19782 since 1970-01-01.
+        assert_eq!(r.ts_us, (19_782 * 86_400 + 86_399) * 1_000_000 + 500_000);
+        assert_eq!(r.status, 301);
+        // The object's own time wins over the prefix's; an offset in the prefix is kept.
+        let own = parse(
+            "ts=t,status=s",
+            r#"2024-03-01T00:00:00+02:00 {"t":"2024-03-01T10:00:00Z","s":200}"#,
+        )
+        .unwrap();
+        assert_eq!(own.ts_us, (19_783 * 86_400 + 36_000) * 1_000_000);
+        let theirs = parse("ts=t,status=s", r#"2024-03-01T00:00:00+02:00 {"s":200}"#).unwrap();
+        assert_eq!(
+            (theirs.ts_us, theirs.utc_offset_min),
+            ((19_783 * 86_400 - 7_200) * 1_000_000, 120)
+        );
+        // No time anywhere, a `{` glued to the text, text after the object: not a fit.
+        for bad in [
+            r#"info {"s":200}"#,
+            r#"2024-03-01T00:00:00Z x{"s":200}"#,
+            r#"2024-03-01T00:00:00Z {"s":200} trailing"#,
+        ] {
+            assert!(parse("ts=t,status=s", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn no_backend_means_no_upstream_time() {
+        let t = |rest: &str| format!(r#"{{"StartUTC":"2026-11-21T10:00:01Z",{rest}}}"#);
+        let up = |rest: &str| parse(TRAEFIK, &t(rest)).unwrap().upstream_time_us;
+        // Status 0 and no time upstream, in either key order: no backend.
+        assert_eq!(up(r#""OriginStatus":0,"OriginDuration":0"#), None);
+        assert_eq!(up(r#""OriginDuration":0,"OriginStatus":0"#), None);
+        // A backend reached that gave no status (the client left): 3 ms, and 800 ns that
+        // read as 0 µs, still count.
+        assert_eq!(
+            up(r#""OriginStatus":0,"OriginDuration":3000000"#),
+            Some(3000)
+        );
+        assert_eq!(up(r#""OriginStatus":0,"OriginDuration":800"#), Some(0));
+        // A backend's answer in under a microsecond is still a time.
+        assert_eq!(up(r#""OriginStatus":200,"OriginDuration":0"#), Some(0));
+        let line = t(r#""OriginStatus":502,"OriginDuration":10000"#);
+        let r = parse(TRAEFIK, &line).unwrap();
+        assert_eq!(r.upstream_status, b"502");
     }
 
     #[test]

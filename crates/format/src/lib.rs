@@ -18,6 +18,7 @@ pub mod search;
 pub mod servermsg;
 pub mod switching;
 pub mod time;
+pub mod traefik;
 pub mod unescape;
 
 pub use detect::{Detection, detect};
@@ -81,6 +82,9 @@ pub enum Layout {
     CaddyJson,
     /// Traefik's JSON access log.
     TraefikJson,
+    /// Traefik's common log format: `combined`, then request count, router, server URL
+    /// and duration.
+    TraefikClf,
     /// nginx `escape=json` layouts whose keys are the variable names.
     NginxJson,
     /// HAProxy's httplog, tcplog, httpslog and their CLF forms, behind any syslog prefix.
@@ -89,7 +93,7 @@ pub enum Layout {
 
 impl Layout {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 11] = [
+    pub const ALL: [Layout; 12] = [
         Layout::Haproxy,
         Layout::CaddyJson,
         Layout::TraefikJson,
@@ -97,6 +101,7 @@ impl Layout {
         Layout::NginxTimed,
         Layout::NginxCombinedRt,
         Layout::IngressUpstreaminfo,
+        Layout::TraefikClf,
         Layout::ApacheVhostCombined,
         Layout::NginxMain,
         Layout::ApacheCommon,
@@ -114,6 +119,7 @@ impl Layout {
             Layout::ApacheVhostCombined => "apache-vhost-combined",
             Layout::CaddyJson => "caddy-json",
             Layout::TraefikJson => "traefik-json",
+            Layout::TraefikClf => "traefik-clf",
             Layout::NginxJson => "nginx-json",
             Layout::Haproxy => "haproxy",
         }
@@ -131,6 +137,7 @@ impl Layout {
             Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
             Layout::CaddyJson => &["caddy"],
             Layout::TraefikJson => &["traefik"],
+            Layout::TraefikClf => &["traefik-common"],
             Layout::NginxJson => &["json"],
             Layout::Haproxy => &["haproxy-http", "haproxy-tcp", "httplog", "tcplog"],
         }
@@ -154,6 +161,7 @@ impl Layout {
             Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
             Layout::CaddyJson => json::CADDY,
             Layout::TraefikJson => json::TRAEFIK,
+            Layout::TraefikClf => traefik::DEFINITION,
             Layout::NginxJson => json::NGINX_JSON,
             Layout::Haproxy => {
                 "option httplog / tcplog / httpslog (and their clf forms), raw or behind a syslog header (RFC 3164, RFC 5424, ISO 8601)"
@@ -188,6 +196,7 @@ impl Layout {
                 LineParser::for_log_format(&f)
             }
             Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
+            Layout::TraefikClf => LineParser::Traefik(Box::default()),
             Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
                 // Constant mappings, compiled by a test too: not input.
                 let f =
@@ -327,6 +336,8 @@ pub enum LineParser {
     Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
     /// HAProxy's log formats.
     Haproxy(Box<haproxy::HaproxyParser>),
+    /// Traefik's common log format.
+    Traefik(Box<traefik::TraefikClfParser>),
     /// Another parser, after a syslog header.
     Syslog(Box<LineParser>),
     /// `combined` followed by more fields: the hand-written combined parser for the first
@@ -378,6 +389,7 @@ impl LineParser {
         match self {
             LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
             LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
+            LineParser::Traefik(p) => p.extra_names(),
             LineParser::Syslog(p) => p.extra_names(),
             LineParser::Switching(s) => s.current().map_or(Vec::new(), |p| p.extra_names()),
             _ => Vec::new(),
@@ -450,6 +462,7 @@ impl LineParser {
                 f.parse_into(cache, line, rec)
             }
             LineParser::Haproxy(p) => p.parse_into(line, rec),
+            LineParser::Traefik(p) => p.parse_into(line, rec),
             LineParser::Extended(b) => {
                 let (head, rest, cache) = &mut **b;
                 head.parse_into(line, rec)?;

@@ -23,6 +23,8 @@ pub enum Var {
     TimeIso8601,
     /// Seconds (or milli-, microseconds) since the epoch: nginx `$msec`, Apache `%{sec}t`.
     Epoch(Unit),
+    /// HAProxy's `%{+X}Ts`: seconds since the epoch in hexadecimal.
+    EpochHex,
     Request,
     RequestMethod,
     RequestUri,
@@ -105,9 +107,58 @@ impl Var {
         }
     }
 
+    /// Numbers that nginx writes as `-` when the request has none: a status (a request
+    /// closed before one was chosen), sizes, durations, upstream values.
+    fn may_be_absent(self) -> bool {
+        matches!(
+            self,
+            Var::Status
+                | Var::BodyBytesSent
+                | Var::BytesSent
+                | Var::BytesSentAsBody
+                | Var::RequestLength
+                | Var::RequestTime(_)
+                | Var::UpstreamResponseTime
+                | Var::UpstreamConnectTime
+                | Var::UpstreamHeaderTime
+                | Var::UpstreamStatus
+                | Var::UpstreamAddr
+                | Var::UpstreamResponseLength
+                | Var::ServerPort
+                | Var::Connection
+        )
+    }
+
     /// Values that are lists (`a, b : c`) contain spaces that do not end the value.
     fn is_list(name: &str) -> bool {
         name.starts_with("upstream_")
+    }
+}
+
+/// HAProxy's variable flags: `+Q` quotes, `+X` writes numbers in hexadecimal, `+E`
+/// escapes with a backslash; `-F` clears a flag.
+#[derive(Debug, Clone, Copy, Default)]
+struct HaFlags {
+    quote: bool,
+    hex: bool,
+    esc: bool,
+}
+
+impl HaFlags {
+    /// These flags changed by a `{...}` list (`+Q`, `+Q,+X`, `+Q+E`, `-Q`).
+    fn with(mut self, spec: &[u8]) -> HaFlags {
+        let mut on = true;
+        for &c in spec {
+            match c {
+                b'+' => on = true,
+                b'-' => on = false,
+                b'Q' => self.quote = on,
+                b'X' => self.hex = on,
+                b'E' => self.esc = on,
+                _ => {}
+            }
+        }
+        self
     }
 }
 
@@ -115,6 +166,8 @@ impl Var {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HaField {
     ClientPort,
+    /// `%{+X}cp`: the port in hexadecimal.
+    ClientPortHex,
     Frontend,
     Backend,
     Server,
@@ -150,13 +203,19 @@ pub enum Unit {
 
 impl Unit {
     /// The value in microseconds; `None` for anything that is not a number in this unit.
-    /// Whole numbers in milli-, micro- and nanoseconds; nanoseconds are truncated to µs.
+    /// Any unit takes a fraction (`12.5` ms); what is below a microsecond is truncated.
     pub(crate) fn to_us(self, v: &[u8]) -> Option<u64> {
+        use crate::num::parse_decimal_us;
+        // Whole numbers first: the common case, without the general arithmetic.
         match self {
             Unit::Seconds => crate::num::parse_seconds_us(v),
-            Unit::Millis => parse_u64(v)?.checked_mul(1000),
-            Unit::Micros => parse_u64(v),
-            Unit::Nanos => Some(parse_u64(v)? / 1000),
+            Unit::Millis => parse_u64(v)
+                .and_then(|n| n.checked_mul(1000))
+                .or_else(|| parse_decimal_us(v, 1000, 1)),
+            Unit::Micros => parse_u64(v).or_else(|| parse_decimal_us(v, 1, 1)),
+            Unit::Nanos => parse_u64(v)
+                .map(|n| n / 1000)
+                .or_else(|| parse_decimal_us(v, 1, 1000)),
         }
     }
 }
@@ -187,8 +246,10 @@ impl Field {
     /// A port number (`$server_port`, `$remote_port`, Apache `%p`, HAProxy `%cp`, `%fp`,
     /// `%bp`, `%sp`).
     fn is_port(&self) -> bool {
-        matches!(self.var, Var::ServerPort | Var::Ha(HaField::ClientPort))
-            || self.name.ends_with("_port")
+        matches!(
+            self.var,
+            Var::ServerPort | Var::Ha(HaField::ClientPort | HaField::ClientPortHex)
+        ) || self.name.ends_with("_port")
             || matches!(self.name.as_str(), "%fp" | "%bp" | "%sp")
     }
 
@@ -486,6 +547,8 @@ impl LogFormat {
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
         let mut text = Vec::new();
+        // Flags `%{+Q}o` sets for the variables after it.
+        let mut defaults = HaFlags::default();
         let mut i = 0;
         while i < b.len() {
             match b[i] {
@@ -509,14 +572,13 @@ impl LogFormat {
             }
             let start = i;
             i += 1;
-            let mut quoted = false;
+            let mut flags = defaults;
             if b.get(i) == Some(&b'{') {
                 let close = b[i..]
                     .iter()
                     .position(|&c| c == b'}')
                     .ok_or(FormatError::Unclosed(i))?;
-                let flags = &b[i + 1..i + close];
-                quoted = flags.split(|&c| c == b',').any(|f| f == b"+Q");
+                flags = flags.with(&b[i + 1..i + close]);
                 i += close + 1;
             }
             let name: Vec<u8> = if b.get(i) == Some(&b'[') {
@@ -539,11 +601,24 @@ impl LogFormat {
             if name.is_empty() {
                 return Err(FormatError::EmptyName(start));
             }
+            // `%o` writes nothing: its flags apply to the variables after it.
+            if name == b"o" {
+                defaults = flags;
+                // Writing nothing, it leaves one separator where two meet.
+                while b.get(i) == Some(&b' ') && (text.is_empty() || text.ends_with(b" ")) {
+                    i += 1;
+                }
+                continue;
+            }
             let var = match name.as_slice() {
+                // `+X` writes an address in hexadecimal (`C0000201`): kept as written.
                 b"ci" => Var::RemoteAddr,
+                // `+X` writes ports and `%Ts` in hexadecimal.
+                b"cp" if flags.hex => Var::Ha(HaField::ClientPortHex),
                 b"cp" => Var::Ha(HaField::ClientPort),
                 b"t" | b"tr" => Var::HaDate,
                 b"trg" | b"trl" | b"T" | b"Tl" => Var::TimeLocal,
+                b"Ts" if flags.hex => Var::EpochHex,
                 b"Ts" => Var::Epoch(Unit::Seconds),
                 b"ft" | b"f" => Var::Ha(HaField::Frontend),
                 b"b" => Var::Ha(HaField::Backend),
@@ -576,12 +651,38 @@ impl LogFormat {
                 _ => Var::Text,
             };
             let name = format!("%{}", String::from_utf8_lossy(&name));
+            // A capture block writes its own quotes, and nothing at all (no quotes) when
+            // no capture is declared: its field reads them (see `End::Brace`).
+            let capture = matches!(
+                var,
+                Var::Ha(HaField::RequestHeaders | HaField::ResponseHeaders)
+            );
+            let quoted = flags.quote && !capture;
             if quoted {
                 text.push(b'"');
             }
-            push_field(&mut prefix, &mut fields, &mut text, &name, var, false)?;
+            // `+E` escapes `"` (and `\`) with a backslash: such a quote does not end it.
+            push_field(&mut prefix, &mut fields, &mut text, &name, var, flags.esc)?;
             if quoted {
                 text.push(b'"');
+            }
+        }
+        // The separator before capture blocks that end the layout is written, the
+        // blocks may write nothing: the line ends after that separator, or without it
+        // where a writer trimmed the line. The blocks read their leading spaces.
+        if text.is_empty()
+            && let Some(k) = fields.iter().rposition(|f| {
+                !matches!(
+                    f.var,
+                    Var::Ha(HaField::RequestHeaders | HaField::ResponseHeaders)
+                )
+            })
+            && k + 1 < fields.len()
+        {
+            let then = &mut fields[k].then;
+            let kept = then.len() - then.iter().rev().take_while(|&&c| c == b' ').count();
+            if kept > 0 {
+                then.truncate(kept);
             }
         }
         let mut f = finish(Dialect::Haproxy, &def, prefix, fields, text, false)?;
@@ -712,6 +813,15 @@ impl LogFormat {
             Var::Epoch(unit) => {
                 let us = unit.to_us(v).ok_or(ParseError::BadTime)?;
                 (rec.ts_us, rec.utc_offset_min) = (us as i64, 0);
+                has_time = true;
+            }
+            Var::EpochHex => {
+                let s = std::str::from_utf8(v)
+                    .ok()
+                    .filter(|s| (1..=15).contains(&s.len()))
+                    .and_then(|s| i64::from_str_radix(s, 16).ok())
+                    .ok_or(ParseError::BadTime)?;
+                (rec.ts_us, rec.utc_offset_min) = (s * 1_000_000, 0);
                 has_time = true;
             }
             Var::Args => rec.query = v,
@@ -882,6 +992,14 @@ impl LogFormat {
     ) -> Result<bool, ParseError> {
         let tz = self.tz_offset_min;
         let mut has_time = false;
+        // In an `escape=json` template nginx writes an absent value as `""` where its
+        // default escaping writes `-` (an upstream time of a request served from disk or
+        // cache): read it as `-`.
+        let v: &'a [u8] = if self.json_escape && v.is_empty() && f.var.may_be_absent() {
+            b"-"
+        } else {
+            v
+        };
         match f.var {
             Var::RemoteAddr => rec.remote_addr = v,
             Var::RemoteUser => rec.remote_user = v,
@@ -1508,20 +1626,38 @@ impl<'s, 'a> Values<'s, 'a> {
                     None => return Err(ParseError::Layout),
                 }
             }
-            End::Brace => match rest.first() {
-                Some(b'{') => {
-                    let Some(close) = crate::scan::find(rest, b'}') else {
-                        return Err(ParseError::UnclosedQuote);
-                    };
-                    if !has_prefix(&rest[close + 1..], &f.then) {
-                        return Err(ParseError::Layout);
+            End::Brace => {
+                // Spaces first: a separator before blocks that end the layout.
+                let lead = rest.iter().take_while(|&&b| b == b' ').count();
+                let r = &rest[lead..];
+                // `+Q` quotes the block: `"{...}"`.
+                let quoted = r.starts_with(b"\"{");
+                let body = &r[quoted as usize..];
+                match body.first() {
+                    Some(b'{') => {
+                        let Some(close) = crate::scan::find(body, b'}') else {
+                            return Err(ParseError::UnclosedQuote);
+                        };
+                        let mut end = lead + quoted as usize + close + 1;
+                        if quoted {
+                            if rest.get(end) != Some(&b'"') {
+                                return Err(ParseError::UnclosedQuote);
+                            }
+                            end += 1;
+                        }
+                        if !has_prefix(&rest[end..], &f.then) {
+                            return Err(ParseError::Layout);
+                        }
+                        end
                     }
-                    close + 1
+                    // Only the separator was left: the line's end.
+                    None => return Ok((rest.len(), rest.len())),
+                    // Nothing captured: HAProxy writes neither a block (nor quotes) nor
+                    // the separator after it, so the field takes nothing and the line
+                    // goes on as it is.
+                    _ => return Ok((0, 0)),
                 }
-                // Nothing captured: HAProxy writes neither a block nor the space after
-                // it, so the field takes nothing and the line goes on as it is.
-                _ => return Ok((0, 0)),
-            },
+            }
         };
         Ok((end, (end + f.then.len()).min(rest.len())))
     }
@@ -1554,7 +1690,14 @@ fn fill_haproxy<'a>(
     field: HaField,
     v: &'a [u8],
 ) -> Result<(), ParseError> {
+    // A capture block: `{a|b}`, `"{a|b}"` with `+Q`, after the spaces a collapsed
+    // separator may leave.
     let braces = |v: &'a [u8]| -> &'a [u8] {
+        let v = v.trim_ascii_start();
+        let v = match v {
+            [b'"', inner @ .., b'"'] => inner,
+            _ => v,
+        };
         match v {
             [b'{', inner @ .., b'}'] => inner,
             _ => v,
@@ -1562,6 +1705,11 @@ fn fill_haproxy<'a>(
     };
     match field {
         HaField::ClientPort => h.client_port = parse_u64(v).and_then(|p| u16::try_from(p).ok()),
+        HaField::ClientPortHex => {
+            h.client_port = std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| u16::from_str_radix(s, 16).ok())
+        }
         HaField::Frontend => h.frontend = v,
         HaField::Backend => h.backend = v,
         HaField::Server => h.server = v,
@@ -2153,6 +2301,147 @@ mod tests {
             f.parse_into(&mut TimeLocalCache::default(), notice.as_bytes(), &mut rec),
             Err(ParseError::NotAccess)
         );
+    }
+
+    /// Parses `line` with the HAProxy `log-format` `def` (raw, no syslog header).
+    fn ha(def: &str, line: &'static str) -> Result<Record<'static>, ParseError> {
+        let f = LogFormat::compile_haproxy(def).unwrap();
+        let mut rec = Record::default();
+        f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
+            .map(|()| rec)
+    }
+
+    /// 04/Apr/2026:04:04:04 UTC in seconds (`date -u -d ... +%s`).
+    const APR4: i64 = 1_775_275_444;
+
+    #[test]
+    fn haproxy_quoted_captures_empty_or_not() {
+        // `%{+Q}hr`/`%{+Q}hs` without captures write nothing, not `""`; with captures
+        // `"{...}"`. In the middle of the layout, their separators collapse.
+        let def = "%ci [%t] %{+Q}hr %{+Q}hs %ST %{+Q}r";
+        for (line, req, resp) in [
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] 200 \"GET / HTTP/1.1\"",
+                "",
+                "",
+            ),
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] \"{curl/8|a.test}\" \"{x 1}\" 200 \"GET / HTTP/1.1\"",
+                "curl/8|a.test",
+                "x 1",
+            ),
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] \"{curl/8}\" 200 \"GET / HTTP/1.1\"",
+                "curl/8",
+                "",
+            ),
+        ] {
+            let r = ha(def, line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let h = r.haproxy.unwrap();
+            assert_eq!(
+                (h.captured_request_headers, h.captured_response_headers),
+                (req.as_bytes(), resp.as_bytes()),
+                "{line}"
+            );
+            assert_eq!((r.status, r.path()), (200, Some(&b"/"[..])), "{line}");
+        }
+        // Blocks that end the layout: the separator before them is written (and may be
+        // trimmed away), the blocks may be empty.
+        let def = "%ci [%t] %ST %{+Q}r %{+Q}hr";
+        for (line, req) in [
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] 302 \"GET /a HTTP/1.1\" ",
+                "",
+            ),
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] 302 \"GET /a HTTP/1.1\"",
+                "",
+            ),
+            (
+                "10.0.0.1 [04/Apr/2026:04:04:04.000] 302 \"GET /a HTTP/1.1\" \"{Mozilla/5.0 (X)}\"",
+                "Mozilla/5.0 (X)",
+            ),
+        ] {
+            let r = ha(def, line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            assert_eq!(r.request, b"GET /a HTTP/1.1", "{line}");
+            assert_eq!(r.haproxy.unwrap().captured_request_headers, req.as_bytes());
+        }
+        // Unquoted blocks, and the CLF-style lists `%hrl`/`%hsl`, empty.
+        let def = "%ci [%t] %hr %hrl %hsl %hs %ST %{+Q}r";
+        for line in [
+            "10.0.0.1 [04/Apr/2026:04:04:04.000] 404 \"GET /b HTTP/1.1\"",
+            "10.0.0.1 [04/Apr/2026:04:04:04.000] {h} {s} 404 \"GET /b HTTP/1.1\"",
+        ] {
+            let r = ha(def, line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            assert_eq!(r.status, 404, "{line}");
+        }
+    }
+
+    #[test]
+    fn haproxy_logasap_plus_signs() {
+        // `option logasap`: Tt and the byte count are written before the end, with `+`.
+        let def = "%ci [%t] %TR/%Tw/%Tc/%Tr/%Tt %ST %B %U";
+        let r = ha(
+            def,
+            "10.0.0.1 [04/Apr/2026:04:04:04.500] 1/0/2/30/+34 200 +4096 77",
+        )
+        .unwrap();
+        let h = r.haproxy.unwrap();
+        assert_eq!(
+            (h.tr_us, h.tresp_us, h.ta_us),
+            (Some(1000), Some(30_000), Some(34_000))
+        );
+        assert_eq!(
+            (r.request_time_us, r.bytes_sent),
+            (Some(34_000), Some(4096))
+        );
+        assert_eq!(r.request_length, Some(77));
+        assert_eq!(r.ts_us, APR4 * 1_000_000 + 500_000);
+    }
+
+    #[test]
+    fn haproxy_flag_options() {
+        // `+X`: client address and port, and `%Ts`, in hexadecimal (192.0.2.70:40001 at
+        // 04:04:04Z).
+        let r = ha("%{+X}ci:%{+X}cp %{+X}Ts %ST", "C0000246:9C41 69D08DB4 200").unwrap();
+        assert_eq!(r.remote_addr, b"C0000246");
+        assert_eq!(r.haproxy.unwrap().client_port, Some(40_001));
+        assert_eq!(r.ts_us, APR4 * 1_000_000);
+        // Plain, the same numbers in decimal.
+        let r = ha("%ci:%cp %Ts %ST", "192.0.2.70:40001 1775275444 200").unwrap();
+        assert_eq!(
+            (r.haproxy.unwrap().client_port, r.ts_us),
+            (Some(40_001), APR4 * 1_000_000)
+        );
+        // `+E` escapes a `"` inside a quoted value with a backslash: not its end.
+        let r = ha(
+            "%Ts %ST %{+Q,+E}r %{+Q}ft",
+            r#"1775275444 400 "GET /q\"x HTTP/1.1" "fe~""#,
+        )
+        .unwrap();
+        assert_eq!(r.request, br#"GET /q\"x HTTP/1.1"#);
+        assert_eq!(r.haproxy.unwrap().frontend, b"fe~");
+        // `+Q+E` written without a comma, and `-Q` after `%{+Q}o` (quote everything
+        // after it): the status unquoted, the request and frontend quoted.
+        for def in [
+            "%Ts %{-Q}ST %{+Q+E}r %{+Q}ft",
+            "%{+Q}o %{-Q}Ts %{-Q}ST %{+E}r %ft",
+        ] {
+            let r = ha(def, r#"1775275444 400 "GET /q\"x HTTP/1.1" "fe~""#)
+                .unwrap_or_else(|e| panic!("{e}: {def}"));
+            assert_eq!(
+                (r.status, r.request),
+                (400, &br#"GET /q\"x HTTP/1.1"#[..]),
+                "{def}"
+            );
+        }
+        // Quoted text that is empty is `""`: an empty value.
+        let r = ha(
+            "%Ts %ST %{+Q}CC %{+Q}r",
+            r#"1775275444 200 "" "GET / HTTP/1.1""#,
+        )
+        .unwrap();
+        assert_eq!(r.path(), Some(&b"/"[..]));
     }
 
     /// Runs of HAProxy numbers are read as one value: the same values, and the same

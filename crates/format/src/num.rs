@@ -74,6 +74,30 @@ pub fn parse_seconds_us(s: &[u8]) -> Option<u64> {
     Some(whole * 1_000_000 + micros)
 }
 
+/// A non-negative decimal (`12`, `12.5`, `12.`) of a unit worth `num / den` microseconds,
+/// in microseconds, truncated; `None` for anything else or a value beyond `u64`. Decimals
+/// past the ninth are checked but do not count.
+pub fn parse_decimal_us(s: &[u8], num: u64, den: u64) -> Option<u64> {
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &b""[..]),
+    };
+    let whole = parse_u64(int)?;
+    let (mut f, mut scale) = (0u128, 1u128);
+    for (k, &b) in frac.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        if k < 9 {
+            f = f * 10 + d as u128;
+            scale *= 10;
+        }
+    }
+    let us = ((whole as u128 * scale + f) * num as u128) / (scale * den.max(1) as u128);
+    u64::try_from(us).ok()
+}
+
 /// A duration field that may be `-` (absent): `Ok(None)` for `-`, `Err(BadNumber)` if unparseable.
 #[inline]
 pub fn parse_opt_seconds_us(s: &[u8]) -> Result<Option<u64>, BadNumber> {
@@ -153,6 +177,25 @@ mod tests {
         assert_eq!(parse_seconds_us(b"1.2.3"), None);
         assert_eq!(parse_opt_seconds_us(b"-"), Ok(None));
         assert_eq!(parse_opt_seconds_us(b"x"), Err(BadNumber));
+    }
+
+    #[test]
+    fn decimals_in_any_unit() {
+        // 12.5 ms, 1500.5 us, 2500.9 ns, 3 ms written `3.`.
+        assert_eq!(parse_decimal_us(b"12.5", 1000, 1), Some(12_500));
+        assert_eq!(parse_decimal_us(b"1500.5", 1, 1), Some(1500));
+        assert_eq!(parse_decimal_us(b"2500.9", 1, 1000), Some(2));
+        assert_eq!(parse_decimal_us(b"3.", 1000, 1), Some(3000));
+        assert_eq!(parse_decimal_us(b"0.0001", 1000, 1), Some(0));
+        // Digits past the ninth decimal are read, not counted.
+        assert_eq!(
+            parse_decimal_us(b"1.0000000019", 1_000_000, 1),
+            Some(1_000_000)
+        );
+        for bad in [&b""[..], b".5", b"-1", b"1.2.3", b"1e3", b"x"] {
+            assert_eq!(parse_decimal_us(bad, 1000, 1), None);
+        }
+        assert_eq!(parse_decimal_us(b"18446744073709551615.5", 1000, 1), None);
     }
 
     #[test]

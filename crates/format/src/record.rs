@@ -127,20 +127,24 @@ impl<'a> RequestParts<'a> {
     }
 }
 
-/// Splits `METHOD SP TARGET [SP PROTOCOL]`. The target is everything between the first and
-/// the last space when the last word looks like a protocol (`HTTP/…`), so a target that
-/// itself contains spaces (sent raw by a broken client) is kept whole.
+/// Splits `METHOD SP TARGET SP PROTOCOL`: the method an HTTP token, the protocol
+/// `HTTP/...`. The target is everything between the first and the last space, so one that
+/// itself contains spaces (sent raw by a broken client) is kept whole. Without a protocol
+/// (HTTP/0.9, or a request HAProxy cut at its length limit) the rest is the target, when
+/// it is a path. Anything else (`-`, words, a TLS handshake's bytes) has no parts. Only a
+/// target that [`request_path`] takes has a path.
 #[inline]
 pub fn split_request(req: &[u8]) -> Option<RequestParts<'_>> {
     let sp = memchr::memchr(b' ', req)?;
     let method = &req[..sp];
     let rest = &req[sp + 1..];
-    if method.is_empty() || rest.is_empty() {
+    if !is_method(method) {
         return None;
     }
     let (target, protocol) = match memchr::memrchr(b' ', rest) {
         Some(l) if rest[l + 1..].starts_with(b"HTTP/") => (&rest[..l], Some(&rest[l + 1..])),
-        _ => (rest, None),
+        _ if is_target(rest) => (rest, None),
+        _ => return None,
     };
     if target.is_empty() {
         return None;
@@ -152,15 +156,65 @@ pub fn split_request(req: &[u8]) -> Option<RequestParts<'_>> {
     })
 }
 
-/// `split_request(req).map(|p| p.path())`, in one short scan for the usual request line
-/// (`METHOD /path[?query] HTTP/x`); unusual ones take the general route.
+/// An HTTP method: a non-empty token (RFC 9110's `tchar`s).
+#[inline]
+fn is_method(m: &[u8]) -> bool {
+    !m.is_empty()
+        && m.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        })
+}
+
+/// A request target with a path: origin form (`/a`), absolute form (`http://h/a`: a
+/// scheme, a letter then letters, digits, `+`, `-` or `.`, before `://`), or `*`.
+#[inline]
+fn is_target(t: &[u8]) -> bool {
+    match t.first() {
+        Some(b'/') => true,
+        Some(b'*') => t.len() == 1,
+        Some(c) if c.is_ascii_alphabetic() => {
+            let n = t
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+                .count();
+            t[n..].starts_with(b"://")
+        }
+        _ => false,
+    }
+}
+
+/// The path of a request line: its target before any `?`, when [`split_request`] splits
+/// it and the target is a path, an absolute URL or `*` (not `index.html`, not
+/// `:@host::80/x`). One short scan for the usual line (`METHOD /path[?query] HTTP/x`);
+/// unusual ones take the general route.
 #[inline]
 pub fn request_path(req: &[u8]) -> Option<&[u8]> {
-    // `METHOD TARGET HTTP/x`: exactly two spaces, found in one vector pass.
+    // `METHOD /TARGET HTTP/x`: exactly two spaces, found in one vector pass.
     let mut sp = [0u32; 2];
     if crate::scan::positions(req, b' ', &mut sp) == 2 {
         let (a, b) = (sp[0] as usize, sp[1] as usize);
-        if a > 0 && b > a + 1 && req[b + 1..].starts_with(b"HTTP/") {
+        if b > a + 1
+            && req[a + 1] == b'/'
+            && req[b + 1..].starts_with(b"HTTP/")
+            && is_method(&req[..a])
+        {
             let target = &req[a + 1..b];
             return Some(match crate::scan::find(target, b'?') {
                 Some(q) => &target[..q],
@@ -168,23 +222,9 @@ pub fn request_path(req: &[u8]) -> Option<&[u8]> {
             });
         }
     }
-    let sp = req.iter().position(|&b| b == b' ')?;
-    let rest = &req[sp + 1..];
-    if sp == 0 || rest.is_empty() {
-        return None;
-    }
-    match memchr::memchr2(b'?', b' ', rest) {
-        None => Some(rest),
-        Some(i) if rest[i] == b'?' => Some(&rest[..i]),
-        Some(i) => {
-            let proto = &rest[i + 1..];
-            if i > 0 && proto.starts_with(b"HTTP/") && !proto.contains(&b' ') {
-                Some(&rest[..i])
-            } else {
-                split_request(req).map(|p| p.path())
-            }
-        }
-    }
+    split_request(req)
+        .filter(|p| is_target(p.target))
+        .map(|p| p.path())
 }
 
 #[cfg(test)]
@@ -192,7 +232,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fast_path_agrees_with_split_request() {
+    fn fast_path_agrees_with_the_general_route() {
         let words: [&[u8]; 12] = [
             b"GET",
             b"/a",
@@ -219,7 +259,9 @@ mod tests {
                         }
                         assert_eq!(
                             request_path(&req),
-                            split_request(&req).map(|p| p.path()),
+                            split_request(&req)
+                                .filter(|p| is_target(p.target))
+                                .map(|p| p.path()),
                             "{}",
                             String::from_utf8_lossy(&req)
                         );
@@ -251,10 +293,12 @@ mod tests {
 
         let p = split_request(b"OPTIONS * HTTP/1.0").unwrap();
         assert_eq!(p.path(), b"*");
-        let p = split_request(b"CONNECT example.com:443 HTTP/1.1").unwrap();
-        assert_eq!(p.path(), b"example.com:443");
+        // HTTP/0.9, or cut by HAProxy before its protocol: a path all the same.
         let p = split_request(b"GET /index.html").unwrap();
         assert_eq!((p.path(), p.protocol), (&b"/index.html"[..], None));
+        assert_eq!(request_path(b"GET /a HTTP"), Some(&b"/a HTTP"[..]));
+        let p = split_request(b"GET https://h.test:8443/a?b HTTP/2.0").unwrap();
+        assert_eq!(p.path(), b"https://h.test:8443/a");
         let p = split_request(b"GET /a b HTTP/1.1").unwrap();
         assert_eq!(p.target, b"/a b");
         let p = split_request(b"get /lower HTTP/1.1").unwrap();
@@ -268,5 +312,31 @@ mod tests {
         );
         assert_eq!(split_request(b"GET "), None);
         assert_eq!(split_request(b" /x"), None);
+        // Not METHOD TARGET PROTOCOL with a method token and HTTP/: no parts, no path.
+        for bad in [
+            &b"once upon a time"[..],
+            b"GET index.html",
+            b"GE\\x16T /a HTTP/1.1",
+            b"G\xC3\xA9T /a HTTP/1.1",
+            br"\x16\x03\x01 \x00 \x03",
+        ] {
+            assert_eq!(split_request(bad), None, "{}", bad.escape_ascii());
+            assert_eq!(request_path(bad), None, "{}", bad.escape_ascii());
+        }
+        // A request line whose target is not a path, an absolute URL or `*`: its parts,
+        // but no path.
+        for (req, target) in [
+            (
+                &b"CONNECT example.com:443 HTTP/1.1"[..],
+                &b"example.com:443"[..],
+            ),
+            (b"GET index.html HTTP/1.1", b"index.html"),
+            (b"GET ** HTTP/1.1", b"**"),
+            (b"GET 1http://h/ HTTP/1.1", b"1http://h/"),
+            (b"GET http:/h HTTP/1.1", b"http:/h"),
+        ] {
+            assert_eq!(split_request(req).map(|p| p.target), Some(target));
+            assert_eq!(request_path(req), None, "{}", req.escape_ascii());
+        }
     }
 }

@@ -12,6 +12,41 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The time in a text prefix before a log entry, the last one when there are several
+/// (kubectl's receipt time before the entry's own): RFC 3339 / ISO 8601 (`kubectl logs
+/// --timestamps`, `2024-01-23T23:27:57.060123456Z`), or Go's wall clock as Caddy's console
+/// encoder writes it (`2024/01/23 23:27:57.060`, no zone: taken as UTC). UTC microseconds
+/// and the offset in minutes.
+pub fn parse_prefix_time(prefix: &[u8]) -> Option<(i64, i16)> {
+    let words: Vec<&[u8]> = prefix
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .collect();
+    let mut found = None;
+    for (k, w) in words.iter().enumerate() {
+        if let Some(t) = crate::logformat::parse_iso8601(w) {
+            found = Some(t);
+        } else if let Some(t) = words.get(k + 1).and_then(|clock| wall_clock(w, clock)) {
+            found = Some(t);
+        }
+    }
+    found
+}
+
+/// `YYYY/MM/DD` and `HH:MM:SS[.fff]`, rewritten as ISO 8601 (UTC) in a small buffer.
+fn wall_clock(date: &[u8], clock: &[u8]) -> Option<(i64, i16)> {
+    if date.len() != 10 || date[4] != b'/' || date[7] != b'/' || clock.len() > 30 {
+        return None;
+    }
+    let mut buf = [0u8; 42];
+    buf[..10].copy_from_slice(date);
+    (buf[4], buf[7], buf[10]) = (b'-', b'-', b'T');
+    buf[11..11 + clock.len()].copy_from_slice(clock);
+    buf[11 + clock.len()] = b'Z';
+    crate::logformat::parse_iso8601(&buf[..12 + clock.len()])
+}
+
 /// `Jan`..`Dec` (any case) into 1..=12; `None` for anything else, including other lengths.
 pub(crate) fn month_from_abbrev(m: &[u8]) -> Option<u32> {
     // Folded to lower case to accept "nov" too.

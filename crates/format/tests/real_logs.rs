@@ -268,6 +268,15 @@ fn elastic_apache_logs() {
     let mut p = detected(&data, Layout::NginxCombined);
     let (mut n, mut no_bytes, mut no_referer_ua, mut cut) = (0, 0, 0, 0);
     for line in text.lines() {
+        n += 1;
+        // Line 8899's user agent has no closing quote (the writer cut it): a cut line is
+        // malformed, as one cut inside any other quoted field is.
+        if !line.ends_with('"') {
+            assert_eq!(n, 8899);
+            assert_eq!(p.parse(line.as_bytes()), Err(ParseError::UnclosedQuote));
+            cut += 1;
+            continue;
+        }
         let r = p
             .parse(line.as_bytes())
             .unwrap_or_else(|e| panic!("{e}: {line}"));
@@ -275,14 +284,6 @@ fn elastic_apache_logs() {
         assert_combined(&r, &w, line);
         no_bytes += usize::from(r.bytes_sent.is_none());
         no_referer_ua += usize::from(r.referer == b"-" && r.user_agent == b"-");
-        // Line 8899's user agent has no closing quote (the writer cut it): the request
-        // is complete, so the line is kept with the agent as far as it goes.
-        if !line.ends_with('"') {
-            assert_eq!(n + 1, 8899);
-            assert!(r.user_agent.ends_with(b"+http://www.google.com/bot.html"));
-            cut += 1;
-        }
-        n += 1;
     }
     assert_eq!((n, cut), (10_000, 1));
     // MANIFEST: 669 lines with bytes "-", 187 with referer and user agent both "-".

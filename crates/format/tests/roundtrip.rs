@@ -584,6 +584,17 @@ impl Req {
         let q = self.target.iter().position(|&b| b == b'?')?;
         Some(&self.target[q + 1..])
     }
+
+    /// Whether the target names a resource: a path, an absolute URL or `*` (not
+    /// CONNECT's `host:port`).
+    fn has_path(&self) -> bool {
+        self.target.starts_with(b"/") || self.target.starts_with(b"http://") || self.target == b"*"
+    }
+
+    /// The path a report counts for this request line.
+    fn counted_path(&self) -> Option<Bs> {
+        self.has_path().then(|| Bs(self.path().to_vec()))
+    }
 }
 
 fn gen_req(rng: &mut Rng, srv: Srv) -> Req {
@@ -1137,6 +1148,8 @@ impl Out {
 }
 
 fn parts_of(req: Option<&Req>) -> V {
+    // A request line without a protocol is split only when its target is a path.
+    let req = req.filter(|r| r.proto.is_some() || r.has_path());
     V::Parts(req.map(|r| Parts {
         method: Bs(r.method.as_bytes().to_vec()),
         target: Bs(r.target.clone()),
@@ -1573,10 +1586,7 @@ fn nginx_line(items: &[Item], w: &W) -> Out {
         }
     }
     if names.contains(&"request") {
-        o.w(
-            F::Path,
-            V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-        );
+        o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
     } else if names.contains(&"request_uri") || names.contains(&"uri") {
         let r = w.req.as_ref().expect("a request");
         o.w(F::Path, V::OB(Some(Bs(r.path().to_vec()))));
@@ -1821,10 +1831,7 @@ fn apache_line(toks: &[ATok], w: &W) -> Out {
                     }
                 }
                 o.w(F::Parts, parts_of(w.req.as_ref()));
-                o.w(
-                    F::Path,
-                    V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-                );
+                o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
             }
             (b's', _) => {
                 if w.status == 0 {
@@ -1906,6 +1913,13 @@ fn apache_line(toks: &[ATok], w: &W) -> Out {
                 let v = w.tls.map_or("-", |t| t.0);
                 o.put(v);
                 o.w(F::TlsProto, vb(v));
+            }
+            // Environment variables (Traefik's request count, router and server URL in
+            // its CLF): kept by name.
+            (b'e', Some(name)) => {
+                let v = format!("{name}@{}", w.conn);
+                o.put(&v);
+                o.extra(v);
             }
             (d, a) => panic!("the writer has no value for %{a:?}{}", d as char),
         }
@@ -2225,10 +2239,7 @@ fn ha_var(name: &str, w: &W, ha: &Ha, compiled: bool, o: &mut Out) -> Option<Vec
             };
             o.w(F::Request, vb(value));
             o.w(F::Parts, parts_of(w.req.as_ref()));
-            o.w(
-                F::Path,
-                V::OB(w.req.as_ref().map(|r| Bs(r.path().to_vec()))),
-            );
+            o.w(F::Path, V::OB(w.req.as_ref().and_then(Req::counted_path)));
             written
         }
         "HM" => {
@@ -2610,7 +2621,11 @@ fn traefik_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
         ("Duration".into(), w.dur_ns.to_string()),
         ("OriginContentSize".into(), w.resp.to_string()),
         ("OriginDuration".into(), origin_ns.to_string()),
-        ("OriginStatus".into(), w.status.to_string()),
+        // Traefik writes 0 when no backend was reached.
+        (
+            "OriginStatus".into(),
+            if w.ups.is_empty() { 0 } else { w.status }.to_string(),
+        ),
         ("Overhead".into(), (w.dur_ns - origin_ns).to_string()),
         ("RequestAddr".into(), j(w.host.as_bytes())),
         ("RequestContentSize".into(), w.req_len.to_string()),
@@ -2673,7 +2688,10 @@ fn traefik_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     o.w(F::Status, V::I(w.status.into()));
     o.w(F::Bytes, V::U(Some(w.body)));
     o.w(F::ReqTime, V::U(Some(w.dur_ns / 1000)));
-    o.w(F::UpTime, V::U(Some(origin_ns / 1000)));
+    // No origin status and no time upstream: no backend, so no upstream time (a backend
+    // that was reached but gave no status has its time).
+    let no_backend = (w.ups.is_empty() || w.status == 0) && origin_ns == 0;
+    o.w(F::UpTime, V::U((!no_backend).then_some(origin_ns / 1000)));
     // Not `UpAttempts`: a single nanosecond count has no attempt list (see
     // `traefik_upstream_time_has_no_attempt_list`).
     Case {
@@ -2781,7 +2799,9 @@ fn nginx_json_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     };
     o.w(F::Uri, vb(uri));
     let path = match req {
-        Some(r) if with_request || with_request_uri || with_uri => Some(Bs(r.path().to_vec())),
+        // The request line's path is counted when its target is one.
+        Some(r) if with_request => r.counted_path(),
+        Some(r) if with_request_uri || with_uri => Some(Bs(r.path().to_vec())),
         _ => None,
     };
     o.w(F::Path, V::OB(path));
@@ -2877,7 +2897,8 @@ fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
             let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
-        Layout::ApacheCommon | Layout::ApacheVhostCombined => {
+        // Traefik's CLF is defined in Apache's syntax.
+        Layout::ApacheCommon | Layout::ApacheVhostCombined | Layout::TraefikClf => {
             let w = gen_w(rng, tg, Srv::Apache, false);
             out(apache_line(&apache_tokens(layout.definition()), &w))
         }
