@@ -15,6 +15,10 @@ const WAIT: usize = 64;
 pub struct Switching {
     /// Each layout met (the detected one first): its label, parser and lines parsed.
     layouts: Vec<(String, LineParser, u64)>,
+    /// Per layout: whether its other variables have the detected layout's names. Rows
+    /// name a record's extras by the detected layout's names (a writer is made once per
+    /// source), so a layout whose names differ keeps none rather than mislabelled ones.
+    same_extras: Vec<bool>,
     current: usize,
     wait: usize,
     /// Detections that found nothing since the chunk started.
@@ -29,6 +33,7 @@ impl Switching {
     pub fn new(label: String, parser: LineParser) -> Switching {
         Switching {
             layouts: vec![(label, parser, 0)],
+            same_extras: vec![true],
             current: 0,
             wait: 0,
             misses: 0,
@@ -48,6 +53,9 @@ impl Switching {
         };
         let parsed = p.parse_into(line, rec);
         *n += u64::from(parsed.is_ok());
+        if !self.same_extras.get(self.current).copied().unwrap_or(true) {
+            rec.extras_len = 0;
+        }
         if let Some((left, back)) = &mut self.block {
             *left = left.saturating_sub(1);
             if *left == 0 {
@@ -110,6 +118,9 @@ impl Switching {
             None => {
                 let mut p = format.parser();
                 p.set_tz(self.tz_offset_min);
+                let detected = self.layouts.first().map(|l| l.1.extra_names());
+                self.same_extras
+                    .push(detected.is_some_and(|d| d == p.extra_names()));
                 self.layouts.push((label, p, 0));
                 self.layouts.len() - 1
             }
@@ -198,6 +209,34 @@ mod tests {
             vec![
                 ("nginx-timed".to_string(), 1),
                 ("nginx-combined".to_string(), 2)
+            ]
+        );
+    }
+
+    /// A layout taken up for a block keeps no extras under the detected layout's names:
+    /// Parquet rows name a record's extras by the detected layout's variables.
+    #[test]
+    fn a_block_layout_with_other_variables_keeps_no_mislabelled_extras() {
+        let upstreaminfo = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 120 0.010 [default-web-80] [] 10.0.0.1:80 5 0.009 200 abc123"#;
+        let traefik = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /b HTTP/1.1" 404 5 "-" "u" 7 "web@docker" "http://10.0.0.2:80" 3ms"#;
+        let f = Format::Preset(Layout::IngressUpstreaminfo);
+        let mut s = Switching::new(f.label(), f.parser());
+        let mut rec = Record::default();
+        assert!(s.parse_into(upstreaminfo.as_bytes(), &mut rec).is_ok());
+        // The detected layout's extras: $proxy_upstream_name, its alternative, $req_id.
+        let kept: Vec<&[u8]> = rec.extras[..usize::from(rec.extras_len)].to_vec();
+        assert!(kept.contains(&&b"abc123"[..]), "{kept:?}");
+        assert!(s.parse_into(traefik.as_bytes(), &mut rec).is_err());
+        assert!(s.switch_for(format!("{traefik}\n{traefik}\n{traefik}\n").as_bytes()));
+        assert!(s.parse_into(traefik.as_bytes(), &mut rec).is_ok());
+        assert_eq!(rec.status, 404);
+        // Traefik's request count, router and server URL are not upstreaminfo's variables.
+        assert_eq!(rec.extras_len, 0);
+        assert_eq!(
+            s.counts(),
+            vec![
+                ("ingress-upstreaminfo".to_string(), 1),
+                ("traefik-clf".to_string(), 1)
             ]
         );
     }
