@@ -438,6 +438,22 @@ impl LineParser {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
+        // A switching parser calls `parse_plain` of the layout in use, not this: a call
+        // cycle through here would keep the layout's parser from being inlined, a
+        // function call more on every line.
+        if let LineParser::Switching(s) = self {
+            return s.parse_into(line, rec);
+        }
+        self.parse_plain(line, rec)
+    }
+
+    /// [`LineParser::parse_into`] of a parser that is not [`LineParser::Switching`].
+    #[inline]
+    pub(crate) fn parse_plain<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
         let parsed = match self.parse_fields(line, rec) {
             // The server's own diagnostics between access lines are not malformed.
             Err(e) if e != ParseError::NotAccess && servermsg::is_server_message(line) => {
@@ -479,7 +495,8 @@ impl LineParser {
                 (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
                 Ok(())
             }
-            LineParser::Switching(s) => s.parse_into(line, rec),
+            // Handled by `parse_into`; a switching parser never holds another one.
+            LineParser::Switching(_) => Err(ParseError::Layout),
             LineParser::Syslog(p) => match haproxy::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),

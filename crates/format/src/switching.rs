@@ -48,10 +48,29 @@ impl Switching {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
+        // Almost every line: the detected layout, with no block in progress.
+        if self.current == 0
+            && self.block.is_none()
+            && let Some((_, p, n)) = self.layouts.first_mut()
+        {
+            let parsed = p.parse_plain(line, rec);
+            *n += u64::from(parsed.is_ok());
+            return parsed;
+        }
+        self.parse_switched(line, rec)
+    }
+
+    /// [`Switching::parse_into`] while another layout is in use or a block is counted.
+    #[cold]
+    fn parse_switched<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
         let Some((_, p, n)) = self.layouts.get_mut(self.current) else {
             return Err(ParseError::Layout);
         };
-        let parsed = p.parse_into(line, rec);
+        let parsed = p.parse_plain(line, rec);
         *n += u64::from(parsed.is_ok());
         if !self.same_extras.get(self.current).copied().unwrap_or(true) {
             rec.extras_len = 0;
@@ -87,24 +106,34 @@ impl Switching {
             self.wait -= 1;
             return false;
         }
-        let Some((label, current, _)) = self.layouts.get(self.current) else {
+        let Some((label, current, _)) = self.layouts.get_mut(self.current) else {
             return false;
         };
+        let label = label.clone();
         // The block: the lines from here that the layout in use fails, up to the next it
-        // reads. One odd line among the layout's own is no block (it is malformed).
-        let lines = crate::sample_lines(block);
-        let mut probe = current.clone();
-        let failing: Vec<&[u8]> = lines
-            .iter()
-            .copied()
-            .take_while(|l| probe.parse(l).is_err())
-            .collect();
-        let ends_here = failing.len() < lines.len();
+        // reads. One odd line among the layout's own is no block (it is malformed). Lines
+        // are taken one at a time: the usual case, a lone malformed line, costs a parse of
+        // the line after it, not a split of the next 200. The layout in use probes them
+        // itself (its caches only hold what it read).
+        let mut failing: Vec<&[u8]> = Vec::new();
+        let mut ends_here = false;
+        for l in block
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .take(crate::DETECT_LINES)
+        {
+            if current.parse(l).is_ok() {
+                ends_here = true;
+                break;
+            }
+            failing.push(l);
+        }
         let better = if failing.len() < 2 && ends_here {
             None
         } else {
             detect(&failing.join(&b'\n'))
-                .filter(|d| 2 * d.parsed > d.examined && d.format().label() != *label)
+                .filter(|d| 2 * d.parsed > d.examined && d.format().label() != label)
         };
         let Some(d) = better else {
             self.wait = failing.len().max(WAIT) << self.misses.min(10);
