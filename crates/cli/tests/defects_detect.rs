@@ -265,6 +265,44 @@ fn item27_unknown_suffix_is_reported_with_the_log_format_to_give() {
     assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 2_000);
 }
 
+/// Lines with fields after `combined`'s are counted over the whole input, not only
+/// among the lines detection looks at: here the first 200 lines have none, and 200 of
+/// the 800 after them (every fourth) end with ` ratio=2.5`, which no preset reads.
+#[test]
+fn item27_lines_with_unread_fields_are_counted_over_the_whole_input() {
+    let input: String = (0..1000)
+        .map(|i| {
+            let tail = if i >= 200 && i % 4 == 0 { " ratio=2.5" } else { "" };
+            format!(
+                r#"192.0.2.4 - - [04/Mar/2025:05:{:02}:{:02} +0000] "GET /u HTTP/1.1" 200 7 "-" "k/1"{tail}"#,
+                i / 60,
+                i % 60
+            ) + "\n"
+        })
+        .collect();
+    for threads in ["1", "2"] {
+        let v = report_stdin(&input, &["--threads", threads]);
+        assert_eq!(v["layout"]["name"], "nginx-combined");
+        assert_eq!(v["lines"]["parsed"], 1000);
+        assert_eq!(v["lines"]["unread_fields"], 200);
+    }
+    let (text, _) = run_stdin("report", &input, &[]);
+    assert!(
+        text.contains("200 with fields after the layout's that are not read"),
+        "{text}"
+    );
+    // A layout that reads them leaves none unread.
+    let def = concat!(
+        r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "#,
+        r#""$http_referer" "$http_user_agent""#
+    );
+    let v = report_stdin(
+        &input[..input.find('\n').unwrap() + 1],
+        &["--log-format", def],
+    );
+    assert_eq!(v["lines"]["unread_fields"], 0);
+}
+
 // ---- item 28: server diagnostics ---------------------------------------------------
 
 #[test]
@@ -393,5 +431,40 @@ fn item29_layout_changes_in_a_large_file_with_threads() {
             ],
             "threads {threads}"
         );
+    }
+}
+
+/// A block of another layout leaves nothing in the records of the lines after it: the
+/// `combined` lines after a block of nginx JSON lines have no upstream or request time
+/// (the engine reuses records, and `combined` fills only its own fields). 250 combined
+/// lines, 40 JSON lines with request time 0.100 s and upstream time 0.050 s, 100 more
+/// combined lines: 40 of each time, all in one chunk.
+#[test]
+fn item29_lines_after_a_block_keep_nothing_of_it() {
+    let combined = |i: usize| {
+        format!(
+            r#"192.0.2.9 - - [04/Mar/2025:06:{:02}:{:02} +0000] "GET /c HTTP/1.1" 200 3 "-" "c/1""#,
+            i / 60 % 60,
+            i % 60
+        ) + "\n"
+    };
+    let json = |i: usize| {
+        format!(
+            r#"{{"time_iso8601":"2025-03-04T07:00:{:02}+00:00","remote_addr":"192.0.2.10","request":"GET /j HTTP/1.1","status":"201","body_bytes_sent":"4","request_time":"0.100","upstream_response_time":"0.050"}}"#,
+            i % 60
+        ) + "\n"
+    };
+    let input: String = (0..250)
+        .map(combined)
+        .chain((0..40).map(json))
+        .chain((250..350).map(combined))
+        .collect();
+    for threads in ["1", "2"] {
+        let v = report_stdin(&input, &["--threads", threads]);
+        assert_eq!(v["lines"]["parsed"], 390);
+        assert_eq!(status_counts(&v), vec![(200, 350), (201, 40)]);
+        assert_eq!(v["latency"]["request_time"]["count"], 40);
+        assert_eq!(v["latency"]["upstream_response_time"]["count"], 40);
+        assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 50_000);
     }
 }

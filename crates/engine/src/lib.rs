@@ -62,6 +62,9 @@ impl Sink for StatsSink {
             self.0.count_request();
             return;
         }
+        if r.unread_fields {
+            self.0.unread_fields_line();
+        }
         let decoded;
         let path = match self.0.prepared_path_in(r.request) {
             // `prepare` found the path already, and it holds no escape.

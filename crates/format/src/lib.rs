@@ -493,6 +493,8 @@ impl LineParser {
                 let (ts, off_min) = (rec.ts_us, rec.utc_offset_min);
                 rest.parse_into(cache, &line[off..], rec)?;
                 (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
+                // The suffix read what `combined` left.
+                rec.unread_fields = false;
                 Ok(())
             }
             // Handled by `parse_into`; a switching parser never holds another one.

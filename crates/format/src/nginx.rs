@@ -209,6 +209,8 @@ impl NginxParser {
         rec.bytes_sent = bytes_sent;
         rec.referer = &line[q2 + 1..q3];
         rec.user_agent = &line[q4 + 1..q5];
+        // Set on every line: the caller's record may hold an earlier line's values.
+        rec.unread_fields = !self.timed && !line[q5 + 1..].trim_ascii().is_empty();
         Some(())
     }
 
@@ -346,7 +348,8 @@ impl NginxParser {
             Self::timings(&mut rec, rest)?;
         }
         // In `combined`, trailing fields after the user agent (a `"$http_x_forwarded_for"`,
-        // a gzip ratio) are tolerated: many deployments append one.
+        // a gzip ratio) are tolerated: many deployments append one. They are counted.
+        rec.unread_fields = !self.timed && !rest.trim_ascii().is_empty();
         Ok(rec)
     }
 }

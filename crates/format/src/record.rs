@@ -61,6 +61,10 @@ pub struct Record<'a> {
     /// the order of `LogFormat::extra_names`; the first [`MAX_EXTRAS`] of them.
     pub extras: [&'a [u8]; MAX_EXTRAS],
     pub extras_len: u8,
+    /// The line carries fields after the layout's last that the layout does not read
+    /// (`combined` followed by more than its user agent): counted, so the report can say
+    /// how many lines lose what.
+    pub unread_fields: bool,
     /// The line the record was parsed from (empty when not known). Every text field is a
     /// part of it (or an empty constant), so a line without an escape has no field with one.
     pub line: &'a [u8],

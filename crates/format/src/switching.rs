@@ -26,6 +26,11 @@ pub struct Switching {
     /// While a block's layout is in use for that block only: the block's lines left and
     /// the layout to go back to after them.
     block: Option<(usize, usize)>,
+    /// Another layout parsed lines since the chunk started. A layout's parser may fill
+    /// only its own fields of the record it is given (the engine reuses records), so
+    /// from then on each record starts empty: a `combined` line after a block of JSON
+    /// must not keep a JSON line's upstream time.
+    mixed: bool,
     tz_offset_min: i16,
 }
 
@@ -38,6 +43,7 @@ impl Switching {
             wait: 0,
             misses: 0,
             block: None,
+            mixed: false,
             tz_offset_min: 0,
         }
     }
@@ -48,9 +54,8 @@ impl Switching {
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
-        // Almost every line: the detected layout, with no block in progress.
-        if self.current == 0
-            && self.block.is_none()
+        // Almost every line: the detected layout, no other one met in this chunk.
+        if !self.mixed
             && let Some((_, p, n)) = self.layouts.first_mut()
         {
             let parsed = p.parse_plain(line, rec);
@@ -60,7 +65,7 @@ impl Switching {
         self.parse_switched(line, rec)
     }
 
-    /// [`Switching::parse_into`] while another layout is in use or a block is counted.
+    /// [`Switching::parse_into`] once another layout took lines in this chunk.
     #[cold]
     fn parse_switched<'a>(
         &mut self,
@@ -70,6 +75,7 @@ impl Switching {
         let Some((_, p, n)) = self.layouts.get_mut(self.current) else {
             return Err(ParseError::Layout);
         };
+        *rec = Record::default();
         let parsed = p.parse_plain(line, rec);
         *n += u64::from(parsed.is_ok());
         if !self.same_extras.get(self.current).copied().unwrap_or(true) {
@@ -159,6 +165,7 @@ impl Switching {
         // after a block of `common` in a timed file) would read them with fewer fields.
         self.block = ends_here.then_some((failing.len(), self.current));
         self.current = next;
+        self.mixed = true;
         true
     }
 
@@ -170,6 +177,7 @@ impl Switching {
         self.wait = 0;
         self.misses = 0;
         self.block = None;
+        self.mixed = false;
     }
 
     /// Each layout met with the lines it read, the detected one first.

@@ -156,6 +156,13 @@ pub fn text(s: &Summary) -> String {
             thousands(l.other)
         );
     }
+    if l.unread_fields > 0 {
+        let _ = writeln!(
+            o,
+            "           {} with fields after the layout's that are not read (name them with --log-format)",
+            thousands(l.unread_fields)
+        );
+    }
     if let Some(t) = &s.time {
         let _ = writeln!(
             o,

@@ -180,6 +180,8 @@ pub struct Aggregate {
     lines_read: u64,
     malformed: u64,
     other: u64,
+    /// Requests whose line had fields the layout does not read.
+    unread_fields: u64,
     requests: u64,
     /// The sum of the requests' body sizes.
     bytes_sent: u64,
@@ -260,6 +262,7 @@ impl Aggregate {
             lines_read: 0,
             malformed: 0,
             other: 0,
+            unread_fields: 0,
             requests: 0,
             bytes_sent: 0,
             first: None,
@@ -465,6 +468,12 @@ impl Aggregate {
         }
     }
 
+    /// Counts a request whose line had fields after the layout's that are not read.
+    #[inline]
+    pub fn unread_fields_line(&mut self) {
+        self.unread_fields += 1;
+    }
+
     /// Counts a line that is a server message, not a request.
     #[inline]
     pub fn other_line(&mut self) {
@@ -501,6 +510,7 @@ impl Aggregate {
         self.lines_read += other.lines_read;
         self.malformed += other.malformed;
         self.other += other.other;
+        self.unread_fields += other.unread_fields;
         self.requests += other.requests;
         self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
         if let Some(f) = other.first
@@ -674,6 +684,7 @@ impl Aggregate {
                 parsed: self.requests,
                 malformed: self.malformed,
                 other: self.other,
+                unread_fields: self.unread_fields,
             },
             malformed_samples: self.samples.clone(),
             time,
@@ -760,7 +771,8 @@ mod tests {
                 read: 6,
                 parsed: 5,
                 malformed: 1,
-                other: 0
+                other: 0,
+                unread_fields: 0
             }
         );
         let t = s.time.unwrap();

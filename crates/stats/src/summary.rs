@@ -92,6 +92,9 @@ pub struct LineCounts {
     /// The server's own messages in the access stream (HAProxy's `Server x/y is DOWN`,
     /// `Proxy X started`): neither requests nor malformed.
     pub other: u64,
+    /// Parsed lines with fields after the layout's last that it does not read
+    /// (`nginx-combined` lines with more after the user agent).
+    pub unread_fields: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
