@@ -449,3 +449,50 @@ fn item30_haproxy_log_format_with_logasap_and_no_captures() {
     assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 80_000);
     assert_eq!(v["bytes_sent"], 5430);
 }
+
+/// Raw quotes inside the referer or the user agent (a client's header logged as sent):
+/// Apache's `combined` given as a `LogFormat` reads these lines, so the preset, detected
+/// or named, reads them too, with the same values. Four lines, each with a raw `"`; the
+/// referer of the first is `x"y` and the user agent of the second `a "b" c`.
+#[test]
+fn item26_the_preset_reads_what_the_logformat_route_reads() {
+    let head = |i: u32| {
+        format!(
+            r#"198.51.100.{i} - - [09/Sep/2026:09:09:0{i} +0000] "GET /q{i} HTTP/1.1" 200 1{i}"#
+        )
+    };
+    let input = [
+        format!(r#"{} "x"y" "ua""#, head(1)),
+        format!(r#"{} "-" "a "b" c""#, head(2)),
+        format!(r#"{} "http://r/"" "z/1""#, head(3)),
+        format!(r#"{} "-" "q"""#, head(4)),
+    ]
+    .join("\n")
+        + "\n";
+    let by_definition = report_stdin(
+        &[
+            "--log-format",
+            r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#,
+        ],
+        &input,
+    );
+    assert_eq!(parsed_malformed(&by_definition), (4, 0));
+    for args in [&[][..], &["--format", "combined"][..]] {
+        let v = report_stdin(args, &input);
+        assert_eq!(parsed_malformed(&v), (4, 0), "{args:?}");
+        assert_eq!(v["bytes_sent"], 11 + 12 + 13 + 14);
+        assert_eq!(v["top_paths"], by_definition["top_paths"]);
+    }
+    // The rows keep the values the definition gives.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("q.log");
+    std::fs::write(&log, &input).unwrap();
+    let out = axlog()
+        .args(["explain", "--format", "combined"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("malformed"), "{text}");
+}

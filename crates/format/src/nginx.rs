@@ -97,6 +97,9 @@ pub struct NginxParser {
     time_cache: TimeLocalCache,
     quote: ByteSearch,
     lbracket: ByteSearch,
+    /// The layout's definition run by the interpreter, made at the first line this
+    /// parser rejects (see [`NginxParser::parse_into`]).
+    fallback: Option<Box<(crate::logformat::LogFormat, TimeLocalCache)>>,
 }
 
 impl NginxParser {
@@ -106,6 +109,7 @@ impl NginxParser {
             time_cache: TimeLocalCache::default(),
             quote: ByteSearch::new(b'"'),
             lbracket: ByteSearch::new(b'['),
+            fallback: None,
         }
     }
 
@@ -134,8 +138,42 @@ impl NginxParser {
         if self.parse_fast(line, rec).is_some() {
             return Ok(());
         }
-        *rec = self.parse_general(line)?;
-        Ok(())
+        match self.parse_general(line) {
+            Ok(r) => {
+                *rec = r;
+                Ok(())
+            }
+            Err(e) => self.parse_by_definition(line, rec).map_err(|_| e),
+        }
+    }
+
+    /// A line this parser rejects, read by the layout's definition as the interpreter
+    /// runs a pasted `log_format` or `LogFormat`: it splits quoted fields at the text
+    /// between them (`" "`), so a referer or user agent holding a raw `"` (`"x"y"`) is
+    /// read there, and the preset rejects no line the same layout given as a definition
+    /// reads. Only rejected lines come here; the error stays this parser's.
+    #[cold]
+    fn parse_by_definition<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        if self.fallback.is_none() {
+            let layout = if self.timed {
+                crate::Layout::NginxTimed
+            } else {
+                crate::Layout::NginxCombined
+            };
+            let f = crate::logformat::LogFormat::compile(layout.definition())
+                .map_err(|_| ParseError::Layout)?;
+            self.fallback = Some(Box::new((f, TimeLocalCache::default())));
+        }
+        let Some(b) = &mut self.fallback else {
+            return Err(ParseError::Layout);
+        };
+        let (f, cache) = &mut **b;
+        *rec = Record::default();
+        f.parse_into(cache, line, rec)
     }
 
     /// The usual line, from the positions of its quotes: one vector pass over the line
@@ -488,6 +526,15 @@ mod tests {
         let (lines, originals) = differential_lines();
         for (timed, name) in [(true, "timed"), (false, "combined")] {
             let (mut fast, mut general) = (NginxParser::new(timed), NginxParser::new(timed));
+            // What the public entry point adds for a line the general parser rejects: the
+            // layout's definition, run by the interpreter.
+            let layout = if timed {
+                crate::Layout::NginxTimed
+            } else {
+                crate::Layout::NginxCombined
+            };
+            let definition = crate::logformat::LogFormat::compile(layout.definition()).unwrap();
+            let mut cache = TimeLocalCache::default();
             let mut fast_hits = 0;
             let mut parsed = 0;
             for (i, line) in lines.iter().enumerate() {
@@ -498,10 +545,18 @@ mod tests {
                     fast_hits += (i < originals) as usize;
                     assert_eq!(Ok(rec), want, "{name}: {}", String::from_utf8_lossy(line));
                 }
-                // And through the public entry point, fast or not.
+                // And through the public entry point, fast or not: the general parser's
+                // record, or for a line it rejects, the definition's (with its error).
+                let public = want.or_else(|e| {
+                    let mut r = Record::default();
+                    definition
+                        .parse_into(&mut cache, line, &mut r)
+                        .map(|()| r)
+                        .map_err(|_| e)
+                });
                 assert_eq!(
                     fast.parse(line),
-                    want,
+                    public,
                     "{name}: {}",
                     String::from_utf8_lossy(line)
                 );
