@@ -21,14 +21,11 @@ pub fn unparsed_inputs(sources: &[SourceSummary]) -> Vec<String> {
         .filter_map(|s| {
             let layout = s.layout.as_deref().unwrap_or("any known layout");
             if s.malformed == s.lines {
-                let lines = match s.lines {
-                    1 => "its line".to_string(),
-                    n => format!("its {n} lines"),
+                let what = match s.lines {
+                    1 => "its one line does not fit".to_string(),
+                    n => format!("none of its {n} lines fits"),
                 };
-                Some(format!(
-                    "{}: no line parsed: none of {lines} fits {layout}",
-                    s.name
-                ))
+                Some(format!("{}: no line parsed: {what} {layout}", s.name))
             } else if s.layout.is_none() && s.layout_help.is_some() {
                 Some(format!("{}: no known layout fits its first lines", s.name))
             } else {

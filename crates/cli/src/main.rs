@@ -327,6 +327,9 @@ struct ConvertArgs {
 }
 
 /// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
+/// The longest `--every` interval: a leap year.
+const MAX_EVERY_S: u64 = 366 * 86_400;
+
 fn parse_duration(s: &str) -> Result<u64, String> {
     let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => s.split_at(i),
@@ -343,6 +346,11 @@ fn parse_duration(s: &str) -> Result<u64, String> {
     };
     if secs == 0 {
         return Err("the interval must be at least 1s".into());
+    }
+    // Windows are placed on the epoch's grid; one longer than a year reports nothing an
+    // ordinary report does not, and past i64 seconds it would not be placed at all.
+    if secs > MAX_EVERY_S {
+        return Err(format!("'{s}': the interval is at most 8784h (a year)"));
     }
     Ok(secs)
 }

@@ -21,10 +21,15 @@ fn file_id(m: &Metadata) -> Option<FileId> {
     })
 }
 
-/// Only files and directories can be clobbered: a terminal, a pipe or `/dev/null` shared
-/// by an input and an output is harmless.
+/// Files and directories can be clobbered, and a pipe that is both read and written
+/// never ends (`--rejects /dev/stdin` on piped input: axlog would hold its own input's
+/// writing end open and wait for it forever); a terminal or `/dev/null` shared by an
+/// input and an output is harmless.
 fn id_if_clobberable(m: &Metadata) -> Option<FileId> {
-    (m.is_file() || m.is_dir()).then(|| file_id(m)).flatten()
+    use std::os::unix::fs::FileTypeExt;
+    (m.is_file() || m.is_dir() || m.file_type().is_fifo())
+        .then(|| file_id(m))
+        .flatten()
 }
 
 /// The metadata of standard input or output, through a duplicate of its descriptor.

@@ -86,6 +86,25 @@ fn rejects_file_that_is_standard_input_is_refused() {
     assert_eq!(std::fs::read(&log).unwrap(), LOG.as_bytes());
 }
 
+/// `cat x.log | axlog report --rejects /dev/stdin`: the rejects file is the pipe axlog
+/// reads; writing to it would hold the pipe open and the run would wait for its own input
+/// forever. Refused as a file is (the timeout only ends a hang; it is no assertion).
+#[test]
+fn rejects_file_that_is_the_piped_standard_input_is_refused() {
+    let out = axlog()
+        .args(["report", "-", "--rejects", "/dev/stdin"])
+        .write_stdin(LOG)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("standard input"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
 #[test]
 fn parquet_dir_that_is_an_input_dir_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -698,4 +717,39 @@ fn explain_cuts_an_overlong_line_as_report_does() {
     let v = report_json(&["--format", "nginx-combined", log.to_str().unwrap()]);
     assert_eq!(v["lines"]["malformed"], 1);
     assert_eq!(v["requests"], 1);
+}
+
+/// An `--every` interval longer than a year is a usage error (one of 2^64 seconds used to
+/// start its window in 1970); a year is accepted.
+#[test]
+fn every_interval_past_a_year_is_a_usage_error() {
+    for (every, code) in [("8785h", 2), ("99999999999999h", 2), ("8784h", 0)] {
+        let out = axlog()
+            .args(["report", "--every", every])
+            .write_stdin(LOG)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{every}: {}",
+            stderr_of(&out)
+        );
+    }
+}
+
+/// The message for an input no layout fits shows its first line's control bytes as every
+/// other message does (`\x06`, `\x7F`), and says "its one line" of a one-line input.
+#[test]
+fn no_layout_message_escapes_as_the_others_do() {
+    let out = axlog()
+        .args(["report", "-"])
+        .write_stdin(&b"\x06ack \x7f del\n"[..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(err.contains(r"first line: \x06ack \x7F del"), "{err}");
+    assert!(!err.contains(r"\u{6}"), "{err}");
+    assert!(err.contains("its one line does not fit"), "{err}");
 }

@@ -105,6 +105,9 @@ impl JsonFormat {
                 "ts" | "time" | "latency" | "upstream_latency"
             );
             let (key, unit) = match key.rsplit_once(':') {
+                Some((_, "")) if timed => {
+                    return Err(format!("'{item}' has no unit after ':' (s, ms, us, ns)"));
+                }
                 Some((k, u))
                     if timed && !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphabetic()) =>
                 {
@@ -551,6 +554,9 @@ mod tests {
             let e = JsonFormat::compile(spec).unwrap_err();
             assert!(e.contains("unknown unit"), "{spec}: {e}");
         }
+        // A colon with no unit after it is no unit either.
+        let e = JsonFormat::compile("ts=t,latency=d:").unwrap_err();
+        assert!(e.contains("no unit"), "{e}");
         // Outside times and durations a colon is part of the key.
         let r = parse(
             "ts=t,status=a:b",

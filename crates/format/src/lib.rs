@@ -622,9 +622,14 @@ impl fmt::Display for Diagnosis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut sample = String::new();
         for c in String::from_utf8_lossy(&self.sample).chars().take(200) {
-            // One line of plain text: control bytes from the log are not passed on.
+            // One line of plain text: control bytes from the log are not passed on, but
+            // written as everywhere else on a terminal (`\x1B`; C1 as `\u{9B}`).
             if c.is_control() {
-                sample.push_str(&c.escape_default().to_string());
+                use fmt::Write;
+                let _ = match u32::from(c) {
+                    n @ 0..0x80 => write!(sample, "\\x{n:02X}"),
+                    n => write!(sample, "\\u{{{n:X}}}"),
+                };
             } else {
                 sample.push(c);
             }
