@@ -179,7 +179,8 @@ fn missing_file_is_named_and_others_still_count() {
 
 #[test]
 fn unreadable_source_is_named_with_its_position() {
-    // An empty directory (no log in it) cannot be read as a file: the error names it.
+    // An empty directory (no log in it) is an input that cannot be read: the error names
+    // it and says why.
     // (A damaged archive's error names the byte: see truncated_archive_is_reported.)
     let dir = tempfile::tempdir().unwrap();
     let f = fixture("nginx-timed-small.log");
@@ -192,7 +193,7 @@ fn unreadable_source_is_named_with_its_position() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    let want = format!("{}: cannot open: Is a directory", dir.path().display());
+    let want = format!("{}: a directory with no log files", dir.path().display());
     assert!(err.contains(&want), "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["requests"], 9);

@@ -194,6 +194,13 @@ mod tests {
             let err = read_all(data).0.unwrap_err().to_string();
             assert!(err.contains("gzip archive"), "{err}");
         }
+        // Bytes that are not gzip data after the last member are said to be that, not a
+        // cut archive.
+        let mut data = gzip(TEXT);
+        data.extend_from_slice(b"JUNKJUNK");
+        let err = read_all(data).0.unwrap_err().to_string();
+        assert!(err.contains("not gzip data"), "{err}");
+        assert!(!err.contains("truncated"), "{err}");
     }
 
     #[test]

@@ -34,11 +34,21 @@ impl<R: BufRead> Read for Members<R> {
                 return Ok(0);
             };
             let mut input = member.into_inner();
-            match input.fill_buf()?.first() {
+            let head = input.fill_buf()?;
+            // gzip's magic starts another member; other bytes are not gzip data (`gzip -d`
+            // warns "trailing garbage ignored"), not a cut archive.
+            let foreign = head.get(..2).is_some_and(|m| m != [0x1f, 0x8b]);
+            match head.first() {
                 None => return Ok(0),
                 Some(0) => {
                     skip_zeros(&mut input)?;
                     return Ok(0);
+                }
+                Some(_) if foreign => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "bytes after the last member that are not gzip data",
+                    ));
                 }
                 Some(_) => self.member = Some(flate2::bufread::GzDecoder::new(input)),
             }

@@ -39,6 +39,12 @@ pub enum InputError {
         #[source]
         source: io::Error,
     },
+    /// A directory given as an input holds no file axlog reads as a log.
+    #[error(
+        "{name}: a directory with no log files (hidden files and names containing `error` \
+         are left out)"
+    )]
+    EmptyDir { name: String },
     #[error("{name}: read error at byte {offset}: {source}")]
     Read {
         name: String,
@@ -89,6 +95,10 @@ impl Source {
         // A file cut while it is read ends early: watched, that is an error.
         let raw: Box<dyn Read + Send> = match self {
             Source::Stdin => Box::new(Watched::new(io::stdin(), shrink::stdin_file())),
+            // A directory comes here only when it listed no log file.
+            Source::Path(p) if p.is_dir() => {
+                return Err(InputError::EmptyDir { name: self.name() });
+            }
             Source::Path(p) => {
                 let file = File::open(p).map_err(open_err)?;
                 let same = file.try_clone().ok();
@@ -557,6 +567,17 @@ mod tests {
                 .starts_with("/nonexistent/axlog/x.log: cannot open")
         );
         assert_eq!(Source::from_arg("-"), Source::Stdin);
+    }
+
+    /// A directory that listed no log file says so, not "Is a directory".
+    #[test]
+    fn a_directory_without_logs_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("error.log"), b"x\n").unwrap();
+        let sources = expand(&[dir.path().to_string_lossy().into_owned()]);
+        assert_eq!(sources, vec![Source::Path(dir.path().to_path_buf())]);
+        let err = sources[0].open().err().unwrap().to_string();
+        assert!(err.ends_with("a directory with no log files (hidden files and names containing `error` are left out)"), "{err}");
     }
 
     #[test]
