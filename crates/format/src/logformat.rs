@@ -1653,9 +1653,20 @@ impl<'s, 'a> Values<'s, 'a> {
                     // Only the separator was left: the line's end.
                     None => return Ok((rest.len(), rest.len())),
                     // Nothing captured: HAProxy writes neither a block (nor quotes) nor
-                    // the separator after it, so the field takes nothing and the line
-                    // goes on as it is.
-                    _ => return Ok((0, 0)),
+                    // the separator after it, so the field takes nothing. What its
+                    // closing text holds after that separator is written all the same
+                    // (the next field's opening quote with `+Q`, literal text), and is
+                    // passed over; so is a separator the line has here because the text
+                    // before the block did not end with one.
+                    _ => {
+                        let sep = f.then.iter().take_while(|&&b| b == b' ').count();
+                        let skip = lead.min(sep);
+                        let text = &f.then[sep..];
+                        if !has_prefix(&rest[skip..], text) {
+                            return Err(ParseError::Layout);
+                        }
+                        return Ok((0, skip + text.len()));
+                    }
                 }
             }
         };
@@ -2375,6 +2386,80 @@ mod tests {
             let r = ha(def, line).unwrap_or_else(|e| panic!("{e}: {line}"));
             assert_eq!(r.status, 404, "{line}");
         }
+    }
+
+    #[test]
+    fn haproxy_empty_captures_before_a_quoted_field() {
+        // No capture declared: the blocks write nothing, their separators collapse, and
+        // the next field's opening quote follows the separator before the blocks.
+        let stock = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc \
+                     %ac/%fc/%bc/%sc/%rc %sq/%bq";
+        let empty = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                     ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"";
+        for blocks in [
+            "%hr %hs",
+            "%hr",
+            "%hs",
+            "%hsl",
+            "%hrl %hsl",
+            "%{+Q}hr",
+            "%{+Q}hr %{+Q}hs",
+        ] {
+            let def = format!("{stock} {blocks} %{{+Q}}r");
+            let r = ha(&def, empty).unwrap_or_else(|e| panic!("{e}: {def}"));
+            assert_eq!(r.request, b"GET /x HTTP/1.1", "{def}");
+            let parts = r.request_parts().unwrap();
+            assert_eq!((parts.method, parts.path()), (&b"GET"[..], &b"/x"[..]));
+            assert_eq!((r.status, r.bytes_sent), (200, Some(12)), "{def}");
+            // `explain` splits the line the same way.
+            let f = LogFormat::compile_haproxy(&def).unwrap();
+            let split = f.split(empty.as_bytes()).unwrap();
+            assert_eq!(
+                split.last(),
+                Some(&("%r", &b"GET /x HTTP/1.1"[..])),
+                "{def}"
+            );
+        }
+        // Right after the byte count, with literal text after the block.
+        let r = ha(
+            "%ci [%tr] %B %hr %{+Q}r",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 \"GET /x HTTP/1.1\"",
+        )
+        .unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        let r = ha(
+            "%ci [%tr] %B %hr|%ST",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 |200",
+        )
+        .unwrap();
+        assert_eq!(r.status, 200);
+        // After text that ends without a separator, the one after the block is written.
+        let r = ha(
+            "%ci [%tr] x=%hr %ST",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] x= 200",
+        )
+        .unwrap();
+        assert_eq!(r.status, 200);
+        // With captures, the blocks are read as before.
+        let def = format!("{stock} %hr %hs %{{+Q}}r");
+        let full = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                    ---- 1/1/0/0/0 0/0 {a|b} {c} \"GET /x HTTP/1.1\"";
+        let r = ha(&def, full).unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        let h = r.haproxy.unwrap();
+        assert_eq!(
+            (h.captured_request_headers, h.captured_response_headers),
+            (&b"a|b"[..], &b"c"[..])
+        );
+        let def = format!("{stock} %{{+Q}}hr %{{+Q}}hs %{{+Q}}r");
+        let full = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                    ---- 1/1/0/0/0 0/0 \"{a|b}\" \"GET /x HTTP/1.1\"";
+        let r = ha(&def, full).unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        assert_eq!(r.haproxy.unwrap().captured_request_headers, b"a|b");
+        // A line that lacks the quote the layout writes does not fit.
+        let bad = "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 GET /x HTTP/1.1\"";
+        assert!(ha("%ci [%tr] %B %hr %{+Q}r", bad).is_err());
     }
 
     #[test]
