@@ -517,3 +517,20 @@ fn haproxy_empty_captures_explain_shows_the_request_unquoted() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("path /x"), "{text}");
 }
+
+#[test]
+fn haproxy_plus_e_escapes_are_undone_in_paths() {
+    // `+E` writes `\` before `"`, `\` and `]`; `#HH` stays HAProxy's escape. Three lines,
+    // two of one path (`/q"x\y]z`, written with `\"` once and `#22` once), one of `/a#b`.
+    let def = format!("{HTTPLOG_TT} %{{+Q,+E}}r");
+    let head = "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - ---- 1/1/0/0/0 0/0";
+    let lines = format!(
+        "{head} \"GET /q\\\"x\\\\y\\]z HTTP/1.1\"\n{head} \"GET /q#22x\\\\y\\]z HTTP/1.1\"\n{head} \"GET /a#23b HTTP/1.1\"\n"
+    );
+    let v = report_stdin(&["--log-format", &def], &lines);
+    assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+    assert_eq!(
+        top_paths(&v),
+        [(r#"/q"x\y]z"#.to_string(), 2), ("/a#b".to_string(), 1)]
+    );
+}

@@ -342,6 +342,8 @@ pub struct LogFormat {
     now_us: i64,
     /// Values are JSON-escaped (`escape=json`).
     json_escape: bool,
+    /// An HAProxy layout with a `+E` field: values may hold `\"`, `\\` and `\]`.
+    ha_backslash: bool,
     /// The definition has HAProxy fields (`rec.haproxy` is written on every line).
     has_ha_fields: bool,
     definition: String,
@@ -902,7 +904,15 @@ impl LogFormat {
         done: &mut usize,
     ) -> Result<(), ParseError> {
         if !self.json_escape {
-            rec.escaping = crate::unescape::Escaping::Hash;
+            // The escaping is the record's: in a layout with a `+E` field, every value
+            // is read as `+E` writes it (HAProxy writes a backslash elsewhere as it is,
+            // so a `\\`, `\"` or `\]` in a field without `+E` would be taken as one
+            // escaped character).
+            rec.escaping = if self.ha_backslash {
+                crate::unescape::Escaping::HashBackslash
+            } else {
+                crate::unescape::Escaping::Hash
+            };
         }
         let tz = self.tz_offset_min;
         let (syslog_host, line) =
@@ -1347,6 +1357,7 @@ fn finish(
         now_us,
         tz_offset_min: 0,
         json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
+        ha_backslash: dialect == Dialect::Haproxy && fields.iter().any(|f| f.escaped),
         has_ha_fields: fields.iter().any(|f| matches!(f.var, Var::Ha(_))),
         dialect,
         definition: definition.to_string(),
@@ -1833,8 +1844,9 @@ fn has_prefix(hay: &[u8], lit: &[u8]) -> bool {
     }
 }
 
-/// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` after an odd
-/// number of backslashes is part of the value). In a list value (`0.1, 0.2 : 0.3`)
+/// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` or `]` after an
+/// odd number of backslashes is part of the value: Apache, JSON and HAProxy's `+E` write
+/// `\\` for a backslash, and `+E` writes `\]` for a `]`). In a list value (`0.1, 0.2 : 0.3`)
 /// a space next to a `,` or `:` separator belongs to the list.
 #[inline]
 fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize> {
@@ -1844,7 +1856,7 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
         // An inline vector search: fields are short, and a call's set-up would cost more.
         let at = from + crate::scan::find(&rest[from..], first)?;
         let is_escaped = escaped
-            && first == b'"'
+            && matches!(first, b'"' | b']')
             && rest[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
         if !is_escaped && has_prefix(&rest[at..], then) {
             // nginx joins attempts with `, ` and redirects with ` : `.
@@ -2520,6 +2532,26 @@ mod tests {
                 "{def}"
             );
         }
+        // What `+E` escapes is undone where a value is used: the path and method, with
+        // HAProxy's `#HH` as well; a record of a layout without `+E` keeps backslashes.
+        let r = ha(
+            "%Ts %ST %{+Q,+E}r %{+E}[capture.req.hdr(0)]",
+            r#"1775275444 400 "GET /q\"x\\y\]#22z HTTP/1.1" a\]b"#,
+        )
+        .unwrap();
+        let parts = r.request_parts().unwrap();
+        assert_eq!(&*r.escaping.decode(parts.path()), br#"/q"x\y]"z"#);
+        assert_eq!(&*r.escaping.decode(parts.method), b"GET");
+        // A `]` closing text after an escaped `]` is not the value's end.
+        let r = ha(
+            "%Ts [%{+E}[var(txn.x)]] %ST %{+Q}r",
+            r#"1775275444 [a\] b] 200 "GET / HTTP/1.1""#,
+        )
+        .unwrap();
+        assert_eq!((r.extras[0], r.status), (&br"a\] b"[..], 200));
+        assert_eq!(&*r.escaping.decode(r.extras[0]), b"a] b");
+        let r = ha("%Ts %ST %{+Q}r", r#"1775275444 200 "GET /a\\b HTTP/1.1""#).unwrap();
+        assert_eq!(&*r.escaping.decode(r.path().unwrap()), br"/a\\b");
         // Quoted text that is empty is `""`: an empty value.
         let r = ha(
             "%Ts %ST %{+Q}CC %{+Q}r",
