@@ -496,3 +496,88 @@ fn item26_the_preset_reads_what_the_logformat_route_reads() {
     assert!(out.status.success(), "{text}");
     assert!(!text.contains("malformed"), "{text}");
 }
+
+// An HAProxy `log-format` whose capture blocks write nothing (no capture declared),
+// directly before the quoted request.
+
+/// The stock `httplog` with `%Tt` for `%Ta` (so the definition is not the stock one and
+/// runs through the compiled interpreter), up to the queues.
+const HTTPLOG_TT: &str =
+    "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq";
+
+/// Top paths as `(path, count)`.
+fn top_paths(v: &Value) -> Vec<(String, u64)> {
+    v["top_paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn haproxy_empty_captures_before_the_quoted_request() {
+    // No capture declared: the blocks write nothing (nor their separators).
+    let line = "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n";
+    for blocks in ["%hr %hs", "%hs", "%hsl", "%hrl %hsl", "%{+Q}hr"] {
+        let def = format!("{HTTPLOG_TT} {blocks} %{{+Q}}r");
+        let v = report_stdin(&["--log-format", &def], line);
+        assert_eq!(parsed_malformed(&v), (1, 0), "{def}: {v}");
+        assert_eq!(top_paths(&v), [("/x".to_string(), 1)], "{def}");
+        assert_eq!(v["paths"]["requests_without_path"], 0, "{def}");
+    }
+    // Right after the byte count: `%B %hr %{+Q}r`.
+    let def = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %hr %{+Q}r";
+    let v = report_stdin(
+        &["--log-format", def],
+        "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 \"GET /x HTTP/1.1\"\n",
+    );
+    assert_eq!(parsed_malformed(&v), (1, 0), "{v}");
+    assert_eq!(top_paths(&v), [("/x".to_string(), 1)]);
+    // With captures: two lines, `/y` twice.
+    let def = format!("{HTTPLOG_TT} %hr %hs %{{+Q}}r");
+    let lines = concat!(
+        "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - ---- 1/1/0/0/0 0/0 {a|b} {c} \"GET /y HTTP/1.1\"\n",
+        "<134>Feb  6 09:00:01 lb haproxy[1]: 10.0.0.1:51235 [06/Feb/2024:09:00:01.123] fe be/s1 0/0/1/5/6 404 3 - - ---- 1/1/0/0/0 0/0 {a|b} {c} \"POST /y HTTP/1.1\"\n",
+    );
+    let v = report_stdin(&["--log-format", &def], lines);
+    assert_eq!(parsed_malformed(&v), (2, 0), "{v}");
+    assert_eq!(top_paths(&v), [("/y".to_string(), 2)]);
+    assert_eq!(status_counts(&v), [(200, 1), (404, 1)]);
+}
+
+#[test]
+fn haproxy_empty_captures_explain_shows_the_request_unquoted() {
+    let def = format!("{HTTPLOG_TT} %hr %hs %{{+Q}}r");
+    let line = "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n";
+    let out = axlog()
+        .args(["explain", "--log-format", &def, "-"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("path /x"), "{text}");
+}
+
+#[test]
+fn haproxy_plus_e_escapes_are_undone_in_paths() {
+    // `+E` writes `\` before `"`, `\` and `]`; `#HH` stays HAProxy's escape. Three lines,
+    // two of one path (`/q"x\y]z`, written with `\"` once and `#22` once), one of `/a#b`.
+    let def = format!("{HTTPLOG_TT} %{{+Q,+E}}r");
+    let head = "<134>Feb  6 09:00:00 lb haproxy[1]: 10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - ---- 1/1/0/0/0 0/0";
+    let lines = format!(
+        "{head} \"GET /q\\\"x\\\\y\\]z HTTP/1.1\"\n{head} \"GET /q#22x\\\\y\\]z HTTP/1.1\"\n{head} \"GET /a#23b HTTP/1.1\"\n"
+    );
+    let v = report_stdin(&["--log-format", &def], &lines);
+    assert_eq!(parsed_malformed(&v), (3, 0), "{v}");
+    assert_eq!(
+        top_paths(&v),
+        [(r#"/q"x\y]z"#.to_string(), 2), ("/a#b".to_string(), 1)]
+    );
+}

@@ -50,7 +50,7 @@ impl Sink for StatsSink {
         }
         // A path with escapes is grouped by its decoded form, found in `record`.
         if let Some(p) = r.path()
-            && !has_escape(p)
+            && !r.escaping.may_hold_escape(p)
         {
             self.0.prepare_path(p);
         }
@@ -71,7 +71,7 @@ impl Sink for StatsSink {
             Some(p) => Some(p),
             None => match r.path() {
                 // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
-                Some(p) if has_escape(p) => {
+                Some(p) if r.escaping.may_hold_escape(p) => {
                     decoded = r.escaping.decode(p);
                     Some(&*decoded)
                 }
@@ -102,11 +102,6 @@ impl Sink for StatsSink {
             _ => self.0.malformed(source, line_no, without_cr(line)),
         }
     }
-}
-
-#[inline]
-fn has_escape(v: &[u8]) -> bool {
-    axlog_format::scan::find(v, b'\\').is_some()
 }
 
 /// Writes every malformed line verbatim, one per line, so nothing is lost and the file can

@@ -342,6 +342,8 @@ pub struct LogFormat {
     now_us: i64,
     /// Values are JSON-escaped (`escape=json`).
     json_escape: bool,
+    /// An HAProxy layout with a `+E` field: values may hold `\"`, `\\` and `\]`.
+    ha_backslash: bool,
     /// The definition has HAProxy fields (`rec.haproxy` is written on every line).
     has_ha_fields: bool,
     definition: String,
@@ -902,7 +904,15 @@ impl LogFormat {
         done: &mut usize,
     ) -> Result<(), ParseError> {
         if !self.json_escape {
-            rec.escaping = crate::unescape::Escaping::Hash;
+            // The escaping is the record's: in a layout with a `+E` field, every value
+            // is read as `+E` writes it (HAProxy writes a backslash elsewhere as it is,
+            // so a `\\`, `\"` or `\]` in a field without `+E` would be taken as one
+            // escaped character).
+            rec.escaping = if self.ha_backslash {
+                crate::unescape::Escaping::HashBackslash
+            } else {
+                crate::unescape::Escaping::Hash
+            };
         }
         let tz = self.tz_offset_min;
         let (syslog_host, line) =
@@ -1347,6 +1357,7 @@ fn finish(
         now_us,
         tz_offset_min: 0,
         json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
+        ha_backslash: dialect == Dialect::Haproxy && fields.iter().any(|f| f.escaped),
         has_ha_fields: fields.iter().any(|f| matches!(f.var, Var::Ha(_))),
         dialect,
         definition: definition.to_string(),
@@ -1653,9 +1664,20 @@ impl<'s, 'a> Values<'s, 'a> {
                     // Only the separator was left: the line's end.
                     None => return Ok((rest.len(), rest.len())),
                     // Nothing captured: HAProxy writes neither a block (nor quotes) nor
-                    // the separator after it, so the field takes nothing and the line
-                    // goes on as it is.
-                    _ => return Ok((0, 0)),
+                    // the separator after it, so the field takes nothing. What its
+                    // closing text holds after that separator is written all the same
+                    // (the next field's opening quote with `+Q`, literal text), and is
+                    // passed over; so is a separator the line has here because the text
+                    // before the block did not end with one.
+                    _ => {
+                        let sep = f.then.iter().take_while(|&&b| b == b' ').count();
+                        let skip = lead.min(sep);
+                        let text = &f.then[sep..];
+                        if !has_prefix(&rest[skip..], text) {
+                            return Err(ParseError::Layout);
+                        }
+                        return Ok((0, skip + text.len()));
+                    }
                 }
             }
         };
@@ -1822,8 +1844,9 @@ fn has_prefix(hay: &[u8], lit: &[u8]) -> bool {
     }
 }
 
-/// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` after an odd
-/// number of backslashes is part of the value). In a list value (`0.1, 0.2 : 0.3`)
+/// Where a value that `then` follows ends in `rest` (with `escaped`, a `"` or `]` after an
+/// odd number of backslashes is part of the value: Apache, JSON and HAProxy's `+E` write
+/// `\\` for a backslash, and `+E` writes `\]` for a `]`). In a list value (`0.1, 0.2 : 0.3`)
 /// a space next to a `,` or `:` separator belongs to the list.
 #[inline]
 fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize> {
@@ -1833,7 +1856,7 @@ fn find_end(rest: &[u8], then: &[u8], list: bool, escaped: bool) -> Option<usize
         // An inline vector search: fields are short, and a call's set-up would cost more.
         let at = from + crate::scan::find(&rest[from..], first)?;
         let is_escaped = escaped
-            && first == b'"'
+            && matches!(first, b'"' | b']')
             && rest[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
         if !is_escaped && has_prefix(&rest[at..], then) {
             // nginx joins attempts with `, ` and redirects with ` : `.
@@ -2378,6 +2401,80 @@ mod tests {
     }
 
     #[test]
+    fn haproxy_empty_captures_before_a_quoted_field() {
+        // No capture declared: the blocks write nothing, their separators collapse, and
+        // the next field's opening quote follows the separator before the blocks.
+        let stock = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc \
+                     %ac/%fc/%bc/%sc/%rc %sq/%bq";
+        let empty = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                     ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"";
+        for blocks in [
+            "%hr %hs",
+            "%hr",
+            "%hs",
+            "%hsl",
+            "%hrl %hsl",
+            "%{+Q}hr",
+            "%{+Q}hr %{+Q}hs",
+        ] {
+            let def = format!("{stock} {blocks} %{{+Q}}r");
+            let r = ha(&def, empty).unwrap_or_else(|e| panic!("{e}: {def}"));
+            assert_eq!(r.request, b"GET /x HTTP/1.1", "{def}");
+            let parts = r.request_parts().unwrap();
+            assert_eq!((parts.method, parts.path()), (&b"GET"[..], &b"/x"[..]));
+            assert_eq!((r.status, r.bytes_sent), (200, Some(12)), "{def}");
+            // `explain` splits the line the same way.
+            let f = LogFormat::compile_haproxy(&def).unwrap();
+            let split = f.split(empty.as_bytes()).unwrap();
+            assert_eq!(
+                split.last(),
+                Some(&("%r", &b"GET /x HTTP/1.1"[..])),
+                "{def}"
+            );
+        }
+        // Right after the byte count, with literal text after the block.
+        let r = ha(
+            "%ci [%tr] %B %hr %{+Q}r",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 \"GET /x HTTP/1.1\"",
+        )
+        .unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        let r = ha(
+            "%ci [%tr] %B %hr|%ST",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 |200",
+        )
+        .unwrap();
+        assert_eq!(r.status, 200);
+        // After text that ends without a separator, the one after the block is written.
+        let r = ha(
+            "%ci [%tr] x=%hr %ST",
+            "10.0.0.1 [06/Feb/2024:09:00:00.123] x= 200",
+        )
+        .unwrap();
+        assert_eq!(r.status, 200);
+        // With captures, the blocks are read as before.
+        let def = format!("{stock} %hr %hs %{{+Q}}r");
+        let full = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                    ---- 1/1/0/0/0 0/0 {a|b} {c} \"GET /x HTTP/1.1\"";
+        let r = ha(&def, full).unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        let h = r.haproxy.unwrap();
+        assert_eq!(
+            (h.captured_request_headers, h.captured_response_headers),
+            (&b"a|b"[..], &b"c"[..])
+        );
+        let def = format!("{stock} %{{+Q}}hr %{{+Q}}hs %{{+Q}}r");
+        let full = "10.0.0.1:51234 [06/Feb/2024:09:00:00.123] fe be/s1 0/0/1/5/6 200 12 - - \
+                    ---- 1/1/0/0/0 0/0 \"{a|b}\" \"GET /x HTTP/1.1\"";
+        let r = ha(&def, full).unwrap();
+        assert_eq!(r.request, b"GET /x HTTP/1.1");
+        assert_eq!(r.haproxy.unwrap().captured_request_headers, b"a|b");
+        // A line that lacks the quote the layout writes does not fit.
+        let bad = "10.0.0.1 [06/Feb/2024:09:00:00.123] 12 GET /x HTTP/1.1\"";
+        assert!(ha("%ci [%tr] %B %hr %{+Q}r", bad).is_err());
+    }
+
+    #[test]
     fn haproxy_logasap_plus_signs() {
         // `option logasap`: Tt and the byte count are written before the end, with `+`.
         let def = "%ci [%t] %TR/%Tw/%Tc/%Tr/%Tt %ST %B %U";
@@ -2435,6 +2532,26 @@ mod tests {
                 "{def}"
             );
         }
+        // What `+E` escapes is undone where a value is used: the path and method, with
+        // HAProxy's `#HH` as well; a record of a layout without `+E` keeps backslashes.
+        let r = ha(
+            "%Ts %ST %{+Q,+E}r %{+E}[capture.req.hdr(0)]",
+            r#"1775275444 400 "GET /q\"x\\y\]#22z HTTP/1.1" a\]b"#,
+        )
+        .unwrap();
+        let parts = r.request_parts().unwrap();
+        assert_eq!(&*r.escaping.decode(parts.path()), br#"/q"x\y]"z"#);
+        assert_eq!(&*r.escaping.decode(parts.method), b"GET");
+        // A `]` closing text after an escaped `]` is not the value's end.
+        let r = ha(
+            "%Ts [%{+E}[var(txn.x)]] %ST %{+Q}r",
+            r#"1775275444 [a\] b] 200 "GET / HTTP/1.1""#,
+        )
+        .unwrap();
+        assert_eq!((r.extras[0], r.status), (&br"a\] b"[..], 200));
+        assert_eq!(&*r.escaping.decode(r.extras[0]), b"a] b");
+        let r = ha("%Ts %ST %{+Q}r", r#"1775275444 200 "GET /a\\b HTTP/1.1""#).unwrap();
+        assert_eq!(&*r.escaping.decode(r.path().unwrap()), br"/a\\b");
         // Quoted text that is empty is `""`: an empty value.
         let r = ha(
             "%Ts %ST %{+Q}CC %{+Q}r",

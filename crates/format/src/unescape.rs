@@ -16,24 +16,36 @@ pub enum Escaping {
     /// HAProxy's `#HH` (for `"`, `#`, control bytes and bytes from 127 on in the request
     /// line and captured headers); a backslash is written as it is.
     Hash,
+    /// HAProxy's `#HH` and, for a `log-format` with the `+E` option, a backslash before
+    /// `"`, `\` and `]` (the characters RFC 5424 structured data escapes). Any other
+    /// backslash is text.
+    HashBackslash,
 }
 
 impl Escaping {
     /// `v` with its escapes undone; borrowed when it has none. A malformed escape is kept
     /// as written.
     pub fn decode(self, v: &[u8]) -> Cow<'_, [u8]> {
-        let mark = match self {
-            Escaping::Hash => b'#',
-            _ => b'\\',
-        };
-        if crate::scan::find(v, mark).is_none() {
+        if !self.may_hold_escape(v) {
             return Cow::Borrowed(v);
         }
         Cow::Owned(match self {
             Escaping::Backslash => backslash(v),
             Escaping::Json => json(v),
             Escaping::Hash => hash(v),
+            Escaping::HashBackslash => hash_backslash(v),
         })
+    }
+
+    /// Whether `v` holds the byte an escape of this kind starts with (`false`: `v` is
+    /// its own decoded form).
+    #[inline]
+    pub fn may_hold_escape(self, v: &[u8]) -> bool {
+        match self {
+            Escaping::Hash => crate::scan::find(v, b'#').is_some(),
+            Escaping::HashBackslash => memchr::memchr2(b'#', b'\\', v).is_some(),
+            Escaping::Backslash | Escaping::Json => crate::scan::find(v, b'\\').is_some(),
+        }
     }
 }
 
@@ -104,6 +116,29 @@ fn hash(v: &[u8]) -> Vec<u8> {
         {
             out.push(h << 4 | l);
             i += 3;
+        } else {
+            out.push(v[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn hash_backslash(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'#'
+            && let Some(&[h, l]) = v.get(i + 1..i + 3)
+            && let (Some(h), Some(l)) = (hex(h), hex(l))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+        } else if v[i] == b'\\'
+            && let Some(&c @ (b'"' | b'\\' | b']')) = v.get(i + 1)
+        {
+            out.push(c);
+            i += 2;
         } else {
             out.push(v[i]);
             i += 1;
@@ -200,6 +235,25 @@ mod tests {
         // A `#` without two hex digits after it is kept, as HAProxy never writes one.
         assert_eq!(d(b"#zz #4 #"), b"#zz #4 #");
         assert_eq!(d(b"#7b#7C#7d"), b"{|}");
+    }
+
+    #[test]
+    fn haproxy_plus_e_escapes() {
+        let e = Escaping::HashBackslash;
+        let d = |s: &[u8]| e.decode(s).into_owned();
+        assert!(matches!(e.decode(b"/plain"), Cow::Borrowed(_)));
+        // `+E` puts a backslash before `"`, `\` and `]`; `#HH` as without it.
+        assert_eq!(d(br#"/q\"x\\y\]z#22w#23"#), b"/q\"x\\y]z\"w#");
+        // Any other backslash is HAProxy's own text, kept (as a `#` without hex digits).
+        assert_eq!(d(br"\x41 \n #zz \"), br"\x41 \n #zz \");
+        // Either mark makes a value one to decode; neither, one to borrow.
+        assert!(e.may_hold_escape(b"a#22") && e.may_hold_escape(br"a\]"));
+        assert!(!e.may_hold_escape(b"/a/b"));
+        assert!(Escaping::Hash.may_hold_escape(b"a#22") && !Escaping::Hash.may_hold_escape(br"a\"));
+        assert!(
+            Escaping::Backslash.may_hold_escape(br"a\")
+                && !Escaping::Backslash.may_hold_escape(b"#22")
+        );
     }
 
     #[test]

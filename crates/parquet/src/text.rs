@@ -15,11 +15,7 @@ pub fn is_absent(v: &[u8]) -> bool {
 /// does: each is a part of the line).
 #[inline]
 pub fn escapes_in(r: &axlog_format::Record<'_>) -> Option<Escaping> {
-    let mark = match r.escaping {
-        Escaping::Hash => b'#',
-        _ => b'\\',
-    };
-    if !r.line.is_empty() && memchr::memchr(mark, r.line).is_none() {
+    if !r.line.is_empty() && !r.escaping.may_hold_escape(r.line) {
         None
     } else {
         Some(r.escaping)
@@ -90,6 +86,7 @@ mod tests {
         assert_eq!(text(br"/x\xFFy", Escaping::Backslash), "/x\\xFFy");
         assert_eq!(text(b"/x\xFFy", Escaping::Backslash), "/x\\xFFy");
         assert_eq!(text(b"a#22b", Escaping::Hash), "a\"b");
+        assert_eq!(text(br#"a\"b#22\]"#, Escaping::HashBackslash), "a\"b\"]");
         assert_eq!(text(br#"a\"b"#, Escaping::Json), "a\"b");
         assert!(is_absent(b"-") && is_absent(b"") && !is_absent(b"--"));
     }
