@@ -13,18 +13,18 @@ struct FileId {
     ino: u64,
 }
 
-fn file_id(m: &Metadata) -> Option<FileId> {
+fn file_id(m: &Metadata) -> FileId {
     use std::os::unix::fs::MetadataExt;
-    Some(FileId {
+    FileId {
         dev: m.dev(),
         ino: m.ino(),
-    })
+    }
 }
 
 /// Only files and directories can be clobbered: a terminal, a pipe or `/dev/null` shared
 /// by an input and an output is harmless.
 fn id_if_clobberable(m: &Metadata) -> Option<FileId> {
-    (m.is_file() || m.is_dir()).then(|| file_id(m)).flatten()
+    (m.is_file() || m.is_dir()).then(|| file_id(m))
 }
 
 /// The metadata of standard input or output, through a duplicate of its descriptor.
@@ -58,7 +58,7 @@ impl Inputs {
                 ids.push((id, name));
             }
         };
-        let of_path = |p: &Path| std::fs::metadata(p).ok().and_then(|m| file_id(&m));
+        let of_path = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(&m));
         for a in args.iter().filter(|a| *a != "-") {
             add(of_path(Path::new(a)), a.clone());
         }
