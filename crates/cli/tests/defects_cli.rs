@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 /// Three nginx `combined` requests (statuses 200, 404, 200) and one line that is not a
@@ -18,12 +18,18 @@ not a request at all
 10.1.1.3 - - [03/Mar/2025:07:15:02 +0000] \"GET /a HTTP/1.1\" 200 33 \"-\" \"t/1\"
 ";
 
+/// A temporary directory holding [`LOG`] as `in.log`, and that file's path.
+fn dir_with_log() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    (dir, log)
+}
+
 // ---- Item 7: an output path that is one of the inputs is a usage error ----
 
 #[test]
 fn rejects_file_that_is_the_input_is_refused_and_input_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let out = axlog()
         .args([
             "report",
@@ -41,8 +47,7 @@ fn rejects_file_that_is_the_input_is_refused_and_input_kept() {
 #[test]
 fn rejects_file_that_is_the_input_by_another_name_is_refused() {
     // A hard link and a `..` detour: other names, same device and inode.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let link = dir.path().join("other-name.log");
     std::fs::hard_link(&log, &link).unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
@@ -64,8 +69,7 @@ fn rejects_file_that_is_the_input_by_another_name_is_refused() {
 
 #[test]
 fn rejects_file_that_is_standard_input_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     // `axlog report --rejects in.log < in.log`: standard input is the file itself.
     let out = axlog_std()
         .args(["report", "--rejects", log.to_str().unwrap()])
@@ -111,8 +115,7 @@ fn parquet_dir_that_is_an_input_dir_is_refused() {
 
 #[test]
 fn report_appended_to_its_own_input_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let stdout = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
     let out = axlog_std()
         .args(["report", log.to_str().unwrap()])
@@ -126,8 +129,7 @@ fn report_appended_to_its_own_input_is_refused() {
 
 #[test]
 fn distinct_output_paths_still_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let rejects = dir.path().join("bad.log");
     let out = axlog()
         .args([
@@ -155,8 +157,7 @@ fn dev_full() -> Stdio {
 
 #[test]
 fn full_stderr_after_a_good_convert_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     // The summary line goes to stderr, which cannot take it.
     let out = axlog_std()
         .args(["convert", log.to_str().unwrap(), "-o"])
@@ -170,8 +171,7 @@ fn full_stderr_after_a_good_convert_exits_0() {
 #[test]
 fn full_stderr_with_errors_to_tell_keeps_the_exit_code() {
     // A missing input: exit 1 whether or not stderr takes the message.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let out = axlog_std()
         .args(["report", log.to_str().unwrap()])
         .arg(dir.path().join("missing.log"))
@@ -190,8 +190,7 @@ fn full_stderr_with_errors_to_tell_keeps_the_exit_code() {
 
 #[test]
 fn full_stdout_exits_1_for_every_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let l = log.to_str().unwrap();
     for args in [
         vec!["report", l],
@@ -215,8 +214,7 @@ fn full_stdout_exits_1_for_every_command() {
 
 #[test]
 fn full_stdout_and_stderr_exit_1_without_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     for args in [
         vec!["report", log.to_str().unwrap()],
         vec!["report", "/nonexistent/x.log"],
@@ -258,8 +256,7 @@ fn binary_input_exits_3_with_a_message() {
 #[test]
 fn given_layout_that_fits_no_line_exits_3() {
     // Apache `common` lines read as HAProxy: no line parses.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let out = axlog()
         .args([
             "report",
@@ -550,8 +547,7 @@ fn json_escapes_c1_and_keeps_the_value() {
 
 #[test]
 fn huge_thread_counts_are_capped_with_a_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cap = 4 * cores;
     let one = axlog()
@@ -612,8 +608,7 @@ fn row_groups(dir: &Path) -> Vec<usize> {
 
 #[test]
 fn nonsensical_sizes_are_usage_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let pq = dir.path().join("pq");
     let l = log.to_str().unwrap();
     let p = pq.to_str().unwrap();
