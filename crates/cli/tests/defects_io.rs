@@ -207,23 +207,6 @@ fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
     }
 }
 
-/// Every file under `dir`, by name, recursively.
-fn file_names(dir: &std::path::Path) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                names.push(e.file_name().to_string_lossy().to_string());
-            }
-        }
-    }
-    names.sort();
-    names
-}
-
 #[test]
 fn a_failed_convert_by_hour_leaves_no_partition_file() {
     // Six hours of lines, 40 a hour (more partitions than a writer keeps open, so the

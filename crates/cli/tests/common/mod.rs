@@ -133,3 +133,20 @@ pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// Every file under `dir`, by name, recursively, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                names.push(e.file_name().to_string_lossy().to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}
