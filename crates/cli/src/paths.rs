@@ -13,12 +13,12 @@ struct FileId {
     ino: u64,
 }
 
-fn file_id(m: &Metadata) -> Option<FileId> {
+fn file_id(m: &Metadata) -> FileId {
     use std::os::unix::fs::MetadataExt;
-    Some(FileId {
+    FileId {
         dev: m.dev(),
         ino: m.ino(),
-    })
+    }
 }
 
 /// Files and directories can be clobbered, and a pipe that is both read and written
@@ -27,9 +27,7 @@ fn file_id(m: &Metadata) -> Option<FileId> {
 /// input and an output is harmless.
 fn id_if_clobberable(m: &Metadata) -> Option<FileId> {
     use std::os::unix::fs::FileTypeExt;
-    (m.is_file() || m.is_dir() || m.file_type().is_fifo())
-        .then(|| file_id(m))
-        .flatten()
+    (m.is_file() || m.is_dir() || m.file_type().is_fifo()).then(|| file_id(m))
 }
 
 /// The metadata of standard input or output, through a duplicate of its descriptor.
@@ -63,7 +61,7 @@ impl Inputs {
                 ids.push((id, name));
             }
         };
-        let of_path = |p: &Path| std::fs::metadata(p).ok().and_then(|m| file_id(&m));
+        let of_path = |p: &Path| std::fs::metadata(p).ok().map(|m| file_id(&m));
         for a in args.iter().filter(|a| *a != "-") {
             add(of_path(Path::new(a)), a.clone());
         }

@@ -8,7 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch};
 use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, fixture, report_json, status_counts};
+use common::{axlog, file_names, fixture, report_json, status_counts};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
 
@@ -668,29 +668,15 @@ fn a_killed_run_leaves_no_parquet_file_where_readers_look() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(&data).unwrap();
     stdin.flush().unwrap();
-    let files = |dir: &Path| -> Vec<String> {
-        let mut names = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                if e.path().is_dir() {
-                    stack.push(e.path());
-                } else {
-                    names.push(e.file_name().to_string_lossy().to_string());
-                }
-            }
-        }
-        names
-    };
     let started = std::time::Instant::now();
-    while !files(&out).iter().any(|n| n.ends_with(".tmp")) {
+    while !file_names(&out).iter().any(|n| n.ends_with(".tmp")) {
         assert!(started.elapsed().as_secs() < 30, "no file was started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     drop(stdin);
-    let names = files(&out);
+    let names = file_names(&out);
     // Only the hidden temporary file: no `.parquet` a reader's glob would take.
     assert!(
         names

@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::{Command as StdCommand, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 /// Three nginx `combined` requests (statuses 200, 404, 200) and one line that is not a
 /// request: 4 lines read, 3 parsed, 1 malformed.
@@ -18,22 +18,18 @@ not a request at all
 10.1.1.3 - - [03/Mar/2025:07:15:02 +0000] \"GET /a HTTP/1.1\" 200 33 \"-\" \"t/1\"
 ";
 
-fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// A temporary directory holding [`LOG`] as `in.log`, and that file's path.
+fn dir_with_log() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
+    (dir, log)
 }
 
 // ---- Item 7: an output path that is one of the inputs is a usage error ----
 
 #[test]
 fn rejects_file_that_is_the_input_is_refused_and_input_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let out = axlog()
         .args([
             "report",
@@ -51,8 +47,7 @@ fn rejects_file_that_is_the_input_is_refused_and_input_kept() {
 #[test]
 fn rejects_file_that_is_the_input_by_another_name_is_refused() {
     // A hard link and a `..` detour: other names, same device and inode.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let link = dir.path().join("other-name.log");
     std::fs::hard_link(&log, &link).unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
@@ -74,10 +69,9 @@ fn rejects_file_that_is_the_input_by_another_name_is_refused() {
 
 #[test]
 fn rejects_file_that_is_standard_input_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     // `axlog report --rejects in.log < in.log`: standard input is the file itself.
-    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
+    let out = axlog_std()
         .args(["report", "--rejects", log.to_str().unwrap()])
         .stdin(Stdio::from(std::fs::File::open(&log).unwrap()))
         .output()
@@ -110,7 +104,7 @@ fn parquet_dir_that_is_an_input_dir_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let logs = dir.path().join("logs");
     std::fs::create_dir(&logs).unwrap();
-    write(&logs, "access.log", LOG.as_bytes());
+    write_file(&logs, "access.log", LOG.as_bytes());
     let via_link = dir.path().join("same-dir");
     std::os::unix::fs::symlink(&logs, &via_link).unwrap();
     for args in [
@@ -140,10 +134,9 @@ fn parquet_dir_that_is_an_input_dir_is_refused() {
 
 #[test]
 fn report_appended_to_its_own_input_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let stdout = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
+    let out = axlog_std()
         .args(["report", log.to_str().unwrap()])
         .stdout(Stdio::from(stdout))
         .stderr(Stdio::piped())
@@ -155,8 +148,7 @@ fn report_appended_to_its_own_input_is_refused() {
 
 #[test]
 fn distinct_output_paths_still_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let rejects = dir.path().join("bad.log");
     let out = axlog()
         .args([
@@ -182,14 +174,9 @@ fn dev_full() -> Stdio {
     )
 }
 
-fn axlog_std() -> StdCommand {
-    StdCommand::new(assert_cmd::cargo::cargo_bin("axlog"))
-}
-
 #[test]
 fn full_stderr_after_a_good_convert_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     // The summary line goes to stderr, which cannot take it.
     let out = axlog_std()
         .args(["convert", log.to_str().unwrap(), "-o"])
@@ -203,8 +190,7 @@ fn full_stderr_after_a_good_convert_exits_0() {
 #[test]
 fn full_stderr_with_errors_to_tell_keeps_the_exit_code() {
     // A missing input: exit 1 whether or not stderr takes the message.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let out = axlog_std()
         .args(["report", log.to_str().unwrap()])
         .arg(dir.path().join("missing.log"))
@@ -223,8 +209,7 @@ fn full_stderr_with_errors_to_tell_keeps_the_exit_code() {
 
 #[test]
 fn full_stdout_exits_1_for_every_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let l = log.to_str().unwrap();
     for args in [
         vec!["report", l],
@@ -248,8 +233,7 @@ fn full_stdout_exits_1_for_every_command() {
 
 #[test]
 fn full_stdout_and_stderr_exit_1_without_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     for args in [
         vec!["report", log.to_str().unwrap()],
         vec!["report", "/nonexistent/x.log"],
@@ -273,7 +257,7 @@ const BINARY: &[u8] =
 #[test]
 fn binary_input_exits_3_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = write(dir.path(), "blob.log", BINARY);
+    let bin = write_file(dir.path(), "blob.log", BINARY);
     let pq = dir.path().join("pq");
     for args in [
         vec!["report", bin.to_str().unwrap()],
@@ -291,8 +275,7 @@ fn binary_input_exits_3_with_a_message() {
 #[test]
 fn given_layout_that_fits_no_line_exits_3() {
     // Apache `common` lines read as HAProxy: no line parses.
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (_dir, log) = dir_with_log();
     let out = axlog()
         .args([
             "report",
@@ -314,8 +297,8 @@ fn given_layout_that_fits_no_line_exits_3() {
 #[test]
 fn one_input_of_two_fitting_no_layout_exits_3_and_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let good = write(dir.path(), "good.log", LOG.as_bytes());
-    let bad = write(
+    let good = write_file(dir.path(), "good.log", LOG.as_bytes());
+    let bad = write_file(
         dir.path(),
         "words.log",
         b"just some words\nand more words\n",
@@ -337,12 +320,12 @@ fn one_input_of_two_fitting_no_layout_exits_3_and_is_named() {
 #[test]
 fn live_run_of_unparsable_input_exits_3() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(
+    let bad = write_file(
         dir.path(),
         "words.log",
         b"just some words\nand more words\n",
     );
-    let good = write(dir.path(), "in.log", LOG.as_bytes());
+    let good = write_file(dir.path(), "in.log", LOG.as_bytes());
     for (f, code) in [(&bad, 3), (&good, 0)] {
         let out = axlog()
             .arg("report")
@@ -357,8 +340,8 @@ fn live_run_of_unparsable_input_exits_3() {
 #[test]
 fn empty_input_and_partly_malformed_input_exit_0() {
     let dir = tempfile::tempdir().unwrap();
-    let empty = write(dir.path(), "empty.log", b"");
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let empty = write_file(dir.path(), "empty.log", b"");
+    let log = write_file(dir.path(), "in.log", LOG.as_bytes());
     for f in [&empty, &log] {
         let out = axlog().arg("report").arg(f).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
@@ -368,7 +351,7 @@ fn empty_input_and_partly_malformed_input_exit_0() {
 #[test]
 fn unreadable_input_keeps_exit_1_over_3() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = write(dir.path(), "blob.log", BINARY);
+    let bin = write_file(dir.path(), "blob.log", BINARY);
     let out = axlog()
         .arg("report")
         .arg(&bin)
@@ -384,8 +367,8 @@ fn unreadable_input_keeps_exit_1_over_3() {
 fn explain_and_report_agree_on_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("absent.log");
-    let bin = write(dir.path(), "blob.log", BINARY);
-    let good = write(dir.path(), "in.log", LOG.as_bytes());
+    let bin = write_file(dir.path(), "blob.log", BINARY);
+    let good = write_file(dir.path(), "in.log", LOG.as_bytes());
     for (file, code) in [(&missing, 1), (&bin, 3), (&good, 0)] {
         for cmd in ["report", "explain"] {
             let out = axlog().arg(cmd).arg(file).output().unwrap();
@@ -420,7 +403,7 @@ fn negative_tz_as_a_separate_argument() {
     let line = "<134>Jun  9 08:30:15 lb haproxy[7]: 192.0.2.9:4100 [09/Jun/2025:08:30:15.250] \
                 web be/a 0/0/1/3/4 200 50 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n";
     let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "h.log", line.as_bytes());
+    let log = write_file(dir.path(), "h.log", line.as_bytes());
     // 08:30:15 at -05:00 is 13:30:15Z; at -01:45, 10:15:15Z; at +02:00, 06:30:15Z.
     for (tz, utc) in [
         ("-0500", "2025-06-09T13:30:15.250000Z"),
@@ -500,7 +483,7 @@ fn stderr_escapes_outside_names() {
     }
     // An input that fits no layout (its name in the help and the exit-3 message), and a
     // Parquet directory named in convert's summary line.
-    let bin = write(dir.path(), HOSTILE, BINARY);
+    let bin = write_file(dir.path(), HOSTILE, BINARY);
     let out = axlog()
         .arg("convert")
         .arg(&bin)
@@ -527,8 +510,8 @@ fn stderr_escapes_outside_names() {
 #[test]
 fn text_report_and_explain_escape_bidi_and_c1() {
     let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), HOSTILE, hostile_log().as_bytes());
-    let other = write(dir.path(), "plain.log", LOG.as_bytes());
+    let log = write_file(dir.path(), HOSTILE, hostile_log().as_bytes());
+    let other = write_file(dir.path(), "plain.log", LOG.as_bytes());
     // Two sources, so the per-source table (with the hostile name) is shown.
     let out = axlog()
         .arg("report")
@@ -556,7 +539,7 @@ fn text_report_and_explain_escape_bidi_and_c1() {
 #[test]
 fn json_escapes_c1_and_keeps_the_value() {
     let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", hostile_log().as_bytes());
+    let log = write_file(dir.path(), "in.log", hostile_log().as_bytes());
     for extra in [vec![], vec!["--every", "1h"]] {
         let out = axlog()
             .arg("report")
@@ -583,8 +566,7 @@ fn json_escapes_c1_and_keeps_the_value() {
 
 #[test]
 fn huge_thread_counts_are_capped_with_a_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cap = 4 * cores;
     let one = axlog()
@@ -645,8 +627,7 @@ fn row_groups(dir: &Path) -> Vec<usize> {
 
 #[test]
 fn nonsensical_sizes_are_usage_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write(dir.path(), "in.log", LOG.as_bytes());
+    let (dir, log) = dir_with_log();
     let pq = dir.path().join("pq");
     let l = log.to_str().unwrap();
     let p = pq.to_str().unwrap();
@@ -693,7 +674,7 @@ fn explain_cuts_an_overlong_line_as_report_does() {
     data.push(b'\n');
     data.extend_from_slice(LOG.lines().nth(1).unwrap().as_bytes());
     data.push(b'\n');
-    let log = write(dir.path(), "long.log", &data);
+    let log = write_file(dir.path(), "long.log", &data);
     let out = axlog()
         .args(["explain", "--format", "nginx-combined", "-n", "2"])
         .arg(&log)

@@ -7,37 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// `axlog report --output json` of `input` on standard input (must succeed).
-fn report_stdin(input: &str, args: &[&str]) -> Value {
-    let out = axlog()
-        .arg("report")
-        .args(args)
-        .args(["--output", "json"])
-        .write_stdin(input.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// `axlog CMD ARGS` on `input`: (stdout, stderr).
-fn run_stdin(cmd: &str, input: &str, args: &[&str]) -> (String, String) {
-    let out = axlog()
-        .arg(cmd)
-        .args(args)
-        .write_stdin(input.to_string())
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 // ---- item 1: JSON templates --------------------------------------------------------
 
 /// An nginx `escape=json` template whose time key is `time`: three requests (200, 404,
@@ -52,7 +21,7 @@ fn item1_nginx_json_template_with_a_time_key() {
         r#"{"time":"2025-03-04T05:06:09+00:00","remote_addr":"10.9.8.7","request":"POST /a HTTP/1.1","status":"200","body_bytes_sent":"0","request_time":"0.040"}"#,
         "\n",
     );
-    let v = report_stdin(input, &[]);
+    let v = report_stdin(&[], input);
     assert_eq!(v["layout"]["name"], "nginx-json");
     assert_eq!(v["lines"]["parsed"], 3);
     assert_eq!(status_counts(&v), vec![(200, 2), (404, 1)]);
@@ -79,7 +48,7 @@ fn item1_every_common_time_key() {
         let line = format!(
             r#"{{"{key}":{value},"remote_addr":"1.1.1.1","request":"GET /t HTTP/1.1","status":"503","body_bytes_sent":"3","request_time":"0.002"}}"#
         );
-        let v = report_stdin(&format!("{line}\n{line}\n"), &[]);
+        let v = report_stdin(&[], &format!("{line}\n{line}\n"));
         assert_eq!(v["lines"]["parsed"], 2, "{key}");
         assert_eq!(status_counts(&v), vec![(503, 2)], "{key}");
         assert_eq!(
@@ -104,20 +73,15 @@ fn item1_keys_of_no_preset_are_mapped_by_name() {
         line("2025-03-04T05:06:08+00:00", 200, 30, "0.007", "0.006"),
     ]
     .join("\n");
-    let v = report_stdin(&input, &[]);
+    let v = report_stdin(&[], &input);
     assert_eq!(v["lines"]["parsed"], 3);
     assert_eq!(v["layout"]["detected"], true);
     assert_eq!(status_counts(&v), vec![(200, 2), (302, 1)]);
     assert_eq!(v["bytes_sent"], 42);
     // request_time is the request's latency (max 120 ms).
     assert_eq!(v["latency"]["request_time"]["max_us"], 120_000);
-    let paths: Vec<&str> = v["top_paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["path"].as_str().unwrap())
-        .collect();
-    assert!(paths.contains(&"/items/12"), "{paths:?}");
+    let paths = top_paths(&v);
+    assert!(paths.iter().any(|(p, _)| p == "/items/12"), "{paths:?}");
     // The report says which key fills which field.
     let note = v["sources"][0]["layout_note"].as_str().unwrap();
     for part in [
@@ -128,18 +92,18 @@ fn item1_keys_of_no_preset_are_mapped_by_name() {
     ] {
         assert!(note.contains(part), "{note}");
     }
-    let (text, _) = run_stdin("report", &input, &[]);
+    let text = stdout_of(&run_stdin(&["report"], &input));
     assert!(text.contains("status=status"), "{text}");
-    let (explained, _) = run_stdin("explain", &input, &[]);
+    let explained = stdout_of(&run_stdin(&["explain"], &input));
     assert!(explained.contains("ts=time"), "{explained}");
     assert!(explained.contains("uri=uri"), "{explained}");
     // The user's mapping wins: latency from response_time (max 100 ms).
     let v = report_stdin(
-        &input,
         &[
             "--json-fields",
             "ts=time,status=status,latency=response_time:s",
         ],
+        &input,
     );
     assert_eq!(v["latency"]["request_time"]["max_us"], 100_000);
 }
@@ -155,16 +119,12 @@ fn item1_json_without_time_or_status_fits_nothing() {
         "\n",
     );
     // The report is still written; exit 3 says no layout fitted.
-    let out = axlog()
-        .args(["report", "--output", "json"])
-        .write_stdin(input.to_string())
-        .output()
-        .unwrap();
+    let out = run_stdin(&["report", "--output", "json"], input);
     assert_eq!(out.status.code(), Some(3));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["lines"]["parsed"], 0);
     assert_eq!(v["layout"], Value::Null);
-    let (_, err) = run_stdin("report", input, &[]);
+    let err = stderr_of(&run_stdin(&["report"], input));
     assert!(err.contains("--json-fields"), "{err}");
     assert!(err.contains("uri=path"), "{err}");
     assert!(err.contains("ts="), "{err}");
@@ -175,7 +135,7 @@ fn item1_json_without_time_or_status_fits_nothing() {
 #[test]
 fn item1_traefik_lines_stay_traefik() {
     let line = r#"{"ClientHost":"10.0.0.5","DownstreamContentSize":120,"DownstreamStatus":201,"Duration":3000000,"OriginDuration":2000000,"RequestMethod":"PUT","RequestPath":"/v","StartUTC":"2025-03-04T05:06:07.5Z","time":"2025-03-04T05:06:07Z"}"#;
-    let v = report_stdin(&format!("{line}\n{line}\n"), &[]);
+    let v = report_stdin(&[], &format!("{line}\n{line}\n"));
     assert_eq!(v["layout"]["name"], "traefik-json");
     assert_eq!(status_counts(&v), vec![(201, 2)]);
     assert_eq!(v["latency"]["request_time"]["max_us"], 3000);
@@ -202,7 +162,7 @@ fn item4_one_odd_line_does_not_drop_the_timings() {
     // Line 38 has one more field after the timings.
     lines[37].push_str(" extra");
     let input = lines.join("\n") + "\n";
-    let v = report_stdin(&input, &["--threads", "1"]);
+    let v = report_stdin(&["--threads", "1"], &input);
     assert_eq!(v["layout"]["name"], "nginx-timed");
     assert_eq!(v["lines"]["read"], 2000);
     assert_eq!(v["lines"]["parsed"], 1999);
@@ -226,7 +186,7 @@ fn item27_combined_with_a_trailing_request_time() {
             ) + "\n"
         })
         .collect();
-    let v = report_stdin(&input, &[]);
+    let v = report_stdin(&[], &input);
     assert_eq!(v["layout"]["name"], "nginx-combined-rt");
     assert_eq!(v["lines"]["parsed"], 50);
     assert_eq!(v["latency"]["request_time"]["count"], 50);
@@ -245,12 +205,12 @@ fn item27_unknown_suffix_is_reported_with_the_log_format_to_give() {
             ) + "\n"
         })
         .collect();
-    let v = report_stdin(&input, &[]);
+    let v = report_stdin(&[], &input);
     let note = v["sources"][0]["layout_note"].as_str().unwrap();
     assert!(note.contains("20 of the first 20 lines"), "{note}");
     assert!(note.contains(r#""-"|0.000|0.002"#), "{note}");
     assert!(note.contains("--log-format"), "{note}");
-    let (text, _) = run_stdin("report", &input, &[]);
+    let text = stdout_of(&run_stdin(&["report"], &input));
     assert!(text.contains("20 of the first 20 lines"), "{text}");
     // The suggested definition reads the timings: max request time 19 ms.
     let def = note
@@ -259,7 +219,7 @@ fn item27_unknown_suffix_is_reported_with_the_log_format_to_give() {
         .and_then(|s| s.rsplit_once('\''))
         .map(|(d, _)| d)
         .unwrap();
-    let v = report_stdin(&input, &["--log-format", def]);
+    let v = report_stdin(&["--log-format", def], &input);
     assert_eq!(v["lines"]["parsed"], 20);
     assert_eq!(v["latency"]["request_time"]["max_us"], 19_000);
     assert_eq!(v["latency"]["upstream_response_time"]["max_us"], 2_000);
@@ -281,12 +241,12 @@ fn item27_lines_with_unread_fields_are_counted_over_the_whole_input() {
         })
         .collect();
     for threads in ["1", "2"] {
-        let v = report_stdin(&input, &["--threads", threads]);
+        let v = report_stdin(&["--threads", threads], &input);
         assert_eq!(v["layout"]["name"], "nginx-combined");
         assert_eq!(v["lines"]["parsed"], 1000);
         assert_eq!(v["lines"]["unread_fields"], 200);
     }
-    let (text, _) = run_stdin("report", &input, &[]);
+    let text = stdout_of(&run_stdin(&["report"], &input));
     assert!(
         text.contains("200 with fields after the layout's that are not read"),
         "{text}"
@@ -297,8 +257,8 @@ fn item27_lines_with_unread_fields_are_counted_over_the_whole_input() {
         r#""$http_referer" "$http_user_agent""#
     );
     let v = report_stdin(
-        &input[..input.find('\n').unwrap() + 1],
         &["--log-format", def],
+        &input[..input.find('\n').unwrap() + 1],
     );
     assert_eq!(v["lines"]["unread_fields"], 0);
 }
@@ -329,7 +289,7 @@ fn item28_klog_lines_are_other_not_malformed() {
             klog += 2;
         }
     }
-    let v = report_stdin(&input, &[]);
+    let v = report_stdin(&[], &input);
     assert_eq!(v["layout"]["name"], "ingress-upstreaminfo");
     assert_eq!(v["lines"]["read"], 30 + klog);
     assert_eq!(v["lines"]["parsed"], 30);
@@ -385,7 +345,7 @@ fn item29_layout_change_part_way_is_read_with_both_layouts() {
     // 60 common-log lines (30 of status 200, 30 of 404), then 40 JSON lines (503).
     let mut input: String = (0..60).map(|i| clf_line(i) + "\n").collect();
     input.extend((0..40).map(|i| json_line(i) + "\n"));
-    let v = report_stdin(&input, &[]);
+    let v = report_stdin(&[], &input);
     assert_eq!(v["lines"]["parsed"], 100);
     assert_eq!(v["lines"]["malformed"], 0);
     assert_eq!(status_counts(&v), vec![(200, 30), (404, 30), (503, 40)]);
@@ -398,7 +358,7 @@ fn item29_layout_change_part_way_is_read_with_both_layouts() {
     );
     // Only the JSON lines log a request time.
     assert_eq!(v["latency"]["request_time"]["count"], 40);
-    let (text, _) = run_stdin("report", &input, &[]);
+    let text = stdout_of(&run_stdin(&["report"], &input));
     assert!(text.contains("apache-common 60 lines"), "{text}");
     assert!(text.contains("nginx-json 40 lines"), "{text}");
 }
@@ -460,7 +420,7 @@ fn item29_lines_after_a_block_keep_nothing_of_it() {
         .chain((250..350).map(combined))
         .collect();
     for threads in ["1", "2"] {
-        let v = report_stdin(&input, &["--threads", threads]);
+        let v = report_stdin(&["--threads", threads], &input);
         assert_eq!(v["lines"]["parsed"], 390);
         assert_eq!(status_counts(&v), vec![(200, 350), (201, 40)]);
         assert_eq!(v["latency"]["request_time"]["count"], 40);

@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::*;
 use std::io::{Seek, SeekFrom};
 use std::process::Stdio;
 
@@ -38,12 +39,12 @@ fn a_file_on_stdin_cut_below_the_position_read_is_reported() {
             .unwrap()
             .set_len(5_000)
             .unwrap();
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+        let out = axlog_std()
             .args(["report", "-", "--output", "json", "-j", j])
             .stdin(Stdio::from(stdin))
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(1), "-j {j}: {stderr}");
         assert!(stderr.contains("<stdin>"), "-j {j}: {stderr}");
         assert!(stderr.contains("became shorter"), "-j {j}: {stderr}");
@@ -90,7 +91,7 @@ fn rejects_keep_the_carriage_return_of_crlf_lines() {
     for j in ["1", "2", "3"] {
         for (format, want) in [("lines", &plain), ("located", &located)] {
             let rejects = dir.path().join(format!("rejects-{j}-{format}"));
-            let out = common::axlog()
+            let out = axlog()
                 .args([
                     "report",
                     "--output",
@@ -105,11 +106,7 @@ fn rejects_keep_the_carriage_return_of_crlf_lines() {
                 .arg(&rejects)
                 .output()
                 .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_success(&out);
             let got = std::fs::read(&rejects).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&got),
@@ -138,12 +135,12 @@ fn a_gzip_file_with_zero_padding_reads_as_gzip_reads_it() {
     let path = dir.path().join("access.log.3.gz");
     std::fs::write(&path, &data).unwrap();
     for j in ["1", "2"] {
-        let out = common::axlog()
+        let out = axlog()
             .args(["report", "--output", "json", "-j", j])
             .arg(&path)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(0), "-j {j}: {stderr}");
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["requests"], 25, "-j {j}");
@@ -181,7 +178,7 @@ fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
         let path = dir.path().join("long-first.log");
         std::fs::write(&path, &data).unwrap();
         let run = |j: &str, stdin: bool| {
-            let mut cmd = common::axlog();
+            let mut cmd = axlog();
             cmd.args(["report", "--output", "json", "-j", j]);
             if stdin {
                 cmd.arg("-").write_stdin(data.clone());
@@ -189,11 +186,7 @@ fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
                 cmd.arg(&path);
             }
             let out = cmd.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_success(&out);
             let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             // The source's name is the only difference standard input may make.
             v["sources"][0]["name"] = "log".into();
@@ -212,23 +205,6 @@ fn a_very_long_first_line_gives_the_same_report_for_every_thread_count() {
             assert_eq!(run(j, stdin), one, "{first_len}: -j {j}, stdin {stdin}");
         }
     }
-}
-
-/// Every file under `dir`, by name, recursively.
-fn file_names(dir: &std::path::Path) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                names.push(e.file_name().to_string_lossy().to_string());
-            }
-        }
-    }
-    names.sort();
-    names
 }
 
 #[test]
@@ -252,13 +228,16 @@ fn a_failed_convert_by_hour_leaves_no_partition_file() {
         let out = dir.path().join(format!("pq-{j}"));
         std::fs::create_dir_all(out.join("date=2026-12-06")).unwrap();
         std::fs::write(out.join("date=2026-12-06/hour=05"), b"in the way").unwrap();
-        let run = common::axlog()
-            .args(["convert", "--partition-by", "hour", "-j", j, "-o"])
-            .arg(&out)
-            .arg(&log)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
+        let convert = || {
+            axlog()
+                .args(["convert", "--partition-by", "hour", "-j", j, "-o"])
+                .arg(&out)
+                .arg(&log)
+                .output()
+                .unwrap()
+        };
+        let run = convert();
+        let stderr = stderr_of(&run);
         assert_eq!(run.status.code(), Some(1), "-j {j}: {stderr}");
         assert!(stderr.contains("hour=05"), "{stderr}");
         // None of the run's files is left, and the summary says none was written.
@@ -267,13 +246,8 @@ fn a_failed_convert_by_hour_leaves_no_partition_file() {
 
         // Without the obstacle, every hour's rows are written, and said to be.
         std::fs::remove_file(out.join("date=2026-12-06/hour=05")).unwrap();
-        let run = common::axlog()
-            .args(["convert", "--partition-by", "hour", "-j", j, "-o"])
-            .arg(&out)
-            .arg(&log)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
+        let run = convert();
+        let stderr = stderr_of(&run);
         assert_eq!(run.status.code(), Some(0), "-j {j}: {stderr}");
         let names = file_names(&out);
         assert!(
@@ -306,7 +280,7 @@ fn a_killed_convert_by_hour_leaves_no_partition_file() {
         )
         .unwrap();
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+    let mut child = axlog_std()
         .args(["convert", "-", "--partition-by", "hour", "-j", "1", "-o"])
         .arg(&out)
         .stdin(Stdio::piped())

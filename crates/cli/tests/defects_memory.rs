@@ -134,7 +134,7 @@ fn every_window_peak_and_mean_over_the_same_seconds() {
         .args(["report", path.to_str().unwrap(), "--every", "1s"])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_success(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     let got: Vec<(&str, &str)> = text
         .lines()
@@ -165,7 +165,7 @@ fn every_window_qps_covers_the_window() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_success(&out);
     let t0 = 1_795_255_200i64;
     let got: Vec<_> = String::from_utf8(out.stdout)
         .unwrap()

@@ -7,23 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// `axlog report ARGS --output json` over `input` on standard input, which must succeed.
-fn report_stdin(args: &[&str], input: &str) -> Value {
-    let out = axlog()
-        .arg("report")
-        .args(args)
-        .args(["--output", "json", "-"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 fn parsed_malformed(v: &Value) -> (u64, u64) {
     (
         v["lines"]["parsed"].as_u64().unwrap(),
@@ -127,13 +110,12 @@ fn item6_json_fields_fractional_durations_in_every_unit() {
 #[test]
 fn item6_json_fields_unknown_unit_is_a_usage_error() {
     for spec in ["ts=at,latency=took:parsecs", "ts=at:fortnights,status=code"] {
-        let out = axlog()
-            .args(["report", "--json-fields", spec, "-"])
-            .write_stdin("{\"at\":\"2026-03-01T08:00:00Z\",\"took\":1}\n")
-            .output()
-            .unwrap();
+        let out = run_stdin(
+            &["report", "--json-fields", spec, "-"],
+            "{\"at\":\"2026-03-01T08:00:00Z\",\"took\":1}\n",
+        );
         assert_eq!(out.status.code(), Some(2), "{spec}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = stderr_of(&out);
         assert!(err.contains("unknown unit"), "{spec}: {err}");
     }
 }
@@ -346,17 +328,7 @@ fn item5_only_request_lines_give_paths() {
     let input: String = reqs.iter().map(|r| line(r) + "\n").collect();
     let v = report_stdin(&["--format", "combined"], &input);
     assert_eq!(parsed_malformed(&v), (8, 0), "{v}");
-    let mut paths: Vec<(String, u64)> = v["top_paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap().to_string(),
-                p["count"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let mut paths = top_paths(&v);
     paths.sort();
     assert_eq!(
         paths,

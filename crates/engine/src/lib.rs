@@ -614,9 +614,9 @@ impl SourceRun {
         // every line as malformed (and keeps them in rejects).
         let mut p = match &self.layout {
             // A detected layout gives way where the source changes layout part-way.
-            Some((f, true)) => LineParser::Switching(Box::new(
-                axlog_format::switching::Switching::new(f.label(), f.parser()),
-            )),
+            Some((f, true)) => {
+                LineParser::Switching(Box::new(axlog_format::switching::Switching::new(f)))
+            }
             Some((f, false)) => f.parser(),
             None => Layout::NginxCombined.parser(),
         };

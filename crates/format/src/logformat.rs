@@ -822,8 +822,10 @@ impl LogFormat {
                     .ok()
                     .filter(|s| (1..=15).contains(&s.len()))
                     .and_then(|s| i64::from_str_radix(s, 16).ok())
+                    // Fifteen hex digits are more seconds than microseconds fit in i64.
+                    .and_then(|s| s.checked_mul(1_000_000))
                     .ok_or(ParseError::BadTime)?;
-                (rec.ts_us, rec.utc_offset_min) = (s * 1_000_000, 0);
+                (rec.ts_us, rec.utc_offset_min) = (s, 0);
                 has_time = true;
             }
             Var::Args => rec.query = v,
@@ -2504,6 +2506,17 @@ mod tests {
         assert_eq!(r.remote_addr, b"C0000246");
         assert_eq!(r.haproxy.unwrap().client_port, Some(40_001));
         assert_eq!(r.ts_us, APR4 * 1_000_000);
+        // A hexadecimal time too large for microseconds is a bad time, not an overflow.
+        for line in [
+            "C0000246:9C41 FFFFFFFFFFFFFFF 200",
+            "C0000246:9C41 -FFFFFFFFFFFFFF 200",
+        ] {
+            assert_eq!(
+                ha("%{+X}ci:%{+X}cp %{+X}Ts %ST", line).err(),
+                Some(ParseError::BadTime),
+                "{line}"
+            );
+        }
         // Plain, the same numbers in decimal.
         let r = ha("%ci:%cp %Ts %ST", "192.0.2.70:40001 1775275444 200").unwrap();
         assert_eq!(

@@ -3,7 +3,7 @@
 //! block of lines from there, and a layout that reads most of the block takes over. Each
 //! layout counts the lines it read, for the report.
 
-use crate::{LineParser, ParseError, Record, detect};
+use crate::{Format, LineParser, ParseError, Record, detect};
 
 /// Failed lines after a detection that found nothing better, before the next attempt:
 /// a file with scattered malformed lines does not run detection at each one. The wait
@@ -15,6 +15,9 @@ const WAIT: usize = 64;
 pub struct Switching {
     /// Each layout met (the detected one first): its label, parser and lines parsed.
     layouts: Vec<(String, LineParser, u64)>,
+    /// Per layout: its definition, which with its label tells it from the others (every
+    /// JSON layout mapped by key names has the label `JSON fields`).
+    definitions: Vec<String>,
     /// Per layout: whether its other variables have the detected layout's names. Rows
     /// name a record's extras by the detected layout's names (a writer is made once per
     /// source), so a layout whose names differ keeps none rather than mislabelled ones.
@@ -35,9 +38,10 @@ pub struct Switching {
 }
 
 impl Switching {
-    pub fn new(label: String, parser: LineParser) -> Switching {
+    pub fn new(format: &Format) -> Switching {
         Switching {
-            layouts: vec![(label, parser, 0)],
+            layouts: vec![(format.label(), format.parser(), 0)],
+            definitions: vec![format.definition().to_string()],
             same_extras: vec![true],
             current: 0,
             wait: 0,
@@ -116,6 +120,8 @@ impl Switching {
             return false;
         };
         let label = label.clone();
+        let definition = self.definitions.get(self.current).cloned();
+        let same = |f: &Format| f.label() == label && Some(f.definition()) == definition.as_deref();
         // The block: the lines from here that the layout in use fails, up to the next it
         // reads. One odd line among the layout's own is no block (it is malformed). Lines
         // are taken one at a time: the usual case, a lone malformed line, costs a parse of
@@ -139,7 +145,7 @@ impl Switching {
             None
         } else {
             detect(&failing.join(&b'\n'))
-                .filter(|d| 2 * d.parsed > d.examined && d.format().label() != label)
+                .filter(|d| 2 * d.parsed > d.examined && !same(&d.format()))
         };
         let Some(d) = better else {
             self.wait = failing.len().max(WAIT) << self.misses.min(10);
@@ -148,7 +154,9 @@ impl Switching {
         };
         let format = d.format();
         let label = format.label();
-        let next = match self.layouts.iter().position(|l| l.0 == label) {
+        let next = match (self.layouts.iter().zip(&self.definitions))
+            .position(|(l, def)| l.0 == label && def == format.definition())
+        {
             Some(i) => i,
             None => {
                 let mut p = format.parser();
@@ -157,6 +165,7 @@ impl Switching {
                 self.same_extras
                     .push(detected.is_some_and(|d| d == p.extra_names()));
                 self.layouts.push((label, p, 0));
+                self.definitions.push(format.definition().to_string());
                 self.layouts.len() - 1
             }
         };
@@ -199,7 +208,7 @@ mod tests {
         let clf = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5"#;
         let json = r#"{"time":"2025-03-04T05:06:07Z","status":"404","request":"GET /b HTTP/1.1"}"#;
         let f = Format::Preset(Layout::ApacheCommon);
-        let mut s = Switching::new(f.label(), f.parser());
+        let mut s = Switching::new(&f);
         // Three JSON lines read three fields each, more than the one CLF line's seven.
         let block = format!("{json}\n{json}\n{json}\n{clf}\n");
         let mut rec = Record::default();
@@ -233,7 +242,7 @@ mod tests {
             r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 0.1 0.2"#;
         let odd = format!("{timed} odd");
         let f = Format::Preset(Layout::NginxTimed);
-        let mut s = Switching::new(f.label(), f.parser());
+        let mut s = Switching::new(&f);
         assert!(!s.switch_for(format!("{odd}\n{timed}\n{timed}\n").as_bytes()));
         s.restart();
         assert!(s.switch_for(format!("{odd}\n{odd}\n{timed}\n").as_bytes()));
@@ -250,6 +259,32 @@ mod tests {
         );
     }
 
+    /// Two JSON layouts mapped by their key names share their label, not their keys: the
+    /// second is a layout of its own, not the first one's parser again.
+    #[test]
+    fn json_layouts_of_other_keys_are_other_layouts() {
+        let clf = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5"#;
+        let a = r#"{"ts":"2025-03-04T06:00:00Z","status_code":404,"path":"/a"}"#;
+        let b = r#"{"timestamp":"2025-03-04T07:00:00Z","status_code":503,"path":"/b"}"#;
+        let f = Format::Preset(Layout::ApacheCommon);
+        let mut s = Switching::new(&f);
+        let mut rec = Record::default();
+        for (line, status) in [(a, 404), (b, 503)] {
+            assert!(s.parse_into(line.as_bytes(), &mut rec).is_err());
+            assert!(s.switch_for(format!("{line}\n{line}\n{line}\n{clf}\n").as_bytes()));
+            assert!(s.parse_into(line.as_bytes(), &mut rec).is_ok(), "{line}");
+            assert_eq!(rec.status, status);
+        }
+        assert_eq!(
+            s.counts(),
+            vec![
+                ("apache-common".to_string(), 0),
+                ("JSON fields".to_string(), 1),
+                ("JSON fields".to_string(), 1)
+            ]
+        );
+    }
+
     /// A layout taken up for a block keeps no extras under the detected layout's names:
     /// Parquet rows name a record's extras by the detected layout's variables.
     #[test]
@@ -257,7 +292,7 @@ mod tests {
         let upstreaminfo = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 120 0.010 [default-web-80] [] 10.0.0.1:80 5 0.009 200 abc123"#;
         let traefik = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /b HTTP/1.1" 404 5 "-" "u" 7 "web@docker" "http://10.0.0.2:80" 3ms"#;
         let f = Format::Preset(Layout::IngressUpstreaminfo);
-        let mut s = Switching::new(f.label(), f.parser());
+        let mut s = Switching::new(&f);
         let mut rec = Record::default();
         assert!(s.parse_into(upstreaminfo.as_bytes(), &mut rec).is_ok());
         // The detected layout's extras: $proxy_upstream_name, its alternative, $req_id.
@@ -295,7 +330,7 @@ mod tests {
             state as usize
         };
         let f = Format::Preset(Layout::NginxTimed);
-        let mut s = Switching::new(f.label(), f.parser());
+        let mut s = Switching::new(&f);
         for _ in 0..300 {
             let mut block = Vec::new();
             for _ in 0..(next() % 40) {

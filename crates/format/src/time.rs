@@ -18,16 +18,17 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// encoder writes it (`2024/01/23 23:27:57.060`, no zone: taken as UTC). UTC microseconds
 /// and the offset in minutes.
 pub fn parse_prefix_time(prefix: &[u8]) -> Option<(i64, i16)> {
-    let words: Vec<&[u8]> = prefix
+    // Called for each line of such a layout: the words are walked, not collected.
+    let mut words = prefix
         .split(|&b| b == b' ' || b == b'\t')
         .filter(|w| !w.is_empty())
         .take(16)
-        .collect();
+        .peekable();
     let mut found = None;
-    for (k, w) in words.iter().enumerate() {
+    while let Some(w) = words.next() {
         if let Some(t) = crate::logformat::parse_iso8601(w) {
             found = Some(t);
-        } else if let Some(t) = words.get(k + 1).and_then(|clock| wall_clock(w, clock)) {
+        } else if let Some(t) = words.peek().and_then(|clock| wall_clock(w, clock)) {
             found = Some(t);
         }
     }

@@ -20,6 +20,12 @@ const HEAD: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#;
 /// The tail's values, kept by name after the head's.
 const TAIL_NAMES: [&str; 3] = ["%{request_count}e", "%{router}e", "%{server_url}e"];
 
+/// The most `" ` tried for the user agent's end, from the line's end. A tail holds four
+/// quotes (router and URL), so the end is among the first few tried; each try scans the
+/// rest of the line, so trying every `" ` of a crafted line (`" x" x...`) would cost time
+/// quadratic in its length.
+const MAX_TRIES: usize = 32;
+
 #[derive(Debug, Clone)]
 pub struct TraefikClfParser {
     head: LogFormat,
@@ -57,12 +63,17 @@ impl TraefikClfParser {
         // The user agent's end: the last `" ` after which the tail reads as the layout
         // says (the one the Apache reading takes, the first, is among those tried).
         let mut before = line.len();
+        let mut tries = 0;
         let (end, tail) = loop {
             let q = memchr::memrchr(b'"', &line[..before]).ok_or(ParseError::Layout)?;
-            if line.get(q + 1) == Some(&b' ')
-                && let Some(t) = read_tail(&line[q + 2..])
-            {
-                break (q + 1, t);
+            if line.get(q + 1) == Some(&b' ') {
+                if tries == MAX_TRIES {
+                    return Err(ParseError::Layout);
+                }
+                tries += 1;
+                if let Some(t) = read_tail(&line[q + 2..]) {
+                    break (q + 1, t);
+                }
             }
             before = q;
         };
@@ -173,5 +184,29 @@ mod tests {
         ] {
             assert!(p.parse_into(bad, &mut rec).is_err(), "{}", bad.escape_ascii());
         }
+    }
+
+    /// A line of many `" ` whose tail never reads is refused after a few tries, not a
+    /// scan of the line for each of them (this one took minutes).
+    #[test]
+    fn many_quotes_cost_a_few_scans() {
+        let mut line =
+            br#"10.9.8.7 - - [09/Sep/2026:09:09:09 +0000] "GET / HTTP/1.1" 200 1 "-" "u"#.to_vec();
+        for _ in 0..300_000 {
+            line.extend_from_slice(br#"" x"#);
+        }
+        line.extend_from_slice(br#"" 1ms"#);
+        let started = std::time::Instant::now();
+        let got = TraefikClfParser::default().parse_into(&line, &mut Record::default());
+        assert_eq!(got, Err(ParseError::Layout));
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        // Quotes inside the router and the URL are still read past.
+        let ok = br#"1.2.3.4 - - [09/Sep/2026:09:09:09 +0000] "GET / HTTP/1.1" 200 1 "-" "u" 7 "a" b" c" "http://h/" 3ms"#;
+        let mut rec = Record::default();
+        TraefikClfParser::default()
+            .parse_into(ok, &mut rec)
+            .unwrap();
+        assert_eq!(rec.user_agent, b"u");
+        assert_eq!(rec.extras[usize::from(rec.extras_len) - 2], br#"a" b" c"#);
     }
 }

@@ -107,6 +107,20 @@ impl<R: BufRead, D: Step> Read for Salvage<R, D> {
     }
 }
 
+/// Runs `call` on a decoder that keeps running totals of the bytes it has read and
+/// written (`totals`): the bytes of input the call used, those of output it wrote, and
+/// its result.
+fn counted<D>(
+    decoder: &mut D,
+    totals: fn(&D) -> (u64, u64),
+    call: impl FnOnce(&mut D) -> io::Result<bool>,
+) -> (usize, usize, io::Result<bool>) {
+    let (in0, out0) = totals(decoder);
+    let res = call(decoder);
+    let (in1, out1) = totals(decoder);
+    ((in1 - in0) as usize, (out1 - out0) as usize, res)
+}
+
 pub(crate) struct Zstd(zstd::stream::raw::Decoder<'static>);
 
 impl Zstd {
@@ -166,14 +180,15 @@ impl Step for Bzip2 {
         output: &mut [u8],
         _eof: bool,
     ) -> (usize, usize, io::Result<bool>) {
-        let (in0, out0) = (self.0.total_in(), self.0.total_out());
-        let res = self.0.decompress(input, output);
-        let used = (self.0.total_in() - in0) as usize;
-        let made = (self.0.total_out() - out0) as usize;
-        let res = res
-            .map(|s| s == bzip2::Status::StreamEnd)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e));
-        (used, made, res)
+        counted(
+            &mut self.0,
+            |d| (d.total_in(), d.total_out()),
+            |d| {
+                d.decompress(input, output)
+                    .map(|s| s == bzip2::Status::StreamEnd)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+            },
+        )
     }
 
     fn restart(&mut self) -> io::Result<()> {
@@ -201,14 +216,17 @@ impl Step for Xz {
         eof: bool,
     ) -> (usize, usize, io::Result<bool>) {
         use liblzma::stream::{Action, Status};
-        let (in0, out0) = (self.0.total_in(), self.0.total_out());
         // Concatenated streams end only when told the input has.
         let action = if eof { Action::Finish } else { Action::Run };
-        let res = self.0.process(input, output, action);
-        let used = (self.0.total_in() - in0) as usize;
-        let made = (self.0.total_out() - out0) as usize;
-        let res = res.map(|s| s == Status::StreamEnd).map_err(io::Error::from);
-        (used, made, res)
+        counted(
+            &mut self.0,
+            |d| (d.total_in(), d.total_out()),
+            |d| {
+                d.process(input, output, action)
+                    .map(|s| s == Status::StreamEnd)
+                    .map_err(io::Error::from)
+            },
+        )
     }
 
     fn restart(&mut self) -> io::Result<()> {

@@ -5,6 +5,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -23,6 +24,54 @@ pub fn corpus(rel: &str) -> PathBuf {
 
 pub fn axlog() -> Command {
     Command::cargo_bin("axlog").unwrap()
+}
+
+/// The binary as a plain `std::process::Command`, for tests that hand it their own
+/// standard streams (a file, `/dev/full`, a pipe kept open).
+pub fn axlog_std() -> std::process::Command {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+}
+
+/// `content` written to `dir/name`: its path.
+pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+/// What a run wrote to standard output, as text.
+pub fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What a run wrote to standard error, as text.
+pub fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The run succeeded; if not, its standard error is shown.
+pub fn assert_success(out: &Output) {
+    assert!(out.status.success(), "stderr: {}", stderr_of(out));
+}
+
+/// `axlog ARGS` with `input` on standard input: its exit and what it wrote.
+pub fn run_stdin(args: &[&str], input: impl AsRef<[u8]>) -> Output {
+    axlog()
+        .args(args)
+        .write_stdin(input.as_ref().to_vec())
+        .output()
+        .unwrap()
+}
+
+/// `axlog report ARGS --output json -` over `input` on standard input, which must
+/// succeed, parsed.
+pub fn report_stdin(args: &[&str], input: &str) -> Value {
+    let out = run_stdin(
+        &[&["report"], args, &["--output", "json", "-"]].concat(),
+        input,
+    );
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// `axlog report ARGS --output json`, which must succeed, parsed.
@@ -46,11 +95,7 @@ pub fn report_json_text(args: &[&str]) -> String {
         .args(["--output", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -72,4 +117,36 @@ pub fn class_counts(v: &Value) -> Vec<u64> {
         .iter()
         .map(|c| c["count"].as_u64().unwrap())
         .collect()
+}
+
+/// (path, count) of every row of the report's top paths, in its order.
+pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
+    v["top_paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every file under `dir`, by name, recursively, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                names.push(e.file_name().to_string_lossy().to_string());
+            }
+        }
+    }
+    names.sort();
+    names
 }
