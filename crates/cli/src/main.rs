@@ -355,40 +355,6 @@ fn parse_duration(s: &str) -> Result<u64, String> {
     Ok(secs)
 }
 
-/// One interval's report on one line.
-fn window_line(start_s: i64, every_s: u64, s: &axlog_stats::Summary) -> String {
-    let share = |class: &str| {
-        s.status
-            .classes
-            .iter()
-            .find(|c| c.class == class)
-            .map_or(0.0, |c| c.share)
-    };
-    let rt = s
-        .latency
-        .request_time
-        .as_ref()
-        .map_or("-".to_string(), |l| {
-            format!(
-                "p50 {} p99 {}",
-                axlog_report::seconds(l.p50_us),
-                axlog_report::seconds(l.p99_us)
-            )
-        });
-    format!(
-        "{} {}s  requests {}  qps {:.1} (peak {})  4xx {:.2}%  5xx {:.2}%  request_time {}  malformed {}",
-        axlog_stats::timefmt::format_rfc3339(start_s * 1_000_000, None),
-        every_s,
-        s.requests,
-        s.requests as f64 / every_s as f64,
-        s.qps.as_ref().map_or(0, |q| q.peak),
-        share("4xx") * 100.0,
-        share("5xx") * 100.0,
-        rt,
-        s.lines.malformed
-    )
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum Output {
     Text,
@@ -837,18 +803,8 @@ fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Re
     let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
         fitted += summary.lines.parsed + summary.lines.other;
         let line = match args.output {
-            Output::Text => window_line(start, every, &summary),
-            Output::Json => axlog_report::json_safe(
-                serde_json::json!({
-                    "window": {
-                        "start": axlog_stats::timefmt::format_rfc3339(start * 1_000_000, None),
-                        "start_epoch": start,
-                        "seconds": every,
-                    },
-                    "report": summary,
-                })
-                .to_string(),
-            ),
+            Output::Text => axlog_report::window_line(start, every, &summary),
+            Output::Json => axlog_report::window_json(start, every, &summary),
         };
         // Each interval is written as it ends: a pipe reader sees it at once.
         if write_error.is_none()

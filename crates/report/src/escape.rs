@@ -48,31 +48,6 @@ fn escape_except(s: &str, keep: Option<char>) -> String {
     out
 }
 
-/// Serialised JSON with the characters serde_json leaves raw but a terminal would act on
-/// (DEL, C1, bidirectional controls) written as `\uXXXX`: the same JSON value, safe to
-/// print. Outside strings JSON has only ASCII, so every such character is inside one.
-pub fn json_safe(json: String) -> String {
-    if !json.chars().any(acts_on_terminal_raw) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if acts_on_terminal_raw(c) {
-            // Every such character is in the Basic Multilingual Plane: one `\uXXXX`.
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The characters of [`acts_on_terminal`] that serde_json writes raw (it escapes C0, and
-/// the line breaks of pretty output are its own).
-fn acts_on_terminal_raw(c: char) -> bool {
-    (c as u32) >= 0x7F && acts_on_terminal(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,29 +65,5 @@ mod tests {
         assert_eq!(terminal_safe_lines("a\nb\u{1b}"), "a\nb\\x1B");
         // Text that merely is not ASCII stays as it is.
         assert_eq!(terminal_safe("/café/日本/ü\u{a0}"), "/café/日本/ü\u{a0}");
-    }
-
-    #[test]
-    fn json_escapes_keep_the_value() {
-        let value = serde_json::json!({
-            "path": "/p\u{9b}1m\u{202e}x\u{7f}\u{85}é",
-            "c0": "\u{1b}[0m",
-        });
-        let text = json_safe(serde_json::to_string_pretty(&value).unwrap());
-        assert!(
-            text.contains("\\u009b") && text.contains("\\u202e"),
-            "{text}"
-        );
-        assert!(
-            text.contains("\\u007f") && text.contains("\\u0085"),
-            "{text}"
-        );
-        assert!(
-            !text.chars().any(|c| c != '\n' && acts_on_terminal(c)),
-            "{text}"
-        );
-        assert!(text.contains('é'));
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, value);
     }
 }

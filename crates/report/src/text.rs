@@ -1,0 +1,317 @@
+//! The text renderer: the summary as a terminal report, one function a section.
+//! Everything that came from a log or a configuration is escaped with [`terminal_safe`].
+
+use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::terminal_safe;
+use axlog_stats::Summary;
+use axlog_stats::summary::LatencyStats;
+use std::fmt::Write as _;
+
+fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
+    match l {
+        None => {
+            let _ = writeln!(out, "  {name:<24} {:>12}", "-");
+        }
+        Some(l) => {
+            let _ = writeln!(
+                out,
+                "  {name:<24} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.3}{}",
+                thousands(l.count),
+                seconds(l.p50_us),
+                seconds(l.p90_us),
+                seconds(l.p99_us),
+                seconds(l.p999_us),
+                seconds(l.max_us),
+                l.mean_us / 1e6,
+                if l.approximate { "  (approximate)" } else { "" }
+            );
+        }
+    }
+}
+
+/// The terminal summary: each section in the order a reader wants it, a section left
+/// out when the summary has nothing for it.
+pub fn text(s: &Summary) -> String {
+    let mut o = String::new();
+    header(&mut o, s);
+    sources(&mut o, s);
+    lines(&mut o, s);
+    time(&mut o, s);
+    let _ = writeln!(o, "Requests   {}", thousands(s.requests));
+    let _ = writeln!(o, "Bytes sent {}", thousands(s.bytes_sent));
+    qps(&mut o, s);
+    status(&mut o, s);
+    latency(&mut o, s);
+    paths(&mut o, s);
+    haproxy(&mut o, s);
+    malformed(&mut o, s);
+    o
+}
+
+/// The version and layout line, each source's layouts when a source mixes them, and the
+/// notes detection left.
+fn header(o: &mut String, s: &Summary) {
+    let layout = match &s.layout {
+        // A custom layout's name can come from a server's configuration.
+        Some(l) if l.detected => format!("{} (detected)", terminal_safe(&l.name)),
+        Some(l) => terminal_safe(&l.name),
+        None => "no known layout fits".to_string(),
+    };
+    let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
+    for src in s.sources.iter().filter(|src| !src.layouts.is_empty()) {
+        let each: Vec<String> = src
+            .layouts
+            .iter()
+            .map(|l| format!("{} {} lines", terminal_safe(&l.name), thousands(l.lines)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "Layouts: {}: {}",
+            terminal_safe(&src.name),
+            each.join(", ")
+        );
+    }
+    for src in &s.sources {
+        if let Some(note) = &src.layout_note {
+            let _ = writeln!(
+                o,
+                "Note: {}: {}",
+                terminal_safe(&src.name),
+                terminal_safe(note)
+            );
+        }
+    }
+}
+
+/// The per-source table: shown for several sources, or for one that failed.
+fn sources(o: &mut String, s: &Summary) {
+    if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
+        let _ = writeln!(o, "\nSources");
+        let _ = writeln!(
+            o,
+            "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
+            "", "lines", "malformed", "requests", "4xx", "5xx", "p99 (s)"
+        );
+        for src in &s.sources {
+            let _ = write!(
+                o,
+                "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
+                ellipsize(&terminal_safe(&src.name), 40),
+                thousands(src.lines),
+                thousands(src.malformed),
+                thousands(src.requests),
+                percent(src.client_error_share),
+                percent(src.server_error_share),
+                src.p99_us.map(seconds).unwrap_or_else(|| "-".to_string()),
+            );
+            if let Some(e) = &src.error {
+                let _ = write!(o, "  ERROR: {}", terminal_safe(e));
+            }
+            o.push('\n');
+        }
+    }
+}
+
+/// Lines read, parsed and malformed, and the lines that were not requests.
+fn lines(o: &mut String, s: &Summary) {
+    let l = &s.lines;
+    let malformed_share = if l.read > 0 {
+        l.malformed as f64 / l.read as f64
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        o,
+        "\nLines      read {}  parsed {}  malformed {} ({})",
+        thousands(l.read),
+        thousands(l.parsed),
+        thousands(l.malformed),
+        percent(malformed_share)
+    );
+    if l.other > 0 {
+        let _ = writeln!(
+            o,
+            "           other {} (server messages, not requests)",
+            thousands(l.other)
+        );
+    }
+    if l.unread_fields > 0 {
+        let _ = writeln!(
+            o,
+            "           {} with fields after the layout's that are not read (name them with --log-format)",
+            thousands(l.unread_fields)
+        );
+    }
+}
+
+/// The first and last times, and the UTC offsets the log was written with.
+fn time(o: &mut String, s: &Summary) {
+    if let Some(t) = &s.time {
+        let _ = writeln!(
+            o,
+            "First      {}  (log time {})",
+            t.first.utc, t.first.local
+        );
+        let _ = writeln!(o, "Last       {}  (log time {})", t.last.utc, t.last.local);
+        let _ = writeln!(o, "Offsets    {}", t.offsets.join(" "));
+    }
+}
+
+/// Requests a second: mean, peak and percentiles, and the seconds in range.
+fn qps(o: &mut String, s: &Summary) {
+    if let Some(q) = &s.qps {
+        let _ = writeln!(
+            o,
+            "QPS        mean {:.2}  peak {} at {}  p50 {}  p99 {}",
+            q.mean, q.peak, q.peak_second, q.p50, q.p99
+        );
+        let _ = writeln!(
+            o,
+            "Seconds    {} in range, {} without requests",
+            thousands(q.seconds),
+            thousands(q.empty_seconds)
+        );
+    }
+}
+
+/// Each status code's count and share, then the classes.
+fn status(o: &mut String, s: &Summary) {
+    if !s.status.codes.is_empty() {
+        let _ = writeln!(o, "\nStatus         count    share");
+        for c in &s.status.codes {
+            let code = if c.code == 0 {
+                "-".to_string()
+            } else {
+                c.code.to_string()
+            };
+            let _ = writeln!(
+                o,
+                "  {:<6} {:>12} {:>8}",
+                code,
+                thousands(c.count),
+                percent(c.share)
+            );
+        }
+        let classes: Vec<String> = s
+            .status
+            .classes
+            .iter()
+            .filter(|c| c.count > 0)
+            .map(|c| format!("{} {} ({})", c.class, thousands(c.count), percent(c.share)))
+            .collect();
+        let _ = writeln!(o, "Classes    {}", classes.join("  "));
+    }
+}
+
+/// The percentiles of request_time and upstream_response_time.
+fn latency(o: &mut String, s: &Summary) {
+    if s.latency.request_time.is_some() || s.latency.upstream_response_time.is_some() {
+        let _ = writeln!(
+            o,
+            "\nLatency (s)                     count       p50       p90       p99     p99.9       max      mean"
+        );
+        latency_row(o, "request_time", &s.latency.request_time);
+        latency_row(
+            o,
+            "upstream_response_time",
+            &s.latency.upstream_response_time,
+        );
+    }
+}
+
+/// The top paths, and how many requests the full path table left unranked.
+fn paths(o: &mut String, s: &Summary) {
+    if !s.top_paths.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nTop paths                                        count    share   p99 (s)"
+        );
+        for p in &s.top_paths {
+            let path = ellipsize(&terminal_safe(&p.path), 44);
+            let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+            if p.approximate {
+                p99.push_str(" (approximate)");
+            }
+            let _ = writeln!(
+                o,
+                "  {:<44} {:>10} {:>8} {:>9}",
+                path,
+                thousands(p.count),
+                percent(p.share),
+                p99
+            );
+        }
+        if s.paths.cap_reached {
+            // Full by count, or else by the paths' bytes.
+            let full = if s.paths.distinct >= s.paths.cap {
+                format!("{} distinct paths", thousands(s.paths.cap))
+            } else {
+                format!(
+                    "{} bytes of paths ({} distinct)",
+                    thousands(s.paths.bytes_cap),
+                    thousands(s.paths.distinct)
+                )
+            };
+            let _ = writeln!(
+                o,
+                "  (path table full at {full}: {} requests to later new paths are not ranked)",
+                thousands(s.paths.untracked_requests)
+            );
+        }
+    }
+}
+
+/// HAProxy's timers and the backend/server table.
+fn haproxy(o: &mut String, s: &Summary) {
+    if let Some(h) = &s.haproxy {
+        let _ = writeln!(
+            o,
+            "\nHAProxy timers (s)              count       p50       p90       p99     p99.9       max      mean"
+        );
+        latency_row(o, "TR (request)", &h.tr);
+        latency_row(o, "Tw (queue)", &h.tw);
+        latency_row(o, "Tc (connect)", &h.tc);
+        latency_row(o, "Tr (server response)", &h.tr_server);
+        latency_row(o, "Ta (total)", &h.ta);
+        if !h.servers.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nBackend/server                                   count    share  Ta p99 (s)"
+            );
+            for p in &h.servers {
+                let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+                if p.approximate {
+                    p99.push_str(" (approximate)");
+                }
+                let _ = writeln!(
+                    o,
+                    "  {:<44} {:>10} {:>8} {:>9}",
+                    ellipsize(&terminal_safe(&p.path), 44),
+                    thousands(p.count),
+                    percent(p.share),
+                    p99
+                );
+            }
+        }
+    }
+}
+
+/// The first malformed lines, as samples.
+fn malformed(o: &mut String, s: &Summary) {
+    if !s.malformed_samples.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nMalformed lines (first {}; --rejects FILE keeps all)",
+            s.malformed_samples.len()
+        );
+        for m in &s.malformed_samples {
+            let _ = writeln!(
+                o,
+                "  {}:{}: {}",
+                terminal_safe(&m.source),
+                m.line,
+                terminal_safe(&m.text)
+            );
+        }
+    }
+}
