@@ -1,0 +1,292 @@
+//! The command line: clap's structs for each command and the value parsers of its
+//! arguments (offsets, durations, layout names). What the arguments mean to a run is in
+//! the command modules.
+
+use crate::sizes;
+use anyhow::Context;
+use axlog_format::Layout;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "axlog",
+    version,
+    about = "Access-log analytics: QPS, status and latency from Nginx logs"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Summarise access logs: lines, time range, QPS, statuses, latency percentiles, top paths.
+    Report(ReportArgs),
+    /// Convert access logs to Parquet, partitioned by date, for DuckDB, Spark, Trino or
+    /// pyarrow: `axlog convert /var/log/nginx/ -o logs/`.
+    Convert(ConvertArgs),
+    /// List the log layouts axlog knows, with their definitions.
+    Formats,
+    /// Show how the first lines of a log are split into fields and parsed, to check a
+    /// format in seconds.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+pub(crate) struct FormatArgs {
+    /// Log layout: a preset (see `axlog formats`); `auto` detects it from each file's
+    /// first lines.
+    #[arg(long, default_value = "auto", value_parser = parse_layout)]
+    pub(crate) format: LayoutArg,
+    /// The server's own format definition, verbatim: an nginx `log_format` (the quoted
+    /// strings joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time',
+    /// an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D', or an HAProxy
+    /// `log-format`, e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r'.
+    #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
+    pub(crate) log_format: Option<String>,
+    /// JSON lines: which key holds which field, e.g.
+    /// 'ts=time,status=status,latency=duration:ms,uri=request.uri' (targets: ts, client,
+    /// user, method, uri, request, status, bytes, referer, user_agent, latency,
+    /// upstream_latency, upstream_status; units s, ms, us, ns).
+    #[arg(long, value_name = "MAPPING", conflicts_with_all = ["format", "log_format"])]
+    pub(crate) json_fields: Option<String>,
+    /// Read the `log_format` from the server's nginx configuration (includes followed).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["format", "log_format", "json_fields"])]
+    pub(crate) nginx_conf: Option<PathBuf>,
+    /// Which `log_format` of --nginx-conf to use; without it, the one the configuration's
+    /// `access_log` directives use, or the only one defined.
+    #[arg(long, value_name = "NAME", requires = "nginx_conf")]
+    pub(crate) log_format_name: Option<String>,
+    /// UTC offset of times logged without one (HAProxy's accept date): `+01:00`, `-0500`,
+    /// `UTC`.
+    // `allow_hyphen_values`: `--tz -0500` is a value, not a short option.
+    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz, allow_hyphen_values = true)]
+    pub(crate) tz: i16,
+}
+
+/// `UTC`, `Z`, `+HH:MM`, `-HHMM` or `+HH` into minutes east of UTC.
+pub(crate) fn parse_tz(s: &str) -> Result<i16, String> {
+    if s.eq_ignore_ascii_case("utc") || s == "Z" {
+        return Ok(0);
+    }
+    let bad = || format!("'{s}' is not an offset like +01:00, -0500 or UTC");
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err(bad()),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let (h, m) = match digits.len() {
+        2 => (&digits[..2], "0"),
+        4 => (&digits[..2], &digits[2..]),
+        _ => return Err(bad()),
+    };
+    let (h, m): (i16, i16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(sign * (h * 60 + m))
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// The log to read; `-` or nothing reads standard input.
+    pub(crate) file: Option<String>,
+    #[command(flatten)]
+    pub(crate) format: FormatArgs,
+    /// How many lines to show.
+    #[arg(short = 'n', long, default_value_t = 5, value_parser = sizes::at_least_one)]
+    pub(crate) lines: usize,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ReportArgs {
+    /// Log files to read; `-` or nothing reads standard input. Directories and rotated
+    /// sets (`access.log*`) are read oldest file first; gzip, zstd, bzip2 and xz archives
+    /// are recognised by their content.
+    pub(crate) files: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub(crate) output: Output,
+    #[command(flatten)]
+    pub(crate) format: FormatArgs,
+    #[command(flatten)]
+    pub(crate) rejects: RejectsArgs,
+    /// How many top paths to list.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) top: usize,
+    /// Distinct paths tracked for the top-paths table (bounds memory).
+    #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
+    pub(crate) max_paths: usize,
+    /// Bytes the tracked paths may take together (bounds memory with long paths).
+    #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::groups::DEFAULT_KEY_BYTES)]
+    pub(crate) max_path_bytes: usize,
+    /// Parsing threads (0: one per core; at most 4 a core). The report is the same whatever
+    /// the number.
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// No progress bar (there is none when stderr is not a terminal either).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Live: a report per interval of log time (`10s`, `1m`, `1h`), one line each (one
+    /// JSON document a line with `--output json`), as lines arrive: `tail -F access.log |
+    /// axlog report --every 10s`. Reads one input, on one thread.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
+    pub(crate) every: Option<u64>,
+    /// The name of the files of the n-th input argument in the per-source breakdown, once
+    /// per argument in order (`--source-label web1 --source-label web2`); files with one
+    /// label, such as a rotated set, are one row. Default: each file's path.
+    #[arg(long, value_name = "LABEL")]
+    pub(crate) source_label: Vec<String>,
+    /// In the per-source breakdown, HAProxy lines count under their syslog header's host
+    /// (one row per load balancer writing to a shared log) rather than under their file.
+    #[arg(long)]
+    pub(crate) source_by_host: bool,
+    /// Also write every parsed line as a Parquet row under DIR, in the same pass (see
+    /// `axlog convert`).
+    #[arg(long, value_name = "DIR", conflicts_with = "every")]
+    pub(crate) parquet: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) parquet_args: ParquetArgs,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ParquetArgs {
+    /// Partitions under each `date=YYYY-MM-DD/` directory: `hour`, `source`, or both
+    /// (`--partition-by hour,source`).
+    #[arg(long, value_name = "KEYS", value_delimiter = ',', value_enum)]
+    pub(crate) partition_by: Vec<PartitionKey>,
+    /// Rows per Parquet row group (1 to 16,777,216).
+    #[arg(long, value_name = "N", default_value_t = 1 << 20, value_parser = sizes::row_group_rows)]
+    pub(crate) row_group_rows: usize,
+    /// Also write the rollup tables `rollup_1s/` and `rollup_1m/`: per second and per
+    /// minute (and source), requests, status classes, bytes and latency percentiles.
+    #[arg(long)]
+    pub(crate) rollups: bool,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RejectsArgs {
+    /// Write every malformed line, verbatim, to FILE.
+    #[arg(id = "rejects", long = "rejects", value_name = "FILE")]
+    pub(crate) path: Option<PathBuf>,
+    /// How --rejects writes a line: `lines`, as it was (the file can be fed back to axlog),
+    /// or `located`, behind its source and line number as `grep -Hn` does
+    /// (`access.log:1305:...`).
+    #[arg(id = "rejects_format", long = "rejects-format", value_enum, value_name = "HOW", default_value_t = RejectsFormat::Lines, requires = "rejects")]
+    pub(crate) format: RejectsFormat,
+}
+
+impl RejectsArgs {
+    pub(crate) fn located(&self) -> bool {
+        self.format == RejectsFormat::Located
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RejectsFormat {
+    Lines,
+    Located,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PartitionKey {
+    Hour,
+    Source,
+}
+
+impl ParquetArgs {
+    /// Opens the output directory (checking it can be written) before any input is read.
+    pub(crate) fn open(
+        &self,
+        dir: &std::path::Path,
+    ) -> anyhow::Result<std::sync::Arc<axlog_parquet::Output>> {
+        let mut opts = axlog_parquet::Options::new(dir);
+        opts.by_hour = self.partition_by.contains(&PartitionKey::Hour);
+        opts.by_source = self.partition_by.contains(&PartitionKey::Source);
+        opts.row_group_rows = self.row_group_rows;
+        opts.rollups = self.rollups;
+        axlog_parquet::Output::create(opts)
+            .with_context(|| format!("cannot write Parquet to {}", dir.display()))
+    }
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ConvertArgs {
+    /// Log files to read; `-` or nothing reads standard input. Directories, rotated sets
+    /// and archives as `axlog report` reads them.
+    pub(crate) files: Vec<String>,
+    /// The directory the Parquet files go under (created if missing).
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) format: FormatArgs,
+    #[command(flatten)]
+    pub(crate) parquet_args: ParquetArgs,
+    #[command(flatten)]
+    pub(crate) rejects: RejectsArgs,
+    /// Parsing threads (0: one per core; at most 4 a core).
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// No progress bar, and no summary line.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// The `source` of the rows of the n-th input argument, once per argument in order.
+    /// Default: each file's path.
+    #[arg(long, value_name = "LABEL")]
+    pub(crate) source_label: Vec<String>,
+}
+
+/// The longest `--every` interval: a leap year.
+pub(crate) const MAX_EVERY_S: u64 = 366 * 86_400;
+
+/// `10s`, `5m`, `1h`, or whole seconds, into seconds (at least 1).
+pub(crate) fn parse_duration(s: &str) -> Result<u64, String> {
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}': a duration is a whole number and s, m or h (10s, 1m)"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("'{s}': the unit is s, m or h")),
+    };
+    if secs == 0 {
+        return Err("the interval must be at least 1s".into());
+    }
+    // Windows are placed on the epoch's grid; one longer than a year reports nothing an
+    // ordinary report does not, and past i64 seconds it would not be placed at all.
+    if secs > MAX_EVERY_S {
+        return Err(format!("'{s}': the interval is at most 8784h (a year)"));
+    }
+    Ok(secs)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct LayoutArg(pub(crate) Option<Layout>);
+
+pub(crate) fn parse_layout(s: &str) -> Result<LayoutArg, String> {
+    if s == "auto" {
+        return Ok(LayoutArg(None));
+    }
+    Layout::from_name(s)
+        .map(|l| LayoutArg(Some(l)))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+            format!("unknown format '{s}'; known: auto, {}", names.join(", "))
+        })
+}

@@ -1,0 +1,61 @@
+//! `axlog convert`: access logs to partitioned Parquet files, with a summary line.
+
+use crate::args::ConvertArgs;
+use crate::progress::with_progress;
+use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
+use crate::{term, threads};
+use axlog_engine::Config;
+use axlog_stats::StatsConfig;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Writes every parsed line as a Parquet row; the summary line goes to stderr.
+pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_output("the Parquet directory", &args.dir)?;
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
+    let out = args.parquet_args.open(&args.dir)?;
+    let rejects = open_rejects(args.rejects.path.as_deref())?;
+    let cfg = Config {
+        layout: args.format.format()?,
+        tz_offset_min: args.format.tz,
+        threads: threads::for_this_machine(args.threads),
+        labels,
+        parquet: Some(out),
+        rejects_located: args.rejects.located(),
+        // No report: the rows are the output.
+        stats: StatsConfig {
+            requests_only: true,
+            ..StatsConfig::default()
+        },
+        ..Config::default()
+    };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let outcome = with_progress(show, &sources, cfg, |cfg| {
+        axlog_engine::run(&sources, cfg, rejects)
+    });
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
+    if !args.quiet {
+        let lines = &outcome.summary.lines;
+        let w = &outcome.written;
+        let rollups = match w.rollup_rows {
+            0 => String::new(),
+            n => format!(" and {n} rollup rows"),
+        };
+        let files = match w.files.len() {
+            1 => "1 file".to_string(),
+            n => format!("{n} files"),
+        };
+        term::warn(format_args!(
+            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed",
+            lines.read,
+            w.rows,
+            args.dir.display(),
+            lines.malformed
+        ));
+    }
+    Ok(code)
+}

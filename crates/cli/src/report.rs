@@ -1,0 +1,117 @@
+//! `axlog report`: one summary of the whole input, or with `--every` one line per
+//! interval of log time, rendered by `axlog_report`.
+
+use crate::args::{Output, ReportArgs};
+use crate::progress::with_progress;
+use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
+use crate::{exit, term, threads};
+use axlog_engine::Config;
+use axlog_input::Source;
+use axlog_stats::StatsConfig;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// The engine's configuration from `report`'s arguments.
+fn config(args: &ReportArgs) -> anyhow::Result<Config> {
+    Ok(Config {
+        layout: args.format.format()?,
+        tz_offset_min: args.format.tz,
+        stats: StatsConfig {
+            max_paths: args.max_paths,
+            max_path_bytes: args.max_path_bytes,
+            top_n: args.top,
+            source_by_host: args.source_by_host,
+            ..StatsConfig::default()
+        },
+        threads: threads::for_this_machine(args.threads),
+        progress: None,
+        labels: Vec::new(),
+        parquet: None,
+        rejects_located: args.rejects.located(),
+    })
+}
+
+/// `report --every`: a line per interval of log time, written as each interval ends.
+fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Result<ExitCode> {
+    let [source] = sources else {
+        anyhow::bail!(
+            "--every reads one input (a file or standard input), not {}",
+            sources.len()
+        );
+    };
+    let cfg = config(args)?;
+    let mut out = term::stdout();
+    let mut write_error = None;
+    // Lines that fitted the layout (requests, server messages): none is exit 3.
+    let mut fitted = 0u64;
+    let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
+        fitted += summary.lines.parsed + summary.lines.other;
+        let line = match args.output {
+            Output::Text => axlog_report::window_line(start, every, &summary),
+            Output::Json => axlog_report::window_json(start, every, &summary),
+        };
+        // Each interval is written as it ends: a pipe reader sees it at once.
+        if write_error.is_none()
+            && let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush())
+        {
+            write_error = Some(e);
+        }
+    });
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    match res {
+        Ok(lines) if lines > 0 && fitted == 0 => {
+            term::warn(format_args!(
+                "{}: no line parsed: no layout fits its {lines} lines",
+                source.name()
+            ));
+            Ok(ExitCode::from(exit::UNPARSED))
+        }
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            term::warn(e);
+            Ok(ExitCode::from(exit::FAILED))
+        }
+    }
+}
+
+/// The summary of every input, rendered as `--output` asks, then its failures on stderr.
+pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
+    let inputs = inputs_of(&args.files, &sources, &args.format);
+    inputs.check_stdout()?;
+    if let Some(p) = &args.parquet {
+        inputs.check_output("--parquet", p)?;
+    }
+    if let Some(p) = &args.rejects.path {
+        inputs.check_output("--rejects", p)?;
+    }
+    if let Some(every) = args.every {
+        return report_every(&args, &sources, every);
+    }
+    // The outputs are opened before any input is read: a bad path is a usage error.
+    let parquet = match &args.parquet {
+        Some(dir) => Some(args.parquet_args.open(dir)?),
+        None if args.parquet_args.rollups => anyhow::bail!("--rollups needs --parquet DIR"),
+        None => None,
+    };
+    let rejects = open_rejects(args.rejects.path.as_deref())?;
+    let mut cfg = config(&args)?;
+    cfg.labels = labels;
+    cfg.parquet = parquet;
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let outcome = with_progress(show, &sources, cfg, |cfg| {
+        axlog_engine::run(&sources, cfg, rejects)
+    });
+    let rendered = match args.output {
+        Output::Text => axlog_report::text(&outcome.summary),
+        Output::Json => axlog_report::json(&outcome.summary),
+    };
+    let mut out = term::stdout();
+    out.write_all(rendered.as_bytes())?;
+    out.flush()?;
+
+    let code = report_failures(&outcome, args.rejects.path.as_deref());
+    Ok(code)
+}
