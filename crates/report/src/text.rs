@@ -7,6 +7,8 @@ use axlog_stats::Summary;
 use axlog_stats::summary::LatencyStats;
 use std::fmt::Write as _;
 
+/// One row of a latency table: count, percentiles, max and mean, in seconds; `-` when
+/// the log has no such time.
 fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
     match l {
         None => {
