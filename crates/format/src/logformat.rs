@@ -918,7 +918,7 @@ impl LogFormat {
         }
         let tz = self.tz_offset_min;
         let (syslog_host, line) =
-            crate::haproxy::split_syslog(full_line).ok_or(ParseError::Layout)?;
+            crate::syslog::split_syslog(full_line).ok_or(ParseError::Layout)?;
         let mut ha = crate::haproxy::HaproxyFields::default();
         let mut values = self.values_of(&self.parse_fields, line);
         let result = match &mut values {
@@ -940,7 +940,7 @@ impl LogFormat {
             }
         };
         if !self.has_time_field
-            && let Some((us, off)) = crate::haproxy::syslog_time(full_line, tz, self.now_us)
+            && let Some((us, off)) = crate::syslog::syslog_time(full_line, tz, self.now_us)
         {
             (rec.ts_us, rec.utc_offset_min) = (us, off);
             has_time = true;

@@ -79,6 +79,13 @@ fn digits2(b: &[u8]) -> Option<u32> {
     }
 }
 
+/// Two ASCII digits as a number, `None` if either is not a digit.
+#[inline]
+pub(crate) fn digit_pair(a: u8, b: u8) -> Option<i64> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then_some(a as i64 * 10 + b as i64)
+}
+
 pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
