@@ -39,7 +39,7 @@ use memchr::memchr;
 
 use crate::scan::find;
 use crate::syslog::{header_3164, syslog_header};
-use crate::time::{days_from_civil, days_in_month, digit_pair, month_from_abbrev};
+use crate::time::AcceptDateCache;
 use crate::tokens::{Cursor, Tokens, skip_spaces};
 use crate::{ParseError, Record};
 
@@ -89,10 +89,8 @@ pub struct HaproxyFields<'a> {
 #[derive(Debug, Clone)]
 pub struct HaproxyParser {
     tz_offset_min: i16,
-    /// `dd/Mon/yyyy:HH:MM` of the last date, and its local seconds since the epoch at
-    /// second 0 (`None` until a date parsed).
-    minute: [u8; 17],
-    minute_local_s: Option<i64>,
+    /// The accept (or CLF) date's minute cache.
+    date: AcceptDateCache,
 }
 
 impl HaproxyParser {
@@ -101,14 +99,13 @@ impl HaproxyParser {
     /// Sets the offset applied to accept dates from now on.
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         self.tz_offset_min = tz_offset_min;
-        self.minute_local_s = None;
+        self.date.clear();
     }
 
     pub fn new(tz_offset_min: i16) -> Self {
         HaproxyParser {
             tz_offset_min,
-            minute: [0; 17],
-            minute_local_s: None,
+            date: AcceptDateCache::default(),
         }
     }
 
@@ -196,7 +193,7 @@ impl HaproxyParser {
         if date[0] != b'[' || date[25] != b']' || date[26] != b' ' || !date[1].is_ascii_digit() {
             return None;
         }
-        let (local_us, _) = self.date(&date[1..25], None)?;
+        let (local_us, _) = self.date.parse(&date[1..25], None)?;
         c.i += 27;
         let off = self.tz_offset_min;
         rec.ts_us = local_us - off as i64 * 60_000_000;
@@ -444,59 +441,11 @@ impl HaproxyParser {
                 Some(tk.next().strip_suffix(b"]").ok_or(ParseError::BadTime)?),
             ),
         };
-        let (local_us, zone) = self.date(date, zone).ok_or(ParseError::BadTime)?;
+        let (local_us, zone) = self.date.parse(date, zone).ok_or(ParseError::BadTime)?;
         let off = zone.unwrap_or(self.tz_offset_min);
         rec.ts_us = local_us - off as i64 * 60_000_000;
         rec.utc_offset_min = off;
         Ok(())
-    }
-
-    /// `dd/Mon/yyyy:HH:MM:SS[.fff]` and an optional `+zzzz` into local µs since the epoch
-    /// and the zone. HAProxy writes 3 fraction digits; up to 9 are read, 6 kept.
-    fn date(&mut self, s: &[u8], zone: Option<&[u8]>) -> Option<(i64, Option<i16>)> {
-        let (head, frac) = s.split_first_chunk::<20>()?;
-        let minute_s = match self.minute_local_s {
-            Some(v) if head[..17] == self.minute => v,
-            _ => {
-                let v = minute_local_s(head)?;
-                self.minute.copy_from_slice(&head[..17]);
-                self.minute_local_s = Some(v);
-                v
-            }
-        };
-        let sec = digit_pair(head[18], head[19])?;
-        if head[17] != b':' || sec > 60 {
-            return None;
-        }
-        let mut us = (minute_s + sec) * 1_000_000;
-        match frac {
-            [] => {}
-            [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-                let mut scale = 100_000;
-                for &d in digits {
-                    let d = d.wrapping_sub(b'0');
-                    if d > 9 {
-                        return None;
-                    }
-                    us += d as i64 * scale;
-                    scale /= 10;
-                }
-            }
-            _ => return None,
-        }
-        let zone = match zone {
-            None => None,
-            Some(&[sign @ (b'+' | b'-'), h1, h2, m1, m2]) => {
-                let (h, m) = (digit_pair(h1, h2)?, digit_pair(m1, m2)?);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let z = (h * 60 + m) as i16;
-                Some(if sign == b'-' { -z } else { z })
-            }
-            Some(_) => return None,
-        };
-        Some((us, zone))
     }
 }
 
@@ -541,23 +490,6 @@ fn native_tail<'a>(tk: &mut Tokens<'a>, f: &mut HaproxyFields<'a>) -> Result<(),
     let [sq, bq] = counts::<2>(tk.next()).ok_or(ParseError::Layout)?;
     (f.srv_queue, f.backend_queue) = (Some(sq), Some(bq));
     Ok(())
-}
-
-/// Local seconds since the epoch at second 0 of `dd/Mon/yyyy:HH:MM`.
-fn minute_local_s(h: &[u8; 20]) -> Option<i64> {
-    if h[2] != b'/' || h[6] != b'/' || h[11] != b':' || h[14] != b':' {
-        return None;
-    }
-    let day = digit_pair(h[0], h[1])?;
-    let month = month_from_abbrev(&h[3..6])?;
-    let year = digit_pair(h[7], h[8])? * 100 + digit_pair(h[9], h[10])?;
-    let hour = digit_pair(h[12], h[13])?;
-    let minute = digit_pair(h[15], h[16])?;
-    if day == 0 || day > days_in_month(year, month) as i64 || hour > 23 || minute > 59 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day as u32);
-    Some(days * 86_400 + hour * 3600 + minute * 60)
 }
 
 fn trim_end(mut s: &[u8]) -> &[u8] {

@@ -9,8 +9,11 @@
 //! [`Record`] fields; every other variable (`$http_*`, `$cookie_*`, custom ones) is kept
 //! by name and shown by `axlog explain`.
 
-use crate::num::{parse_opt_seconds_us, parse_u64, sum_upstream_list, trim_spaces};
-use crate::time::{TIME_LOCAL_LEN, TimeLocalCache, days_from_civil};
+use crate::num::millis4;
+use crate::num::{parse_u64, sum_upstream_list, trim_spaces};
+use crate::time::{
+    TIME_LOCAL_LEN, TimeLocalCache, parse_epoch_hex, parse_haproxy_date, parse_iso8601,
+};
 use crate::{ParseError, Record};
 use std::fmt;
 
@@ -818,13 +821,7 @@ impl LogFormat {
                 has_time = true;
             }
             Var::EpochHex => {
-                let s = std::str::from_utf8(v)
-                    .ok()
-                    .filter(|s| (1..=15).contains(&s.len()))
-                    .and_then(|s| i64::from_str_radix(s, 16).ok())
-                    // Fifteen hex digits are more seconds than microseconds fit in i64.
-                    .and_then(|s| s.checked_mul(1_000_000))
-                    .ok_or(ParseError::BadTime)?;
+                let s = parse_epoch_hex(v).ok_or(ParseError::BadTime)?;
                 (rec.ts_us, rec.utc_offset_min) = (s, 0);
                 has_time = true;
             }
@@ -1687,25 +1684,6 @@ impl<'s, 'a> Values<'s, 'a> {
     }
 }
 
-/// HAProxy's `dd/Mon/yyyy:HH:MM:SS.mmm` (local time without a zone) into UTC µs.
-#[inline]
-fn parse_haproxy_date(cache: &mut TimeLocalCache, v: &[u8], tz_offset_min: i16) -> Option<i64> {
-    let (secs, frac) = v.split_first_chunk::<20>()?;
-    let frac = match frac {
-        [] => frac,
-        [b'.', f @ ..] if f.len() == 3 => f,
-        _ => return None,
-    };
-    // Through the minute cache, as `$time_local` is: lines of a minute parse seconds.
-    let utc_us = cache.parse_zoneless(secs)?;
-    let ms = match *frac {
-        [] => 0,
-        [a, b, c] if let Some(us) = millis4(b'0', a, b, c) => us as i64 / 1000,
-        _ => parse_u64(frac)? as i64,
-    };
-    Some(utc_us + ms * 1000 - tz_offset_min as i64 * 60_000_000)
-}
-
 /// One HAProxy field of a custom layout into `h`. Timers are milliseconds, `-1` absent;
 /// counts and timers may carry a `+`.
 #[inline(always)]
@@ -1809,19 +1787,6 @@ fn ha_count(v: &[u8]) -> Option<u32> {
     }
 }
 
-/// `a.bcd` seconds (four digit bytes) in microseconds, if they are digits.
-#[inline(always)]
-fn millis4(a: u8, b: u8, c: u8, d: u8) -> Option<u64> {
-    let (a, b, c, d) = (
-        a.wrapping_sub(b'0'),
-        b.wrapping_sub(b'0'),
-        c.wrapping_sub(b'0'),
-        d.wrapping_sub(b'0'),
-    );
-    (a < 10 && b < 10 && c < 10 && d < 10)
-        .then(|| a as u64 * 1_000_000 + b as u64 * 100_000 + c as u64 * 10_000 + d as u64 * 1000)
-}
-
 /// A count that may be `-`: `Some(None)` for `-`, `None` when it is not a number.
 fn opt_u64(v: &[u8]) -> Option<Option<u64>> {
     match v {
@@ -1916,62 +1881,6 @@ fn word_eq(w: &[u8], word: u64, mask: u64) -> bool {
     let mut b = [0u8; 8];
     b.copy_from_slice(w);
     u64::from_le_bytes(b) & mask == word
-}
-
-/// `2026-11-21T10:00:01+01:00` (nginx `$time_iso8601`; `Z` accepted) into (UTC µs, offset).
-pub fn parse_iso8601(s: &[u8]) -> Option<(i64, i16)> {
-    if s.len() < 20
-        || s[4] != b'-'
-        || s[7] != b'-'
-        || s[10] != b'T'
-        || s[13] != b':'
-        || s[16] != b':'
-    {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| parse_u64(&s[r]);
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &s[19..];
-    let mut micros = 0;
-    if let [b'.', frac @ ..] = rest {
-        let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
-            return None;
-        }
-        micros = parse_opt_seconds_us(&[b"0.", &frac[..digits]].concat()).ok()??;
-        rest = &frac[digits..];
-    }
-    let offset_min: i64 = match rest {
-        b"Z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = parse_u64(&[*h1, *h2])? as i64;
-            let m = parse_u64(&[*m1, *m2])? as i64;
-            if h > 23 || m > 59 {
-                return None;
-            }
-            if *sign == b'-' {
-                -(h * 60 + m)
-            } else {
-                h * 60 + m
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year as i64, month as u32, day as u32);
-    let local_s = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64;
-    Some((
-        (local_s - offset_min * 60) * 1_000_000 + micros as i64,
-        offset_min as i16,
-    ))
 }
 
 #[cfg(test)]
@@ -2730,17 +2639,5 @@ mod tests {
                 let _ = f.parse_into(&mut TimeLocalCache::default(), &line, &mut scratch);
             }
         }
-    }
-
-    #[test]
-    fn iso8601() {
-        assert_eq!(parse_iso8601(b"1970-01-01T00:00:00Z"), Some((0, 0)));
-        // 10:00:01 at -02:30 is 12:30:01Z; 2026-11-21T10:00:01Z is 1795255201 (date -d).
-        assert_eq!(
-            parse_iso8601(b"2026-11-21T10:00:01.5-02:30"),
-            Some((1_795_255_201_500_000 + 9_000_000_000, -150))
-        );
-        assert_eq!(parse_iso8601(b"2026-13-21T10:00:01Z"), None);
-        assert_eq!(parse_iso8601(b"2026-11-21 10:00:01Z"), None);
     }
 }

@@ -8,7 +8,7 @@
 //! A layer of its own so that every layout (HAProxy's, a custom `log-format`, nginx's
 //! `syslog:` target) reads headers the same way.
 
-use crate::time::{days_from_civil, digit_pair, month_from_abbrev};
+use crate::time::{month_from_abbrev, parse_iso8601, rfc3164_time};
 use crate::tokens::{Cursor, Tokens};
 
 /// Consumes the syslog header and returns its host (empty when none). `None` when the
@@ -210,32 +210,7 @@ pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Optio
         if !(matches!(day.len(), 1 | 2) && is_clock(clock)) {
             return None;
         }
-        let day = crate::num::parse_u64(day)? as u32;
-        let (h, m, sec) = (
-            digit_pair(clock[0], clock[1])?,
-            digit_pair(clock[3], clock[4])?,
-            digit_pair(clock[6], clock[7])?,
-        );
-        if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-            return None;
-        }
-        let offset_us = tz_offset_min as i64 * 60_000_000;
-        let local_now_days = (now_us + offset_us).div_euclid(86_400_000_000);
-        // The year of `now` in the log's zone (days_from_civil inverted by search: years
-        // are few).
-        let mut year = 1970 + local_now_days.div_euclid(366);
-        while days_from_civil(year + 1, 1, 1) <= local_now_days {
-            year += 1;
-        }
-        let utc = |year: i64| {
-            let days = days_from_civil(year, month, day);
-            (days * 86_400 + h * 3600 + m * 60 + sec) * 1_000_000 - offset_us
-        };
-        let mut t = utc(year);
-        if t > now_us + 86_400_000_000 {
-            t = utc(year - 1);
-        }
-        return Some((t, tz_offset_min));
+        return rfc3164_time(month, day, clock, tz_offset_min, now_us);
     }
-    crate::logformat::parse_iso8601(t1)
+    parse_iso8601(t1)
 }
