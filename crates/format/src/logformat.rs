@@ -165,7 +165,7 @@ impl HaFlags {
     }
 }
 
-/// HAProxy fields a custom `log-format` can hold (see [`crate::haproxy::HaproxyFields`]).
+/// HAProxy fields a custom `log-format` can hold (see [`crate::record::HaproxyFields`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HaField {
     ClientPort,
@@ -916,7 +916,7 @@ impl LogFormat {
         let tz = self.tz_offset_min;
         let (syslog_host, line) =
             crate::syslog::split_syslog(full_line).ok_or(ParseError::Layout)?;
-        let mut ha = crate::haproxy::HaproxyFields::default();
+        let mut ha = crate::record::HaproxyFields::default();
         let mut values = self.values_of(&self.parse_fields, line);
         let result = match &mut values {
             Err(e) => Err(*e),
@@ -1089,7 +1089,7 @@ impl LogFormat {
     }
 }
 
-/// Where [`LogFormat::walk`] puts HAProxy's fields: [`crate::haproxy::HaproxyFields`], or
+/// Where [`LogFormat::walk`] puts HAProxy's fields: [`crate::record::HaproxyFields`], or
 /// nothing for layouts that have none (their walk never meets an HAProxy field).
 trait HaSink<'a> {
     fn fill(&mut self, field: HaField, v: &'a [u8]) -> Result<(), ParseError>;
@@ -1108,7 +1108,7 @@ impl<'a> HaSink<'a> for () {
     }
 }
 
-impl<'a> HaSink<'a> for crate::haproxy::HaproxyFields<'a> {
+impl<'a> HaSink<'a> for crate::record::HaproxyFields<'a> {
     #[inline(always)]
     fn fill(&mut self, field: HaField, v: &'a [u8]) -> Result<(), ParseError> {
         fill_haproxy(self, field, v)
@@ -1688,7 +1688,7 @@ impl<'s, 'a> Values<'s, 'a> {
 /// counts and timers may carry a `+`.
 #[inline(always)]
 fn fill_haproxy<'a>(
-    h: &mut crate::haproxy::HaproxyFields<'a>,
+    h: &mut crate::record::HaproxyFields<'a>,
     field: HaField,
     v: &'a [u8],
 ) -> Result<(), ParseError> {
