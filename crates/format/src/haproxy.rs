@@ -2,13 +2,9 @@
 //! variants, behind any syslog prefix or none.
 //!
 //! # Prefixes
-//! The message may stand alone (`log stdout format raw`) or follow:
-//! * an RFC 3164 header `Mmm dd HH:MM:SS host tag[pid]: ` (day space-padded, host optional
-//!   as in HAProxy's `local` format and in `rfc3164` without `log-send-hostname`);
-//! * the same after a `<PRI>` (`format rfc3164`, `short`, `priority` have the bare `<PRI>`);
-//! * an ISO 8601 date instead of the 3164 one (rsyslog's high-precision dates, HAProxy's
-//!   `iso` and `timed` formats, where neither host nor tag follows);
-//! * RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`.
+//! The message may stand alone (`log stdout format raw`) or follow any syslog header the
+//! syslog layer (`syslog.rs`) reads: RFC 3164 with or without `<PRI>`, ISO 8601 dates,
+//! RFC 5424.
 //!
 //! The host goes to [`HaproxyFields::syslog_host`]. The syslog date is not used: the record's
 //! time is HAProxy's own accept (or request) date, which is when the request arrived.
@@ -41,60 +37,23 @@
 
 use memchr::memchr;
 
-use crate::scan::{find, positions};
-use crate::time::{days_from_civil, days_in_month, month_from_abbrev};
+use crate::scan::find;
+use crate::syslog::{header_3164, syslog_header};
+use crate::time::AcceptDateCache;
+use crate::tokens::{Cursor, Tokens, skip_spaces};
 use crate::{ParseError, Record};
 
-/// What an HAProxy log line carries beyond the common [`crate::Record`] fields.
-/// Timers are in microseconds (HAProxy logs milliseconds); `-1` (not reached) is `None`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct HaproxyFields<'a> {
-    /// The host of the syslog header, when the line has one.
-    pub syslog_host: &'a [u8],
-    pub client_port: Option<u16>,
-    /// Frontend name as logged (a trailing `~` marks an SSL frontend and is kept).
-    pub frontend: &'a [u8],
-    pub backend: &'a [u8],
-    /// Server name (may contain `:`), or `<NOSRV>`.
-    pub server: &'a [u8],
-    /// `backend/server` as logged, when the line writes the two together (empty when a
-    /// custom layout logs them apart): a key for the per-server breakdown without a copy.
-    pub backend_server: &'a [u8],
-    /// TR (Tq in logs before 1.7): time to receive the full request.
-    pub tr_us: Option<u64>,
-    /// Tw: time waiting in queues.
-    pub tw_us: Option<u64>,
-    /// Tc: time to connect to the server.
-    pub tc_us: Option<u64>,
-    /// Tr: server response time (headers).
-    pub tresp_us: Option<u64>,
-    /// Ta (Tt in logs before 1.7, and in tcplog): total time.
-    pub ta_us: Option<u64>,
-    /// Termination state, e.g. `----`, `CD--`, `SC`.
-    pub termination_state: &'a [u8],
-    pub actconn: Option<u32>,
-    pub feconn: Option<u32>,
-    pub beconn: Option<u32>,
-    pub srv_conn: Option<u32>,
-    pub retries: Option<u32>,
-    pub srv_queue: Option<u32>,
-    pub backend_queue: Option<u32>,
-    /// Captured request / response headers: the text inside `{...}`, `|`-separated.
-    pub captured_request_headers: &'a [u8],
-    pub captured_response_headers: &'a [u8],
-    /// `true` for tcplog lines (no HTTP request).
-    pub tcp: bool,
-}
+// The fields live with the record that carries them (record.rs); named here too, where
+// users of HAProxy's parser look for them.
+pub use crate::record::HaproxyFields;
 
 /// Parses HAProxy log lines (every layout of the module documentation, mixed freely).
 /// Keeps the minute of the last date, so lines of the same minute only parse seconds.
 #[derive(Debug, Clone)]
 pub struct HaproxyParser {
     tz_offset_min: i16,
-    /// `dd/Mon/yyyy:HH:MM` of the last date, and its local seconds since the epoch at
-    /// second 0 (`None` until a date parsed).
-    minute: [u8; 17],
-    minute_local_s: Option<i64>,
+    /// The accept (or CLF) date's minute cache.
+    date: AcceptDateCache,
 }
 
 impl HaproxyParser {
@@ -103,14 +62,13 @@ impl HaproxyParser {
     /// Sets the offset applied to accept dates from now on.
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         self.tz_offset_min = tz_offset_min;
-        self.minute_local_s = None;
+        self.date.clear();
     }
 
     pub fn new(tz_offset_min: i16) -> Self {
         HaproxyParser {
             tz_offset_min,
-            minute: [0; 17],
-            minute_local_s: None,
+            date: AcceptDateCache::default(),
         }
     }
 
@@ -198,7 +156,7 @@ impl HaproxyParser {
         if date[0] != b'[' || date[25] != b']' || date[26] != b' ' || !date[1].is_ascii_digit() {
             return None;
         }
-        let (local_us, _) = self.date(&date[1..25], None)?;
+        let (local_us, _) = self.date.parse(&date[1..25], None)?;
         c.i += 27;
         let off = self.tz_offset_min;
         rec.ts_us = local_us - off as i64 * 60_000_000;
@@ -446,119 +404,11 @@ impl HaproxyParser {
                 Some(tk.next().strip_suffix(b"]").ok_or(ParseError::BadTime)?),
             ),
         };
-        let (local_us, zone) = self.date(date, zone).ok_or(ParseError::BadTime)?;
+        let (local_us, zone) = self.date.parse(date, zone).ok_or(ParseError::BadTime)?;
         let off = zone.unwrap_or(self.tz_offset_min);
         rec.ts_us = local_us - off as i64 * 60_000_000;
         rec.utc_offset_min = off;
         Ok(())
-    }
-
-    /// `dd/Mon/yyyy:HH:MM:SS[.fff]` and an optional `+zzzz` into local µs since the epoch
-    /// and the zone. HAProxy writes 3 fraction digits; up to 9 are read, 6 kept.
-    fn date(&mut self, s: &[u8], zone: Option<&[u8]>) -> Option<(i64, Option<i16>)> {
-        let (head, frac) = s.split_first_chunk::<20>()?;
-        let minute_s = match self.minute_local_s {
-            Some(v) if head[..17] == self.minute => v,
-            _ => {
-                let v = minute_local_s(head)?;
-                self.minute.copy_from_slice(&head[..17]);
-                self.minute_local_s = Some(v);
-                v
-            }
-        };
-        let sec = digits2(head[18], head[19])?;
-        if head[17] != b':' || sec > 60 {
-            return None;
-        }
-        let mut us = (minute_s + sec) * 1_000_000;
-        match frac {
-            [] => {}
-            [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-                let mut scale = 100_000;
-                for &d in digits {
-                    let d = d.wrapping_sub(b'0');
-                    if d > 9 {
-                        return None;
-                    }
-                    us += d as i64 * scale;
-                    scale /= 10;
-                }
-            }
-            _ => return None,
-        }
-        let zone = match zone {
-            None => None,
-            Some(&[sign @ (b'+' | b'-'), h1, h2, m1, m2]) => {
-                let (h, m) = (digits2(h1, h2)?, digits2(m1, m2)?);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let z = (h * 60 + m) as i16;
-                Some(if sign == b'-' { -z } else { z })
-            }
-            Some(_) => return None,
-        };
-        Some((us, zone))
-    }
-}
-
-/// A position in a line for [`HaproxyParser::httplog_fast`]: tokens end at exactly one
-/// space.
-struct Cursor<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Cursor<'a> {
-    /// The non-empty text up to the next space, and the cursor after that space.
-    #[inline(always)]
-    fn token(&mut self) -> Option<&'a [u8]> {
-        let rest = self.s.get(self.i..)?;
-        let e = find(rest, b' ')?;
-        if e == 0 {
-            return None;
-        }
-        self.i += e + 1;
-        Some(&rest[..e])
-    }
-
-    /// Exactly `N` integers separated by `/` and followed by `end`, each fitting an i64
-    /// and with an optional `+` or `-`; the cursor after `end`.
-    #[inline(always)]
-    fn numbers<const N: usize>(&mut self, end: u8) -> Option<[i64; N]> {
-        let s = self.s;
-        let mut i = self.i;
-        let mut out = [0i64; N];
-        for (k, o) in out.iter_mut().enumerate() {
-            let neg = match *s.get(i)? {
-                b'-' => {
-                    i += 1;
-                    true
-                }
-                b'+' => {
-                    i += 1;
-                    false
-                }
-                _ => false,
-            };
-            let start = i;
-            let mut v = 0i64;
-            while let Some(d) = s.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
-                v = v.checked_mul(10)?.checked_add(d as i64)?;
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-            *o = if neg { -v } else { v };
-            let sep = if k + 1 == N { end } else { b'/' };
-            if *s.get(i)? != sep {
-                return None;
-            }
-            i += 1;
-        }
-        self.i = i;
-        Some(out)
     }
 }
 
@@ -605,295 +455,6 @@ fn native_tail<'a>(tk: &mut Tokens<'a>, f: &mut HaproxyFields<'a>) -> Result<(),
     Ok(())
 }
 
-/// Local seconds since the epoch at second 0 of `dd/Mon/yyyy:HH:MM`.
-fn minute_local_s(h: &[u8; 20]) -> Option<i64> {
-    if h[2] != b'/' || h[6] != b'/' || h[11] != b':' || h[14] != b':' {
-        return None;
-    }
-    let day = digits2(h[0], h[1])?;
-    let month = month_from_abbrev(&h[3..6])?;
-    let year = digits2(h[7], h[8])? * 100 + digits2(h[9], h[10])?;
-    let hour = digits2(h[12], h[13])?;
-    let minute = digits2(h[15], h[16])?;
-    if day == 0 || day > days_in_month(year, month) as i64 || hour > 23 || minute > 59 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day as u32);
-    Some(days * 86_400 + hour * 3600 + minute * 60)
-}
-
-#[inline]
-fn digits2(a: u8, b: u8) -> Option<i64> {
-    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
-    (a < 10 && b < 10).then_some(a as i64 * 10 + b as i64)
-}
-
-/// Consumes the syslog header and returns its host (empty when none). `None` when the
-/// line starts like a syslog header that is broken or cut (not a message of any kind).
-fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
-    let mut pri = false;
-    if let [b'<', rest @ ..] = tk.s {
-        let n = rest
-            .iter()
-            .take(4)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
-            tk.seek(n + 2);
-            pri = true;
-        }
-    }
-    let start = tk.mark();
-    let t1 = tk.next();
-    if pri && t1 == b"1" {
-        return rfc5424(tk);
-    }
-    if month_from_abbrev(t1).is_some() {
-        // RFC 3164 `Mmm dd HH:MM:SS`; a day padded with a space is one more separator.
-        let (day, time) = (tk.next(), tk.next());
-        if !(matches!(day.len(), 1 | 2) && day.iter().all(u8::is_ascii_digit) && is_clock(time)) {
-            return None;
-        }
-        return Some(after_date(tk));
-    }
-    if is_iso_date(t1) {
-        return Some(after_date(tk));
-    }
-    // `short` / `priority` / `raw`: the message at once, maybe after a bare `tag[pid]:`.
-    if !t1.ends_with(b"]:") {
-        tk.reset(start);
-    }
-    Some(&[])
-}
-
-/// The usual RFC 3164 header, `Mmm dd HH:MM:SS [host] tag: ` with single spaces, read in
-/// place: (host, where the message starts). `None` for anything else, which
-/// [`syslog_header`] reads token by token; where this returns a header, that reads the same.
-#[inline(always)]
-fn header_3164(line: &[u8]) -> Option<(&[u8], usize)> {
-    // `Mmm dd HH:MM:SS ` or `Mmm  d HH:MM:SS `.
-    let h = line.first_chunk::<16>()?;
-    month_from_abbrev(&h[..3])?;
-    if h[3] != b' '
-        || h[6] != b' '
-        || h[15] != b' '
-        || !(h[4] == b' ' || h[4].is_ascii_digit())
-        || !h[5].is_ascii_digit()
-        || !is_clock(&h[7..15])
-    {
-        return None;
-    }
-    let mut c = Cursor { s: line, i: 16 };
-    let t1 = c.token()?;
-    let host = if is_tag(t1) {
-        &[][..]
-    } else if is_tag(c.token()?) {
-        t1
-    } else {
-        return None;
-    };
-    // The token reader skips runs of spaces; a message that starts with one is its to read.
-    match line.get(c.i) {
-        Some(&b) if b != b' ' => Some((host, c.i)),
-        _ => None,
-    }
-}
-
-/// After the date of a 3164-style header: `[host] tag: msg`, or the message at once
-/// (HAProxy's `iso` / `timed` formats).
-fn after_date<'a>(tk: &mut Tokens<'a>) -> &'a [u8] {
-    let start = tk.mark();
-    let t1 = tk.next();
-    if is_tag(t1) {
-        return &[];
-    }
-    if is_tag(tk.next()) {
-        return t1;
-    }
-    tk.reset(start);
-    &[]
-}
-
-/// A syslog tag, `name:` or `name[pid]:`. An IPv6 client that ends in `:` (`2001:db8::`)
-/// has colons before its last byte, a tag none.
-#[inline(always)]
-fn is_tag(t: &[u8]) -> bool {
-    // A plain loop: tags are a few bytes, below what a vector search pays off for.
-    matches!(t.split_last(), Some((b':', name)) if !name.is_empty() && name.iter().all(|&b| b != b':'))
-}
-
-/// `TIMESTAMP HOST APP PROCID MSGID SD MSG` after `<PRI>1 `.
-fn rfc5424<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
-    let _ts = tk.next();
-    let host = tk.next();
-    let _app = tk.next();
-    let _procid = tk.next();
-    let _msgid = tk.next();
-    let (at, sd) = tk.rest_at();
-    let sd_len = match sd {
-        [b'-', ..] => 1,
-        [b'[', ..] => {
-            // One or more `[id k="v" ...]`; `]` and `"` may be escaped inside values.
-            let mut i = 0;
-            while sd.get(i) == Some(&b'[') {
-                let mut quoted = false;
-                i += 1;
-                loop {
-                    match *sd.get(i)? {
-                        b'\\' => i += 1,
-                        b'"' => quoted = !quoted,
-                        b']' if !quoted => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            i
-        }
-        _ => return None,
-    };
-    tk.seek(at + sd_len);
-    let (at, msg) = tk.rest_at();
-    if msg.starts_with(b"\xEF\xBB\xBF") {
-        tk.seek(at + 3);
-    }
-    Some(if host == b"-" { &[] } else { host })
-}
-
-/// `HH:MM:SS` with an optional fraction.
-fn is_clock(t: &[u8]) -> bool {
-    match t.split_first_chunk::<8>() {
-        Some((c, frac)) => {
-            c[2] == b':'
-                && c[5] == b':'
-                && [0, 1, 3, 4, 6, 7].iter().all(|&k| c[k].is_ascii_digit())
-                && match frac {
-                    [] => true,
-                    [b'.', d @ ..] => !d.is_empty() && d.iter().all(u8::is_ascii_digit),
-                    _ => false,
-                }
-        }
-        None => false,
-    }
-}
-
-/// `yyyy-mm-ddT...`: an ISO 8601 date token.
-fn is_iso_date(t: &[u8]) -> bool {
-    t.first_chunk::<11>().is_some_and(|h| {
-        h[4] == b'-'
-            && h[7] == b'-'
-            && h[10] == b'T'
-            && [0, 1, 2, 3, 5, 6, 8, 9]
-                .iter()
-                .all(|&k| h[k].is_ascii_digit())
-    })
-}
-
-/// The space-separated tokens of a line. One vector pass finds the first 40 spaces, which
-/// costs less than a search per token; header blocks full of spaces (user agents) may push
-/// the last tokens past them, and those are searched for.
-struct Tokens<'a> {
-    s: &'a [u8],
-    sp: [u32; 40],
-    /// Spaces recorded in `sp`, and whether there are more.
-    n: usize,
-    more: bool,
-    /// Next entry of `sp`, and where the next token starts.
-    i: usize,
-    pos: usize,
-}
-
-impl<'a> Tokens<'a> {
-    #[inline]
-    fn new(s: &'a [u8]) -> Self {
-        let mut sp = [0; 40];
-        let total = positions(s, b' ', &mut sp);
-        Tokens {
-            s,
-            sp,
-            n: total.min(sp.len()),
-            more: total > sp.len(),
-            i: 0,
-            pos: 0,
-        }
-    }
-
-    /// The next token, empty at the end; a run of spaces separates like one.
-    #[inline]
-    fn next(&mut self) -> &'a [u8] {
-        let s = self.s;
-        loop {
-            let start = self.pos;
-            // `sp[i]` is at or after `pos` (`seek` skips the entries before it), and every
-            // recorded space is inside the line: `start..end` is in bounds when `end > start`.
-            let end = match self.sp.get(self.i) {
-                Some(&e) if self.i < self.n => {
-                    self.i += 1;
-                    e as usize
-                }
-                _ if start >= s.len() => return &[],
-                _ if self.more => find(&s[start..], b' ').map_or(s.len(), |k| start + k),
-                _ => s.len(),
-            };
-            self.pos = end + 1;
-            if end > start {
-                return s.get(start..end).unwrap_or_default();
-            }
-        }
-    }
-
-    /// A CLF field: a token, or a quoted string (quotes removed) that may hold spaces.
-    fn field(&mut self) -> Result<&'a [u8], ParseError> {
-        match self.rest_at() {
-            (_, []) => Err(ParseError::Layout),
-            (at, [b'"', body @ ..]) => {
-                let q = memchr(b'"', body).ok_or(ParseError::UnclosedQuote)?;
-                self.seek(at + q + 2);
-                Ok(&body[..q])
-            }
-            _ => Ok(self.next()),
-        }
-    }
-
-    /// Where the untaken text starts (spaces skipped), and that text.
-    #[inline]
-    fn rest_at(&self) -> (usize, &'a [u8]) {
-        let rest = self.s.get(self.pos..).unwrap_or_default();
-        let trimmed = skip_spaces(rest);
-        (self.pos + (rest.len() - trimmed.len()), trimmed)
-    }
-
-    #[inline]
-    fn rest(&self) -> &'a [u8] {
-        self.rest_at().1
-    }
-
-    /// Continues from byte `pos` (text taken by hand, like a quoted string).
-    fn seek(&mut self, pos: usize) {
-        self.pos = pos;
-        while self.i < self.n && self.sp.get(self.i).is_some_and(|&e| (e as usize) < pos) {
-            self.i += 1;
-        }
-    }
-
-    fn mark(&self) -> (usize, usize) {
-        (self.i, self.pos)
-    }
-
-    fn reset(&mut self, (i, pos): (usize, usize)) {
-        (self.i, self.pos) = (i, pos);
-    }
-}
-
-#[inline]
-fn skip_spaces(mut s: &[u8]) -> &[u8] {
-    while let [b' ', tail @ ..] = s {
-        s = tail;
-    }
-    s
-}
-
 fn trim_end(mut s: &[u8]) -> &[u8] {
     while let [head @ .., b' ' | b'\t' | b'\r' | b'\n'] = s {
         s = head;
@@ -906,73 +467,6 @@ fn unquote(s: &[u8]) -> &[u8] {
         [b'"', inner @ .., b'"'] => inner,
         _ => s,
     }
-}
-
-/// The syslog header's host (empty without one) and the message after the header, for
-/// parsers of custom `log-format` layouts; `None` for a damaged header.
-pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
-    if let Some((host, msg)) = header_3164(line) {
-        return Some((host, &line[msg..]));
-    }
-    let mut tk = Tokens::new(line);
-    let host = syslog_header(&mut tk)?;
-    Some((host, tk.rest()))
-}
-
-/// The time of a line's syslog header, for layouts that log no date of their own:
-/// RFC 5424 and ISO 8601 headers carry a full time; an RFC 3164 header (`Nov 21
-/// 10:00:01`) has no year or zone: the zone is `tz_offset_min`, and the year the one that
-/// puts the date no later than a day after `now_us`, so December's lines read in January
-/// fall in the year before.
-pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Option<(i64, i16)> {
-    let mut tk = Tokens::new(line);
-    if let [b'<', rest @ ..] = tk.s {
-        let n = rest
-            .iter()
-            .take(4)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
-            tk.seek(n + 2);
-        }
-    }
-    let mut t1 = tk.next();
-    if t1 == b"1" {
-        t1 = tk.next();
-    }
-    if let Some(month) = month_from_abbrev(t1) {
-        let (day, clock) = (tk.next(), tk.next());
-        if !(matches!(day.len(), 1 | 2) && is_clock(clock)) {
-            return None;
-        }
-        let day = crate::num::parse_u64(day)? as u32;
-        let (h, m, sec) = (
-            digits2(clock[0], clock[1])?,
-            digits2(clock[3], clock[4])?,
-            digits2(clock[6], clock[7])?,
-        );
-        if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-            return None;
-        }
-        let offset_us = tz_offset_min as i64 * 60_000_000;
-        let local_now_days = (now_us + offset_us).div_euclid(86_400_000_000);
-        // The year of `now` in the log's zone (days_from_civil inverted by search: years
-        // are few).
-        let mut year = 1970 + local_now_days.div_euclid(366);
-        while days_from_civil(year + 1, 1, 1) <= local_now_days {
-            year += 1;
-        }
-        let utc = |year: i64| {
-            let days = days_from_civil(year, month, day);
-            (days * 86_400 + h * 3600 + m * 60 + sec) * 1_000_000 - offset_us
-        };
-        let mut t = utc(year);
-        if t > now_us + 86_400_000_000 {
-            t = utc(year - 1);
-        }
-        return Some((t, tz_offset_min));
-    }
-    crate::logformat::parse_iso8601(t1)
 }
 
 /// The first words of HAProxy's own notices (proxy and server state, health checks, the

@@ -7,9 +7,9 @@
 //! gives any other mapping. Values are borrowed as written (JSON escapes included);
 //! numbers may be written as numbers or as strings, as nginx templates often do.
 
-use crate::logformat::{Unit, parse_iso8601};
+use crate::logformat::Unit;
 use crate::num::{parse_u64, sum_upstream_list, trim_spaces};
-use crate::time::TimeLocalCache;
+use crate::time::{TimeLocalCache, parse_iso8601};
 use crate::{ParseError, Record};
 
 /// A record field a JSON key can fill.

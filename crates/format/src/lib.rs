@@ -17,7 +17,9 @@ pub mod scan;
 pub mod search;
 pub mod servermsg;
 pub mod switching;
+mod syslog;
 pub mod time;
+mod tokens;
 pub mod traefik;
 pub mod unescape;
 
@@ -499,7 +501,7 @@ impl LineParser {
             }
             // Handled by `parse_into`; a switching parser never holds another one.
             LineParser::Switching(_) => Err(ParseError::Layout),
-            LineParser::Syslog(p) => match haproxy::split_syslog(line) {
+            LineParser::Syslog(p) => match syslog::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
                 _ => Err(ParseError::Layout),

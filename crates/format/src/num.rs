@@ -149,6 +149,19 @@ pub fn trim_spaces(mut s: &[u8]) -> &[u8] {
     s
 }
 
+/// `a.bcd` seconds (four digit bytes) in microseconds, if they are digits.
+#[inline(always)]
+pub(crate) fn millis4(a: u8, b: u8, c: u8, d: u8) -> Option<u64> {
+    let (a, b, c, d) = (
+        a.wrapping_sub(b'0'),
+        b.wrapping_sub(b'0'),
+        c.wrapping_sub(b'0'),
+        d.wrapping_sub(b'0'),
+    );
+    (a < 10 && b < 10 && c < 10 && d < 10)
+        .then(|| a as u64 * 1_000_000 + b as u64 * 100_000 + c as u64 * 10_000 + d as u64 * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,6 @@
-//! `Record<'a>`: one parsed request, borrowing its text from the chunk it came from.
+//! `Record<'a>`: one parsed request, borrowing its text from the chunk it came from, and
+//! [`HaproxyFields`], what an HAProxy line adds to it (filled by HAProxy's own parser and
+//! by custom `log-format` layouts alike).
 
 /// One access-log line, parsed. Text fields borrow bytes from the input (logs are not
 /// always UTF-8); numeric fields are already parsed. Absent values are `None`, not zero.
@@ -54,7 +56,7 @@ pub struct Record<'a> {
     /// nginx `$upstream_response_time` as written (`0.004, 0.118`), for per-attempt use.
     pub upstream_times_raw: &'a [u8],
     /// HAProxy's own fields, for HAProxy lines.
-    pub haproxy: Option<crate::haproxy::HaproxyFields<'a>>,
+    pub haproxy: Option<HaproxyFields<'a>>,
     /// How the text fields are escaped, for [`crate::unescape::Escaping::decode`].
     pub escaping: crate::unescape::Escaping,
     /// Values of the layout's other variables (`$http_*`, `$cookie_*`, custom ones), in
@@ -68,6 +70,47 @@ pub struct Record<'a> {
     /// The line the record was parsed from (empty when not known). Every text field is a
     /// part of it (or an empty constant), so a line without an escape has no field with one.
     pub line: &'a [u8],
+}
+
+/// What an HAProxy log line carries beyond the common [`Record`] fields.
+/// Timers are in microseconds (HAProxy logs milliseconds); `-1` (not reached) is `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HaproxyFields<'a> {
+    /// The host of the syslog header, when the line has one.
+    pub syslog_host: &'a [u8],
+    pub client_port: Option<u16>,
+    /// Frontend name as logged (a trailing `~` marks an SSL frontend and is kept).
+    pub frontend: &'a [u8],
+    pub backend: &'a [u8],
+    /// Server name (may contain `:`), or `<NOSRV>`.
+    pub server: &'a [u8],
+    /// `backend/server` as logged, when the line writes the two together (empty when a
+    /// custom layout logs them apart): a key for the per-server breakdown without a copy.
+    pub backend_server: &'a [u8],
+    /// TR (Tq in logs before 1.7): time to receive the full request.
+    pub tr_us: Option<u64>,
+    /// Tw: time waiting in queues.
+    pub tw_us: Option<u64>,
+    /// Tc: time to connect to the server.
+    pub tc_us: Option<u64>,
+    /// Tr: server response time (headers).
+    pub tresp_us: Option<u64>,
+    /// Ta (Tt in logs before 1.7, and in tcplog): total time.
+    pub ta_us: Option<u64>,
+    /// Termination state, e.g. `----`, `CD--`, `SC`.
+    pub termination_state: &'a [u8],
+    pub actconn: Option<u32>,
+    pub feconn: Option<u32>,
+    pub beconn: Option<u32>,
+    pub srv_conn: Option<u32>,
+    pub retries: Option<u32>,
+    pub srv_queue: Option<u32>,
+    pub backend_queue: Option<u32>,
+    /// Captured request / response headers: the text inside `{...}`, `|`-separated.
+    pub captured_request_headers: &'a [u8],
+    pub captured_response_headers: &'a [u8],
+    /// `true` for tcplog lines (no HTTP request).
+    pub tcp: bool,
 }
 
 /// Extra variables a record keeps.
