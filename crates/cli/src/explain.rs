@@ -164,3 +164,35 @@ pub(crate) fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use axlog_format::fields::FIELDS;
+
+    /// The labels of the typed fields `explain` prints (`("host", show(r.host))`), read
+    /// from this file's source: each must name a `Record` field of the one list, or be
+    /// the start of one (`tls` for `tls_protocol`), so a renamed field is renamed here too.
+    #[test]
+    fn typed_field_labels_come_from_the_field_list() {
+        let src = include_str!("explain.rs");
+        let Some(start) = src.find("let extras: [(&str, String);") else {
+            panic!("explain.rs no longer lists its typed fields");
+        };
+        let list = &src[start..];
+        let list = &list[..list.find("];").unwrap_or(list.len())];
+        let labels: Vec<&str> = list
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("(\""))
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        assert_eq!(labels.len(), 12, "read {labels:?}");
+        for label in labels {
+            assert!(
+                FIELDS
+                    .iter()
+                    .any(|f| f.name == label || f.name.starts_with(&format!("{label}_"))),
+                "explain prints `{label}`, which names no field of FIELDS"
+            );
+        }
+    }
+}

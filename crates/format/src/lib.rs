@@ -5,6 +5,7 @@
 //! layout that fits the first lines of an input.
 
 pub mod detect;
+pub mod fields;
 pub mod haproxy;
 pub mod json;
 pub mod jsonkeys;

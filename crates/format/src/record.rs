@@ -4,6 +4,7 @@
 
 /// One access-log line, parsed. Text fields borrow bytes from the input (logs are not
 /// always UTF-8); numeric fields are already parsed. Absent values are `None`, not zero.
+/// A field added here goes into [`crate::fields::FIELDS`] too (a test reads this struct).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Record<'a> {
     /// Request time in UTC microseconds since the epoch.
@@ -74,6 +75,7 @@ pub struct Record<'a> {
 
 /// What an HAProxy log line carries beyond the common [`Record`] fields.
 /// Timers are in microseconds (HAProxy logs milliseconds); `-1` (not reached) is `None`.
+/// Its fields are in [`crate::fields::FIELDS`] too, as `haproxy.NAME`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HaproxyFields<'a> {
     /// The host of the syslog header, when the line has one.

@@ -1,5 +1,6 @@
 //! The row-level schema: one for every log format; a column a format lacks is null.
-//! `docs/parquet-schema.md` describes each column.
+//! `docs/parquet-schema.md` describes each column; tests check the columns against it and
+//! against `axlog_format::fields::FIELDS`, the list of the `Record` fields they come from.
 
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use std::sync::Arc;
@@ -165,4 +166,63 @@ pub fn row_schema(with_source: bool) -> SchemaRef {
         Field::new("extras", extras_type(), true),
     ]);
     Arc::new(Schema::new(fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_schema;
+    use axlog_format::fields::FIELDS;
+    use std::collections::BTreeSet;
+
+    /// Row columns no `Record` field fills: the input's label.
+    const NOT_FROM_RECORD: &[&str] = &["source"];
+
+    fn schema_columns() -> BTreeSet<String> {
+        row_schema(true)
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    #[test]
+    fn every_column_is_named_by_the_field_list_and_every_listed_column_exists() {
+        let columns = schema_columns();
+        let listed: BTreeSet<String> = FIELDS
+            .iter()
+            .flat_map(|f| f.columns.unwrap_or(&[]))
+            .map(|c| c.to_string())
+            .collect();
+        for c in &columns {
+            assert!(
+                listed.contains(c) || NOT_FROM_RECORD.contains(&c.as_str()),
+                "column `{c}` is filled by no field of axlog_format::fields::FIELDS"
+            );
+        }
+        for c in &listed {
+            assert!(
+                columns.contains(c),
+                "FIELDS names `{c}`, not in the row schema"
+            );
+        }
+    }
+
+    #[test]
+    fn the_schema_doc_documents_every_column() {
+        let doc = include_str!("../../../docs/parquet-schema.md");
+        let Some(start) = doc.find("## Columns") else {
+            panic!("docs/parquet-schema.md has no Columns section");
+        };
+        let table = &doc[start..];
+        let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+        // A row's first cell names one column or several, each in backticks.
+        let documented: BTreeSet<String> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter_map(|l| l.split(" |").next())
+            .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(documented, schema_columns());
+    }
 }
