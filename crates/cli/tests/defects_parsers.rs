@@ -477,21 +477,6 @@ fn item26_the_preset_reads_what_the_logformat_route_reads() {
 const HTTPLOG_TT: &str =
     "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
-/// Top paths as `(path, count)`.
-fn top_paths(v: &Value) -> Vec<(String, u64)> {
-    v["top_paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap().to_string(),
-                p["count"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn haproxy_empty_captures_before_the_quoted_request() {
     // No capture declared: the blocks write nothing (nor their separators).
