@@ -107,24 +107,15 @@ fn backslash(v: &[u8]) -> Vec<u8> {
 }
 
 fn hash(v: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(v.len());
-    let mut i = 0;
-    while i < v.len() {
-        if v[i] == b'#'
-            && let Some(&[h, l]) = v.get(i + 1..i + 3)
-            && let (Some(h), Some(l)) = (hex(h), hex(l))
-        {
-            out.push(h << 4 | l);
-            i += 3;
-        } else {
-            out.push(v[i]);
-            i += 1;
-        }
-    }
-    out
+    hash_escapes(v, false)
 }
 
 fn hash_backslash(v: &[u8]) -> Vec<u8> {
+    hash_escapes(v, true)
+}
+
+/// HAProxy's `#XX`, and with `backslash` its `+E` escapes (`\"`, `\\`, `\]`) too.
+fn hash_escapes(v: &[u8], backslash: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(v.len());
     let mut i = 0;
     while i < v.len() {
@@ -134,7 +125,8 @@ fn hash_backslash(v: &[u8]) -> Vec<u8> {
         {
             out.push(h << 4 | l);
             i += 3;
-        } else if v[i] == b'\\'
+        } else if backslash
+            && v[i] == b'\\'
             && let Some(&c @ (b'"' | b'\\' | b']')) = v.get(i + 1)
         {
             out.push(c);
