@@ -11,10 +11,8 @@
 use crate::time::{month_from_abbrev, parse_iso8601, rfc3164_time};
 use crate::tokens::{Cursor, Tokens};
 
-/// Consumes the syslog header and returns its host (empty when none). `None` when the
-/// line starts like a syslog header that is broken or cut (not a message of any kind).
-pub(crate) fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
-    let mut pri = false;
+/// Skips a `<PRI>` (one to three digits) that starts the line; whether there was one.
+fn skip_pri(tk: &mut Tokens<'_>) -> bool {
     if let [b'<', rest @ ..] = tk.s {
         let n = rest
             .iter()
@@ -23,9 +21,16 @@ pub(crate) fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
             .count();
         if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
             tk.seek(n + 2);
-            pri = true;
+            return true;
         }
     }
+    false
+}
+
+/// Consumes the syslog header and returns its host (empty when none). `None` when the
+/// line starts like a syslog header that is broken or cut (not a message of any kind).
+pub(crate) fn syslog_header<'a>(tk: &mut Tokens<'a>) -> Option<&'a [u8]> {
+    let pri = skip_pri(tk);
     let start = tk.mark();
     let t1 = tk.next();
     if pri && t1 == b"1" {
@@ -191,16 +196,7 @@ pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
 /// fall in the year before.
 pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Option<(i64, i16)> {
     let mut tk = Tokens::new(line);
-    if let [b'<', rest @ ..] = tk.s {
-        let n = rest
-            .iter()
-            .take(4)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if (1..=3).contains(&n) && rest.get(n) == Some(&b'>') {
-            tk.seek(n + 2);
-        }
-    }
+    skip_pri(&mut tk);
     let mut t1 = tk.next();
     if t1 == b"1" {
         t1 = tk.next();
