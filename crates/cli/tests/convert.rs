@@ -8,7 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch};
 use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, file_names, fixture, report_json, status_counts};
+use common::{axlog, fixture, kill_mid_write, report_json, status_counts};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
 
@@ -648,7 +648,6 @@ fn standard_input_converts() {
 
 #[test]
 fn a_killed_run_leaves_no_parquet_file_where_readers_look() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pq");
     let data = axlog_testgen::generate(&Config {
@@ -657,32 +656,14 @@ fn a_killed_run_leaves_no_parquet_file_where_readers_look() {
         seed: 15,
         ..Config::default()
     });
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
-        .args(["convert", "-", "-o", out.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // The input stays open: the run is mid-file when it is killed.
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&data).unwrap();
-    stdin.flush().unwrap();
-    let started = std::time::Instant::now();
-    while !file_names(&out).iter().any(|n| n.ends_with(".tmp")) {
-        assert!(started.elapsed().as_secs() < 30, "no file was started");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    drop(stdin);
-    let names = file_names(&out);
-    // Only the hidden temporary file: no `.parquet` a reader's glob would take.
-    assert!(
-        names
-            .iter()
-            .all(|n| n.starts_with(".part-") && n.ends_with(".parquet.tmp")),
-        "{names:?}"
+    // The input stays open: the run is mid-file when it is killed. Only the hidden
+    // temporary file is left: no `.parquet` a reader's glob would take.
+    let names = kill_mid_write(
+        &["convert", "-", "-o", out.to_str().unwrap()],
+        &data,
+        &out,
+        30,
+        |names| names.iter().any(|n| n.ends_with(".tmp")),
     );
     assert!(!names.is_empty());
 }

@@ -150,3 +150,44 @@ pub fn file_names(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Runs `axlog ARGS` with `data` on an input that stays open, waits (at most `secs`)
+/// until `started` holds for the file names under `out`, kills the run and returns the
+/// names left, after checking that they are only hidden temporary files: no `.parquet`
+/// that a reader's glob would take.
+pub fn kill_mid_write(
+    args: &[&str],
+    data: &[u8],
+    out: &Path,
+    secs: u64,
+    started: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(data).unwrap();
+    stdin.flush().unwrap();
+    let begun = std::time::Instant::now();
+    while !started(&file_names(out)) {
+        assert!(begun.elapsed().as_secs() < secs, "{:?}", file_names(out));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let names = file_names(out);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with(".part-") && n.ends_with(".parquet.tmp")),
+        "{names:?}"
+    );
+    names
+}
