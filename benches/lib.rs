@@ -2,7 +2,7 @@
 //! presets.rs): lines of every preset layout, rendered from testgen's nginx-timed traffic
 //! so each layout carries the same requests (paths, user agents, latencies, errors).
 
-use axlog_engine::{Sink, process_chunk};
+use axlog_engine::{RecordSink, process_chunk};
 use axlog_format::{Layout, LineParser, ParseError, Record};
 use std::hint::black_box;
 
@@ -304,7 +304,7 @@ pub struct CountSink {
     pub sum: u64,
 }
 
-impl Sink for CountSink {
+impl RecordSink for CountSink {
     fn record(&mut self, r: &Record<'_>) {
         self.ok += 1;
         self.sum = self

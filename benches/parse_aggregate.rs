@@ -12,7 +12,7 @@
 //!
 //! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
 
-use axlog_engine::{Sink, StatsSink, process_chunk};
+use axlog_engine::{RecordSink, StatsSink, process_chunk};
 use axlog_format::{Layout, ParseError, Record};
 use axlog_stats::{Aggregate, StatsConfig};
 use axlog_testgen::{Config, Format, Limit};
@@ -22,7 +22,7 @@ use std::hint::black_box;
 /// Counts records and touches a field, so parsing cannot be optimised away.
 struct CountSink(u64);
 
-impl Sink for CountSink {
+impl RecordSink for CountSink {
     fn record(&mut self, r: &Record<'_>) {
         self.0 += r.status as u64;
     }
@@ -30,12 +30,12 @@ impl Sink for CountSink {
 }
 
 /// Parses every line of `data` as nginx-timed into `sink`, as the engine does per chunk.
-fn parse_into<S: Sink>(data: &[u8], sink: &mut S) {
+fn parse_into<S: RecordSink>(data: &[u8], sink: &mut S) {
     parse_as(Layout::NginxTimed, data, sink)
 }
 
 /// Parses every line of `data` as `layout` into `sink`.
-fn parse_as<S: Sink>(layout: Layout, data: &[u8], sink: &mut S) {
+fn parse_as<S: RecordSink>(layout: Layout, data: &[u8], sink: &mut S) {
     let mut parser = layout.parser();
     let mut line_no = 0;
     process_chunk(&mut parser, black_box(data), "bench", &mut line_no, sink);
@@ -119,9 +119,9 @@ fn bench(c: &mut Criterion) {
                     max_paths,
                     ..StatsConfig::default()
                 };
-                let mut sink = StatsSink(Aggregate::new(cfg));
+                let mut sink = StatsSink::from_aggregate(Aggregate::new(cfg), cfg);
                 parse_into(&data, &mut sink);
-                black_box(sink.0.requests())
+                black_box(sink.aggregate_mut().requests())
             })
         });
     }
@@ -141,12 +141,12 @@ fn bench(c: &mut Criterion) {
         out
     };
     let cfg = StatsConfig::default();
-    let mut worker = StatsSink(Aggregate::for_chunks(cfg));
+    let mut worker = StatsSink::from_aggregate(Aggregate::for_chunks(cfg), cfg);
     let tables: Vec<_> = chunks
         .iter()
         .map(|c| {
             parse_into(c, &mut worker);
-            worker.0.take_paths(Aggregate::chunk_table())
+            worker.aggregate_mut().take_paths(Aggregate::chunk_table())
         })
         .collect();
     g.bench_function("merge_chunk_paths", |b| {
@@ -163,9 +163,9 @@ fn bench(c: &mut Criterion) {
             .map_or(data.len(), |p| data.len() / 2 + p + 1),
     );
     let whole = |part: &[u8]| {
-        let mut s = StatsSink(Aggregate::new(cfg));
+        let mut s = StatsSink::from_aggregate(Aggregate::new(cfg), cfg);
         parse_into(part, &mut s);
-        s.0
+        s.into_aggregate()
     };
     let (left, right) = (whole(a), whole(b_half));
     g.bench_function("merge_aggregates", |b| {
@@ -197,9 +197,9 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("parse_aggregate", |b| {
         b.iter(|| {
-            let mut sink = StatsSink(Aggregate::new(StatsConfig::default()));
+            let mut sink = StatsSink::new(StatsConfig::default());
             parse_as(Layout::Haproxy, &haproxy, &mut sink);
-            black_box(sink.0.requests())
+            black_box(sink.aggregate_mut().requests())
         })
     });
     g.finish();

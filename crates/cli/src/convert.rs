@@ -4,7 +4,7 @@ use crate::args::ConvertArgs;
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
 use crate::{term, threads};
-use axlog_engine::Config;
+use axlog_engine::{Config, Outputs};
 use axlog_stats::StatsConfig;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -24,7 +24,6 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         tz_offset_min: args.format.tz,
         threads: threads::for_this_machine(args.threads),
         labels,
-        parquet: Some(out),
         rejects_located: args.rejects.located(),
         // No report: the rows are the output.
         stats: StatsConfig {
@@ -35,7 +34,8 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     };
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
-        axlog_engine::run(&sources, cfg, rejects)
+        let parquet = Some(out);
+        axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
     let code = report_failures(&outcome, args.rejects.path.as_deref());
     if !args.quiet {

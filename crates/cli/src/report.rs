@@ -5,7 +5,7 @@ use crate::args::{Output, ReportArgs};
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
 use crate::{exit, term, threads};
-use axlog_engine::Config;
+use axlog_engine::{Config, Outputs};
 use axlog_input::Source;
 use axlog_stats::StatsConfig;
 use std::io::{IsTerminal, Write};
@@ -26,7 +26,6 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         threads: threads::for_this_machine(args.threads),
         progress: None,
         labels: Vec::new(),
-        parquet: None,
         rejects_located: args.rejects.located(),
     })
 }
@@ -99,10 +98,9 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let mut cfg = config(&args)?;
     cfg.labels = labels;
-    cfg.parquet = parquet;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
-        axlog_engine::run(&sources, cfg, rejects)
+        axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
     let rendered = match args.output {
         Output::Text => axlog_report::text(&outcome.summary),

@@ -51,7 +51,7 @@ pub(crate) fn inputs_of(
 /// error.
 pub(crate) fn open_rejects(
     path: Option<&std::path::Path>,
-) -> anyhow::Result<Option<Box<dyn Write>>> {
+) -> anyhow::Result<Option<Box<dyn Write + Send>>> {
     Ok(match path {
         Some(p) => {
             let f = std::fs::File::create(p)
@@ -74,7 +74,11 @@ pub(crate) fn report_failures(
         }
     }
     let mut failed = false;
-    for e in outcome.source_errors.iter().chain(&outcome.parquet_errors) {
+    for e in &outcome.source_errors {
+        term::warn(e);
+        failed = true;
+    }
+    for e in &outcome.parquet_errors {
         term::warn(e);
         failed = true;
     }

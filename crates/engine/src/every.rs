@@ -5,9 +5,13 @@
 //! in its first second, so that an interval's QPS figures (peak, mean) are over its own
 //! seconds.
 
-use crate::{Config, Sink, SourceRun, StatsSink, open_source, process_chunk};
+use crate::progress::open_source;
+use crate::sink::{Begin, ChunkPlace, ChunkSink, RecordSink, SourceId};
+use crate::sinks::stats::{prepare_record, record_into};
+use crate::{Config, SourceRun};
 use axlog_format::{ParseError, Record};
 use axlog_input::{ChunkReader, Source};
+use axlog_stats::summary::LayoutInfo;
 use axlog_stats::{Aggregate, Summary};
 
 /// Counts the current interval and hands out each finished one.
@@ -16,19 +20,21 @@ struct Windows<'e, E: FnMut(i64, Summary)> {
     every_us: i64,
     /// The interval being counted (its number since the epoch) and its statistics.
     current: Option<i64>,
-    stats: StatsSink,
+    stats: Aggregate,
     emit: E,
     /// The layout the lines are read with, for each summary.
-    layout: Option<axlog_stats::summary::LayoutInfo>,
+    layout: Option<LayoutInfo>,
+    /// Lines of the source before the current chunk (malformed samples give their line).
+    chunk_start: u64,
+    lines: u64,
 }
 
 impl<E: FnMut(i64, Summary)> Windows<'_, E> {
     /// Hands out the interval being counted, if it has any line.
     fn flush(&mut self) {
         if let Some(w) = self.current.take() {
-            let done =
-                std::mem::replace(&mut self.stats, StatsSink(Aggregate::new(self.cfg.stats)));
-            let mut summary = done.0.summarize();
+            let done = std::mem::replace(&mut self.stats, Aggregate::new(self.cfg.stats));
+            let mut summary = done.summarize();
             summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
             summary.layout = self.layout.clone();
             (self.emit)(w * self.every_us / 1_000_000, summary);
@@ -36,10 +42,10 @@ impl<E: FnMut(i64, Summary)> Windows<'_, E> {
     }
 }
 
-impl<E: FnMut(i64, Summary)> Sink for Windows<'_, E> {
+impl<E: FnMut(i64, Summary)> RecordSink for Windows<'_, E> {
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
-        self.stats.prepare(r);
+        prepare_record(&mut self.stats, r);
     }
 
     fn record(&mut self, r: &Record<'_>) {
@@ -57,18 +63,46 @@ impl<E: FnMut(i64, Summary)> Sink for Windows<'_, E> {
             let every_s = self.every_us / 1_000_000;
             let first = w.saturating_mul(every_s);
             self.stats
-                .0
                 .set_window(first, first.saturating_add(every_s - 1));
         }
-        self.stats.0.add_lines(1);
-        self.stats.record(r);
+        self.lines += 1;
+        self.stats.add_lines(1);
+        record_into(&mut self.stats, r);
     }
 
     fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
         // A line without a time counts in the interval being counted.
-        self.stats.0.add_lines(1);
-        self.stats.malformed(source, line_no, line, err);
+        self.lines += 1;
+        self.stats.add_lines(1);
+        match err {
+            ParseError::NotAccess => self.stats.other_line(),
+            _ => self.stats.malformed(
+                source,
+                self.chunk_start + line_no,
+                crate::chunk::without_cr(line),
+            ),
+        }
     }
+}
+
+impl<E: FnMut(i64, Summary)> ChunkSink for Windows<'_, E> {
+    /// Lines are counted as they come: nothing waits for order.
+    type Chunk = ();
+
+    fn begin(&mut self, b: &Begin<'_>) {
+        self.layout = b.layout.map(|(f, detected)| LayoutInfo {
+            name: f.label(),
+            detected,
+        });
+    }
+
+    fn begin_chunk(&mut self) {
+        self.chunk_start = self.lines;
+    }
+
+    fn end_chunk(&mut self) {}
+
+    fn add_chunk(&mut self, _: (), _: ChunkPlace<'_>) {}
 }
 
 /// Reads `source` as a live stream and calls `emit(interval start, epoch seconds;
@@ -90,46 +124,24 @@ pub fn run_every(
             .unwrap_or(i64::MAX)
             .saturating_mul(1_000_000),
         current: None,
-        stats: StatsSink(Aggregate::new(cfg.stats)),
+        stats: Aggregate::new(cfg.stats),
         emit,
         layout: None,
+        chunk_start: 0,
+        lines: 0,
     };
-    let mut run = SourceRun::new();
-    let mut parser = None;
-    let mut error = None;
-    loop {
-        let chunk = match chunks.next_chunk() {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                error = Some(e.to_string());
-                break;
-            }
-        };
-        let p = match &mut parser {
-            Some(p) => p,
-            None => {
-                let p = run.parser_for(cfg, chunk.data);
-                windows.layout =
-                    run.layout
-                        .as_ref()
-                        .map(|(f, detected)| axlog_stats::summary::LayoutInfo {
-                            name: f.label(),
-                            detected: *detected,
-                        });
-                parser.insert(p)
-            }
-        };
-        if chunk.overlong {
-            run.lines += 1;
-            windows.malformed(&name, run.lines, chunk.data, ParseError::TooLong);
-        } else {
-            process_chunk(p, chunk.data, &name, &mut run.lines, &mut windows);
-        }
-    }
+    let mut run = SourceRun::new(SourceId {
+        label: name.clone(),
+        name,
+        row: 0,
+    });
+    // A chunk's buffer comes back for the next one.
+    let spare = std::cell::Cell::new(Vec::new());
+    let live = std::iter::from_fn(|| chunks.next_chunk_owned(spare.take()).transpose());
+    run.read_in_order(cfg, live, |buf| spare.set(buf), &mut windows);
     windows.flush();
-    match error {
-        Some(e) => Err(e),
+    match run.error {
+        Some(e) => Err(e.to_string()),
         None => Ok(run.lines),
     }
 }

@@ -5,8 +5,6 @@
 //! alone, so the split route reads its sample as a single reader does instead, and the
 //! report does not depend on the thread count.
 
-use crate::{Config, SourceRun};
-use axlog_format::{Layout, LineParser};
 use axlog_input::{ChunkReader, InputError, Source};
 
 /// The sample of `source` (a file read by several threads): `None` when it has no line
@@ -19,20 +17,4 @@ pub(crate) fn first_lines(source: &Source, name: &str) -> Result<Option<Vec<u8>>
         }
     }
     Ok(None)
-}
-
-impl SourceRun {
-    /// The parser for a source whose sample is `sample`; without one (every line is
-    /// overlong, so malformed whatever the layout) nothing is detected.
-    pub(crate) fn parser_for_sample(&mut self, cfg: &Config, sample: Option<&[u8]>) -> LineParser {
-        if let Some(s) = sample {
-            return self.parser_for(cfg, s);
-        }
-        let mut p = match &cfg.layout {
-            Some(f) => f.parser(),
-            None => Layout::NginxCombined.parser(),
-        };
-        p.set_tz(cfg.tz_offset_min);
-        p
-    }
 }

@@ -13,7 +13,7 @@ mod split;
 pub use compress::{Compression, decoded};
 pub use rotation::{expand, expand_indexed, rotation_order};
 use shrink::Watched;
-pub use split::{FileSplit, SplitChunk};
+pub use split::FileSplit;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -131,15 +131,62 @@ impl Source {
     }
 }
 
-/// A chunk of whole lines from a source.
+/// A chunk of whole lines, borrowed from a [`ChunkReader`]'s buffer (for readers of a
+/// source's first lines; the engine takes [`Chunk`]s).
 #[derive(Debug)]
-pub struct Chunk<'a> {
+pub struct ChunkRef<'a> {
     /// Whole lines, each ending in `\n` except possibly the source's last line.
     pub data: &'a [u8],
     /// Byte offset of `data[0]` in the source.
     pub offset: u64,
     /// `data` is the first [`MAX_LINE`] bytes of a single longer line (its rest is skipped).
     pub overlong: bool,
+}
+
+/// The one chunk type every route hands the engine: whole lines, then at most one line
+/// longer than [`MAX_LINE`], cut there (its rest is skipped). A stream's reader hands an
+/// overlong line out as a chunk of its own (no lines, the cut line); a split file's
+/// chunk may end in one. The chunk owns its buffer, which the reader may take back
+/// ([`Chunk::into_buf`]) for a later chunk.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    buf: Vec<u8>,
+    /// The whole lines are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    /// The cut line is `buf[cut.0..cut.1]`.
+    cut: Option<(usize, usize)>,
+    /// Byte offset of the chunk's first line in the source.
+    pub offset: u64,
+}
+
+impl Chunk {
+    /// Whole lines, each ending in `\n` except possibly the source's last line.
+    #[inline]
+    pub fn lines(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// After the lines, the first [`MAX_LINE`] bytes of a line longer than that.
+    #[inline]
+    pub fn cut(&self) -> Option<&[u8]> {
+        self.cut.map(|(a, b)| &self.buf[a..b])
+    }
+
+    /// A stream's chunk holds lines or one cut line, never both: its bytes, whichever.
+    pub fn data(&self) -> &[u8] {
+        self.cut().unwrap_or(self.lines())
+    }
+
+    /// Whether the chunk is only the cut of an overlong line.
+    pub fn is_overlong(&self) -> bool {
+        self.start == self.end && self.cut.is_some()
+    }
+
+    /// The buffer, for the reader to reuse.
+    pub fn into_buf(self) -> Vec<u8> {
+        self.buf
+    }
 }
 
 /// Reads a source block by block and yields chunks ending on line boundaries.
@@ -249,8 +296,8 @@ impl<R: Read> ChunkReader<R> {
 
     /// The next chunk, or `None` at the end of the source. After an error the reader
     /// should not be used again: the chunks before it are all the readable input.
-    pub fn next_chunk(&mut self) -> Result<Option<Chunk<'_>>, InputError> {
-        Ok(self.next_span()?.map(|s| Chunk {
+    pub fn next_chunk(&mut self) -> Result<Option<ChunkRef<'_>>, InputError> {
+        Ok(self.next_span()?.map(|s| ChunkRef {
             data: &self.buf[s.start..s.start + s.len],
             offset: s.offset,
             overlong: s.overlong,
@@ -261,7 +308,7 @@ impl<R: Read> ChunkReader<R> {
     /// itself is handed over and `spare` (a buffer given back by the consumer, or a new
     /// one) becomes the read buffer, so only the bytes after the chunk, the start of the
     /// next line, are copied.
-    pub fn next_chunk_owned(&mut self, spare: Vec<u8>) -> Result<Option<OwnedChunk>, InputError> {
+    pub fn next_chunk_owned(&mut self, spare: Vec<u8>) -> Result<Option<Chunk>, InputError> {
         let Some(span) = self.next_span()? else {
             return Ok(None);
         };
@@ -277,10 +324,16 @@ impl<R: Read> ChunkReader<R> {
             data.copy_within(span.start..span.start + span.len, 0);
         }
         data.truncate(span.len);
-        Ok(Some(OwnedChunk {
-            data,
+        let (lines, cut) = match span.overlong {
+            true => (0, Some((0, span.len))),
+            false => (span.len, None),
+        };
+        Ok(Some(Chunk {
+            buf: data,
+            start: 0,
+            end: lines,
+            cut,
             offset: span.offset,
-            overlong: span.overlong,
         }))
     }
 
@@ -351,14 +404,6 @@ struct Span {
     overlong: bool,
 }
 
-/// A chunk that owns its bytes, as handed over by [`BackgroundReader`].
-#[derive(Debug)]
-pub struct OwnedChunk {
-    pub data: Vec<u8>,
-    pub offset: u64,
-    pub overlong: bool,
-}
-
 /// Chunks in flight between the reading thread and the parser: enough to keep both busy,
 /// few enough that memory stays at a handful of chunks.
 pub const QUEUE_DEPTH: usize = 2;
@@ -368,7 +413,7 @@ pub const QUEUE_DEPTH: usize = 2;
 /// Chunks arrive in order; a read error arrives after every chunk read before it, and ends
 /// the stream. Buffers handed back with [`BackgroundReader::recycle`] are reused.
 pub struct BackgroundReader {
-    rx: Receiver<Result<OwnedChunk, InputError>>,
+    rx: Receiver<Result<Chunk, InputError>>,
     recycle: SyncSender<Vec<u8>>,
     handle: Option<JoinHandle<()>>,
 }
@@ -420,7 +465,7 @@ impl BackgroundReader {
 }
 
 impl Iterator for BackgroundReader {
-    type Item = Result<OwnedChunk, InputError>;
+    type Item = Result<Chunk, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         match self.rx.recv() {
@@ -513,8 +558,8 @@ mod tests {
             let mut owned = Vec::new();
             let mut spare = Vec::new();
             while let Some(c) = r.next_chunk_owned(spare).unwrap() {
-                owned.push((c.data.clone(), c.offset, c.overlong));
-                spare = c.data;
+                owned.push((c.data().to_vec(), c.offset, c.is_overlong()));
+                spare = c.into_buf();
             }
             assert_eq!(owned, borrowed, "chunk {chunk} step {step}");
         }
@@ -548,9 +593,9 @@ mod tests {
         while let Some(c) = r.next() {
             let c = c.unwrap();
             assert_eq!(c.offset, joined.len() as u64);
-            assert_eq!(c.data.last(), Some(&b'\n'));
-            joined.extend_from_slice(&c.data);
-            r.recycle(c.data);
+            assert_eq!(c.data().last(), Some(&b'\n'));
+            joined.extend_from_slice(c.data());
+            r.recycle(c.into_buf());
         }
         assert_eq!(joined, data);
     }

@@ -9,7 +9,7 @@
 //! every line once, in order, as [`crate::ChunkReader`] hands them out: a line longer than
 //! the longest kept is cut there, the rest of it skipped.
 
-use crate::InputError;
+use crate::{Chunk, InputError};
 use std::fs::File;
 use std::io;
 use std::path::Path;
@@ -23,27 +23,6 @@ pub struct FileSplit {
     len: u64,
     size: u64,
     max_line: usize,
-}
-
-/// One chunk's lines.
-#[derive(Debug, Default)]
-pub struct SplitChunk {
-    /// The read buffer; the chunk's lines are `buf[start..end]`. Kept whole so that the
-    /// next read into it neither moves nor zeroes anything.
-    pub buf: Vec<u8>,
-    pub start: usize,
-    pub end: usize,
-    /// A last line longer than the longest kept: its first bytes (the rest is skipped).
-    pub overlong: Option<Vec<u8>>,
-    /// Byte offset of the chunk's first line in the file.
-    pub offset: u64,
-}
-
-impl SplitChunk {
-    /// Whole lines, each ending in `\n` except possibly the file's last line.
-    pub fn lines(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
 }
 
 /// Bytes read at a time past a chunk's end, looking for the end of its last line.
@@ -98,14 +77,14 @@ impl FileSplit {
     }
 
     /// Chunk `i`, read into `buf` (a buffer to reuse; its contents are replaced).
-    pub fn read(&self, i: u64, buf: Vec<u8>) -> Result<SplitChunk, InputError> {
+    pub fn read(&self, i: u64, buf: Vec<u8>) -> Result<Chunk, InputError> {
         let start = i.saturating_mul(self.size);
         let end = start.saturating_add(self.size).min(self.len);
-        let mut c = SplitChunk {
+        let mut c = Chunk {
             buf,
             start: 0,
             end: 0,
-            overlong: None,
+            cut: None,
             offset: self.len,
         };
         if start >= self.len {
@@ -174,7 +153,9 @@ impl FileSplit {
         // for the sequential reader, whose buffer then holds no newline.
         let text_len = c.end - last_start - usize::from(c.buf[c.end - 1] == b'\n');
         if skipping || text_len >= self.max_line {
-            c.overlong = Some(c.buf[last_start..last_start + self.max_line].to_vec());
+            // Past `max_line`, reads went over the bytes after the cut: the cut itself
+            // is intact.
+            c.cut = Some((last_start, last_start + self.max_line));
             c.end = last_start;
         }
         Ok(c)
@@ -291,8 +272,8 @@ mod tests {
                 let c = split.read(i, vec![b'#'; (i % 3 * 30) as usize]).unwrap();
                 offsets.push(c.offset);
                 got.push((c.lines().to_vec(), false));
-                if let Some(cut) = c.overlong {
-                    got.push((cut, true));
+                if let Some(cut) = c.cut() {
+                    got.push((cut.to_vec(), true));
                 }
             }
             assert_eq!(

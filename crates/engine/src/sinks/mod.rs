@@ -1,0 +1,5 @@
+//! The sinks of `axlog report` and `axlog convert`, one file each.
+
+pub(crate) mod parquet;
+pub(crate) mod rejects;
+pub(crate) mod stats;

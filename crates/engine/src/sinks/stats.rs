@@ -1,0 +1,256 @@
+//! The statistics sink: every record into an [`Aggregate`].
+//!
+//! Paths go to a table of the chunk's (no cap), merged into the source's capped table in
+//! input order ([`Sink::add_chunk`]), whatever the route: the source's table then fills
+//! the same way on every route (the same keys once it is full, the same latency values
+//! once its memory is spent), and only one large table exists per source. The first
+//! malformed lines are kept as samples, with their line numbers, in input order too.
+
+use crate::sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
+use axlog_format::{ParseError, Record};
+use axlog_stats::aggregate::HaproxyObservation;
+use axlog_stats::groups::GroupTable;
+use axlog_stats::{Aggregate, Observation, StatsConfig};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// `line` without the `\r` of a CRLF ending: the text a sample shows.
+pub(crate) fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Feeds the statistics aggregate.
+pub struct StatsSink {
+    agg: Aggregate,
+    cfg: StatsConfig,
+    /// The per-source breakdown row the requests count in.
+    row: usize,
+    level: Level,
+    /// On a source's sink, while a chunk is parsed by it: its capped path table, whose
+    /// place the chunk's table takes.
+    held: Option<GroupTable>,
+    /// The first malformed lines of the current chunk: (line number in the chunk, text).
+    samples: Vec<(u64, Vec<u8>)>,
+    /// Chunk tables handed back after their merge, for the next chunks.
+    pool: Arc<Tables>,
+    /// The run's sink: whether a source was merged in yet (the first one's aggregate
+    /// becomes the run's: no copy of its tables).
+    merged: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Level {
+    Run,
+    Source,
+    Worker,
+}
+
+/// What a chunk leaves for its source's statistics, in input order.
+pub struct StatsChunk {
+    paths: GroupTable,
+    samples: Vec<(u64, Vec<u8>)>,
+}
+
+impl StatsSink {
+    /// The run's statistics.
+    pub fn new(cfg: StatsConfig) -> StatsSink {
+        StatsSink::from_aggregate(Aggregate::new(cfg), cfg)
+    }
+
+    /// The run's statistics, into `agg` (made with `cfg`).
+    pub fn from_aggregate(agg: Aggregate, cfg: StatsConfig) -> StatsSink {
+        StatsSink {
+            agg,
+            cfg,
+            row: 0,
+            level: Level::Run,
+            held: None,
+            samples: Vec::new(),
+            pool: Arc::default(),
+            merged: false,
+        }
+    }
+
+    /// The aggregate records go to.
+    pub fn aggregate_mut(&mut self) -> &mut Aggregate {
+        &mut self.agg
+    }
+
+    pub fn into_aggregate(self) -> Aggregate {
+        self.agg
+    }
+}
+
+/// Records `r` into `agg` (see [`StatsSink`]); `prepare_record` must have been called for
+/// it, `LOOKAHEAD` records before or fewer.
+#[inline]
+pub(crate) fn record_into(agg: &mut Aggregate, r: &Record<'_>) {
+    if agg.requests_only() {
+        agg.count_request();
+        return;
+    }
+    if r.unread_fields {
+        agg.unread_fields_line();
+    }
+    let decoded;
+    let path = match agg.prepared_path_in(r.request) {
+        // `prepare` found the path already, and it holds no escape.
+        Some(p) => Some(p),
+        None => match r.path() {
+            // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
+            Some(p) if r.escaping.may_hold_escape(p) => {
+                decoded = r.escaping.decode(p);
+                Some(&*decoded)
+            }
+            p => p,
+        },
+    };
+    agg.observe(&Observation {
+        ts_us: r.ts_us,
+        utc_offset_min: r.utc_offset_min,
+        status: r.status,
+        bytes_sent: r.bytes_sent,
+        request_time_us: r.request_time_us,
+        upstream_time_us: r.upstream_time_us,
+        path,
+        haproxy: r.haproxy.as_ref().map(|h| HaproxyObservation {
+            timers_us: [h.tr_us, h.tw_us, h.tc_us, h.tresp_us, h.ta_us],
+            backend: h.backend,
+            server: h.server,
+            backend_server: h.backend_server,
+            host: h.syslog_host,
+        }),
+    });
+}
+
+/// Starts the path table's loads for `r` (see [`Sink::prepare`]).
+#[inline]
+pub(crate) fn prepare_record(agg: &mut Aggregate, r: &Record<'_>) {
+    if agg.requests_only() {
+        return;
+    }
+    // A path with escapes is grouped by its decoded form, found in `record`.
+    if let Some(p) = r.path()
+        && !r.escaping.may_hold_escape(p)
+    {
+        agg.prepare_path(p);
+    }
+}
+
+impl RecordSink for StatsSink {
+    #[inline]
+    fn prepare(&mut self, r: &Record<'_>) {
+        prepare_record(&mut self.agg, r);
+    }
+
+    #[inline]
+    fn record(&mut self, r: &Record<'_>) {
+        record_into(&mut self.agg, r);
+    }
+
+    fn malformed(&mut self, _source: &str, line_no: u64, line: &[u8], err: ParseError) {
+        if err == ParseError::NotAccess {
+            self.agg.other_line();
+            return;
+        }
+        self.agg.count_malformed();
+        if self.samples.len() < self.cfg.malformed_samples {
+            let text = without_cr(line);
+            self.samples
+                .push((line_no, text[..text.len().min(300)].to_vec()));
+        }
+    }
+}
+
+impl ChunkSink for StatsSink {
+    type Chunk = StatsChunk;
+
+    fn begin_chunk(&mut self) {
+        // A source's sink parsing its own chunks: the chunk's paths go to a chunk table,
+        // as a worker's do.
+        if self.level != Level::Worker && self.held.is_none() {
+            self.held = Some(self.agg.take_paths(self.pool.take()));
+        }
+    }
+
+    fn end_chunk(&mut self) -> StatsChunk {
+        let back = match self.held.take() {
+            Some(own) => own,
+            None => self.pool.take(),
+        };
+        StatsChunk {
+            paths: self.agg.take_paths(back),
+            samples: std::mem::take(&mut self.samples),
+        }
+    }
+
+    fn add_chunk(&mut self, chunk: StatsChunk, at: ChunkPlace<'_>) {
+        for (line, text) in &chunk.samples {
+            self.agg.add_sample(at.source, at.lines_before + line, text);
+        }
+        self.agg.merge_paths(&chunk.paths);
+        self.pool.give(chunk.paths);
+    }
+}
+
+impl Sink for StatsSink {
+    type Output = Aggregate;
+
+    fn fork(&self, how: Fork<'_>) -> Self {
+        let cfg = self.cfg;
+        let (mut agg, level, row) = match how {
+            Fork::Source { id, .. } => (Aggregate::new(cfg), Level::Source, id.row),
+            Fork::Worker => (Aggregate::for_chunks(cfg), Level::Worker, self.row),
+        };
+        agg.set_source(row);
+        StatsSink {
+            agg,
+            cfg,
+            row,
+            level,
+            held: None,
+            samples: Vec::new(),
+            pool: self.pool.clone(),
+            merged: false,
+        }
+    }
+
+    fn end_source(&mut self, lines: u64) {
+        self.agg.add_lines(lines);
+    }
+
+    fn merge(&mut self, other: Self) {
+        if self.level == Level::Run && !self.merged {
+            self.merged = true;
+            self.agg = other.agg;
+            return;
+        }
+        self.agg.merge(&other.agg);
+    }
+
+    fn finish(self) -> Aggregate {
+        self.agg
+    }
+}
+
+/// Chunk path tables handed back after their merge, for the next chunks.
+#[derive(Default)]
+pub(crate) struct Tables(Mutex<Vec<GroupTable>>);
+
+impl Tables {
+    fn take(&self) -> GroupTable {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_else(Aggregate::chunk_table)
+    }
+
+    fn give(&self, mut t: GroupTable) {
+        t.clear();
+        let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // As many as can be in flight at once; more would only hold memory.
+        if pool.len() < 16 {
+            pool.push(t);
+        }
+    }
+}

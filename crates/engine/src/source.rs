@@ -1,0 +1,157 @@
+//! One source's reading, as the summary reports it ([`SourceRun`]), and the route that
+//! reads a source in order on one thread (also `--every`'s).
+
+use crate::Config;
+use crate::chunk::parse_chunk;
+use crate::error::SourceError;
+use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
+use axlog_format::{Format, Layout, LineParser, detect};
+use axlog_input::{Chunk, InputError};
+
+/// What reading one source gave.
+pub struct SourceRun {
+    pub id: SourceId,
+    pub lines: u64,
+    /// Lines that did not parse (server messages aside).
+    pub malformed: u64,
+    /// The layout used, and whether it was detected; `None` when none fitted.
+    pub layout: Option<(Format, bool)>,
+    pub error: Option<SourceError>,
+    pub layout_help: Option<String>,
+    /// What detection has to say about the layout it chose.
+    pub layout_note: Option<String>,
+    /// The layouts a detected source was read with, each with its lines (summed over
+    /// the parsing threads).
+    pub layout_counts: Vec<(String, u64)>,
+}
+
+impl SourceRun {
+    pub(crate) fn new(id: SourceId) -> Self {
+        SourceRun {
+            id,
+            lines: 0,
+            malformed: 0,
+            layout: None,
+            error: None,
+            layout_help: None,
+            layout_note: None,
+            layout_counts: Vec::new(),
+        }
+    }
+
+    /// Adds a parser's lines per layout to the source's.
+    pub(crate) fn add_layout_counts(&mut self, parser: &LineParser) {
+        for (label, n) in parser.layout_counts() {
+            match self.layout_counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, m)) => *m += n,
+                None => self.layout_counts.push((label, n)),
+            }
+        }
+    }
+
+    /// Chooses the layout from a source's first chunk and makes its parser.
+    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
+        (self.layout, self.layout_note) = match choose_layout(cfg, first) {
+            Some((f, detected, note)) => (Some((f, detected)), note),
+            None => (None, None),
+        };
+        if self.layout.is_none() {
+            self.layout_help = axlog_format::diagnose(first).map(|d| d.to_string());
+        }
+        // Where no layout fits any of the first lines, parsing as combined reports
+        // every line as malformed (and keeps them in rejects).
+        let mut p = match &self.layout {
+            // A detected layout gives way where the source changes layout part-way.
+            Some((f, true)) => {
+                LineParser::Switching(Box::new(axlog_format::switching::Switching::new(f)))
+            }
+            Some((f, false)) => f.parser(),
+            None => Layout::NginxCombined.parser(),
+        };
+        p.set_tz(cfg.tz_offset_min);
+        p
+    }
+
+    /// The parser for a source whose sample is `sample` (see sample.rs); without one
+    /// (every line is overlong, so malformed whatever the layout) nothing is detected.
+    pub(crate) fn parser_for_sample(&mut self, cfg: &Config, sample: Option<&[u8]>) -> LineParser {
+        if let Some(s) = sample {
+            return self.parser_for(cfg, s);
+        }
+        let mut p = match &cfg.layout {
+            Some(f) => f.parser(),
+            None => Layout::NginxCombined.parser(),
+        };
+        p.set_tz(cfg.tz_offset_min);
+        p
+    }
+
+    /// What the source's sink learns once its parser is made.
+    pub(crate) fn begin<'a>(&'a self, parser: &'a LineParser) -> Begin<'a> {
+        Begin {
+            parser,
+            layout: self.layout.as_ref().map(|(f, d)| (f, *d)),
+        }
+    }
+
+    /// Reads `chunks` (a source's, in order) on this thread into `sink`, the source's;
+    /// each chunk's buffer goes back through `recycle`. The layout is chosen from the
+    /// first chunk that is not an overlong line (see sample.rs). Stops at the first read
+    /// error, after the chunks before it.
+    pub(crate) fn read_in_order<S: ChunkSink>(
+        &mut self,
+        cfg: &Config,
+        chunks: impl Iterator<Item = Result<Chunk, InputError>>,
+        mut recycle: impl FnMut(Vec<u8>),
+        sink: &mut S,
+    ) {
+        let mut parser: Option<LineParser> = None;
+        for chunk in chunks {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    self.error = Some(e.into());
+                    break;
+                }
+            };
+            if parser.is_none() && !chunk.is_overlong() {
+                let p = self.parser_for(cfg, chunk.lines());
+                sink.begin(&self.begin(&p));
+                parser = Some(p);
+            }
+            let name = &self.id.name;
+            let counts = parse_chunk(parser.as_mut(), &chunk, name, sink);
+            let part = sink.end_chunk();
+            sink.add_chunk(
+                part,
+                ChunkPlace {
+                    source: name,
+                    lines_before: self.lines,
+                },
+            );
+            self.lines += counts.lines;
+            self.malformed += counts.malformed;
+            recycle(chunk.into_buf());
+            if sink.stopped() {
+                break;
+            }
+        }
+        if let Some(p) = &parser {
+            self.add_layout_counts(p);
+        }
+    }
+}
+
+/// Picks the layout for a source: the configured one, or the one that fits `sample`.
+/// Detection may add a note on its choice.
+pub(crate) fn choose_layout(cfg: &Config, sample: &[u8]) -> Option<(Format, bool, Option<String>)> {
+    match &cfg.layout {
+        // A given layout may still come behind a syslog header.
+        Some(l) => Some((
+            axlog_format::with_syslog_if_it_fits(l.clone(), sample),
+            false,
+            None,
+        )),
+        None => detect(sample).map(|d| (d.format(), true, d.note)),
+    }
+}
