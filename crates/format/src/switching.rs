@@ -3,7 +3,11 @@
 //! block of lines from there, and a layout that reads most of the block takes over. Each
 //! layout counts the lines it read, for the report.
 
-use crate::{Format, LineParser, ParseError, Record, detect};
+use crate::detect::detect;
+use crate::error::ParseError;
+use crate::format::Format;
+use crate::parser::LineParser;
+use crate::record::Record;
 
 /// Failed lines after a detection that found nothing better, before the next attempt:
 /// a file with scattered malformed lines does not run detection at each one. The wait
@@ -133,7 +137,7 @@ impl Switching {
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
             .filter(|l| !l.is_empty())
-            .take(crate::DETECT_LINES)
+            .take(crate::detect::DETECT_LINES)
         {
             if current.parse(l).is_ok() {
                 ends_here = true;
@@ -201,7 +205,8 @@ impl Switching {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Format, Layout};
+    use crate::format::Format;
+    use crate::layout::Layout;
 
     #[test]
     fn a_failing_block_switches_and_back() {

@@ -4,6 +4,12 @@
 use super::compile::{finish, push_field};
 use super::{Dialect, Field, FormatError, HaField, LogFormat, Unit, Var};
 
+/// HAProxy's `option httplog` as a `log-format` string (HAProxy's documentation).
+pub const HAPROXY_HTTPLOG: &str = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+/// HAProxy's `option tcplog` as a `log-format` string.
+pub const HAPROXY_TCPLOG: &str =
+    "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
+
 /// HAProxy's variable flags: `+Q` quotes, `+X` writes numbers in hexadecimal, `+E`
 /// escapes with a backslash; `-F` clears a flag.
 #[derive(Debug, Clone, Copy, Default)]

@@ -22,6 +22,8 @@ mod haproxy;
 mod interpret;
 mod nginx;
 
+pub use self::haproxy::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
+
 use self::ha_fields::NumberRun;
 use self::interpret::{has_prefix, word_eq};
 use crate::num::parse_u64;

@@ -23,7 +23,7 @@ impl LogFormat {
     /// their own: the hand-written combined parser reads the first part. `None` when the
     /// definition does not start with `combined`'s fields or adds nothing after them.
     pub fn compile_suffix(definition: &str) -> Option<LogFormat> {
-        let rest = definition.strip_prefix(crate::Layout::NginxCombined.definition())?;
+        let rest = definition.strip_prefix(crate::layout::Layout::NginxCombined.definition())?;
         // The next text must be literal: `$remote_addr ... "$http_user_agent"$x` would
         // glue a variable to the closing quote.
         if rest.is_empty() || rest.starts_with('$') {
