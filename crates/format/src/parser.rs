@@ -12,6 +12,7 @@ use crate::error::ParseError;
 use crate::format::Format;
 use crate::layout::Layout;
 use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
+use crate::parse::Parse;
 use crate::record::Record;
 use crate::{haproxy, json, logformat, nginx, servermsg, switching, syslog, time, traefik};
 
@@ -191,28 +192,21 @@ impl LineParser {
         }
     }
 
-    /// Parses one line (without its line terminator).
+    /// [`Parse::parse`], callable without importing the trait: `LineParser` is the type
+    /// other crates parse with.
     #[inline]
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
-        let mut rec = Record::default();
-        self.parse_into(line, &mut rec).map(|()| rec)
+        Parse::parse(self, line)
     }
 
-    /// Like [`LineParser::parse`], into a record the caller keeps (no copy of the record
-    /// on the hot path). On error `rec` holds partial values.
+    /// [`Parse::parse_into`], callable without importing the trait.
     #[inline]
     pub fn parse_into<'a>(
         &mut self,
         line: &'a [u8],
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
-        // A switching parser calls `parse_plain` of the layout in use, not this: a call
-        // cycle through here would keep the layout's parser from being inlined, a
-        // function call more on every line.
-        if let LineParser::Switching(s) = self {
-            return s.parse_into(line, rec);
-        }
-        self.parse_plain(line, rec)
+        Parse::parse_into(self, line, rec)
     }
 
     /// [`LineParser::parse_into`] of a parser that is not [`LineParser::Switching`].
@@ -237,34 +231,11 @@ impl LineParser {
     fn parse_fields<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         match self {
             LineParser::Nginx(p) => p.parse_into(line, rec),
-            LineParser::Compiled(b) => {
-                let (f, cache) = &mut **b;
-                f.parse_into(cache, line, rec)
-            }
-            LineParser::Json(b) => {
-                let (f, cache) = &mut **b;
-                f.parse_into(cache, line, rec)
-            }
+            LineParser::Compiled(b) => b.parse_into(line, rec),
+            LineParser::Json(b) => b.parse_into(line, rec),
             LineParser::Haproxy(p) => p.parse_into(line, rec),
             LineParser::Traefik(p) => p.parse_into(line, rec),
-            LineParser::Extended(b) => {
-                let (head, rest, cache) = &mut **b;
-                head.parse_into(line, rec)?;
-                // The rest of the line starts after the user agent's closing quote; a line
-                // that ends there lacks the layout's other fields (not an empty line).
-                let ua = rec.user_agent;
-                let off = (ua.as_ptr() as usize)
-                    .checked_sub(line.as_ptr() as usize)
-                    .map(|o| o + ua.len() + 1)
-                    .filter(|&o| o < line.len() && line.get(o - 1) == Some(&b'"'))
-                    .ok_or(ParseError::Layout)?;
-                let (ts, off_min) = (rec.ts_us, rec.utc_offset_min);
-                rest.parse_into(cache, &line[off..], rec)?;
-                (rec.ts_us, rec.utc_offset_min) = (ts, off_min);
-                // The suffix read what `combined` left.
-                rec.unread_fields = false;
-                Ok(())
-            }
+            LineParser::Extended(b) => b.parse_into(line, rec),
             // Handled by `parse_into`; a switching parser never holds another one.
             LineParser::Switching(_) => Err(ParseError::Layout),
             LineParser::Syslog(p) => match syslog::split_syslog(line) {
@@ -273,5 +244,37 @@ impl LineParser {
                 _ => Err(ParseError::Layout),
             },
         }
+    }
+}
+
+impl Parse for LineParser {
+    /// One match on the parser's kind, to the layout's own `parse_into`.
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        // A switching parser calls `parse_plain` of the layout in use, not this: a call
+        // cycle through here would keep the layout's parser from being inlined, a
+        // function call more on every line.
+        if let LineParser::Switching(s) = self {
+            return s.parse_into(line, rec);
+        }
+        self.parse_plain(line, rec)
+    }
+}
+
+/// A compiled definition with the time cache of the input it reads.
+impl Parse for (logformat::LogFormat, time::TimeLocalCache) {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        let (f, cache) = self;
+        f.parse_into(cache, line, rec)
+    }
+}
+
+/// A JSON mapping with the time cache of the input it reads.
+impl Parse for (json::JsonFormat, time::TimeLocalCache) {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        let (f, cache) = self;
+        f.parse_into(cache, line, rec)
     }
 }

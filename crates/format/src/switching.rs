@@ -6,6 +6,7 @@
 use crate::detect::detect;
 use crate::error::ParseError;
 use crate::format::Format;
+use crate::parse::Parse;
 use crate::parser::LineParser;
 use crate::record::Record;
 
@@ -41,6 +42,21 @@ pub struct Switching {
     tz_offset_min: i16,
 }
 
+impl Parse for Switching {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        // Almost every line: the detected layout, no other one met in this chunk.
+        if !self.mixed
+            && let Some((_, p, n)) = self.layouts.first_mut()
+        {
+            let parsed = p.parse_plain(line, rec);
+            *n += u64::from(parsed.is_ok());
+            return parsed;
+        }
+        self.parse_switched(line, rec)
+    }
+}
+
 impl Switching {
     pub fn new(format: &Format) -> Switching {
         Switching {
@@ -54,23 +70,6 @@ impl Switching {
             mixed: false,
             tz_offset_min: 0,
         }
-    }
-
-    #[inline]
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
-        // Almost every line: the detected layout, no other one met in this chunk.
-        if !self.mixed
-            && let Some((_, p, n)) = self.layouts.first_mut()
-        {
-            let parsed = p.parse_plain(line, rec);
-            *n += u64::from(parsed.is_ok());
-            return parsed;
-        }
-        self.parse_switched(line, rec)
     }
 
     /// [`Switching::parse_into`] once another layout took lines in this chunk.

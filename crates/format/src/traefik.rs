@@ -8,6 +8,7 @@
 
 use crate::error::ParseError;
 use crate::logformat::{LogFormat, Unit};
+use crate::parse::Parse;
 use crate::record::Record;
 use crate::time::TimeLocalCache;
 
@@ -48,12 +49,10 @@ impl TraefikClfParser {
             .map(str::to_string)
             .collect()
     }
+}
 
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
+impl Parse for TraefikClfParser {
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
