@@ -255,7 +255,7 @@ fn request_parts(req: &[u8]) -> (&[u8], &[u8], &[u8]) {
 
 /// A JSON string of log bytes: nginx's `\xHH` escapes decoded first.
 fn json_str(o: &mut Vec<u8>, v: &[u8]) {
-    let decoded = axlog_format::unescape::Escaping::Backslash.decode(v);
+    let decoded = axlog_format::Escaping::Backslash.decode(v);
     o.push(b'"');
     for &b in decoded.iter() {
         match b {

@@ -71,7 +71,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut parser = axlog_format::LineParser::Compiled(Box::new((
                 def.clone(),
-                axlog_format::time::TimeLocalCache::default(),
+                axlog_format::TimeLocalCache::default(),
             )));
             let mut sink = CountSink(0);
             let mut line_no = 0;

@@ -51,9 +51,7 @@ fn bench(c: &mut Criterion) {
             }
             _ => None,
         }
-        .map(|f| {
-            LineParser::Compiled(Box::new((f, axlog_format::time::TimeLocalCache::default())))
-        });
+        .map(|f| LineParser::Compiled(Box::new((f, axlog_format::TimeLocalCache::default()))));
         // Every rendered request must parse, in every parser, or the figures compare
         // different work.
         let base = run(&preset, &data);

@@ -6,7 +6,12 @@
 //! that reads fewer fields of every line (combined on timed lines) loses. A layout under
 //! which no line has a status is no fit (JSON lines read with another server's keys).
 
-use crate::{Format, Layout, LineParser, ParseError, Record, jsonkeys, logformat, servermsg};
+use crate::error::ParseError;
+use crate::format::Format;
+use crate::layout::Layout;
+use crate::parser::LineParser;
+use crate::record::Record;
+use crate::{jsonkeys, logformat, servermsg};
 use std::sync::Arc;
 
 /// The outcome of layout detection.
@@ -127,11 +132,11 @@ fn tally(p: &mut LineParser, lines: &[&[u8]]) -> Tally {
     t
 }
 
-/// Picks the layout that reads the most fields of the first [`crate::DETECT_LINES`]
+/// Picks the layout that reads the most fields of the first [`DETECT_LINES`]
 /// non-empty lines of `sample` (whole lines, `\n`-separated). Ties go to the more
 /// specific layout (timed before combined). `None` when no layout reads any line.
 pub fn detect(sample: &[u8]) -> Option<Detection> {
-    let lines = crate::sample_lines(sample);
+    let lines = sample_lines(sample);
     // HAProxy (which reads its own syslog header), each other layout behind a syslog
     // header, then as written. The order breaks ties: the combined family parses a line
     // with a syslog header too, taking the header for part of the client address, and
@@ -272,6 +277,48 @@ fn suggest_suffix(rest: &[u8]) -> Option<String> {
         }
     }
     Some(def)
+}
+
+/// How many lines [`detect`] looks at.
+pub const DETECT_LINES: usize = 200;
+
+/// The first [`DETECT_LINES`] non-empty lines of `sample`, without line terminators.
+pub(crate) fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
+    sample
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .take(DETECT_LINES)
+        .collect()
+}
+
+/// `format`, or `format` behind a syslog header when that parses as many of `sample`'s
+/// first lines: a layout the user gives may come through syslog (nginx's `access_log
+/// syslog:`).
+pub fn with_syslog_if_it_fits(format: Format, sample: &[u8]) -> Format {
+    // HAProxy's layouts read their own syslog header.
+    let reads_header = match &format {
+        Format::Preset(Layout::Haproxy) | Format::Syslog(_) => true,
+        Format::Custom(f) => f.dialect() == logformat::Dialect::Haproxy,
+        _ => false,
+    };
+    if reads_header {
+        return format;
+    }
+    let lines = sample_lines(sample);
+    let count = |p: &mut LineParser| lines.iter().filter(|l| p.parse(l).is_ok()).count();
+    let plain = count(&mut format.parser());
+    let wrapped = Format::Syslog(Box::new(format));
+    // On a tie the header is real: a layout starting with a loose field (`$remote_addr`)
+    // would otherwise swallow it.
+    let with_header = count(&mut wrapped.parser());
+    if with_header > 0 && with_header >= plain {
+        return wrapped;
+    }
+    match wrapped {
+        Format::Syslog(inner) => *inner,
+        other => other,
+    }
 }
 
 #[cfg(test)]

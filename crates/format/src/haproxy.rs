@@ -37,6 +37,7 @@
 
 use memchr::memchr;
 
+use crate::parse::Parse;
 use crate::scan::find;
 use crate::syslog::{header_3164, syslog_header};
 use crate::time::AcceptDateCache;
@@ -71,21 +72,11 @@ impl HaproxyParser {
             date: AcceptDateCache::default(),
         }
     }
+}
 
-    /// Parses one line (without its line terminator).
-    #[inline]
-    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
-        let mut rec = Record::default();
-        self.parse_into(line, &mut rec).map(|()| rec)
-    }
-
-    /// Like [`HaproxyParser::parse`], into a record the caller keeps (whatever it held is
-    /// replaced). On error `rec` holds partial values.
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
+impl Parse for HaproxyParser {
+    /// Whatever `rec` held is replaced.
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         // The engine reuses records: start from a clean one.
         *rec = Record::default();
         let line = trim_end(line);
@@ -102,7 +93,9 @@ impl HaproxyParser {
         rec.escaping = crate::unescape::Escaping::Hash;
         Ok(())
     }
+}
 
+impl HaproxyParser {
     /// Every layout of the module documentation, token by token: `line` is trimmed and not
     /// empty, `rec` is clear.
     fn parse_general<'a>(

@@ -7,10 +7,11 @@
 //! gives any other mapping. Values are borrowed as written (JSON escapes included);
 //! numbers may be written as numbers or as strings, as nginx templates often do.
 
+use crate::error::ParseError;
 use crate::logformat::Unit;
 use crate::num::{parse_u64, sum_upstream_list, trim_spaces};
+use crate::record::Record;
 use crate::time::{TimeLocalCache, parse_iso8601};
-use crate::{ParseError, Record};
 
 /// A record field a JSON key can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,13 +82,6 @@ pub struct JsonFormat {
     /// a line wins).
     map: Vec<(Vec<u8>, Target)>,
 }
-
-/// Caddy's `http.log.access` entries.
-pub const CADDY: &str = "ts=ts:s,client=request.client_ip,client=request.remote_ip,method=request.method,uri=request.uri,status=status,bytes=size,latency=duration:s,user_agent=request.headers.User-Agent.0,referer=request.headers.Referer.0";
-/// Traefik's JSON access log (durations in nanoseconds).
-pub const TRAEFIK: &str = "ts=StartUTC,ts=time,client=ClientHost,user=ClientUsername,method=RequestMethod,uri=RequestPath,status=DownstreamStatus,bytes=DownstreamContentSize,latency=Duration:ns,upstream_latency=OriginDuration:ns,upstream_status=OriginStatus,referer=request_Referer,user_agent=request_User-Agent";
-/// nginx `escape=json` layouts keyed by variable name (with or without `$`).
-pub const NGINX_JSON: &str = "ts=time_iso8601,ts=time_local,ts=msec:s,ts=@timestamp,ts=time,ts=timestamp,client=remote_addr,user=remote_user,request=request,method=request_method,uri=request_uri,uri=uri,status=status,bytes=body_bytes_sent,bytes=bytes_sent,referer=http_referer,user_agent=http_user_agent,latency=request_time:s,upstream_latency=upstream_response_time:s";
 
 impl JsonFormat {
     /// Compiles `target=key,target=key:unit,...`.
@@ -498,6 +492,7 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::{CADDY, TRAEFIK};
 
     fn parse<'a>(spec: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
         let f = JsonFormat::compile(spec).unwrap();

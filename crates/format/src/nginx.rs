@@ -8,6 +8,7 @@
 //! Delimiters are found with `memchr`; no byte-at-a-time loops over the long fields.
 
 use crate::num::{parse_opt_seconds_us, parse_u64, sum_upstream_list};
+use crate::parse::Parse;
 use crate::search::ByteSearch;
 use crate::time::{TIME_LOCAL_LEN, TimeLocalCache};
 use crate::{ParseError, Record};
@@ -120,21 +121,11 @@ impl NginxParser {
     pub fn timed() -> Self {
         Self::new(true)
     }
+}
 
+impl Parse for NginxParser {
     #[inline]
-    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
-        let mut rec = Record::default();
-        self.parse_into(line, &mut rec).map(|()| rec)
-    }
-
-    /// [`NginxParser::parse`] into a record the caller keeps, which saves copying it.
-    /// On error `rec` holds partial values.
-    #[inline]
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         if self.parse_fast(line, rec).is_some() {
             return Ok(());
         }
@@ -146,7 +137,9 @@ impl NginxParser {
             Err(e) => self.parse_by_definition(line, rec).map_err(|_| e),
         }
     }
+}
 
+impl NginxParser {
     /// A line this parser rejects, read by the layout's definition as the interpreter
     /// runs a pasted `log_format` or `LogFormat`: it splits quoted fields at the text
     /// between them (`" "`), so a referer or user agent holding a raw `"` (`"x"y"`) is

@@ -267,7 +267,10 @@ mod tests {
         let names: Vec<&str> = f.iter().map(|f| f.name.as_str()).collect();
         // main, then conf.d/*.conf in name order.
         assert_eq!(names, ["main", "json", "timing"]);
-        assert_eq!(f[0].definition, crate::Layout::NginxMain.definition());
+        assert_eq!(
+            f[0].definition,
+            crate::layout::Layout::NginxMain.definition()
+        );
         assert_eq!(f[0].escape, Escape::Default);
         assert!(f[0].origin.ends_with("nginx.conf:8"), "{}", f[0].origin);
         assert_eq!(f[1].escape, Escape::Json);

@@ -138,6 +138,20 @@ impl<'a> Record<'a> {
             .map(crate::num::parse_seconds_us)
     }
 
+    /// The status of the last attempt in `$upstream_status` (`502, 200` gives 200: the
+    /// response the client got). `None` when that is not a number of 1 to 3 digits (`-`).
+    pub fn last_upstream_status(&self) -> Option<u16> {
+        let last = self
+            .upstream_status
+            .rsplit(|&b| b == b',' || b == b':')
+            .next()?;
+        let last = crate::num::trim_spaces(last);
+        if last.is_empty() || last.len() > 3 || !last.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(last.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0')))
+    }
+
     /// The request target without its query string, e.g. `/api/users/7`.
     #[inline]
     pub fn path(&self) -> Option<&'a [u8]> {
@@ -289,6 +303,26 @@ pub fn request_path(req: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_upstream_status_is_the_last_attempts() {
+        let status = |v: &'static [u8]| {
+            Record {
+                upstream_status: v,
+                ..Record::default()
+            }
+            .last_upstream_status()
+        };
+        assert_eq!(status(b"200"), Some(200));
+        assert_eq!(status(b"502, 200"), Some(200));
+        assert_eq!(status(b"502, 504 : 404"), Some(404));
+        assert_eq!(status(b" 503 "), Some(503));
+        assert_eq!(status(b"502, -"), None);
+        assert_eq!(status(b"1000"), None);
+        assert_eq!(status(b"20x"), None);
+        assert_eq!(status(b""), None);
+        assert_eq!(status(b"200,"), None);
+    }
 
     #[test]
     fn fast_path_agrees_with_the_general_route() {

@@ -3,7 +3,12 @@
 //! block of lines from there, and a layout that reads most of the block takes over. Each
 //! layout counts the lines it read, for the report.
 
-use crate::{Format, LineParser, ParseError, Record, detect};
+use crate::detect::detect;
+use crate::error::ParseError;
+use crate::format::Format;
+use crate::parse::Parse;
+use crate::parser::LineParser;
+use crate::record::Record;
 
 /// Failed lines after a detection that found nothing better, before the next attempt:
 /// a file with scattered malformed lines does not run detection at each one. The wait
@@ -37,6 +42,21 @@ pub struct Switching {
     tz_offset_min: i16,
 }
 
+impl Parse for Switching {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        // Almost every line: the detected layout, no other one met in this chunk.
+        if !self.mixed
+            && let Some((_, p, n)) = self.layouts.first_mut()
+        {
+            let parsed = p.parse_plain(line, rec);
+            *n += u64::from(parsed.is_ok());
+            return parsed;
+        }
+        self.parse_switched(line, rec)
+    }
+}
+
 impl Switching {
     pub fn new(format: &Format) -> Switching {
         Switching {
@@ -50,23 +70,6 @@ impl Switching {
             mixed: false,
             tz_offset_min: 0,
         }
-    }
-
-    #[inline]
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
-        // Almost every line: the detected layout, no other one met in this chunk.
-        if !self.mixed
-            && let Some((_, p, n)) = self.layouts.first_mut()
-        {
-            let parsed = p.parse_plain(line, rec);
-            *n += u64::from(parsed.is_ok());
-            return parsed;
-        }
-        self.parse_switched(line, rec)
     }
 
     /// [`Switching::parse_into`] once another layout took lines in this chunk.
@@ -133,7 +136,7 @@ impl Switching {
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
             .filter(|l| !l.is_empty())
-            .take(crate::DETECT_LINES)
+            .take(crate::detect::DETECT_LINES)
         {
             if current.parse(l).is_ok() {
                 ends_here = true;
@@ -201,7 +204,8 @@ impl Switching {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Format, Layout};
+    use crate::format::Format;
+    use crate::layout::Layout;
 
     #[test]
     fn a_failing_block_switches_and_back() {

@@ -3,7 +3,7 @@
 
 use memchr::memchr;
 
-use crate::ParseError;
+use crate::error::ParseError;
 use crate::scan::{find, positions};
 
 /// A position in a line for HAProxy's fast httplog path and the RFC 3164 header: tokens

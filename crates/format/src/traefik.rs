@@ -6,13 +6,11 @@
 //! tail reads as the layout says (tried from the line's end); the part before is
 //! `combined`, whose user agent runs to that part's last quote.
 
+use crate::error::ParseError;
 use crate::logformat::{LogFormat, Unit};
+use crate::parse::Parse;
+use crate::record::Record;
 use crate::time::TimeLocalCache;
-use crate::{ParseError, Record};
-
-/// The layout in Apache's syntax (what `axlog formats` shows, and what a user would
-/// paste as a `--log-format`).
-pub const DEFINITION: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{request_count}e "%{router}e" "%{server_url}e" %{ms}Tms"#;
 
 /// The part before the tail.
 const HEAD: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#;
@@ -51,12 +49,10 @@ impl TraefikClfParser {
             .map(str::to_string)
             .collect()
     }
+}
 
-    pub fn parse_into<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
+impl Parse for TraefikClfParser {
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         if line.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -115,6 +111,7 @@ fn find_closing(s: &[u8], pat: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::TRAEFIK_CLF as DEFINITION;
 
     /// Every line the same layout given as an Apache `LogFormat` reads, the preset reads:
     /// lines with `"`, `" "` and spaces put anywhere.

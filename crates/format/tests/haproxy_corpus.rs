@@ -14,7 +14,7 @@ mod corpus_util;
 use std::collections::BTreeMap;
 
 use axlog_format::haproxy::{HaproxyFields, HaproxyParser};
-use axlog_format::{ParseError, Record};
+use axlog_format::{Parse, ParseError, Record};
 use corpus_util::rspec::{self, Fact};
 use corpus_util::{lines, read, s};
 use serde_json::Value;

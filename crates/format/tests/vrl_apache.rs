@@ -6,7 +6,7 @@
 //!   them, and axlog rejects the line rather than guess what the fields are.
 
 use axlog_format::Layout;
-use axlog_format::time::parse_iso8601;
+use axlog_format::parse_iso8601;
 use serde_json::Value;
 
 #[test]

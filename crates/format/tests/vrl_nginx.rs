@@ -5,7 +5,7 @@
 //! for numbers.
 
 use axlog_format::Layout;
-use axlog_format::time::parse_iso8601;
+use axlog_format::parse_iso8601;
 use serde_json::Value;
 
 fn corpus(path: &str) -> Option<String> {

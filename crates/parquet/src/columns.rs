@@ -10,9 +10,7 @@ use arrow_array::builder::{
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BinaryArray, RecordBatch, StringArray, new_null_array};
 use arrow_schema::{ArrowError, SchemaRef};
-use axlog_format::Record;
-use axlog_format::haproxy::HaproxyFields;
-use axlog_format::unescape::Escaping;
+use axlog_format::{Escaping, HaproxyFields, Record};
 use std::sync::Arc;
 
 /// The columns of rows not yet written, one builder per column of [`row_schema`].
@@ -253,17 +251,6 @@ fn i32_of<T: TryInto<i32>>(v: Option<T>) -> Option<i32> {
     v.and_then(|v| v.try_into().ok())
 }
 
-/// The status of the last attempt in `$upstream_status` (`502, 200` gives 200: the
-/// response the client got).
-fn last_status(v: &[u8]) -> Option<i32> {
-    let last = v.rsplit(|&b| b == b',' || b == b':').next()?;
-    let last = axlog_format::num::trim_spaces(last);
-    if last.is_empty() || last.len() > 3 || !last.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(last.iter().fold(0, |n, d| n * 10 + i32::from(d - b'0')))
-}
-
 impl Columns {
     /// Columns for rows of `source` (`None`: the column is left out), whose layout has the
     /// other variables `extra_names`.
@@ -366,7 +353,8 @@ impl Columns {
         self.x_forwarded_for.text(r.x_forwarded_for, e);
         self.request_time_us.opt(i64_of(r.request_time_us));
         self.upstream_addr.text(r.upstream_addr, e);
-        self.upstream_status.opt(last_status(r.upstream_status));
+        self.upstream_status
+            .opt(r.last_upstream_status().map(i32::from));
         self.upstream_time_us.opt(i64_of(r.upstream_time_us));
         if r.upstream_times_raw.is_empty() {
             self.upstream_attempts.null();

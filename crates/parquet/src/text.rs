@@ -1,6 +1,6 @@
 //! Log bytes as Parquet text: escapes undone, the result valid UTF-8 without losing a byte.
 
-use axlog_format::unescape::Escaping;
+use axlog_format::Escaping;
 use axlog_stats::escape_bytes;
 use std::borrow::Cow;
 

@@ -2,6 +2,7 @@
 //! `{...}` arguments and modifiers, and the configuration's quoting.
 
 use super::compile::{finish, push_field};
+use super::tokenize::{Token, tokenize};
 use super::{Dialect, Field, FormatError, LogFormat, Unit, Var};
 
 impl LogFormat {
@@ -10,45 +11,26 @@ impl LogFormat {
     /// `LogFormat "..." nickname` line.
     pub fn compile_apache(definition: &str) -> Result<LogFormat, FormatError> {
         let def = unquote_apache(definition);
-        let b = def.as_bytes();
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
         let mut text = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] != b'%' {
-                text.push(b[i]);
-                i += 1;
-                continue;
-            }
-            let start = i;
-            i += 1;
-            // Modifiers: `<` / `>` (original or final request), `!` and status lists
-            // (conditions that make Apache log `-`).
-            while i < b.len() && matches!(b[i], b'<' | b'>' | b'!' | b',' | b'0'..=b'9') {
-                i += 1;
-            }
-            let arg = if b.get(i) == Some(&b'{') {
-                let close = b[i..]
-                    .iter()
-                    .position(|&c| c == b'}')
-                    .ok_or(FormatError::Unclosed(i))?;
-                let a = &def[i + 1..i + close];
-                i += close + 1;
-                Some(a)
-            } else {
-                None
+        for token in tokenize(Dialect::Apache, &def) {
+            let token = token?;
+            let (spec, arg, d) = match token {
+                Token::Text(t) => {
+                    text.extend_from_slice(t);
+                    continue;
+                }
+                Token::Escaped(c) => {
+                    text.push(c);
+                    continue;
+                }
+                Token::Var {
+                    spec, arg, name, ..
+                } => (spec, arg, name.first().copied().unwrap_or(0)),
             };
-            let Some(&d) = b.get(i) else {
-                return Err(FormatError::Dangling);
-            };
-            i += 1;
-            if d == b'%' {
-                text.push(b'%');
-                continue;
-            }
             // Bytes, not a str slice: `d` may be the first byte of a multi-byte character.
-            let directive_owned = String::from_utf8_lossy(&b[start..i]).into_owned();
+            let directive_owned = String::from_utf8_lossy(spec).into_owned();
             let directive = directive_owned.as_str();
             if d == b't' {
                 match arg {

@@ -2,7 +2,7 @@
 //! captures) written into [`crate::haproxy::HaproxyFields`] as the interpreter meets them.
 
 use super::{Field, HaField};
-use crate::ParseError;
+use crate::error::ParseError;
 use crate::num::parse_u64;
 
 /// Where [`LogFormat::walk`] puts HAProxy's fields: [`crate::record::HaproxyFields`], or

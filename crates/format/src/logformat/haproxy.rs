@@ -2,7 +2,14 @@
 //! samples and the `%{+Q,+X,+E}` flags.
 
 use super::compile::{finish, push_field};
+use super::tokenize::{Token, tokenize};
 use super::{Dialect, Field, FormatError, HaField, LogFormat, Unit, Var};
+
+/// HAProxy's `option httplog` as a `log-format` string (HAProxy's documentation).
+pub const HAPROXY_HTTPLOG: &str = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+/// HAProxy's `option tcplog` as a `log-format` string.
+pub const HAPROXY_TCPLOG: &str =
+    "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
 /// HAProxy's variable flags: `+Q` quotes, `+X` writes numbers in hexadecimal, `+E`
 /// escapes with a backslash; `-F` clears a flag.
@@ -37,75 +44,43 @@ impl LogFormat {
     /// `%{+Q}` fields are quoted in the log; `%[fetch]` and unknown variables are kept by
     /// name. Lines may carry any syslog header, as HAProxy's own layouts.
     pub fn compile_haproxy(definition: &str) -> Result<LogFormat, FormatError> {
-        let b = definition.trim().as_bytes();
-        let def = String::from_utf8_lossy(b).into_owned();
+        let def = definition.trim();
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
         let mut text = Vec::new();
         // Flags `%{+Q}o` sets for the variables after it.
         let mut defaults = HaFlags::default();
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                // `\ ` is an escaped space, `\"` a quote.
-                b'\\' if i + 1 < b.len() => {
-                    text.push(b[i + 1]);
-                    i += 2;
+        // Right after a `%o`: the literal text's leading spaces may go (see below).
+        let mut after_o = false;
+        for token in tokenize(Dialect::Haproxy, def) {
+            let token = token?;
+            let (arg, name) = match token {
+                Token::Text(mut t) => {
+                    // `%o` writes nothing, so it leaves one separator where two meet.
+                    if std::mem::take(&mut after_o) && (text.is_empty() || text.ends_with(b" ")) {
+                        while let [b' ', rest @ ..] = t {
+                            t = rest;
+                        }
+                    }
+                    text.extend_from_slice(t);
                     continue;
                 }
-                b'%' => {}
-                c => {
+                Token::Escaped(c) => {
+                    after_o = false;
                     text.push(c);
-                    i += 1;
                     continue;
                 }
-            }
-            if b.get(i + 1) == Some(&b'%') {
-                text.push(b'%');
-                i += 2;
-                continue;
-            }
-            let start = i;
-            i += 1;
-            let mut flags = defaults;
-            if b.get(i) == Some(&b'{') {
-                let close = b[i..]
-                    .iter()
-                    .position(|&c| c == b'}')
-                    .ok_or(FormatError::Unclosed(i))?;
-                flags = flags.with(&b[i + 1..i + close]);
-                i += close + 1;
-            }
-            let name: Vec<u8> = if b.get(i) == Some(&b'[') {
-                let close = b[i..]
-                    .iter()
-                    .position(|&c| c == b']')
-                    .ok_or(FormatError::Unclosed(i))?;
-                let n = b[i..=i + close].to_vec();
-                i += close + 1;
-                n
-            } else {
-                let len = b[i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-                let n = b[i..i + len].to_vec();
-                i += len;
-                n
+                Token::Var { arg, name, .. } => (arg, name),
             };
-            if name.is_empty() {
-                return Err(FormatError::EmptyName(start));
-            }
+            after_o = false;
+            let flags = arg.map_or(defaults, |a| defaults.with(a.as_bytes()));
             // `%o` writes nothing: its flags apply to the variables after it.
             if name == b"o" {
                 defaults = flags;
-                // Writing nothing, it leaves one separator where two meet.
-                while b.get(i) == Some(&b' ') && (text.is_empty() || text.ends_with(b" ")) {
-                    i += 1;
-                }
+                after_o = true;
                 continue;
             }
-            let var = match name.as_slice() {
+            let var = match name {
                 // `+X` writes an address in hexadecimal (`C0000201`): kept as written.
                 b"ci" => Var::RemoteAddr,
                 // `+X` writes ports and `%Ts` in hexadecimal.
@@ -145,7 +120,7 @@ impl LogFormat {
                 b"H" => Var::Host,
                 _ => Var::Text,
             };
-            let name = format!("%{}", String::from_utf8_lossy(&name));
+            let name = format!("%{}", String::from_utf8_lossy(name));
             // A capture block writes its own quotes, and nothing at all (no quotes) when
             // no capture is declared: its field reads them (see `End::Brace`).
             let capture = matches!(
@@ -180,7 +155,7 @@ impl LogFormat {
                 then.truncate(kept);
             }
         }
-        let mut f = finish(Dialect::Haproxy, &def, prefix, fields, text, false)?;
+        let mut f = finish(Dialect::Haproxy, def, prefix, fields, text, false)?;
         // The request (`%r`) may hold the closing quote's neighbours: a cut request is
         // kept by HAProxy's own parser, here it must end where the layout says.
         f.json_escape = false;

@@ -4,6 +4,7 @@
 use super::ha_fields::HaSink;
 use super::{Dialect, End, Field, LogFormat, Unit, Var};
 use crate::num::{millis4, parse_u64, sum_upstream_list, trim_spaces};
+use crate::parse::Parse;
 use crate::time::{
     TIME_LOCAL_LEN, TimeLocalCache, parse_epoch_hex, parse_haproxy_date, parse_iso8601,
 };

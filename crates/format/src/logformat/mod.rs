@@ -9,8 +9,9 @@
 //! [`Record`] fields; every other variable (`$http_*`, `$cookie_*`, custom ones) is kept
 //! by name and shown by `axlog explain`.
 //!
-//! The module is split by concern: `nginx.rs`, `apache.rs` and `haproxy.rs` compile each
-//! dialect's definitions; `compile.rs` holds what they share (placing literal text,
+//! The module is split by concern: `tokenize.rs` walks a definition of any dialect into
+//! literal text and variables; `nginx.rs`, `apache.rs` and `haproxy.rs` compile each
+//! dialect's tokens; `compile.rs` holds what they share (placing literal text,
 //! choosing how each value ends); `interpret.rs` reads lines with a compiled definition;
 //! `ha_fields.rs` fills [`crate::haproxy::HaproxyFields`] from a custom HAProxy layout's
 //! values. This file holds the types they all use.
@@ -21,6 +22,9 @@ mod ha_fields;
 mod haproxy;
 mod interpret;
 mod nginx;
+mod tokenize;
+
+pub use self::haproxy::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
 
 use self::ha_fields::NumberRun;
 use self::interpret::{has_prefix, word_eq};

@@ -2,8 +2,9 @@
 
 use super::ha_fields::plain_numbers;
 use super::*;
+use crate::error::ParseError;
+use crate::record::Record;
 use crate::time::TimeLocalCache;
-use crate::{ParseError, Record};
 
 fn parse<'a>(def: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
     let f = LogFormat::compile(def).unwrap();
@@ -33,7 +34,10 @@ fn definitions_that_cannot_work() {
         EmptyName(14)
     );
     // Every text preset is a valid definition.
-    for l in crate::Layout::ALL.into_iter().filter(|l| l.is_log_format()) {
+    for l in crate::layout::Layout::ALL
+        .into_iter()
+        .filter(|l| l.is_log_format())
+    {
         LogFormat::compile_any(l.definition()).unwrap();
     }
 }
@@ -224,7 +228,7 @@ fn no_definition_panics() {
 fn typed_variables() {
     // ingress upstreaminfo with two attempts (beats' test.log, line 23).
     let line = "192.168.64.14 - - [07/Feb/2020:12:02:42 +0000] \"GET /v2/some HTTP/1.1\" 200 61 \"-\" \"Mozilla/5.0\" 348 0.001 [default-web2-8080] [] 172.17.0.6:8080, 172.17.0.7:8080 61, 100 0.100, 0.004 200, 203 835136ae24486dbb4156dcbe21f5d402";
-    let def = crate::Layout::IngressUpstreaminfo.definition();
+    let def = crate::layout::Layout::IngressUpstreaminfo.definition();
     let r = parse(def, line).unwrap();
     assert_eq!(r.request_length, Some(348));
     assert_eq!(r.upstream_addr, b"172.17.0.6:8080, 172.17.0.7:8080");

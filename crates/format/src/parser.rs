@@ -1,0 +1,280 @@
+//! [`LineParser`]: the compiled parser of one layout, and which parser reads each
+//! [`Layout`] and [`Format`]. A line goes through one match on the parser's kind to the
+//! layout's own parser; the server's diagnostics between access lines become
+//! [`ParseError::NotAccess`] here, for every layout.
+//!
+//! A [`LineParser::Switching`] parser holds parsers of other layouts and runs detection
+//! again where the input changes layout (`switching.rs`): the one place where this module
+//! and the modules above it (detection) refer to each other, as a switching parser is
+//! itself a line parser.
+
+use crate::error::ParseError;
+use crate::format::Format;
+use crate::layout::Layout;
+use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
+use crate::parse::Parse;
+use crate::record::Record;
+use crate::{haproxy, json, logformat, nginx, servermsg, switching, syslog, time, traefik};
+
+impl Layout {
+    /// The parser that reads the preset's lines.
+    pub fn parser(self) -> LineParser {
+        match self {
+            Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
+            Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
+            Layout::NginxMain
+            | Layout::NginxCombinedRt
+            | Layout::IngressUpstreaminfo
+            | Layout::ApacheCommon
+            | Layout::ApacheVhostCombined => {
+                // Constant definitions, compiled by a test too: not input.
+                let f = logformat::LogFormat::compile_any(self.definition())
+                    .expect("preset definitions compile");
+                LineParser::for_log_format(&f)
+            }
+            Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
+            Layout::TraefikClf => LineParser::Traefik(Box::default()),
+            Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
+                // Constant mappings, compiled by a test too: not input.
+                let f =
+                    json::JsonFormat::compile(self.definition()).expect("preset mappings compile");
+                LineParser::Json(Box::new((f, time::TimeLocalCache::default())))
+            }
+        }
+    }
+}
+
+impl Format {
+    /// A line parser for the format. A custom definition that is a hand-parsed layout
+    /// spelled out (nginx `combined`, the timed layout, Apache's combined, HAProxy's
+    /// httplog and tcplog) gets the hand-written parser; one that extends nginx's
+    /// `combined` gets it for the combined part.
+    pub fn parser(&self) -> LineParser {
+        match self {
+            Format::Preset(l) => l.parser(),
+            Format::Custom(f) => {
+                // A definition that is one of the hand-parsed presets gets that parser:
+                // users often paste the stock layouts.
+                let words = |d: &str| d.split_whitespace().collect::<Vec<_>>().join(" ");
+                let given = words(f.definition());
+                for l in [Layout::NginxCombined, Layout::NginxTimed] {
+                    if f.dialect() == logformat::Dialect::Nginx && given == words(l.definition()) {
+                        return l.parser();
+                    }
+                }
+                // Apache's combined is nginx's, field for field (the hand-written parser
+                // also reads Apache's `\"`).
+                if f.dialect() == logformat::Dialect::Apache
+                    && [
+                        r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i""#,
+                        r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#,
+                    ]
+                    .contains(&given.as_str())
+                {
+                    return Layout::NginxCombined.parser();
+                }
+                // HAProxy's `option httplog` and `option tcplog` as their documentation
+                // spells them: the native parser reads both (and what else HAProxy writes).
+                if f.dialect() == logformat::Dialect::Haproxy
+                    && [HAPROXY_HTTPLOG, HAPROXY_TCPLOG].contains(&given.as_str())
+                {
+                    return Layout::Haproxy.parser();
+                }
+                LineParser::for_log_format(f)
+            }
+            Format::Json(f) => {
+                LineParser::Json(Box::new(((**f).clone(), time::TimeLocalCache::default())))
+            }
+            Format::Syslog(inner) => LineParser::Syslog(Box::new(inner.parser())),
+        }
+    }
+}
+
+/// A compiled parser for one layout. It keeps small per-input state (the last timestamp),
+/// so each worker owns its own.
+#[derive(Debug, Clone)]
+// One parser exists per source, so its size does not matter; boxing the hand-tuned one
+// would add a pointer chase to every line.
+#[allow(clippy::large_enum_variant)]
+pub enum LineParser {
+    /// The hand-tuned parser of the combined family.
+    Nginx(nginx::NginxParser),
+    /// Any nginx `log_format` or Apache `LogFormat`.
+    Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
+    /// JSON lines.
+    Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
+    /// HAProxy's log formats.
+    Haproxy(Box<haproxy::HaproxyParser>),
+    /// Traefik's common log format.
+    Traefik(Box<traefik::TraefikClfParser>),
+    /// Another parser, after a syslog header.
+    Syslog(Box<LineParser>),
+    /// `combined` followed by more fields: the hand-written combined parser for the first
+    /// part, the compiled rest for the others.
+    Extended(
+        Box<(
+            nginx::NginxParser,
+            logformat::LogFormat,
+            time::TimeLocalCache,
+        )>,
+    ),
+    /// A detected layout, which gives way to another where the input changes layout.
+    Switching(Box<switching::Switching>),
+}
+
+impl LineParser {
+    /// A parser for a compiled nginx definition: [`LineParser::Extended`] when it starts
+    /// with `combined`'s fields, else the compiled parser.
+    pub fn for_log_format(f: &logformat::LogFormat) -> LineParser {
+        if f.dialect() == logformat::Dialect::Nginx
+            && let Some(rest) = logformat::LogFormat::compile_suffix(f.definition())
+        {
+            return LineParser::Extended(Box::new((
+                nginx::NginxParser::combined(),
+                rest,
+                time::TimeLocalCache::default(),
+            )));
+        }
+        LineParser::Compiled(Box::new((f.clone(), time::TimeLocalCache::default())))
+    }
+}
+
+impl LineParser {
+    /// Sets the UTC offset of times logged without one (HAProxy's accept date).
+    pub fn set_tz(&mut self, tz_offset_min: i16) {
+        match self {
+            LineParser::Haproxy(p) => p.set_tz(tz_offset_min),
+            LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
+            LineParser::Extended(_) => {}
+            LineParser::Syslog(p) => p.set_tz(tz_offset_min),
+            LineParser::Switching(s) => s.set_tz(tz_offset_min),
+            _ => {}
+        }
+    }
+
+    /// The names of the variables a record of this parser keeps in `Record::extras`, in
+    /// slot order.
+    pub fn extra_names(&self) -> Vec<String> {
+        match self {
+            LineParser::Compiled(b) => b.0.extra_names().map(str::to_string).collect(),
+            LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
+            LineParser::Traefik(p) => p.extra_names(),
+            LineParser::Syslog(p) => p.extra_names(),
+            LineParser::Switching(s) => s.current().map_or(Vec::new(), |p| p.extra_names()),
+            _ => Vec::new(),
+        }
+    }
+
+    /// After a line failed, with `block` that line and the ones after it: whether the
+    /// parser moved to another layout that fits the block (only a [`LineParser::Switching`]
+    /// one does); the line is then to be parsed again.
+    pub fn switch_layout(&mut self, block: &[u8]) -> bool {
+        match self {
+            LineParser::Switching(s) => s.switch_for(block),
+            _ => false,
+        }
+    }
+
+    /// At the start of a chunk: a [`LineParser::Switching`] parser goes back to the
+    /// detected layout.
+    pub fn restart(&mut self) {
+        if let LineParser::Switching(s) = self {
+            s.restart();
+        }
+    }
+
+    /// The layouts a [`LineParser::Switching`] parser read lines with, and how many each
+    /// read; empty for the others.
+    pub fn layout_counts(&self) -> Vec<(String, u64)> {
+        match self {
+            LineParser::Switching(s) => s.counts(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`Parse::parse`], callable without importing the trait: `LineParser` is the type
+    /// other crates parse with.
+    #[inline]
+    pub fn parse<'a>(&mut self, line: &'a [u8]) -> Result<Record<'a>, ParseError> {
+        Parse::parse(self, line)
+    }
+
+    /// [`Parse::parse_into`], callable without importing the trait.
+    #[inline]
+    pub fn parse_into<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        Parse::parse_into(self, line, rec)
+    }
+
+    /// [`LineParser::parse_into`] of a parser that is not [`LineParser::Switching`].
+    #[inline]
+    pub(crate) fn parse_plain<'a>(
+        &mut self,
+        line: &'a [u8],
+        rec: &mut Record<'a>,
+    ) -> Result<(), ParseError> {
+        let parsed = match self.parse_fields(line, rec) {
+            // The server's own diagnostics between access lines are not malformed.
+            Err(e) if e != ParseError::NotAccess && servermsg::is_server_message(line) => {
+                Err(ParseError::NotAccess)
+            }
+            p => p,
+        };
+        rec.line = line;
+        parsed
+    }
+
+    #[inline]
+    fn parse_fields<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        match self {
+            LineParser::Nginx(p) => p.parse_into(line, rec),
+            LineParser::Compiled(b) => b.parse_into(line, rec),
+            LineParser::Json(b) => b.parse_into(line, rec),
+            LineParser::Haproxy(p) => p.parse_into(line, rec),
+            LineParser::Traefik(p) => p.parse_into(line, rec),
+            LineParser::Extended(b) => b.parse_into(line, rec),
+            // Handled by `parse_into`; a switching parser never holds another one.
+            LineParser::Switching(_) => Err(ParseError::Layout),
+            LineParser::Syslog(p) => match syslog::split_syslog(line) {
+                // A line without a header is one the layout has to take as it is.
+                Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
+                _ => Err(ParseError::Layout),
+            },
+        }
+    }
+}
+
+impl Parse for LineParser {
+    /// One match on the parser's kind, to the layout's own `parse_into`.
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        // A switching parser calls `parse_plain` of the layout in use, not this: a call
+        // cycle through here would keep the layout's parser from being inlined, a
+        // function call more on every line.
+        if let LineParser::Switching(s) = self {
+            return s.parse_into(line, rec);
+        }
+        self.parse_plain(line, rec)
+    }
+}
+
+/// A compiled definition with the time cache of the input it reads.
+impl Parse for (logformat::LogFormat, time::TimeLocalCache) {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        let (f, cache) = self;
+        f.parse_into(cache, line, rec)
+    }
+}
+
+/// A JSON mapping with the time cache of the input it reads.
+impl Parse for (json::JsonFormat, time::TimeLocalCache) {
+    #[inline]
+    fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
+        let (f, cache) = self;
+        f.parse_into(cache, line, rec)
+    }
+}
