@@ -39,10 +39,10 @@ pub(crate) struct FormatArgs {
     /// first lines.
     #[arg(long, default_value = "auto", value_parser = parse_layout)]
     pub(crate) format: LayoutArg,
-    /// The server's own format definition, verbatim: an nginx `log_format` (the quoted
-    /// strings joined), e.g. '$remote_addr [$time_local] "$request" $status $request_time',
-    /// an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D', or an HAProxy
-    /// `log-format`, e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r'.
+    /// The layout's definition in the server's own syntax, verbatim: an nginx `log_format`
+    /// (the quoted strings joined), e.g. '$remote_addr [$time_local] "$request" $status
+    /// $request_time', an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D', or an
+    /// HAProxy `log-format`, e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r'.
     #[arg(long, value_name = "DEFINITION", conflicts_with = "format")]
     pub(crate) log_format: Option<String>,
     /// JSON lines: which key holds which field, e.g.
@@ -109,7 +109,7 @@ pub(crate) struct ReportArgs {
     /// sets (`access.log*`) are read oldest file first; gzip, zstd, bzip2 and xz archives
     /// are recognised by their content.
     pub(crate) files: Vec<String>,
-    /// Output format.
+    /// How the report is written.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
     #[command(flatten)]

@@ -28,7 +28,7 @@ impl FormatArgs {
     }
 }
 
-/// The format an nginx configuration logs with: `name` if given, else the one its
+/// The definition an nginx configuration logs with: `name` if given, else the one its
 /// `access_log` directives name, else its only `log_format`.
 fn format_from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> anyhow::Result<Format> {
     use axlog_format::nginxconf::{Escape, access_log_formats, log_formats};

@@ -29,7 +29,7 @@ pub struct Candidate {
     pub failed_at: Option<(String, ParseError)>,
 }
 
-/// Explains why [`crate::detect`] found nothing in `sample`; `None` when the sample has no
+/// Explains why [`crate::detect()`] found nothing in `sample`; `None` when the sample has no
 /// non-empty line.
 pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
     let lines = sample_lines(sample);

@@ -142,8 +142,8 @@ impl Layout {
         )
     }
 
-    /// Whether the preset's definition is a log format string (nginx or Apache syntax)
-    /// that [`logformat::LogFormat::compile_any`] takes.
+    /// Whether the preset's definition is a definition in nginx or Apache syntax
+    /// that [`crate::logformat::LogFormat::compile_any`] takes.
     pub fn is_log_format(self) -> bool {
         !self.is_json() && self != Layout::Haproxy
     }

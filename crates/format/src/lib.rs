@@ -1,8 +1,26 @@
 //! Access-log layouts and their line parsers.
 //!
-//! A [`Layout`] names a log layout; [`Layout::parser`] compiles it into a [`LineParser`]
-//! that turns one line into a [`Record`] borrowing from the line. [`detect`] picks the
-//! layout that fits the first lines of an input.
+//! A [`Format`] (a preset [`Layout`], a definition, a JSON mapping) compiles into a
+//! [`LineParser`] that turns one line into a [`Record`] borrowing from the line.
+//! [`detect()`] picks the preset that fits the first lines of an input.
+//!
+//! Names, each in one meaning (code, flags and docs):
+//! - *layout*: the shape of a server's log lines, which fields in which order with what
+//!   text between them (a word, not a type).
+//! - *preset* ([`Layout`]): a layout axlog knows by name (`nginx-timed`, `haproxy`); the
+//!   `--format` flag picks one, `axlog formats` lists them.
+//! - *definition*: a layout written in a server's own syntax, given with `--log-format`
+//!   or read from `--nginx-conf`.
+//! - *dialect* ([`logformat::Dialect`]): whose syntax a definition is in: nginx
+//!   `log_format`, Apache `LogFormat` or HAProxy `log-format`.
+//! - *compiled definition* ([`logformat::LogFormat`]): a definition compiled into fields.
+//! - *JSON mapping* ([`json::JsonFormat`]): which JSON key holds which field
+//!   (`--json-fields`, the JSON presets).
+//! - *format* ([`Format`]): what an input is parsed as: a preset, a compiled definition
+//!   or a JSON mapping, perhaps behind a syslog header.
+//! - *parser* ([`LineParser`], [`Parse`]): a format made ready to read one input's lines.
+//!
+//! How a report or a rejects file is written is its *output*, not a format.
 
 pub mod detect;
 mod diagnose;

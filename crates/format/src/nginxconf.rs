@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// How nginx escapes characters in a format's variables.
+/// How nginx escapes characters in a definition's variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escape {
     /// `\xHH` for `"`, `\` and non-printables (the default).
@@ -49,8 +49,8 @@ pub fn log_formats(path: &Path) -> Result<Vec<ConfFormat>, ConfError> {
     Ok(out)
 }
 
-/// `access_log` directives' format names, in order (`combined` when none is given), so a
-/// caller can pick the format the server actually logs with.
+/// The `log_format` names the `access_log` directives use, in order (`combined` when none
+/// is given), so a caller can pick the definition the server actually logs with.
 pub fn access_log_formats(path: &Path) -> Result<Vec<String>, ConfError> {
     let mut out = Vec::new();
     read_file(path, 0, &mut Vec::new(), &mut out)?;

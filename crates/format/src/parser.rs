@@ -103,7 +103,7 @@ pub enum LineParser {
     Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
     /// JSON lines.
     Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
-    /// HAProxy's log formats.
+    /// HAProxy's own layouts (httplog, tcplog, httpslog and their CLF forms).
     Haproxy(Box<haproxy::HaproxyParser>),
     /// Traefik's common log format.
     Traefik(Box<traefik::TraefikClfParser>),

@@ -6,7 +6,7 @@
 //! right: each variable's value runs up to the next occurrence of the literal that
 //! follows it (to the end of the line for a last variable, and up to the line's final
 //! literal for a variable that a definition ends with). Known variables become typed
-//! [`Record`] fields; every other variable (`$http_*`, `$cookie_*`, custom ones) is kept
+//! [`Record`](crate::Record) fields; every other variable (`$http_*`, `$cookie_*`, custom ones) is kept
 //! by name and shown by `axlog explain`.
 //!
 //! The module is split by concern: `tokenize.rs` walks a definition of any dialect into
