@@ -5,6 +5,7 @@
 //! exact nearest-rank values (see [`hist`]). Nothing here knows about parsing or I/O.
 
 pub mod aggregate;
+pub mod dimension;
 pub mod groups;
 pub mod hist;
 pub mod persecond;
@@ -13,6 +14,7 @@ pub mod summary;
 pub mod timefmt;
 
 pub use aggregate::{Aggregate, Observation, StatsConfig};
+pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};
 pub use summary::Summary;
 
