@@ -658,10 +658,11 @@ fn read_source<W: Write>(
         }
     };
     let mut parser: Option<LineParser> = None;
-    // Paths go to a table of the chunk's, merged into the run's after each chunk, as the
-    // parallel route does: the run's table then fills the same way whatever the route
-    // (the same keys once it is full, the same latency values once its memory is spent).
-    let mut chunk_table = Aggregate::chunk_table();
+    // Paths (and servers, hosts) go to tables of the chunk's, merged into the run's after
+    // each chunk, as the parallel route does: the run's tables then fill the same way
+    // whatever the route (the same keys once one is full, the same latency values once
+    // its memory is spent).
+    let mut chunk_table = Aggregate::chunk_tables();
     while let Some(chunk) = chunks.next() {
         let chunk = match chunk {
             Ok(c) => c,
@@ -670,7 +671,7 @@ fn read_source<W: Write>(
                 break;
             }
         };
-        let run_table = sink.0.0.take_paths(chunk_table);
+        let run_table = sink.0.0.take_chunk_tables(chunk_table);
         if chunk.overlong {
             // One line cut at MAX_LINE: malformed, kept (cut) in rejects.
             run.lines += 1;
@@ -697,8 +698,8 @@ fn read_source<W: Write>(
         if let (Some(ru), Some(c)) = (&mut rollups, rows.take_rollup()) {
             ru.add(c);
         }
-        chunk_table = sink.0.0.take_paths(run_table);
-        sink.0.0.merge_paths(&chunk_table);
+        chunk_table = sink.0.0.take_chunk_tables(run_table);
+        sink.0.0.merge_chunk_tables(&chunk_table);
         chunk_table.clear();
         chunks.recycle(chunk.data);
     }
@@ -1045,8 +1046,8 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
     for (row, r) in rows.iter_mut().enumerate() {
         let stats = total.source_stats(row).cloned().unwrap_or_default();
         r.requests = stats.requests;
-        r.client_error_share = share_of(stats.client_errors, stats.requests);
-        r.server_error_share = share_of(stats.server_errors, stats.requests);
+        r.client_error_share = share_of(stats.client_errors(), stats.requests);
+        r.server_error_share = share_of(stats.server_errors(), stats.requests);
         r.p99_us = stats.p99_us();
     }
     if cfg.stats.source_by_host {
@@ -1057,8 +1058,8 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write>>) ->
                 name: host,
                 lines: stats.requests,
                 requests: stats.requests,
-                client_error_share: share_of(stats.client_errors, stats.requests),
-                server_error_share: share_of(stats.server_errors, stats.requests),
+                client_error_share: share_of(stats.client_errors(), stats.requests),
+                server_error_share: share_of(stats.server_errors(), stats.requests),
                 p99_us: stats.p99_us(),
                 ..SourceSummary::default()
             });

@@ -30,8 +30,9 @@ struct ChunkDone {
     reject_lines: Vec<u64>,
     /// The first malformed lines of the chunk: (line number within the chunk, text).
     samples: Vec<(u64, Vec<u8>)>,
-    /// The chunk's paths, merged into the run's table in input order.
-    paths: axlog_stats::groups::GroupTable,
+    /// The chunk's capped tables (paths, servers, hosts), merged into the source's in
+    /// input order.
+    paths: axlog_stats::ChunkTables,
     /// Bytes of the file the chunk covered (for progress, where no reader counts them).
     bytes: u64,
     /// The chunk's rollup, merged into the source's in input order.
@@ -201,20 +202,20 @@ impl Feed {
     }
 }
 
-/// Chunk path tables handed back after their merge, for the workers' next chunks.
+/// Chunk tables handed back after their merge, for the workers' next chunks.
 #[derive(Default)]
-struct Tables(Mutex<Vec<axlog_stats::groups::GroupTable>>);
+struct Tables(Mutex<Vec<axlog_stats::ChunkTables>>);
 
 impl Tables {
-    fn take(&self) -> axlog_stats::groups::GroupTable {
+    fn take(&self) -> axlog_stats::ChunkTables {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
-            .unwrap_or_else(Aggregate::chunk_table)
+            .unwrap_or_else(Aggregate::chunk_tables)
     }
 
-    fn give(&self, mut t: axlog_stats::groups::GroupTable) {
+    fn give(&self, mut t: axlog_stats::ChunkTables) {
         t.clear();
         let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         // As many as can be in flight at once; more would only hold memory.
@@ -425,7 +426,7 @@ fn parse_all<W: Write>(
                 {
                     r.write_chunk(name, run.lines, &d.rejects, &d.reject_lines);
                 }
-                sink.0.0.merge_paths(&d.paths);
+                sink.0.0.merge_chunk_tables(&d.paths);
                 if let (Some(ru), Some(c)) = (&mut rollups, d.rollup) {
                     ru.add(c);
                 }
@@ -498,7 +499,7 @@ fn work(
             rejects: std::mem::take(&mut sink.rejects),
             reject_lines: std::mem::take(&mut sink.reject_lines),
             samples: std::mem::take(&mut sink.samples),
-            paths: sink.stats.0.take_paths(tables.take()),
+            paths: sink.stats.0.take_chunk_tables(tables.take()),
             bytes: (job.end - job.start) as u64,
             rollup: sink.rows.take_rollup(),
         };

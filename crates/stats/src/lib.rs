@@ -6,17 +6,19 @@
 
 pub mod aggregate;
 pub mod dimension;
-pub mod groups;
+mod haproxy;
 pub mod hist;
 pub mod persecond;
 pub mod rollup;
 pub mod summary;
+pub mod table;
 pub mod timefmt;
 
-pub use aggregate::{Aggregate, Observation, StatsConfig};
+pub use aggregate::{Aggregate, ChunkTables, Observation, StatsConfig};
 pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};
 pub use summary::Summary;
+pub use table::{Row, Table};
 
 /// Bytes from a log as text: valid UTF-8 as is, other bytes as `\xHH`.
 pub fn escape_bytes(b: &[u8]) -> String {
