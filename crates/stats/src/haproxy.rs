@@ -2,6 +2,7 @@
 //! (TR, Tw, Tc, Tr, Ta). Its `backend/server` breakdown is a table of the aggregate's.
 
 use crate::hist::ExactHistogram;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).
@@ -21,7 +22,7 @@ pub struct HaproxyObservation<'a> {
 }
 
 /// HAProxy's timers (its `backend/server` table is the aggregate's `servers`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct HaproxyStats {
     /// TR, Tw, Tc, Tr, Ta. Tr and Ta are also the global upstream and request times
     /// (see [`crate::Aggregate::observe`]).
@@ -30,6 +31,7 @@ pub(crate) struct HaproxyStats {
     /// parser that broke the rule): in HAProxy's figures, not in the global ones.
     unshared: Option<Box<[ExactHistogram; 2]>>,
     /// Where a `backend/server` key is built when the line did not write it whole.
+    #[serde(skip)]
     key: Vec<u8>,
 }
 

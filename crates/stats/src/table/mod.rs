@@ -12,10 +12,13 @@
 use crate::dimension::Dimension;
 use crate::hist::{Budget, ValueCounts};
 use rustc_hash::FxBuildHasher;
+use serde::{Deserialize, Serialize};
 use std::hash::BuildHasher;
 
+mod state;
+
 /// What one key's requests gave.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Row {
     pub requests: u64,
     /// Requests per status class: 1xx, 2xx, 3xx, 4xx, 5xx, and any other code

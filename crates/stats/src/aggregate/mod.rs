@@ -9,7 +9,11 @@ use crate::persecond::PerSecond;
 use crate::summary::*;
 use crate::table::{Hit, Row, Table};
 use crate::timefmt::{format_offset, format_rfc3339};
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
+
+mod state;
+pub use state::StateError;
 
 /// Percentiles every latency summary reports, in parts per million.
 const P50: u32 = 500_000;
@@ -18,7 +22,7 @@ pub(crate) const P99: u32 = 990_000;
 const P999: u32 = 999_000;
 
 /// Limits that keep memory bounded whatever the input size.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct StatsConfig {
     /// Distinct paths tracked for the top-paths table.
     pub max_paths: usize,
@@ -110,7 +114,10 @@ fn chunk_table(dimension: Dimension, presize: usize) -> Table {
 
 const MAX_OFFSETS: usize = 16;
 
-#[derive(Debug, Clone)]
+/// Serializable (see state.rs: [`Aggregate::save`], [`Aggregate::load`]); what is rebuilt
+/// rather than stored is skipped.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(try_from = "state::AggregateData")]
 pub struct Aggregate {
     cfg: StatsConfig,
     lines_read: u64,
@@ -129,6 +136,7 @@ pub struct Aggregate {
     /// The seconds (first and last) of the interval an `--every` window counts: a line
     /// logged before it counts in its first second, and the QPS figures cover all of it.
     window: Option<(i64, i64)>,
+    #[serde(serialize_with = "codes")]
     status: Box<[u64; 1000]>,
     request_time: ExactHistogram,
     upstream_time: ExactHistogram,
@@ -140,6 +148,7 @@ pub struct Aggregate {
     sources: Table,
     /// The source the requests being observed come from, and its row in `sources`.
     source: usize,
+    #[serde(skip)]
     source_row: usize,
     /// Made at the first HAProxy line.
     haproxy: Option<Box<HaproxyStats>>,
@@ -150,7 +159,13 @@ pub struct Aggregate {
     /// their file's row (and as the table's untracked).
     hosts: Table,
     /// The row of the last host seen: lines of one host come in runs.
+    #[serde(skip)]
     last_host: usize,
+}
+
+/// The status counts as a list (serde writes arrays of at most 32).
+fn codes<S: Serializer>(status: &[u64; 1000], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(status.iter())
 }
 
 /// Syslog hosts given a row of their own; the lines of others count in their file's row.
