@@ -146,14 +146,16 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|c| {
             parse_into(c, &mut worker);
-            worker.aggregate_mut().take_paths(Aggregate::chunk_table())
+            worker
+                .aggregate_mut()
+                .take_chunk_tables(Aggregate::chunk_tables())
         })
         .collect();
     g.bench_function("merge_chunk_paths", |b| {
         b.iter(|| {
             let mut run = Aggregate::new(cfg);
             for t in &tables {
-                run.merge_paths(t);
+                run.merge_chunk_tables(t);
             }
             black_box(run.requests())
         })

@@ -120,10 +120,10 @@ pub(crate) struct ReportArgs {
     #[arg(long, default_value_t = 10)]
     pub(crate) top: usize,
     /// Distinct paths tracked for the top-paths table (bounds memory).
-    #[arg(long, default_value_t = axlog_stats::groups::DEFAULT_CAP)]
+    #[arg(long, default_value_t = axlog_stats::table::DEFAULT_CAP)]
     pub(crate) max_paths: usize,
     /// Bytes the tracked paths may take together (bounds memory with long paths).
-    #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::groups::DEFAULT_KEY_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::table::DEFAULT_KEY_BYTES)]
     pub(crate) max_path_bytes: usize,
     /// Parsing threads (0: one per core; at most 4 a core). The report is the same whatever
     /// the number.

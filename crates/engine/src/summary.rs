@@ -74,8 +74,8 @@ pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConf
     for (row, r) in rows.iter_mut().enumerate() {
         let stats = total.source_stats(row).cloned().unwrap_or_default();
         r.requests = stats.requests;
-        r.client_error_share = share_of(stats.client_errors, stats.requests);
-        r.server_error_share = share_of(stats.server_errors, stats.requests);
+        r.client_error_share = share_of(stats.client_errors(), stats.requests);
+        r.server_error_share = share_of(stats.server_errors(), stats.requests);
         r.p99_us = stats.p99_us();
     }
     if stats.source_by_host {
@@ -86,8 +86,8 @@ pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConf
                 name: host,
                 lines: stats.requests,
                 requests: stats.requests,
-                client_error_share: share_of(stats.client_errors, stats.requests),
-                server_error_share: share_of(stats.server_errors, stats.requests),
+                client_error_share: share_of(stats.client_errors(), stats.requests),
+                server_error_share: share_of(stats.server_errors(), stats.requests),
                 p99_us: stats.p99_us(),
                 ..SourceSummary::default()
             });

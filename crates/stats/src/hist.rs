@@ -12,6 +12,7 @@
 //! them before their histograms were merged.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Distinct off-grid values a histogram holds exactly; with more, all are rounded.
 pub const SPARSE_CAP: usize = 1 << 16;
@@ -38,7 +39,8 @@ const SMALL: usize = 8;
 
 /// An exact multiset of latency values (µs): the part of a histogram that answers
 /// percentiles. Small on purpose (56 bytes), since group-by tables hold one per key.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(try_from = "ValueCountsData")]
 pub struct ValueCounts {
     /// The first values while there are at most [`SMALL`], no bins, and each fits u32.
     small: [u32; SMALL],
@@ -60,7 +62,7 @@ fn bins_cost(dense_cap_ms: u32) -> usize {
 const SPARSE_COST: usize = 32;
 
 /// The binned form, boxed so value sets that never need it stay small.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Bins {
     /// `dense[ms]` counts values of exactly `ms * 1000` µs, for `ms` below the owner's
     /// dense cap.
@@ -117,7 +119,9 @@ impl ValueCounts {
 
     /// [`ValueCounts::insert`] taking the memory it needs from `left`; a value that would
     /// need more than is left is counted but not kept (see `lossy`).
-    #[inline]
+    // Always inlined, the rest not: the two usual cases (a dense slot that is there, a
+    // free inline place) are a few instructions, less than a call.
+    #[inline(always)]
     pub fn insert_within(&mut self, us: u64, dense_cap_ms: u32, left: &mut Budget) {
         // A dense slot that is there already costs nothing (see `insert`).
         if let Some(b) = &mut self.bins
@@ -129,9 +133,17 @@ impl ValueCounts {
             return;
         }
         if self.bins.is_none() && (self.small_len as usize) < SMALL && us <= u32::MAX as u64 {
-            self.insert(us, dense_cap_ms);
+            self.small[self.small_len as usize] = us as u32;
+            self.small_len += 1;
+            self.n += 1;
             return;
         }
+        self.insert_within_slow(us, dense_cap_ms, left);
+    }
+
+    /// [`ValueCounts::insert_within`] past its usual cases.
+    #[inline(never)]
+    fn insert_within_slow(&mut self, us: u64, dense_cap_ms: u32, left: &mut Budget) {
         if self.bins.is_none() && !left.take_new(bins_cost(dense_cap_ms)) {
             self.n += 1;
             self.lossy = true;
@@ -282,9 +294,10 @@ impl ValueCounts {
 }
 
 /// A latency histogram: exact values plus count, sum and max for the mean and maximum.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExactHistogram {
     values: ValueCounts,
+    #[serde(deserialize_with = "dense_cap")]
     dense_cap_ms: u32,
     sum: u128,
     max: u64,
@@ -341,7 +354,7 @@ impl ExactHistogram {
 /// New bins may take it down to the reserve; values of existing bins, to nothing. A key
 /// busy enough to need bins usually gets them early, so the reserve keeps the busiest
 /// keys exact when a long tail of keys has spent the rest.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Budget {
     left: usize,
     reserve: usize,
@@ -385,6 +398,61 @@ impl Budget {
                 true
             }
             _ => false,
+        }
+    }
+}
+
+/// The largest dense cap any owner uses ([`GLOBAL`](crate::haproxy::GLOBAL_DENSE_MS)):
+/// a larger one read from a state file could make a dense array take gigabytes.
+pub(crate) const MAX_DENSE_MS: u32 = 1 << 16;
+
+/// A dense cap read from a state file, refused past [`MAX_DENSE_MS`].
+pub(crate) fn dense_cap<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let ms = u32::deserialize(d)?;
+    if ms > MAX_DENSE_MS {
+        return Err(serde::de::Error::custom(format!(
+            "dense cap of {ms} ms is past {MAX_DENSE_MS}"
+        )));
+    }
+    Ok(ms)
+}
+
+/// [`ValueCounts`] as a state file holds it, checked before it is used: the code relies
+/// on an empty inline list once there are bins, and on counts that add up to at most `n`
+/// (their sums then cannot overflow).
+#[derive(Deserialize)]
+struct ValueCountsData {
+    small: [u32; SMALL],
+    small_len: u8,
+    bins: Option<Box<Bins>>,
+    n: u64,
+    lossy: bool,
+}
+
+impl TryFrom<ValueCountsData> for ValueCounts {
+    type Error = String;
+
+    fn try_from(d: ValueCountsData) -> Result<Self, String> {
+        let small_len = d.small_len as usize;
+        if small_len > SMALL || (d.bins.is_some() && small_len > 0) {
+            return Err(format!("{small_len} inline latency values"));
+        }
+        let binned = d.bins.as_ref().map_or(Some(0u64), |b| {
+            b.dense
+                .iter()
+                .chain(b.sparse.values())
+                .try_fold(0u64, |a, &c| a.checked_add(c))
+        });
+        let kept = binned.and_then(|b| b.checked_add(small_len as u64));
+        match kept {
+            Some(k) if k == d.n || (d.lossy && k <= d.n) => Ok(ValueCounts {
+                small: d.small,
+                small_len: d.small_len,
+                bins: d.bins,
+                n: d.n,
+                lossy: d.lossy,
+            }),
+            _ => Err(format!("latency counts that do not add up to {}", d.n)),
         }
     }
 }

@@ -5,16 +5,20 @@
 //! exact nearest-rank values (see [`hist`]). Nothing here knows about parsing or I/O.
 
 pub mod aggregate;
-pub mod groups;
+pub mod dimension;
+mod haproxy;
 pub mod hist;
 pub mod persecond;
 pub mod rollup;
 pub mod summary;
+pub mod table;
 pub mod timefmt;
 
-pub use aggregate::{Aggregate, Observation, StatsConfig};
+pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
+pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};
 pub use summary::Summary;
+pub use table::{Row, Table};
 
 /// Bytes from a log as text: valid UTF-8 as is, other bytes as `\xHH`.
 pub fn escape_bytes(b: &[u8]) -> String {

@@ -9,6 +9,7 @@
 //! at request end, so lines run up to minutes back) land in their own second.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ pub const PAGE_SECS: i64 = 4096;
 pub const SPARSE_MAX: usize = PAGE_SECS as usize / 2;
 
 /// One page's counts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum Page {
     /// `(second in the page, count)`, ascending by second, at most [`SPARSE_MAX`] long.
     Sparse(Vec<(u16, u32)>),
@@ -134,12 +135,53 @@ impl Page {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+/// Stored as its pages (`index` and `last` are rebuilt when read back).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(try_from = "PagesData")]
 pub struct PerSecond {
+    #[serde(skip)]
     index: FxHashMap<i64, usize>,
     pages: Vec<(i64, Page)>,
     /// The page the previous line hit: consecutive lines almost always share it.
+    #[serde(skip)]
     last: Option<(i64, usize)>,
+}
+
+/// Pages further than this from 1970 are refused when read back: seconds then stay below
+/// 2^40 (35,000 years) either way, so that µs of them and spans between them fit an i64.
+const MAX_PAGE: i64 = 1 << 28;
+
+/// [`PerSecond`] as a state file holds it, checked before it is used: the summary counts
+/// on distinct pages, sparse seconds ascending and distinct, dense pages whole.
+#[derive(Deserialize)]
+struct PagesData {
+    pages: Vec<(i64, Page)>,
+}
+
+impl TryFrom<PagesData> for PerSecond {
+    type Error = String;
+
+    fn try_from(d: PagesData) -> Result<Self, String> {
+        let mut p = PerSecond::default();
+        for (page, counts) in d.pages {
+            let fits = match &counts {
+                Page::Sparse(v) => {
+                    v.len() <= SPARSE_MAX
+                        && v.windows(2).all(|w| w[0].0 < w[1].0)
+                        && v.last().is_none_or(|l| i64::from(l.0) < PAGE_SECS)
+                }
+                Page::Dense(c) => c.len() == PAGE_SECS as usize,
+            };
+            if !fits || page.abs() > MAX_PAGE || p.index.contains_key(&page) {
+                return Err(format!(
+                    "a page of per-second counts (page {page}) is corrupt"
+                ));
+            }
+            p.index.insert(page, p.pages.len());
+            p.pages.push((page, counts));
+        }
+        Ok(p)
+    }
 }
 
 /// Per-second counts over the whole covered range `[first, last]`.

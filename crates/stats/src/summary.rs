@@ -1,7 +1,7 @@
 //! The finished summary of a run: plain data that every report format renders.
 //! Field names are part of axlog's JSON output (documented in docs/report-json.md).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
@@ -97,7 +97,7 @@ pub struct LineCounts {
     pub unread_fields: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MalformedSample {
     pub source: String,
     /// 1-based line number within the source.

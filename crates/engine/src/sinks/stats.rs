@@ -1,15 +1,16 @@
 //! The statistics sink: every record into an [`Aggregate`].
 //!
-//! Paths go to a table of the chunk's (no cap), merged into the source's capped table in
-//! input order ([`Sink::add_chunk`]), whatever the route: the source's table then fills
-//! the same way on every route (the same keys once it is full, the same latency values
-//! once its memory is spent), and only one large table exists per source. The first
+//! Paths (and servers, hosts) go to tables of the chunk's (no cap), merged into the
+//! source's capped tables in input order ([`ChunkSink::add_chunk`]), whatever the route:
+//! the source's tables then fill the same way on every route (the same keys once one is
+//! full, the same latency values once its memory is spent), and only one large table of
+//! each exists per source. The first
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 
 use crate::sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
 use axlog_format::{ParseError, Record};
+use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
-use axlog_stats::groups::GroupTable;
 use axlog_stats::{Aggregate, Observation, StatsConfig};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -27,7 +28,7 @@ pub struct StatsSink {
     level: Level,
     /// On a source's sink, while a chunk is parsed by it: its capped path table, whose
     /// place the chunk's table takes.
-    held: Option<GroupTable>,
+    held: Option<ChunkTables>,
     /// The first malformed lines of the current chunk: (line number in the chunk, text).
     samples: Vec<(u64, Vec<u8>)>,
     /// Chunk tables handed back after their merge, for the next chunks.
@@ -46,7 +47,7 @@ enum Level {
 
 /// What a chunk leaves for its source's statistics, in input order.
 pub struct StatsChunk {
-    paths: GroupTable,
+    tables: ChunkTables,
     samples: Vec<(u64, Vec<u8>)>,
 }
 
@@ -165,10 +166,10 @@ impl ChunkSink for StatsSink {
     type Chunk = StatsChunk;
 
     fn begin_chunk(&mut self) {
-        // A source's sink parsing its own chunks: the chunk's paths go to a chunk table,
+        // A source's sink parsing its own chunks: the chunk's keys go to chunk tables,
         // as a worker's do.
         if self.level != Level::Worker && self.held.is_none() {
-            self.held = Some(self.agg.take_paths(self.pool.take()));
+            self.held = Some(self.agg.take_chunk_tables(self.pool.take()));
         }
     }
 
@@ -178,7 +179,7 @@ impl ChunkSink for StatsSink {
             None => self.pool.take(),
         };
         StatsChunk {
-            paths: self.agg.take_paths(back),
+            tables: self.agg.take_chunk_tables(back),
             samples: std::mem::take(&mut self.samples),
         }
     }
@@ -187,8 +188,8 @@ impl ChunkSink for StatsSink {
         for (line, text) in &chunk.samples {
             self.agg.add_sample(at.source, at.lines_before + line, text);
         }
-        self.agg.merge_paths(&chunk.paths);
-        self.pool.give(chunk.paths);
+        self.agg.merge_chunk_tables(&chunk.tables);
+        self.pool.give(chunk.tables);
     }
 }
 
@@ -232,20 +233,20 @@ impl Sink for StatsSink {
     }
 }
 
-/// Chunk path tables handed back after their merge, for the next chunks.
+/// Chunk tables handed back after their merge, for the next chunks.
 #[derive(Default)]
-pub(crate) struct Tables(Mutex<Vec<GroupTable>>);
+pub(crate) struct Tables(Mutex<Vec<ChunkTables>>);
 
 impl Tables {
-    fn take(&self) -> GroupTable {
+    fn take(&self) -> ChunkTables {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
-            .unwrap_or_else(Aggregate::chunk_table)
+            .unwrap_or_else(Aggregate::chunk_tables)
     }
 
-    fn give(&self, mut t: GroupTable) {
+    fn give(&self, mut t: ChunkTables) {
         t.clear();
         let mut pool = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         // As many as can be in flight at once; more would only hold memory.

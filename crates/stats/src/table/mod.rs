@@ -1,32 +1,95 @@
-//! A capped group-by table keyed by borrowed bytes (paths, upstreams, servers).
+//! The one capped breakdown table: requests grouped by a [`Dimension`]'s key (a path,
+//! a `backend/server` pair, a source, a syslog host), each key's [`Row`] holding its
+//! request count, status classes, bytes sent and latency values.
 //!
 //! A key is looked up by `&[u8]` and copied only when it is new. Once the table holds
 //! `cap` keys, requests for keys not yet in it are counted as untracked instead of growing
-//! the table: counts of tracked keys stay exact and the report says the cap was reached.
-//! The keys' bytes are capped too: once a new key would take them past the byte cap, the
-//! table is full likewise (a few long keys would otherwise take memory the count cap was
-//! meant to bound).
+//! the table: the keys that came first stay, their rows stay exact, and the table says
+//! its cap was reached. The keys' bytes are capped too: once a new key would take them
+//! past the byte cap, the table is full likewise (a few long keys would otherwise take
+//! memory the count cap was meant to bound).
 
+use crate::dimension::Dimension;
 use crate::hist::{Budget, ValueCounts};
 use rustc_hash::FxBuildHasher;
+use serde::{Deserialize, Serialize};
 use std::hash::BuildHasher;
 
-#[derive(Debug, Clone, Default)]
-pub struct GroupEntry {
-    pub count: u64,
-    /// Request latency of this group's requests, where the log has one.
+mod state;
+
+/// What one key's requests gave.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Row {
+    pub requests: u64,
+    /// Requests per status class: 1xx, 2xx, 3xx, 4xx, 5xx, and any other code
+    /// ([`crate::rollup::status_class`]).
+    pub classes: [u64; 6],
+    /// The sum of the requests' body sizes (saturating).
+    pub bytes_sent: u64,
+    /// The latency of the requests that logged one (the table's owner says which).
     pub latency: ValueCounts,
 }
 
-/// Whole milliseconds below this get a dense slot in a group's bins: most requests are
-/// faster, and 256 slots cost only 2 KiB for the groups busy enough to need bins.
-const GROUP_DENSE_MS: u32 = 256;
+/// What one request adds to its key's row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hit {
+    /// Its status class ([`crate::rollup::status_class`]: 0 for 1xx … 5 for other codes).
+    pub class: usize,
+    pub bytes_sent: u64,
+    pub latency_us: Option<u64>,
+}
+
+impl Row {
+    /// Requests with status 4xx.
+    pub fn client_errors(&self) -> u64 {
+        self.classes[3]
+    }
+
+    /// Requests with status 5xx.
+    pub fn server_errors(&self) -> u64 {
+        self.classes[4]
+    }
+
+    /// The 99th percentile of the row's latency, µs (`None` without latencies).
+    pub fn p99_us(&self) -> Option<u64> {
+        self.latency
+            .quantiles(&[crate::aggregate::P99])
+            .and_then(|q| q.first().copied())
+    }
+
+    // Always inlined: it is most of the work of a request, and a call would cost as much.
+    #[inline(always)]
+    fn add(&mut self, hit: Hit, dense_ms: u32, budget: &mut Budget) {
+        self.requests += 1;
+        if let Some(c) = self.classes.get_mut(hit.class) {
+            *c += 1;
+        }
+        self.bytes_sent = self.bytes_sent.saturating_add(hit.bytes_sent);
+        if let Some(l) = hit.latency_us {
+            self.latency.insert_within(l, dense_ms, budget);
+        }
+    }
+
+    fn merge(&mut self, other: &Row, dense_ms: u32, budget: &mut Budget) {
+        self.requests += other.requests;
+        for (a, b) in self.classes.iter_mut().zip(other.classes) {
+            *a += b;
+        }
+        self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
+        self.latency.merge_within(&other.latency, dense_ms, budget);
+    }
+}
+
+/// Whole milliseconds below this get a dense slot in a key's bins unless the table says
+/// otherwise ([`Table::with_dense_ms`]): most requests are faster, and 256 slots cost only
+/// 2 KiB for the keys busy enough to need bins.
+pub const GROUP_DENSE_MS: u32 = 256;
 
 /// Keys up to this long live inside their slot, so a lookup reads the key and updates the
 /// counts in adjacent cache lines; longer keys go to the arena.
 const INLINE_KEY: usize = 40;
 
-/// A table entry: the key (inline or in the arena), its hash, and the group's aggregates.
+/// A table entry: the key (inline or in the arena), its hash, and the key's row.
 #[derive(Debug, Clone)]
 struct Slot {
     hash: u64,
@@ -34,7 +97,7 @@ struct Slot {
     /// Start of the key in the arena, for keys longer than [`INLINE_KEY`].
     key_start: u32,
     key_inline: [u8; INLINE_KEY],
-    entry: GroupEntry,
+    entry: Row,
 }
 
 /// Memory a table's latency bins may take unless configured otherwise: with the key cap,
@@ -54,8 +117,12 @@ pub const DEFAULT_KEY_BYTES: usize = 32 << 20;
 /// index); beyond it they grow as usual.
 const PRESIZE: usize = DEFAULT_CAP;
 
+/// A capped table of rows by key (see the module documentation).
 #[derive(Debug, Clone)]
-pub struct GroupTable {
+pub struct Table {
+    dimension: Dimension,
+    /// Whole milliseconds below this get a dense slot in a row's latency bins.
+    dense_ms: u32,
     /// Open-addressing index into `slots` (8 bytes a bucket: hash tag and index), so
     /// growing it moves indices, not entries.
     table: Index,
@@ -71,7 +138,7 @@ pub struct GroupTable {
     untracked: u64,
     /// Memory the keys' latency bins may still take (see [`ValueCounts::insert_within`]).
     latency_budget: Budget,
-    /// Keys announced by [`GroupTable::prepare`] and not yet added, oldest first.
+    /// Keys announced by [`Table::prepare`] and not yet added, oldest first.
     prepared: Prepared,
 }
 
@@ -135,19 +202,21 @@ impl Prepared {
     }
 }
 
-impl GroupTable {
-    pub fn new(cap: usize) -> Self {
+impl Table {
+    pub fn new(dimension: Dimension, cap: usize) -> Self {
         // Sized for the cap up front: growing the table would re-read every slot's hash
         // (a cache miss each) at every doubling, and growing the Vec would copy it.
         // Reserved Vec capacity costs no memory until it is used.
-        Self::with_presize(cap, cap.min(PRESIZE))
+        Self::with_presize(dimension, cap, cap.min(PRESIZE))
     }
 
     /// A table of at most `cap` keys, sized up front for `presize` (a table that holds
     /// one chunk's keys starts small).
-    pub fn with_presize(cap: usize, presize: usize) -> Self {
+    pub fn with_presize(dimension: Dimension, cap: usize, presize: usize) -> Self {
         let presize = presize.min(cap).max(1);
-        GroupTable {
+        Table {
+            dimension,
+            dense_ms: GROUP_DENSE_MS,
             table: Index::with_capacity(presize),
             slots: Vec::with_capacity(presize),
             arena: Vec::new(),
@@ -160,6 +229,18 @@ impl GroupTable {
             latency_budget: Budget::new(DEFAULT_LATENCY_BYTES),
             prepared: Prepared::default(),
         }
+    }
+
+    /// The table with a dense slot for each whole millisecond below `ms` in its rows'
+    /// latency bins (a table of few keys can afford more than [`GROUP_DENSE_MS`]).
+    pub fn with_dense_ms(mut self, ms: u32) -> Self {
+        self.dense_ms = ms;
+        self
+    }
+
+    /// What the table's keys are.
+    pub fn dimension(&self) -> &Dimension {
+        &self.dimension
     }
 
     #[inline]
@@ -208,7 +289,7 @@ impl GroupTable {
         self.prepared = Prepared::default();
     }
 
-    /// [`GroupTable::entry`] for a key whose hash is known (another table's slot has it).
+    /// [`Table::entry`] for a key whose hash is known (another table's slot has it).
     fn entry_hashed(&mut self, key: &[u8], hash: u64) -> Option<usize> {
         let (slots, arena) = (&self.slots, &self.arena);
         let found = self.table.find(hash, |i| {
@@ -225,21 +306,13 @@ impl GroupTable {
             self.bytes_full = true;
             return None;
         }
-        let mut slot = Slot {
-            hash,
-            key_len: key.len() as u32,
-            key_start: 0,
-            key_inline: [0; INLINE_KEY],
-            entry: GroupEntry::default(),
-        };
-        if key.len() <= INLINE_KEY {
-            slot.key_inline[..key.len()].copy_from_slice(key);
-        } else {
+        let mut key_start = 0;
+        if key.len() > INLINE_KEY {
             // Arena offsets are u32: a key that would end past 4 GiB is not admitted.
             if self.arena.len() + key.len() > u32::MAX as usize {
                 return None;
             }
-            slot.key_start = self.arena.len() as u32;
+            key_start = self.arena.len() as u32;
             let need = self.arena.len() + key.len();
             if need > self.arena.capacity() {
                 // Doubling, but never past what the byte cap lets the keys take.
@@ -253,7 +326,20 @@ impl GroupTable {
         let slots = &self.slots;
         self.table
             .insert(hash, i as u32, |j| slots[j as usize].hash);
-        self.slots.push(slot);
+        // The slot is written in place, the inline key after it: building it first and
+        // moving it in would copy its 176 bytes through memcpy.
+        self.slots.push(Slot {
+            hash,
+            key_len: key.len() as u32,
+            key_start,
+            key_inline: [0; INLINE_KEY],
+            entry: Row::default(),
+        });
+        if let Some(s) = self.slots.last_mut()
+            && key.len() <= INLINE_KEY
+        {
+            s.key_inline[..key.len()].copy_from_slice(key);
+        }
         Some(i)
     }
 
@@ -283,29 +369,78 @@ impl GroupTable {
         self.prepared.oldest_within(hay)
     }
 
-    #[inline]
-    pub fn add(&mut self, key: &[u8], latency_us: Option<u64>) {
+    /// Counts a request to `key` in its row, or as untracked when the table is full.
+    #[inline(always)]
+    pub fn add(&mut self, key: &[u8], hit: Hit) {
         match self.entry(key) {
-            Some(i) => {
-                let e = &mut self.slots[i].entry;
-                e.count += 1;
-                if let Some(l) = latency_us {
-                    e.latency
-                        .insert_within(l, GROUP_DENSE_MS, &mut self.latency_budget);
-                }
-            }
+            Some(i) => self.slots[i]
+                .entry
+                .add(hit, self.dense_ms, &mut self.latency_budget),
             None => self.untracked += 1,
         }
     }
 
-    /// Every key with its entry, in insertion order.
-    fn iter(&self) -> impl Iterator<Item = (&[u8], &GroupEntry)> {
+    /// The row number of `key`, its row made while there is room; `None` once the table
+    /// is full (nothing is counted: the caller counts the request elsewhere, and says so
+    /// with [`Table::count_untracked`]).
+    pub fn row_id(&mut self, key: &[u8]) -> Option<usize> {
+        self.entry(key)
+    }
+
+    /// The key of row number `id`.
+    #[inline]
+    pub fn key_at(&self, id: usize) -> Option<&[u8]> {
+        self.slots.get(id).map(|s| Self::key_of(&self.arena, s))
+    }
+
+    /// Counts a request in row number `id` (from [`Table::row_id`]).
+    #[inline(always)]
+    pub fn add_at(&mut self, id: usize, hit: Hit) {
+        if let Some(s) = self.slots.get_mut(id) {
+            s.entry.add(hit, self.dense_ms, &mut self.latency_budget);
+        }
+    }
+
+    /// Counts `n` requests whose key found no room, counted elsewhere by the caller.
+    pub fn count_untracked(&mut self, n: u64) {
+        self.untracked += n;
+    }
+
+    /// Adds `row` to row number `id` (from [`Table::row_id`]).
+    pub fn merge_row_at(&mut self, id: usize, row: &Row) {
+        if let Some(s) = self.slots.get_mut(id) {
+            s.entry.merge(row, self.dense_ms, &mut self.latency_budget);
+        }
+    }
+
+    /// The row of `key`, if the table holds it.
+    pub fn get(&self, key: &[u8]) -> Option<&Row> {
+        let hash = FxBuildHasher.hash_one(key);
+        let (slots, arena) = (&self.slots, &self.arena);
+        let i = self.table.find(hash, |i| {
+            let s = &slots[i as usize];
+            s.hash == hash && Self::key_of(arena, s) == key
+        })?;
+        self.slots.get(i as usize).map(|s| &s.entry)
+    }
+
+    /// Every key with its row, in insertion order.
+    pub fn rows(&self) -> impl Iterator<Item = (&[u8], &Row)> {
         self.slots
             .iter()
             .map(|s| (Self::key_of(&self.arena, s), &s.entry))
     }
 
-    pub fn merge(&mut self, other: &GroupTable) {
+    /// Adds `other`'s rows (see [`Table::merge_spilling`]); the rows of keys that find no
+    /// room count as untracked only.
+    pub fn merge(&mut self, other: &Table) {
+        self.merge_spilling(other, |_| {});
+    }
+
+    /// Adds `other`'s rows, key by key in `other`'s insertion order; the row of a key
+    /// that finds no room counts as untracked and goes to `spill` (a syslog host's row
+    /// then counts in its file's).
+    pub fn merge_spilling(&mut self, other: &Table, mut spill: impl FnMut(&Row)) {
         // Keys in `other`'s insertion order (a chunk's table merged into the run's keeps
         // the order a single reader meets them in). Each key's bucket is fetched a few
         // keys ahead, and its hash is the one `other` stored.
@@ -317,15 +452,14 @@ impl GroupTable {
             let (k, theirs) = (Self::key_of(&other.arena, s), &s.entry);
             match self.entry_hashed(k, s.hash) {
                 Some(i) => {
-                    let mine = &mut self.slots[i].entry;
-                    mine.count += theirs.count;
-                    mine.latency.merge_within(
-                        &theirs.latency,
-                        GROUP_DENSE_MS,
-                        &mut self.latency_budget,
-                    );
+                    self.slots[i]
+                        .entry
+                        .merge(theirs, self.dense_ms, &mut self.latency_budget)
                 }
-                None => self.untracked += theirs.count,
+                None => {
+                    self.untracked += theirs.requests;
+                    spill(theirs);
+                }
             }
         }
         self.untracked += other.untracked;
@@ -351,7 +485,7 @@ impl GroupTable {
         self.key_bytes
     }
 
-    /// The cap on [`GroupTable::key_bytes`].
+    /// The cap on [`Table::key_bytes`].
     pub fn key_bytes_cap(&self) -> usize {
         self.key_bytes_cap
     }
@@ -361,11 +495,17 @@ impl GroupTable {
         self.untracked
     }
 
+    /// Whether the table was full when a new key came: some requests are then untracked
+    /// (a table exactly full, whose later requests all had keys in it, lost nothing).
+    pub fn cap_reached(&self) -> bool {
+        self.untracked > 0
+    }
+
     /// The `n` keys with the highest counts; ties in key byte order, so output is stable.
-    pub fn top(&self, n: usize) -> Vec<(&[u8], &GroupEntry)> {
-        let mut all: Vec<(&[u8], &GroupEntry)> = self.iter().collect();
-        let by_rank = |a: &(&[u8], &GroupEntry), b: &(&[u8], &GroupEntry)| {
-            b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0))
+    pub fn top(&self, n: usize) -> Vec<(&[u8], &Row)> {
+        let mut all: Vec<(&[u8], &Row)> = self.rows().collect();
+        let by_rank = |a: &(&[u8], &Row), b: &(&[u8], &Row)| {
+            b.1.requests.cmp(&a.1.requests).then_with(|| a.0.cmp(b.0))
         };
         if all.len() > n {
             all.select_nth_unstable_by(n, by_rank);
@@ -470,11 +610,20 @@ fn prefetch<T>(v: &T) {
 mod tests {
     use super::*;
 
+    /// A request of status 200 and no size, with this latency.
+    fn lat(latency_us: Option<u64>) -> Hit {
+        Hit {
+            class: 1,
+            bytes_sent: 0,
+            latency_us,
+        }
+    }
+
     #[test]
     fn counts_top_and_cap() {
-        let mut t = GroupTable::new(3);
+        let mut t = Table::new(Dimension::Path, 3);
         for k in ["/a", "/b", "/a", "/c", "/d", "/a", "/b", "/d"] {
-            t.add(k.as_bytes(), Some(1000));
+            t.add(k.as_bytes(), lat(Some(1000)));
         }
         // /d arrived when the table already held /a, /b, /c.
         assert_eq!(t.len(), 3);
@@ -482,13 +631,13 @@ mod tests {
         let top: Vec<_> = t
             .top(2)
             .into_iter()
-            .map(|(k, e)| (k.to_vec(), e.count))
+            .map(|(k, e)| (k.to_vec(), e.requests))
             .collect();
         assert_eq!(top, vec![(b"/a".to_vec(), 3), (b"/b".to_vec(), 2)]);
         // Ties are broken by key.
-        let mut t = GroupTable::new(10);
+        let mut t = Table::new(Dimension::Path, 10);
         for k in ["/z", "/y", "/x"] {
-            t.add(k.as_bytes(), None);
+            t.add(k.as_bytes(), lat(None));
         }
         let keys: Vec<_> = t.top(10).into_iter().map(|(k, _)| k.to_vec()).collect();
         assert_eq!(keys, vec![b"/x".to_vec(), b"/y".to_vec(), b"/z".to_vec()]);
@@ -498,14 +647,14 @@ mod tests {
     fn long_and_short_keys() {
         let long_a = "/a".repeat(50);
         let long_b = "/b".repeat(50);
-        let mut t = GroupTable::new(10);
+        let mut t = Table::new(Dimension::Path, 10);
         for k in [&long_a, "/s", &long_b, &long_a, "/s", &long_a] {
-            t.add(k.as_bytes(), None);
+            t.add(k.as_bytes(), lat(None));
         }
         let top: Vec<_> = t
             .top(3)
             .into_iter()
-            .map(|(k, e)| (k.to_vec(), e.count))
+            .map(|(k, e)| (k.to_vec(), e.requests))
             .collect();
         assert_eq!(
             top,
@@ -532,15 +681,15 @@ mod tests {
         }
         assert_eq!(ix.find(hash(7), |_| false), None);
         // Through the table: more keys than the presize, so the index grows.
-        let mut t = GroupTable::new(usize::MAX);
+        let mut t = Table::new(Dimension::Path, usize::MAX);
         let n = PRESIZE + 5000;
         for i in 0..n {
-            t.add(format!("/{i}").as_bytes(), None);
+            t.add(format!("/{i}").as_bytes(), lat(None));
         }
-        t.add(b"/42", None);
+        t.add(b"/42", lat(None));
         assert_eq!(t.len(), n);
         let top = t.top(1);
-        assert_eq!((top[0].0, top[0].1.count), (&b"/42"[..], 2));
+        assert_eq!((top[0].0, top[0].1.requests), (&b"/42"[..], 2));
     }
 
     #[test]
@@ -560,26 +709,26 @@ mod tests {
             .split(|&b| b == b'\n')
             .filter(|k| !k.is_empty())
             .collect();
-        let summary = |t: &GroupTable| {
+        let summary = |t: &Table| {
             type Row = (Vec<u8>, u64, Option<Vec<u64>>);
             let top: Vec<Row> = t
                 .top(usize::MAX)
                 .into_iter()
                 .map(|(k, e)| {
                     let q = e.latency.quantiles(&[0, 500_000, 990_000, 1_000_000]);
-                    (k.to_vec(), e.count, q)
+                    (k.to_vec(), e.requests, q)
                 })
                 .collect();
             (top, t.untracked(), t.len())
         };
         // Whole milliseconds (dense bins) and off-grid values (sparse).
         let latency = |i: usize| Some((i as u64 % 50) * 1000 + i.is_multiple_of(3) as u64);
-        let mut plain = GroupTable::new(300);
+        let mut plain = Table::new(Dimension::Path, 300);
         for (i, k) in keys.iter().enumerate() {
-            plain.add(k, latency(i));
+            plain.add(k, lat(latency(i)));
         }
         for ahead in [0usize, 1, 3, 8, 16, 31, 40] {
-            let mut t = GroupTable::new(300);
+            let mut t = Table::new(Dimension::Path, 300);
             for k in keys.iter().take(ahead) {
                 t.prepare(k);
             }
@@ -592,7 +741,7 @@ mod tests {
                     assert_eq!(t.prepared_key_in(k), Some(*k));
                 }
                 assert_eq!(t.prepared_key_in(b"/elsewhere"), None);
-                t.add(k, latency(i));
+                t.add(k, lat(latency(i)));
             }
             assert_eq!(summary(&t), summary(&plain), "ahead {ahead}");
         }
@@ -609,14 +758,14 @@ mod tests {
             k.resize(8192, b'x');
             k
         };
-        let mut t = GroupTable::new(DEFAULT_CAP);
+        let mut t = Table::new(Dimension::Path, DEFAULT_CAP);
         for i in 0..5000 {
-            t.add(&key(i), None);
+            t.add(&key(i), lat(None));
         }
-        t.add(b"/short", None);
-        t.add(&key(7), None);
+        t.add(b"/short", lat(None));
+        t.add(&key(7), lat(None));
         assert_eq!((t.len(), t.untracked()), (4096, 905));
-        assert_eq!(t.top(1)[0].1.count, 2);
+        assert_eq!(t.top(1)[0].1.requests, 2);
         assert_eq!(t.key_bytes(), 32 << 20);
         // The arena grew no further than the cap.
         assert!(t.arena.capacity() <= 32 << 20);
@@ -637,20 +786,20 @@ mod tests {
             })
             .collect();
         let capped = || {
-            let mut t = GroupTable::new(100);
+            let mut t = Table::new(Dimension::Path, 100);
             t.set_key_bytes(Some(100));
             t
         };
         let mut direct = capped();
         for k in &keys {
-            direct.add(k, None);
+            direct.add(k, lat(None));
         }
         let mut merged = capped();
         for part in keys.chunks(3) {
-            let mut chunk = GroupTable::new(usize::MAX);
+            let mut chunk = Table::new(Dimension::Path, usize::MAX);
             chunk.set_key_bytes(None);
             for k in part {
-                chunk.add(k, None);
+                chunk.add(k, lat(None));
             }
             merged.merge(&chunk);
         }
@@ -658,23 +807,90 @@ mod tests {
             assert_eq!((t.len(), t.key_bytes(), t.untracked()), (4, 90, 3));
         }
         let mut a = capped();
-        a.add(&keys[0], None);
+        a.add(&keys[0], lat(None));
         a.merge(&direct);
-        assert_eq!((a.len(), a.top(1)[0].1.count), (4, 2));
+        assert_eq!((a.len(), a.top(1)[0].1.requests), (4, 2));
+    }
+
+    /// Each row counts its requests, status classes, bytes and latency; the key that
+    /// came after the cap is counted as untracked, and the table says its cap was reached.
+    #[test]
+    fn rows_hold_classes_bytes_and_latency() {
+        let h = |class, bytes_sent, ms: Option<u64>| Hit {
+            class,
+            bytes_sent,
+            latency_us: ms.map(|m| m * 1000),
+        };
+        let mut t = Table::new(Dimension::Server, 2);
+        t.add(b"be/a", h(1, 100, Some(5)));
+        t.add(b"be/b", h(4, 20, None));
+        assert!(!t.cap_reached(), "full, but nothing lost yet");
+        t.add(b"be/a", h(3, 7, Some(9)));
+        t.add(b"be/c", h(1, 1000, Some(1)));
+        t.add(b"be/a", h(5, u64::MAX, Some(2)));
+        assert_eq!(t.dimension(), &Dimension::Server);
+        assert!(t.cap_reached());
+        assert_eq!((t.len(), t.untracked()), (2, 1));
+        let a = t.get(b"be/a").unwrap();
+        assert_eq!((a.requests, a.classes), (3, [0, 1, 0, 1, 0, 1]));
+        // 100 + 7 + u64::MAX saturates.
+        assert_eq!(a.bytes_sent, u64::MAX);
+        assert_eq!((a.client_errors(), a.server_errors()), (1, 0));
+        // Latencies 5, 9, 2 ms: the p99 is the 3rd of 3.
+        assert_eq!((a.latency.len(), a.p99_us()), (3, Some(9000)));
+        let b = t.get(b"be/b").unwrap();
+        assert_eq!(
+            (b.requests, b.classes, b.bytes_sent),
+            (1, [0, 0, 0, 0, 1, 0], 20)
+        );
+        assert_eq!((b.server_errors(), b.p99_us()), (1, None));
+        assert!(t.get(b"be/c").is_none());
+        let keys: Vec<_> = t.rows().map(|(k, r)| (k.to_vec(), r.requests)).collect();
+        assert_eq!(keys, vec![(b"be/a".to_vec(), 3), (b"be/b".to_vec(), 1)]);
+    }
+
+    /// Rows of keys that find no room in a merge go to the caller, in the other table's
+    /// order, and count as untracked.
+    #[test]
+    fn merge_spills_rows_without_room() {
+        let mut a = Table::new(Dimension::Host, 1);
+        a.add(b"x", lat(None));
+        let mut b = Table::new(Dimension::Host, 10);
+        for k in [b"y", b"x", b"y", b"z"] {
+            b.add(k, lat(Some(3000)));
+        }
+        let mut spilled = Vec::new();
+        a.merge_spilling(&b, |r| spilled.push((r.requests, r.latency.len())));
+        assert_eq!(spilled, vec![(2, 2), (1, 1)]);
+        assert_eq!((a.untracked(), a.get(b"x").unwrap().requests), (3, 2));
+        // Row numbers: made while there is room, and rows added to by number.
+        let mut c = Table::new(Dimension::Source, 2);
+        assert_eq!(
+            (c.row_id(b"0"), c.row_id(b"1"), c.row_id(b"0")),
+            (Some(0), Some(1), Some(0))
+        );
+        assert_eq!(c.row_id(b"2"), None);
+        c.add_at(1, lat(Some(1000)));
+        c.merge_row_at(1, a.get(b"x").unwrap());
+        assert_eq!(
+            (c.key_at(1), c.get(b"1").unwrap().requests),
+            (Some(&b"1"[..]), 3)
+        );
+        assert_eq!((c.untracked(), c.key_at(2)), (0, None));
     }
 
     #[test]
     fn merge_respects_cap() {
-        let mut a = GroupTable::new(2);
-        let mut b = GroupTable::new(2);
-        a.add(b"/a", None);
-        b.add(b"/a", Some(5000));
-        b.add(b"/b", None);
-        b.add(b"/c", None);
+        let mut a = Table::new(Dimension::Path, 2);
+        let mut b = Table::new(Dimension::Path, 2);
+        a.add(b"/a", lat(None));
+        b.add(b"/a", lat(Some(5000)));
+        b.add(b"/b", lat(None));
+        b.add(b"/c", lat(None));
         a.merge(&b);
         assert_eq!(a.len(), 2);
         assert_eq!(a.untracked(), 1);
-        assert_eq!(a.top(1)[0].1.count, 2);
+        assert_eq!(a.top(1)[0].1.requests, 2);
         assert_eq!(a.top(1)[0].1.latency.len(), 1);
     }
 }

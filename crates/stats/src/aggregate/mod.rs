@@ -1,21 +1,28 @@
 //! The aggregate a report is built from: one per worker, merged at the end.
 
+use crate::dimension::Dimension;
 use crate::escape_bytes;
-use crate::groups::GroupTable;
+pub use crate::haproxy::HaproxyObservation;
+use crate::haproxy::{GLOBAL_DENSE_MS, HaproxyStats};
 use crate::hist::ExactHistogram;
 use crate::persecond::PerSecond;
 use crate::summary::*;
+use crate::table::{Hit, Row, Table};
 use crate::timefmt::{format_offset, format_rfc3339};
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
+
+mod state;
+pub use state::StateError;
 
 /// Percentiles every latency summary reports, in parts per million.
 const P50: u32 = 500_000;
 const P90: u32 = 900_000;
-const P99: u32 = 990_000;
+pub(crate) const P99: u32 = 990_000;
 const P999: u32 = 999_000;
 
 /// Limits that keep memory bounded whatever the input size.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct StatsConfig {
     /// Distinct paths tracked for the top-paths table.
     pub max_paths: usize,
@@ -38,12 +45,12 @@ pub struct StatsConfig {
 impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
-            max_paths: crate::groups::DEFAULT_CAP,
-            max_path_bytes: crate::groups::DEFAULT_KEY_BYTES,
+            max_paths: crate::table::DEFAULT_CAP,
+            max_path_bytes: crate::table::DEFAULT_KEY_BYTES,
             top_n: 10,
             malformed_samples: 5,
             source_by_host: false,
-            path_latency_bytes: crate::groups::DEFAULT_LATENCY_BYTES,
+            path_latency_bytes: crate::table::DEFAULT_LATENCY_BYTES,
             requests_only: false,
         }
     }
@@ -64,117 +71,53 @@ pub struct Observation<'a> {
     pub haproxy: Option<HaproxyObservation<'a>>,
 }
 
-/// What the aggregate needs of an HAProxy line beyond the common fields.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HaproxyObservation<'a> {
-    /// TR, Tw, Tc, Tr, Ta in µs; `None` where the step was not reached.
-    pub timers_us: [Option<u64>; 5],
-    pub backend: &'a [u8],
-    pub server: &'a [u8],
-    /// `backend/server` as the line wrote it, or empty (the key is then built).
-    pub backend_server: &'a [u8],
-    /// The syslog header's host (empty without a header).
-    pub host: &'a [u8],
-}
-
-/// HAProxy's statistics: its five timers and a breakdown by `backend/server`.
-#[derive(Debug, Clone)]
-struct HaproxyStats {
-    /// TR, Tw, Tc, Tr, Ta. Tr and Ta are also the global upstream and request times
-    /// (see [`Aggregate::observe`]).
-    timers: [ExactHistogram; 5],
-    /// Tr and Ta of lines whose upstream or request time was given apart from them (a
-    /// parser that broke the rule): in HAProxy's figures, not in the global ones.
-    unshared: Option<Box<[ExactHistogram; 2]>>,
-    /// `backend/server` keys, with Ta as their latency.
-    servers: GroupTable,
-    key: Vec<u8>,
-}
-
-/// `N` histograms of the run's size (see [`GLOBAL_DENSE_MS`]).
-fn global_histograms<const N: usize>() -> [ExactHistogram; N] {
-    std::array::from_fn(|_| ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS))
-}
-
 /// Distinct `backend/server` pairs tracked (a configuration has few).
 const MAX_SERVERS: usize = 10_000;
-
-impl HaproxyStats {
-    fn new() -> Self {
-        HaproxyStats {
-            timers: global_histograms(),
-            unshared: None,
-            servers: GroupTable::with_presize(MAX_SERVERS, 256),
-            key: Vec::new(),
-        }
-    }
-
-    /// `shared`: Tr and Ta are this line's upstream and request times.
-    fn observe(&mut self, h: &HaproxyObservation<'_>, shared: bool) {
-        let n = if shared { 5 } else { 3 };
-        for (hist, t) in self.timers.iter_mut().zip(h.timers_us).take(n) {
-            if let Some(t) = t {
-                hist.record(t);
-            }
-        }
-        if !shared {
-            let u = self
-                .unshared
-                .get_or_insert_with(|| Box::new(global_histograms()));
-            for (hist, t) in u.iter_mut().zip(&h.timers_us[3..]) {
-                if let Some(t) = *t {
-                    hist.record(t);
-                }
-            }
-        }
-        if h.backend_server.is_empty() {
-            self.key.clear();
-            self.key.extend_from_slice(h.backend);
-            self.key.push(b'/');
-            self.key.extend_from_slice(h.server);
-            self.servers.add(&self.key, h.timers_us[4]);
-        } else {
-            self.servers.add(h.backend_server, h.timers_us[4]);
-        }
-    }
-
-    /// The five timers of every HAProxy line (with those kept apart in `unshared`).
-    fn timers_all(&self) -> [Cow<'_, ExactHistogram>; 5] {
-        std::array::from_fn(|i| match (&self.unshared, i) {
-            (Some(u), 3 | 4) => {
-                let mut all = self.timers[i].clone();
-                all.merge(&u[i - 3]);
-                Cow::Owned(all)
-            }
-            _ => Cow::Borrowed(&self.timers[i]),
-        })
-    }
-
-    fn merge(&mut self, other: &HaproxyStats) {
-        for (a, b) in self.timers.iter_mut().zip(&other.timers) {
-            a.merge(b);
-        }
-        if let Some(theirs) = &other.unshared {
-            let mine = self
-                .unshared
-                .get_or_insert_with(|| Box::new(global_histograms()));
-            for (a, b) in mine.iter_mut().zip(theirs.iter()) {
-                a.merge(b);
-            }
-        }
-        self.servers.merge(&other.servers);
-    }
-}
 
 /// Distinct paths a chunk's table is sized for up front (a 1 MiB chunk holds a few
 /// thousand lines).
 const CHUNK_PATHS: usize = 4096;
 
-/// Global histograms keep whole milliseconds up to 65.5 s in a dense array (512 KiB).
-const GLOBAL_DENSE_MS: u32 = 1 << 16;
+/// Distinct `backend/server` pairs and syslog hosts a table is sized for up front.
+const FEW_KEYS: usize = 256;
+
+/// The capped tables of an aggregate as one chunk filled them, uncapped: handed over
+/// after the chunk ([`Aggregate::take_chunk_tables`]) and merged into the source's
+/// tables in input order ([`Aggregate::merge_chunk_tables`]), so that a capped table
+/// keeps the keys a single reader would keep, whatever the threads.
+#[derive(Debug, Clone)]
+pub struct ChunkTables {
+    paths: Table,
+    servers: Table,
+    hosts: Table,
+}
+
+impl ChunkTables {
+    /// Empties the tables, keeping their memory for the next chunk.
+    pub fn clear(&mut self) {
+        self.paths.clear();
+        self.servers.clear();
+        self.hosts.clear();
+    }
+}
+
+/// A table for one chunk's keys: without a cap (a chunk's lines bound it), so that the
+/// table it is merged into in input order applies its cap exactly as a single reader
+/// would; nor memory limits (latency values, key bytes), which that table applies as
+/// chunks are merged into it.
+fn chunk_table(dimension: Dimension, presize: usize) -> Table {
+    let mut t = Table::with_presize(dimension, usize::MAX, presize);
+    t.set_latency_bytes(None);
+    t.set_key_bytes(None);
+    t
+}
+
 const MAX_OFFSETS: usize = 16;
 
-#[derive(Debug, Clone)]
+/// Serializable (see state.rs: [`Aggregate::save`], [`Aggregate::load`]); what is rebuilt
+/// rather than stored is skipped.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(try_from = "state::AggregateData")]
 pub struct Aggregate {
     cfg: StatsConfig,
     lines_read: u64,
@@ -193,71 +136,72 @@ pub struct Aggregate {
     /// The seconds (first and last) of the interval an `--every` window counts: a line
     /// logged before it counts in its first second, and the QPS figures cover all of it.
     window: Option<(i64, i64)>,
+    #[serde(serialize_with = "codes")]
     status: Box<[u64; 1000]>,
     request_time: ExactHistogram,
     upstream_time: ExactHistogram,
-    paths: GroupTable,
+    /// Requests by path, with their request time.
+    paths: Table,
     no_path: u64,
     samples: Vec<MalformedSample>,
-    /// Requests per source (file), by the source's number in the run.
-    sources: Vec<SourceStats>,
-    /// The source the requests being observed come from.
+    /// Requests per source (file), keyed by the source's number in the run (in decimal).
+    sources: Table,
+    /// The source the requests being observed come from, and its row in `sources`.
     source: usize,
+    #[serde(skip)]
+    source_row: usize,
     /// Made at the first HAProxy line.
     haproxy: Option<Box<HaproxyStats>>,
-    /// With [`StatsConfig::source_by_host`]: the breakdown by syslog host, in order of
-    /// first appearance here (the summary sorts them by name), at most [`MAX_HOSTS`].
-    hosts: Vec<(Box<[u8]>, SourceStats)>,
+    /// HAProxy's requests by `backend/server`, with Ta as their latency.
+    servers: Table,
+    /// With [`StatsConfig::source_by_host`]: the breakdown by syslog host, at most
+    /// [`MAX_HOSTS`] (the summary sorts them by name); the lines of later hosts count in
+    /// their file's row (and as the table's untracked).
+    hosts: Table,
     /// The row of the last host seen: lines of one host come in runs.
+    #[serde(skip)]
     last_host: usize,
+}
+
+/// The status counts as a list (serde writes arrays of at most 32).
+fn codes<S: Serializer>(status: &[u64; 1000], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(status.iter())
 }
 
 /// Syslog hosts given a row of their own; the lines of others count in their file's row.
 const MAX_HOSTS: usize = 1024;
 
-/// What the per-source breakdown shows of one source.
-#[derive(Debug, Clone, Default)]
-pub struct SourceStats {
-    pub requests: u64,
-    /// Requests with status 4xx and 5xx.
-    pub client_errors: u64,
-    pub server_errors: u64,
-    /// Request time, exact (whole milliseconds below 1 s dense, others in a map).
-    latency: crate::hist::ValueCounts,
-}
+/// [`crate::rollup::status_class`] of each code below 1,000 (codes above count as 999 does): a load per
+/// request rather than a range test and a division.
+const CLASS_OF: [u8; 1000] = {
+    let mut t = [5u8; 1000];
+    let mut code = 100;
+    while code < 600 {
+        t[code] = (code / 100 - 1) as u8;
+        code += 1;
+    }
+    t
+};
 
-/// Whole milliseconds below this get a dense slot in a source's latency bins.
+/// Whole milliseconds below this get a dense slot in a source's or host's latency bins.
 const SOURCE_DENSE_MS: u32 = 1000;
 
-impl SourceStats {
-    /// The 99th percentile of request time, µs (`None` without latencies).
-    pub fn p99_us(&self) -> Option<u64> {
-        self.latency
-            .quantiles(&[P99])
-            .and_then(|q| q.first().copied())
-    }
+/// A table of sources or hosts: whole milliseconds below 1 s dense, latency values
+/// without a memory limit (there are few rows), at most `cap` keys.
+fn row_table(dimension: Dimension, cap: usize) -> Table {
+    let mut t = Table::with_presize(dimension, cap, FEW_KEYS).with_dense_ms(SOURCE_DENSE_MS);
+    t.set_latency_bytes(None);
+    t
+}
 
-    #[inline]
-    fn observe(&mut self, o: &Observation<'_>) {
-        self.requests += 1;
-        self.client_errors += u64::from((400..500).contains(&o.status));
-        self.server_errors += u64::from((500..600).contains(&o.status));
-        if let Some(v) = o.request_time_us {
-            self.latency.insert(v, SOURCE_DENSE_MS);
-        }
-    }
-
-    fn merge(&mut self, other: &SourceStats) {
-        self.requests += other.requests;
-        self.client_errors += other.client_errors;
-        self.server_errors += other.server_errors;
-        self.latency.merge(&other.latency, SOURCE_DENSE_MS);
-    }
+/// The key of source number `idx` in the sources table.
+fn source_key(idx: usize) -> Vec<u8> {
+    idx.to_string().into_bytes()
 }
 
 impl Aggregate {
     pub fn new(cfg: StatsConfig) -> Self {
-        Aggregate {
+        let mut a = Aggregate {
             cfg,
             lines_read: 0,
             malformed: 0,
@@ -274,59 +218,70 @@ impl Aggregate {
             request_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
             upstream_time: ExactHistogram::with_dense_ms(GLOBAL_DENSE_MS),
             paths: {
-                let mut t = GroupTable::new(cfg.max_paths);
+                let mut t = Table::new(Dimension::Path, cfg.max_paths);
                 t.set_latency_bytes(Some(cfg.path_latency_bytes));
                 t.set_key_bytes(Some(cfg.max_path_bytes));
                 t
             },
             no_path: 0,
             samples: Vec::new(),
-            sources: vec![SourceStats::default()],
+            sources: row_table(Dimension::Source, usize::MAX),
             source: 0,
+            source_row: 0,
             haproxy: None,
-            hosts: Vec::new(),
+            servers: Table::with_presize(Dimension::Server, MAX_SERVERS, FEW_KEYS),
+            hosts: row_table(Dimension::Host, MAX_HOSTS),
             last_host: 0,
-        }
-    }
-
-    /// An aggregate for a parallel worker: its path table is handed over after every
-    /// chunk ([`Aggregate::take_paths`]) and merged into the run's in input order
-    /// ([`Aggregate::merge_paths`]), so the run's table fills in the order a single
-    /// reader would fill it (the same keys tracked once it is full) and only one large
-    /// table exists.
-    pub fn for_chunks(cfg: StatsConfig) -> Self {
-        let mut a = Aggregate::new(cfg);
-        a.paths = Aggregate::chunk_table();
+        };
+        a.set_source(0);
         a
     }
 
-    /// The paths observed since the last call (or since creation), leaving `empty` (a
-    /// table from [`Aggregate::chunk_table`], perhaps one handed back and cleared) in
-    /// their place.
-    pub fn take_paths(&mut self, empty: GroupTable) -> GroupTable {
-        std::mem::replace(&mut self.paths, empty)
+    /// An aggregate for a parallel worker: its capped tables are handed over after every
+    /// chunk ([`Aggregate::take_chunk_tables`]) and merged into the source's in input
+    /// order ([`Aggregate::merge_chunk_tables`]), so the source's tables fill in the order
+    /// a single reader would fill them (the same keys tracked once one is full) and only
+    /// one large path table exists.
+    pub fn for_chunks(cfg: StatsConfig) -> Self {
+        let mut a = Aggregate::new(cfg);
+        let t = Aggregate::chunk_tables();
+        (a.paths, a.servers, a.hosts) = (t.paths, t.servers, t.hosts);
+        a
     }
 
-    /// A table for one chunk's paths: without a cap (a chunk's lines bound it), so that
-    /// the run's table, which they are merged into in input order, applies its cap
-    /// exactly as a single reader would; nor memory limits (latency values, key bytes),
-    /// which the run's table applies as chunks are merged into it.
-    pub fn chunk_table() -> GroupTable {
-        let mut t = GroupTable::with_presize(usize::MAX, CHUNK_PATHS);
-        t.set_latency_bytes(None);
-        t.set_key_bytes(None);
-        t
+    /// The tables filled since the last call (or since creation), leaving `empty` (from
+    /// [`Aggregate::chunk_tables`], perhaps handed back and cleared) in their place.
+    pub fn take_chunk_tables(&mut self, empty: ChunkTables) -> ChunkTables {
+        ChunkTables {
+            paths: std::mem::replace(&mut self.paths, empty.paths),
+            servers: std::mem::replace(&mut self.servers, empty.servers),
+            hosts: std::mem::replace(&mut self.hosts, empty.hosts),
+        }
     }
 
-    /// Adds a chunk's paths (see [`Aggregate::for_chunks`]).
-    pub fn merge_paths(&mut self, paths: &GroupTable) {
-        self.paths.merge(paths);
+    /// Tables for one chunk's keys (see [`chunk_table`]).
+    pub fn chunk_tables() -> ChunkTables {
+        ChunkTables {
+            paths: chunk_table(Dimension::Path, CHUNK_PATHS),
+            servers: chunk_table(Dimension::Server, FEW_KEYS),
+            hosts: chunk_table(Dimension::Host, FEW_KEYS).with_dense_ms(SOURCE_DENSE_MS),
+        }
+    }
+
+    /// Adds a chunk's tables (see [`Aggregate::for_chunks`]); a host that finds no room
+    /// counts in this aggregate's source.
+    pub fn merge_chunk_tables(&mut self, t: &ChunkTables) {
+        self.paths.merge(&t.paths);
+        self.servers.merge(&t.servers);
+        let (hosts, sources, row) = (&mut self.hosts, &mut self.sources, self.source_row);
+        hosts.merge_spilling(&t.hosts, |r| sources.merge_row_at(row, r));
     }
 
     /// The requests observed from now on come from source number `idx` (0 at first).
     pub fn set_source(&mut self, idx: usize) {
-        if self.sources.len() <= idx {
-            self.sources.resize(idx + 1, SourceStats::default());
+        // The sources table has no cap: every source has a row.
+        if let Some(row) = self.sources.row_id(&source_key(idx)) {
+            self.source_row = row;
         }
         self.source = idx;
     }
@@ -335,28 +290,19 @@ impl Aggregate {
     /// [`MAX_HOSTS`] hosts have rows.
     #[inline]
     fn host_row(&mut self, host: &[u8]) -> Option<usize> {
-        if let Some((h, _)) = self.hosts.get(self.last_host)
-            && **h == *host
-        {
+        if self.hosts.key_at(self.last_host) == Some(host) {
             return Some(self.last_host);
         }
-        let k = match self.hosts.iter().position(|(h, _)| **h == *host) {
-            Some(k) => k,
-            None if self.hosts.len() < MAX_HOSTS => {
-                self.hosts.push((host.into(), SourceStats::default()));
-                self.hosts.len() - 1
-            }
-            None => return None,
-        };
+        let k = self.hosts.row_id(host)?;
         self.last_host = k;
         Some(k)
     }
 
     /// The rows of syslog hosts ([`StatsConfig::source_by_host`]), sorted by name.
-    pub fn host_stats(&self) -> Vec<(String, &SourceStats)> {
-        let mut rows: Vec<(String, &SourceStats)> = self
+    pub fn host_stats(&self) -> Vec<(String, &Row)> {
+        let mut rows: Vec<(String, &Row)> = self
             .hosts
-            .iter()
+            .rows()
             .map(|(h, s)| (escape_bytes(h), s))
             .collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
@@ -364,8 +310,14 @@ impl Aggregate {
     }
 
     /// What the requests of source number `idx` gave.
-    pub fn source_stats(&self, idx: usize) -> Option<&SourceStats> {
-        self.sources.get(idx)
+    pub fn source_stats(&self, idx: usize) -> Option<&Row> {
+        self.sources.get(&source_key(idx))
+    }
+
+    /// The breakdown tables: paths, HAProxy's `backend/server` pairs, sources, and
+    /// syslog hosts (each says whether its cap was reached: [`Table::cap_reached`]).
+    pub fn tables(&self) -> [&Table; 4] {
+        [&self.paths, &self.servers, &self.sources, &self.hosts]
     }
 
     /// Makes this aggregate the one of an interval of log time, seconds `first..=last`
@@ -431,18 +383,26 @@ impl Aggregate {
             second = second.clamp(lo, hi);
         }
         self.per_second.add(second, 1);
-        self.status[(o.status as usize).min(999)] += 1;
+        let code = (o.status as usize).min(999);
+        self.status[code] += 1;
+        let hit = Hit {
+            class: usize::from(CLASS_OF.get(code).copied().unwrap_or(5)),
+            bytes_sent: o.bytes_sent.unwrap_or(0),
+            latency_us: o.request_time_us,
+        };
         let host = match &o.haproxy {
-            Some(h) if self.cfg.source_by_host && !h.host.is_empty() => self.host_row(h.host),
+            Some(h) if self.cfg.source_by_host && !h.host.is_empty() => {
+                let row = self.host_row(h.host);
+                if row.is_none() {
+                    self.hosts.count_untracked(1);
+                }
+                row
+            }
             _ => None,
         };
-        // `set_source` keeps `source` within `sources`.
-        let row = match host {
-            Some(k) => self.hosts.get_mut(k).map(|(_, s)| s),
-            None => self.sources.get_mut(self.source),
-        };
-        if let Some(src) = row {
-            src.observe(o);
+        match host {
+            Some(k) => self.hosts.add_at(k, hit),
+            None => self.sources.add_at(self.source_row, hit),
         }
         // An HAProxy line's request and upstream times are its Ta and Tr (the parsers'
         // rule): counted once, in HAProxy's timers, which the summary adds to the global
@@ -458,13 +418,19 @@ impl Aggregate {
             }
         }
         match o.path {
-            Some(p) => self.paths.add(p, o.request_time_us),
+            Some(p) => self.paths.add(p, hit),
             None => self.no_path += 1,
         }
         if let Some(h) = &o.haproxy {
-            self.haproxy
-                .get_or_insert_with(|| Box::new(HaproxyStats::new()))
-                .observe(h, shared);
+            let ha = self
+                .haproxy
+                .get_or_insert_with(|| Box::new(HaproxyStats::new()));
+            ha.observe(h, shared);
+            let hit = Hit {
+                latency_us: h.timers_us[4],
+                ..hit
+            };
+            self.servers.add(ha.server_key(h), hit);
         }
     }
 
@@ -536,29 +502,17 @@ impl Aggregate {
         self.upstream_time.merge(&other.upstream_time);
         self.paths.merge(&other.paths);
         self.no_path += other.no_path;
-        if self.sources.len() < other.sources.len() {
-            self.sources
-                .resize(other.sources.len(), SourceStats::default());
-        }
-        for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
-            mine.merge(theirs);
-        }
-        for (host, theirs) in &other.hosts {
-            let row = match self.host_row(host) {
-                Some(k) => self.hosts.get_mut(k),
-                None => None,
-            };
-            match row {
-                Some((_, mine)) => mine.merge(theirs),
-                // Past the cap: in the row of their file, as their lines would have
-                // counted here (`sources` was made as long as `other`'s above).
-                None => {
-                    if let Some(mine) = self.sources.get_mut(other.source) {
-                        mine.merge(theirs);
-                    }
-                }
+        self.sources.merge(&other.sources);
+        // Hosts past the cap: in the row of their file, as their lines would have
+        // counted here.
+        let spill_row = self.sources.row_id(&source_key(other.source));
+        let (hosts, sources) = (&mut self.hosts, &mut self.sources);
+        hosts.merge_spilling(&other.hosts, |r| {
+            if let Some(row) = spill_row {
+                sources.merge_row_at(row, r);
             }
-        }
+        });
+        self.servers.merge(&other.servers);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -662,13 +616,13 @@ impl Aggregate {
             })
             .collect();
         // A table's busiest keys, with their share of all requests and their p99.
-        let top = |t: &GroupTable| -> Vec<PathStat> {
+        let top = |t: &Table| -> Vec<PathStat> {
             t.top(self.cfg.top_n)
                 .into_iter()
                 .map(|(k, e)| PathStat {
                     path: escape_bytes(k),
-                    count: e.count,
-                    share: share(e.count),
+                    count: e.requests,
+                    share: share(e.requests),
                     p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
                     approximate: e.latency.is_approximate(),
                 })
@@ -702,7 +656,7 @@ impl Aggregate {
                 cap: self.paths.cap() as u64,
                 bytes: self.paths.key_bytes() as u64,
                 bytes_cap: self.paths.key_bytes_cap() as u64,
-                cap_reached: self.paths.untracked() > 0,
+                cap_reached: self.paths.cap_reached(),
                 untracked_requests: self.paths.untracked(),
                 requests_without_path: self.no_path,
             },
@@ -714,8 +668,8 @@ impl Aggregate {
                     tc,
                     tr_server: tresp,
                     ta,
-                    servers: top(&h.servers),
-                    distinct_servers: h.servers.len() as u64,
+                    servers: top(&self.servers),
+                    distinct_servers: self.servers.len() as u64,
                 }
             }),
         }
@@ -739,6 +693,7 @@ fn latency_stats(h: &ExactHistogram) -> Option<LatencyStats> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rollup::status_class;
 
     fn obs(ts_s: i64, status: u16, rt_ms: Option<u64>, path: Option<&[u8]>) -> Observation<'_> {
         Observation {
@@ -830,6 +785,14 @@ mod tests {
     }
 
     #[test]
+    fn class_table_is_status_class() {
+        for code in 0..=u16::MAX {
+            let i = (code as usize).min(999);
+            assert_eq!(usize::from(CLASS_OF[i]), status_class(code), "{code}");
+        }
+    }
+
+    #[test]
     fn merged_halves_equal_whole() {
         let mut whole = Aggregate::new(StatsConfig::default());
         let mut a = Aggregate::new(StatsConfig::default());
@@ -851,6 +814,96 @@ mod tests {
         }
         a.merge(&b);
         assert_eq!(a.summarize(), whole.summarize());
+    }
+
+    /// Paths, `backend/server` pairs and syslog hosts counted through chunk tables merged
+    /// in input order fill the capped tables as one reader adding every line does: the
+    /// same keys kept, the same untracked counts (hand-counted below), and hosts past
+    /// their cap counted in their file's row.
+    #[test]
+    fn chunk_tables_fill_as_one_reader() {
+        let cfg = StatsConfig {
+            max_paths: 50,
+            source_by_host: true,
+            ..StatsConfig::default()
+        };
+        let n = 12_000usize;
+        let keys: Vec<(String, String, String)> = (0..n)
+            .map(|i| {
+                (
+                    format!("/p{}", i % 80),
+                    format!("be/s{}", i % (MAX_SERVERS + 50)),
+                    format!("h{}", i % (MAX_HOSTS + 76)),
+                )
+            })
+            .collect();
+        let lines: Vec<Observation<'_>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (p, s, h))| Observation {
+                haproxy: Some(HaproxyObservation {
+                    timers_us: [None, None, None, None, Some((i as u64 % 7) * 1000)],
+                    backend_server: s.as_bytes(),
+                    host: h.as_bytes(),
+                    ..HaproxyObservation::default()
+                }),
+                ..obs(
+                    100 + i as i64 / 50,
+                    [200, 404, 503][i % 3],
+                    Some(i as u64 % 9),
+                    Some(p.as_bytes()),
+                )
+            })
+            .collect();
+        let mut direct = Aggregate::new(cfg);
+        direct.set_source(2);
+        for o in &lines {
+            direct.observe(o);
+        }
+        let mut run = Aggregate::new(cfg);
+        run.set_source(2);
+        let mut worker = Aggregate::for_chunks(cfg);
+        worker.set_source(2);
+        let mut empty = Aggregate::chunk_tables();
+        for chunk in lines.chunks(97) {
+            for o in chunk {
+                worker.observe(o);
+            }
+            let mut t = worker.take_chunk_tables(empty);
+            run.merge_chunk_tables(&t);
+            t.clear();
+            empty = t;
+        }
+        run.merge(&worker);
+        for a in [&direct, &run] {
+            let untracked = a.tables().map(|t| (t.untracked(), t.cap_reached()));
+            // Paths: /p50 … /p79 are 30 of every 80 lines. Servers: be/s10000 …
+            // be/s10049, the lines 10,000 … 10,049. Hosts: h1024 … h1099 are 76 of
+            // every 1,100 lines, in 10 full rounds (12,000 lines), and those count in
+            // source 2's row. Sources have no cap.
+            assert_eq!(
+                untracked,
+                [(150 * 30, true), (50, true), (0, false), (760, true)]
+            );
+            assert_eq!(a.source_stats(2).map(|r| r.requests), Some(760));
+            let hosts = a.host_stats();
+            assert_eq!(hosts.len(), MAX_HOSTS);
+            // h0 … h999 are in 11 rounds, h1000 … h1023 in 10.
+            let h0 = hosts
+                .iter()
+                .find(|(h, _)| h == "h0")
+                .map(|(_, r)| r.requests);
+            assert_eq!(h0, Some(11));
+        }
+        assert_eq!(run.summarize(), direct.summarize());
+        type HostRow = (String, u64, [u64; 6], u64, Option<u64>);
+        let rows = |a: &Aggregate| -> Vec<HostRow> {
+            a.host_stats()
+                .into_iter()
+                .map(|(h, r)| (h, r.requests, r.classes, r.bytes_sent, r.p99_us()))
+                .collect()
+        };
+        assert_eq!(rows(&run), rows(&direct));
     }
 
     /// Request and upstream times of HAProxy lines are counted through its Ta and Tr

@@ -1,0 +1,163 @@
+//! What a breakdown table is keyed by: a [`Dimension`], named as a `--by` value spells it.
+//!
+//! A dimension is only a label here: the stats crate does not parse lines, so taking a
+//! dimension's key out of a request is the engine's part (it hands the aggregate the key
+//! of each dimension the run asks for). Adding a dimension is one variant here, its
+//! name, and its extractor there.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A request attribute a table groups requests by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// The request target without its query string.
+    Path,
+    /// The path with IDs folded into `:id` (as Parquet's `endpoint` column has it).
+    Endpoint,
+    /// The input (file or stream) a request was read from, by its number in the run.
+    Source,
+    /// The syslog header's host (one load balancer of several).
+    Host,
+    /// nginx's upstream address.
+    Upstream,
+    /// HAProxy's backend.
+    Backend,
+    /// HAProxy's `backend/server` pair.
+    Server,
+    /// The status code.
+    Status,
+    /// The request method.
+    Method,
+    /// The client address.
+    Client,
+    /// The `User-Agent` header.
+    UserAgent,
+    /// A field the layout names beyond the common ones (`field:NAME`).
+    Extra(String),
+}
+
+/// The names of the dimensions without a parameter, in declaration order.
+const NAMED: [(Dimension, &str); 11] = [
+    (Dimension::Path, "path"),
+    (Dimension::Endpoint, "endpoint"),
+    (Dimension::Source, "source"),
+    (Dimension::Host, "host"),
+    (Dimension::Upstream, "upstream"),
+    (Dimension::Backend, "backend"),
+    (Dimension::Server, "server"),
+    (Dimension::Status, "status"),
+    (Dimension::Method, "method"),
+    (Dimension::Client, "client"),
+    (Dimension::UserAgent, "user-agent"),
+];
+
+/// What a named extra field's name starts with.
+const EXTRA_PREFIX: &str = "field:";
+
+/// A name that is no dimension.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown dimension {0:?} (path, endpoint, source, host, upstream, backend, server, status, method, client, user-agent, field:NAME)"
+)]
+pub struct UnknownDimension(pub String);
+
+impl Dimension {
+    /// The name a `--by` flag would take (`path`, `user-agent`, `field:NAME`).
+    pub fn name(&self) -> String {
+        match self {
+            Dimension::Extra(f) => format!("{EXTRA_PREFIX}{f}"),
+            d => NAMED
+                .iter()
+                .find(|(n, _)| n == d)
+                .map_or_else(String::new, |(_, s)| (*s).to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = UnknownDimension;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(field) = s.strip_prefix(EXTRA_PREFIX)
+            && !field.is_empty()
+        {
+            return Ok(Dimension::Extra(field.to_string()));
+        }
+        NAMED
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(d, _)| d.clone())
+            .ok_or_else(|| UnknownDimension(s.to_string()))
+    }
+}
+
+/// Written as its name, so a state file reads as the command line would.
+impl Serialize for Dimension {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimension {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_back() {
+        let all = [
+            (Dimension::Path, "path"),
+            (Dimension::Endpoint, "endpoint"),
+            (Dimension::Source, "source"),
+            (Dimension::Host, "host"),
+            (Dimension::Upstream, "upstream"),
+            (Dimension::Backend, "backend"),
+            (Dimension::Server, "server"),
+            (Dimension::Status, "status"),
+            (Dimension::Method, "method"),
+            (Dimension::Client, "client"),
+            (Dimension::UserAgent, "user-agent"),
+            (Dimension::Extra("tenant".into()), "field:tenant"),
+        ];
+        for (d, name) in all {
+            assert_eq!(d.name(), name);
+            assert_eq!(d.to_string(), name);
+            assert_eq!(name.parse::<Dimension>(), Ok(d));
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        for bad in ["", "Path", "user_agent", "field:", "paths", " path"] {
+            assert_eq!(
+                bad.parse::<Dimension>(),
+                Err(UnknownDimension(bad.to_string())),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn serialized_as_its_name() {
+        let d = Dimension::Extra("x-tenant".into());
+        let json = serde_json::to_string(&[Dimension::UserAgent, d.clone()]).unwrap();
+        assert_eq!(json, r#"["user-agent","field:x-tenant"]"#);
+        let back: Vec<Dimension> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, vec![Dimension::UserAgent, d]);
+        assert!(serde_json::from_str::<Dimension>(r#""nope""#).is_err());
+    }
+}
