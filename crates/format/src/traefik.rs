@@ -52,6 +52,12 @@ impl TraefikClfParser {
             .collect()
     }
 
+    /// See [`crate::LineParser::set_projection`]: the head's interpreter skips what it
+    /// can; the tail's values are slices found while its shape is checked.
+    pub fn set_projection(&mut self, fields: crate::Fields) {
+        self.head.set_projection(fields);
+    }
+
     pub fn parse_into<'a>(
         &mut self,
         line: &'a [u8],
