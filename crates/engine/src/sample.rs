@@ -33,6 +33,7 @@ impl SourceRun {
             None => Layout::NginxCombined.parser(),
         };
         p.set_tz(cfg.tz_offset_min);
+        p.set_projection(crate::run_fields(cfg));
         p
     }
 }
