@@ -7,9 +7,9 @@
 
 use crate::progress::open_source;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, RecordSink, SourceId};
-use crate::sinks::stats::{prepare_record, record_into};
+use crate::sinks::stats::{prepare_record, record_into, stats_fields};
 use crate::{Config, SourceRun};
-use axlog_format::{ParseError, Record};
+use axlog_format::{Fields, ParseError, Record};
 use axlog_input::{ChunkReader, Source};
 use axlog_stats::summary::LayoutInfo;
 use axlog_stats::{Aggregate, Summary};
@@ -43,6 +43,10 @@ impl<E: FnMut(i64, Summary)> Windows<'_, E> {
 }
 
 impl<E: FnMut(i64, Summary)> RecordSink for Windows<'_, E> {
+    fn fields(&self) -> Fields {
+        stats_fields()
+    }
+
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
         prepare_record(&mut self.stats, r);

@@ -33,7 +33,7 @@ pub use progress::Progress;
 pub use sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink, SourceId};
 pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
-pub use sinks::stats::StatsSink;
+pub use sinks::stats::{StatsSink, stats_fields};
 pub use source::SourceRun;
 
 /// How a run is set up.

@@ -178,7 +178,7 @@ fn read_by_route<S: Sink>(
             // The layout is chosen from the lines a single reader would choose it from
             // (see sample.rs).
             let sample = sample::first_lines(source, &name)?;
-            let parser = run.parser_for_sample(cfg, sample.as_deref());
+            let parser = run.parser_for_sample(cfg, sample.as_deref(), sink.fields());
             parse_all(Feed::file(split), parser, threads, counter, run, sink);
         }
         Route::Stream(threads) => {
@@ -203,7 +203,7 @@ fn read_by_route<S: Sink>(
                 return stop.map_or(Ok(()), |e| Err(e.into()));
             }
             let sample = first.back().filter(|c| !c.is_overlong()).map(Chunk::lines);
-            let parser = run.parser_for_sample(cfg, sample);
+            let parser = run.parser_for_sample(cfg, sample, sink.fields());
             parse_all(
                 Feed::stream(reader, first, stop),
                 parser,

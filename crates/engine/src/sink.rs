@@ -11,7 +11,7 @@
 //! ordering once, for every sink: a sink only says what its chunk part is. On the single
 //! thread route the source's sink parses too, and gets its own chunks back.
 
-use axlog_format::{Format, LineParser, ParseError, Record};
+use axlog_format::{Fields, Format, LineParser, ParseError, Record};
 
 /// Which sink [`Sink::fork`] makes.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +55,12 @@ pub struct ChunkPlace<'a> {
 
 /// Receives every line of the input, parsed or not: the part of a sink on the hot path.
 pub trait RecordSink {
+    /// The fields of a record the sink reads: the parser may skip the others (a
+    /// projection). Every field unless a sink says less.
+    fn fields(&self) -> Fields {
+        Fields::ALL
+    }
+
     /// Called for every record [`LOOKAHEAD`](crate::LOOKAHEAD) records before
     /// [`RecordSink::record`] is called for it, in the same order: a sink starts here the
     /// memory loads `record` will need, so they overlap with other work instead of
@@ -119,6 +125,10 @@ pub trait Sink: ChunkSink + Send + Sized {
 }
 
 impl<S: RecordSink + ?Sized> RecordSink for &mut S {
+    fn fields(&self) -> Fields {
+        (**self).fields()
+    }
+
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
         (**self).prepare(r)
@@ -135,6 +145,10 @@ impl<S: RecordSink + ?Sized> RecordSink for &mut S {
 }
 
 impl<S: RecordSink> RecordSink for Option<S> {
+    fn fields(&self) -> Fields {
+        self.as_ref().map_or(Fields::NONE, |s| s.fields())
+    }
+
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
         if let Some(s) = self {
@@ -212,6 +226,10 @@ impl<S: Sink> Sink for Option<S> {
 }
 
 impl<A: RecordSink, B: RecordSink> RecordSink for (A, B) {
+    fn fields(&self) -> Fields {
+        self.0.fields().union(self.1.fields())
+    }
+
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
         self.0.prepare(r);

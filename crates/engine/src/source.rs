@@ -5,7 +5,7 @@ use crate::Config;
 use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
-use axlog_format::{Format, Layout, LineParser, detect};
+use axlog_format::{Fields, Format, Layout, LineParser, detect};
 use axlog_input::{Chunk, InputError};
 
 /// What reading one source gave.
@@ -49,8 +49,9 @@ impl SourceRun {
         }
     }
 
-    /// Chooses the layout from a source's first chunk and makes its parser.
-    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8]) -> LineParser {
+    /// Chooses the layout from a source's first chunk and makes its parser, which fills
+    /// `fields` (the sinks' projection).
+    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8], fields: Fields) -> LineParser {
         (self.layout, self.layout_note) = match choose_layout(cfg, first) {
             Some((f, detected, note)) => (Some((f, detected)), note),
             None => (None, None),
@@ -69,20 +70,27 @@ impl SourceRun {
             None => Layout::NginxCombined.parser(),
         };
         p.set_tz(cfg.tz_offset_min);
+        p.set_projection(fields);
         p
     }
 
     /// The parser for a source whose sample is `sample` (see sample.rs); without one
     /// (every line is overlong, so malformed whatever the layout) nothing is detected.
-    pub(crate) fn parser_for_sample(&mut self, cfg: &Config, sample: Option<&[u8]>) -> LineParser {
+    pub(crate) fn parser_for_sample(
+        &mut self,
+        cfg: &Config,
+        sample: Option<&[u8]>,
+        fields: Fields,
+    ) -> LineParser {
         if let Some(s) = sample {
-            return self.parser_for(cfg, s);
+            return self.parser_for(cfg, s, fields);
         }
         let mut p = match &cfg.layout {
             Some(f) => f.parser(),
             None => Layout::NginxCombined.parser(),
         };
         p.set_tz(cfg.tz_offset_min);
+        p.set_projection(fields);
         p
     }
 
@@ -115,7 +123,7 @@ impl SourceRun {
                 }
             };
             if parser.is_none() && !chunk.is_overlong() {
-                let p = self.parser_for(cfg, chunk.lines());
+                let p = self.parser_for(cfg, chunk.lines(), sink.fields());
                 sink.begin(&self.begin(&p));
                 parser = Some(p);
             }

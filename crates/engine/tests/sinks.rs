@@ -159,3 +159,81 @@ fn a_sink_from_outside_sees_every_line_once_in_order() {
         );
     }
 }
+
+/// Keeps the client address of every record; asks for it, and for nothing else.
+#[derive(Default)]
+struct Clients(Vec<Vec<u8>>);
+
+impl RecordSink for Clients {
+    fn fields(&self) -> axlog_format::Fields {
+        axlog_format::Fields::NONE.with(axlog_format::fields::Field::REMOTE_ADDR)
+    }
+
+    fn record(&mut self, r: &Record<'_>) {
+        self.0.push(r.remote_addr.to_vec());
+    }
+
+    fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {}
+}
+
+impl ChunkSink for Clients {
+    type Chunk = Vec<Vec<u8>>;
+
+    fn end_chunk(&mut self) -> Self::Chunk {
+        std::mem::take(&mut self.0)
+    }
+
+    fn add_chunk(&mut self, chunk: Self::Chunk, _: ChunkPlace<'_>) {
+        self.0.extend(chunk);
+    }
+}
+
+impl Sink for Clients {
+    type Output = Vec<Vec<u8>>;
+
+    fn fork(&self, _: Fork<'_>) -> Self {
+        Clients::default()
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+#[test]
+fn the_parser_fills_what_any_plugged_sink_asks_for() {
+    // HAProxy's parser skips the client address unless a sink asks for it; the
+    // statistics do not, the second sink does.
+    let lines: String = (0..50)
+        .map(|i| {
+            format!(
+                "Nov 21 10:00:01 lb haproxy[1]: 10.0.0.{i}:5{i} [21/Nov/2026:10:00:01.250] web~ api/s1 0/0/1/2/3 200 10 - - ---- 1/1/0/0/0 0/0 \"GET /p HTTP/1.1\"\n"
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha.log");
+    std::fs::write(&path, lines).unwrap();
+    for threads in [1, 2] {
+        let cfg = Config {
+            threads,
+            ..Config::default()
+        };
+        let stats = axlog_engine::StatsSink::new(cfg.stats);
+        let run = run_with(
+            &[Source::Path(path.clone())],
+            &cfg,
+            (stats, Clients::default()),
+        );
+        let (total, clients) = run.output;
+        assert_eq!(total.requests(), 50);
+        let want: Vec<Vec<u8>> = (0..50)
+            .map(|i| format!("10.0.0.{i}").into_bytes())
+            .collect();
+        assert_eq!(clients, want, "-j {threads}");
+    }
+}

@@ -37,6 +37,7 @@
 
 use memchr::memchr;
 
+use crate::fields::{Field, Fields};
 use crate::parse::Parse;
 use crate::scan::find;
 use crate::syslog::{header_3164, syslog_header};
@@ -55,6 +56,11 @@ pub struct HaproxyParser {
     tz_offset_min: i16,
     /// The accept (or CLF) date's minute cache.
     date: AcceptDateCache,
+    /// The fields asked for (see [`crate::LineParser::set_projection`]).
+    projection: Fields,
+    /// Whether the client's address or port is asked for: splitting the client token
+    /// (which never rejects a line) is skipped otherwise.
+    client: bool,
 }
 
 impl HaproxyParser {
@@ -70,6 +76,25 @@ impl HaproxyParser {
         HaproxyParser {
             tz_offset_min,
             date: AcceptDateCache::default(),
+            projection: Fields::ALL,
+            client: true,
+        }
+    }
+
+    /// See [`crate::LineParser::set_projection`]. Every other field is a slice or number
+    /// read anyway while the line's shape is checked.
+    pub fn set_projection(&mut self, fields: Fields) {
+        self.projection = fields;
+        self.client = fields.has(Field::REMOTE_ADDR) || fields.has(Field::HA_CLIENT_PORT);
+    }
+
+    /// The client's address and port, when asked for.
+    #[inline(always)]
+    fn client<'a>(&self, client: &'a [u8]) -> (&'a [u8], Option<u16>) {
+        if self.client {
+            split_client(client)
+        } else {
+            (&[], None)
         }
     }
 }
@@ -157,7 +182,7 @@ impl HaproxyParser {
         if client.is_empty() {
             return None;
         }
-        let (addr, client_port) = split_client(client);
+        let (addr, client_port) = self.client(client);
         rec.remote_addr = addr;
         let fe = c.token()?;
         if fe.ends_with(b":") {
@@ -222,7 +247,7 @@ impl HaproxyParser {
         rec: &mut Record<'a>,
     ) -> Result<(), ParseError> {
         self.bracket_date(date, tk, rec)?;
-        let (addr, client_port) = split_client(client);
+        let (addr, client_port) = self.client(client);
         rec.remote_addr = addr;
         let mut f = HaproxyFields {
             syslog_host: host,
@@ -328,7 +353,9 @@ impl HaproxyParser {
         rec.ts_us += ms * 1000;
         let mut f = HaproxyFields {
             syslog_host: host,
-            client_port: if rec.remote_addr == b"unix" {
+            client_port: if rec.remote_addr == b"unix"
+                || !self.projection.has(Field::HA_CLIENT_PORT)
+            {
                 None
             } else {
                 parse_port(cp)

@@ -81,6 +81,9 @@ pub struct JsonFormat {
     /// (key path, target); a target may be listed under several keys (the first found in
     /// a line wins).
     map: Vec<(Vec<u8>, Target)>,
+    /// The entries of `map` a line is read with: those whose target is asked for (see
+    /// [`JsonFormat::set_projection`]), in `map`'s order.
+    active: Vec<(Vec<u8>, Target)>,
 }
 
 impl JsonFormat {
@@ -126,8 +129,42 @@ impl JsonFormat {
         }
         Ok(JsonFormat {
             definition: spec.to_string(),
+            active: map.clone(),
             map,
         })
+    }
+
+    /// See [`crate::LineParser::set_projection`]. A key whose target is not asked for
+    /// is not looked up, unless reading it may reject the line (times and numbers): a
+    /// shorter list to search for every key of every line.
+    pub fn set_projection(&mut self, fields: crate::Fields) {
+        use crate::fields::Field as F;
+        let asked = |t: Target| match t {
+            Target::Time(_)
+            | Target::Status
+            | Target::Bytes
+            | Target::Latency(_)
+            | Target::UpstreamLatency(_) => true,
+            Target::Client => fields.has(F::REMOTE_ADDR),
+            Target::User => fields.has(F::REMOTE_USER),
+            Target::Method => fields.has(F::METHOD),
+            Target::Uri => fields.has(F::URI),
+            Target::Request => fields.has(F::REQUEST),
+            Target::Referer => fields.has(F::REFERER),
+            Target::UserAgent => fields.has(F::USER_AGENT),
+            // A status of 0 also says there is no upstream time.
+            Target::UpstreamStatus => {
+                fields.has(F::UPSTREAM_STATUS)
+                    || fields.has(F::UPSTREAM_TIME_US)
+                    || fields.has(F::UPSTREAM_TIMES_RAW)
+            }
+        };
+        self.active = self
+            .map
+            .iter()
+            .filter(|(_, t)| asked(*t))
+            .cloned()
+            .collect();
     }
 
     pub fn definition(&self) -> &str {
@@ -162,10 +199,11 @@ impl JsonFormat {
             if err.is_some() {
                 return;
             }
-            let Some(rank) = self.map.iter().position(|(k, _)| k == path) else {
+            // Ranks are positions in `active`, which keeps `map`'s order.
+            let Some(rank) = self.active.iter().position(|(k, _)| k == path) else {
                 return;
             };
-            let target = self.map[rank].1;
+            let target = self.active[rank].1;
             let slot = target_slot(target);
             // A key listed earlier for the same target takes precedence.
             if filled & (1 << slot) != 0 && first_rank[slot] < rank {

@@ -52,6 +52,7 @@ mod unescape;
 pub use detect::{DETECT_LINES, Detection, detect, with_syslog_if_it_fits};
 pub use diagnose::{Candidate, Diagnosis, diagnose};
 pub use error::ParseError;
+pub use fields::Fields;
 pub use format::Format;
 pub use layout::Layout;
 pub use logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};

@@ -11,7 +11,7 @@ use crate::num::{parse_opt_seconds_us, parse_u64, sum_upstream_list};
 use crate::parse::Parse;
 use crate::search::ByteSearch;
 use crate::time::{TIME_LOCAL_LEN, TimeLocalCache};
-use crate::{ParseError, Record};
+use crate::{Fields, ParseError, Record};
 
 /// Finds the closing `"` of a quoted field starting at `s[0]` (just after the opening
 /// quote). nginx escapes `"` as `\x22`, Apache as `\"`: a quote preceded by an odd number
@@ -101,6 +101,10 @@ pub struct NginxParser {
     /// The layout's definition run by the interpreter, made at the first line this
     /// parser rejects (see [`NginxParser::parse_into`]).
     fallback: Option<Box<(crate::logformat::LogFormat, TimeLocalCache)>>,
+    /// The fields asked for. Every field of this layout is a slice found anyway while the
+    /// line's shape is checked (the time and timings are checked by parsing them), so all
+    /// are filled whatever is asked; the projection goes to the fallback.
+    projection: Fields,
 }
 
 impl NginxParser {
@@ -111,6 +115,15 @@ impl NginxParser {
             quote: ByteSearch::new(b'"'),
             lbracket: ByteSearch::new(b'['),
             fallback: None,
+            projection: Fields::ALL,
+        }
+    }
+
+    /// See [`crate::LineParser::set_projection`].
+    pub fn set_projection(&mut self, fields: Fields) {
+        self.projection = fields;
+        if let Some(b) = &mut self.fallback {
+            b.0.set_projection(fields);
         }
     }
 
@@ -157,8 +170,9 @@ impl NginxParser {
             } else {
                 crate::Layout::NginxCombined
             };
-            let f = crate::logformat::LogFormat::compile(layout.definition())
+            let mut f = crate::logformat::LogFormat::compile(layout.definition())
                 .map_err(|_| ParseError::Layout)?;
+            f.set_projection(self.projection);
             self.fallback = Some(Box::new((f, TimeLocalCache::default())));
         }
         let Some(b) = &mut self.fallback else {

@@ -9,6 +9,7 @@
 //! itself a line parser.
 
 use crate::error::ParseError;
+use crate::fields::{Field, Fields};
 use crate::format::Format;
 use crate::layout::Layout;
 use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
@@ -140,6 +141,27 @@ impl LineParser {
 }
 
 impl LineParser {
+    /// Tells the parser which fields its records' readers need (the default is
+    /// [`Fields::ALL`]): it may skip the work of the others and leave them at their
+    /// defaults. Which lines parse, and the error of those that do not, stay the same.
+    /// A clone keeps the projection.
+    pub fn set_projection(&mut self, fields: Fields) {
+        match self {
+            LineParser::Nginx(p) => p.set_projection(fields),
+            LineParser::Compiled(b) => b.0.set_projection(fields),
+            LineParser::Json(b) => b.0.set_projection(fields),
+            LineParser::Haproxy(p) => p.set_projection(fields),
+            LineParser::Traefik(p) => p.set_projection(fields),
+            LineParser::Extended(b) => {
+                // The rest of the line is found after the user agent's closing quote.
+                b.0.set_projection(fields.with(Field::USER_AGENT));
+                b.1.set_projection(fields);
+            }
+            LineParser::Syslog(p) => p.set_projection(fields),
+            LineParser::Switching(s) => s.set_projection(fields),
+        }
+    }
+
     /// Sets the UTC offset of times logged without one (HAProxy's accept date).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         match self {

@@ -40,6 +40,8 @@ pub struct Switching {
     /// must not keep a JSON line's upstream time.
     mixed: bool,
     tz_offset_min: i16,
+    /// Given to every layout's parser, those met later too.
+    projection: crate::Fields,
 }
 
 impl Parse for Switching {
@@ -69,6 +71,7 @@ impl Switching {
             block: None,
             mixed: false,
             tz_offset_min: 0,
+            projection: crate::Fields::ALL,
         }
     }
 
@@ -102,6 +105,14 @@ impl Switching {
         self.tz_offset_min = tz_offset_min;
         for (_, p, _) in &mut self.layouts {
             p.set_tz(tz_offset_min);
+        }
+    }
+
+    /// See [`LineParser::set_projection`].
+    pub fn set_projection(&mut self, fields: crate::Fields) {
+        self.projection = fields;
+        for (_, p, _) in &mut self.layouts {
+            p.set_projection(fields);
         }
     }
 
@@ -164,6 +175,7 @@ impl Switching {
             None => {
                 let mut p = format.parser();
                 p.set_tz(self.tz_offset_min);
+                p.set_projection(self.projection);
                 let detected = self.layouts.first().map(|l| l.1.extra_names());
                 self.same_extras
                     .push(detected.is_some_and(|d| d == p.extra_names()));

@@ -51,6 +51,14 @@ impl TraefikClfParser {
     }
 }
 
+impl TraefikClfParser {
+    /// See [`crate::LineParser::set_projection`]: the head's interpreter skips what it
+    /// can; the tail's values are slices found while its shape is checked.
+    pub fn set_projection(&mut self, fields: crate::Fields) {
+        self.head.set_projection(fields);
+    }
+}
+
 impl Parse for TraefikClfParser {
     fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         if line.is_empty() {

@@ -7,7 +7,7 @@
 //! or none does (see the parquet crate's staged.rs).
 
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
-use axlog_format::{ParseError, Record};
+use axlog_format::{Fields, ParseError, Record};
 use axlog_parquet::{Error, Output, RollupWriter, RowWriter, Written};
 use axlog_stats::rollup::{Rollup, RollupStream};
 use std::sync::Arc;
@@ -67,6 +67,11 @@ impl ParquetSink {
 }
 
 impl RecordSink for ParquetSink {
+    /// A row holds every field.
+    fn fields(&self) -> Fields {
+        Fields::ALL
+    }
+
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
         if let Some(w) = &mut self.writer {

@@ -8,7 +8,7 @@
 //! those before it still are keeps its rejects in a [`Spill`] until its turn.
 
 use crate::sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
-use axlog_format::{ParseError, Record};
+use axlog_format::{Fields, ParseError, Record};
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -127,6 +127,11 @@ impl RejectsSink {
 }
 
 impl RecordSink for RejectsSink {
+    /// Rejects are lines, kept as they were: no field of a record is read.
+    fn fields(&self) -> Fields {
+        Fields::NONE
+    }
+
     #[inline]
     fn record(&mut self, _: &Record<'_>) {}
 

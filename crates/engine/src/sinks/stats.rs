@@ -8,7 +8,8 @@
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 
 use crate::sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
-use axlog_format::{ParseError, Record};
+use axlog_format::fields::Field as F;
+use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
 use axlog_stats::{Aggregate, Observation, StatsConfig};
@@ -81,6 +82,37 @@ impl StatsSink {
     }
 }
 
+/// The fields of a record [`StatsSink`] reads (in `prepare`, `record` and the
+/// [`Record::path`] they call): what a parser feeding statistics alone must fill.
+pub fn stats_fields() -> Fields {
+    [
+        F::TS_US,
+        F::UTC_OFFSET_MIN,
+        F::STATUS,
+        F::BYTES_SENT,
+        F::REQUEST_TIME_US,
+        F::UPSTREAM_TIME_US,
+        // The path: from the request line, or the target logged on its own.
+        F::REQUEST,
+        F::URI,
+        F::ESCAPING,
+        F::UNREAD_FIELDS,
+        // Whether the line is HAProxy's, and what the HAProxy tables read.
+        F::HAPROXY,
+        F::HA_TR_US,
+        F::HA_TW_US,
+        F::HA_TC_US,
+        F::HA_TRESP_US,
+        F::HA_TA_US,
+        F::HA_BACKEND,
+        F::HA_SERVER,
+        F::HA_BACKEND_SERVER,
+        F::HA_SYSLOG_HOST,
+    ]
+    .into_iter()
+    .fold(Fields::NONE, Fields::with)
+}
+
 /// Records `r` into `agg` (see [`StatsSink`]); `prepare_record` must have been called for
 /// it, `LOOKAHEAD` records before or fewer.
 #[inline]
@@ -138,6 +170,14 @@ pub(crate) fn prepare_record(agg: &mut Aggregate, r: &Record<'_>) {
 }
 
 impl RecordSink for StatsSink {
+    fn fields(&self) -> Fields {
+        // Counting requests reads nothing of them.
+        match self.cfg.requests_only {
+            true => Fields::NONE,
+            false => stats_fields(),
+        }
+    }
+
     #[inline]
     fn prepare(&mut self, r: &Record<'_>) {
         prepare_record(&mut self.agg, r);

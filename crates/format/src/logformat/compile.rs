@@ -119,6 +119,7 @@ pub(super) fn finish(
         prefix,
         fields,
         parse_fields,
+        projection: crate::Fields::ALL,
     })
 }
 

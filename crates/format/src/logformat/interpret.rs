@@ -3,6 +3,7 @@
 
 use super::ha_fields::HaSink;
 use super::{Dialect, End, Field, LogFormat, Unit, Var};
+use crate::fields::Field as F;
 use crate::num::{millis4, parse_u64, sum_upstream_list, trim_spaces};
 use crate::parse::Parse;
 use crate::time::{
@@ -115,9 +116,13 @@ impl LogFormat {
             Var::ServerProtocol => rec.protocol = v,
             Var::RequestLength => rec.request_length = opt_u64(v).ok_or(ParseError::BadBytes)?,
             Var::Host => rec.host = v,
-            // Ports and connection numbers are informative: a stray value is dropped.
-            Var::ServerPort => rec.server_port = parse_u64(v).and_then(|p| u16::try_from(p).ok()),
-            Var::Connection => rec.connection = parse_u64(v),
+            // Ports and connection numbers are informative: a stray value is dropped, so
+            // one not asked for need not be parsed.
+            Var::ServerPort if self.projection.has(F::SERVER_PORT) => {
+                rec.server_port = parse_u64(v).and_then(|p| u16::try_from(p).ok())
+            }
+            Var::Connection if self.projection.has(F::CONNECTION) => rec.connection = parse_u64(v),
+            Var::ServerPort | Var::Connection => {}
             Var::Scheme => rec.scheme = v,
             Var::XForwardedFor => rec.x_forwarded_for = v,
             Var::UpstreamAddr => rec.upstream_addr = trim_spaces(v),

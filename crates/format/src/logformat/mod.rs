@@ -344,6 +344,8 @@ pub struct LogFormat {
     /// The same, with runs of HAProxy numbers read as one value each: fewer steps per
     /// line for the parser.
     parse_fields: Vec<Field>,
+    /// The fields asked for (see [`crate::LineParser::set_projection`]).
+    projection: crate::Fields,
 }
 
 impl LogFormat {
@@ -376,6 +378,11 @@ impl LogFormat {
     /// Sets the UTC offset of HAProxy dates (which carry none).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         self.tz_offset_min = tz_offset_min;
+    }
+
+    /// Sets the fields asked for (see [`crate::LineParser::set_projection`]).
+    pub fn set_projection(&mut self, fields: crate::Fields) {
+        self.projection = fields;
     }
 
     /// Sets the time a year-less syslog date is placed before (now, unless set).
