@@ -3,7 +3,7 @@
 //! once whatever the sinks.
 
 use crate::sink::{ChunkSink, RecordSink};
-use axlog_format::{LineParser, ParseError, Record};
+use axlog_format::{InputParser, Parse, ParseError, Record};
 use axlog_input::Chunk;
 
 /// `line` without the `\r` of a CRLF ending: the text parsers get.
@@ -20,8 +20,8 @@ pub const LOOKAHEAD: usize = 16;
 /// into `sink`. `line_no` is the number of lines of this source before `data`; it is
 /// advanced. Returns the number of lines in `data`.
 #[inline]
-pub fn process_chunk<S: RecordSink>(
-    parser: &mut LineParser,
+pub fn process_chunk<P: Parse, S: RecordSink>(
+    parser: &mut P,
     data: &[u8],
     source: &str,
     line_no: &mut u64,
@@ -123,7 +123,7 @@ impl<S: RecordSink> RecordSink for Counted<'_, S> {
 /// The caller takes the chunk's part with [`ChunkSink::end_chunk`].
 #[inline]
 pub(crate) fn parse_chunk<S: ChunkSink>(
-    parser: Option<&mut LineParser>,
+    parser: Option<&mut InputParser>,
     chunk: &Chunk,
     source: &str,
     sink: &mut S,

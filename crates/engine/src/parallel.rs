@@ -14,7 +14,7 @@ use crate::chunk::{Counts, parse_chunk};
 use crate::error::SourceError;
 use crate::sink::{ChunkPlace, Fork, Sink};
 use crate::source::SourceRun;
-use axlog_format::LineParser;
+use axlog_format::InputParser;
 use axlog_input::{BackgroundReader, Chunk, FileSplit, InputError};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -177,7 +177,7 @@ impl Shared {
 /// as its chunks are done (a stream's reader counts its own).
 pub(crate) fn parse_all<S: Sink>(
     feed: Feed,
-    parser: LineParser,
+    parser: InputParser,
     threads: usize,
     counter: Option<&Arc<AtomicU64>>,
     run: &mut SourceRun,
@@ -202,7 +202,7 @@ pub(crate) fn parse_all<S: Sink>(
     };
     sink.begin(&run.begin(&parser));
     let (done_tx, done_rx) = mpsc::channel::<ChunkDone<S::Chunk>>();
-    let (sinks_tx, sinks_rx) = mpsc::channel::<(S, LineParser)>();
+    let (sinks_tx, sinks_rx) = mpsc::channel::<(S, InputParser)>();
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (done_tx, sinks_tx) = (done_tx.clone(), sinks_tx.clone());
@@ -247,11 +247,11 @@ pub(crate) fn parse_all<S: Sink>(
 /// sink and its parser (which counted the lines of each layout it read).
 fn work<S: Sink>(
     feed: &Feed,
-    mut parser: LineParser,
+    mut parser: InputParser,
     name: &str,
     mut sink: S,
     done: &mpsc::Sender<ChunkDone<S::Chunk>>,
-) -> (S, LineParser) {
+) -> (S, InputParser) {
     let mut spare = Vec::new();
     while let Some((seq, chunk)) = feed.next(std::mem::take(&mut spare)) {
         let counts = parse_chunk(Some(&mut parser), &chunk, name, &mut sink);

@@ -11,7 +11,7 @@
 //! ordering once, for every sink: a sink only says what its chunk part is. On the single
 //! thread route the source's sink parses too, and gets its own chunks back.
 
-use axlog_format::{Fields, Format, LineParser, ParseError, Record};
+use axlog_format::{Fields, Format, InputParser, ParseError, Record};
 
 /// Which sink [`Sink::fork`] makes.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ pub struct SourceId {
 #[derive(Clone, Copy)]
 pub struct Begin<'a> {
     /// The parser its lines are read with.
-    pub parser: &'a LineParser,
+    pub parser: &'a InputParser,
     /// Its layout, and whether it was detected; `None` when none fitted.
     pub layout: Option<(&'a Format, bool)>,
 }

@@ -5,7 +5,7 @@ use crate::Config;
 use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
-use axlog_format::{Fields, Format, Layout, LineParser, detect};
+use axlog_format::{Fields, Format, InputParser, Layout, detect};
 use axlog_input::{Chunk, InputError};
 
 /// What reading one source gave.
@@ -40,7 +40,7 @@ impl SourceRun {
     }
 
     /// Adds a parser's lines per layout to the source's.
-    pub(crate) fn add_layout_counts(&mut self, parser: &LineParser) {
+    pub(crate) fn add_layout_counts(&mut self, parser: &InputParser) {
         for (label, n) in parser.layout_counts() {
             match self.layout_counts.iter_mut().find(|(l, _)| *l == label) {
                 Some((_, m)) => *m += n,
@@ -51,7 +51,7 @@ impl SourceRun {
 
     /// Chooses the layout from a source's first chunk and makes its parser, which fills
     /// `fields` (the sinks' projection).
-    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8], fields: Fields) -> LineParser {
+    pub(crate) fn parser_for(&mut self, cfg: &Config, first: &[u8], fields: Fields) -> InputParser {
         (self.layout, self.layout_note) = match choose_layout(cfg, first) {
             Some((f, detected, note)) => (Some((f, detected)), note),
             None => (None, None),
@@ -63,11 +63,9 @@ impl SourceRun {
         // every line as malformed (and keeps them in rejects).
         let mut p = match &self.layout {
             // A detected layout gives way where the source changes layout part-way.
-            Some((f, true)) => {
-                LineParser::Switching(Box::new(axlog_format::switching::Switching::new(f)))
-            }
-            Some((f, false)) => f.parser(),
-            None => Layout::NginxCombined.parser(),
+            Some((f, true)) => InputParser::detected(f),
+            Some((f, false)) => f.parser().into(),
+            None => Layout::NginxCombined.parser().into(),
         };
         p.set_tz(cfg.tz_offset_min);
         p.set_projection(fields);
@@ -81,13 +79,13 @@ impl SourceRun {
         cfg: &Config,
         sample: Option<&[u8]>,
         fields: Fields,
-    ) -> LineParser {
+    ) -> InputParser {
         if let Some(s) = sample {
             return self.parser_for(cfg, s, fields);
         }
-        let mut p = match &cfg.layout {
-            Some(f) => f.parser(),
-            None => Layout::NginxCombined.parser(),
+        let mut p: InputParser = match &cfg.layout {
+            Some(f) => f.parser().into(),
+            None => Layout::NginxCombined.parser().into(),
         };
         p.set_tz(cfg.tz_offset_min);
         p.set_projection(fields);
@@ -95,7 +93,7 @@ impl SourceRun {
     }
 
     /// What the source's sink learns once its parser is made.
-    pub(crate) fn begin<'a>(&'a self, parser: &'a LineParser) -> Begin<'a> {
+    pub(crate) fn begin<'a>(&'a self, parser: &'a InputParser) -> Begin<'a> {
         Begin {
             parser,
             layout: self.layout.as_ref().map(|(f, d)| (f, *d)),
@@ -113,7 +111,7 @@ impl SourceRun {
         mut recycle: impl FnMut(Vec<u8>),
         sink: &mut S,
     ) {
-        let mut parser: Option<LineParser> = None;
+        let mut parser: Option<InputParser> = None;
         for chunk in chunks {
             let chunk = match chunk {
                 Ok(c) => c,

@@ -18,7 +18,9 @@
 //!   (`--json-fields`, the JSON presets).
 //! - *format* ([`Format`]): what an input is parsed as: a preset, a compiled definition
 //!   or a JSON mapping, perhaps behind a syslog header.
-//! - *parser* ([`LineParser`], [`Parse`]): a format made ready to read one input's lines.
+//! - *parser* ([`LineParser`], [`Parse`]): a format made ready to read lines.
+//! - *input parser* ([`InputParser`]): what one input is read with: a parser, or for a
+//!   detected layout one that switches to another layout where the input does.
 //!
 //! How a report or a rejects file is written is its *output*, not a format.
 
@@ -29,6 +31,7 @@ mod extended;
 pub mod fields;
 mod format;
 pub mod haproxy;
+mod input_parser;
 pub mod json;
 mod jsonkeys;
 mod layout;
@@ -54,6 +57,7 @@ pub use diagnose::{Candidate, Diagnosis, diagnose};
 pub use error::ParseError;
 pub use fields::Fields;
 pub use format::Format;
+pub use input_parser::InputParser;
 pub use layout::Layout;
 pub use logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
 pub use parse::Parse;

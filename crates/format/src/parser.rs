@@ -3,10 +3,9 @@
 //! layout's own parser; the server's diagnostics between access lines become
 //! [`ParseError::NotAccess`] here, for every layout.
 //!
-//! A [`LineParser::Switching`] parser holds parsers of other layouts and runs detection
-//! again where the input changes layout (`switching.rs`): the one place where this module
-//! and the modules above it (detection) refer to each other, as a switching parser is
-//! itself a line parser.
+//! A parser that switches layouts where the input does (`switching.rs`) holds
+//! `LineParser`s and runs detection, which uses `LineParser`s too: it is not one of them
+//! but wraps them ([`crate::InputParser`]), so modules depend on each other one way.
 
 use crate::error::ParseError;
 use crate::fields::{Field, Fields};
@@ -15,7 +14,7 @@ use crate::layout::Layout;
 use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
 use crate::parse::Parse;
 use crate::record::Record;
-use crate::{haproxy, json, logformat, nginx, servermsg, switching, syslog, time, traefik};
+use crate::{haproxy, json, logformat, nginx, servermsg, syslog, time, traefik};
 
 impl Layout {
     /// The parser that reads the preset's lines.
@@ -119,8 +118,6 @@ pub enum LineParser {
             time::TimeLocalCache,
         )>,
     ),
-    /// A detected layout, which gives way to another where the input changes layout.
-    Switching(Box<switching::Switching>),
 }
 
 impl LineParser {
@@ -158,7 +155,6 @@ impl LineParser {
                 b.1.set_projection(fields);
             }
             LineParser::Syslog(p) => p.set_projection(fields),
-            LineParser::Switching(s) => s.set_projection(fields),
         }
     }
 
@@ -169,7 +165,6 @@ impl LineParser {
             LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
             LineParser::Extended(_) => {}
             LineParser::Syslog(p) => p.set_tz(tz_offset_min),
-            LineParser::Switching(s) => s.set_tz(tz_offset_min),
             _ => {}
         }
     }
@@ -182,34 +177,6 @@ impl LineParser {
             LineParser::Extended(b) => b.1.extra_names().map(str::to_string).collect(),
             LineParser::Traefik(p) => p.extra_names(),
             LineParser::Syslog(p) => p.extra_names(),
-            LineParser::Switching(s) => s.current().map_or(Vec::new(), |p| p.extra_names()),
-            _ => Vec::new(),
-        }
-    }
-
-    /// After a line failed, with `block` that line and the ones after it: whether the
-    /// parser moved to another layout that fits the block (only a [`LineParser::Switching`]
-    /// one does); the line is then to be parsed again.
-    pub fn switch_layout(&mut self, block: &[u8]) -> bool {
-        match self {
-            LineParser::Switching(s) => s.switch_for(block),
-            _ => false,
-        }
-    }
-
-    /// At the start of a chunk: a [`LineParser::Switching`] parser goes back to the
-    /// detected layout.
-    pub fn restart(&mut self) {
-        if let LineParser::Switching(s) = self {
-            s.restart();
-        }
-    }
-
-    /// The layouts a [`LineParser::Switching`] parser read lines with, and how many each
-    /// read; empty for the others.
-    pub fn layout_counts(&self) -> Vec<(String, u64)> {
-        match self {
-            LineParser::Switching(s) => s.counts(),
             _ => Vec::new(),
         }
     }
@@ -231,13 +198,9 @@ impl LineParser {
         Parse::parse_into(self, line, rec)
     }
 
-    /// [`LineParser::parse_into`] of a parser that is not [`LineParser::Switching`].
+    /// The layout's own parse, with the server's messages told apart.
     #[inline]
-    pub(crate) fn parse_plain<'a>(
-        &mut self,
-        line: &'a [u8],
-        rec: &mut Record<'a>,
-    ) -> Result<(), ParseError> {
+    fn parse_plain<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         let parsed = match self.parse_fields(line, rec) {
             // The server's own diagnostics between access lines are not malformed.
             Err(e) if e != ParseError::NotAccess && servermsg::is_server_message(line) => {
@@ -258,8 +221,6 @@ impl LineParser {
             LineParser::Haproxy(p) => p.parse_into(line, rec),
             LineParser::Traefik(p) => p.parse_into(line, rec),
             LineParser::Extended(b) => b.parse_into(line, rec),
-            // Handled by `parse_into`; a switching parser never holds another one.
-            LineParser::Switching(_) => Err(ParseError::Layout),
             LineParser::Syslog(p) => match syslog::split_syslog(line) {
                 // A line without a header is one the layout has to take as it is.
                 Some((_, msg)) if msg.len() < line.len() => p.parse_into(msg, rec),
@@ -273,12 +234,6 @@ impl Parse for LineParser {
     /// One match on the parser's kind, to the layout's own `parse_into`.
     #[inline]
     fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
-        // A switching parser calls `parse_plain` of the layout in use, not this: a call
-        // cycle through here would keep the layout's parser from being inlined, a
-        // function call more on every line.
-        if let LineParser::Switching(s) = self {
-            return s.parse_into(line, rec);
-        }
         self.parse_plain(line, rec)
     }
 }

@@ -51,7 +51,7 @@ impl Parse for Switching {
         if !self.mixed
             && let Some((_, p, n)) = self.layouts.first_mut()
         {
-            let parsed = p.parse_plain(line, rec);
+            let parsed = p.parse_into(line, rec);
             *n += u64::from(parsed.is_ok());
             return parsed;
         }
@@ -86,7 +86,7 @@ impl Switching {
             return Err(ParseError::Layout);
         };
         *rec = Record::default();
-        let parsed = p.parse_plain(line, rec);
+        let parsed = p.parse_into(line, rec);
         *n += u64::from(parsed.is_ok());
         if !self.same_extras.get(self.current).copied().unwrap_or(true) {
             rec.extras_len = 0;

@@ -12,7 +12,7 @@
 
 use axlog_format::fields::FIELDS;
 use axlog_format::logformat::LogFormat;
-use axlog_format::{Fields, Format, Layout, LineParser, ParseError, Record};
+use axlog_format::{Fields, Format, InputParser, Layout, LineParser, ParseError, Record};
 use std::sync::Arc;
 
 /// The value of the field named `name` (an entry of `FIELDS`), printed.
@@ -155,7 +155,7 @@ fn projections() -> Vec<(String, Fields)> {
 /// switching parser change layout, and is then read again. The outcome, and whether the
 /// parser changed layout.
 fn step<'l>(
-    p: &mut LineParser,
+    p: &mut InputParser,
     rec: &mut Record<'l>,
     lines: &'l [Vec<u8>],
     i: usize,
@@ -178,9 +178,9 @@ fn step<'l>(
 /// the engine does (records reused; a failed line may make a switching parser change
 /// layout, then it is read again), and checks the outcomes agree line by line. Returns
 /// how many lines parsed.
-fn agree(label: &str, full: &LineParser, lines: &[Vec<u8>]) -> usize {
+fn agree(label: &str, full: &InputParser, lines: &[Vec<u8>]) -> usize {
     // Only a switching parser changes layout (it looks at the next lines).
-    let switching = matches!(full, LineParser::Switching(_));
+    let switching = matches!(full, InputParser::Switching(_));
     // The full parse: each line's outcome and every field's value.
     let mut a = full.clone();
     let mut ra = Record::default();
@@ -486,7 +486,7 @@ fn every_preset_agrees_with_its_full_parse() {
         let lines = preset_lines(layout, &src);
         assert!(lines.len() >= 30, "{layout}: {} lines", lines.len());
         let all = with_mutations(&lines, 23, layout as u64);
-        let parsed = agree(layout.name(), &layout.parser(), &all);
+        let parsed = agree(layout.name(), &layout.parser().into(), &all);
         // The lines are the layout's: most unmutated ones parse.
         assert!(parsed * 10 >= lines.len() * 9, "{layout}: {parsed} parsed");
     }
@@ -561,7 +561,7 @@ fn custom_definitions_of_each_dialect_agree() {
         }
         assert!(lines.len() >= 30, "{label}: {} lines", lines.len());
         let all = with_mutations(&lines, 23, 99);
-        let parsed = agree(label, &parser, &all);
+        let parsed = agree(label, &parser.into(), &all);
         assert!(parsed * 10 >= lines.len() * 9, "{label}: {parsed} parsed");
     }
 }
@@ -577,7 +577,7 @@ fn syslog_and_switching_parsers_pass_it_on() {
         .collect();
     let syslog = Format::Syslog(Box::new(Format::Preset(Layout::NginxCombined))).parser();
     assert!(matches!(syslog, LineParser::Syslog(_)));
-    let parsed = agree("syslog", &syslog, &with_mutations(&behind, 23, 5));
+    let parsed = agree("syslog", &syslog.into(), &with_mutations(&behind, 23, 5));
     assert!(parsed >= behind.len(), "{parsed}");
     // A detected layout that meets a block of JSON lines, then its own again: the
     // switched-to parser is projected too.
@@ -585,9 +585,7 @@ fn syslog_and_switching_parsers_pass_it_on() {
     mixed.extend(preset_lines(Layout::CaddyJson, &src));
     mixed.extend(combined.iter().take(20).cloned());
     assert!(mixed.len() > 90);
-    let switching = LineParser::Switching(Box::new(axlog_format::switching::Switching::new(
-        &Format::Preset(Layout::NginxCombined),
-    )));
+    let switching = InputParser::detected(&Format::Preset(Layout::NginxCombined));
     let parsed = agree("switching", &switching, &mixed);
     assert_eq!(parsed, mixed.len());
 }
@@ -623,7 +621,7 @@ fn corpus_logs_agree() {
         let Some(d) = axlog_format::detect(&sample) else {
             continue;
         };
-        agree(f, &d.format().parser(), &lines);
+        agree(f, &d.format().parser().into(), &lines);
     }
 }
 
