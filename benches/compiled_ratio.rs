@@ -18,8 +18,8 @@
 //! reads a chunk.
 
 use axlog_benches::{CountSink, run};
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Format as LineFormat, HAPROXY_HTTPLOG, Layout, LineParser};
+use axlog_format::logformat::Definition;
+use axlog_format::{Format as LineFormat, HAPROXY_HTTPLOG, LineParser, Preset};
 use axlog_testgen::{Config, Format, Limit};
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,27 +43,27 @@ fn main() {
     };
     let timed = generate(Format::NginxTimed);
     let haproxy = generate(Format::HaproxyHttp);
-    let combined = axlog_benches::render(Layout::NginxCombined, &timed);
+    let combined = axlog_benches::render(Preset::NginxCombined, &timed);
     println!(
         "{:<16} {:<14} {:>10} {:>10} {:>8}",
         "layout", "route", "hand MB/s", "route MB/s", "ratio"
     );
     for (layout, data, def) in [
         (
-            Layout::NginxCombined,
+            Preset::NginxCombined,
             &combined,
-            Layout::NginxCombined.definition(),
+            Preset::NginxCombined.definition(),
         ),
-        (Layout::NginxTimed, &timed, Layout::NginxTimed.definition()),
-        (Layout::Haproxy, &haproxy, HAPROXY_HTTPLOG),
+        (Preset::NginxTimed, &timed, Preset::NginxTimed.definition()),
+        (Preset::Haproxy, &haproxy, HAPROXY_HTTPLOG),
     ] {
-        let compiled = LogFormat::compile_any(def).expect("stock definitions compile");
+        let compiled = Definition::compile_any(def).expect("stock definitions compile");
         let hand = layout.parser();
-        let pasted = LineFormat::Custom(Arc::new(compiled.clone())).parser();
+        let pasted = LineFormat::Definition(Arc::new(compiled.clone())).parser();
         // A layout that extends `combined` (nginx `main`, ingress, the timed layout if it
         // were not stock): the hand-written head and the compiled rest.
         let extended =
-            (layout == Layout::NginxTimed).then(|| LineParser::for_log_format(&compiled));
+            (layout == Preset::NginxTimed).then(|| LineParser::for_log_format(&compiled));
         let interpreter = LineParser::Compiled(Box::new((compiled, Default::default())));
         let want = run(&hand, data);
         let routes = [

@@ -3,7 +3,7 @@
 //! so each layout carries the same requests (paths, user agents, latencies, errors).
 
 use axlog_engine::{RecordSink, process_chunk};
-use axlog_format::{Layout, LineParser, ParseError, Record};
+use axlog_format::{LineParser, ParseError, Preset, Record};
 use std::hint::black_box;
 
 /// The virtual host of `vhost_combined` lines.
@@ -12,8 +12,8 @@ const HOST: &[u8] = b"shop.example.com";
 /// Lines of `layout` carrying the requests of `timed` (testgen nginx-timed output); its
 /// malformed lines are kept as they are. HAProxy is not rendered here: testgen writes it
 /// natively.
-pub fn render(layout: Layout, timed: &[u8]) -> Vec<u8> {
-    let mut parser = Layout::NginxTimed.parser();
+pub fn render(layout: Preset, timed: &[u8]) -> Vec<u8> {
+    let mut parser = Preset::NginxTimed.parser();
     let mut out = Vec::with_capacity(timed.len() * 2);
     let mut rec = Record::default();
     for (n, line) in timed.split(|&b| b == b'\n').enumerate() {
@@ -38,7 +38,7 @@ fn between(line: &[u8], open: u8, close: u8) -> &[u8] {
     &line[a..b]
 }
 
-fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut Vec<u8>) {
+fn write_line(layout: Preset, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut Vec<u8>) {
     // `CLIENT - USER [TIME] "REQUEST" `, common to the CLF family.
     let head = |o: &mut Vec<u8>| {
         for part in [
@@ -73,17 +73,17 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
         r.upstream_times_raw
     };
     match layout {
-        Layout::NginxCombined => combined(o),
-        Layout::NginxTimed => {
+        Preset::NginxCombined => combined(o),
+        Preset::NginxTimed => {
             combined(o);
             o.extend_from_slice(format!(" {} ", secs(r.request_time_us)).as_bytes());
             o.extend_from_slice(upstream);
         }
-        Layout::NginxCombinedRt => {
+        Preset::NginxCombinedRt => {
             combined(o);
             o.extend_from_slice(format!(" {}", secs(r.request_time_us)).as_bytes());
         }
-        Layout::NginxMain => {
+        Preset::NginxMain => {
             combined(o);
             // Behind a proxy one request in four.
             if n.is_multiple_of(4) {
@@ -92,7 +92,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 o.extend_from_slice(b" \"-\"");
             }
         }
-        Layout::IngressUpstreaminfo => {
+        Preset::IngressUpstreaminfo => {
             combined(o);
             let attempts = upstream.split(|&b| b == b',' || b == b':').count();
             let addrs = (0..attempts)
@@ -115,7 +115,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 format!(" {statuses} {:032x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15)).as_bytes(),
             );
         }
-        Layout::TraefikClf => {
+        Preset::TraefikClf => {
             combined(o);
             let ms = r.request_time_us.unwrap_or(0) / 1000;
             o.extend_from_slice(
@@ -126,7 +126,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 .as_bytes(),
             );
         }
-        Layout::ApacheCommon => {
+        Preset::ApacheCommon => {
             head(o);
             // %b writes `-` for no body.
             match r.bytes_sent {
@@ -134,12 +134,12 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 Some(b) => o.extend_from_slice(format!("{} {b}", r.status).as_bytes()),
             }
         }
-        Layout::ApacheVhostCombined => {
+        Preset::ApacheVhostCombined => {
             o.extend_from_slice(HOST);
             o.extend_from_slice(b":443 ");
             combined(o);
         }
-        Layout::CaddyJson => {
+        Preset::CaddyJson => {
             let (method, uri, proto) = request_parts(r.request);
             o.extend_from_slice(b"{\"level\":\"info\",\"ts\":");
             o.extend_from_slice(
@@ -171,7 +171,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
                 .as_bytes(),
             );
         }
-        Layout::TraefikJson => {
+        Preset::TraefikJson => {
             let (method, uri, proto) = request_parts(r.request);
             let ns = r.request_time_us.unwrap_or(0) * 1000;
             let up_ns = r.upstream_time_us.unwrap_or(0) * 1000;
@@ -214,7 +214,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
             json_str(o, iso8601(r.ts_us - r.ts_us % 1_000_000).as_bytes());
             o.push(b'}');
         }
-        Layout::NginxJson => {
+        Preset::NginxJson => {
             // log_format json escape=json '{"time_local":"$time_local",...}': every value a
             // string, as nginx writes it.
             let kv = |o: &mut Vec<u8>, first: bool, k: &str, v: &[u8]| {
@@ -240,7 +240,7 @@ fn write_line(layout: Layout, r: &Record<'_>, time_local: &[u8], n: u64, o: &mut
             kv(o, false, "upstream_response_time", upstream);
             o.push(b'}');
         }
-        Layout::Haproxy => {}
+        Preset::Haproxy => {}
     }
 }
 

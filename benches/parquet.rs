@@ -8,7 +8,7 @@
 //! Run: `cargo bench -p axlog-benches --bench parquet`. Throughput is in bytes/s of log
 //! text.
 
-use axlog_format::Layout;
+use axlog_format::Preset;
 use axlog_parquet::{Columns, Options, Output};
 use axlog_testgen::{Config, Format, Limit};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -17,7 +17,7 @@ use std::hint::black_box;
 
 /// Parses every line of `data`, handing each record to `each`.
 fn each_record(data: &[u8], mut each: impl FnMut(&axlog_format::Record<'_>)) {
-    let mut parser = Layout::NginxTimed.parser();
+    let mut parser = Preset::NginxTimed.parser();
     for line in data.split(|&b| b == b'\n') {
         if let Ok(r) = parser.parse(line) {
             each(&r);

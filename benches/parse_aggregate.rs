@@ -13,7 +13,7 @@
 //! Run: `cargo bench -p axlog-benches`. Throughput is reported in bytes/s of log text.
 
 use axlog_engine::{RecordSink, StatsSink, process_chunk};
-use axlog_format::{Layout, ParseError, Record};
+use axlog_format::{ParseError, Preset, Record};
 use axlog_stats::{Aggregate, StatsConfig};
 use axlog_testgen::{Config, Format, Limit};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -31,11 +31,11 @@ impl RecordSink for CountSink {
 
 /// Parses every line of `data` as nginx-timed into `sink`, as the engine does per chunk.
 fn parse_into<S: RecordSink>(data: &[u8], sink: &mut S) {
-    parse_as(Layout::NginxTimed, data, sink)
+    parse_as(Preset::NginxTimed, data, sink)
 }
 
 /// Parses every line of `data` as `layout` into `sink`.
-fn parse_as<S: RecordSink>(layout: Layout, data: &[u8], sink: &mut S) {
+fn parse_as<S: RecordSink>(layout: Preset, data: &[u8], sink: &mut S) {
     let mut parser = layout.parser();
     let mut line_no = 0;
     process_chunk(&mut parser, black_box(data), "bench", &mut line_no, sink);
@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     // The same lines through the parser compiled from the layout's log_format definition,
     // which must keep up with the hand-written one.
     g.bench_function("parse_compiled", |b| {
-        let def = axlog_format::logformat::LogFormat::compile(Layout::NginxTimed.definition())
+        let def = axlog_format::logformat::Definition::compile(Preset::NginxTimed.definition())
             .expect("preset compiles");
         // Built directly: through Format, a stock definition gets the hand-written parser.
         b.iter(|| {
@@ -90,9 +90,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse_extended", |b| {
         let def = format!(
             "{} $request_time ${{upstream_response_time}}",
-            Layout::NginxCombined.definition()
+            Preset::NginxCombined.definition()
         );
-        let f = axlog_format::logformat::LogFormat::compile(&def).expect("compiles");
+        let f = axlog_format::logformat::Definition::compile(&def).expect("compiles");
         b.iter(|| {
             let mut parser = axlog_format::LineParser::for_log_format(&f);
             let mut sink = CountSink(0);
@@ -193,14 +193,14 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse", |b| {
         b.iter(|| {
             let mut sink = CountSink(0);
-            parse_as(Layout::Haproxy, &haproxy, &mut sink);
+            parse_as(Preset::Haproxy, &haproxy, &mut sink);
             black_box(sink.0)
         })
     });
     g.bench_function("parse_aggregate", |b| {
         b.iter(|| {
             let mut sink = StatsSink::new(StatsConfig::default());
-            parse_as(Layout::Haproxy, &haproxy, &mut sink);
+            parse_as(Preset::Haproxy, &haproxy, &mut sink);
             black_box(sink.aggregate_mut().requests())
         })
     });

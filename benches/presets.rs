@@ -11,8 +11,8 @@
 //! shared machine, figures taken minutes apart do not compare.
 
 use axlog_benches::run;
-use axlog_format::logformat::LogFormat;
-use axlog_format::{HAPROXY_HTTPLOG, Layout, LineParser};
+use axlog_format::logformat::Definition;
+use axlog_format::{HAPROXY_HTTPLOG, LineParser, Preset};
 use axlog_testgen::{Config, Format, Limit};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -31,11 +31,11 @@ fn bench(c: &mut Criterion) {
         seed: 42,
         ..Config::default()
     });
-    let requests = run(&Layout::NginxTimed.parser(), &timed).ok;
-    for layout in Layout::ALL {
+    let requests = run(&Preset::NginxTimed.parser(), &timed).ok;
+    for layout in Preset::ALL {
         let data = match layout {
-            Layout::Haproxy => haproxy.clone(),
-            Layout::NginxTimed => timed.clone(),
+            Preset::Haproxy => haproxy.clone(),
+            Preset::NginxTimed => timed.clone(),
             l => axlog_benches::render(l, &timed),
         };
         let preset = layout.parser();
@@ -43,11 +43,11 @@ fn bench(c: &mut Criterion) {
         // pastes it. Built directly, since through `Format` a stock definition gets the
         // hand-written parser back.
         let compiled = match layout {
-            Layout::NginxCombined | Layout::NginxTimed => {
-                Some(LogFormat::compile(layout.definition()).expect("preset definitions compile"))
+            Preset::NginxCombined | Preset::NginxTimed => {
+                Some(Definition::compile(layout.definition()).expect("preset definitions compile"))
             }
-            Layout::Haproxy => {
-                Some(LogFormat::compile_haproxy(HAPROXY_HTTPLOG).expect("httplog compiles"))
+            Preset::Haproxy => {
+                Some(Definition::compile_haproxy(HAPROXY_HTTPLOG).expect("httplog compiles"))
             }
             _ => None,
         }
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
         // Every rendered request must parse, in every parser, or the figures compare
         // different work.
         let base = run(&preset, &data);
-        if layout != Layout::Haproxy {
+        if layout != Preset::Haproxy {
             assert_eq!(
                 base.ok, requests,
                 "{layout}: rendered lines that do not parse"

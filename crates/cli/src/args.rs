@@ -4,7 +4,7 @@
 
 use crate::sizes;
 use anyhow::Context;
-use axlog_format::Layout;
+use axlog_format::Preset;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ pub(crate) struct FormatArgs {
     /// Log layout: a preset (see `axlog formats`); `auto` detects it from each file's
     /// first lines.
     #[arg(long, default_value = "auto", value_parser = parse_layout)]
-    pub(crate) format: LayoutArg,
+    pub(crate) format: PresetArg,
     /// The layout's definition in the server's own syntax, verbatim: an nginx `log_format`
     /// (the quoted strings joined), e.g. '$remote_addr [$time_local] "$request" $status
     /// $request_time', an Apache `LogFormat`, e.g. '%h %l %u %t "%r" %>s %b %D', or an
@@ -277,16 +277,16 @@ pub(crate) enum Output {
 }
 
 #[derive(Clone, Copy)]
-pub(crate) struct LayoutArg(pub(crate) Option<Layout>);
+pub(crate) struct PresetArg(pub(crate) Option<Preset>);
 
-pub(crate) fn parse_layout(s: &str) -> Result<LayoutArg, String> {
+pub(crate) fn parse_layout(s: &str) -> Result<PresetArg, String> {
     if s == "auto" {
-        return Ok(LayoutArg(None));
+        return Ok(PresetArg(None));
     }
-    Layout::from_name(s)
-        .map(|l| LayoutArg(Some(l)))
+    Preset::from_name(s)
+        .map(|l| PresetArg(Some(l)))
         .ok_or_else(|| {
-            let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+            let names: Vec<&str> = Preset::ALL.iter().map(|l| l.name()).collect();
             format!("unknown format '{s}'; known: auto, {}", names.join(", "))
         })
 }

@@ -4,7 +4,7 @@
 use crate::args::ExplainArgs;
 use crate::{exit, first_lines, term};
 use axlog_format::Format;
-use axlog_format::logformat::LogFormat;
+use axlog_format::logformat::Definition;
 use axlog_input::Source;
 use std::io::Write;
 use std::process::ExitCode;
@@ -73,7 +73,7 @@ pub(crate) fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let fields = match &format {
         Format::Json(_) | Format::Syslog(_) => None,
         Format::Preset(l) if !l.is_log_format() => None,
-        _ => Some(LogFormat::compile_any(format.definition())?),
+        _ => Some(Definition::compile_any(format.definition())?),
     };
     let mut parser = format.parser();
     parser.set_tz(args.format.tz);

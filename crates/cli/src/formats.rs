@@ -5,8 +5,8 @@
 use crate::args::FormatArgs;
 use crate::term;
 use anyhow::Context;
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Format, Layout};
+use axlog_format::logformat::Definition;
+use axlog_format::{Format, Preset};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -16,13 +16,13 @@ impl FormatArgs {
             return format_from_nginx_conf(conf, self.log_format_name.as_deref()).map(Some);
         }
         if let Some(spec) = &self.json_fields {
-            let f = axlog_format::json::JsonFormat::compile(spec)
+            let f = axlog_format::json::JsonMapping::compile(spec)
                 .map_err(|e| anyhow::anyhow!("--json-fields: {e}"))?;
             return Ok(Some(Format::Json(std::sync::Arc::new(f))));
         }
         if let Some(def) = &self.log_format {
-            let f = LogFormat::compile_any(def).with_context(|| "--log-format".to_string())?;
-            return Ok(Some(Format::Custom(std::sync::Arc::new(f))));
+            let f = Definition::compile_any(def).with_context(|| "--log-format".to_string())?;
+            return Ok(Some(Format::Definition(std::sync::Arc::new(f))));
         }
         Ok(self.format.0.map(Format::Preset))
     }
@@ -64,12 +64,12 @@ fn format_from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> anyhow:
     };
     match formats.iter().find(|f| f.name == wanted) {
         Some(f) => {
-            let compiled = LogFormat::compile_nginx(&f.definition, f.escape == Escape::Json)
+            let compiled = Definition::compile_nginx(&f.definition, f.escape == Escape::Json)
                 .with_context(|| format!("log_format {} at {}", f.name, f.origin))?;
-            Ok(Format::Custom(std::sync::Arc::new(compiled)))
+            Ok(Format::Definition(std::sync::Arc::new(compiled)))
         }
         // nginx predefines `combined`.
-        None if wanted == "combined" => Ok(Format::Preset(Layout::NginxCombined)),
+        None if wanted == "combined" => Ok(Format::Preset(Preset::NginxCombined)),
         None => {
             let names: Vec<&str> = formats.iter().map(|f| f.name.as_str()).collect();
             anyhow::bail!(
@@ -88,7 +88,7 @@ fn format_from_nginx_conf(path: &std::path::Path, name: Option<&str>) -> anyhow:
 /// `axlog formats`: each preset with its definition and aliases.
 pub(crate) fn formats() -> anyhow::Result<ExitCode> {
     let mut out = term::stdout();
-    for l in Layout::ALL {
+    for l in Preset::ALL {
         writeln!(out, "{:<22} {}", l.name(), l.definition())?;
         writeln!(out, "{:<22} (also: {})", "", l.aliases().join(", "))?;
     }

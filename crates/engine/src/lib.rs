@@ -155,7 +155,7 @@ pub fn run(sources: &[Source], cfg: &Config, rejects: Option<Box<dyn Write + Sen
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axlog_format::{Format, Layout, ParseError, Record};
+    use axlog_format::{Format, ParseError, Preset, Record};
 
     /// Logs what the engine hands a sink, by the status field (which numbers the lines).
     #[derive(Default)]
@@ -191,7 +191,7 @@ mod tests {
                 data.push(b'\n');
             }
         }
-        let mut parser = Layout::NginxCombined.parser();
+        let mut parser = Preset::NginxCombined.parser();
         let mut line_no = 0;
         let mut log = Log::default();
         let n = process_chunk(&mut parser, &data, "t", &mut line_no, &mut log);
@@ -246,19 +246,19 @@ mod tests {
         // partial values in their slot), more lines than the ring holds.
         let cases: [(Format, &str); 4] = [
             (
-                Format::Preset(Layout::NginxTimed),
+                Format::Preset(Preset::NginxTimed),
                 r#"1.2.3.4 - u[i] [21/Nov/2026:10:00:0[s] +0000] "GET /p[i] HTTP/1.1" 200 [i] "-" "ua" 0.00[i] 0.001, 0.00[i]"#,
             ),
             (
-                Format::Preset(Layout::IngressUpstreaminfo),
+                Format::Preset(Preset::IngressUpstreaminfo),
                 r#"1.2.3.4 - - [21/Nov/2026:10:00:0[s] +0000] "GET /p[i] HTTP/1.1" 200 [i] "-" "ua" 3[i] 0.00[i] [up] [] 10.0.0.1:80, 10.0.0.[i]:80 5, [i] 0.001, 0.00[i] 502, 20[i] id[i]"#,
             ),
             (
-                Format::Preset(Layout::Haproxy),
+                Format::Preset(Preset::Haproxy),
                 r#"Nov 21 10:00:01 lb haproxy[1]: 10.0.0.[i]:5 [21/Nov/2026:10:00:0[s].250] web~ api/s[i] 0/0/1/[i]/2[i] 200 [i] - - ---- 1/1/0/0/[i] 0/0 {h[i]} "GET /p[i] HTTP/1.1""#,
             ),
             (
-                Format::Preset(Layout::TraefikJson),
+                Format::Preset(Preset::TraefikJson),
                 r#"{"StartUTC":"2026-11-21T09:00:0[s]Z","DownstreamStatus":20[i],"Duration":[i]000,"RequestPath":"/p[i]"}"#,
             ),
         ];
@@ -294,7 +294,7 @@ mod tests {
     fn a_field_missing_from_a_line_is_not_taken_from_an_earlier_one() {
         // The engine reuses record slots; the second line has no "ua" key.
         let spec = "ts=ts,user_agent=ua";
-        let f = axlog_format::json::JsonFormat::compile(spec).unwrap();
+        let f = axlog_format::json::JsonMapping::compile(spec).unwrap();
         let mut parser = Format::Json(std::sync::Arc::new(f)).parser();
         let mut data = Vec::new();
         for i in 0..40 {

@@ -5,7 +5,7 @@ use crate::Config;
 use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
-use axlog_format::{Fields, Format, InputParser, Layout, detect};
+use axlog_format::{Fields, Format, InputParser, Preset, detect};
 use axlog_input::{Chunk, InputError};
 
 /// What reading one source gave.
@@ -65,7 +65,7 @@ impl SourceRun {
             // A detected layout gives way where the source changes layout part-way.
             Some((f, true)) => InputParser::detected(f),
             Some((f, false)) => f.parser().into(),
-            None => Layout::NginxCombined.parser().into(),
+            None => Preset::NginxCombined.parser().into(),
         };
         p.set_tz(cfg.tz_offset_min);
         p.set_projection(fields);
@@ -85,7 +85,7 @@ impl SourceRun {
         }
         let mut p: InputParser = match &cfg.layout {
             Some(f) => f.parser().into(),
-            None => Layout::NginxCombined.parser().into(),
+            None => Preset::NginxCombined.parser().into(),
         };
         p.set_tz(cfg.tz_offset_min);
         p.set_projection(fields);

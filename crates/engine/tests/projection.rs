@@ -3,8 +3,8 @@
 //! client, JSON keys, interpreted ports) and on the hand-written nginx one.
 
 use axlog_engine::{ChunkPlace, ChunkSink, RecordSink, StatsSink, stats_fields};
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Fields, Format, Layout, LineParser, Record};
+use axlog_format::logformat::Definition;
+use axlog_format::{Fields, Format, LineParser, Preset, Record};
 use axlog_stats::{StatsConfig, Summary};
 use std::sync::Arc;
 
@@ -51,7 +51,7 @@ fn generated(format: axlog_testgen::Format, seed: u64) -> Vec<Vec<u8>> {
 /// Caddy's JSON lines, written from generated nginx lines (paths, statuses, sizes and
 /// durations vary as theirs do).
 fn caddy_lines() -> Vec<Vec<u8>> {
-    let mut p = Layout::NginxTimed.parser();
+    let mut p = Preset::NginxTimed.parser();
     generated(axlog_testgen::Format::NginxTimed, 5)
         .iter()
         .filter_map(|l| {
@@ -81,11 +81,11 @@ fn caddy_lines() -> Vec<Vec<u8>> {
 
 #[test]
 fn statistics_need_only_their_fields() {
-    let custom = LogFormat::compile(
+    let custom = Definition::compile(
         r#"$remote_addr $server_port [$time_local] "$request" $status $body_bytes_sent $connection "$http_user_agent" $request_time"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let mut p = Layout::NginxTimed.parser();
+    let mut p = Preset::NginxTimed.parser();
     let custom_lines: Vec<Vec<u8>> = generated(axlog_testgen::Format::NginxTimed, 6)
         .iter()
         .filter_map(|l| {
@@ -110,18 +110,18 @@ fn statistics_need_only_their_fields() {
     for (label, parser, lines) in [
         (
             "haproxy",
-            Layout::Haproxy.parser(),
+            Preset::Haproxy.parser(),
             generated(axlog_testgen::Format::HaproxyHttp, 3),
         ),
         (
             "nginx timed",
-            Layout::NginxTimed.parser(),
+            Preset::NginxTimed.parser(),
             generated(axlog_testgen::Format::NginxTimed, 4),
         ),
-        ("caddy", Layout::CaddyJson.parser(), caddy.clone()),
+        ("caddy", Preset::CaddyJson.parser(), caddy.clone()),
         (
             "custom",
-            Format::Custom(Arc::new(custom)).parser(),
+            Format::Definition(Arc::new(custom)).parser(),
             custom_lines,
         ),
     ] {
@@ -132,7 +132,7 @@ fn statistics_need_only_their_fields() {
     }
     // The comparison sees a field left out: Caddy read without its `uri` key has no
     // paths.
-    let parser = Layout::CaddyJson.parser();
+    let parser = Preset::CaddyJson.parser();
     let full = summary(&parser, Fields::ALL, &caddy);
     let without_uri = summary(&parser, Fields::NONE, &caddy);
     assert_eq!(without_uri.requests, full.requests);

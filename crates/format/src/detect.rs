@@ -8,8 +8,8 @@
 
 use crate::error::ParseError;
 use crate::format::Format;
-use crate::layout::Layout;
 use crate::parser::LineParser;
+use crate::preset::Preset;
 use crate::record::Record;
 use crate::{jsonkeys, logformat, servermsg};
 use std::sync::Arc;
@@ -47,7 +47,7 @@ impl Detection {
     }
 
     /// The preset chosen; `None` for JSON keys mapped by name.
-    pub fn layout(&self) -> Option<Layout> {
+    pub fn layout(&self) -> Option<Preset> {
         match &self.format {
             Format::Preset(l) => Some(*l),
             Format::Syslog(inner) => match **inner {
@@ -141,8 +141,8 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
     // header, then as written. The order breaks ties: the combined family parses a line
     // with a syslog header too, taking the header for part of the client address, and
     // parses HAProxy's CLF lines too, losing HAProxy's fields.
-    let presets = Layout::ALL.into_iter().filter(|&l| l != Layout::Haproxy);
-    let mut candidates: Vec<Format> = std::iter::once(Format::Preset(Layout::Haproxy))
+    let presets = Preset::ALL.into_iter().filter(|&l| l != Preset::Haproxy);
+    let mut candidates: Vec<Format> = std::iter::once(Format::Preset(Preset::Haproxy))
         .chain(
             presets
                 .clone()
@@ -161,7 +161,7 @@ pub fn detect(sample: &[u8]) -> Option<Detection> {
         let t = tally(&mut format.parser(), &lines);
         // HAProxy's tcplog has no status; a stream of HAProxy notices alone still names
         // its server.
-        let haproxy = matches!(format, Format::Preset(Layout::Haproxy));
+        let haproxy = matches!(format, Format::Preset(Preset::Haproxy));
         let fits = (t.parsed > 0 && (t.with_status > 0 || haproxy)) || t.notices > 0;
         let score = |t: &Tally| (t.fields, t.parsed, t.notices);
         if fits && best.as_ref().is_none_or(|b| score(&t) > score(&b.1)) {
@@ -191,7 +191,7 @@ fn trailing_note(format: &Format, lines: &[&[u8]]) -> Option<String> {
         Format::Syslog(inner) => inner,
         f => f,
     };
-    if !matches!(base, Format::Preset(Layout::NginxCombined)) {
+    if !matches!(base, Format::Preset(Preset::NginxCombined)) {
         return None;
     }
     let mut p = format.parser();
@@ -228,7 +228,7 @@ fn after_user_agent<'a>(r: &Record<'a>, line: &'a [u8]) -> Option<&'a [u8]> {
 
 /// Whether `combined` followed by `suffix` reads `line`.
 fn reads(suffix: &str, line: &[u8]) -> bool {
-    logformat::LogFormat::compile(suffix)
+    logformat::Definition::compile(suffix)
         .map(|f| LineParser::for_log_format(&f).parse(line).is_ok())
         .unwrap_or(false)
 }
@@ -241,7 +241,7 @@ fn suggest_suffix(rest: &[u8]) -> Option<String> {
     if rest.contains(['\'', '$', '\\']) {
         return None;
     }
-    let mut def = Layout::NginxCombined.definition().to_string();
+    let mut def = Preset::NginxCombined.definition().to_string();
     let (mut quoted, mut timings, mut others) = (0, 0, 0);
     let mut s = rest;
     while let Some(c) = s.chars().next() {
@@ -298,8 +298,8 @@ pub(crate) fn sample_lines(sample: &[u8]) -> Vec<&[u8]> {
 pub fn with_syslog_if_it_fits(format: Format, sample: &[u8]) -> Format {
     // HAProxy's layouts read their own syslog header.
     let reads_header = match &format {
-        Format::Preset(Layout::Haproxy) | Format::Syslog(_) => true,
-        Format::Custom(f) => f.dialect() == logformat::Dialect::Haproxy,
+        Format::Preset(Preset::Haproxy) | Format::Syslog(_) => true,
+        Format::Definition(f) => f.dialect() == logformat::Dialect::Haproxy,
         _ => false,
     };
     if reads_header {
@@ -340,18 +340,18 @@ mod tests {
             s.push('\n');
         }
         let d = detect(s.as_bytes()).unwrap();
-        assert_eq!((d.layout(), d.parsed), (Some(Layout::NginxTimed), 9));
+        assert_eq!((d.layout(), d.parsed), (Some(Preset::NginxTimed), 9));
         // One timed line among combined ones does not make the file timed.
         let s = format!("{C}\n{C}\n{C}\n{C} 0.1 0.1\n");
         let d = detect(s.as_bytes()).unwrap();
-        assert_eq!((d.layout(), d.parsed), (Some(Layout::NginxCombined), 4));
+        assert_eq!((d.layout(), d.parsed), (Some(Preset::NginxCombined), 4));
     }
 
     #[test]
     fn trailing_fields_are_noted_with_a_definition() {
         let s = format!("{C} 7 0.5|-\n{C}\n");
         let d = detect(s.as_bytes()).unwrap();
-        assert_eq!(d.layout(), Some(Layout::NginxCombined));
+        assert_eq!(d.layout(), Some(Preset::NginxCombined));
         let note = d.note.unwrap();
         assert!(note.starts_with("1 of the first 2 lines"), "{note}");
         assert!(note.contains("`7 0.5|-`"), "{note}");
@@ -368,7 +368,7 @@ mod tests {
         // Traefik's mapping reads `time` but no status of these lines.
         let d =
             detect(br#"{"time":"2025-02-01T01:02:03Z","status":"201","request":"GET / HTTP/1.1"}"#);
-        assert_eq!(d.unwrap().layout(), Some(Layout::NginxJson));
+        assert_eq!(d.unwrap().layout(), Some(Preset::NginxJson));
         assert_eq!(detect(br#"{"time":"2025-02-01T01:02:03Z","x":1}"#), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::detect::sample_lines;
 use crate::error::ParseError;
-use crate::layout::Layout;
+use crate::preset::Preset;
 use crate::{jsonkeys, logformat};
 use std::fmt;
 
@@ -19,7 +19,7 @@ pub struct Diagnosis {
 /// One preset's attempt at an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub layout: Layout,
+    pub layout: Preset,
     /// Lines of the sample it parsed.
     pub parsed: usize,
     /// Fields of the first line it read before one did not fit, out of `fields`.
@@ -34,7 +34,7 @@ pub struct Candidate {
 pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
     let lines = sample_lines(sample);
     let first = *lines.first()?;
-    let mut candidates: Vec<Candidate> = Layout::ALL
+    let mut candidates: Vec<Candidate> = Preset::ALL
         .iter()
         .filter_map(|&l| {
             let mut p = l.parser();
@@ -43,7 +43,7 @@ pub fn diagnose(sample: &[u8]) -> Option<Diagnosis> {
             if !l.is_log_format() {
                 return None;
             }
-            let f = logformat::LogFormat::compile_any(l.definition()).ok()?;
+            let f = logformat::Definition::compile_any(l.definition()).ok()?;
             let (fields_ok, failed) = f.progress(first);
             Some(Candidate {
                 layout: l,

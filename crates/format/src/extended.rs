@@ -3,14 +3,14 @@
 //! `combined` parser reads the first part, the compiled rest of the definition the others.
 
 use crate::error::ParseError;
-use crate::logformat::LogFormat;
+use crate::logformat::Definition;
 use crate::nginx::NginxParser;
 use crate::parse::Parse;
 use crate::record::Record;
 use crate::time::TimeLocalCache;
 
 /// `combined`'s parser, the compiled rest of the definition and its time cache.
-impl Parse for (NginxParser, LogFormat, TimeLocalCache) {
+impl Parse for (NginxParser, Definition, TimeLocalCache) {
     #[inline]
     fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         let (head, rest, cache) = self;

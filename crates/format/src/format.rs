@@ -2,17 +2,17 @@
 //! mapping, or one of those behind a syslog header), and the names reports give it. Which
 //! parser reads each is in `parser.rs`.
 
-use crate::layout::Layout;
+use crate::preset::Preset;
 use crate::{json, logformat};
 
 /// What to parse an input as: a preset, or a definition the user gave.
 #[derive(Debug, Clone)]
 pub enum Format {
-    Preset(Layout),
+    Preset(Preset),
     /// An nginx `log_format` or Apache `LogFormat` given verbatim.
-    Custom(std::sync::Arc<logformat::LogFormat>),
+    Definition(std::sync::Arc<logformat::Definition>),
     /// JSON lines with a `--json-fields` mapping.
-    Json(std::sync::Arc<json::JsonFormat>),
+    Json(std::sync::Arc<json::JsonMapping>),
     /// A layout behind a syslog header (nginx's `access_log syslog:...`).
     Syslog(Box<Format>),
 }
@@ -22,7 +22,7 @@ impl Format {
     pub fn name(&self) -> &str {
         match self {
             Format::Preset(l) => l.name(),
-            Format::Custom(f) => match f.dialect() {
+            Format::Definition(f) => match f.dialect() {
                 logformat::Dialect::Nginx => "nginx log_format",
                 logformat::Dialect::Apache => "Apache LogFormat",
                 logformat::Dialect::Haproxy => "HAProxy log-format",
@@ -35,7 +35,7 @@ impl Format {
     pub fn definition(&self) -> &str {
         match self {
             Format::Preset(l) => l.definition(),
-            Format::Custom(f) => f.definition(),
+            Format::Definition(f) => f.definition(),
             Format::Json(f) => f.definition(),
             Format::Syslog(inner) => inner.definition(),
         }

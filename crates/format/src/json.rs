@@ -76,19 +76,19 @@ impl Target {
 
 /// Keys to record fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonFormat {
+pub struct JsonMapping {
     definition: String,
     /// (key path, target); a target may be listed under several keys (the first found in
     /// a line wins).
     map: Vec<(Vec<u8>, Target)>,
     /// The entries of `map` a line is read with: those whose target is asked for (see
-    /// [`JsonFormat::set_projection`]), in `map`'s order.
+    /// [`JsonMapping::set_projection`]), in `map`'s order.
     active: Vec<(Vec<u8>, Target)>,
 }
 
-impl JsonFormat {
+impl JsonMapping {
     /// Compiles `target=key,target=key:unit,...`.
-    pub fn compile(spec: &str) -> Result<JsonFormat, String> {
+    pub fn compile(spec: &str) -> Result<JsonMapping, String> {
         let mut map = Vec::new();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (target, key) = item
@@ -127,7 +127,7 @@ impl JsonFormat {
         if !map.iter().any(|(_, t)| matches!(t, Target::Time(_))) {
             return Err("the mapping has no time field (ts=KEY)".to_string());
         }
-        Ok(JsonFormat {
+        Ok(JsonMapping {
             definition: spec.to_string(),
             active: map.clone(),
             map,
@@ -530,10 +530,10 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{CADDY, TRAEFIK};
+    use crate::preset::{CADDY, TRAEFIK};
 
     fn parse<'a>(spec: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
-        let f = JsonFormat::compile(spec).unwrap();
+        let f = JsonMapping::compile(spec).unwrap();
         let mut rec = Record::default();
         f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
             .map(|()| rec)
@@ -542,22 +542,22 @@ mod tests {
     #[test]
     fn mappings() {
         assert!(
-            JsonFormat::compile("status=s")
+            JsonMapping::compile("status=s")
                 .unwrap_err()
                 .contains("no time field")
         );
         assert!(
-            JsonFormat::compile("ts=t,nope=x")
+            JsonMapping::compile("ts=t,nope=x")
                 .unwrap_err()
                 .contains("unknown field 'nope'")
         );
         assert!(
-            JsonFormat::compile("ts=t,latency")
+            JsonMapping::compile("ts=t,latency")
                 .unwrap_err()
                 .contains("not target=key")
         );
-        for l in crate::Layout::ALL.into_iter().filter(|l| l.is_json()) {
-            JsonFormat::compile(l.definition()).unwrap();
+        for l in crate::Preset::ALL.into_iter().filter(|l| l.is_json()) {
+            JsonMapping::compile(l.definition()).unwrap();
         }
     }
 
@@ -584,11 +584,11 @@ mod tests {
             "ts=t:minutes",
             "ts=t,upstream_latency=u:MS",
         ] {
-            let e = JsonFormat::compile(spec).unwrap_err();
+            let e = JsonMapping::compile(spec).unwrap_err();
             assert!(e.contains("unknown unit"), "{spec}: {e}");
         }
         // A colon with no unit after it is no unit either.
-        let e = JsonFormat::compile("ts=t,latency=d:").unwrap_err();
+        let e = JsonMapping::compile("ts=t,latency=d:").unwrap_err();
         assert!(e.contains("no unit"), "{e}");
         // Outside times and durations a colon is part of the key.
         let r = parse(
@@ -701,7 +701,7 @@ mod tests {
     #[test]
     fn no_input_panics() {
         let base = br#"{"ts":1795255201.5,"request":{"uri":"/a","headers":{"User-Agent":["x"]}},"status":200,"duration":0.1}"#;
-        let f = JsonFormat::compile(CADDY).unwrap();
+        let f = JsonMapping::compile(CADDY).unwrap();
         let mut state = 0xdead_beef_cafe_f00du64;
         let alphabet = b"{}[]\":,\\ 0123456789.-eEtrufalsn";
         for _ in 0..30_000 {

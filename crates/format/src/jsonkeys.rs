@@ -3,7 +3,7 @@
 //! `body_bytes`, `ua`, `request_time`, ...). Only top-level keys are matched, by name,
 //! ignoring case; units come from the key name or, failing that, from the values.
 
-use crate::json::{self, JsonFormat};
+use crate::json::{self, JsonMapping};
 use std::collections::HashMap;
 
 /// For each target, the key names that fill it, the preferred first.
@@ -56,7 +56,7 @@ struct Key {
 
 /// The mapping for `lines` when they are JSON objects: `None` when the first line is not
 /// one; `Err` with what to write when no key names the time or the status.
-pub fn mapping(lines: &[&[u8]]) -> Option<Result<JsonFormat, String>> {
+pub fn mapping(lines: &[&[u8]]) -> Option<Result<JsonMapping, String>> {
     json::scalars(lines.first()?)?;
     let mut keys: Vec<Key> = Vec::new();
     // Where each name is in `keys` (which keeps the order met): a line can hold many
@@ -125,7 +125,7 @@ pub fn mapping(lines: &[&[u8]]) -> Option<Result<JsonFormat, String>> {
         has_status |= target == "status";
     }
     if has_time && has_status {
-        return Some(JsonFormat::compile(&spec.join(",")).map_err(|e| e.to_string()));
+        return Some(JsonMapping::compile(&spec.join(",")).map_err(|e| e.to_string()));
     }
     // What the user has to write: the keys found, and placeholders for the rest.
     let mut wanted: Vec<String> = Vec::new();

@@ -100,7 +100,7 @@ pub struct NginxParser {
     lbracket: ByteSearch,
     /// The layout's definition run by the interpreter, made at the first line this
     /// parser rejects (see [`NginxParser::parse_into`]).
-    fallback: Option<Box<(crate::logformat::LogFormat, TimeLocalCache)>>,
+    fallback: Option<Box<(crate::logformat::Definition, TimeLocalCache)>>,
     /// The fields asked for. Every field of this layout is a slice found anyway while the
     /// line's shape is checked (the time and timings are checked by parsing them), so all
     /// are filled whatever is asked; the projection goes to the fallback.
@@ -166,11 +166,11 @@ impl NginxParser {
     ) -> Result<(), ParseError> {
         if self.fallback.is_none() {
             let layout = if self.timed {
-                crate::Layout::NginxTimed
+                crate::Preset::NginxTimed
             } else {
-                crate::Layout::NginxCombined
+                crate::Preset::NginxCombined
             };
-            let mut f = crate::logformat::LogFormat::compile(layout.definition())
+            let mut f = crate::logformat::Definition::compile(layout.definition())
                 .map_err(|_| ParseError::Layout)?;
             f.set_projection(self.projection);
             self.fallback = Some(Box::new((f, TimeLocalCache::default())));
@@ -536,11 +536,11 @@ mod tests {
             // What the public entry point adds for a line the general parser rejects: the
             // layout's definition, run by the interpreter.
             let layout = if timed {
-                crate::Layout::NginxTimed
+                crate::Preset::NginxTimed
             } else {
-                crate::Layout::NginxCombined
+                crate::Preset::NginxCombined
             };
-            let definition = crate::logformat::LogFormat::compile(layout.definition()).unwrap();
+            let definition = crate::logformat::Definition::compile(layout.definition()).unwrap();
             let mut cache = TimeLocalCache::default();
             let mut fast_hits = 0;
             let mut parsed = 0;

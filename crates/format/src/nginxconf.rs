@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(names, ["main", "json", "timing"]);
         assert_eq!(
             f[0].definition,
-            crate::layout::Layout::NginxMain.definition()
+            crate::preset::Preset::NginxMain.definition()
         );
         assert_eq!(f[0].escape, Escape::Default);
         assert!(f[0].origin.ends_with("nginx.conf:8"), "{}", f[0].origin);

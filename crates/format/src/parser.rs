@@ -1,5 +1,5 @@
 //! [`LineParser`]: the compiled parser of one layout, and which parser reads each
-//! [`Layout`] and [`Format`]. A line goes through one match on the parser's kind to the
+//! [`Preset`] and [`Format`]. A line goes through one match on the parser's kind to the
 //! layout's own parser; the server's diagnostics between access lines become
 //! [`ParseError::NotAccess`] here, for every layout.
 //!
@@ -10,34 +10,34 @@
 use crate::error::ParseError;
 use crate::fields::{Field, Fields};
 use crate::format::Format;
-use crate::layout::Layout;
 use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
 use crate::parse::Parse;
+use crate::preset::Preset;
 use crate::record::Record;
 use crate::{haproxy, json, logformat, nginx, servermsg, syslog, time, traefik};
 
-impl Layout {
+impl Preset {
     /// The parser that reads the preset's lines.
     pub fn parser(self) -> LineParser {
         match self {
-            Layout::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
-            Layout::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
-            Layout::NginxMain
-            | Layout::NginxCombinedRt
-            | Layout::IngressUpstreaminfo
-            | Layout::ApacheCommon
-            | Layout::ApacheVhostCombined => {
+            Preset::NginxCombined => LineParser::Nginx(nginx::NginxParser::combined()),
+            Preset::NginxTimed => LineParser::Nginx(nginx::NginxParser::timed()),
+            Preset::NginxMain
+            | Preset::NginxCombinedRt
+            | Preset::IngressUpstreaminfo
+            | Preset::ApacheCommon
+            | Preset::ApacheVhostCombined => {
                 // Constant definitions, compiled by a test too: not input.
-                let f = logformat::LogFormat::compile_any(self.definition())
+                let f = logformat::Definition::compile_any(self.definition())
                     .expect("preset definitions compile");
                 LineParser::for_log_format(&f)
             }
-            Layout::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
-            Layout::TraefikClf => LineParser::Traefik(Box::default()),
-            Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson => {
+            Preset::Haproxy => LineParser::Haproxy(Box::new(haproxy::HaproxyParser::new(0))),
+            Preset::TraefikClf => LineParser::Traefik(Box::default()),
+            Preset::CaddyJson | Preset::TraefikJson | Preset::NginxJson => {
                 // Constant mappings, compiled by a test too: not input.
                 let f =
-                    json::JsonFormat::compile(self.definition()).expect("preset mappings compile");
+                    json::JsonMapping::compile(self.definition()).expect("preset mappings compile");
                 LineParser::Json(Box::new((f, time::TimeLocalCache::default())))
             }
         }
@@ -52,12 +52,12 @@ impl Format {
     pub fn parser(&self) -> LineParser {
         match self {
             Format::Preset(l) => l.parser(),
-            Format::Custom(f) => {
+            Format::Definition(f) => {
                 // A definition that is one of the hand-parsed presets gets that parser:
                 // users often paste the stock layouts.
                 let words = |d: &str| d.split_whitespace().collect::<Vec<_>>().join(" ");
                 let given = words(f.definition());
-                for l in [Layout::NginxCombined, Layout::NginxTimed] {
+                for l in [Preset::NginxCombined, Preset::NginxTimed] {
                     if f.dialect() == logformat::Dialect::Nginx && given == words(l.definition()) {
                         return l.parser();
                     }
@@ -71,14 +71,14 @@ impl Format {
                     ]
                     .contains(&given.as_str())
                 {
-                    return Layout::NginxCombined.parser();
+                    return Preset::NginxCombined.parser();
                 }
                 // HAProxy's `option httplog` and `option tcplog` as their documentation
                 // spells them: the native parser reads both (and what else HAProxy writes).
                 if f.dialect() == logformat::Dialect::Haproxy
                     && [HAPROXY_HTTPLOG, HAPROXY_TCPLOG].contains(&given.as_str())
                 {
-                    return Layout::Haproxy.parser();
+                    return Preset::Haproxy.parser();
                 }
                 LineParser::for_log_format(f)
             }
@@ -100,9 +100,9 @@ pub enum LineParser {
     /// The hand-tuned parser of the combined family.
     Nginx(nginx::NginxParser),
     /// Any nginx `log_format` or Apache `LogFormat`.
-    Compiled(Box<(logformat::LogFormat, time::TimeLocalCache)>),
+    Compiled(Box<(logformat::Definition, time::TimeLocalCache)>),
     /// JSON lines.
-    Json(Box<(json::JsonFormat, time::TimeLocalCache)>),
+    Json(Box<(json::JsonMapping, time::TimeLocalCache)>),
     /// HAProxy's own layouts (httplog, tcplog, httpslog and their CLF forms).
     Haproxy(Box<haproxy::HaproxyParser>),
     /// Traefik's common log format.
@@ -114,7 +114,7 @@ pub enum LineParser {
     Extended(
         Box<(
             nginx::NginxParser,
-            logformat::LogFormat,
+            logformat::Definition,
             time::TimeLocalCache,
         )>,
     ),
@@ -123,9 +123,9 @@ pub enum LineParser {
 impl LineParser {
     /// A parser for a compiled nginx definition: [`LineParser::Extended`] when it starts
     /// with `combined`'s fields, else the compiled parser.
-    pub fn for_log_format(f: &logformat::LogFormat) -> LineParser {
+    pub fn for_log_format(f: &logformat::Definition) -> LineParser {
         if f.dialect() == logformat::Dialect::Nginx
-            && let Some(rest) = logformat::LogFormat::compile_suffix(f.definition())
+            && let Some(rest) = logformat::Definition::compile_suffix(f.definition())
         {
             return LineParser::Extended(Box::new((
                 nginx::NginxParser::combined(),
@@ -239,7 +239,7 @@ impl Parse for LineParser {
 }
 
 /// A compiled definition with the time cache of the input it reads.
-impl Parse for (logformat::LogFormat, time::TimeLocalCache) {
+impl Parse for (logformat::Definition, time::TimeLocalCache) {
     #[inline]
     fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         let (f, cache) = self;
@@ -248,7 +248,7 @@ impl Parse for (logformat::LogFormat, time::TimeLocalCache) {
 }
 
 /// A JSON mapping with the time cache of the input it reads.
-impl Parse for (json::JsonFormat, time::TimeLocalCache) {
+impl Parse for (json::JsonMapping, time::TimeLocalCache) {
     #[inline]
     fn parse_into<'a>(&mut self, line: &'a [u8], rec: &mut Record<'a>) -> Result<(), ParseError> {
         let (f, cache) = self;

@@ -217,13 +217,13 @@ impl Switching {
 mod tests {
     use super::*;
     use crate::format::Format;
-    use crate::layout::Layout;
+    use crate::preset::Preset;
 
     #[test]
     fn a_failing_block_switches_and_back() {
         let clf = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5"#;
         let json = r#"{"time":"2025-03-04T05:06:07Z","status":"404","request":"GET /b HTTP/1.1"}"#;
-        let f = Format::Preset(Layout::ApacheCommon);
+        let f = Format::Preset(Preset::ApacheCommon);
         let mut s = Switching::new(&f);
         // Three JSON lines read three fields each, more than the one CLF line's seven.
         let block = format!("{json}\n{json}\n{json}\n{clf}\n");
@@ -257,7 +257,7 @@ mod tests {
         let timed =
             r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 0.1 0.2"#;
         let odd = format!("{timed} odd");
-        let f = Format::Preset(Layout::NginxTimed);
+        let f = Format::Preset(Preset::NginxTimed);
         let mut s = Switching::new(&f);
         assert!(!s.switch_for(format!("{odd}\n{timed}\n{timed}\n").as_bytes()));
         s.restart();
@@ -282,7 +282,7 @@ mod tests {
         let clf = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5"#;
         let a = r#"{"ts":"2025-03-04T06:00:00Z","status_code":404,"path":"/a"}"#;
         let b = r#"{"timestamp":"2025-03-04T07:00:00Z","status_code":503,"path":"/b"}"#;
-        let f = Format::Preset(Layout::ApacheCommon);
+        let f = Format::Preset(Preset::ApacheCommon);
         let mut s = Switching::new(&f);
         let mut rec = Record::default();
         for (line, status) in [(a, 404), (b, 503)] {
@@ -307,7 +307,7 @@ mod tests {
     fn a_block_layout_with_other_variables_keeps_no_mislabelled_extras() {
         let upstreaminfo = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "u" 120 0.010 [default-web-80] [] 10.0.0.1:80 5 0.009 200 abc123"#;
         let traefik = r#"1.2.3.4 - - [04/Mar/2025:05:06:07 +0000] "GET /b HTTP/1.1" 404 5 "-" "u" 7 "web@docker" "http://10.0.0.2:80" 3ms"#;
-        let f = Format::Preset(Layout::IngressUpstreaminfo);
+        let f = Format::Preset(Preset::IngressUpstreaminfo);
         let mut s = Switching::new(&f);
         let mut rec = Record::default();
         assert!(s.parse_into(upstreaminfo.as_bytes(), &mut rec).is_ok());
@@ -345,7 +345,7 @@ mod tests {
             state ^= state << 17;
             state as usize
         };
-        let f = Format::Preset(Layout::NginxTimed);
+        let f = Format::Preset(Preset::NginxTimed);
         let mut s = Switching::new(&f);
         for _ in 0..300 {
             let mut block = Vec::new();

@@ -11,11 +11,11 @@ fn detects_timed_and_combined() {
     let d = detect(timed.as_bytes()).unwrap();
     assert_eq!(
         (d.layout(), d.examined, d.parsed),
-        (Some(Layout::NginxTimed), 3, 2)
+        (Some(Preset::NginxTimed), 3, 2)
     );
     let combined = format!("{C}\n{C}\n{C} 0.1 0.1\n");
     let d = detect(combined.as_bytes()).unwrap();
-    assert_eq!((d.layout(), d.parsed), (Some(Layout::NginxCombined), 3));
+    assert_eq!((d.layout(), d.parsed), (Some(Preset::NginxCombined), 3));
     assert_eq!(detect(b"hello\nworld\n"), None);
     assert_eq!(detect(b""), None);
 }
@@ -55,7 +55,7 @@ fn no_input_panics() {
                 line.insert(i, alphabet[(next() as usize) % alphabet.len()]);
             }
         }
-        for layout in Layout::ALL {
+        for layout in Preset::ALL {
             let _ = layout.parser().parse(&line);
         }
         let _ = detect(&line);
@@ -69,7 +69,7 @@ fn diagnosis_ranks_the_closest_presets() {
     let d =
         diagnose(b"1.2.3.4 - - [21/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" ok 1 \"-\" \"-\"\n")
             .unwrap();
-    let text_presets = Layout::ALL.iter().filter(|l| l.is_log_format()).count();
+    let text_presets = Preset::ALL.iter().filter(|l| l.is_log_format()).count();
     assert_eq!(d.candidates.len(), text_presets);
     assert!(d.candidates.iter().all(|c| c.parsed == 0));
     // %h %l %u %t %r fit, then %>s: CLF has the largest share of its fields fitting.
@@ -80,7 +80,7 @@ fn diagnosis_ranks_the_closest_presets() {
     );
     assert_eq!(
         (first.layout, first.fields_ok, first.fields),
-        (Layout::ApacheCommon, 5, 7)
+        (Preset::ApacheCommon, 5, 7)
     );
     let text = d.to_string();
     assert!(text.contains("first line: 1.2.3.4 - - [21/Nov"), "{text}");
@@ -94,17 +94,17 @@ fn diagnosis_ranks_the_closest_presets() {
 #[test]
 fn stock_definitions_get_the_hand_written_parser() {
     let def = "$remote_addr - $remote_user [$time_local] \"$request\" $status  $body_bytes_sent \"$http_referer\" \"$http_user_agent\"";
-    let f = Format::Custom(std::sync::Arc::new(
-        logformat::LogFormat::compile(def).unwrap(),
+    let f = Format::Definition(std::sync::Arc::new(
+        logformat::Definition::compile(def).unwrap(),
     ));
     assert!(matches!(f.parser(), LineParser::Nginx(_)));
-    let other = Format::Custom(std::sync::Arc::new(
-        logformat::LogFormat::compile("[$time_local] $status").unwrap(),
+    let other = Format::Definition(std::sync::Arc::new(
+        logformat::Definition::compile("[$time_local] $status").unwrap(),
     ));
     assert!(matches!(other.parser(), LineParser::Compiled(_)));
     // Apache's combined, as httpd.conf writes it.
-    let apache = Format::Custom(std::sync::Arc::new(
-        logformat::LogFormat::compile_any(
+    let apache = Format::Definition(std::sync::Arc::new(
+        logformat::Definition::compile_any(
             r#"LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\"" combined"#,
         )
         .unwrap(),
@@ -122,12 +122,12 @@ fn stock_definitions_get_the_hand_written_parser() {
             "Nov 21 10:00:01 lb haproxy[1]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.250] fe be/s1 0/2/5007 212 -- 3/3/1/1/0 0/0",
         ),
     ] {
-        let compiled = logformat::LogFormat::compile_haproxy(def).unwrap();
+        let compiled = logformat::Definition::compile_haproxy(def).unwrap();
         let mut interp = LineParser::Compiled(Box::new((
             compiled.clone(),
             time::TimeLocalCache::default(),
         )));
-        let mut native = Format::Custom(std::sync::Arc::new(compiled)).parser();
+        let mut native = Format::Definition(std::sync::Arc::new(compiled)).parser();
         assert!(matches!(native, LineParser::Haproxy(_)), "{def}");
         let (a, b) = (interp.parse(line.as_bytes()), native.parse(line.as_bytes()));
         let key = |r: &Record| {
@@ -155,7 +155,7 @@ fn syslog_headers_and_notices() {
     let d = detect(sample.as_bytes()).unwrap();
     assert_eq!(
         (d.layout(), d.syslog(), d.parsed),
-        (Some(Layout::NginxTimed), true, 2)
+        (Some(Preset::NginxTimed), true, 2)
     );
     assert_eq!(d.format().label(), "nginx-timed behind syslog");
     let r = d
@@ -166,10 +166,10 @@ fn syslog_headers_and_notices() {
     assert_eq!(r.remote_addr, b"1.2.3.4");
     // Without the header, the plain layout.
     let d = detect(format!("{line}\n").as_bytes()).unwrap();
-    assert_eq!((d.layout(), d.syslog()), (Some(Layout::NginxTimed), false));
+    assert_eq!((d.layout(), d.syslog()), (Some(Preset::NginxTimed), false));
     // A stream of HAProxy notices alone is HAProxy's.
     let d = detect(b"Sep 20 15:44:23 lb haproxy[1]: Proxy www started.\n").unwrap();
-    assert_eq!((d.layout(), d.parsed), (Some(Layout::Haproxy), 0));
+    assert_eq!((d.layout(), d.parsed), (Some(Preset::Haproxy), 0));
     // Apache's error log and ssl_request_log open with a `[`, as HAProxy's `[NOTICE]`
     // does, but are nobody's access log: nothing is detected, so the user is shown
     // the closest presets instead of a HAProxy report of zero requests.
@@ -190,7 +190,7 @@ fn haproxy_clf_is_haproxy() {
         r#"41234 250 fe be srv 0 0 1 10 12 ---- 1 1 0 0 0 0 0 "" """#
     );
     let d = detect(format!("{clf}\n").as_bytes()).unwrap();
-    assert_eq!((d.layout(), d.syslog()), (Some(Layout::Haproxy), false));
+    assert_eq!((d.layout(), d.syslog()), (Some(Preset::Haproxy), false));
 }
 
 /// `combined` + more fields: the hand-written first part with the compiled rest gives
@@ -207,7 +207,7 @@ fn extended_parser_agrees_with_the_compiled_one() {
     });
     let custom = format!(
         "{} $bytes_sent $host \"$http_x_forwarded_for\" $request_time",
-        Layout::NginxCombined.definition()
+        Preset::NginxCombined.definition()
     );
     let mut with_suffix = Vec::new();
     for (i, l) in generated.split(|&b| b == b'\n').enumerate() {
@@ -224,17 +224,17 @@ fn extended_parser_agrees_with_the_compiled_one() {
     }
     let cases: Vec<(String, Vec<u8>)> = vec![
         (
-            Layout::NginxMain.definition().to_string(),
+            Preset::NginxMain.definition().to_string(),
             read("lnav/logfile_shop_access_log.0"),
         ),
         (
-            Layout::IngressUpstreaminfo.definition().to_string(),
+            Preset::IngressUpstreaminfo.definition().to_string(),
             read("beats/nginx/ingress_controller/test/test.log"),
         ),
         (custom, with_suffix),
     ];
     for (def, text) in cases {
-        let f = logformat::LogFormat::compile(&def).unwrap();
+        let f = logformat::Definition::compile(&def).unwrap();
         let mut extended = LineParser::for_log_format(&f);
         assert!(matches!(extended, LineParser::Extended(_)), "{def}");
         let mut compiled = LineParser::Compiled(Box::new((f, time::TimeLocalCache::default())));
@@ -253,7 +253,7 @@ fn extended_parser_agrees_with_the_compiled_one() {
 /// malformed for the layout, not an empty line.
 #[test]
 fn extended_layout_without_its_extra_fields() {
-    let mut main = Layout::NginxMain.parser();
+    let mut main = Preset::NginxMain.parser();
     assert!(matches!(main, LineParser::Extended(_)));
     assert_eq!(main.parse(C.as_bytes()), Err(ParseError::Layout));
     let with_xff = format!("{C} \"5.6.7.8\"");
@@ -266,8 +266,8 @@ fn extended_layout_without_its_extra_fields() {
 
 #[test]
 fn a_given_layout_behind_syslog() {
-    let f = Format::Custom(std::sync::Arc::new(
-        logformat::LogFormat::compile("$remote_addr [$time_local] \"$request\" $status").unwrap(),
+    let f = Format::Definition(std::sync::Arc::new(
+        logformat::Definition::compile("$remote_addr [$time_local] \"$request\" $status").unwrap(),
     ));
     let with = b"<190>Nov 21 10:00:01 web1 nginx: 1.2.3.4 [21/Nov/2026:10:00:01 +0000] \"GET /a HTTP/1.1\" 200\n";
     let chosen = with_syslog_if_it_fits(f.clone(), with);
@@ -280,8 +280,8 @@ fn a_given_layout_behind_syslog() {
 
 #[test]
 fn names_round_trip() {
-    for l in Layout::ALL {
-        assert_eq!(Layout::from_name(l.name()), Some(l));
+    for l in Preset::ALL {
+        assert_eq!(Preset::from_name(l.name()), Some(l));
     }
-    assert_eq!(Layout::from_name("nope"), None);
+    assert_eq!(Preset::from_name("nope"), None);
 }

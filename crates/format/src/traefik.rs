@@ -7,7 +7,7 @@
 //! `combined`, whose user agent runs to that part's last quote.
 
 use crate::error::ParseError;
-use crate::logformat::{LogFormat, Unit};
+use crate::logformat::{Definition, Unit};
 use crate::parse::Parse;
 use crate::record::Record;
 use crate::time::TimeLocalCache;
@@ -26,7 +26,7 @@ const MAX_TRIES: usize = 32;
 
 #[derive(Debug, Clone)]
 pub struct TraefikClfParser {
-    head: LogFormat,
+    head: Definition,
     cache: TimeLocalCache,
 }
 
@@ -34,7 +34,7 @@ impl Default for TraefikClfParser {
     fn default() -> Self {
         TraefikClfParser {
             // A constant definition, compiled by a test too: not input.
-            head: LogFormat::compile_apache(HEAD).expect("the combined head compiles"),
+            head: Definition::compile_apache(HEAD).expect("the combined head compiles"),
             cache: TimeLocalCache::default(),
         }
     }
@@ -119,13 +119,13 @@ fn find_closing(s: &[u8], pat: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::TRAEFIK_CLF as DEFINITION;
+    use crate::preset::TRAEFIK_CLF as DEFINITION;
 
     /// Every line the same layout given as an Apache `LogFormat` reads, the preset reads:
     /// lines with `"`, `" "` and spaces put anywhere.
     #[test]
     fn reads_what_the_apache_route_reads() {
-        let apache = LogFormat::compile_apache(DEFINITION).unwrap();
+        let apache = Definition::compile_apache(DEFINITION).unwrap();
         let mut p = TraefikClfParser::default();
         let base = br#"10.9.8.7 - - [09/Sep/2026:09:09:09 +0000] "GET /a HTTP/1.1" 200 5 "https://r.test/x" "Mozilla/5.0 (X11)" 7 "web@docker" "http://10.0.0.5:80" 12ms"#;
         let inserts: [&[u8]; 4] = [b"\"", b"\" \"", b" ", b"\" "];

@@ -29,15 +29,15 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Format, Layout, Record, RequestParts, detect};
+use axlog_format::logformat::Definition;
+use axlog_format::{Format, Preset, Record, RequestParts, detect};
 use corpus_util::{lines, percent_decode, read, rfc3339_us, s};
 use serde_json::Value;
 
 /// How a user reads a file: detection (which must choose this preset), or a definition.
 #[derive(Clone, Copy)]
 enum How {
-    Detect(Layout),
+    Detect(Preset),
     Define(&'static str),
 }
 
@@ -59,11 +59,11 @@ fn format_for(data: &[u8], how: How) -> (Format, Vec<String>) {
             (d.format(), layout.definition())
         }
         How::Define(def) => {
-            let f = LogFormat::compile_any(def).unwrap_or_else(|e| panic!("{def}: {e}"));
-            (Format::Custom(Arc::new(f)), def)
+            let f = Definition::compile_any(def).unwrap_or_else(|e| panic!("{def}: {e}"));
+            (Format::Definition(Arc::new(f)), def)
         }
     };
-    let names = LogFormat::compile_any(def)
+    let names = Definition::compile_any(def)
         .map(|f| f.extra_names().map(str::to_string).collect())
         .unwrap_or_default();
     (format, names)
@@ -386,7 +386,7 @@ fn nginx_access_test_log() {
     // 2 `-` user agents in `_absent`, 4 non-IP clients in `_absent`.
     let n = compare(
         "beats/nginx/access/test/test.log",
-        How::Detect(Layout::NginxCombined),
+        How::Detect(Preset::NginxCombined),
         10,
     );
     assert_eq!(n, counts(97, 12, 25, 20));
@@ -397,7 +397,7 @@ fn nginx_access_access_log() {
     // No _absent; the client IP by the MANIFEST's version skew (not counted documented).
     let n = compare(
         "beats/nginx/access/test/access.log",
-        How::Detect(Layout::NginxCombined),
+        How::Detect(Preset::NginxCombined),
         12,
     );
     assert_eq!(n, counts(144, 0, 12, 0));
@@ -420,7 +420,7 @@ fn nginx_access_with_host() {
 fn nginx_ingress_controller() {
     let n = compare(
         "beats/nginx/ingress_controller/test/test.log",
-        How::Detect(Layout::IngressUpstreaminfo),
+        How::Detect(Preset::IngressUpstreaminfo),
         22,
     );
     // Documented: the 22 empty `source.address` of that filebeat version.
@@ -431,7 +431,7 @@ fn nginx_ingress_controller() {
 fn apache_access_test_log() {
     let n = compare(
         "beats/apache/access/test/test.log",
-        How::Detect(Layout::NginxCombined),
+        How::Detect(Preset::NginxCombined),
         6,
     );
     // Documented: `monitoring-server` is no IP (`source.ip` in `_absent`).
@@ -442,7 +442,7 @@ fn apache_access_test_log() {
 fn apache_access_darwin() {
     let n = compare(
         "beats/apache/access/test/darwin-2.4.23.log",
-        How::Detect(Layout::ApacheCommon),
+        How::Detect(Preset::ApacheCommon),
         6,
     );
     assert_eq!(n, counts(55, 4, 14, 0));
@@ -478,7 +478,7 @@ fn nginx_access_lines_without_expected() {
     let data = read("beats/nginx/access/test/access.log");
     let all = lines(&data);
     assert_eq!(all.len(), 14);
-    let mut p = Layout::NginxCombined.parser();
+    let mut p = Preset::NginxCombined.parser();
     for (_, line) in &all[12..] {
         let r = p.parse(line).unwrap();
         // combined's client field is what comes before ` - - [`: the vhost stays in it.
@@ -501,7 +501,7 @@ fn ingress_lines_without_expected() {
     let data = read("beats/nginx/ingress_controller/test/test.log");
     let all = lines(&data);
     assert_eq!(all.len(), 29);
-    let mut p = Layout::IngressUpstreaminfo.parser();
+    let mut p = Preset::IngressUpstreaminfo.parser();
     let rec = |i: usize, p: &mut axlog_format::LineParser| p.parse(all[i - 1].1).unwrap();
 
     // 23: two upstreams tried: `0.100, 0.004` is 104 ms in all.

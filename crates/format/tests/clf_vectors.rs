@@ -33,16 +33,16 @@ mod corpus_util;
 
 use std::sync::Arc;
 
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
+use axlog_format::logformat::Definition;
+use axlog_format::{Format, LineParser, ParseError, Preset, Record, detect};
 use corpus_util::rspec::{self, Fact};
 use corpus_util::{json, rfc3339_us, s};
 use serde_json::Value;
 
 fn custom(def: &str) -> (LineParser, Vec<String>) {
-    let f = LogFormat::compile_any(def).unwrap_or_else(|e| panic!("{def}: {e}"));
+    let f = Definition::compile_any(def).unwrap_or_else(|e| panic!("{def}: {e}"));
     let names = f.extra_names().map(str::to_string).collect();
-    (Format::Custom(Arc::new(f)).parser(), names)
+    (Format::Definition(Arc::new(f)).parser(), names)
 }
 
 fn extra<'a>(r: &Record<'a>, names: &[String], name: &str) -> &'a [u8] {
@@ -57,9 +57,9 @@ fn extra<'a>(r: &Record<'a>, names: &[String], name: &str) -> &'a [u8] {
 /// every parser calls an nginx error-log line a server message.
 fn assert_not_access(line: &str) {
     let server_message = axlog_format::servermsg::is_server_message(line.as_bytes());
-    for layout in Layout::ALL {
+    for layout in Preset::ALL {
         match layout.parser().parse(line.as_bytes()) {
-            Err(ParseError::NotAccess) if layout == Layout::Haproxy || server_message => {}
+            Err(ParseError::NotAccess) if layout == Preset::Haproxy || server_message => {}
             Err(e) => assert_ne!(e, ParseError::NotAccess, "{layout}: {line}"),
             Ok(r) => panic!("{layout} parsed {r:?}: {line}"),
         }
@@ -123,7 +123,7 @@ fn logstash_httpd_spec() {
         }
         assert!(messages.iter().any(|m| m == msg), "{msg}");
         // `combined` is what a user names for these lines.
-        let layout = Layout::from_name("combined").unwrap();
+        let layout = Preset::from_name("combined").unwrap();
         let r = layout
             .parser()
             .parse(msg.as_bytes())
@@ -254,7 +254,7 @@ fn vrl_parse_common_log_vectors() {
         let test = case["test"].as_str().unwrap();
         let line = case["args"]["value"].as_str().unwrap();
         let (mut p, names) = match case["args"]["timestamp_format"].as_str() {
-            None => custom(Layout::ApacheCommon.definition()),
+            None => custom(Preset::ApacheCommon.definition()),
             Some("%+") => custom(CLF_ISO8601),
             Some(f) => panic!("{test}: timestamp format {f}"),
         };
@@ -309,16 +309,16 @@ fn vrl_docs_examples() {
             let line = &source[start..end];
             let args: Vec<&str> = source[end..].split('"').skip(1).step_by(2).collect();
             let (mut p, names) = match (function, args.first().copied()) {
-                ("parse_nginx_log", Some("combined")) => (Layout::NginxCombined.parser(), vec![]),
-                ("parse_nginx_log", Some("main")) => (Layout::NginxMain.parser(), vec![]),
+                ("parse_nginx_log", Some("combined")) => (Preset::NginxCombined.parser(), vec![]),
+                ("parse_nginx_log", Some("main")) => (Preset::NginxMain.parser(), vec![]),
                 ("parse_nginx_log", Some("ingress_upstreaminfo")) => {
-                    custom(Layout::IngressUpstreaminfo.definition())
+                    custom(Preset::IngressUpstreaminfo.definition())
                 }
                 ("parse_apache_log", Some("common")) | ("parse_common_log", None) => {
-                    custom(Layout::ApacheCommon.definition())
+                    custom(Preset::ApacheCommon.definition())
                 }
                 ("parse_apache_log", Some("combined")) => {
-                    (Layout::from_name("combined").unwrap().parser(), vec![])
+                    (Preset::from_name("combined").unwrap().parser(), vec![])
                 }
                 ("parse_common_log", Some("%+")) => custom(CLF_ISO8601),
                 (_, Some("error")) => {
@@ -517,7 +517,7 @@ fn logparser_edge_cases() {
         let expect = &case["expect"];
         let def = case["log_format_apache"].as_str().unwrap();
         let (mut p, names) = match def {
-            "common" => custom(Layout::from_name("common").unwrap().definition()),
+            "common" => custom(Preset::from_name("common").unwrap().definition()),
             _ => custom(def),
         };
         let r = p

@@ -2,7 +2,7 @@
 //! accepts and rejects the same lines with the same errors, and fills every asked field
 //! exactly as the full parse does.
 //!
-//! For every preset of `Layout::ALL`, a custom definition of each dialect (nginx, Apache,
+//! For every preset of `Preset::ALL`, a custom definition of each dialect (nginx, Apache,
 //! HAProxy), a definition extending `combined`, a layout behind syslog and a switching
 //! parser: lines from `axlog-testgen` (rewritten into each layout) and the corpus, and
 //! malformed variants of them (cut every few bytes, a letter in place of each of a few
@@ -11,8 +11,8 @@
 //! compared line by line.
 
 use axlog_format::fields::FIELDS;
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Fields, Format, InputParser, Layout, LineParser, ParseError, Record};
+use axlog_format::logformat::Definition;
+use axlog_format::{Fields, Format, InputParser, LineParser, ParseError, Preset, Record};
 use std::sync::Arc;
 
 /// The value of the field named `name` (an entry of `FIELDS`), printed.
@@ -330,7 +330,7 @@ impl Source {
 
     /// `write(line, record)` for every timed line that parses.
     fn each(&self, mut write: impl FnMut(&[u8], &Record<'_>) -> Option<String>) -> Vec<Vec<u8>> {
-        let mut p = Layout::NginxTimed.parser();
+        let mut p = Preset::NginxTimed.parser();
         self.lines
             .iter()
             .filter_map(|l| {
@@ -356,12 +356,12 @@ fn time_local(line: &[u8]) -> String {
 }
 
 /// Lines of each preset layout, written from the timed lines.
-fn preset_lines(layout: Layout, src: &Source) -> Vec<Vec<u8>> {
+fn preset_lines(layout: Preset, src: &Source) -> Vec<Vec<u8>> {
     use axlog_testgen::Format as G;
     match layout {
-        Layout::NginxTimed => src.lines.clone(),
-        Layout::NginxCombined => testgen(G::NginxCombined, 8, 40),
-        Layout::Haproxy => {
+        Preset::NginxTimed => src.lines.clone(),
+        Preset::NginxCombined => testgen(G::NginxCombined, 8, 40),
+        Preset::Haproxy => {
             let mut v = testgen(G::HaproxyHttp, 9, 40);
             for f in [
                 "beats/haproxy/log/test/tcplog.log",
@@ -378,21 +378,21 @@ fn preset_lines(layout: Layout, src: &Source) -> Vec<Vec<u8>> {
             v.push(br#"10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 0 0 5007 5007 0 SC-- 0 0 0 0 3 0 0"#.to_vec());
             v
         }
-        Layout::NginxCombinedRt => {
+        Preset::NginxCombinedRt => {
             src.each(|l, r| Some(format!("{} 0.{:03}", combined_part(l, r), r.status % 1000)))
         }
-        Layout::NginxMain => src.each(|l, r| {
+        Preset::NginxMain => src.each(|l, r| {
             let xff = if r.status % 2 == 0 { "10.1.2.3, 10.0.0.1" } else { "-" };
             Some(format!("{} \"{xff}\"", combined_part(l, r)))
         }),
-        Layout::ApacheCommon => src.each(|l, r| {
+        Preset::ApacheCommon => src.each(|l, r| {
             let end = offset(l, r.referer).checked_sub(2)?;
             Some(String::from_utf8_lossy(&l[..end]).into_owned())
         }),
-        Layout::ApacheVhostCombined => src.each(|l, r| {
+        Preset::ApacheVhostCombined => src.each(|l, r| {
             Some(format!("shop.example.com:443 {}", combined_part(l, r)))
         }),
-        Layout::IngressUpstreaminfo => src.each(|l, r| {
+        Preset::IngressUpstreaminfo => src.each(|l, r| {
             let raw = String::from_utf8_lossy(r.upstream_times_raw);
             Some(format!(
                 "{} 512 0.{:03} [default-web-80] [] 10.0.0.1:8080 1234 {raw} 200 0123abcd",
@@ -400,14 +400,14 @@ fn preset_lines(layout: Layout, src: &Source) -> Vec<Vec<u8>> {
                 r.status % 1000
             ))
         }),
-        Layout::TraefikClf => src.each(|l, r| {
+        Preset::TraefikClf => src.each(|l, r| {
             Some(format!(
                 "{} 17 \"web@docker\" \"http://10.0.0.7:80\" {}ms",
                 combined_part(l, r),
                 r.request_time_us.unwrap_or(0) / 1000
             ))
         }),
-        Layout::CaddyJson => src.each(|_, r| {
+        Preset::CaddyJson => src.each(|_, r| {
             let p = r.request_parts()?;
             Some(format!(
                 r#"{{"level":"info","ts":{}.{:06},"logger":"http.log.access","msg":"handled request","request":{{"remote_ip":{},"client_ip":{},"proto":"HTTP/1.1","method":{},"host":"shop.example.com","uri":{},"headers":{{"User-Agent":[{}],"Referer":[{}]}}}},"bytes_read":0,"duration":{}.{:06},"size":{},"status":{}}}"#,
@@ -425,7 +425,7 @@ fn preset_lines(layout: Layout, src: &Source) -> Vec<Vec<u8>> {
                 r.status
             ))
         }),
-        Layout::TraefikJson => src.each(|l, r| {
+        Preset::TraefikJson => src.each(|l, r| {
             let p = r.request_parts()?;
             Some(format!(
                 r#"{{"ClientHost":{},"ClientUsername":"-","DownstreamContentSize":{},"DownstreamStatus":{},"Duration":{},"OriginDuration":{},"OriginStatus":{},"RequestMethod":{},"RequestPath":{},"request_Referer":{},"request_User-Agent":{},"time":"{}"}}"#,
@@ -442,7 +442,7 @@ fn preset_lines(layout: Layout, src: &Source) -> Vec<Vec<u8>> {
                 time_local(l)
             ))
         }),
-        Layout::NginxJson => src.each(|l, r| {
+        Preset::NginxJson => src.each(|l, r| {
             Some(format!(
                 r#"{{"time_local":"{}","remote_addr":{},"remote_user":"","request":{},"status":"{}","body_bytes_sent":"{}","http_referer":{},"http_user_agent":{},"request_time":"{}.{:03}","upstream_response_time":{}}}"#,
                 time_local(l),
@@ -475,14 +475,14 @@ fn corpus(rel: &str) -> Vec<Vec<u8>> {
 }
 
 fn custom(definition: &str) -> LineParser {
-    let f = LogFormat::compile_any(definition).unwrap_or_else(|e| panic!("{definition}: {e}"));
-    Format::Custom(Arc::new(f)).parser()
+    let f = Definition::compile_any(definition).unwrap_or_else(|e| panic!("{definition}: {e}"));
+    Format::Definition(Arc::new(f)).parser()
 }
 
 #[test]
 fn every_preset_agrees_with_its_full_parse() {
     let src = Source::new();
-    for layout in Layout::ALL {
+    for layout in Preset::ALL {
         let lines = preset_lines(layout, &src);
         assert!(lines.len() >= 30, "{layout}: {} lines", lines.len());
         let all = with_mutations(&lines, 23, layout as u64);
@@ -575,17 +575,17 @@ fn syslog_and_switching_parsers_pass_it_on() {
         .iter()
         .map(|l| [&b"<190>Nov 21 00:00:00 web1 nginx: "[..], l].concat())
         .collect();
-    let syslog = Format::Syslog(Box::new(Format::Preset(Layout::NginxCombined))).parser();
+    let syslog = Format::Syslog(Box::new(Format::Preset(Preset::NginxCombined))).parser();
     assert!(matches!(syslog, LineParser::Syslog(_)));
     let parsed = agree("syslog", &syslog.into(), &with_mutations(&behind, 23, 5));
     assert!(parsed >= behind.len(), "{parsed}");
     // A detected layout that meets a block of JSON lines, then its own again: the
     // switched-to parser is projected too.
     let mut mixed = combined.clone();
-    mixed.extend(preset_lines(Layout::CaddyJson, &src));
+    mixed.extend(preset_lines(Preset::CaddyJson, &src));
     mixed.extend(combined.iter().take(20).cloned());
     assert!(mixed.len() > 90);
-    let switching = InputParser::detected(&Format::Preset(Layout::NginxCombined));
+    let switching = InputParser::detected(&Format::Preset(Preset::NginxCombined));
     let parsed = agree("switching", &switching, &mixed);
     assert_eq!(parsed, mixed.len());
 }
@@ -630,7 +630,7 @@ fn corpus_logs_agree() {
 #[test]
 fn fields_not_asked_for_are_left_out() {
     let ha = b"Nov 21 00:00:00 lb1 haproxy[2451]: 10.0.0.25:54248 [21/Nov/2026:00:00:00.000] www app/web7 0/148/0/0/150 200 233 - - ---- 10/9/7/2/0 1/1 \"GET /health HTTP/1.1\"";
-    let mut p = Layout::Haproxy.parser();
+    let mut p = Preset::Haproxy.parser();
     let full = p
         .parse(ha)
         .map(|r| (r.remote_addr, r.haproxy.and_then(|h| h.client_port)));
@@ -646,17 +646,17 @@ fn fields_not_asked_for_are_left_out() {
     assert_eq!(r, Ok((&b""[..], None, 200)));
 
     let caddy = br#"{"ts":1795219201.5,"request":{"client_ip":"1.2.3.4","method":"GET","uri":"/a","headers":{"User-Agent":["ua"]}},"duration":0.5,"size":7,"status":204}"#;
-    let mut p = Layout::CaddyJson.parser();
+    let mut p = Preset::CaddyJson.parser();
     p.set_projection(stats_like());
     let r = p
         .parse(caddy)
         .map(|r| (r.remote_addr, r.user_agent, r.method, r.uri, r.status));
     assert_eq!(r, Ok((&b""[..], &b""[..], &b""[..], &b"/a"[..], 204)));
 
-    let f = LogFormat::compile(
+    let f = Definition::compile(
         r#"$remote_addr [$time_local] "$request" $status $server_port $connection"#,
     );
-    let mut p = Format::Custom(Arc::new(f.unwrap_or_else(|e| panic!("{e}")))).parser();
+    let mut p = Format::Definition(Arc::new(f.unwrap_or_else(|e| panic!("{e}")))).parser();
     let line = br#"1.2.3.4 [21/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 443 77"#;
     assert_eq!(
         p.parse(line).map(|r| (r.server_port, r.connection)),

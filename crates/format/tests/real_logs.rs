@@ -12,8 +12,8 @@ mod corpus_util;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use axlog_format::logformat::{FormatError, LogFormat};
-use axlog_format::{Format, Layout, LineParser, ParseError, Record, detect};
+use axlog_format::logformat::{Definition, FormatError};
+use axlog_format::{Format, LineParser, ParseError, Preset, Record, detect};
 use corpus_util::{clf_time, lines, read, s};
 
 /// The fields of a combined-family line, by a naive split.
@@ -73,7 +73,7 @@ fn assert_combined(r: &Record, w: &Naive, line: &str) {
 }
 
 /// The detected format's parser; detection must choose `layout`, plainly.
-fn detected(data: &[u8], layout: Layout) -> LineParser {
+fn detected(data: &[u8], layout: Preset) -> LineParser {
     let d = detect(data).expect("a layout is detected");
     assert_eq!((d.layout(), d.syslog()), (Some(layout), false));
     d.format().parser()
@@ -84,7 +84,7 @@ fn nielsbasjes_hackers_access_log() {
     // A home web server's real log: every visitor of a hidden /join_form URL.
     let data = read("nielsbasjes-logparser/hackers-access.log");
     let text = std::str::from_utf8(&data).unwrap();
-    let mut p = detected(&data, Layout::NginxCombined);
+    let mut p = detected(&data, Preset::NginxCombined);
     let (mut n, mut join_form, mut offsets) = (0, 0, BTreeSet::new());
     for line in text.lines() {
         let r = p
@@ -114,7 +114,7 @@ fn nielsbasjes_access_log() {
     let data = read("nielsbasjes-logparser/access.log");
     let all = lines(&data);
     assert_eq!(all.len(), 1);
-    let r = detected(&data, Layout::NginxCombined)
+    let r = detected(&data, Preset::NginxCombined)
         .parse(all[0].1)
         .unwrap();
     let line = s(all[0].1);
@@ -131,7 +131,7 @@ fn lnav_shop_access_log() {
     // nginx `main`: combined + "$http_x_forwarded_for", +0330.
     let data = read("lnav/logfile_shop_access_log.0");
     let text = std::str::from_utf8(&data).unwrap();
-    let mut p = detected(&data, Layout::NginxMain);
+    let mut p = detected(&data, Preset::NginxMain);
     let mut n = 0;
     for line in text.lines() {
         let r = p
@@ -166,13 +166,16 @@ fn lnav_syslog_with_access_log() {
     assert_eq!(detect(&data).map_or(0, |d| d.parsed), 0);
     // The layout these lines have cannot be given: it has no time field.
     let def = r#"%h %l %u "%r" %>s %b %T"#;
-    assert_eq!(LogFormat::compile_any(def).err(), Some(FormatError::NoTime));
+    assert_eq!(
+        Definition::compile_any(def).err(),
+        Some(FormatError::NoTime)
+    );
     // Behind their syslog header, the access part lacks combined's `[time]`.
-    let mut wrapped = Format::Syslog(Box::new(Format::Preset(Layout::NginxCombined))).parser();
+    let mut wrapped = Format::Syslog(Box::new(Format::Preset(Preset::NginxCombined))).parser();
     for l in &access {
         assert_eq!(wrapped.parse(l), Err(ParseError::NoTime), "{}", s(l));
     }
-    for layout in Layout::ALL {
+    for layout in Preset::ALL {
         let mut p = layout.parser();
         assert!(all.iter().all(|(_, l)| p.parse(l).is_err()), "{layout}");
     }
@@ -183,7 +186,7 @@ fn goaccess_vcombined() {
     // `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`.
     let data = read("goaccess/ci_vcombined_access.log");
     let text = std::str::from_utf8(&data).unwrap();
-    let mut p = detected(&data, Layout::ApacheVhostCombined);
+    let mut p = detected(&data, Preset::ApacheVhostCombined);
     let mut n = 0;
     for line in text.lines() {
         let r = p
@@ -214,10 +217,10 @@ fn goaccess_vcombined() {
 fn gonx_access_log() {
     // The MANIFEST's log_format of gonx's image resizer.
     let def = r#"$remote_addr [$time_local] "$request" $status $request_length $body_bytes_sent $request_time "$t_size" $read_time $gen_time"#;
-    let f = LogFormat::compile(def).unwrap();
+    let f = Definition::compile(def).unwrap();
     let names: Vec<String> = f.extra_names().map(str::to_string).collect();
     assert_eq!(names, ["t_size", "read_time", "gen_time"]);
-    let mut p = Format::Custom(Arc::new(f)).parser();
+    let mut p = Format::Definition(Arc::new(f)).parser();
     let data = read("gonx/access.log");
     let text = std::str::from_utf8(&data).unwrap();
     assert_eq!(
@@ -265,7 +268,7 @@ fn gonx_access_log() {
 fn elastic_apache_logs() {
     let data = read("elastic-examples/apache_logs");
     let text = std::str::from_utf8(&data).unwrap();
-    let mut p = detected(&data, Layout::NginxCombined);
+    let mut p = detected(&data, Preset::NginxCombined);
     let (mut n, mut no_bytes, mut no_referer_ua, mut cut) = (0, 0, 0, 0);
     for line in text.lines() {
         n += 1;

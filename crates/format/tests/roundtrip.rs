@@ -1,7 +1,7 @@
 //! Round trips of every layout: a line written from random field values, the way the
 //! server itself writes that layout, parses back to the same values.
 //!
-//! For each preset of [`Layout::ALL`], for random nginx `log_format` definitions, for
+//! For each preset of [`Preset::ALL`], for random nginx `log_format` definitions, for
 //! Apache `LogFormat`s and for an HAProxy `log-format`, a generator draws the values of
 //! one request (IPv6 clients, `-` and empty fields, quotes, backslashes, control bytes and
 //! non-ASCII text, query strings, huge counts, status 0 / -1, latencies from 0 to years,
@@ -15,8 +15,8 @@
 //! of the loops (the place says so) and shown by an `#[ignore]`d test named
 //! `discrepancy_*` until it is fixed; there is none now.
 
-use axlog_format::logformat::LogFormat;
-use axlog_format::{Layout, LineParser, Record};
+use axlog_format::logformat::Definition;
+use axlog_format::{LineParser, Preset, Record};
 use std::fmt::{self, Write as _};
 
 /// Seeds of every round trip, and lines per seed.
@@ -1671,7 +1671,7 @@ fn gen_nginx_def(rng: &mut Rng, after_combined: bool) -> String {
     let mut vars: Vec<(&str, Kind)> = pool[..5 + rng.below(8) as usize].to_vec();
     let mut def = String::new();
     if after_combined {
-        def.push_str(Layout::NginxCombined.definition());
+        def.push_str(Preset::NginxCombined.definition());
     } else {
         let t = rng.pick(&["time_local", "time_iso8601", "msec"]);
         let at = rng.below(vars.len() as u64 + 1) as usize;
@@ -2882,38 +2882,38 @@ fn nginx_json_case(rng: &mut Rng, tg: &mut TimeGen) -> Case {
     }
 }
 
-fn preset_case(layout: Layout, rng: &mut Rng, tg: &mut TimeGen) -> Case {
+fn preset_case(layout: Preset, rng: &mut Rng, tg: &mut TimeGen) -> Case {
     let out = |o: Out| Case {
         line: o.line,
         want: o.want,
         tz: None,
     };
     match layout {
-        Layout::NginxCombined | Layout::NginxTimed | Layout::NginxCombinedRt => {
+        Preset::NginxCombined | Preset::NginxTimed | Preset::NginxCombinedRt => {
             let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
-        Layout::NginxMain | Layout::IngressUpstreaminfo => {
+        Preset::NginxMain | Preset::IngressUpstreaminfo => {
             let w = gen_w(rng, tg, Srv::Nginx, false);
             out(nginx_line(&nginx_items(layout.definition()), &w))
         }
         // Traefik's CLF is defined in Apache's syntax.
-        Layout::ApacheCommon | Layout::ApacheVhostCombined | Layout::TraefikClf => {
+        Preset::ApacheCommon | Preset::ApacheVhostCombined | Preset::TraefikClf => {
             let w = gen_w(rng, tg, Srv::Apache, false);
             out(apache_line(&apache_tokens(layout.definition()), &w))
         }
-        Layout::Haproxy => haproxy_case(rng, tg),
-        Layout::CaddyJson => caddy_case(rng, tg),
-        Layout::TraefikJson => traefik_case(rng, tg),
-        Layout::NginxJson => nginx_json_case(rng, tg),
+        Preset::Haproxy => haproxy_case(rng, tg),
+        Preset::CaddyJson => caddy_case(rng, tg),
+        Preset::TraefikJson => traefik_case(rng, tg),
+        Preset::NginxJson => nginx_json_case(rng, tg),
     }
 }
 
-fn round_trip(layout: Layout) {
+fn round_trip(layout: Preset) {
     for seed in SEEDS {
         let mut rng = Rng(seed ^ layout.name().len() as u64);
         // Caddy's float seconds come from Go's int64 nanoseconds: years up to 2262.
-        let mut tg = TimeGen::new(if layout == Layout::CaddyJson {
+        let mut tg = TimeGen::new(if layout == Preset::CaddyJson {
             2261
         } else {
             9998
@@ -2931,59 +2931,59 @@ fn round_trip(layout: Layout) {
 
 #[test]
 fn nginx_combined() {
-    round_trip(Layout::NginxCombined);
+    round_trip(Preset::NginxCombined);
 }
 
 #[test]
 fn nginx_timed() {
-    round_trip(Layout::NginxTimed);
+    round_trip(Preset::NginxTimed);
 }
 
 #[test]
 fn nginx_main() {
-    round_trip(Layout::NginxMain);
+    round_trip(Preset::NginxMain);
 }
 
 #[test]
 fn ingress_upstreaminfo() {
-    round_trip(Layout::IngressUpstreaminfo);
+    round_trip(Preset::IngressUpstreaminfo);
 }
 
 #[test]
 fn apache_common() {
-    round_trip(Layout::ApacheCommon);
+    round_trip(Preset::ApacheCommon);
 }
 
 #[test]
 fn apache_vhost_combined() {
-    round_trip(Layout::ApacheVhostCombined);
+    round_trip(Preset::ApacheVhostCombined);
 }
 
 #[test]
 fn haproxy() {
-    round_trip(Layout::Haproxy);
+    round_trip(Preset::Haproxy);
 }
 
 #[test]
 fn caddy_json() {
-    round_trip(Layout::CaddyJson);
+    round_trip(Preset::CaddyJson);
 }
 
 #[test]
 fn traefik_json() {
-    round_trip(Layout::TraefikJson);
+    round_trip(Preset::TraefikJson);
 }
 
 #[test]
 fn nginx_json() {
-    round_trip(Layout::NginxJson);
+    round_trip(Preset::NginxJson);
 }
 
 /// Every preset has a writer (the match in `preset_case` has no wildcard) and round-trips
 /// through the parser that `Format::Preset` gives.
 #[test]
 fn every_preset() {
-    for layout in Layout::ALL {
+    for layout in Preset::ALL {
         let mut rng = Rng(0xE7E7);
         let mut tg = TimeGen::new(2261);
         let cases: Vec<Case> = (0..200)
@@ -3014,7 +3014,7 @@ fn nginx_custom_log_formats() {
         } else {
             gen_nginx_def(&mut rng, after_combined)
         };
-        let f = LogFormat::compile(&def).unwrap_or_else(|e| panic!("{e}: {def}"));
+        let f = Definition::compile(&def).unwrap_or_else(|e| panic!("{e}: {def}"));
         let mut parser = LineParser::for_log_format(&f);
         assert_eq!(
             matches!(parser, LineParser::Extended(_)),
@@ -3049,7 +3049,7 @@ const APACHE_CUSTOM: [&str; 2] = [
 fn apache_custom_log_formats() {
     for (k, def) in APACHE_CUSTOM.iter().enumerate() {
         let conf = format!("LogFormat \"{}\" custom", def.replace('"', "\\\""));
-        let f = LogFormat::compile_apache(&conf).unwrap_or_else(|e| panic!("{e}: {conf}"));
+        let f = Definition::compile_apache(&conf).unwrap_or_else(|e| panic!("{e}: {conf}"));
         let mut parser = LineParser::for_log_format(&f);
         let toks = apache_tokens(def);
         let mut rng = Rng(0xA9AC4E + k as u64);
@@ -3075,7 +3075,7 @@ const HAPROXY_CUSTOM: &str = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B
 
 #[test]
 fn haproxy_custom_log_format() {
-    let f = LogFormat::compile_haproxy(HAPROXY_CUSTOM).expect("compiles");
+    let f = Definition::compile_haproxy(HAPROXY_CUSTOM).expect("compiles");
     let mut parser = LineParser::for_log_format(&f);
     for seed in [7u64, 8] {
         let mut rng = Rng(seed);
@@ -3157,9 +3157,9 @@ fn nginx_remote_user_with_space_bracket_or_empty() {
         let line = format!(
             r#"192.0.2.1 - {user} [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "ua""#
         );
-        for layout in [Layout::NginxCombined, Layout::NginxMain] {
+        for layout in [Preset::NginxCombined, Preset::NginxMain] {
             let line = match layout {
-                Layout::NginxMain => format!("{line} \"-\""),
+                Preset::NginxMain => format!("{line} \"-\""),
                 _ => line.clone(),
             };
             let got = layout
@@ -3179,7 +3179,7 @@ fn nginx_remote_user_with_space_bracket_or_empty() {
 /// text) is the next value: the list's ` : ` has a space on both sides.
 #[test]
 fn nginx_value_starting_with_colon_after_list() {
-    let f = LogFormat::compile("[$time_local] $upstream_response_time $remote_addr").unwrap();
+    let f = Definition::compile("[$time_local] $upstream_response_time $remote_addr").unwrap();
     let mut p = LineParser::for_log_format(&f);
     let line = b"[10/Oct/2026:13:55:36 +0200] 0.004 ::1";
     let r = parse_with(&mut p, line);
@@ -3193,7 +3193,7 @@ fn nginx_value_starting_with_colon_after_list() {
 #[test]
 fn apache_backspace_and_vertical_tab_escapes() {
     let line = br#"www.example.com:443 192.0.2.1 - - [10/Oct/2026:13:55:36 +0200] "GET /a\bb HTTP/1.1" 200 5 "-" "x\by\vz""#;
-    let mut p = Layout::ApacheVhostCombined.parser();
+    let mut p = Preset::ApacheVhostCombined.parser();
     let r = parse_with(&mut p, line);
     assert_eq!(
         (
@@ -3208,7 +3208,7 @@ fn apache_backspace_and_vertical_tab_escapes() {
 #[test]
 fn apache_vhost_ipv6_server_name() {
     let line = br#"[2001:db8::1]:443 192.0.2.1 - - [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "ua""#;
-    let mut p = Layout::ApacheVhostCombined.parser();
+    let mut p = Preset::ApacheVhostCombined.parser();
     let r = parse_with(&mut p, line);
     assert_eq!(
         (Bs(r.host.to_vec()), r.server_port),
@@ -3219,7 +3219,7 @@ fn apache_vhost_ipv6_server_name() {
 /// HAProxy's byte counts are 64-bit: 19 digits fit.
 #[test]
 fn haproxy_byte_counts_of_19_digits() {
-    let mut p = Layout::Haproxy.parser();
+    let mut p = Preset::Haproxy.parser();
     let mut wrong = Vec::new();
     for (line, bytes) in [
         (
@@ -3255,7 +3255,7 @@ fn haproxy_byte_counts_of_19_digits() {
 #[test]
 fn haproxy_hash_escapes_are_decoded() {
     let line = br#"192.0.2.1:5555 [10/Oct/2026:13:55:36.123] fe be/s1 0/0/1/2/3 200 5 - - ---- 1/1/1/1/0 0/0 "GET /caf#C3#A9/#22q#22/a\x41 HTTP/1.1""#;
-    let mut p = Layout::Haproxy.parser();
+    let mut p = Preset::Haproxy.parser();
     let r = parse_with(&mut p, line);
     let path = r.path().map(|p| Bs(decoded(&r, p)));
     assert_eq!(path, Some(Bs(b"/caf\xc3\xa9/\"q\"/a\\x41".to_vec())));
@@ -3265,7 +3265,7 @@ fn haproxy_hash_escapes_are_decoded() {
 /// the last colon.
 #[test]
 fn haproxy_log_format_ipv6_client() {
-    let f = LogFormat::compile_haproxy("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r").unwrap();
+    let f = Definition::compile_haproxy("%ci:%cp [%tr] %ft %b/%s %ST %B %{+Q}r").unwrap();
     let mut p = LineParser::for_log_format(&f);
     let line = br#"2001:db8::1:5555 [10/Oct/2026:13:55:36.123] fe be/s1 200 5 "GET / HTTP/1.1""#;
     let r = parse_with(&mut p, line);
@@ -3281,7 +3281,7 @@ fn haproxy_log_format_ipv6_client() {
 #[test]
 fn haproxy_clf_client_ending_in_colon() {
     let line = br#"<134>2026-10-10T13:55:36.123456+02:00 2001:db8:: - - [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "" "" 5555 123 "fe" "be" "s1" 0 0 1 2 3 ---- 1 1 1 1 0 0 0 "" """#;
-    let mut p = Layout::Haproxy.parser();
+    let mut p = Preset::Haproxy.parser();
     let r = parse_with(&mut p, line);
     assert_eq!(r.remote_addr, b"2001:db8::");
 }
@@ -3291,7 +3291,7 @@ fn haproxy_clf_client_ending_in_colon() {
 #[test]
 fn traefik_upstream_time_has_no_attempt_list() {
     let line = br#"{"DownstreamStatus":200,"Duration":2500000,"OriginDuration":1500000,"RequestMethod":"GET","RequestPath":"/","StartUTC":"2026-10-10T11:55:36.123456789Z"}"#;
-    let mut p = Layout::TraefikJson.parser();
+    let mut p = Preset::TraefikJson.parser();
     let r = parse_with(&mut p, line);
     assert_eq!(r.upstream_time_us, Some(1_500));
     // Attempts are read from nginx's seconds lists only; OriginDuration is one number.
@@ -3306,13 +3306,13 @@ fn apache_remote_user_with_space_bracket() {
     for user in ["al [ice", " ["] {
         for (layout, line) in [
             (
-                Layout::ApacheCommon,
+                Preset::ApacheCommon,
                 format!(
                     r#"192.0.2.1 - {user} [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
                 ),
             ),
             (
-                Layout::ApacheVhostCombined,
+                Preset::ApacheVhostCombined,
                 format!(
                     r#"www.example.com:443 192.0.2.1 - {user} [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "ua""#
                 ),
@@ -3339,12 +3339,12 @@ fn nginx_extended_user_bracket_dash_agent() {
     let mut wrong = Vec::new();
     for (layout, line, xff) in [
         (
-            Layout::NginxMain,
+            Preset::NginxMain,
             r#"192.0.2.1 - a[b] [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "-" "203.0.113.5""#,
             "203.0.113.5",
         ),
         (
-            Layout::IngressUpstreaminfo,
+            Preset::IngressUpstreaminfo,
             r#"192.0.2.1 - a[b] [10/Oct/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "-" 120 0.004 [default-web2-8080] [] - - - - 0123456789abcdef0123456789abcdef"#,
             "",
         ),

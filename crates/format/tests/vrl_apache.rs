@@ -5,7 +5,7 @@
 //! - VRL accepts `combined` with unquoted `-` referer and agent; Apache always quotes
 //!   them, and axlog rejects the line rather than guess what the fields are.
 
-use axlog_format::Layout;
+use axlog_format::Preset;
 use axlog_format::parse_iso8601;
 use serde_json::Value;
 
@@ -18,8 +18,8 @@ fn vrl_apache_vectors() {
     let mut checked = 0;
     for case in &cases {
         let layout = match case["args"]["format"].as_str() {
-            Some("common") => Layout::ApacheCommon,
-            Some("combined") => Layout::NginxCombined,
+            Some("common") => Preset::ApacheCommon,
+            Some("combined") => Preset::NginxCombined,
             _ => continue,
         };
         let line = case["args"]["value"].as_str().expect("value");
@@ -51,7 +51,7 @@ fn vrl_apache_vectors() {
         assert_eq!(r.path().map(s), Some(text("path")), "{test}");
         assert_eq!(Some(r.status as u64), want["status"].as_u64(), "{test}");
         assert_eq!(r.bytes_sent, want["size"].as_u64(), "{test}");
-        if layout == Layout::NginxCombined {
+        if layout == Preset::NginxCombined {
             assert_eq!(s(r.referer), text("referrer"), "{test}");
             assert_eq!(s(r.user_agent), text("agent"), "{test}");
         }

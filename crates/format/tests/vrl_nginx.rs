@@ -4,7 +4,7 @@
 //! rejects. VRL omits a field whose value is `-`; axlog keeps `-` as text and as `None`
 //! for numbers.
 
-use axlog_format::Layout;
+use axlog_format::Preset;
 use axlog_format::parse_iso8601;
 use serde_json::Value;
 
@@ -24,9 +24,9 @@ fn vrl_nginx_vectors() {
     let mut checked = 0;
     for case in &cases {
         let layout = match case["args"]["format"].as_str() {
-            Some("combined") => Layout::NginxCombined,
-            Some("main") => Layout::NginxMain,
-            Some("ingress_upstreaminfo") => Layout::IngressUpstreaminfo,
+            Some("combined") => Preset::NginxCombined,
+            Some("main") => Preset::NginxMain,
+            Some("ingress_upstreaminfo") => Preset::IngressUpstreaminfo,
             _ => continue,
         };
         let line = case["args"]["value"].as_str().expect("value");

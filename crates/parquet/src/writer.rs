@@ -536,7 +536,7 @@ mod tests {
         // Lines of just over 1 MiB (a long user agent): the 65th finds 64 MiB gathered.
         let tmp = tempfile::tempdir().unwrap();
         let out = Output::create(Options::new(tmp.path())).unwrap();
-        let mut parser = axlog_format::Layout::NginxCombined.parser();
+        let mut parser = axlog_format::Preset::NginxCombined.parser();
         let mut w = out.writer("s", Vec::new());
         let ua = "x".repeat(1 << 20);
         for i in 0..70 {

@@ -3,7 +3,7 @@
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch};
-use axlog_format::Layout;
+use axlog_format::Preset;
 use axlog_parquet::{Options, Output};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::Path;
@@ -50,7 +50,7 @@ fn text(b: &RecordBatch, col: &str, row: usize) -> Option<String> {
 fn rows_read_back_with_their_values_and_partitions() {
     let tmp = tempfile::tempdir().unwrap();
     let out = Output::create(Options::new(tmp.path().join("out"))).unwrap();
-    let mut parser = Layout::NginxCombined.parser();
+    let mut parser = Preset::NginxCombined.parser();
     let mut w = out.writer("web-1", Vec::new());
     for line in LINES {
         w.push(&parser.parse(line.as_bytes()).unwrap());
@@ -138,7 +138,7 @@ fn partitioned_by_hour_and_source() {
     opts.by_hour = true;
     opts.by_source = true;
     let out = Output::create(opts).unwrap();
-    let mut parser = Layout::NginxCombined.parser();
+    let mut parser = Preset::NginxCombined.parser();
     let mut w = out.writer("/var/log/web 1.log", Vec::new());
     for line in LINES {
         w.push(&parser.parse(line.as_bytes()).unwrap());
@@ -176,7 +176,7 @@ fn an_unwritable_directory_is_an_error_up_front() {
 fn bytes_that_are_not_utf8_are_kept_as_hex() {
     let tmp = tempfile::tempdir().unwrap();
     let out = Output::create(Options::new(tmp.path())).unwrap();
-    let mut parser = Layout::NginxCombined.parser();
+    let mut parser = Preset::NginxCombined.parser();
     let mut w = out.writer("s", Vec::new());
     // A raw 0xFF in the user agent (a server that does not escape), and nginx's escaped
     // form of the same byte in the path of the next line.
@@ -203,7 +203,7 @@ fn long_lines_come_back_whole() {
     // own test), so the rows go in two batches; every row and every byte comes back.
     let tmp = tempfile::tempdir().unwrap();
     let out = Output::create(Options::new(tmp.path())).unwrap();
-    let mut parser = Layout::NginxCombined.parser();
+    let mut parser = Preset::NginxCombined.parser();
     let mut w = out.writer("s", Vec::new());
     let ua = "x".repeat(1 << 20);
     let lines: Vec<String> = (0..70)

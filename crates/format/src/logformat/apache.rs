@@ -1,15 +1,15 @@
-//! Apache `LogFormat` strings compiled into a [`LogFormat`]: `%` directives, their
+//! Apache `LogFormat` strings compiled into a [`Definition`]: `%` directives, their
 //! `{...}` arguments and modifiers, and the configuration's quoting.
 
 use super::compile::{finish, push_field};
 use super::tokenize::{Token, tokenize};
-use super::{Dialect, Field, FormatError, LogFormat, Unit, Var};
+use super::{Definition, Dialect, Field, FormatError, Unit, Var};
 
-impl LogFormat {
+impl Definition {
     /// Compiles an Apache `LogFormat` string: `%h %l %u %t "%r" %>s %b`, as written
     /// inside the configuration's quotes (`\"` is taken as `"`) or the whole
     /// `LogFormat "..." nickname` line.
-    pub fn compile_apache(definition: &str) -> Result<LogFormat, FormatError> {
+    pub fn compile_apache(definition: &str) -> Result<Definition, FormatError> {
         let def = unquote_apache(definition);
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();

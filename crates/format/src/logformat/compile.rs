@@ -3,7 +3,7 @@
 //! choosing how each value ends, and joining runs of HAProxy numbers.
 
 use super::ha_fields::NumberRun;
-use super::{Dialect, End, Field, FormatError, HaField, LogFormat, Var};
+use super::{Definition, Dialect, End, Field, FormatError, HaField, Var};
 use crate::time::TIME_LOCAL_LEN;
 
 /// A definition before [`finish`]: its literal prefix, fields and closing text.
@@ -53,7 +53,7 @@ pub(super) fn finish(
     mut fields: Vec<Field>,
     text: Vec<u8>,
     after_combined: bool,
-) -> Result<LogFormat, FormatError> {
+) -> Result<Definition, FormatError> {
     match fields.last_mut() {
         None => return Err(FormatError::NoVariables),
         Some(last) => last.then = text,
@@ -105,7 +105,7 @@ pub(super) fn finish(
     let now_us = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
-    Ok(LogFormat {
+    Ok(Definition {
         suffix: after_combined,
         extras,
         has_time_field,

@@ -5,7 +5,7 @@ use super::{Field, HaField};
 use crate::error::ParseError;
 use crate::num::parse_u64;
 
-/// Where [`LogFormat::walk`] puts HAProxy's fields: [`crate::record::HaproxyFields`], or
+/// Where [`Definition::walk`] puts HAProxy's fields: [`crate::record::HaproxyFields`], or
 /// nothing for layouts that have none (their walk never meets an HAProxy field).
 pub(super) trait HaSink<'a> {
     fn fill(&mut self, field: HaField, v: &'a [u8]) -> Result<(), ParseError>;

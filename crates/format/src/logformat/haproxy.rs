@@ -1,9 +1,9 @@
-//! HAProxy `log-format` strings compiled into a [`LogFormat`]: `%` variables, `%[fetch]`
+//! HAProxy `log-format` strings compiled into a [`Definition`]: `%` variables, `%[fetch]`
 //! samples and the `%{+Q,+X,+E}` flags.
 
 use super::compile::{finish, push_field};
 use super::tokenize::{Token, tokenize};
-use super::{Dialect, Field, FormatError, HaField, LogFormat, Unit, Var};
+use super::{Definition, Dialect, Field, FormatError, HaField, Unit, Var};
 
 /// HAProxy's `option httplog` as a `log-format` string (HAProxy's documentation).
 pub const HAPROXY_HTTPLOG: &str = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
@@ -38,12 +38,12 @@ impl HaFlags {
     }
 }
 
-impl LogFormat {
+impl Definition {
     /// Compiles an HAProxy `log-format` string: `%ci:%cp [%tr] %ft %b/%s
     /// %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r`.
     /// `%{+Q}` fields are quoted in the log; `%[fetch]` and unknown variables are kept by
     /// name. Lines may carry any syslog header, as HAProxy's own layouts.
-    pub fn compile_haproxy(definition: &str) -> Result<LogFormat, FormatError> {
+    pub fn compile_haproxy(definition: &str) -> Result<Definition, FormatError> {
         let def = definition.trim();
         let mut prefix = Vec::new();
         let mut fields: Vec<Field> = Vec::new();

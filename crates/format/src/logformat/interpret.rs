@@ -1,8 +1,8 @@
-//! Reading a line with a compiled [`LogFormat`]: finding each value's end and filling
+//! Reading a line with a compiled [`Definition`]: finding each value's end and filling
 //! the [`Record`] (and, through [`HaSink`], HAProxy's fields).
 
 use super::ha_fields::HaSink;
-use super::{Dialect, End, Field, LogFormat, Unit, Var};
+use super::{Definition, Dialect, End, Field, Unit, Var};
 use crate::fields::Field as F;
 use crate::num::{millis4, parse_u64, sum_upstream_list, trim_spaces};
 use crate::parse::Parse;
@@ -11,7 +11,7 @@ use crate::time::{
 };
 use crate::{ParseError, Record};
 
-impl LogFormat {
+impl Definition {
     /// Splits `line` into the values of the definition's variables, in order.
     pub fn split<'a>(&self, line: &'a [u8]) -> Result<Vec<(&str, &'a [u8])>, ParseError> {
         let mut out = Vec::with_capacity(self.fields.len());
@@ -43,7 +43,7 @@ impl LogFormat {
         self.values_of(&self.fields, line)
     }
 
-    /// [`LogFormat::values`] over `fields` (the definition's, or the parser's).
+    /// [`Definition::values`] over `fields` (the definition's, or the parser's).
     #[inline(always)]
     fn values_of<'s, 'a>(
         &self,
@@ -87,7 +87,7 @@ impl LogFormat {
         }
     }
 
-    /// The less common variables of [`LogFormat::parse_counting`]; returns whether the
+    /// The less common variables of [`Definition::parse_counting`]; returns whether the
     /// value was the request's time.
     #[inline(never)]
     fn fill_rare<'a>(
@@ -182,7 +182,7 @@ impl LogFormat {
         self.parse_haproxy(cache, line, rec, done)
     }
 
-    /// [`LogFormat::parse_counting`] for an HAProxy layout: after a syslog header, with
+    /// [`Definition::parse_counting`] for an HAProxy layout: after a syslog header, with
     /// HAProxy's fields gathered and stored once (a layout that has any of them writes
     /// them all on every line, as the native parser does).
     #[inline(never)]
@@ -380,7 +380,7 @@ impl LogFormat {
     }
 }
 
-/// Walks a line field by field (see [`LogFormat::values`]).
+/// Walks a line field by field (see [`Definition::values`]).
 struct Values<'s, 'a> {
     fields: std::slice::Iter<'s, Field>,
     rest: &'a [u8],

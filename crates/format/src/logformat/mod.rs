@@ -318,13 +318,13 @@ pub enum Dialect {
 
 /// A compiled `log_format`.
 #[derive(Debug, Clone)]
-pub struct LogFormat {
+pub struct Definition {
     dialect: Dialect,
     /// UTC offset of HAProxy dates, which carry none (`--tz`).
     tz_offset_min: i16,
     /// How many variables are kept in `Record::extras`.
     extras: u8,
-    /// The part of a layout after the `combined` fields (see [`LogFormat::compile_suffix`]).
+    /// The part of a layout after the `combined` fields (see [`Definition::compile_suffix`]).
     suffix: bool,
     /// Whether the layout has a time field; an HAProxy layout without one takes the
     /// syslog header's time, whose year is inferred relative to `now_us`.
@@ -348,10 +348,10 @@ pub struct LogFormat {
     projection: crate::Fields,
 }
 
-impl LogFormat {
+impl Definition {
     /// Compiles a definition in either syntax: Apache when it holds `%` directives and
     /// no `$variable`, nginx otherwise.
-    pub fn compile_any(definition: &str) -> Result<LogFormat, FormatError> {
+    pub fn compile_any(definition: &str) -> Result<Definition, FormatError> {
         let has_dollar_var = definition
             .as_bytes()
             .windows(2)
@@ -407,7 +407,7 @@ impl LogFormat {
             .map(|f| f.name.as_str())
     }
 
-    /// The number of steps a line is read in (as [`LogFormat::progress`] counts them):
+    /// The number of steps a line is read in (as [`Definition::progress`] counts them):
     /// the variables, a run of HAProxy numbers counting once.
     pub fn len(&self) -> usize {
         self.parse_fields.len()
@@ -419,7 +419,7 @@ impl LogFormat {
     }
 }
 
-impl fmt::Display for LogFormat {
+impl fmt::Display for Definition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition)
     }

@@ -1,21 +1,21 @@
-//! nginx `log_format` definitions compiled into a [`LogFormat`]: `$name` and `${name}`
+//! nginx `log_format` definitions compiled into a [`Definition`]: `$name` and `${name}`
 //! variables, plain or `escape=json`, and the part of a definition after `combined`'s fields.
 
 use super::compile::{Parts, finish, push_field};
 use super::tokenize::{Token, tokenize};
-use super::{Dialect, Field, FormatError, LogFormat, Var};
+use super::{Definition, Dialect, Field, FormatError, Var};
 
-impl LogFormat {
+impl Definition {
     /// Compiles a definition as nginx's `log_format` writes it (the quoted strings of a
     /// configuration already joined): `$name` or `${name}` variables and literal text.
-    pub fn compile(definition: &str) -> Result<LogFormat, FormatError> {
+    pub fn compile(definition: &str) -> Result<Definition, FormatError> {
         // A JSON template is written with `escape=json`, which quotes `"` as `\"`.
         Self::compile_nginx(definition, definition.trim_start().starts_with('{'))
     }
 
-    /// [`LogFormat::compile`] for a format whose values nginx escapes as JSON strings
+    /// [`Definition::compile`] for a format whose values nginx escapes as JSON strings
     /// (`log_format name escape=json ...`): a `\"` inside a value does not end it.
-    pub fn compile_nginx(definition: &str, escape_json: bool) -> Result<LogFormat, FormatError> {
+    pub fn compile_nginx(definition: &str, escape_json: bool) -> Result<Definition, FormatError> {
         let (prefix, fields, text) = nginx_fields(definition, escape_json)?;
         finish(Dialect::Nginx, definition, prefix, fields, text, false)
     }
@@ -23,8 +23,8 @@ impl LogFormat {
     /// The fields after `combined`'s in a definition that starts with them, compiled on
     /// their own: the hand-written combined parser reads the first part. `None` when the
     /// definition does not start with `combined`'s fields or adds nothing after them.
-    pub fn compile_suffix(definition: &str) -> Option<LogFormat> {
-        let rest = definition.strip_prefix(crate::layout::Layout::NginxCombined.definition())?;
+    pub fn compile_suffix(definition: &str) -> Option<Definition> {
+        let rest = definition.strip_prefix(crate::preset::Preset::NginxCombined.definition())?;
         // The next text must be literal: `$remote_addr ... "$http_user_agent"$x` would
         // glue a variable to the closing quote.
         if rest.is_empty() || rest.starts_with('$') {

@@ -7,7 +7,7 @@ use crate::record::Record;
 use crate::time::TimeLocalCache;
 
 fn parse<'a>(def: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
-    let f = LogFormat::compile(def).unwrap();
+    let f = Definition::compile(def).unwrap();
     let mut rec = Record::default();
     f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
         .map(|()| rec)
@@ -16,36 +16,36 @@ fn parse<'a>(def: &str, line: &'a str) -> Result<Record<'a>, ParseError> {
 #[test]
 fn definitions_that_cannot_work() {
     use FormatError::*;
-    assert_eq!(LogFormat::compile("plain text").unwrap_err(), NoVariables);
+    assert_eq!(Definition::compile("plain text").unwrap_err(), NoVariables);
     assert_eq!(
-        LogFormat::compile("$status $body_bytes_sent").unwrap_err(),
+        Definition::compile("$status $body_bytes_sent").unwrap_err(),
         NoTime
     );
     assert_eq!(
-        LogFormat::compile("[$time_local] $status$body_bytes_sent").unwrap_err(),
+        Definition::compile("[$time_local] $status$body_bytes_sent").unwrap_err(),
         Adjacent("body_bytes_sent".into(), "status".into())
     );
     assert_eq!(
-        LogFormat::compile("[$time_local] ${status").unwrap_err(),
+        Definition::compile("[$time_local] ${status").unwrap_err(),
         Unclosed(14)
     );
     assert_eq!(
-        LogFormat::compile("[$time_local] $ x").unwrap_err(),
+        Definition::compile("[$time_local] $ x").unwrap_err(),
         EmptyName(14)
     );
     // Every text preset is a valid definition.
-    for l in crate::layout::Layout::ALL
+    for l in crate::preset::Preset::ALL
         .into_iter()
         .filter(|l| l.is_log_format())
     {
-        LogFormat::compile_any(l.definition()).unwrap();
+        Definition::compile_any(l.definition()).unwrap();
     }
 }
 
 #[test]
 fn last_quote_found_from_the_end() {
     let def = "[$time_local] \"$request\" \"$http_user_agent\" $request_time $host";
-    let ends: Vec<End> = LogFormat::compile(def)
+    let ends: Vec<End> = Definition::compile(def)
         .unwrap()
         .parse_fields
         .iter()
@@ -76,7 +76,7 @@ fn last_quote_found_from_the_end() {
         "[$time_local] \"$http_user_agent\" $request_time",
     ] {
         let json = def.ends_with("$request_time");
-        let f = LogFormat::compile_nginx(def, json).unwrap();
+        let f = Definition::compile_nginx(def, json).unwrap();
         assert!(
             f.parse_fields.iter().all(|f| f.end != End::LastQuote),
             "{def}"
@@ -131,7 +131,7 @@ fn lists_braces_and_other_times() {
 #[test]
 fn apache_log_formats() {
     // As pasted from httpd.conf: the directive, the escaped quotes, the nickname.
-    let f = LogFormat::compile_any(
+    let f = Definition::compile_any(
         r#"LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D" timed"#,
     )
     .unwrap();
@@ -181,26 +181,26 @@ fn apache_log_formats() {
             (971_211_336_250_001, Some(7)),
         ),
     ] {
-        let f = LogFormat::compile_apache(def).unwrap();
+        let f = Definition::compile_apache(def).unwrap();
         let mut rec = Record::default();
         f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
             .unwrap();
         assert_eq!((rec.ts_us, rec.request_time_us), want, "{def}");
     }
     assert_eq!(
-        LogFormat::compile_apache("%t %Z").unwrap_err(),
+        Definition::compile_apache("%t %Z").unwrap_err(),
         FormatError::Unsupported("%Z".into())
     );
     assert_eq!(
-        LogFormat::compile_apache("%t %").unwrap_err(),
+        Definition::compile_apache("%t %").unwrap_err(),
         FormatError::Dangling
     );
     assert_eq!(
-        LogFormat::compile_apache("%h %b").unwrap_err(),
+        Definition::compile_apache("%h %b").unwrap_err(),
         FormatError::NoTime
     );
     // A multi-byte character after `%` is an unsupported directive, not a panic.
-    assert!(LogFormat::compile_apache("%t %é").is_err());
+    assert!(Definition::compile_apache("%t %é").is_err());
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn no_definition_panics() {
         let def: String = (0..len)
             .map(|k| chars[((state >> (k % 50)) as usize + k * 7) % chars.len()])
             .collect();
-        if let Ok(f) = LogFormat::compile_any(&def) {
+        if let Ok(f) = Definition::compile_any(&def) {
             let mut rec = Record::default();
             let _ = f.parse_into(&mut TimeLocalCache::default(), def.as_bytes(), &mut rec);
         }
@@ -228,14 +228,14 @@ fn no_definition_panics() {
 fn typed_variables() {
     // ingress upstreaminfo with two attempts (beats' test.log, line 23).
     let line = "192.168.64.14 - - [07/Feb/2020:12:02:42 +0000] \"GET /v2/some HTTP/1.1\" 200 61 \"-\" \"Mozilla/5.0\" 348 0.001 [default-web2-8080] [] 172.17.0.6:8080, 172.17.0.7:8080 61, 100 0.100, 0.004 200, 203 835136ae24486dbb4156dcbe21f5d402";
-    let def = crate::layout::Layout::IngressUpstreaminfo.definition();
+    let def = crate::preset::Preset::IngressUpstreaminfo.definition();
     let r = parse(def, line).unwrap();
     assert_eq!(r.request_length, Some(348));
     assert_eq!(r.upstream_addr, b"172.17.0.6:8080, 172.17.0.7:8080");
     assert_eq!(r.upstream_response_length, b"61, 100");
     assert_eq!(r.upstream_status, b"200, 203");
     // The variables axlog has no field for are kept by name, in order.
-    let compiled = LogFormat::compile(def).unwrap();
+    let compiled = Definition::compile(def).unwrap();
     let names: Vec<&str> = compiled.extra_names().collect();
     assert_eq!(
         names,
@@ -262,7 +262,7 @@ fn typed_variables() {
     let def = "$time_local|$host|$server_port|$scheme|$server_protocol|$args|$bytes_sent|$upstream_connect_time|$upstream_header_time|$upstream_cache_status|$ssl_protocol|$ssl_cipher|$connection|$http_x_forwarded_for|$pipe";
     let r = parse(def, "21/Nov/2026:10:00:01 +0000|shop.example|443|https|HTTP/2.0|a=1|5120|0.002 : 0.001|0.010|HIT|TLSv1.3|TLS_AES_128_GCM_SHA256|7781|10.1.1.1, 10.2.2.2|p").unwrap();
     // $pipe is not typed: it is kept by name.
-    let f = LogFormat::compile(def).unwrap();
+    let f = Definition::compile(def).unwrap();
     assert_eq!(f.extra_names().collect::<Vec<_>>(), ["pipe"]);
     assert_eq!(&r.extras[..r.extras_len as usize], [&b"p"[..]]);
     assert_eq!(
@@ -286,7 +286,7 @@ fn typed_variables() {
     );
     assert_eq!(r.x_forwarded_for, b"10.1.1.1, 10.2.2.2");
     // Apache's counterparts.
-    let f = LogFormat::compile_apache(r#"%v:%p %t "%r" %H %q %I %O %b %{SSL_PROTOCOL}x %{Host}i"#)
+    let f = Definition::compile_apache(r#"%v:%p %t "%r" %H %q %I %O %b %{SSL_PROTOCOL}x %{Host}i"#)
         .unwrap();
     let mut r = Record::default();
     f.parse_into(&mut TimeLocalCache::default(), br#"www:8443 [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" HTTP/1.1 ?x=1 420 900 512 TLSv1.2 www.example"#, &mut r).unwrap();
@@ -309,7 +309,7 @@ fn typed_variables() {
 fn haproxy_log_formats() {
     // A custom layout behind an RFC 3164 header: SNI fetch, quoted request, captures.
     let def = r#"%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %[ssl_fc_sni] %hr %hs %{+Q}r"#;
-    let f = LogFormat::compile_any(def).unwrap();
+    let f = Definition::compile_any(def).unwrap();
     assert_eq!(f.dialect(), Dialect::Haproxy);
     let line = "Nov 21 10:00:01 lb1 haproxy[7]: 10.0.0.1:5555 [21/Nov/2026:10:00:01.250] web~ api/srv:1 0/0/1/25/26 200 512 ---- 3/2/1/1/+2 0/0 shop.example {a b|c} {x} \"GET /v1/items?x=1 HTTP/1.1\"";
     let mut rec = Record::default();
@@ -359,7 +359,7 @@ fn haproxy_log_formats() {
 
 /// Parses `line` with the HAProxy `log-format` `def` (raw, no syslog header).
 fn ha(def: &str, line: &'static str) -> Result<Record<'static>, ParseError> {
-    let f = LogFormat::compile_haproxy(def).unwrap();
+    let f = Definition::compile_haproxy(def).unwrap();
     let mut rec = Record::default();
     f.parse_into(&mut TimeLocalCache::default(), line.as_bytes(), &mut rec)
         .map(|()| rec)
@@ -455,7 +455,7 @@ fn haproxy_empty_captures_before_a_quoted_field() {
         assert_eq!((parts.method, parts.path()), (&b"GET"[..], &b"/x"[..]));
         assert_eq!((r.status, r.bytes_sent), (200, Some(12)), "{def}");
         // `explain` splits the line the same way.
-        let f = LogFormat::compile_haproxy(&def).unwrap();
+        let f = Definition::compile_haproxy(&def).unwrap();
         let split = f.split(empty.as_bytes()).unwrap();
         assert_eq!(
             split.last(),
@@ -635,7 +635,7 @@ fn plain_numbers_or_none() {
 #[test]
 fn haproxy_number_runs() {
     let f =
-        LogFormat::compile_haproxy("%ci [%tr] %TR/%Tw/%Tc/%Tr/%Ta %ST %ac/%fc %rc/%ST").unwrap();
+        Definition::compile_haproxy("%ci [%tr] %TR/%Tw/%Tc/%Tr/%Ta %ST %ac/%fc %rc/%ST").unwrap();
     // The definition's variables stay separate for `explain`; the parser takes two runs
     // (`%rc/%ST` is no run: `%ST` is no HAProxy number).
     assert_eq!(f.names().count(), 12);
@@ -674,7 +674,7 @@ fn haproxy_number_runs() {
 
 #[test]
 fn haproxy_layout_without_a_date_takes_the_syslog_time() {
-    let mut f = LogFormat::compile_haproxy("%ci:%cp %ft %b/%s %ST %B %{+Q}r").unwrap();
+    let mut f = Definition::compile_haproxy("%ci:%cp %ft %b/%s %ST %B %{+Q}r").unwrap();
     // Read on 2027-01-02T00:00:00Z (1798848000, date -d): December's lines are 2026's.
     f.set_now(1_798_848_000_000_000);
     let time = |line: &str| {
@@ -733,7 +733,7 @@ fn no_line_panics_any_dialect() {
         state
     };
     for (def, valid) in cases {
-        let f = LogFormat::compile_any(def).unwrap();
+        let f = Definition::compile_any(def).unwrap();
         let mut rec = Record::default();
         assert!(
             f.parse_into(&mut TimeLocalCache::default(), valid.as_bytes(), &mut rec)

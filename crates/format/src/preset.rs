@@ -1,4 +1,4 @@
-//! [`Layout`]: the presets, the log layouts axlog knows by name, with their names,
+//! [`Preset`]: the presets, the log layouts axlog knows by name, with their names,
 //! aliases and definitions. Which parser reads each is in `parser.rs`.
 
 use std::fmt;
@@ -16,7 +16,7 @@ pub(crate) const TRAEFIK_CLF: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%
 
 /// A log layout axlog knows by name (a preset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layout {
+pub enum Preset {
     /// nginx's stock `combined` log_format.
     NginxCombined,
     /// `combined` followed by ` $request_time $upstream_response_time`.
@@ -44,92 +44,92 @@ pub enum Layout {
     Haproxy,
 }
 
-impl Layout {
+impl Preset {
     /// Every preset, the more specific first: detection breaks ties in this order.
-    pub const ALL: [Layout; 12] = [
-        Layout::Haproxy,
-        Layout::CaddyJson,
-        Layout::TraefikJson,
-        Layout::NginxJson,
-        Layout::NginxTimed,
-        Layout::NginxCombinedRt,
-        Layout::IngressUpstreaminfo,
-        Layout::TraefikClf,
-        Layout::ApacheVhostCombined,
-        Layout::NginxMain,
-        Layout::ApacheCommon,
-        Layout::NginxCombined,
+    pub const ALL: [Preset; 12] = [
+        Preset::Haproxy,
+        Preset::CaddyJson,
+        Preset::TraefikJson,
+        Preset::NginxJson,
+        Preset::NginxTimed,
+        Preset::NginxCombinedRt,
+        Preset::IngressUpstreaminfo,
+        Preset::TraefikClf,
+        Preset::ApacheVhostCombined,
+        Preset::NginxMain,
+        Preset::ApacheCommon,
+        Preset::NginxCombined,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
-            Layout::NginxCombined => "nginx-combined",
-            Layout::NginxTimed => "nginx-timed",
-            Layout::NginxCombinedRt => "nginx-combined-rt",
-            Layout::NginxMain => "nginx-main",
-            Layout::IngressUpstreaminfo => "ingress-upstreaminfo",
-            Layout::ApacheCommon => "apache-common",
-            Layout::ApacheVhostCombined => "apache-vhost-combined",
-            Layout::CaddyJson => "caddy-json",
-            Layout::TraefikJson => "traefik-json",
-            Layout::TraefikClf => "traefik-clf",
-            Layout::NginxJson => "nginx-json",
-            Layout::Haproxy => "haproxy",
+            Preset::NginxCombined => "nginx-combined",
+            Preset::NginxTimed => "nginx-timed",
+            Preset::NginxCombinedRt => "nginx-combined-rt",
+            Preset::NginxMain => "nginx-main",
+            Preset::IngressUpstreaminfo => "ingress-upstreaminfo",
+            Preset::ApacheCommon => "apache-common",
+            Preset::ApacheVhostCombined => "apache-vhost-combined",
+            Preset::CaddyJson => "caddy-json",
+            Preset::TraefikJson => "traefik-json",
+            Preset::TraefikClf => "traefik-clf",
+            Preset::NginxJson => "nginx-json",
+            Preset::Haproxy => "haproxy",
         }
     }
 
     /// Other names a preset answers to: Apache's `combined` is nginx's, field for field.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
-            Layout::NginxCombined => &["combined", "apache-combined"],
-            Layout::ApacheCommon => &["common", "clf"],
-            Layout::NginxMain => &["main"],
-            Layout::NginxTimed => &["timed"],
-            Layout::NginxCombinedRt => &["combined-rt"],
-            Layout::IngressUpstreaminfo => &["upstreaminfo"],
-            Layout::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
-            Layout::CaddyJson => &["caddy"],
-            Layout::TraefikJson => &["traefik"],
-            Layout::TraefikClf => &["traefik-common"],
-            Layout::NginxJson => &["json"],
-            Layout::Haproxy => &["haproxy-http", "haproxy-tcp", "httplog", "tcplog"],
+            Preset::NginxCombined => &["combined", "apache-combined"],
+            Preset::ApacheCommon => &["common", "clf"],
+            Preset::NginxMain => &["main"],
+            Preset::NginxTimed => &["timed"],
+            Preset::NginxCombinedRt => &["combined-rt"],
+            Preset::IngressUpstreaminfo => &["upstreaminfo"],
+            Preset::ApacheVhostCombined => &["vhost-combined", "vhost_combined"],
+            Preset::CaddyJson => &["caddy"],
+            Preset::TraefikJson => &["traefik"],
+            Preset::TraefikClf => &["traefik-common"],
+            Preset::NginxJson => &["json"],
+            Preset::Haproxy => &["haproxy-http", "haproxy-tcp", "httplog", "tcplog"],
         }
     }
 
     /// The layout's definition, as the server's configuration writes it.
     pub fn definition(self) -> &'static str {
         match self {
-            Layout::NginxCombined => {
+            Preset::NginxCombined => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#
             }
-            Layout::NginxTimed => {
+            Preset::NginxTimed => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time"#
             }
-            Layout::NginxMain => {
+            Preset::NginxMain => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#
             }
-            Layout::NginxCombinedRt => {
+            Preset::NginxCombinedRt => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time"#
             }
-            Layout::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
-            Layout::CaddyJson => CADDY,
-            Layout::TraefikJson => TRAEFIK,
-            Layout::TraefikClf => TRAEFIK_CLF,
-            Layout::NginxJson => NGINX_JSON,
-            Layout::Haproxy => {
+            Preset::ApacheCommon => r#"%h %l %u %t "%r" %>s %b"#,
+            Preset::CaddyJson => CADDY,
+            Preset::TraefikJson => TRAEFIK,
+            Preset::TraefikClf => TRAEFIK_CLF,
+            Preset::NginxJson => NGINX_JSON,
+            Preset::Haproxy => {
                 "option httplog / tcplog / httpslog (and their clf forms), raw or behind a syslog header (RFC 3164, RFC 5424, ISO 8601)"
             }
-            Layout::ApacheVhostCombined => {
+            Preset::ApacheVhostCombined => {
                 r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#
             }
-            Layout::IngressUpstreaminfo => {
+            Preset::IngressUpstreaminfo => {
                 r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#
             }
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL
+    pub fn from_name(name: &str) -> Option<Preset> {
+        Preset::ALL
             .into_iter()
             .find(|l| l.name() == name || l.aliases().contains(&name))
     }
@@ -138,18 +138,18 @@ impl Layout {
     pub fn is_json(self) -> bool {
         matches!(
             self,
-            Layout::CaddyJson | Layout::TraefikJson | Layout::NginxJson
+            Preset::CaddyJson | Preset::TraefikJson | Preset::NginxJson
         )
     }
 
     /// Whether the preset's definition is a definition in nginx or Apache syntax
-    /// that [`crate::logformat::LogFormat::compile_any`] takes.
+    /// that [`crate::logformat::Definition::compile_any`] takes.
     pub fn is_log_format(self) -> bool {
-        !self.is_json() && self != Layout::Haproxy
+        !self.is_json() && self != Preset::Haproxy
     }
 }
 
-impl fmt::Display for Layout {
+impl fmt::Display for Preset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
