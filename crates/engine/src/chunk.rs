@@ -27,7 +27,21 @@ pub fn process_chunk<P: Parse, S: RecordSink>(
     line_no: &mut u64,
     sink: &mut S,
 ) -> u64 {
+    parse_lines(parser, data, source, line_no, sink).0
+}
+
+/// [`process_chunk`], which also counts the lines that did not parse (server messages,
+/// which are not access lines, aside): (lines, malformed).
+#[inline]
+fn parse_lines<P: Parse, S: RecordSink>(
+    parser: &mut P,
+    data: &[u8],
+    source: &str,
+    line_no: &mut u64,
+    sink: &mut S,
+) -> (u64, u64) {
     let first = *line_no;
+    let mut malformed = 0;
     parser.restart();
     // Records reach `record` LOOKAHEAD records after `prepare`, so the sink's table loads
     // for a line are in flight while the lines before it are handled.
@@ -72,6 +86,7 @@ pub fn process_chunk<P: Parse, S: RecordSink>(
                     head = (head + 1) % LOOKAHEAD;
                     queued -= 1;
                 }
+                malformed += u64::from(e != ParseError::NotAccess);
                 sink.malformed(source, *line_no, raw, e);
             }
         }
@@ -81,7 +96,7 @@ pub fn process_chunk<P: Parse, S: RecordSink>(
         head = (head + 1) % LOOKAHEAD;
         queued -= 1;
     }
-    *line_no - first
+    (*line_no - first, malformed)
 }
 
 /// What a chunk held.
@@ -90,31 +105,6 @@ pub(crate) struct Counts {
     pub(crate) lines: u64,
     /// Lines that did not parse (server messages, which are not access lines, aside).
     pub(crate) malformed: u64,
-}
-
-/// Counts the malformed lines on their way to the sink.
-struct Counted<'s, S> {
-    sink: &'s mut S,
-    malformed: u64,
-}
-
-impl<S: RecordSink> RecordSink for Counted<'_, S> {
-    #[inline]
-    fn prepare(&mut self, r: &Record<'_>) {
-        self.sink.prepare(r)
-    }
-
-    #[inline]
-    fn record(&mut self, r: &Record<'_>) {
-        self.sink.record(r)
-    }
-
-    fn malformed(&mut self, source: &str, line_no: u64, line: &[u8], err: ParseError) {
-        if err != ParseError::NotAccess {
-            self.malformed += 1;
-        }
-        self.sink.malformed(source, line_no, line, err)
-    }
 }
 
 /// Parses `chunk` into `sink`, its lines numbered from 1: its whole lines, then the cut
@@ -129,19 +119,16 @@ pub(crate) fn parse_chunk<S: ChunkSink>(
     sink: &mut S,
 ) -> Counts {
     sink.begin_chunk();
-    let mut counted = Counted { sink, malformed: 0 };
-    let mut lines = 0;
+    let (mut lines, mut malformed) = (0, 0);
     if let Some(p) = parser
         && !chunk.lines().is_empty()
     {
-        process_chunk(p, chunk.lines(), source, &mut lines, &mut counted);
+        malformed = parse_lines(p, chunk.lines(), source, &mut lines, sink).1;
     }
     if let Some(cut) = chunk.cut() {
         lines += 1;
-        counted.malformed(source, lines, cut, ParseError::TooLong);
+        malformed += 1;
+        sink.malformed(source, lines, cut, ParseError::TooLong);
     }
-    Counts {
-        lines,
-        malformed: counted.malformed,
-    }
+    Counts { lines, malformed }
 }
