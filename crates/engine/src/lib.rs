@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 mod chunk;
+mod dimension;
 mod error;
 mod every;
 mod parallel;
@@ -27,6 +28,7 @@ mod source;
 mod summary;
 
 pub use chunk::{LOOKAHEAD, process_chunk};
+pub use dimension::{KeyContext, key_of};
 pub use error::SourceError;
 pub use every::run_every;
 pub use progress::Progress;

@@ -2,8 +2,8 @@
 //!
 //! A dimension is only a label here: the stats crate does not parse lines, so taking a
 //! dimension's key out of a request is the engine's part (it hands the aggregate the key
-//! of each dimension the run asks for). Adding a dimension is one variant here, its
-//! name, and its extractor there.
+//! of each dimension the run asks for: `key_of` in crates/engine/src/dimension.rs).
+//! Adding a dimension is one variant here, its name, and its arm there.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -18,7 +18,9 @@ pub enum Dimension {
     Endpoint,
     /// The input (file or stream) a request was read from, by its number in the run.
     Source,
-    /// The syslog header's host (one load balancer of several).
+    /// The virtual host (nginx `$host`, Apache `%v`). The syslog header's host, which
+    /// tells load balancers sharing a log apart, is the per-source rows' concern
+    /// (`StatsConfig::source_by_host`).
     Host,
     /// nginx's upstream address.
     Upstream,

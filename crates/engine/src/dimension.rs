@@ -1,0 +1,195 @@
+//! Each [`Dimension`]'s key in a parsed request: the other half of a breakdown. The stats
+//! crate names a dimension and keeps its table; it does not parse lines, so taking the
+//! key out of a [`Record`] is here. A new dimension is one variant there and one arm
+//! here.
+
+use axlog_format::{Record, split_request};
+use axlog_stats::Dimension;
+use std::borrow::Cow;
+
+/// What a key may come from besides the record: the source it was read from, and the
+/// names of its layout's extra variables (`Record::extras`, in slot order).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyContext<'a> {
+    /// The source's label (see [`crate::SourceId`]).
+    pub source: &'a str,
+    pub extra_names: &'a [String],
+}
+
+/// The key of `dim` in `rec`: a slice of the line, or bytes built in `buf` (a path with
+/// its escapes undone, a folded endpoint, a status code); `None` when the request has no
+/// such value (an HAProxy backend in an nginx line, an empty field, `-`).
+pub fn key_of<'a>(
+    dim: &Dimension,
+    rec: &Record<'a>,
+    cx: KeyContext<'a>,
+    buf: &'a mut Vec<u8>,
+) -> Option<&'a [u8]> {
+    let present = |v: &'a [u8]| (!v.is_empty() && v != b"-").then_some(v);
+    let ha = rec.haproxy.as_ref();
+    match dim {
+        Dimension::Path => decoded(rec, rec.path()?, buf),
+        Dimension::Endpoint => {
+            let path = rec.path()?;
+            let path = match rec.escaping.may_hold_escape(path) {
+                true => rec.escaping.decode(path),
+                false => Cow::Borrowed(path),
+            };
+            match (axlog_parquet::endpoint::first_id(&path), path) {
+                (None, Cow::Borrowed(p)) => Some(p),
+                (None, Cow::Owned(p)) => {
+                    *buf = p;
+                    Some(&buf[..])
+                }
+                (Some(first), p) => {
+                    let mut folded = Vec::with_capacity(p.len());
+                    axlog_parquet::endpoint::fold(&p, first, &mut folded);
+                    *buf = folded;
+                    Some(&buf[..])
+                }
+            }
+        }
+        Dimension::Source => Some(cx.source.as_bytes()),
+        Dimension::Host => present(rec.host),
+        // The attempt that answered: the last of the list nginx logs after retries.
+        Dimension::Upstream => {
+            let last = rec.upstream_addr.rsplit(|&b| b == b',').next()?;
+            present(last.trim_ascii())
+        }
+        Dimension::Backend => present(ha?.backend),
+        Dimension::Server => present(ha?.backend_server),
+        Dimension::Status => {
+            buf.clear();
+            buf.extend_from_slice(rec.status.to_string().as_bytes());
+            Some(&buf[..])
+        }
+        Dimension::Method => match present(rec.method) {
+            Some(m) => Some(m),
+            None => split_request(rec.request).map(|p| p.method),
+        },
+        Dimension::Client => present(rec.remote_addr),
+        Dimension::UserAgent => decoded(rec, present(rec.user_agent)?, buf),
+        Dimension::Extra(name) => {
+            let slot = cx.extra_names.iter().position(|n| n == name)?;
+            let kept = rec.extras.get(..usize::from(rec.extras_len))?;
+            present(kept.get(slot)?)
+        }
+    }
+}
+
+/// `v` with the escapes its layout writes undone (`/a\x22b` is `/a"b`), built in `buf`
+/// only when it holds one.
+fn decoded<'a>(rec: &Record<'a>, v: &'a [u8], buf: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    if !rec.escaping.may_hold_escape(v) {
+        return Some(v);
+    }
+    *buf = rec.escaping.decode(v).into_owned();
+    Some(&buf[..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axlog_format::{Format, Preset};
+
+    /// The key of every dimension in `line` read as `format`, with the extra variable
+    /// names `extra`.
+    fn keys(format: Format, line: &str, extra: &[String]) -> Vec<(String, Option<String>)> {
+        let mut parser = format.parser();
+        let rec = parser.parse(line.as_bytes()).unwrap();
+        let dims = [
+            "path",
+            "endpoint",
+            "source",
+            "host",
+            "upstream",
+            "backend",
+            "server",
+            "status",
+            "method",
+            "client",
+            "user-agent",
+            "field:req_id",
+        ];
+        dims.iter()
+            .map(|name| {
+                let dim: Dimension = name.parse().unwrap();
+                let mut buf = Vec::new();
+                let cx = KeyContext {
+                    source: "web1",
+                    extra_names: extra,
+                };
+                let key = key_of(&dim, &rec, cx, &mut buf);
+                let key = key.map(|k| String::from_utf8_lossy(k).into_owned());
+                (name.to_string(), key)
+            })
+            .collect()
+    }
+
+    fn want(pairs: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+        pairs
+            .iter()
+            .map(|(n, k)| (n.to_string(), k.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn nginx_upstreaminfo_keys() {
+        // ingress-nginx's upstreaminfo: a retried request (two upstream attempts), an
+        // escaped quote in the path, a numeric ID, and $req_id as its last variable.
+        let line = r#"10.1.2.3 - - [21/Nov/2026:10:00:01 +0000] "GET /api/v1/users/4711/a\x22b?x=1 HTTP/1.1" 502 15 "-" "curl/8.5" 310 0.020 [default-api-80] [] 10.0.0.1:8080, 10.0.0.2:8080 0, 15 0.010, 0.010 502, 502 req77"#;
+        let f = Format::Preset(Preset::IngressUpstreaminfo);
+        let extra = f.parser().extra_names();
+        assert!(extra.contains(&"req_id".to_string()), "{extra:?}");
+        assert_eq!(
+            keys(f, line, &extra),
+            want(&[
+                ("path", Some("/api/v1/users/4711/a\"b")),
+                ("endpoint", Some("/api/v1/users/:id/a\"b")),
+                ("source", Some("web1")),
+                ("host", None),
+                ("upstream", Some("10.0.0.2:8080")),
+                ("backend", None),
+                ("server", None),
+                ("status", Some("502")),
+                ("method", Some("GET")),
+                ("client", Some("10.1.2.3")),
+                ("user-agent", Some("curl/8.5")),
+                ("field:req_id", Some("req77")),
+            ])
+        );
+    }
+
+    #[test]
+    fn haproxy_keys() {
+        let line = r#"Nov 21 10:00:01 lb1 haproxy[1]: 10.0.0.9:5123 [21/Nov/2026:10:00:01.250] web~ api/s2 0/0/1/20/21 200 512 - - ---- 1/1/0/0/0 0/0 "POST /orders/9f8e7d6c5b4a39281706f5e4d3c2b1a0 HTTP/1.1""#;
+        assert_eq!(
+            keys(Format::Preset(Preset::Haproxy), line, &[]),
+            want(&[
+                ("path", Some("/orders/9f8e7d6c5b4a39281706f5e4d3c2b1a0")),
+                ("endpoint", Some("/orders/:hex")),
+                ("source", Some("web1")),
+                ("host", None),
+                ("upstream", None),
+                ("backend", Some("api")),
+                ("server", Some("api/s2")),
+                ("status", Some("200")),
+                ("method", Some("POST")),
+                ("client", Some("10.0.0.9")),
+                ("user-agent", None),
+                ("field:req_id", None),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_vhost_layout_has_a_host() {
+        let line = r#"shop.example:443 10.0.0.5 - - [21/Nov/2026:10:00:01 +0000] "HEAD / HTTP/1.1" 304 - "-" "Mozilla/5.0""#;
+        let keys = keys(Format::Preset(Preset::ApacheVhostCombined), line, &[]);
+        let get = |n: &str| keys.iter().find(|k| k.0 == n).and_then(|k| k.1.clone());
+        assert_eq!(get("host").as_deref(), Some("shop.example"));
+        assert_eq!(get("method").as_deref(), Some("HEAD"));
+        assert_eq!(get("endpoint").as_deref(), Some("/"));
+        assert_eq!(get("user-agent").as_deref(), Some("Mozilla/5.0"));
+    }
+}
