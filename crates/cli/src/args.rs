@@ -5,6 +5,7 @@
 use crate::sizes;
 use anyhow::Context;
 use axlog_format::Preset;
+use axlog_format::Zone;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -58,11 +59,23 @@ pub(crate) struct FormatArgs {
     /// `access_log` directives use, or the only one defined.
     #[arg(long, value_name = "NAME", requires = "nginx_conf")]
     pub(crate) log_format_name: Option<String>,
-    /// UTC offset of times logged without one (HAProxy's accept date): `+01:00`, `-0500`,
-    /// `UTC`.
+    /// Zone of times logged without one (HAProxy's accept date, syslog's `Nov 21 10:00:01`):
+    /// an offset, `+01:00`, `-0500`, `UTC`, or an IANA zone, `Europe/Paris`, whose daylight
+    /// saving time applies to each time.
     // `allow_hyphen_values`: `--tz -0500` is a value, not a short option.
-    #[arg(long, value_name = "OFFSET", default_value = "UTC", value_parser = parse_tz, allow_hyphen_values = true)]
-    pub(crate) tz: i16,
+    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = parse_zone, allow_hyphen_values = true)]
+    pub(crate) tz: Zone,
+}
+
+/// An offset ([`parse_tz`]) or an IANA zone name.
+pub(crate) fn parse_zone(s: &str) -> Result<Zone, String> {
+    parse_tz(s).map(Zone::Fixed).or_else(|_| {
+        Zone::named(s).ok_or_else(|| {
+            format!(
+                "'{s}' is neither an offset like +01:00, -0500 or UTC nor a zone like Europe/Paris"
+            )
+        })
+    })
 }
 
 /// `UTC`, `Z`, `+HH:MM`, `-HHMM` or `+HH` into minutes east of UTC.

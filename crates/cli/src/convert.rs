@@ -21,7 +21,7 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let cfg = Config {
         layout: args.format.format()?,
-        tz_offset_min: args.format.tz,
+        tz: args.format.tz.clone(),
         threads: threads::for_this_machine(args.threads),
         labels,
         rejects_located: args.rejects.located(),

@@ -76,7 +76,7 @@ pub(crate) fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         _ => Some(Definition::compile_any(format.definition())?),
     };
     let mut parser = format.parser();
-    parser.set_tz(args.format.tz);
+    parser.set_zone(&args.format.tz);
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
     // Lines the layout fits (a server message fits too): none is `report`'s exit 3.
     let mut fitted = 0;

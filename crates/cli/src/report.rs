@@ -15,7 +15,7 @@ use std::process::ExitCode;
 fn config(args: &ReportArgs) -> anyhow::Result<Config> {
     Ok(Config {
         layout: args.format.format()?,
-        tz_offset_min: args.format.tz,
+        tz: args.format.tz.clone(),
         stats: StatsConfig {
             max_paths: args.max_paths,
             max_path_bytes: args.max_path_bytes,

@@ -44,8 +44,9 @@ pub struct Config {
     /// `None` detects the layout from each source's first lines.
     pub layout: Option<Format>,
     pub stats: StatsConfig,
-    /// UTC offset (minutes east) of times logged without one: HAProxy's accept date.
-    pub tz_offset_min: i16,
+    /// The zone of times logged without one (HAProxy's accept date, RFC 3164 syslog
+    /// stamps): a fixed offset or an IANA zone.
+    pub tz: axlog_format::Zone,
     /// Parsing threads; 0 is one per core.
     pub threads: usize,
     /// The rejects file gives each line's source and line number (`src:12:line`).

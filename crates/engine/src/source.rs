@@ -67,7 +67,7 @@ impl SourceRun {
             Some((f, false)) => f.parser().into(),
             None => Preset::NginxCombined.parser().into(),
         };
-        p.set_tz(cfg.tz_offset_min);
+        p.set_zone(&cfg.tz);
         p.set_projection(fields);
         p
     }
@@ -87,7 +87,7 @@ impl SourceRun {
             Some(f) => f.parser().into(),
             None => Preset::NginxCombined.parser().into(),
         };
-        p.set_tz(cfg.tz_offset_min);
+        p.set_zone(&cfg.tz);
         p.set_projection(fields);
         p
     }

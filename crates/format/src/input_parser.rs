@@ -37,6 +37,14 @@ impl InputParser {
         }
     }
 
+    /// See [`LineParser::set_zone`].
+    pub fn set_zone(&mut self, zone: &crate::Zone) {
+        match self {
+            InputParser::One(p) => p.set_zone(zone),
+            InputParser::Switching(s) => s.set_zone(zone),
+        }
+    }
+
     /// See [`LineParser::set_tz`].
     pub fn set_tz(&mut self, tz_offset_min: i16) {
         match self {

@@ -51,6 +51,7 @@ mod time;
 mod tokens;
 pub mod traefik;
 mod unescape;
+mod zone;
 
 pub use detect::{DETECT_LINES, Detection, detect, with_syslog_if_it_fits};
 pub use diagnose::{Candidate, Diagnosis, diagnose};
@@ -65,6 +66,7 @@ pub use preset::Preset;
 pub use record::{HaproxyFields, Record, RequestParts, split_request};
 pub use time::{TimeLocalCache, parse_iso8601};
 pub use unescape::Escaping;
+pub use zone::Zone;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ use crate::logformat::{HAPROXY_HTTPLOG, HAPROXY_TCPLOG};
 use crate::parse::Parse;
 use crate::preset::Preset;
 use crate::record::Record;
+use crate::zone::Zone;
 use crate::{haproxy, json, logformat, nginx, servermsg, syslog, time, traefik};
 
 impl Preset {
@@ -160,11 +161,17 @@ impl LineParser {
 
     /// Sets the UTC offset of times logged without one (HAProxy's accept date).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
+        self.set_zone(&Zone::Fixed(tz_offset_min));
+    }
+
+    /// Sets the zone of times logged without one (HAProxy's accept date, RFC 3164 syslog
+    /// stamps): an IANA zone gives each time its own offset.
+    pub fn set_zone(&mut self, zone: &Zone) {
         match self {
-            LineParser::Haproxy(p) => p.set_tz(tz_offset_min),
-            LineParser::Compiled(b) => b.0.set_tz(tz_offset_min),
+            LineParser::Haproxy(p) => p.set_zone(zone),
+            LineParser::Compiled(b) => b.0.set_zone(zone),
             LineParser::Extended(_) => {}
-            LineParser::Syslog(p) => p.set_tz(tz_offset_min),
+            LineParser::Syslog(p) => p.set_zone(zone),
             _ => {}
         }
     }

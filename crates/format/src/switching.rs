@@ -39,7 +39,7 @@ pub struct Switching {
     /// from then on each record starts empty: a `combined` line after a block of JSON
     /// must not keep a JSON line's upstream time.
     mixed: bool,
-    tz_offset_min: i16,
+    zone: crate::Zone,
     /// Given to every layout's parser, those met later too.
     projection: crate::Fields,
 }
@@ -70,7 +70,7 @@ impl Switching {
             misses: 0,
             block: None,
             mixed: false,
-            tz_offset_min: 0,
+            zone: crate::Zone::default(),
             projection: crate::Fields::ALL,
         }
     }
@@ -102,9 +102,14 @@ impl Switching {
     }
 
     pub fn set_tz(&mut self, tz_offset_min: i16) {
-        self.tz_offset_min = tz_offset_min;
+        self.set_zone(&crate::Zone::Fixed(tz_offset_min));
+    }
+
+    /// Sets the zone of times logged without one, for every layout, those met later too.
+    pub fn set_zone(&mut self, zone: &crate::Zone) {
+        self.zone = zone.clone();
         for (_, p, _) in &mut self.layouts {
-            p.set_tz(tz_offset_min);
+            p.set_zone(zone);
         }
     }
 
@@ -174,7 +179,7 @@ impl Switching {
             Some(i) => i,
             None => {
                 let mut p = format.parser();
-                p.set_tz(self.tz_offset_min);
+                p.set_zone(&self.zone);
                 p.set_projection(self.projection);
                 let detected = self.layouts.first().map(|l| l.1.extra_names());
                 self.same_extras

@@ -10,6 +10,7 @@
 
 use crate::time::{month_from_abbrev, parse_iso8601, rfc3164_time};
 use crate::tokens::{Cursor, Tokens};
+use crate::zone::Zone;
 
 /// Skips a `<PRI>` (one to three digits) that starts the line; whether there was one.
 fn skip_pri(tk: &mut Tokens<'_>) -> bool {
@@ -191,10 +192,10 @@ pub(crate) fn split_syslog(line: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// The time of a line's syslog header, for layouts that log no date of their own:
 /// RFC 5424 and ISO 8601 headers carry a full time; an RFC 3164 header (`Nov 21
-/// 10:00:01`) has no year or zone: the zone is `tz_offset_min`, and the year the one that
-/// puts the date no later than a day after `now_us`, so December's lines read in January
-/// fall in the year before.
-pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Option<(i64, i16)> {
+/// 10:00:01`) has no year or zone: the zone is `zone`, and the year the one that puts the
+/// date no later than a day after `now_us`, so December's lines read in January fall in
+/// the year before.
+pub(crate) fn syslog_time(line: &[u8], zone: &Zone, now_us: i64) -> Option<(i64, i16)> {
     let mut tk = Tokens::new(line);
     skip_pri(&mut tk);
     let mut t1 = tk.next();
@@ -206,7 +207,15 @@ pub(crate) fn syslog_time(line: &[u8], tz_offset_min: i16, now_us: i64) -> Optio
         if !(matches!(day.len(), 1 | 2) && is_clock(clock)) {
             return None;
         }
-        return rfc3164_time(month, day, clock, tz_offset_min, now_us);
+        return match zone {
+            Zone::Fixed(off) => rfc3164_time(month, day, clock, *off, now_us),
+            // The year from the offset of now; then the date's own offset.
+            Zone::Named(_) => {
+                let now_off = zone.offset_at_local(now_us.div_euclid(1_000_000));
+                let (utc, off) = rfc3164_time(month, day, clock, now_off, now_us)?;
+                Some(zone.local_to_utc(utc + off as i64 * 60_000_000))
+            }
+        };
     }
     parse_iso8601(t1)
 }

@@ -43,6 +43,7 @@ use crate::scan::find;
 use crate::syslog::{header_3164, syslog_header};
 use crate::time::AcceptDateCache;
 use crate::tokens::{Cursor, Tokens, skip_spaces};
+use crate::zone::{Zone, ZoneCache};
 use crate::{ParseError, Record};
 
 // The fields live with the record that carries them (record.rs); named here too, where
@@ -53,7 +54,8 @@ pub use crate::record::HaproxyFields;
 /// Keeps the minute of the last date, so lines of the same minute only parse seconds.
 #[derive(Debug, Clone)]
 pub struct HaproxyParser {
-    tz_offset_min: i16,
+    /// The zone of accept dates, which have none.
+    zone: ZoneCache,
     /// The accept (or CLF) date's minute cache.
     date: AcceptDateCache,
     /// The fields asked for (see [`crate::LineParser::set_projection`]).
@@ -68,13 +70,18 @@ impl HaproxyParser {
     /// no zone; 0 = UTC. CLF dates carry their own zone and ignore it.
     /// Sets the offset applied to accept dates from now on.
     pub fn set_tz(&mut self, tz_offset_min: i16) {
-        self.tz_offset_min = tz_offset_min;
+        self.set_zone(&Zone::Fixed(tz_offset_min));
+    }
+
+    /// Sets the zone of accept dates from now on (an IANA zone: each date's offset).
+    pub fn set_zone(&mut self, zone: &Zone) {
+        self.zone = ZoneCache::new(zone.clone());
         self.date.clear();
     }
 
     pub fn new(tz_offset_min: i16) -> Self {
         HaproxyParser {
-            tz_offset_min,
+            zone: ZoneCache::new(Zone::Fixed(tz_offset_min)),
             date: AcceptDateCache::default(),
             projection: Fields::ALL,
             client: true,
@@ -176,7 +183,7 @@ impl HaproxyParser {
         }
         let (local_us, _) = self.date.parse(&date[1..25], None)?;
         c.i += 27;
-        let off = self.tz_offset_min;
+        let off = self.zone.offset_at_local_us(local_us);
         rec.ts_us = local_us - off as i64 * 60_000_000;
         rec.utc_offset_min = off;
         if client.is_empty() {
@@ -425,7 +432,10 @@ impl HaproxyParser {
             ),
         };
         let (local_us, zone) = self.date.parse(date, zone).ok_or(ParseError::BadTime)?;
-        let off = zone.unwrap_or(self.tz_offset_min);
+        let off = match zone {
+            Some(z) => z,
+            None => self.zone.offset_at_local_us(local_us),
+        };
         rec.ts_us = local_us - off as i64 * 60_000_000;
         rec.utc_offset_min = off;
         Ok(())

@@ -651,3 +651,23 @@ fn no_input_panics() {
     // The mutations leave many lines valid: the parser was exercised past its prefix.
     assert!(parsed > 2_000, "{parsed}");
 }
+
+#[test]
+fn accept_date_in_an_iana_zone() {
+    // 08:30:15 in Paris is 07:30:15Z in January (CET, +01:00) and 06:30:15Z in July
+    // (CEST, +02:00): 2026-01-09T07:30:15Z = 1767943815, 2026-07-09T06:30:15Z =
+    // 1783578615 (`date -u -d ... +%s`).
+    let mut parser = HaproxyParser::new(0);
+    parser.set_zone(&crate::Zone::named("Europe/Paris").unwrap());
+    for (date, utc_s, off) in [
+        ("09/Jan/2026:08:30:15.250", 1_767_943_815, 60),
+        ("09/Jul/2026:08:30:15.250", 1_783_578_615, 120),
+    ] {
+        let line = format!(
+            "10.0.0.1:4100 [{date}] web be/a 0/0/1/3/4 200 50 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\""
+        );
+        let r = parser.parse(line.as_bytes()).unwrap();
+        assert_eq!(r.ts_us, utc_s * 1_000_000 + 250_000, "{date}");
+        assert_eq!(r.utc_offset_min, off, "{date}");
+    }
+}

@@ -110,7 +110,7 @@ pub(super) fn finish(
         extras,
         has_time_field,
         now_us,
-        tz_offset_min: 0,
+        zone: crate::Zone::default(),
         json_escape: dialect == Dialect::Nginx && fields.iter().any(|f| f.escaped),
         ha_backslash: dialect == Dialect::Haproxy && fields.iter().any(|f| f.escaped),
         has_ha_fields: fields.iter().any(|f| matches!(f.var, Var::Ha(_))),

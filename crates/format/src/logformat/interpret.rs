@@ -204,7 +204,7 @@ impl Definition {
                 crate::unescape::Escaping::Hash
             };
         }
-        let tz = self.tz_offset_min;
+        let zone = &self.zone;
         let (syslog_host, line) =
             crate::syslog::split_syslog(full_line).ok_or(ParseError::Layout)?;
         let mut ha = crate::record::HaproxyFields::default();
@@ -219,16 +219,16 @@ impl Definition {
             Err(e) => {
                 // HAProxy's own notices share the stream: not malformed access lines.
                 // The native parser knows them (only lines that fail pay for asking it).
-                if crate::haproxy::HaproxyParser::new(tz).parse(full_line)
-                    == Err(ParseError::NotAccess)
-                {
+                let mut native = crate::haproxy::HaproxyParser::new(0);
+                native.set_zone(zone);
+                if native.parse(full_line) == Err(ParseError::NotAccess) {
                     return Err(ParseError::NotAccess);
                 }
                 return Err(e);
             }
         };
         if !self.has_time_field
-            && let Some((us, off)) = crate::syslog::syslog_time(full_line, tz, self.now_us)
+            && let Some((us, off)) = crate::syslog::syslog_time(full_line, zone, self.now_us)
         {
             (rec.ts_us, rec.utc_offset_min) = (us, off);
             has_time = true;
@@ -290,7 +290,6 @@ impl Definition {
         rec: &mut Record<'a>,
         ha: &mut H,
     ) -> Result<bool, ParseError> {
-        let tz = self.tz_offset_min;
         let mut has_time = false;
         // In an `escape=json` template nginx writes an absent value as `""` where its
         // default escaping writes `-` (an upstream time of a request served from disk or
@@ -361,8 +360,8 @@ impl Definition {
                 rec.upstream_times_raw = trim_spaces(v);
             }
             Var::HaDate => {
-                rec.ts_us = parse_haproxy_date(cache, v, tz).ok_or(ParseError::BadTime)?;
-                rec.utc_offset_min = tz;
+                let local = parse_haproxy_date(cache, v, 0).ok_or(ParseError::BadTime)?;
+                (rec.ts_us, rec.utc_offset_min) = self.zone.local_to_utc(local);
                 has_time = true;
             }
             Var::Ha(h) => ha.fill(h, v)?,

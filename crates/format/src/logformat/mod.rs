@@ -320,8 +320,8 @@ pub enum Dialect {
 #[derive(Debug, Clone)]
 pub struct Definition {
     dialect: Dialect,
-    /// UTC offset of HAProxy dates, which carry none (`--tz`).
-    tz_offset_min: i16,
+    /// The zone of HAProxy dates and syslog stamps, which carry none (`--tz`).
+    zone: crate::Zone,
     /// How many variables are kept in `Record::extras`.
     extras: u8,
     /// The part of a layout after the `combined` fields (see [`Definition::compile_suffix`]).
@@ -377,7 +377,12 @@ impl Definition {
 
     /// Sets the UTC offset of HAProxy dates (which carry none).
     pub fn set_tz(&mut self, tz_offset_min: i16) {
-        self.tz_offset_min = tz_offset_min;
+        self.zone = crate::Zone::Fixed(tz_offset_min);
+    }
+
+    /// Sets the zone of HAProxy dates and syslog stamps (an IANA zone: each one's offset).
+    pub fn set_zone(&mut self, zone: &crate::Zone) {
+        self.zone = zone.clone();
     }
 
     /// Sets the fields asked for (see [`crate::LineParser::set_projection`]).
