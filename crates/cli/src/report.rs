@@ -27,6 +27,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         progress: None,
         labels: Vec::new(),
         rejects_located: args.rejects.located(),
+        by: args.by.clone(),
     })
 }
 

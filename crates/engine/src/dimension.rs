@@ -3,7 +3,8 @@
 //! key out of a [`Record`] is here. A new dimension is one variant there and one arm
 //! here.
 
-use axlog_format::{Record, split_request};
+use axlog_format::fields::Field as F;
+use axlog_format::{Fields, Record, split_request};
 use axlog_stats::Dimension;
 use std::borrow::Cow;
 
@@ -35,6 +36,7 @@ pub fn key_of<'a>(
                 true => rec.escaping.decode(path),
                 false => Cow::Borrowed(path),
             };
+            // Folded into `buf`, whose memory the next request reuses.
             match (axlog_parquet::endpoint::first_id(&path), path) {
                 (None, Cow::Borrowed(p)) => Some(p),
                 (None, Cow::Owned(p)) => {
@@ -42,9 +44,7 @@ pub fn key_of<'a>(
                     Some(&buf[..])
                 }
                 (Some(first), p) => {
-                    let mut folded = Vec::with_capacity(p.len());
-                    axlog_parquet::endpoint::fold(&p, first, &mut folded);
-                    *buf = folded;
+                    axlog_parquet::endpoint::fold(&p, first, buf);
                     Some(&buf[..])
                 }
             }
@@ -59,8 +59,7 @@ pub fn key_of<'a>(
         Dimension::Backend => present(ha?.backend),
         Dimension::Server => present(ha?.backend_server),
         Dimension::Status => {
-            buf.clear();
-            buf.extend_from_slice(rec.status.to_string().as_bytes());
+            decimal(rec.status, buf);
             Some(&buf[..])
         }
         Dimension::Method => match present(rec.method) {
@@ -75,6 +74,42 @@ pub fn key_of<'a>(
             present(kept.get(slot)?)
         }
     }
+}
+
+/// The fields of a record [`key_of`] reads for `dim`: what a projected parser must fill
+/// besides the statistics' own (`stats_fields`).
+pub fn key_fields(dim: &Dimension) -> Fields {
+    let fields: &[F] = match dim {
+        Dimension::Path | Dimension::Endpoint => &[F::REQUEST, F::URI, F::ESCAPING],
+        Dimension::Source => &[],
+        Dimension::Host => &[F::HOST],
+        Dimension::Upstream => &[F::UPSTREAM_ADDR],
+        Dimension::Backend => &[F::HAPROXY, F::HA_BACKEND],
+        Dimension::Server => &[F::HAPROXY, F::HA_BACKEND_SERVER],
+        Dimension::Status => &[F::STATUS],
+        Dimension::Method => &[F::METHOD, F::REQUEST],
+        Dimension::Client => &[F::REMOTE_ADDR],
+        Dimension::UserAgent => &[F::USER_AGENT, F::ESCAPING],
+        Dimension::Extra(_) => &[F::EXTRAS],
+    };
+    fields.iter().fold(Fields::NONE, |all, &f| all.with(f))
+}
+
+/// `n` in decimal into `buf`, written by hand: formatting machinery and a `String` per
+/// request cost more than the rest of a status key.
+fn decimal(mut n: u16, buf: &mut Vec<u8>) {
+    let mut digits = [0u8; 5];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.clear();
+    buf.extend_from_slice(&digits[i..]);
 }
 
 /// `v` with the escapes its layout writes undone (`/a\x22b` is `/a"b`), built in `buf`
@@ -191,5 +226,65 @@ mod tests {
         assert_eq!(get("method").as_deref(), Some("HEAD"));
         assert_eq!(get("endpoint").as_deref(), Some("/"));
         assert_eq!(get("user-agent").as_deref(), Some("Mozilla/5.0"));
+    }
+    /// A parser told only the statistics' fields and `key_fields(dim)` (as the stats
+    /// sink tells it) gives every dimension the key the full parse gives.
+    #[test]
+    fn key_fields_are_enough_for_the_key() {
+        let nginx = r#"10.1.2.3 - - [21/Nov/2026:10:00:01 +0000] "GET /api/v1/users/4711/a\x22b?x=1 HTTP/1.1" 502 15 "-" "curl/8.5" 310 0.020 [default-api-80] [] 10.0.0.1:8080, 10.0.0.2:8080 0, 15 0.010, 0.010 502, 502 req77"#;
+        let ha = r#"Nov 21 10:00:01 lb1 haproxy[1]: 10.0.0.9:5123 [21/Nov/2026:10:00:01.250] web~ api/s2 0/0/1/20/21 200 512 - - ---- 1/1/0/0/0 0/0 "POST /orders/9f8e7d6c5b4a39281706f5e4d3c2b1a0 HTTP/1.1""#;
+        let vhost = r#"shop.example:443 10.0.0.5 - - [21/Nov/2026:10:00:01 +0000] "HEAD / HTTP/1.1" 304 - "-" "Mozilla/5.0""#;
+        let timed = r#"10.0.0.7 - - [21/Nov/2026:10:00:01 +0000] "PUT /x%20y HTTP/1.1" 201 3 "-" "Wget/1.21" 0.003 0.002"#;
+        let cases = [
+            (Preset::IngressUpstreaminfo, nginx),
+            (Preset::Haproxy, ha),
+            (Preset::ApacheVhostCombined, vhost),
+            (Preset::NginxTimed, timed),
+        ];
+        let dims = [
+            "path",
+            "endpoint",
+            "source",
+            "host",
+            "upstream",
+            "backend",
+            "server",
+            "status",
+            "method",
+            "client",
+            "user-agent",
+            "field:req_id",
+        ];
+        for (preset, line) in cases {
+            let full = Format::Preset(preset).parser();
+            let extra = full.extra_names();
+            let want = keys(Format::Preset(preset), line, &extra);
+            let mut found = 0;
+            for (name, want_key) in dims.iter().zip(&want) {
+                let dim: Dimension = name.parse().unwrap();
+                let mut p = full.clone();
+                p.set_projection(crate::stats_fields().union(key_fields(&dim)));
+                let rec = p.parse(line.as_bytes()).unwrap();
+                let mut buf = Vec::new();
+                let cx = KeyContext {
+                    source: "web1",
+                    extra_names: &extra,
+                };
+                let key = key_of(&dim, &rec, cx, &mut buf);
+                let key = key.map(|k| String::from_utf8_lossy(k).into_owned());
+                assert_eq!((name.to_string(), key), want_key.clone(), "{preset:?}");
+                found += usize::from(want_key.1.is_some());
+            }
+            // Most dimensions have a key in each line: the check is not vacuous.
+            assert!(found >= 6, "{preset:?}: {want:?}");
+        }
+    }
+    #[test]
+    fn status_keys_are_their_decimal_form() {
+        let mut buf = b"stale".to_vec();
+        for n in [0u16, 7, 10, 200, 499, 999, 1000, 65535] {
+            decimal(n, &mut buf);
+            assert_eq!(buf, n.to_string().into_bytes());
+        }
     }
 }

@@ -10,7 +10,7 @@
 
 use axlog_format::Format;
 use axlog_input::Source;
-use axlog_stats::{StatsConfig, Summary};
+use axlog_stats::{Dimension, StatsConfig, Summary};
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -56,6 +56,8 @@ pub struct Config {
     /// The name each source has in the per-source breakdown, by the source's place (its
     /// path or `<stdin>` where none is given). Sources with one label are one row.
     pub labels: Vec<String>,
+    /// The `--by` tables the report adds, in this order.
+    pub by: Vec<Dimension>,
 }
 
 impl Config {
@@ -115,7 +117,7 @@ pub struct Outcome {
 /// `outputs` asks, and summarises.
 pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
     let sink = (
-        StatsSink::new(cfg.stats),
+        StatsSink::new(cfg.stats).with_breakdowns(&cfg.by),
         (
             outputs
                 .rejects

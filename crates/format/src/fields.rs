@@ -289,6 +289,7 @@ impl Field {
     pub const BYTES_SENT: Field = Field::named("bytes_sent");
     pub const REFERER: Field = Field::named("referer");
     pub const USER_AGENT: Field = Field::named("user_agent");
+    pub const HOST: Field = Field::named("host");
     pub const SERVER_PORT: Field = Field::named("server_port");
     pub const REQUEST_LENGTH: Field = Field::named("request_length");
     pub const RESPONSE_BYTES: Field = Field::named("response_bytes");

@@ -46,6 +46,7 @@ pub fn text(s: &Summary) -> String {
     latency(&mut o, s);
     paths(&mut o, s);
     haproxy(&mut o, s);
+    crate::breakdowns::breakdowns(&mut o, s);
     malformed(&mut o, s);
     o
 }

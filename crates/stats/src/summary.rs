@@ -22,6 +22,53 @@ pub struct Summary {
     pub paths: GroupTableInfo,
     /// HAProxy's own figures, when the lines are HAProxy's (`null` otherwise).
     pub haproxy: Option<HaproxySummary>,
+    /// The `--by` tables, in the order asked (absent without `--by`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<Breakdown>,
+}
+
+/// A `--by` table: its busiest rows and whether its cap was reached.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Breakdown {
+    /// The dimension, as `--by` names it.
+    pub dimension: String,
+    /// The `--top` rows by requests, ties by key.
+    pub rows: Vec<BreakdownRow>,
+    /// Keys tracked.
+    pub distinct: u64,
+    /// The cap on keys, and on their bytes.
+    pub cap: u64,
+    pub bytes_cap: u64,
+    /// Whether requests with keys new after the table was full were left unranked, and
+    /// how many.
+    pub cap_reached: bool,
+    pub untracked_requests: u64,
+    /// Requests that have no value for the dimension (counted in no row).
+    pub requests_without_key: u64,
+}
+
+/// One key's requests.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BreakdownRow {
+    pub key: String,
+    pub requests: u64,
+    /// Of all requests.
+    pub share: f64,
+    pub status_4xx: u64,
+    pub status_5xx: u64,
+    pub bytes_sent: u64,
+    /// Request time (HAProxy's Ta where none is logged); absent when no request has one.
+    pub latency: Option<BreakdownLatency>,
+}
+
+/// A row's latency, nearest-rank percentiles of the logged values, in µs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BreakdownLatency {
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+    pub approximate: bool,
 }
 
 /// HAProxy's timers (each over the requests that reached its step; `-1` is absent) and

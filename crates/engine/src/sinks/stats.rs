@@ -6,13 +6,15 @@
 //! full, the same latency values once its memory is spent), and only one large table of
 //! each exists per source. The first
 //! malformed lines are kept as samples, with their line numbers, in input order too.
+//! The `--by` tables get each asked dimension's key ([`key_of`]) and fill the same way.
 
-use crate::sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
+use crate::dimension::{KeyContext, key_fields, key_of};
+use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
-use axlog_stats::{Aggregate, Observation, StatsConfig};
+use axlog_stats::{Aggregate, Dimension, Observation, StatsConfig};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// `line` without the `\r` of a CRLF ending: the text a sample shows.
@@ -37,6 +39,12 @@ pub struct StatsSink {
     /// The run's sink: whether a source was merged in yet (the first one's aggregate
     /// becomes the run's: no copy of its tables).
     merged: bool,
+    /// The `--by` dimensions, and what their keys may come from besides the record.
+    by: Arc<[Dimension]>,
+    label: Arc<str>,
+    extra_names: Arc<[String]>,
+    /// Where a key built rather than sliced from the line is written.
+    key_buf: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,6 +77,34 @@ impl StatsSink {
             samples: Vec::new(),
             pool: Arc::default(),
             merged: false,
+            by: Arc::new([]),
+            label: Arc::from(""),
+            extra_names: Arc::new([]),
+            key_buf: Vec::new(),
+        }
+    }
+
+    /// With a `--by` table for each of `dims`, in that order.
+    pub fn with_breakdowns(mut self, dims: &[Dimension]) -> StatsSink {
+        self.agg.set_breakdowns(dims);
+        self.by = dims.into();
+        self
+    }
+
+    /// Counts `r` in each `--by` table, under its key there.
+    #[inline(never)]
+    fn record_keys(&mut self, r: &Record<'_>) {
+        let latency = r
+            .request_time_us
+            .or_else(|| r.haproxy.as_ref().and_then(|h| h.ta_us));
+        for (i, dim) in self.by.iter().enumerate() {
+            let cx = KeyContext {
+                source: &self.label,
+                extra_names: &self.extra_names,
+            };
+            let key = key_of(dim, r, cx, &mut self.key_buf);
+            self.agg
+                .observe_key(i, key, r.status, r.bytes_sent, latency);
         }
     }
 
@@ -174,7 +210,11 @@ impl RecordSink for StatsSink {
         // Counting requests reads nothing of them.
         match self.cfg.requests_only {
             true => Fields::NONE,
-            false => stats_fields(),
+            false => self
+                .by
+                .iter()
+                .map(key_fields)
+                .fold(stats_fields(), Fields::union),
         }
     }
 
@@ -186,6 +226,9 @@ impl RecordSink for StatsSink {
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
         record_into(&mut self.agg, r);
+        if !self.by.is_empty() && !self.cfg.requests_only {
+            self.record_keys(r);
+        }
     }
 
     fn malformed(&mut self, _source: &str, line_no: u64, line: &[u8], err: ParseError) {
@@ -204,6 +247,13 @@ impl RecordSink for StatsSink {
 
 impl ChunkSink for StatsSink {
     type Chunk = StatsChunk;
+
+    fn begin(&mut self, b: &Begin<'_>) {
+        // The names `field:NAME` keys are looked up by (a worker is forked after this).
+        if !self.by.is_empty() {
+            self.extra_names = b.parser.extra_names().into();
+        }
+    }
 
     fn begin_chunk(&mut self) {
         // A source's sink parsing its own chunks: the chunk's keys go to chunk tables,
@@ -238,9 +288,17 @@ impl Sink for StatsSink {
 
     fn fork(&self, how: Fork<'_>) -> Self {
         let cfg = self.cfg;
-        let (mut agg, level, row) = match how {
-            Fork::Source { id, .. } => (Aggregate::new(cfg), Level::Source, id.row),
-            Fork::Worker => (Aggregate::for_chunks(cfg), Level::Worker, self.row),
+        let (mut agg, level, row, label) = match how {
+            Fork::Source { id, .. } => {
+                let mut agg = Aggregate::new(cfg);
+                agg.set_breakdowns(&self.by);
+                (agg, Level::Source, id.row, Arc::from(id.label.as_str()))
+            }
+            Fork::Worker => {
+                let mut agg = Aggregate::for_chunks(cfg);
+                agg.set_chunk_breakdowns(&self.by);
+                (agg, Level::Worker, self.row, self.label.clone())
+            }
         };
         agg.set_source(row);
         StatsSink {
@@ -252,6 +310,10 @@ impl Sink for StatsSink {
             samples: Vec::new(),
             pool: self.pool.clone(),
             merged: false,
+            by: self.by.clone(),
+            label,
+            extra_names: self.extra_names.clone(),
+            key_buf: Vec::new(),
         }
     }
 

@@ -12,7 +12,9 @@ use crate::timefmt::{format_offset, format_rfc3339};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
+mod breakdowns;
 mod state;
+use breakdowns::Breakdowns;
 pub use state::StateError;
 
 /// Percentiles every latency summary reports, in parts per million.
@@ -90,6 +92,8 @@ pub struct ChunkTables {
     paths: Table,
     servers: Table,
     hosts: Table,
+    /// The `--by` tables, in the aggregate's order.
+    by: Vec<Table>,
 }
 
 impl ChunkTables {
@@ -98,6 +102,7 @@ impl ChunkTables {
         self.paths.clear();
         self.servers.clear();
         self.hosts.clear();
+        self.by.iter_mut().for_each(Table::clear);
     }
 }
 
@@ -161,6 +166,9 @@ pub struct Aggregate {
     /// The row of the last host seen: lines of one host come in runs.
     #[serde(skip)]
     last_host: usize,
+    /// The `--by` tables (breakdowns.rs); absent from a state that has none.
+    #[serde(skip_serializing_if = "Breakdowns::is_empty")]
+    by: Breakdowns,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -232,6 +240,7 @@ impl Aggregate {
             servers: Table::with_presize(Dimension::Server, MAX_SERVERS, FEW_KEYS),
             hosts: row_table(Dimension::Host, MAX_HOSTS),
             last_host: 0,
+            by: Breakdowns::default(),
         };
         a.set_source(0);
         a
@@ -252,10 +261,16 @@ impl Aggregate {
     /// The tables filled since the last call (or since creation), leaving `empty` (from
     /// [`Aggregate::chunk_tables`], perhaps handed back and cleared) in their place.
     pub fn take_chunk_tables(&mut self, empty: ChunkTables) -> ChunkTables {
+        let mut by = empty.by;
+        if by.len() != self.by.len() {
+            by = breakdowns::chunk_tables(self.by.dimensions());
+        }
+        self.by.swap_tables(&mut by);
         ChunkTables {
             paths: std::mem::replace(&mut self.paths, empty.paths),
             servers: std::mem::replace(&mut self.servers, empty.servers),
             hosts: std::mem::replace(&mut self.hosts, empty.hosts),
+            by,
         }
     }
 
@@ -265,6 +280,7 @@ impl Aggregate {
             paths: chunk_table(Dimension::Path, CHUNK_PATHS),
             servers: chunk_table(Dimension::Server, FEW_KEYS),
             hosts: chunk_table(Dimension::Host, FEW_KEYS).with_dense_ms(SOURCE_DENSE_MS),
+            by: Vec::new(),
         }
     }
 
@@ -273,6 +289,7 @@ impl Aggregate {
     pub fn merge_chunk_tables(&mut self, t: &ChunkTables) {
         self.paths.merge(&t.paths);
         self.servers.merge(&t.servers);
+        self.by.merge_tables(&t.by);
         let (hosts, sources, row) = (&mut self.hosts, &mut self.sources, self.source_row);
         hosts.merge_spilling(&t.hosts, |r| sources.merge_row_at(row, r));
     }
@@ -513,6 +530,7 @@ impl Aggregate {
             }
         });
         self.servers.merge(&other.servers);
+        self.by.merge(&other.by);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -672,6 +690,7 @@ impl Aggregate {
                     distinct_servers: self.servers.len() as u64,
                 }
             }),
+            by: self.by.summarize(self.cfg.top_n, self.requests),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! Version rule: [`VERSION`] changes whenever a stored field's meaning or shape changes;
 //! a reader refuses any other version (an older state is then rebuilt from the logs).
 
-use super::{Aggregate, HaproxyStats, MalformedSample, StatsConfig};
+use super::{Aggregate, Breakdowns, HaproxyStats, MalformedSample, StatsConfig};
 use crate::hist::ExactHistogram;
 use crate::persecond::PerSecond;
 use crate::table::Table;
@@ -124,6 +124,10 @@ pub(super) struct AggregateData {
     haproxy: Option<Box<HaproxyStats>>,
     servers: Table,
     hosts: Table,
+    /// Added in version 1 without a version change: a state without `--by` tables is
+    /// written as before, and one written before them reads as having none.
+    #[serde(default)]
+    by: Breakdowns,
 }
 
 impl TryFrom<AggregateData> for Aggregate {
@@ -168,6 +172,7 @@ impl TryFrom<AggregateData> for Aggregate {
             servers: d.servers,
             hosts: d.hosts,
             last_host: 0,
+            by: d.by,
         };
         // The current source's row: the one its requests go to from now on.
         match a.sources.row_id(&super::source_key(a.source)) {
