@@ -56,18 +56,35 @@ pub fn key_of<'a>(
             let last = rec.upstream_addr.rsplit(|&b| b == b',').next()?;
             present(last.trim_ascii())
         }
+        Dimension::Frontend => present(ha?.frontend),
         Dimension::Backend => present(ha?.backend),
         Dimension::Server => present(ha?.backend_server),
         Dimension::Status => {
             decimal(rec.status, buf);
             Some(&buf[..])
         }
+        Dimension::StatusClass => Some(match rec.status / 100 {
+            1 => b"1xx",
+            2 => b"2xx",
+            3 => b"3xx",
+            4 => b"4xx",
+            5 => b"5xx",
+            _ => b"other",
+        }),
         Dimension::Method => match present(rec.method) {
             Some(m) => Some(m),
             None => split_request(rec.request).map(|p| p.method),
         },
         Dimension::Client => present(rec.remote_addr),
         Dimension::UserAgent => decoded(rec, present(rec.user_agent)?, buf),
+        // What ended the session and in which phase; the cookie characters after them
+        // say nothing of a failure.
+        Dimension::Termination => {
+            let t = ha?.termination_state;
+            (!t.is_empty()).then(|| t.get(..2).unwrap_or(t))
+        }
+        Dimension::CacheStatus => present(rec.cache_status),
+        Dimension::TlsProtocol => present(rec.tls_protocol),
         Dimension::Extra(name) => {
             let slot = cx.extra_names.iter().position(|n| n == name)?;
             let kept = rec.extras.get(..usize::from(rec.extras_len))?;
@@ -84,9 +101,13 @@ pub fn key_fields(dim: &Dimension) -> Fields {
         Dimension::Source => &[],
         Dimension::Host => &[F::HOST],
         Dimension::Upstream => &[F::UPSTREAM_ADDR],
+        Dimension::Frontend => &[F::HAPROXY, F::HA_FRONTEND],
         Dimension::Backend => &[F::HAPROXY, F::HA_BACKEND],
         Dimension::Server => &[F::HAPROXY, F::HA_BACKEND_SERVER],
-        Dimension::Status => &[F::STATUS],
+        Dimension::Status | Dimension::StatusClass => &[F::STATUS],
+        Dimension::Termination => &[F::HAPROXY, F::HA_TERMINATION_STATE],
+        Dimension::CacheStatus => &[F::CACHE_STATUS],
+        Dimension::TlsProtocol => &[F::TLS_PROTOCOL],
         Dimension::Method => &[F::METHOD, F::REQUEST],
         Dimension::Client => &[F::REMOTE_ADDR],
         Dimension::UserAgent => &[F::USER_AGENT, F::ESCAPING],
@@ -217,6 +238,50 @@ mod tests {
         );
     }
 
+    /// The key of `name` in `line` read as `format`.
+    fn key(format: &Format, line: &str, name: &str) -> Option<String> {
+        let mut parser = format.parser();
+        let rec = parser.parse(line.as_bytes()).unwrap();
+        let dim: Dimension = name.parse().unwrap();
+        let mut buf = Vec::new();
+        let cx = KeyContext {
+            source: "web1",
+            extra_names: &[],
+        };
+        key_of(&dim, &rec, cx, &mut buf).map(|k| String::from_utf8_lossy(k).into_owned())
+    }
+
+    #[test]
+    fn status_class_frontend_termination_cache_and_tls_keys() {
+        let ha = Format::Preset(Preset::Haproxy);
+        let line = |status: &str, term: &str| {
+            format!(
+                "10.0.0.9:5123 [21/Nov/2026:10:00:01.250] web~ api/s2 0/0/1/20/21 {status} 512 - - {term} 1/1/0/0/0 0/0 \"GET /a HTTP/1.1\""
+            )
+        };
+        let sd = line("502", "SD--");
+        assert_eq!(key(&ha, &sd, "status-class").as_deref(), Some("5xx"));
+        assert_eq!(key(&ha, &sd, "frontend").as_deref(), Some("web~"));
+        assert_eq!(key(&ha, &sd, "termination").as_deref(), Some("SD"));
+        let ok = line("200", "----");
+        assert_eq!(key(&ha, &ok, "status-class").as_deref(), Some("2xx"));
+        assert_eq!(key(&ha, &ok, "termination").as_deref(), Some("--"));
+        // nginx: the cache status and TLS protocol where the layout logs them.
+        let def = r#"$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_cache_status $ssl_protocol"#;
+        let f = Format::Definition(std::sync::Arc::new(
+            axlog_format::logformat::Definition::compile(def).unwrap(),
+        ));
+        let l = r#"10.0.0.1 [21/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 404 5 HIT TLSv1.3"#;
+        assert_eq!(key(&f, l, "cache-status").as_deref(), Some("HIT"));
+        assert_eq!(key(&f, l, "tls-protocol").as_deref(), Some("TLSv1.3"));
+        assert_eq!(key(&f, l, "status-class").as_deref(), Some("4xx"));
+        assert_eq!(key(&f, l, "termination"), None);
+        assert_eq!(key(&f, l, "frontend"), None);
+        let l = r#"10.0.0.1 [21/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 5 - -"#;
+        assert_eq!(key(&f, l, "cache-status"), None);
+        assert_eq!(key(&f, l, "tls-protocol"), None);
+    }
+
     #[test]
     fn a_vhost_layout_has_a_host() {
         let line = r#"shop.example:443 10.0.0.5 - - [21/Nov/2026:10:00:01 +0000] "HEAD / HTTP/1.1" 304 - "-" "Mozilla/5.0""#;
@@ -274,6 +339,28 @@ mod tests {
                 let key = key.map(|k| String::from_utf8_lossy(k).into_owned());
                 assert_eq!((name.to_string(), key), want_key.clone(), "{preset:?}");
                 found += usize::from(want_key.1.is_some());
+            }
+            // The dimensions added since: projected against the full parse too.
+            let format = Format::Preset(preset);
+            for name in [
+                "status-class",
+                "frontend",
+                "termination",
+                "cache-status",
+                "tls-protocol",
+            ] {
+                let dim: Dimension = name.parse().unwrap();
+                let mut p = full.clone();
+                p.set_projection(crate::stats_fields().union(key_fields(&dim)));
+                let rec = p.parse(line.as_bytes()).unwrap();
+                let mut buf = Vec::new();
+                let cx = KeyContext {
+                    source: "web1",
+                    extra_names: &[],
+                };
+                let got = key_of(&dim, &rec, cx, &mut buf);
+                let got = got.map(|k| String::from_utf8_lossy(k).into_owned());
+                assert_eq!(got, key(&format, line, name), "{preset:?} {name}");
             }
             // Most dimensions have a key in each line: the check is not vacuous.
             assert!(found >= 6, "{preset:?}: {want:?}");

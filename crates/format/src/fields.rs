@@ -298,6 +298,8 @@ impl Field {
     pub const UPSTREAM_RESPONSE_LENGTH: Field = Field::named("upstream_response_length");
     pub const UPSTREAM_CONNECT_US: Field = Field::named("upstream_connect_us");
     pub const UPSTREAM_HEADER_US: Field = Field::named("upstream_header_us");
+    pub const CACHE_STATUS: Field = Field::named("cache_status");
+    pub const TLS_PROTOCOL: Field = Field::named("tls_protocol");
     pub const CONNECTION: Field = Field::named("connection");
     pub const REQUEST_TIME_US: Field = Field::named("request_time_us");
     pub const UPSTREAM_TIME_US: Field = Field::named("upstream_time_us");

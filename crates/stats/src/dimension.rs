@@ -24,35 +24,51 @@ pub enum Dimension {
     Host,
     /// nginx's upstream address.
     Upstream,
+    /// HAProxy's frontend (with the `~` of an SSL listener, as logged).
+    Frontend,
     /// HAProxy's backend.
     Backend,
     /// HAProxy's `backend/server` pair.
     Server,
     /// The status code.
     Status,
+    /// The status class: `1xx` to `5xx` (`other` for `-` and codes outside 100-599).
+    StatusClass,
     /// The request method.
     Method,
     /// The client address.
     Client,
     /// The `User-Agent` header.
     UserAgent,
+    /// HAProxy's termination state: its first two characters, what ended the session and
+    /// in which phase (`SD`: the server aborted during the data phase; `--`: normal).
+    Termination,
+    /// nginx's `$upstream_cache_status` (`HIT`, `MISS`, `BYPASS`, ...).
+    CacheStatus,
+    /// The TLS protocol (`$ssl_protocol`, Apache `%{SSL_PROTOCOL}x`): `TLSv1.3`, ...
+    TlsProtocol,
     /// A field the layout names beyond the common ones (`field:NAME`).
     Extra(String),
 }
 
 /// The names of the dimensions without a parameter, in declaration order.
-const NAMED: [(Dimension, &str); 11] = [
+const NAMED: [(Dimension, &str); 16] = [
     (Dimension::Path, "path"),
     (Dimension::Endpoint, "endpoint"),
     (Dimension::Source, "source"),
     (Dimension::Host, "host"),
     (Dimension::Upstream, "upstream"),
+    (Dimension::Frontend, "frontend"),
     (Dimension::Backend, "backend"),
     (Dimension::Server, "server"),
     (Dimension::Status, "status"),
+    (Dimension::StatusClass, "status-class"),
     (Dimension::Method, "method"),
     (Dimension::Client, "client"),
     (Dimension::UserAgent, "user-agent"),
+    (Dimension::Termination, "termination"),
+    (Dimension::CacheStatus, "cache-status"),
+    (Dimension::TlsProtocol, "tls-protocol"),
 ];
 
 /// What a named extra field's name starts with.
@@ -127,12 +143,17 @@ mod tests {
             (Dimension::Source, "source"),
             (Dimension::Host, "host"),
             (Dimension::Upstream, "upstream"),
+            (Dimension::Frontend, "frontend"),
             (Dimension::Backend, "backend"),
             (Dimension::Server, "server"),
             (Dimension::Status, "status"),
+            (Dimension::StatusClass, "status-class"),
             (Dimension::Method, "method"),
             (Dimension::Client, "client"),
             (Dimension::UserAgent, "user-agent"),
+            (Dimension::Termination, "termination"),
+            (Dimension::CacheStatus, "cache-status"),
+            (Dimension::TlsProtocol, "tls-protocol"),
             (Dimension::Extra("tenant".into()), "field:tenant"),
         ];
         for (d, name) in all {
