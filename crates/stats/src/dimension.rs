@@ -76,10 +76,15 @@ const EXTRA_PREFIX: &str = "field:";
 
 /// A name that is no dimension.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown dimension {0:?} (path, endpoint, source, host, upstream, backend, server, status, method, client, user-agent, field:NAME)"
-)]
+#[error("unknown dimension {0:?} ({names})", names = valid_names())]
 pub struct UnknownDimension(pub String);
+
+/// Every dimension's name, as an unknown one's message lists them.
+fn valid_names() -> String {
+    let mut names: Vec<&str> = NAMED.iter().map(|(_, n)| *n).collect();
+    names.push("field:NAME");
+    names.join(", ")
+}
 
 impl Dimension {
     /// The name a `--by` flag would take (`path`, `user-agent`, `field:NAME`).
