@@ -6,7 +6,6 @@
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, Record, split_request};
 use axlog_stats::Dimension;
-use std::borrow::Cow;
 
 /// What a key may come from besides the record: the source it was read from, and the
 /// names of its layout's extra variables (`Record::extras`, in slot order).
@@ -32,19 +31,18 @@ pub fn key_of<'a>(
         Dimension::Path => decoded(rec, rec.path()?, buf),
         Dimension::Endpoint => {
             let path = rec.path()?;
-            let path = match rec.escaping.may_hold_escape(path) {
-                true => rec.escaping.decode(path),
-                false => Cow::Borrowed(path),
-            };
-            // Folded into `buf`, whose memory the next request reuses.
-            match (axlog_parquet::endpoint::first_id(&path), path) {
-                (None, Cow::Borrowed(p)) => Some(p),
-                (None, Cow::Owned(p)) => {
-                    *buf = p;
-                    Some(&buf[..])
-                }
-                (Some(first), p) => {
-                    axlog_parquet::endpoint::fold(&p, first, buf);
+            match rec.escaping.may_hold_escape(path) {
+                false => endpoint_of(path, buf),
+                true => {
+                    let decoded = rec.escaping.decode(path).into_owned();
+                    *buf = match axlog_parquet::endpoint::first_id(&decoded) {
+                        None => decoded,
+                        Some(first) => {
+                            let mut folded = Vec::with_capacity(decoded.len());
+                            axlog_parquet::endpoint::fold(&decoded, first, &mut folded);
+                            folded
+                        }
+                    };
                     Some(&buf[..])
                 }
             }
@@ -131,6 +129,37 @@ fn decimal(mut n: u16, buf: &mut Vec<u8>) {
     }
     buf.clear();
     buf.extend_from_slice(&digits[i..]);
+}
+
+/// [`key_of`] for a caller that has the request's path already, its escapes undone (the
+/// statistics sink does, for the path table): the path and endpoint keys start from it
+/// instead of finding it again.
+#[inline]
+pub fn key_with_path<'a>(
+    dim: &Dimension,
+    rec: &Record<'a>,
+    path: Option<&'a [u8]>,
+    cx: KeyContext<'a>,
+    buf: &'a mut Vec<u8>,
+) -> Option<&'a [u8]> {
+    match dim {
+        Dimension::Path => path,
+        Dimension::Endpoint => endpoint_of(path?, buf),
+        _ => key_of(dim, rec, cx, buf),
+    }
+}
+
+/// The endpoint of `path`: itself, or its IDs folded into `buf` (whose memory the next
+/// request reuses).
+#[inline]
+fn endpoint_of<'a>(path: &'a [u8], buf: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    match axlog_parquet::endpoint::first_id(path) {
+        None => Some(path),
+        Some(first) => {
+            axlog_parquet::endpoint::fold(path, first, buf);
+            Some(&buf[..])
+        }
+    }
 }
 
 /// `v` with the escapes its layout writes undone (`/a\x22b` is `/a"b`), built in `buf`

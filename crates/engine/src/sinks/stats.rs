@@ -8,13 +8,14 @@
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 //! The `--by` tables get each asked dimension's key ([`key_of`]) and fill the same way.
 
-use crate::dimension::{KeyContext, key_fields, key_of};
+use crate::dimension::{KeyContext, key_fields, key_with_path};
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
 use axlog_stats::{Aggregate, Dimension, Observation, StatsConfig};
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// `line` without the `\r` of a CRLF ending: the text a sample shows.
@@ -93,7 +94,7 @@ impl StatsSink {
 
     /// Counts `r` in each `--by` table, under its key there.
     #[inline(never)]
-    fn record_keys(&mut self, r: &Record<'_>) {
+    fn record_keys(&mut self, r: &Record<'_>, path: Option<&[u8]>) {
         let latency = r
             .request_time_us
             .or_else(|| r.haproxy.as_ref().and_then(|h| h.ta_us));
@@ -102,7 +103,7 @@ impl StatsSink {
                 source: &self.label,
                 extra_names: &self.extra_names,
             };
-            let key = key_of(dim, r, cx, &mut self.key_buf);
+            let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
             self.agg
                 .observe_key(i, key, r.status, r.bytes_sent, latency);
         }
@@ -157,22 +158,29 @@ pub(crate) fn record_into(agg: &mut Aggregate, r: &Record<'_>) {
         agg.count_request();
         return;
     }
+    let path = path_of(agg, r);
+    observe(agg, r, path.as_deref());
+}
+
+/// The path `r` is grouped under: escapes undone (`/a\x22b` and `/a"b` are one path).
+#[inline(always)]
+fn path_of<'r>(agg: &Aggregate, r: &Record<'r>) -> Option<Cow<'r, [u8]>> {
+    match agg.prepared_path_in(r.request) {
+        // `prepare` found the path already, and it holds no escape.
+        Some(p) => Some(Cow::Borrowed(p)),
+        None => match r.path() {
+            Some(p) if r.escaping.may_hold_escape(p) => Some(r.escaping.decode(p)),
+            p => p.map(Cow::Borrowed),
+        },
+    }
+}
+
+/// Records `r`, whose path is `path` ([`path_of`]), into `agg`.
+#[inline(always)]
+fn observe(agg: &mut Aggregate, r: &Record<'_>, path: Option<&[u8]>) {
     if r.unread_fields {
         agg.unread_fields_line();
     }
-    let decoded;
-    let path = match agg.prepared_path_in(r.request) {
-        // `prepare` found the path already, and it holds no escape.
-        Some(p) => Some(p),
-        None => match r.path() {
-            // `/a\x22b` and `/a"b` are one path: escapes are undone before grouping.
-            Some(p) if r.escaping.may_hold_escape(p) => {
-                decoded = r.escaping.decode(p);
-                Some(&*decoded)
-            }
-            p => p,
-        },
-    };
     agg.observe(&Observation {
         ts_us: r.ts_us,
         utc_offset_min: r.utc_offset_min,
@@ -225,10 +233,13 @@ impl RecordSink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
-        record_into(&mut self.agg, r);
-        if !self.by.is_empty() && !self.cfg.requests_only {
-            self.record_keys(r);
+        if self.by.is_empty() || self.cfg.requests_only {
+            return record_into(&mut self.agg, r);
         }
+        // The path is found once, for the path table and the path and endpoint keys.
+        let path = path_of(&self.agg, r);
+        observe(&mut self.agg, r, path.as_deref());
+        self.record_keys(r, path.as_deref());
     }
 
     fn malformed(&mut self, _source: &str, line_no: u64, line: &[u8], err: ParseError) {
