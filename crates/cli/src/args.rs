@@ -138,19 +138,20 @@ pub(crate) struct ReportArgs {
     /// Bytes the tracked paths may take together (bounds memory with long paths).
     #[arg(long, value_name = "BYTES", default_value_t = axlog_stats::table::DEFAULT_KEY_BYTES)]
     pub(crate) max_path_bytes: usize,
-    /// A breakdown table by DIM: each key's requests, share, 4xx and 5xx counts, bytes
-    /// and request-time p50/p90/p99/max, the `--top` busiest keys. Repeatable, or
-    /// `--by status,method` for two tables. DIM: path, endpoint, source, host, upstream,
-    /// frontend, backend, server, status, status-class, method, client, user-agent,
-    /// termination, cache-status, tls-protocol, field:NAME (a variable of the layout). Each table is capped like the path table (`--max-paths` keys,
-    /// `--max-path-bytes` of keys).
-    #[arg(
-        long,
-        value_name = "DIM",
-        value_delimiter = ',',
-        conflicts_with = "every"
-    )]
+    /// A breakdown table by DIM: each key's requests, share, 4xx and 5xx (counts and
+    /// shares), bytes, QPS mean and peak, and p50/p90/p99/p99.9/max of each latency the
+    /// layout logs, the `--top` keys by `--sort`. Repeatable, one table each; `--by
+    /// endpoint,status-class` is one table of two levels (each endpoint with its status
+    /// classes). DIM: path, endpoint, source, host, upstream, frontend, backend, server,
+    /// status, status-class, method, client, user-agent, termination, cache-status,
+    /// tls-protocol, field:NAME (a variable of the layout). Each table is capped like the
+    /// path table (`--max-paths` keys, `--max-path-bytes` of keys).
+    #[arg(long, value_name = "DIM[,DIM]", conflicts_with = "every")]
     pub(crate) by: Vec<axlog_stats::Dimension>,
+    /// What the `--by` tables' rows are ranked by: requests, errors (4xx and 5xx), 5xx,
+    /// p99 (request time) or bytes; highest first, ties by key.
+    #[arg(long, value_name = "KEY", default_value = "requests")]
+    pub(crate) sort: axlog_stats::SortKey,
     /// Parsing threads (0: one per core; at most 4 a core). The report is the same whatever
     /// the number.
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]

@@ -21,6 +21,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
             max_path_bytes: args.max_path_bytes,
             top_n: args.top,
             source_by_host: args.source_by_host,
+            by_sort: args.sort,
             ..StatsConfig::default()
         },
         threads: threads::for_this_machine(args.threads),

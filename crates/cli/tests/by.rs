@@ -19,6 +19,50 @@ struct Req {
     latency_us: Option<u64>,
     /// Dimension name -> key (absent: the request has none).
     keys: HashMap<&'static str, String>,
+    /// The request's second (UTC epoch).
+    second: i64,
+    /// Its other latencies by their JSON names (`upstream_response_time`, `tr`, ...), µs.
+    other: Vec<(&'static str, u64)>,
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `21/Nov/2026:00:00:02` (perhaps `.915` after, or ` +0100`) -> epoch seconds, UTC
+/// unless an offset follows.
+fn epoch(t: &str) -> Option<i64> {
+    let (date, rest) = t.split_once(':')?;
+    let d: Vec<&str> = date.split('/').collect();
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == d[1])? as i64
+        + 1;
+    let (clock, zone) = rest.split_once(' ').unwrap_or((rest, "+0000"));
+    let hms: Vec<i64> = clock
+        .split('.')
+        .next()?
+        .split(':')
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let off =
+        sign * (zone[1..3].parse::<i64>().ok()? * 3600 + zone[3..5].parse::<i64>().ok()? * 60);
+    Some(
+        days(d[2].parse().ok()?, month, d[0].parse().ok()?) * 86_400
+            + hms[0] * 3600
+            + hms[1] * 60
+            + hms[2]
+            - off,
+    )
 }
 
 /// `0.123` -> 123000 (generated times have three decimals).
@@ -110,11 +154,29 @@ fn nginx(line: &str, ingress: bool) -> Option<Req> {
     keys.insert("status", status.to_string());
     keys.insert("client", client.to_string());
     method_path(parts[1], &mut keys);
+    let second = epoch(parts[0].split_once('[')?.1.split_once(']')?.0)?;
+    // nginx-timed's upstream times: `0.012`, or a list `0.001, 0.002` (` : ` after an
+    // internal redirect), summed; `-` entries are none.
+    let mut other = Vec::new();
+    if !ingress {
+        let ut: Vec<u64> = tail[1..]
+            .join(" ")
+            .replace(" : ", ", ")
+            .split(", ")
+            .filter(|v| *v != "-")
+            .map(secs_us)
+            .collect::<Option<_>>()?;
+        if !ut.is_empty() {
+            other.push(("upstream_response_time", ut.iter().sum()));
+        }
+    }
     Some(Req {
         status,
         bytes,
         latency_us,
         keys,
+        second,
+        other,
     })
 }
 
@@ -144,11 +206,19 @@ fn haproxy(line: &str) -> Option<Req> {
     keys.insert("status", status.to_string());
     keys.insert("client", t[0].rsplit_once(':')?.0.to_string());
     method_path(request.strip_suffix('"')?, &mut keys);
+    let other = ["tr", "tw", "tc", "tr_server"]
+        .into_iter()
+        .zip(&timers)
+        .filter(|(_, v)| **v >= 0)
+        .map(|(n, v)| (n, *v as u64 * 1000))
+        .collect();
     Some(Req {
         status,
         bytes,
         latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
         keys,
+        second: epoch(t[1].strip_prefix('[')?.strip_suffix(']')?)?,
+        other,
     })
 }
 
@@ -267,13 +337,7 @@ fn nginx_timed_tables_match_the_reference() {
     let v = report_both(
         &file,
         &[
-            "--by",
-            "status,method",
-            "--by",
-            "endpoint",
-            "--by",
-            "client",
-            "--top",
+            "--by", "status", "--by", "method", "--by", "endpoint", "--by", "client", "--top",
             "1000000",
         ],
     );
@@ -354,7 +418,9 @@ fn ingress_upstreams_match_the_reference() {
             "--format",
             "ingress-upstreaminfo",
             "--by",
-            "upstream,status",
+            "upstream",
+            "--by",
+            "status",
             "--top",
             "1000",
         ],
@@ -371,7 +437,10 @@ fn haproxy_tables_match_the_reference() {
     let dims = ["server", "status", "endpoint", "client"];
     let v = report_both(
         &file,
-        &["--by", "server,status,endpoint,client", "--top", "1000000"],
+        &[
+            "--by", "server", "--by", "status", "--by", "endpoint", "--by", "client", "--top",
+            "1000000",
+        ],
     );
     check_tables(&v, &reqs, &dims);
 }
@@ -395,6 +464,7 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
         .filter(|r| first.contains(&r.keys["client"].as_str()))
         .map(|r| Req {
             keys: r.keys.clone(),
+            other: r.other.clone(),
             ..*r
         })
         .collect();
@@ -456,4 +526,407 @@ fn an_unknown_dimension_is_a_usage_error_naming_the_valid_ones() {
 fn no_by_no_field() {
     let v = common::report_stdin(&[], "");
     assert!(v.get("by").is_none(), "{v}");
+}
+
+/// The nearest-rank value at `ppm` parts per million of sorted `v`.
+fn nearest(v: &[u64], ppm: u64) -> u64 {
+    let rank = ((v.len() as u64 * ppm).div_ceil(1_000_000)).max(1);
+    v[rank as usize - 1]
+}
+
+/// [p50, p90, p99, p99.9, max] and the count of `v`, as the JSON's `latencies` give them.
+fn percentiles(mut v: Vec<u64>) -> Option<(u64, [u64; 5])> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let q = [500_000, 900_000, 990_000, 999_000, 1_000_000].map(|p| nearest(&v, p));
+    Some((v.len() as u64, q))
+}
+
+/// The busiest uninterrupted run of one second in `seconds` (input order; ties to the
+/// earlier second), and whether a second came before an earlier one.
+fn largest_run(seconds: &[i64]) -> ((i64, u64), bool) {
+    let (mut best, mut run, mut back) = ((0i64, 0u64), (0i64, 0u64), false);
+    for &s in seconds {
+        if run.1 > 0 && s == run.0 {
+            run.1 += 1;
+        } else {
+            back |= run.1 > 0 && s < run.0;
+            run = (s, 1);
+        }
+        if run.1 > best.1 || (run.1 == best.1 && run.0 < best.0) {
+            best = run;
+        }
+    }
+    (best, back)
+}
+
+/// Checks each row of `rows` (a table's, or a row's sub-rows) against its requests in
+/// `reqs` (`key_of` gives a request's key for these rows): 4xx and 5xx shares, QPS
+/// mean over the run's seconds, the peak, and every latency's percentiles.
+fn check_more(
+    rows: &Value,
+    reqs: &[&Req],
+    run_seconds: u64,
+    key_of: &dyn Fn(&Req) -> Option<String>,
+) {
+    let mut by_key: HashMap<String, Vec<&Req>> = HashMap::new();
+    for r in reqs {
+        if let Some(k) = key_of(r) {
+            by_key.entry(k).or_default().push(r);
+        }
+    }
+    for row in rows.as_array().unwrap() {
+        let key = row["key"].as_str().unwrap();
+        let mine: Vec<&Req> = by_key.get(key).cloned().unwrap_or_default();
+        let n = mine.len() as u64;
+        assert_eq!(row["requests"], n, "{key}");
+        let c4 = mine.iter().filter(|r| r.status / 100 == 4).count() as f64;
+        let c5 = mine.iter().filter(|r| r.status / 100 == 5).count() as f64;
+        assert_eq!(row["share_4xx"].as_f64(), Some(c4 / n as f64), "{key}");
+        assert_eq!(row["share_5xx"].as_f64(), Some(c5 / n as f64), "{key}");
+        assert_eq!(
+            row["qps_mean"].as_f64(),
+            Some(n as f64 / run_seconds as f64),
+            "{key}"
+        );
+        let seconds: Vec<i64> = mine.iter().map(|r| r.second).collect();
+        let ((second, count), back) = largest_run(&seconds);
+        let peak = &row["qps_peak"];
+        assert_eq!(
+            (
+                peak["second_epoch"].as_i64(),
+                peak["requests"].as_u64(),
+                peak["approximate"].as_bool()
+            ),
+            (Some(second), Some(count), Some(back)),
+            "{key}"
+        );
+        // Every latency the rows' requests logged, in the documented order.
+        let mut want = Vec::new();
+        let names = [
+            "latency",
+            "upstream_response_time",
+            "tr",
+            "tw",
+            "tc",
+            "tr_server",
+        ];
+        for name in names {
+            let values: Vec<u64> = mine
+                .iter()
+                .filter_map(|r| match name {
+                    "latency" => r.latency_us,
+                    _ => r.other.iter().find(|o| o.0 == name).map(|o| o.1),
+                })
+                .collect();
+            if let Some(p) = percentiles(values) {
+                want.push((name.to_string(), p));
+            }
+        }
+        let got: Vec<(String, (u64, [u64; 5]))> = row["latencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                assert_eq!(l["approximate"], false);
+                let q = ["p50_us", "p90_us", "p99_us", "p999_us", "max_us"]
+                    .map(|f| l[f].as_u64().unwrap());
+                (
+                    l["name"].as_str().unwrap().to_string(),
+                    (l["count"].as_u64().unwrap(), q),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{key}");
+    }
+}
+
+/// The run's seconds: first to last, both included.
+fn run_seconds(reqs: &[Req]) -> u64 {
+    let lo = reqs.iter().map(|r| r.second).min().unwrap();
+    let hi = reqs.iter().map(|r| r.second).max().unwrap();
+    (hi - lo + 1) as u64
+}
+
+/// The table of `dim` in a report.
+fn table<'v>(v: &'v Value, dim: &str) -> &'v Value {
+    v["by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["dimension"] == dim)
+        .unwrap_or_else(|| panic!("no table {dim}"))
+}
+
+/// nginx-timed (request and upstream time) and HAProxy (Ta and TR, Tw, Tc, Tr): every
+/// row's shares, QPS mean and peak, and latencies against the reference; generated lines
+/// are a little out of time order, so some peaks are approximate, and sorted by time
+/// none is and each peak is the busiest second counted in full.
+#[test]
+fn rows_have_shares_qps_and_every_latency() {
+    let dir = tempfile::tempdir().unwrap();
+    let timed = generated(Format::NginxTimed, 20_000, 21);
+    let mut sorted: Vec<&str> = timed
+        .lines()
+        .filter(|l| nginx(l, false).is_some())
+        .collect();
+    sorted.sort_by_key(|l| nginx(l, false).map(|r| r.second));
+    let sorted = sorted.join("\n") + "\n";
+    let ha = generated(Format::HaproxyHttp, 20_000, 22);
+    let cases: [(&str, &str, &[&str]); 3] = [
+        ("timed.log", &timed, &["endpoint", "status"]),
+        ("sorted.log", &sorted, &["endpoint", "client"]),
+        ("haproxy.log", &ha, &["server", "status"]),
+    ];
+    for (name, text, dims) in cases {
+        let reqs: Vec<Req> = text
+            .lines()
+            .filter_map(|l| nginx(l, false).or_else(|| haproxy(l)))
+            .collect();
+        let file = write_file(dir.path(), name, text.as_bytes());
+        let mut args = vec!["--top", "1000000"];
+        dims.iter().for_each(|d| args.extend(["--by", d]));
+        let v = report_both(&file, &args);
+        assert_eq!(v["requests"], reqs.len() as u64, "{name}");
+        let all: Vec<&Req> = reqs.iter().collect();
+        for dim in dims {
+            let rows = &table(&v, dim)["rows"];
+            check_more(rows, &all, run_seconds(&reqs), &|r| {
+                r.keys.get(dim).cloned()
+            });
+            let approximate = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["qps_peak"]["approximate"] == true)
+                .count();
+            match name {
+                "sorted.log" => assert_eq!(approximate, 0, "{dim}"),
+                _ => assert!(
+                    approximate > 0,
+                    "{name} {dim}: the lines are not in time order"
+                ),
+            }
+        }
+        if name == "sorted.log" {
+            // In time order the peak is the busiest second counted in full.
+            for row in table(&v, "endpoint")["rows"].as_array().unwrap() {
+                let mut per: std::collections::BTreeMap<i64, u64> = Default::default();
+                for r in reqs
+                    .iter()
+                    .filter(|r| r.keys.get("endpoint").map(String::as_str) == row["key"].as_str())
+                {
+                    *per.entry(r.second).or_default() += 1;
+                }
+                let top = per.values().max().unwrap();
+                let first = per.iter().find(|(_, c)| *c == top).unwrap().0;
+                assert_eq!(row["qps_peak"]["requests"], *top);
+                assert_eq!(row["qps_peak"]["second_epoch"], *first);
+            }
+        }
+        if name == "haproxy.log" {
+            let nosrv = table(&v, "server")["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["key"].as_str().unwrap().ends_with("/<NOSRV>"))
+                .count();
+            assert!(nosrv > 0, "the generated log has <NOSRV> rows");
+        }
+    }
+}
+
+/// The reference order of `keys` (with their requests) under `--sort sort`: highest
+/// first, ties by key.
+fn sorted_keys(
+    reqs: &[&Req],
+    key_of: &dyn Fn(&Req) -> Option<String>,
+    sort: &str,
+    top: usize,
+) -> Vec<String> {
+    let mut by: HashMap<String, Vec<&Req>> = HashMap::new();
+    for r in reqs {
+        if let Some(k) = key_of(r) {
+            by.entry(k).or_default().push(r);
+        }
+    }
+    let mut ranked: Vec<(u64, String)> = by
+        .into_iter()
+        .map(|(k, rs)| {
+            let count = |f: &dyn Fn(&Req) -> bool| rs.iter().filter(|r| f(r)).count() as u64;
+            let v = match sort {
+                "requests" => rs.len() as u64,
+                "errors" => count(&|r| r.status / 100 == 4 || r.status / 100 == 5),
+                "5xx" => count(&|r| r.status / 100 == 5),
+                "bytes" => rs.iter().map(|r| r.bytes).sum(),
+                // Rows without latency below a p99 of 0.
+                _ => {
+                    let mut l: Vec<u64> = rs.iter().filter_map(|r| r.latency_us).collect();
+                    l.sort_unstable();
+                    if l.is_empty() {
+                        0
+                    } else {
+                        nearest(&l, 990_000) + 1
+                    }
+                }
+            };
+            (v, k)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked.into_iter().take(top).map(|(_, k)| k).collect()
+}
+
+/// `--by endpoint,status-class` with each `--sort`: the top endpoints in that order, each
+/// with its top status classes in that order, every value checked; one table, nested.
+#[test]
+fn two_levels_and_every_sort() {
+    let text = generated(Format::NginxTimed, 20_000, 23);
+    let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
+    let all: Vec<&Req> = reqs.iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let class = |r: &Req| format!("{}xx", r.status / 100);
+    for sort in ["requests", "errors", "5xx", "p99", "bytes"] {
+        let v = report_both(
+            &file,
+            &[
+                "--by",
+                "endpoint,status-class",
+                "--top",
+                "4",
+                "--sort",
+                sort,
+            ],
+        );
+        let by = v["by"].as_array().unwrap();
+        assert_eq!(by.len(), 1, "one table for one --by");
+        let t = &by[0];
+        assert_eq!(
+            (t["dimension"].as_str(), t["sort"].as_str()),
+            (Some("endpoint,status-class"), Some(sort))
+        );
+        assert_eq!(t["sub_rows"]["dimension"], "status-class");
+        let endpoint = |r: &Req| r.keys.get("endpoint").cloned();
+        let keys: Vec<&str> = t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, sorted_keys(&all, &endpoint, sort, 4), "{sort}");
+        check_more(&t["rows"], &all, run_seconds(&reqs), &endpoint);
+        for row in t["rows"].as_array().unwrap() {
+            let mine: Vec<&Req> = reqs
+                .iter()
+                .filter(|r| endpoint(r).as_deref() == row["key"].as_str())
+                .collect();
+            let subs: Vec<&str> = row["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["key"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                subs,
+                sorted_keys(&mine, &|r| Some(class(r)), sort, 4),
+                "{sort}"
+            );
+            check_more(&row["rows"], &mine, run_seconds(&reqs), &|r| Some(class(r)));
+        }
+    }
+    // The text shows the sub-rows indented under their row.
+    let out = axlog()
+        .arg("report")
+        .arg(&file)
+        .args(["--by", "endpoint,status-class", "--top", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\nBy endpoint,status-class "), "{text}");
+    assert!(text.contains("\n    2xx "), "{text}");
+}
+
+/// Two levels with the caps at 3: the rows are the first 3 endpoints met, the sub-rows
+/// the first 3 pairs met; the rest counted as untracked, the same on both thread counts.
+#[test]
+fn two_levels_capped_small() {
+    let text = generated(Format::NginxTimed, 20_000, 24);
+    let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let v = report_both(
+        &file,
+        &["--by", "endpoint,status", "--max-paths", "3", "--top", "10"],
+    );
+    let (mut firsts, mut pairs): (Vec<String>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    for r in &reqs {
+        let Some(e) = r.keys.get("endpoint") else {
+            continue;
+        };
+        if firsts.len() < 3 && !firsts.contains(e) {
+            firsts.push(e.clone());
+        }
+        let p = (e.clone(), r.keys["status"].clone());
+        if pairs.len() < 3 && !pairs.contains(&p) {
+            pairs.push(p);
+        }
+    }
+    let t = &v["by"][0];
+    let mut keys: Vec<String> = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
+    keys.sort();
+    firsts.sort();
+    assert_eq!(keys, firsts);
+    let with_key = reqs
+        .iter()
+        .filter(|r| r.keys.contains_key("endpoint"))
+        .count();
+    let in_firsts = reqs
+        .iter()
+        .filter(|r| r.keys.get("endpoint").is_some_and(|e| firsts.contains(e)))
+        .count();
+    assert_eq!(t["untracked_requests"], (with_key - in_firsts) as u64);
+    let in_pairs = reqs
+        .iter()
+        .filter(|r| {
+            r.keys
+                .get("endpoint")
+                .is_some_and(|e| pairs.contains(&(e.clone(), r.keys["status"].clone())))
+        })
+        .count();
+    assert_eq!(
+        t["sub_rows"]["untracked_requests"],
+        (with_key - in_pairs) as u64
+    );
+    let mut got: Vec<(String, String, u64)> = Vec::new();
+    for row in t["rows"].as_array().unwrap() {
+        for sub in row["rows"].as_array().unwrap() {
+            got.push((
+                row["key"].as_str().unwrap().into(),
+                sub["key"].as_str().unwrap().into(),
+                sub["requests"].as_u64().unwrap(),
+            ));
+        }
+    }
+    let mut want: Vec<(String, String, u64)> = pairs
+        .iter()
+        .filter(|p| firsts.contains(&p.0))
+        .map(|p| {
+            let n = reqs
+                .iter()
+                .filter(|r| r.keys.get("endpoint") == Some(&p.0) && r.keys["status"] == p.1)
+                .count();
+            (p.0.clone(), p.1.clone(), n as u64)
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
 }

@@ -88,7 +88,28 @@ pub fn key_of<'a>(
             let kept = rec.extras.get(..usize::from(rec.extras_len))?;
             present(kept.get(slot)?)
         }
+        Dimension::Pair(a, b) => pair_of(a, b, rec, None, cx, buf),
     }
+}
+
+/// The key of a two-level row ([`axlog_stats::dimension::pair_key`]): none without the
+/// first key; `-` for a second that is missing, so that the row's sub-rows count all of
+/// its requests.
+fn pair_of<'a>(
+    a: &Dimension,
+    b: &Dimension,
+    rec: &Record<'a>,
+    path: Option<&'a [u8]>,
+    cx: KeyContext<'a>,
+    buf: &'a mut Vec<u8>,
+) -> Option<&'a [u8]> {
+    // The first key is copied out before the second is built in `buf`.
+    let first = key_with_path(a, rec, path, cx, &mut *buf)?.to_vec();
+    let mut pair = Vec::with_capacity(first.len() + 24);
+    let second = key_with_path(b, rec, path, cx, &mut *buf).unwrap_or(b"-");
+    axlog_stats::dimension::pair_key(&first, second, &mut pair);
+    *buf = pair;
+    Some(&buf[..])
 }
 
 /// The fields of a record [`key_of`] reads for `dim`: what a projected parser must fill
@@ -110,6 +131,7 @@ pub fn key_fields(dim: &Dimension) -> Fields {
         Dimension::Client => &[F::REMOTE_ADDR],
         Dimension::UserAgent => &[F::USER_AGENT, F::ESCAPING],
         Dimension::Extra(_) => &[F::EXTRAS],
+        Dimension::Pair(a, b) => return key_fields(a).union(key_fields(b)),
     };
     fields.iter().fold(Fields::NONE, |all, &f| all.with(f))
 }
@@ -145,6 +167,7 @@ pub fn key_with_path<'a>(
     match dim {
         Dimension::Path => path,
         Dimension::Endpoint => endpoint_of(path?, buf),
+        Dimension::Pair(a, b) => pair_of(a, b, rec, path, cx, buf),
         _ => key_of(dim, rec, cx, buf),
     }
 }

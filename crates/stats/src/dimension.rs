@@ -49,6 +49,26 @@ pub enum Dimension {
     TlsProtocol,
     /// A field the layout names beyond the common ones (`field:NAME`).
     Extra(String),
+    /// Two levels (`--by endpoint,status-class`): rows of the first, each with sub-rows of
+    /// the second. Its key is the pair's ([`pair_key`]); neither half is itself a pair.
+    Pair(Box<Dimension>, Box<Dimension>),
+}
+
+/// The key of a two-level row: the first key's length (4 bytes, little-endian), the first
+/// key, then the second. The length, not a separator, says where the first key ends: a
+/// key may hold any byte.
+pub fn pair_key(first: &[u8], second: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(&(first.len() as u32).to_le_bytes());
+    out.extend_from_slice(first);
+    out.extend_from_slice(second);
+}
+
+/// The two keys of a [`pair_key`]; `None` for bytes that are not one.
+pub fn split_pair(key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (len, rest) = key.split_first_chunk::<4>()?;
+    let n = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+    (n <= rest.len()).then(|| rest.split_at(n))
 }
 
 /// The names of the dimensions without a parameter, in declaration order.
@@ -91,6 +111,7 @@ impl Dimension {
     pub fn name(&self) -> String {
         match self {
             Dimension::Extra(f) => format!("{EXTRA_PREFIX}{f}"),
+            Dimension::Pair(a, b) => format!("{a},{b}"),
             d => NAMED
                 .iter()
                 .find(|(n, _)| n == d)
@@ -109,6 +130,14 @@ impl FromStr for Dimension {
     type Err = UnknownDimension;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // `a,b`: two levels; each half one dimension (a third level is refused).
+        if let Some((a, b)) = s.split_once(',') {
+            let one = |x: &str| match x.parse::<Dimension>() {
+                Ok(Dimension::Pair(..)) | Err(_) => Err(UnknownDimension(x.to_string())),
+                Ok(d) => Ok(d),
+            };
+            return Ok(Dimension::Pair(Box::new(one(a)?), Box::new(one(b)?)));
+        }
         if let Some(field) = s.strip_prefix(EXTRA_PREFIX)
             && !field.is_empty()
         {
@@ -166,6 +195,27 @@ mod tests {
             assert_eq!(d.to_string(), name);
             assert_eq!(name.parse::<Dimension>(), Ok(d));
         }
+    }
+
+    #[test]
+    fn pairs_parse_and_split() {
+        let d: Dimension = "endpoint,status-class".parse().unwrap();
+        assert_eq!(
+            d,
+            Dimension::Pair(
+                Box::new(Dimension::Endpoint),
+                Box::new(Dimension::StatusClass)
+            )
+        );
+        assert_eq!(d.name(), "endpoint,status-class");
+        for bad in ["a,b,c", "path,", ",path", "path,nope", "path,status,method"] {
+            assert!(bad.parse::<Dimension>().is_err(), "{bad}");
+        }
+        let mut k = Vec::new();
+        pair_key(b"/a\0b", b"\0x", &mut k);
+        assert_eq!(split_pair(&k), Some((&b"/a\0b"[..], &b"\0x"[..])));
+        assert_eq!(split_pair(b"\x09\0\0\0abc"), None);
+        assert_eq!(split_pair(b"ab"), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod haproxy;
 pub mod hist;
 pub mod persecond;
 pub mod rollup;
+pub mod rowsort;
 pub mod summary;
 pub mod table;
 pub mod timefmt;
@@ -17,6 +18,7 @@ pub mod timefmt;
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
 pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};
+pub use rowsort::SortKey;
 pub use summary::Summary;
 pub use table::{Row, Table};
 

@@ -45,6 +45,21 @@ pub struct Breakdown {
     pub untracked_requests: u64,
     /// Requests that have no value for the dimension (counted in no row).
     pub requests_without_key: u64,
+    /// What the rows are ranked by (`--sort`).
+    pub sort: String,
+    /// A two-level table's (`--by a,b`) table of pairs, whose rows are the sub-rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_rows: Option<SubRowsInfo>,
+}
+
+/// The pairs of a two-level table: how many were tracked, and what its cap left out.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SubRowsInfo {
+    /// The second dimension.
+    pub dimension: String,
+    pub distinct: u64,
+    pub cap_reached: bool,
+    pub untracked_requests: u64,
 }
 
 /// One key's requests.
@@ -59,6 +74,46 @@ pub struct BreakdownRow {
     pub bytes_sent: u64,
     /// Request time (HAProxy's Ta where none is logged); absent when no request has one.
     pub latency: Option<BreakdownLatency>,
+    /// 4xx and 5xx, of the row's requests.
+    pub share_4xx: f64,
+    pub share_5xx: f64,
+    /// The row's requests over the run's seconds (the overall QPS mean's denominator).
+    pub qps_mean: f64,
+    /// The row's busiest second; absent for a row without requests.
+    pub qps_peak: Option<RowPeak>,
+    /// Every latency the row's requests logged: `latency` (the field above, with its
+    /// p99.9), then `upstream_response_time`, `tr`, `tw`, `tc`, `tr_server`.
+    pub latencies: Vec<NamedLatency>,
+    /// A two-level table's sub-rows: the `--top` keys of the second dimension.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<BreakdownRow>,
+}
+
+/// A row's busiest second.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowPeak {
+    pub requests: u64,
+    /// The earliest second with that many (UTC).
+    pub second: String,
+    pub second_epoch: i64,
+    /// The row's requests came out of time order: the peak counts the largest run of
+    /// one second, a lower bound.
+    pub approximate: bool,
+}
+
+/// One of a row's latencies, nearest-rank percentiles in µs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NamedLatency {
+    pub name: String,
+    /// Requests that logged it.
+    pub count: u64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+    pub max_us: u64,
+    /// Some values were not kept (the table's latency memory ran out).
+    pub approximate: bool,
 }
 
 /// A row's latency, nearest-rank percentiles of the logged values, in µs.

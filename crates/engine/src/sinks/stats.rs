@@ -98,6 +98,7 @@ impl StatsSink {
         let latency = r
             .request_time_us
             .or_else(|| r.haproxy.as_ref().and_then(|h| h.ta_us));
+        let more = crate::sinks::by_rows::key_hit(r);
         for (i, dim) in self.by.iter().enumerate() {
             let cx = KeyContext {
                 source: &self.label,
@@ -105,7 +106,7 @@ impl StatsSink {
             };
             let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
             self.agg
-                .observe_key(i, key, r.status, r.bytes_sent, latency);
+                .observe_key(i, key, r.status, r.bytes_sent, latency, &more);
         }
     }
 

@@ -7,11 +7,17 @@
 //! tables merged in input order (`ChunkTables`), so rows and untracked counts are the
 //! same whatever the threads.
 
-use super::{P50, P90, P99, StatsConfig};
-use crate::dimension::Dimension;
+use super::rows::{KeyHit, OTHER_LATENCIES, RowMore, row_more};
+use super::{P50, P90, P99, P999, StatsConfig};
+use crate::SortKey;
+use crate::ValueCounts;
+use crate::dimension::{Dimension, split_pair};
 use crate::escape_bytes;
-use crate::summary::{Breakdown, BreakdownLatency, BreakdownRow};
-use crate::table::{Hit, Table};
+use crate::summary::{
+    Breakdown, BreakdownLatency, BreakdownRow, NamedLatency, RowPeak, SubRowsInfo,
+};
+use crate::table::{Hit, Row, Table};
+use crate::timefmt::format_rfc3339;
 use serde::{Deserialize, Serialize};
 
 /// The maximum as a "percentile": nearest rank of the whole count is the largest value.
@@ -21,11 +27,102 @@ const MAX: u32 = 1_000_000;
 const PRESIZE: usize = 256;
 
 /// One dimension's table and the requests that had no key for it (an nginx line has no
-/// HAProxy server; an upstream logged as `-`).
+/// HAProxy server; an upstream logged as `-`). Each row's peak and other latencies are
+/// kept by row number in `more` (rows.rs). A two-level table (`--by a,b`) has its rows
+/// by the first key in `table` and by the pair ([`crate::dimension::pair_key`]) in
+/// `pairs`: the sub-rows, grouped under their row when summarized.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct ByTable {
+pub(crate) struct ByTable {
     table: Table,
     no_key: u64,
+    #[serde(default)]
+    more: Vec<RowMore>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pairs: Option<Box<Pairs>>,
+}
+
+/// A two-level table's rows by pair of keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pairs {
+    table: Table,
+    more: Vec<RowMore>,
+}
+
+/// Counts a request in `key`'s row of `table` (and `more`), or as untracked.
+#[inline]
+fn add_row(table: &mut Table, more: &mut Vec<RowMore>, key: &[u8], hit: Hit, kh: &KeyHit) {
+    match table.row_id(key) {
+        Some(id) => {
+            table.add_at(id, hit);
+            let dense = table.dense_ms();
+            row_more(more, id).add(kh, dense, table.latency_budget_mut());
+        }
+        None => table.count_untracked(1),
+    }
+}
+
+/// Adds `other`'s rows (and their `more`) to `table`'s, in `other`'s order: the row's
+/// latencies and its other ones take from the one budget of the table.
+fn merge_rows(table: &mut Table, more: &mut Vec<RowMore>, other: &Table, other_more: &[RowMore]) {
+    table.merge_mapped(other, |j, mine, budget, dense| {
+        if let (Some(i), Some(o)) = (mine, other_more.get(j)) {
+            row_more(more, i).merge(o, dense, budget);
+        }
+    });
+}
+
+impl ByTable {
+    fn new(d: &Dimension, table: impl Fn() -> Table) -> ByTable {
+        ByTable {
+            table: table(),
+            no_key: 0,
+            more: Vec::new(),
+            pairs: matches!(d, Dimension::Pair(..)).then(|| {
+                Box::new(Pairs {
+                    table: table(),
+                    more: Vec::new(),
+                })
+            }),
+        }
+    }
+
+    /// Empties the table, keeping its memory (a chunk's, for the next chunk).
+    pub(crate) fn clear(&mut self) {
+        self.table.clear();
+        self.more.clear();
+        self.no_key = 0;
+        if let Some(p) = &mut self.pairs {
+            p.table.clear();
+            p.more.clear();
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, key: Option<&[u8]>, hit: Hit, kh: &KeyHit) {
+        let Some(k) = key else {
+            self.no_key += 1;
+            return;
+        };
+        match &mut self.pairs {
+            None => add_row(&mut self.table, &mut self.more, k, hit, kh),
+            Some(p) => match split_pair(k) {
+                Some((first, _)) => {
+                    add_row(&mut self.table, &mut self.more, first, hit, kh);
+                    add_row(&mut p.table, &mut p.more, k, hit, kh);
+                }
+                None => self.no_key += 1,
+            },
+        }
+    }
+
+    /// Adds `other`'s rows (a later chunk's, or another aggregate's), in its order.
+    fn merge(&mut self, other: &ByTable) {
+        merge_rows(&mut self.table, &mut self.more, &other.table, &other.more);
+        self.no_key += other.no_key;
+        if let (Some(mine), Some(theirs)) = (&mut self.pairs, &other.pairs) {
+            merge_rows(&mut mine.table, &mut mine.more, &theirs.table, &theirs.more);
+        }
+    }
 }
 
 /// The tables of the dimensions asked for, in the order asked.
@@ -34,22 +131,187 @@ pub(crate) struct Breakdowns {
     tables: Vec<ByTable>,
 }
 
-/// A table for one chunk's keys: no cap nor memory limit (see `super::chunk_table`).
-pub(super) fn chunk_tables(dims: impl Iterator<Item = Dimension>) -> Vec<Table> {
-    dims.map(|d| super::chunk_table(d, PRESIZE)).collect()
+/// Tables for one chunk's keys: no cap nor memory limit (see `super::chunk_table`).
+pub(super) fn chunk_tables(dims: impl Iterator<Item = Dimension>) -> Vec<ByTable> {
+    dims.map(|d| ByTable::new(&d, || super::chunk_table(d.clone(), PRESIZE)))
+        .collect()
+}
+
+/// A row as the summary ranks it: key, table row, and its `more`.
+type Ranked<'t> = (&'t [u8], &'t Row, Option<&'t RowMore>);
+
+/// The `n` first of `rows` by `sort`, highest first, ties by key.
+fn rank<'t>(mut rows: Vec<Ranked<'t>>, sort: SortKey, n: usize) -> Vec<Ranked<'t>> {
+    // The p99 of every row is found once, not at every comparison.
+    let mut keyed: Vec<(u64, Ranked<'t>)> = rows
+        .drain(..)
+        .map(|r| {
+            let v = match sort {
+                SortKey::Requests => r.1.requests,
+                SortKey::Errors => r.1.client_errors() + r.1.server_errors(),
+                SortKey::ServerErrors => r.1.server_errors(),
+                // Rows without latency rank below a p99 of 0.
+                SortKey::P99 => r.1.p99_us().map_or(0, |p| p.saturating_add(1)),
+                SortKey::Bytes => r.1.bytes_sent,
+            };
+            (v, r)
+        })
+        .collect();
+    let order =
+        |a: &(u64, Ranked<'t>), b: &(u64, Ranked<'t>)| b.0.cmp(&a.0).then_with(|| a.1.0.cmp(b.1.0));
+    if keyed.len() > n {
+        keyed.select_nth_unstable_by(n, order);
+        keyed.truncate(n);
+    }
+    keyed.sort_unstable_by(order);
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Every row of `table` with its `more`, in row order.
+fn all_rows<'t>(table: &'t Table, more: &'t [RowMore]) -> Vec<Ranked<'t>> {
+    table
+        .rows()
+        .enumerate()
+        .map(|(i, (k, r))| (k, r, more.get(i)))
+        .collect()
+}
+
+/// The percentiles of a row's latency `v` named `name`; `None` without values.
+fn named(name: &str, v: &ValueCounts) -> Option<NamedLatency> {
+    let q = v.quantiles(&[P50, P90, P99, P999, MAX])?;
+    Some(NamedLatency {
+        name: name.to_string(),
+        count: v.len(),
+        p50_us: q[0],
+        p90_us: q[1],
+        p99_us: q[2],
+        p999_us: q[3],
+        max_us: q[4],
+        approximate: v.is_approximate(),
+    })
+}
+
+/// The summary's row of `key` (its shown key: `key` for a table's row, the second key
+/// for a sub-row).
+fn summary_row(
+    key: &[u8],
+    r: &Row,
+    more: Option<&RowMore>,
+    requests: u64,
+    seconds: Option<u64>,
+) -> BreakdownRow {
+    let of = |c: u64, n: u64| match n {
+        0 => 0.0,
+        n => c as f64 / n as f64,
+    };
+    let mut latencies: Vec<NamedLatency> = named("latency", &r.latency).into_iter().collect();
+    if let Some(other) = more.and_then(|m| m.other.as_deref()) {
+        latencies.extend(
+            OTHER_LATENCIES
+                .iter()
+                .zip(other.iter())
+                .filter_map(|(n, v)| named(n, v)),
+        );
+    }
+    BreakdownRow {
+        key: escape_bytes(key),
+        requests: r.requests,
+        share: of(r.requests, requests),
+        status_4xx: r.client_errors(),
+        status_5xx: r.server_errors(),
+        bytes_sent: r.bytes_sent,
+        latency: r
+            .latency
+            .quantiles(&[P50, P90, P99, MAX])
+            .map(|q| BreakdownLatency {
+                p50_us: q[0],
+                p90_us: q[1],
+                p99_us: q[2],
+                max_us: q[3],
+                approximate: r.latency.is_approximate(),
+            }),
+        share_4xx: of(r.client_errors(), r.requests),
+        share_5xx: of(r.server_errors(), r.requests),
+        qps_mean: of(r.requests, seconds.unwrap_or(0)),
+        qps_peak: more.and_then(|m| {
+            let (second, n) = m.peak.busiest()?;
+            Some(RowPeak {
+                requests: n,
+                second: format_rfc3339(second.saturating_mul(1_000_000), None),
+                second_epoch: second,
+                approximate: m.peak.approximate(),
+            })
+        }),
+        latencies,
+        rows: Vec::new(),
+    }
+}
+
+impl ByTable {
+    /// The table's `--top` rows by `cfg.by_sort`, each with its sub-rows when it has
+    /// two levels; shares of `requests`, QPS over the run's `seconds`.
+    fn summarize(&self, cfg: &StatsConfig, requests: u64, seconds: Option<u64>) -> Breakdown {
+        let (sort, n) = (cfg.by_sort, cfg.top_n);
+        let top = rank(all_rows(&self.table, &self.more), sort, n);
+        // A two-level table's pairs, grouped under the rows shown.
+        let mut groups: Vec<Vec<Ranked<'_>>> = vec![Vec::new(); top.len()];
+        if let Some(p) = &self.pairs {
+            let place: rustc_hash::FxHashMap<&[u8], usize> =
+                top.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+            for (k, r, m) in all_rows(&p.table, &p.more) {
+                if let Some((first, second)) = split_pair(k)
+                    && let Some(&i) = place.get(first)
+                {
+                    groups[i].push((second, r, m));
+                }
+            }
+        }
+        let rows = top
+            .into_iter()
+            .zip(groups)
+            .map(|((k, r, m), group)| {
+                let mut row = summary_row(k, r, m, requests, seconds);
+                row.rows = rank(group, sort, n)
+                    .into_iter()
+                    .map(|(k, r, m)| summary_row(k, r, m, requests, seconds))
+                    .collect();
+                row
+            })
+            .collect();
+        let t = &self.table;
+        Breakdown {
+            dimension: t.dimension().name(),
+            rows,
+            distinct: t.len() as u64,
+            cap: t.cap() as u64,
+            bytes_cap: t.key_bytes_cap() as u64,
+            cap_reached: t.cap_reached(),
+            untracked_requests: t.untracked(),
+            requests_without_key: self.no_key,
+            sort: sort.name().to_string(),
+            sub_rows: self.pairs.as_ref().map(|p| SubRowsInfo {
+                dimension: match t.dimension() {
+                    Dimension::Pair(_, b) => b.name(),
+                    d => d.name(),
+                },
+                distinct: p.table.len() as u64,
+                cap_reached: p.table.cap_reached(),
+                untracked_requests: p.table.untracked(),
+            }),
+        }
+    }
 }
 
 impl Breakdowns {
     /// Capped tables for `dims`, with `cfg`'s path-table limits.
     pub(super) fn capped(dims: &[Dimension], cfg: &StatsConfig) -> Breakdowns {
         let table = |d: &Dimension| {
-            let mut t = Table::with_presize(d.clone(), cfg.max_paths, PRESIZE);
-            t.set_latency_bytes(Some(cfg.path_latency_bytes));
-            t.set_key_bytes(Some(cfg.max_path_bytes));
-            ByTable {
-                table: t,
-                no_key: 0,
-            }
+            ByTable::new(d, || {
+                let mut t = Table::with_presize(d.clone(), cfg.max_paths, PRESIZE);
+                t.set_latency_bytes(Some(cfg.path_latency_bytes));
+                t.set_key_bytes(Some(cfg.max_path_bytes));
+                t
+            })
         };
         Breakdowns {
             tables: dims.iter().map(table).collect(),
@@ -59,10 +321,7 @@ impl Breakdowns {
     /// Uncapped tables for a parallel worker's chunks (see `Aggregate::for_chunks`).
     pub(super) fn for_chunks(dims: &[Dimension]) -> Breakdowns {
         Breakdowns {
-            tables: chunk_tables(dims.iter().cloned())
-                .into_iter()
-                .map(|table| ByTable { table, no_key: 0 })
-                .collect(),
+            tables: chunk_tables(dims.iter().cloned()),
         }
     }
 
@@ -80,26 +339,23 @@ impl Breakdowns {
 
     /// Counts a request in table `i`: in `key`'s row, or as having no key.
     #[inline]
-    pub(super) fn add(&mut self, i: usize, key: Option<&[u8]>, hit: Hit) {
+    pub(super) fn add(&mut self, i: usize, key: Option<&[u8]>, hit: Hit, kh: &KeyHit) {
         if let Some(t) = self.tables.get_mut(i) {
-            match key {
-                Some(k) => t.table.add(k, hit),
-                None => t.no_key += 1,
-            }
+            t.add(key, hit, kh);
         }
     }
 
     /// Swaps the tables with `empty`'s (a chunk's, handed over in input order).
-    pub(super) fn swap_tables(&mut self, empty: &mut [Table]) {
+    pub(super) fn swap_tables(&mut self, empty: &mut [ByTable]) {
         for (mine, other) in self.tables.iter_mut().zip(empty.iter_mut()) {
-            std::mem::swap(&mut mine.table, other);
+            std::mem::swap(mine, other);
         }
     }
 
     /// Adds a chunk's tables, in input order.
-    pub(super) fn merge_tables(&mut self, chunk: &[Table]) {
+    pub(super) fn merge_tables(&mut self, chunk: &[ByTable]) {
         for (mine, theirs) in self.tables.iter_mut().zip(chunk) {
-            mine.table.merge(theirs);
+            mine.merge(theirs);
         }
     }
 
@@ -111,50 +367,20 @@ impl Breakdowns {
             return;
         }
         for (mine, theirs) in self.tables.iter_mut().zip(&other.tables) {
-            mine.table.merge(&theirs.table);
-            mine.no_key += theirs.no_key;
+            mine.merge(theirs);
         }
     }
 
-    /// Every table's `top_n` rows, with shares of `requests`.
-    pub(super) fn summarize(&self, top_n: usize, requests: u64) -> Vec<Breakdown> {
-        let share = |c: u64| match requests {
-            0 => 0.0,
-            n => c as f64 / n as f64,
-        };
+    /// Every table's rows (see [`ByTable::summarize`]).
+    pub(super) fn summarize(
+        &self,
+        cfg: &StatsConfig,
+        requests: u64,
+        seconds: Option<u64>,
+    ) -> Vec<Breakdown> {
         self.tables
             .iter()
-            .map(|t| Breakdown {
-                dimension: t.table.dimension().name(),
-                rows: t
-                    .table
-                    .top(top_n)
-                    .into_iter()
-                    .map(|(k, r)| BreakdownRow {
-                        key: escape_bytes(k),
-                        requests: r.requests,
-                        share: share(r.requests),
-                        status_4xx: r.client_errors(),
-                        status_5xx: r.server_errors(),
-                        bytes_sent: r.bytes_sent,
-                        latency: r.latency.quantiles(&[P50, P90, P99, MAX]).map(|q| {
-                            BreakdownLatency {
-                                p50_us: q[0],
-                                p90_us: q[1],
-                                p99_us: q[2],
-                                max_us: q[3],
-                                approximate: r.latency.is_approximate(),
-                            }
-                        }),
-                    })
-                    .collect(),
-                distinct: t.table.len() as u64,
-                cap: t.table.cap() as u64,
-                bytes_cap: t.table.key_bytes_cap() as u64,
-                cap_reached: t.table.cap_reached(),
-                untracked_requests: t.table.untracked(),
-                requests_without_key: t.no_key,
-            })
+            .map(|t| t.summarize(cfg, requests, seconds))
             .collect()
     }
 }
@@ -180,7 +406,8 @@ impl super::Aggregate {
 
     /// Counts a request (also given to `observe`) in `--by` table `i`: under `key`, or
     /// as a request without one. Its latency is the request time (HAProxy's Ta where
-    /// there is none), as the report's overall latency.
+    /// there is none), as the report's overall latency; `more` has its second and other
+    /// latencies (rows.rs).
     #[inline]
     pub fn observe_key(
         &mut self,
@@ -189,6 +416,7 @@ impl super::Aggregate {
         status: u16,
         bytes_sent: Option<u64>,
         latency_us: Option<u64>,
+        more: &KeyHit,
     ) {
         let code = usize::from(status).min(999);
         let hit = Hit {
@@ -196,7 +424,7 @@ impl super::Aggregate {
             bytes_sent: bytes_sent.unwrap_or(0),
             latency_us,
         };
-        self.by.add(i, key, hit);
+        self.by.add(i, key, hit, more);
     }
 }
 
@@ -219,12 +447,12 @@ mod tests {
     fn rows_hand_counted() {
         let cfg = StatsConfig::default();
         let mut b = Breakdowns::capped(&[Dimension::Method], &cfg);
-        b.add(0, Some(b"POST"), hit(500, 10, 30));
-        b.add(0, Some(b"GET"), hit(200, 5, 10));
-        b.add(0, Some(b"GET"), hit(404, 7, 20));
-        b.add(0, None, hit(200, 1, 1));
-        b.add(0, Some(b"PUT"), hit(200, 1, 5));
-        let s = b.summarize(10, 5);
+        b.add(0, Some(b"POST"), hit(500, 10, 30), &KeyHit::default());
+        b.add(0, Some(b"GET"), hit(200, 5, 10), &KeyHit::default());
+        b.add(0, Some(b"GET"), hit(404, 7, 20), &KeyHit::default());
+        b.add(0, None, hit(200, 1, 1), &KeyHit::default());
+        b.add(0, Some(b"PUT"), hit(200, 1, 5), &KeyHit::default());
+        let s = b.summarize(&cfg, 5, None);
         assert_eq!(s.len(), 1);
         let t = &s[0];
         assert_eq!(
@@ -288,9 +516,23 @@ mod tests {
         for chunk in keys.chunks(13) {
             for k in chunk {
                 worker.observe(&o);
-                worker.observe_key(0, Some(k.as_bytes()), 200, Some(1), None);
+                worker.observe_key(
+                    0,
+                    Some(k.as_bytes()),
+                    200,
+                    Some(1),
+                    None,
+                    &KeyHit::default(),
+                );
                 direct.observe(&o);
-                direct.observe_key(0, Some(k.as_bytes()), 200, Some(1), None);
+                direct.observe_key(
+                    0,
+                    Some(k.as_bytes()),
+                    200,
+                    Some(1),
+                    None,
+                    &KeyHit::default(),
+                );
             }
             let mut t = worker.take_chunk_tables(empty);
             run.merge_chunk_tables(&t);
@@ -338,8 +580,15 @@ mod tests {
             .enumerate()
         {
             a.observe(&o);
-            a.observe_key(0, key, 503, Some(9), Some(i as u64 * 1000));
-            a.observe_key(1, Some(b"acme"), 503, None, None);
+            a.observe_key(
+                0,
+                key,
+                503,
+                Some(9),
+                Some(i as u64 * 1000),
+                &KeyHit::default(),
+            );
+            a.observe_key(1, Some(b"acme"), 503, None, None, &KeyHit::default());
         }
         let mut out = Vec::new();
         a.save(&mut out).unwrap();

@@ -13,6 +13,8 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
 mod breakdowns;
+mod rows;
+pub use rows::KeyHit;
 mod state;
 use breakdowns::Breakdowns;
 pub use state::StateError;
@@ -42,6 +44,9 @@ pub struct StatsConfig {
     /// Counts requests, and nothing else of them: for a run that writes rows (Parquet)
     /// and no report, where the statistics would only cost time.
     pub requests_only: bool,
+    /// How the `--by` tables' rows are ranked (`--sort`).
+    #[serde(default)]
+    pub by_sort: crate::SortKey,
 }
 
 impl Default for StatsConfig {
@@ -54,6 +59,7 @@ impl Default for StatsConfig {
             source_by_host: false,
             path_latency_bytes: crate::table::DEFAULT_LATENCY_BYTES,
             requests_only: false,
+            by_sort: crate::SortKey::Requests,
         }
     }
 }
@@ -93,7 +99,7 @@ pub struct ChunkTables {
     servers: Table,
     hosts: Table,
     /// The `--by` tables, in the aggregate's order.
-    by: Vec<Table>,
+    by: Vec<breakdowns::ByTable>,
 }
 
 impl ChunkTables {
@@ -102,7 +108,7 @@ impl ChunkTables {
         self.paths.clear();
         self.servers.clear();
         self.hosts.clear();
-        self.by.iter_mut().for_each(Table::clear);
+        self.by.iter_mut().for_each(breakdowns::ByTable::clear);
     }
 }
 
@@ -609,6 +615,7 @@ impl Aggregate {
             seconds: s.seconds,
             empty_seconds: s.empty_seconds,
         });
+        let run_seconds = qps.as_ref().map(|q| q.seconds);
         let codes = self
             .status
             .iter()
@@ -690,7 +697,7 @@ impl Aggregate {
                     distinct_servers: self.servers.len() as u64,
                 }
             }),
-            by: self.by.summarize(self.cfg.top_n, self.requests),
+            by: self.by.summarize(&self.cfg, self.requests, run_seconds),
         }
     }
 }

@@ -276,6 +276,17 @@ impl Table {
         self.latency_budget = bytes.map_or(Budget::unlimited(), Budget::new);
     }
 
+    /// The memory left for latency values, for values a caller keeps beside the rows (a
+    /// `--by` row's other latencies draw on the same budget as its request time).
+    pub fn latency_budget_mut(&mut self) -> &mut Budget {
+        &mut self.latency_budget
+    }
+
+    /// Whole milliseconds below this get a dense slot in a row's latency bins.
+    pub fn dense_ms(&self) -> u32 {
+        self.dense_ms
+    }
+
     /// Empties the table, keeping its memory for the keys to come (a chunk's table is
     /// reused for the next chunk rather than allocated, and zeroed by the kernel, anew).
     pub fn clear(&mut self) {
@@ -465,6 +476,31 @@ impl Table {
         self.untracked += other.untracked;
         // `other`'s table took no key after it was full: nor does this one, as a single
         // reader's would not.
+        self.bytes_full |= other.bytes_full;
+    }
+
+    /// Adds `other`'s rows as [`Table::merge_spilling`] does, calling `each` after each of
+    /// them with its row number in `other`, its row number here (`None`: no room) and the
+    /// budget, so that a caller keeping more per row (by row number) merges it alike.
+    pub fn merge_mapped(
+        &mut self,
+        other: &Table,
+        mut each: impl FnMut(usize, Option<usize>, &mut Budget, u32),
+    ) {
+        for (j, s) in other.slots.iter().enumerate() {
+            let (k, theirs) = (Self::key_of(&other.arena, s), &s.entry);
+            let mine = self.entry_hashed(k, s.hash);
+            match mine {
+                Some(i) => {
+                    self.slots[i]
+                        .entry
+                        .merge(theirs, self.dense_ms, &mut self.latency_budget)
+                }
+                None => self.untracked += theirs.requests,
+            }
+            each(j, mine, &mut self.latency_budget, self.dense_ms);
+        }
+        self.untracked += other.untracked;
         self.bytes_full |= other.bytes_full;
     }
 
