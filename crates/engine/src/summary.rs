@@ -94,6 +94,8 @@ pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConf
         }
     }
     let mut summary = total.summarize();
+    // The default report's endpoint lists, from the path table's rows.
+    summary.top_endpoints = Some(total.top_endpoints(crate::dimension::fold_endpoint));
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
     // Layouts are listed where a source changed layout part-way.

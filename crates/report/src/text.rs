@@ -36,15 +36,18 @@ fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
 pub fn text(s: &Summary) -> String {
     let mut o = String::new();
     header(&mut o, s);
+    crate::overview::headline(&mut o, s);
     sources(&mut o, s);
     lines(&mut o, s);
     time(&mut o, s);
     let _ = writeln!(o, "Requests   {}", thousands(s.requests));
     let _ = writeln!(o, "Bytes sent {}", thousands(s.bytes_sent));
     qps(&mut o, s);
+    // Top paths are one `--by path` away; endpoints group what IDs split.
+    crate::overview::endpoints(&mut o, s);
+    crate::overview::servers(&mut o, s);
     status(&mut o, s);
     latency(&mut o, s);
-    paths(&mut o, s);
     haproxy(&mut o, s);
     crate::breakdowns::breakdowns(&mut o, s);
     malformed(&mut o, s);
@@ -222,49 +225,7 @@ fn latency(o: &mut String, s: &Summary) {
     }
 }
 
-/// The top paths, and how many requests the full path table left unranked.
-fn paths(o: &mut String, s: &Summary) {
-    if !s.top_paths.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nTop paths                                        count    share   p99 (s)"
-        );
-        for p in &s.top_paths {
-            let path = ellipsize(&terminal_safe(&p.path), 44);
-            let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
-            if p.approximate {
-                p99.push_str(" (approximate)");
-            }
-            let _ = writeln!(
-                o,
-                "  {:<44} {:>10} {:>8} {:>9}",
-                path,
-                thousands(p.count),
-                percent(p.share),
-                p99
-            );
-        }
-        if s.paths.cap_reached {
-            // Full by count, or else by the paths' bytes.
-            let full = if s.paths.distinct >= s.paths.cap {
-                format!("{} distinct paths", thousands(s.paths.cap))
-            } else {
-                format!(
-                    "{} bytes of paths ({} distinct)",
-                    thousands(s.paths.bytes_cap),
-                    thousands(s.paths.distinct)
-                )
-            };
-            let _ = writeln!(
-                o,
-                "  (path table full at {full}: {} requests to later new paths are not ranked)",
-                thousands(s.paths.untracked_requests)
-            );
-        }
-    }
-}
-
-/// HAProxy's timers and the backend/server table.
+/// HAProxy's timers (its servers and termination states: overview.rs).
 fn haproxy(o: &mut String, s: &Summary) {
     if let Some(h) = &s.haproxy {
         let _ = writeln!(
@@ -276,26 +237,6 @@ fn haproxy(o: &mut String, s: &Summary) {
         latency_row(o, "Tc (connect)", &h.tc);
         latency_row(o, "Tr (server response)", &h.tr_server);
         latency_row(o, "Ta (total)", &h.ta);
-        if !h.servers.is_empty() {
-            let _ = writeln!(
-                o,
-                "\nBackend/server                                   count    share  Ta p99 (s)"
-            );
-            for p in &h.servers {
-                let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
-                if p.approximate {
-                    p99.push_str(" (approximate)");
-                }
-                let _ = writeln!(
-                    o,
-                    "  {:<44} {:>10} {:>8} {:>9}",
-                    ellipsize(&terminal_safe(&p.path), 44),
-                    thousands(p.count),
-                    percent(p.share),
-                    p99
-                );
-            }
-        }
     }
 }
 

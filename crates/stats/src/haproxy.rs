@@ -19,6 +19,8 @@ pub struct HaproxyObservation<'a> {
     pub backend_server: &'a [u8],
     /// The syslog header's host (empty without a header).
     pub host: &'a [u8],
+    /// The termination state (`SD--`; empty when not logged).
+    pub termination: &'a [u8],
 }
 
 /// HAProxy's timers (its `backend/server` table is the aggregate's `servers`).
@@ -33,6 +35,9 @@ pub(crate) struct HaproxyStats {
     /// Where a `backend/server` key is built when the line did not write it whole.
     #[serde(skip)]
     key: Vec<u8>,
+    /// Requests by termination state (absent from a state saved before they were).
+    #[serde(default)]
+    pub(crate) terminations: crate::termination::Terminations,
 }
 
 /// `N` histograms of the run's size (see [`GLOBAL_DENSE_MS`]).
@@ -46,11 +51,13 @@ impl HaproxyStats {
             timers: global_histograms(),
             unshared: None,
             key: Vec::new(),
+            terminations: Default::default(),
         }
     }
 
     /// `shared`: Tr and Ta are this line's upstream and request times.
     pub(crate) fn observe(&mut self, h: &HaproxyObservation<'_>, shared: bool) {
+        self.terminations.add(h.termination);
         let n = if shared { 5 } else { 3 };
         for (hist, t) in self.timers.iter_mut().zip(h.timers_us).take(n) {
             if let Some(t) = t {
@@ -96,6 +103,7 @@ impl HaproxyStats {
     }
 
     pub(crate) fn merge(&mut self, other: &HaproxyStats) {
+        self.terminations.merge(&other.terminations);
         for (a, b) in self.timers.iter_mut().zip(&other.timers) {
             a.merge(b);
         }

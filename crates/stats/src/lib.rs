@@ -13,6 +13,7 @@ pub mod rollup;
 pub mod rowsort;
 pub mod summary;
 pub mod table;
+mod termination;
 pub mod timefmt;
 
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};

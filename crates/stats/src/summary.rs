@@ -25,6 +25,40 @@ pub struct Summary {
     /// The `--by` tables, in the order asked (absent without `--by`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<Breakdown>,
+    /// The report's endpoint lists, folded from the path table (absent from `--every`
+    /// windows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_endpoints: Option<TopEndpoints>,
+}
+
+/// The endpoints with most requests, the slowest and those with most 5xx: three short
+/// lists from the path table's rows folded by endpoint.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopEndpoints {
+    pub by_requests: Vec<EndpointStat>,
+    /// By request-time p99, highest first (endpoints without request times left out).
+    pub by_p99: Vec<EndpointStat>,
+    /// By 5xx count, highest first (endpoints without 5xx left out).
+    pub by_5xx: Vec<EndpointStat>,
+    /// Distinct endpoints of the tracked paths.
+    pub distinct: u64,
+    /// Requests to paths the path table did not track (its cap was reached): counted in
+    /// no endpoint, so the lists cover the other requests only.
+    pub untracked_requests: u64,
+}
+
+/// One endpoint's requests.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EndpointStat {
+    pub endpoint: String,
+    pub count: u64,
+    pub share: f64,
+    pub status_4xx: u64,
+    pub status_5xx: u64,
+    /// 5xx of the endpoint's requests.
+    pub share_5xx: f64,
+    pub p99_us: Option<u64>,
+    pub approximate: bool,
 }
 
 /// A `--by` table: its busiest rows and whether its cap was reached.
@@ -140,9 +174,22 @@ pub struct HaproxySummary {
     pub tr_server: Option<LatencyStats>,
     /// Ta (Tt in tcplog and before 1.7): total time.
     pub ta: Option<LatencyStats>,
-    /// The busiest `backend/server` pairs (`path` holds the pair; `p99_us` is Ta's).
+    /// The busiest `backend/server` pairs (`path` holds the pair; `p99_us` is Ta's), and
+    /// after them any `<NOSRV>` pair (no server was reached) that is not among them.
     pub servers: Vec<PathStat>,
     pub distinct_servers: u64,
+    /// Termination states (4 characters, `SD--`), most frequent first, ties by state.
+    pub termination_states: Vec<StateCount>,
+    /// The same by their first two characters (what ended the session, in which phase).
+    pub termination_phases: Vec<StateCount>,
+}
+
+/// Requests that ended with one termination state.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StateCount {
+    pub state: String,
+    pub count: u64,
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -297,6 +344,9 @@ pub struct PathStat {
     pub p99_us: Option<u64>,
     /// `true` only if this path met more distinct latency values than are kept exactly.
     pub approximate: bool,
+    /// Its requests with status 4xx and 5xx.
+    pub status_4xx: u64,
+    pub status_5xx: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -146,6 +146,8 @@ pub fn stats_fields() -> Fields {
         F::HA_SERVER,
         F::HA_BACKEND_SERVER,
         F::HA_SYSLOG_HOST,
+        // The default report's termination states.
+        F::HA_TERMINATION_STATE,
     ]
     .into_iter()
     .fold(Fields::NONE, Fields::with)
@@ -196,6 +198,7 @@ fn observe(agg: &mut Aggregate, r: &Record<'_>, path: Option<&[u8]>) {
             server: h.server,
             backend_server: h.backend_server,
             host: h.syslog_host,
+            termination: h.termination_state,
         }),
     });
 }

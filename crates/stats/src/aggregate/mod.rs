@@ -13,6 +13,7 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
 mod breakdowns;
+mod overview;
 mod rows;
 pub use rows::KeyHit;
 mod state;
@@ -650,6 +651,8 @@ impl Aggregate {
                     share: share(e.requests),
                     p99_us: e.latency.quantiles(&[P99]).map(|q| q[0]),
                     approximate: e.latency.is_approximate(),
+                    status_4xx: e.client_errors(),
+                    status_5xx: e.server_errors(),
                 })
                 .collect()
         };
@@ -687,17 +690,22 @@ impl Aggregate {
             },
             haproxy: self.haproxy.as_ref().map(|h| {
                 let [tr, tw, tc, tresp, ta] = h.timers_all().each_ref().map(|t| latency_stats(t));
+                let (termination_states, termination_phases) =
+                    h.terminations.summarize(self.requests);
                 HaproxySummary {
                     tr,
                     tw,
                     tc,
                     tr_server: tresp,
                     ta,
-                    servers: top(&self.servers),
+                    servers: overview::with_nosrv(top(&self.servers), &self.servers, share),
                     distinct_servers: self.servers.len() as u64,
+                    termination_states,
+                    termination_phases,
                 }
             }),
             by: self.by.summarize(&self.cfg, self.requests, run_seconds),
+            top_endpoints: None,
         }
     }
 }
@@ -945,6 +953,7 @@ mod tests {
             server: b"s1",
             backend_server: b"be/s1",
             host: b"",
+            termination: b"----",
         };
         let with = |rt: u64, ut: u64, h| Observation {
             upstream_time_us: ms(ut),

@@ -125,10 +125,12 @@ impl RowMore {
     #[inline]
     pub fn add(&mut self, hit: &KeyHit, dense_ms: u32, budget: &mut Budget) {
         self.peak.add(hit.second);
-        if hit.other_us.iter().any(Option::is_some) {
-            let other = self.other.get_or_insert_with(Default::default);
-            for (h, v) in other.iter_mut().zip(hit.other_us) {
-                if let Some(v) = v {
+        // By reference and index: most of the five are absent, and a copied array
+        // zipped with the sets cost more than the one insert that usually follows.
+        for (i, v) in hit.other_us.iter().enumerate() {
+            if let Some(v) = *v {
+                let other = self.other.get_or_insert_with(Default::default);
+                if let Some(h) = other.get_mut(i) {
                     h.insert_within(v, dense_ms, budget);
                 }
             }

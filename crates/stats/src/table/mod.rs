@@ -394,6 +394,7 @@ impl Table {
     /// The row number of `key`, its row made while there is room; `None` once the table
     /// is full (nothing is counted: the caller counts the request elsewhere, and says so
     /// with [`Table::count_untracked`]).
+    #[inline]
     pub fn row_id(&mut self, key: &[u8]) -> Option<usize> {
         self.entry(key)
     }

@@ -1,0 +1,163 @@
+//! The sections of the text report that answer an operator's first questions: the
+//! headline (requests, QPS, 5xx, p99, malformed), the top endpoints by requests, by p99
+//! and by 5xx, HAProxy's servers with their errors (`<NOSRV>` always), and its
+//! termination states.
+
+use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::terminal_safe;
+use axlog_stats::Summary;
+use axlog_stats::summary::{EndpointStat, StateCount};
+use std::fmt::Write as _;
+
+/// One line: requests, QPS mean and peak, 5xx share, request-time p99 (HAProxy's Ta
+/// where none), malformed share of the lines read.
+pub(crate) fn headline(o: &mut String, s: &Summary) {
+    let share = |c: u64, n: u64| match n {
+        0 => 0.0,
+        n => c as f64 / n as f64,
+    };
+    let c5 = s
+        .status
+        .classes
+        .iter()
+        .find(|c| c.class == "5xx")
+        .map_or(0, |c| c.count);
+    let mut line = format!("\n{} requests", thousands(s.requests));
+    if let Some(q) = &s.qps {
+        let _ = write!(line, " · QPS mean {:.2}, peak {}", q.mean, q.peak);
+    }
+    let _ = write!(line, " · 5xx {}", percent(share(c5, s.requests)));
+    let p99 = s
+        .latency
+        .request_time
+        .as_ref()
+        .or_else(|| s.haproxy.as_ref().and_then(|h| h.ta.as_ref()))
+        .map(|l| l.p99_us);
+    if let Some(p) = p99 {
+        let _ = write!(line, " · p99 {} s", seconds(p));
+    }
+    let _ = writeln!(
+        line,
+        " · malformed {}",
+        percent(share(s.lines.malformed, s.lines.read))
+    );
+    o.push_str(&line);
+}
+
+/// The three endpoint lists, and what the path table's cap left out of them.
+pub(crate) fn endpoints(o: &mut String, s: &Summary) {
+    let Some(e) = &s.top_endpoints else {
+        return;
+    };
+    if e.by_requests.is_empty() {
+        return;
+    }
+    list(o, "Top endpoints by requests", &e.by_requests);
+    list(o, "Slowest endpoints (p99)", &e.by_p99);
+    list(o, "Endpoints with most 5xx", &e.by_5xx);
+    if s.paths.cap_reached {
+        // Full by count, or else by the paths' bytes; the endpoints are folded from the
+        // paths tracked.
+        let full = if s.paths.distinct >= s.paths.cap {
+            format!("{} distinct paths", thousands(s.paths.cap))
+        } else {
+            format!(
+                "{} bytes of paths ({} distinct)",
+                thousands(s.paths.bytes_cap),
+                thousands(s.paths.distinct)
+            )
+        };
+        let _ = writeln!(
+            o,
+            "  (path table full at {full}: {} requests to later new paths are not ranked)",
+            thousands(e.untracked_requests)
+        );
+    }
+}
+
+fn list(o: &mut String, title: &str, rows: &[EndpointStat]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n{title:<46} {:>10} {:>8} {:>8} {:>9}",
+        "count", "share", "5xx", "p99 (s)"
+    );
+    for r in rows {
+        let mut p99 = r.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+        if r.approximate {
+            p99.push_str(" (approximate)");
+        }
+        let _ = writeln!(
+            o,
+            "  {:<44} {:>10} {:>8} {:>8} {:>9}",
+            ellipsize(&terminal_safe(&r.endpoint), 44),
+            thousands(r.count),
+            percent(r.share),
+            percent(r.share_5xx),
+            p99
+        );
+    }
+}
+
+/// HAProxy's busiest `backend/server` pairs with their 4xx and 5xx (and any `<NOSRV>`
+/// pair), then the termination states: the full states and by their first two
+/// characters.
+pub(crate) fn servers(o: &mut String, s: &Summary) {
+    let Some(h) = &s.haproxy else {
+        return;
+    };
+    if !h.servers.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nBackend/server                                   count    share      4xx      5xx  Ta p99 (s)"
+        );
+        for p in &h.servers {
+            let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+            if p.approximate {
+                p99.push_str(" (approximate)");
+            }
+            let _ = writeln!(
+                o,
+                "  {:<44} {:>10} {:>8} {:>8} {:>8} {:>9}",
+                ellipsize(&terminal_safe(&p.path), 44),
+                thousands(p.count),
+                percent(p.share),
+                thousands(p.status_4xx),
+                thousands(p.status_5xx),
+                p99
+            );
+        }
+    }
+    if !h.termination_states.is_empty() {
+        o.push('\n');
+    }
+    states(o, "Termination states", &h.termination_states);
+    states(o, "By first two characters", &h.termination_phases);
+}
+
+/// At most ten states (the rest summed on one line).
+fn states(o: &mut String, title: &str, all: &[StateCount]) {
+    if all.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = all
+        .iter()
+        .take(10)
+        .map(|c| {
+            format!(
+                "{} {} ({})",
+                terminal_safe(&c.state),
+                thousands(c.count),
+                percent(c.share)
+            )
+        })
+        .collect();
+    let _ = write!(o, "{title:<24} {}", shown.join("  "));
+    let rest: u64 = all.iter().skip(10).map(|c| c.count).sum();
+    if rest > 0 {
+        let _ = write!(o, "  others {}", thousands(rest));
+    }
+    o.push('\n');
+}
