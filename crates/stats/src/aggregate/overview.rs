@@ -42,12 +42,50 @@ pub(super) fn with_nosrv(
     top
 }
 
-/// An endpoint's rows folded together.
+/// An endpoint's rows folded together: the latency values of its first path borrowed,
+/// merged into a set of its own only when a second path comes (most endpoints have one
+/// path, and merging every path's values would cost more than the rest).
 #[derive(Default)]
-struct Folded {
+struct Folded<'t> {
     requests: u64,
     classes: [u64; 6],
-    latency: ValueCounts,
+    first: Option<&'t ValueCounts>,
+    merged: Option<ValueCounts>,
+}
+
+impl Folded<'_> {
+    fn latency(&self) -> Option<&ValueCounts> {
+        self.merged.as_ref().or(self.first)
+    }
+}
+
+/// An endpoint as the lists rank it.
+struct Ranked<'k> {
+    key: &'k [u8],
+    requests: u64,
+    classes: [u64; 6],
+    p99_us: Option<u64>,
+    approximate: bool,
+}
+
+/// The `n` best of `all` by `value` (highest first, ties by key), leaving out those
+/// without one: a pass keeping the few best, not a sort of every endpoint.
+fn best<'a, 'k>(
+    all: &'a [Ranked<'k>],
+    n: usize,
+    value: impl Fn(&Ranked<'_>) -> Option<u64>,
+) -> Vec<&'a Ranked<'k>> {
+    let mut out: Vec<(u64, &Ranked<'k>)> = Vec::with_capacity(n + 1);
+    for r in all {
+        let Some(v) = value(r) else { continue };
+        let before = |o: &(u64, &Ranked<'_>)| o.0 > v || (o.0 == v && o.1.key < r.key);
+        let at = out.iter().take_while(|o| before(o)).count();
+        if at < n {
+            out.insert(at, (v, r));
+            out.truncate(n);
+        }
+    }
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 impl super::Aggregate {
@@ -55,7 +93,7 @@ impl super::Aggregate {
     /// writes a path's endpoint into its buffer, or says the path is its own endpoint
     /// by returning `false`). Requests to paths the table did not track are in none.
     pub fn top_endpoints(&self, mut fold: impl FnMut(&[u8], &mut Vec<u8>) -> bool) -> TopEndpoints {
-        let mut by: FxHashMap<Vec<u8>, Folded> = FxHashMap::default();
+        let mut by: FxHashMap<Vec<u8>, Folded<'_>> = FxHashMap::default();
         let mut buf = Vec::new();
         for (path, row) in self.paths.rows() {
             let key = match fold(path, &mut buf) {
@@ -70,51 +108,51 @@ impl super::Aggregate {
             for (a, b) in e.classes.iter_mut().zip(row.classes) {
                 *a += b;
             }
-            e.latency.merge(&row.latency, crate::table::GROUP_DENSE_MS);
+            if e.first.is_none() {
+                e.first = Some(&row.latency);
+            } else {
+                let merged = e
+                    .merged
+                    .get_or_insert_with(|| e.first.cloned().unwrap_or_default());
+                merged.merge(&row.latency, crate::table::GROUP_DENSE_MS);
+            }
         }
+        let all: Vec<Ranked<'_>> = by
+            .iter()
+            .map(|(k, e)| Ranked {
+                key: k,
+                requests: e.requests,
+                classes: e.classes,
+                p99_us: e.latency().and_then(|l| l.quantiles(&[P99])).map(|q| q[0]),
+                approximate: e.latency().is_some_and(ValueCounts::is_approximate),
+            })
+            .collect();
         let share = |c: u64, n: u64| match n {
             0 => 0.0,
             n => c as f64 / n as f64,
         };
-        let mut all: Vec<EndpointStat> = by
-            .into_iter()
-            .map(|(k, e)| {
-                let p99 = e.latency.quantiles(&[P99]).map(|q| q[0]);
-                EndpointStat {
-                    endpoint: escape_bytes(&k),
-                    count: e.requests,
-                    share: share(e.requests, self.requests),
-                    status_4xx: e.classes[3],
-                    status_5xx: e.classes[4],
-                    share_5xx: share(e.classes[4], e.requests),
-                    p99_us: p99,
-                    approximate: e.latency.is_approximate(),
-                }
-            })
-            .collect();
-        let distinct = all.len() as u64;
-        // Each list highest first, ties by endpoint.
-        let mut list = |value: &dyn Fn(&EndpointStat) -> u64,
-                        keep: &dyn Fn(&EndpointStat) -> bool| {
-            all.sort_by(|a, b| {
-                value(b)
-                    .cmp(&value(a))
-                    .then_with(|| a.endpoint.cmp(&b.endpoint))
-            });
-            all.iter()
-                .filter(|e| keep(e))
-                .take(self.cfg.top_n.min(SHORT_LIST))
-                .cloned()
+        let stat = |r: &Ranked<'_>| EndpointStat {
+            endpoint: escape_bytes(r.key),
+            count: r.requests,
+            share: share(r.requests, self.requests),
+            status_4xx: r.classes[3],
+            status_5xx: r.classes[4],
+            share_5xx: share(r.classes[4], r.requests),
+            p99_us: r.p99_us,
+            approximate: r.approximate,
+        };
+        let n = self.cfg.top_n.min(SHORT_LIST);
+        let list = |value: &dyn Fn(&Ranked<'_>) -> Option<u64>| {
+            best(&all, n, value)
+                .into_iter()
+                .map(stat)
                 .collect::<Vec<_>>()
         };
-        let by_requests = list(&|e| e.count, &|_| true);
-        let by_p99 = list(&|e| e.p99_us.unwrap_or(0), &|e| e.p99_us.is_some());
-        let by_5xx = list(&|e| e.status_5xx, &|e| e.status_5xx > 0);
         TopEndpoints {
-            by_requests,
-            by_p99,
-            by_5xx,
-            distinct,
+            by_requests: list(&|r| Some(r.requests)),
+            by_p99: list(&|r| r.p99_us),
+            by_5xx: list(&|r| (r.classes[4] > 0).then_some(r.classes[4])),
+            distinct: all.len() as u64,
             untracked_requests: self.paths.untracked(),
         }
     }
