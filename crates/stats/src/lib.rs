@@ -10,10 +10,12 @@ mod haproxy;
 pub mod hist;
 pub mod persecond;
 pub mod rollup;
+pub mod series_summary;
 pub mod summary;
 pub mod table;
 pub mod timefmt;
 
+pub use aggregate::series::SeriesConfig;
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
 pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};

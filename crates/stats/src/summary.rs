@@ -25,6 +25,10 @@ pub struct Summary {
     /// The `--by` tables, in the order asked (absent without `--by`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<Breakdown>,
+    /// The series over time, `--series-by`'s rows, gaps and `--tz`'s times, each absent
+    /// when not computed (series_summary.rs).
+    #[serde(flatten)]
+    pub series: crate::series_summary::SeriesParts,
 }
 
 /// A `--by` table: its busiest rows and whether its cap was reached.

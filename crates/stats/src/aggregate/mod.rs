@@ -13,6 +13,8 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
 mod breakdowns;
+pub mod series;
+mod series_by;
 mod state;
 use breakdowns::Breakdowns;
 pub use state::StateError;
@@ -169,6 +171,9 @@ pub struct Aggregate {
     /// The `--by` tables (breakdowns.rs); absent from a state that has none.
     #[serde(skip_serializing_if = "Breakdowns::is_empty")]
     by: Breakdowns,
+    /// The series over time (series.rs); absent from a state that has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series: Option<Box<series::Series>>,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -241,6 +246,7 @@ impl Aggregate {
             hosts: row_table(Dimension::Host, MAX_HOSTS),
             last_host: 0,
             by: Breakdowns::default(),
+            series: None,
         };
         a.set_source(0);
         a
@@ -407,6 +413,7 @@ impl Aggregate {
             bytes_sent: o.bytes_sent.unwrap_or(0),
             latency_us: o.request_time_us,
         };
+        self.observe_series(second, o, hit);
         let host = match &o.haproxy {
             Some(h) if self.cfg.source_by_host && !h.host.is_empty() => {
                 let row = self.host_row(h.host);
@@ -531,6 +538,7 @@ impl Aggregate {
         });
         self.servers.merge(&other.servers);
         self.by.merge(&other.by);
+        self.merge_series(other);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -691,6 +699,7 @@ impl Aggregate {
                 }
             }),
             by: self.by.summarize(self.cfg.top_n, self.requests),
+            series: self.summarize_series(),
         }
     }
 }
