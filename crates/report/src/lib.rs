@@ -10,6 +10,7 @@ mod escape;
 mod fmt;
 mod json;
 mod live;
+mod series;
 mod text;
 
 pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};
