@@ -21,7 +21,12 @@ pub fn hour_shift_s(zone: &Zone) -> u32 {
 
 /// Writes the summary's times in `zone` (named `name`, as given).
 pub fn localize(s: &mut Summary, zone: &Zone, name: &str) {
-    let at = |epoch_s: i64| format_rfc3339(epoch_s * 1_000_000, Some(zone.offset_at_utc(epoch_s)));
+    let at = |epoch_s: i64| {
+        format_rfc3339(
+            epoch_s.saturating_mul(1_000_000),
+            Some(zone.offset_at_utc(epoch_s)),
+        )
+    };
     let at_us = |us: i64| format_rfc3339(us, Some(zone.offset_at_utc(us.div_euclid(1_000_000))));
     if let Some(series) = &mut s.series.series {
         for b in &mut series.buckets {

@@ -408,7 +408,7 @@ impl Series {
             .map(|&idx| {
                 let start = idx * w - shift;
                 SeriesBucket {
-                    start: format_rfc3339(start * 1_000_000, None),
+                    start: format_rfc3339(start.saturating_mul(1_000_000), None),
                     start_epoch: start,
                     values: values_of(
                         s.index
@@ -460,9 +460,9 @@ pub(crate) fn gaps(per_second: &PerSecond, gap_s: u32) -> Gaps {
         count += 1;
         if list.len() < MAX_GAPS {
             list.push(Gap {
-                start: format_rfc3339(start * 1_000_000, None),
+                start: format_rfc3339(start.saturating_mul(1_000_000), None),
                 start_epoch: start,
-                end: format_rfc3339(end * 1_000_000, None),
+                end: format_rfc3339(end.saturating_mul(1_000_000), None),
                 end_epoch: end,
                 seconds: len as u64,
             });
