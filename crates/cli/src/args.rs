@@ -179,6 +179,8 @@ pub(crate) struct ReportArgs {
     pub(crate) parquet: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) parquet_args: ParquetArgs,
+    #[command(flatten)]
+    pub(crate) series: crate::series::SeriesArgs,
 }
 
 #[derive(clap::Args)]

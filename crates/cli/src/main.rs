@@ -14,6 +14,7 @@ mod paths;
 mod progress;
 mod report;
 mod run;
+mod series;
 mod sizes;
 mod term;
 mod threads;

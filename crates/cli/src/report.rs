@@ -29,6 +29,8 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         labels: Vec::new(),
         rejects_located: args.rejects.located(),
         by: args.by.clone(),
+        series: Some(args.series.config(&args.format.tz)),
+        series_by: args.series.series_by.clone(),
     })
 }
 
@@ -101,9 +103,10 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut cfg = config(&args)?;
     cfg.labels = labels;
     let show = !args.quiet && std::io::stderr().is_terminal();
-    let outcome = with_progress(show, &sources, cfg, |cfg| {
+    let mut outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
+    crate::series::localize(&mut outcome.summary, &args.format.tz);
     let rendered = match args.output {
         Output::Text => axlog_report::text(&outcome.summary),
         Output::Json => axlog_report::json(&outcome.summary),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 mod chunk;
 mod dimension;
+mod display;
 mod error;
 mod every;
 mod parallel;
@@ -29,6 +30,7 @@ mod summary;
 
 pub use chunk::{LOOKAHEAD, process_chunk};
 pub use dimension::{KeyContext, key_of};
+pub use display::{hour_shift_s, localize};
 pub use error::SourceError;
 pub use every::run_every;
 pub use progress::Progress;
@@ -58,6 +60,9 @@ pub struct Config {
     pub labels: Vec<String>,
     /// The `--by` tables the report adds, in this order.
     pub by: Vec<Dimension>,
+    /// The report's series over time (`None`: none), and `--series-by`'s dimension.
+    pub series: Option<axlog_stats::SeriesConfig>,
+    pub series_by: Option<Dimension>,
 }
 
 impl Config {
@@ -117,7 +122,9 @@ pub struct Outcome {
 /// `outputs` asks, and summarises.
 pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
     let sink = (
-        StatsSink::new(cfg.stats).with_breakdowns(&cfg.by),
+        StatsSink::new(cfg.stats)
+            .with_breakdowns(&cfg.by)
+            .with_series(cfg.series, cfg.series_by.clone()),
         (
             outputs
                 .rejects

@@ -42,6 +42,30 @@ impl Zone {
 }
 
 impl Zone {
+    /// The zone's name: its IANA name, or the offset as `+05:30` (`UTC` for zero).
+    pub fn name(&self) -> String {
+        match self {
+            Zone::Fixed(0) => "UTC".to_string(),
+            Zone::Fixed(o) => {
+                let a = o.unsigned_abs();
+                let sign = if *o < 0 { '-' } else { '+' };
+                format!("{sign}{:02}:{:02}", a / 60, a % 60)
+            }
+            Zone::Named(tz) => tz.iana_name().unwrap_or("?").to_string(),
+        }
+    }
+
+    /// The offset (minutes east of UTC) in force at UTC second `utc_s`: what a time is
+    /// shown with in this zone (`--tz` for display).
+    pub fn offset_at_utc(&self, utc_s: i64) -> i16 {
+        match self {
+            Zone::Fixed(o) => *o,
+            Zone::Named(tz) => {
+                Timestamp::from_second(utc_s).map_or(0, |t| (tz.to_offset(t).seconds() / 60) as i16)
+            }
+        }
+    }
+
     /// Local µs since the epoch (as if the local clock were UTC) into UTC µs, and the
     /// offset applied.
     #[inline]

@@ -11,6 +11,7 @@ mod fmt;
 mod json;
 mod live;
 mod overview;
+mod series;
 mod text;
 
 pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};

@@ -2,6 +2,7 @@
 //! Everything that came from a log or a configuration is escaped with [`terminal_safe`].
 
 use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::series::shown_time;
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::summary::LatencyStats;
@@ -46,6 +47,7 @@ pub fn text(s: &Summary) -> String {
     // Top paths are one `--by path` away; endpoints group what IDs split.
     crate::overview::endpoints(&mut o, s);
     crate::overview::servers(&mut o, s);
+    crate::series::series(&mut o, s);
     status(&mut o, s);
     latency(&mut o, s);
     haproxy(&mut o, s);
@@ -153,12 +155,12 @@ fn lines(o: &mut String, s: &Summary) {
 /// The first and last times, and the UTC offsets the log was written with.
 fn time(o: &mut String, s: &Summary) {
     if let Some(t) = &s.time {
-        let _ = writeln!(
-            o,
-            "First      {}  (log time {})",
-            t.first.utc, t.first.local
+        let (first, last) = (
+            shown_time(s, 0, &t.first.utc),
+            shown_time(s, 1, &t.last.utc),
         );
-        let _ = writeln!(o, "Last       {}  (log time {})", t.last.utc, t.last.local);
+        let _ = writeln!(o, "First      {first}  (log time {})", t.first.local);
+        let _ = writeln!(o, "Last       {last}  (log time {})", t.last.local);
         let _ = writeln!(o, "Offsets    {}", t.offsets.join(" "));
     }
 }
@@ -169,7 +171,11 @@ fn qps(o: &mut String, s: &Summary) {
         let _ = writeln!(
             o,
             "QPS        mean {:.2}  peak {} at {}  p50 {}  p99 {}",
-            q.mean, q.peak, q.peak_second, q.p50, q.p99
+            q.mean,
+            q.peak,
+            shown_time(s, 2, &q.peak_second),
+            q.p50,
+            q.p99
         );
         let _ = writeln!(
             o,

@@ -11,11 +11,13 @@ pub mod hist;
 pub mod persecond;
 pub mod rollup;
 pub mod rowsort;
+pub mod series_summary;
 pub mod summary;
 pub mod table;
 mod termination;
 pub mod timefmt;
 
+pub use aggregate::series::SeriesConfig;
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
 pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};

@@ -29,6 +29,10 @@ pub struct Summary {
     /// windows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_endpoints: Option<TopEndpoints>,
+    /// The series over time, `--series-by`'s rows, gaps and `--tz`'s times, each absent
+    /// when not computed (series_summary.rs).
+    #[serde(flatten)]
+    pub series: crate::series_summary::SeriesParts,
 }
 
 /// The endpoints with most requests, the slowest and those with most 5xx: three short

@@ -14,7 +14,7 @@ use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
-use axlog_stats::{Aggregate, Dimension, Observation, StatsConfig};
+use axlog_stats::{Aggregate, Dimension, Observation, SeriesConfig, StatsConfig};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -46,6 +46,9 @@ pub struct StatsSink {
     extra_names: Arc<[String]>,
     /// Where a key built rather than sliced from the line is written.
     key_buf: Vec<u8>,
+    /// The series over time and `--series-by`'s dimension (series.rs in the stats crate).
+    series: Option<SeriesConfig>,
+    series_by: Option<Dimension>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,7 +85,19 @@ impl StatsSink {
             label: Arc::from(""),
             extra_names: Arc::new([]),
             key_buf: Vec::new(),
+            series: None,
+            series_by: None,
         }
+    }
+
+    /// With a series over time (`None`: without), and `--series-by` rows by `by`.
+    pub fn with_series(mut self, cfg: Option<SeriesConfig>, by: Option<Dimension>) -> StatsSink {
+        if let Some(c) = cfg {
+            self.agg.set_series(c, by.clone());
+            self.series = cfg;
+            self.series_by = by;
+        }
+        self
     }
 
     /// With a `--by` table for each of `dims`, in that order.
@@ -107,6 +122,15 @@ impl StatsSink {
             let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
             self.agg
                 .observe_key(i, key, r.status, r.bytes_sent, latency, &more);
+        }
+        if let Some(dim) = &self.series_by {
+            let cx = KeyContext {
+                source: &self.label,
+                extra_names: &self.extra_names,
+            };
+            let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
+            self.agg
+                .observe_series_key(r.ts_us, key, r.status, r.bytes_sent, latency);
         }
     }
 
@@ -225,6 +249,7 @@ impl RecordSink for StatsSink {
             false => self
                 .by
                 .iter()
+                .chain(&self.series_by)
                 .map(key_fields)
                 .fold(stats_fields(), Fields::union),
         }
@@ -237,7 +262,7 @@ impl RecordSink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
-        if self.by.is_empty() || self.cfg.requests_only {
+        if (self.by.is_empty() && self.series_by.is_none()) || self.cfg.requests_only {
             return record_into(&mut self.agg, r);
         }
         // The path is found once, for the path table and the path and endpoint keys.
@@ -265,7 +290,7 @@ impl ChunkSink for StatsSink {
 
     fn begin(&mut self, b: &Begin<'_>) {
         // The names `field:NAME` keys are looked up by (a worker is forked after this).
-        if !self.by.is_empty() {
+        if !self.by.is_empty() || self.series_by.is_some() {
             self.extra_names = b.parser.extra_names().into();
         }
     }
@@ -316,6 +341,9 @@ impl Sink for StatsSink {
             }
         };
         agg.set_source(row);
+        if let Some(c) = self.series {
+            agg.set_series(c, self.series_by.clone());
+        }
         StatsSink {
             agg,
             cfg,
@@ -329,6 +357,8 @@ impl Sink for StatsSink {
             label,
             extra_names: self.extra_names.clone(),
             key_buf: Vec::new(),
+            series: self.series,
+            series_by: self.series_by.clone(),
         }
     }
 

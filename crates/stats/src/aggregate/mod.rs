@@ -16,6 +16,8 @@ mod breakdowns;
 mod overview;
 mod rows;
 pub use rows::KeyHit;
+pub mod series;
+mod series_by;
 mod state;
 use breakdowns::Breakdowns;
 pub use state::StateError;
@@ -176,6 +178,9 @@ pub struct Aggregate {
     /// The `--by` tables (breakdowns.rs); absent from a state that has none.
     #[serde(skip_serializing_if = "Breakdowns::is_empty")]
     by: Breakdowns,
+    /// The series over time (series.rs); absent from a state that has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series: Option<Box<series::Series>>,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -248,6 +253,7 @@ impl Aggregate {
             hosts: row_table(Dimension::Host, MAX_HOSTS),
             last_host: 0,
             by: Breakdowns::default(),
+            series: None,
         };
         a.set_source(0);
         a
@@ -414,6 +420,7 @@ impl Aggregate {
             bytes_sent: o.bytes_sent.unwrap_or(0),
             latency_us: o.request_time_us,
         };
+        self.observe_series(second, o, hit);
         let host = match &o.haproxy {
             Some(h) if self.cfg.source_by_host && !h.host.is_empty() => {
                 let row = self.host_row(h.host);
@@ -538,6 +545,7 @@ impl Aggregate {
         });
         self.servers.merge(&other.servers);
         self.by.merge(&other.by);
+        self.merge_series(other);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -706,6 +714,7 @@ impl Aggregate {
             }),
             by: self.by.summarize(&self.cfg, self.requests, run_seconds),
             top_endpoints: None,
+            series: self.summarize_series(),
         }
     }
 }

@@ -1,0 +1,502 @@
+//! `axlog report --bucket`, `--series-by`, `--gap` and `--tz` for display: every bucket of
+//! the series on generated logs (nginx-timed, HAProxy) against a zero-filled reference
+//! computed here from the raw lines by naive splitting and a hand-written date parser (no
+//! axlog code): requests, status classes, bytes, p50, p99 and max (nearest rank); the
+//! same output with one and two threads; `--series-by status` likewise, and capped small;
+//! gaps on a log written here with known holes; times shown in a zone.
+
+mod common;
+
+use axlog_testgen::{Config, Format, Limit};
+use common::{axlog, stderr_of, write_file};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One request as the reference reads it.
+struct Req {
+    /// UTC seconds.
+    ts: i64,
+    status: u64,
+    bytes: u64,
+    latency_us: Option<u64>,
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, written out here).
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// `21/Nov/2026:01:00:01` (fractions after a `.` dropped) as seconds, the clock read as UTC.
+fn clock(s: &str) -> Option<i64> {
+    let s = s.split('.').next()?;
+    let (date, time) = s.split_once(':')?;
+    let d: Vec<&str> = date.split('/').collect();
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = *d.get(1)?;
+    let m = months.iter().position(|x| *x == name)? as i64 + 1;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    Some(
+        days(d.get(2)?.parse().ok()?, m, d[0].parse().ok()?) * 86_400
+            + t[0] * 3600
+            + t[1] * 60
+            + t[2],
+    )
+}
+
+/// `0.123` -> 123000.
+fn secs_us(s: &str) -> Option<u64> {
+    let (a, b) = s.split_once('.')?;
+    Some(
+        a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 10u64.pow(6 - b.len() as u32),
+    )
+}
+
+/// An nginx-timed line: `... [21/Nov/2026:01:00:01 +0100] "..." 200 123 "..." "..." 0.012 0.010`.
+fn nginx(line: &str) -> Option<(Req, String)> {
+    let parts: Vec<&str> = line.split('"').collect();
+    if parts.len() != 7 || parts[4] != " " {
+        return None;
+    }
+    let stamp = parts[0].split_once('[')?.1.split_once(']')?.0;
+    let (local, off) = stamp.split_once(' ')?;
+    let sign = if off.starts_with('-') { -1 } else { 1 };
+    let off_s =
+        sign * (off[1..3].parse::<i64>().ok()? * 3600 + off[3..5].parse::<i64>().ok()? * 60);
+    let mid: Vec<&str> = parts[2].split(' ').collect();
+    if mid.len() != 4 || mid[1].len() != 3 {
+        return None;
+    }
+    let status: u64 = mid[1].parse().ok()?;
+    let bytes = match mid[2] {
+        "-" => 0,
+        b => b.parse().ok()?,
+    };
+    let rt = parts[6].trim_start().split(' ').next()?;
+    let latency_us = match rt {
+        "-" => None,
+        t => Some(secs_us(t)?),
+    };
+    let ts = clock(local)? - off_s;
+    Some((
+        Req {
+            ts,
+            status,
+            bytes,
+            latency_us,
+        },
+        status.to_string(),
+    ))
+}
+
+/// HAProxy's httplog behind a syslog header; the accept date is local time at `off_s`.
+fn haproxy(line: &str, off_s: i64) -> Option<(Req, String)> {
+    let (head, rest) = line.split_once(": ")?;
+    if !head.contains("haproxy[") {
+        return None;
+    }
+    let (fields, _request) = rest.rsplit_once(" \"")?;
+    let t: Vec<&str> = fields.split(' ').collect();
+    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
+        return None;
+    }
+    let accept = t[1].strip_prefix('[')?.strip_suffix(']')?;
+    let timers: Vec<i64> = t[4]
+        .split('/')
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    if timers.len() != 5 {
+        return None;
+    }
+    let status: u64 = t[5].parse().ok()?;
+    let req = Req {
+        ts: clock(accept)? - off_s,
+        status,
+        bytes: t[6].parse().ok()?,
+        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
+    };
+    Some((req, status.to_string()))
+}
+
+/// A bucket's values: requests, 1xx..5xx, bytes, p50, p99, max.
+type Values = (u64, [u64; 5], u64, Option<u64>, Option<u64>, Option<u64>);
+
+/// The values of `reqs` (one bucket's).
+fn values(reqs: &[&Req]) -> Values {
+    let mut classes = [0u64; 5];
+    for r in reqs {
+        if (1..=5).contains(&(r.status / 100)) {
+            classes[(r.status / 100 - 1) as usize] += 1;
+        }
+    }
+    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
+    lat.sort_unstable();
+    // Nearest rank: the ceil(p n)-th smallest value.
+    let rank = |num: usize, den: usize| {
+        (!lat.is_empty()).then(|| lat[(lat.len() * num).div_ceil(den).max(1) - 1])
+    };
+    (
+        reqs.len() as u64,
+        classes,
+        reqs.iter().map(|r| r.bytes).sum(),
+        rank(1, 2),
+        rank(99, 100),
+        lat.last().copied(),
+    )
+}
+
+/// The widths, and the default: the finest with at most 120 buckets over the range.
+const WIDTHS: [i64; 5] = [1, 10, 60, 300, 3600];
+
+fn default_width(reqs: &[&Req]) -> i64 {
+    let lo = reqs.iter().map(|r| r.ts).min().unwrap();
+    let hi = reqs.iter().map(|r| r.ts).max().unwrap();
+    *WIDTHS
+        .iter()
+        .find(|&&w| hi.div_euclid(w) - lo.div_euclid(w) < 120)
+        .unwrap_or(&3600)
+}
+
+/// The zero-filled series of `reqs` at width `w` over `[lo, hi]`: (start, values).
+fn reference(reqs: &[&Req], w: i64, lo: i64, hi: i64) -> Vec<(i64, Values)> {
+    let mut by: HashMap<i64, Vec<&Req>> = HashMap::new();
+    for r in reqs {
+        by.entry(r.ts.div_euclid(w)).or_default().push(r);
+    }
+    (lo.div_euclid(w)..=hi.div_euclid(w))
+        .map(|b| (b * w, values(by.get(&b).map_or(&[][..], |v| &v[..]))))
+        .collect()
+}
+
+/// A JSON bucket's values.
+fn values_of(b: &Value) -> Values {
+    let n = |k: &str| b[k].as_u64().unwrap();
+    (
+        n("requests"),
+        [
+            n("status_1xx"),
+            n("status_2xx"),
+            n("status_3xx"),
+            n("status_4xx"),
+            n("status_5xx"),
+        ],
+        n("bytes_sent"),
+        b["p50_us"].as_u64(),
+        b["p99_us"].as_u64(),
+        b["max_us"].as_u64(),
+    )
+}
+
+/// The series of a report: its width and (start, values) of each bucket.
+fn series_of(v: &Value) -> (i64, Vec<(i64, Values)>) {
+    let s = &v["series"];
+    let buckets = s["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["start_epoch"].as_i64().unwrap(), values_of(b)))
+        .collect();
+    (s["bucket_s"].as_i64().unwrap(), buckets)
+}
+
+/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
+/// agree byte for byte: the report.
+fn report_both(file: &Path, args: &[&str]) -> Value {
+    let run = |j: &str| {
+        let out = axlog()
+            .arg("report")
+            .arg(file)
+            .args(args)
+            .args(["--output", "json", "-j", j])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(
+        String::from_utf8_lossy(&one),
+        String::from_utf8_lossy(&run("2"))
+    );
+    serde_json::from_slice(&one).unwrap()
+}
+
+fn generated(format: Format, lines: u64, seed: u64, rate: f64) -> String {
+    let data = axlog_testgen::generate(&Config {
+        format,
+        limit: Limit::Lines(lines),
+        seed,
+        tz_offset_min: 60,
+        rate,
+        ..Config::default()
+    });
+    String::from_utf8_lossy(&data).into_owned()
+}
+
+/// Every width, and the default, against the reference; then `--series-by status`.
+fn check_series(file: &Path, reqs: &[(Req, String)], extra: &[&str]) {
+    let all: Vec<&Req> = reqs.iter().map(|r| &r.0).collect();
+    let lo = all.iter().map(|r| r.ts).min().unwrap();
+    let hi = all.iter().map(|r| r.ts).max().unwrap();
+    let empty = |s: &[(i64, Values)]| s.iter().filter(|b| b.1.0 == 0).count();
+    for bucket in [Some("1s"), Some("10s"), Some("1m"), None] {
+        let mut args = extra.to_vec();
+        if let Some(b) = bucket {
+            args.extend(["--bucket", b]);
+        }
+        let v = report_both(file, &args);
+        assert_eq!(
+            v["requests"],
+            all.len() as u64,
+            "the reference reads every request"
+        );
+        let w = match bucket {
+            Some("1s") => 1,
+            Some("10s") => 10,
+            Some(_) => 60,
+            None => default_width(&all),
+        };
+        let want = reference(&all, w, lo, hi);
+        let (got_w, got) = series_of(&v);
+        assert_eq!(got_w, w, "{bucket:?}");
+        assert_eq!(got.len(), want.len(), "{bucket:?}");
+        for (g, e) in got.iter().zip(&want) {
+            assert_eq!(g, e, "{bucket:?}");
+        }
+        if bucket == Some("1s") {
+            // The per-second counts: empty seconds are there, as zeros.
+            assert!(
+                empty(&want) > 0,
+                "a series without empty buckets checks less"
+            );
+            assert_eq!(
+                v["qps"]["empty_seconds"].as_u64(),
+                Some(empty(&want) as u64)
+            );
+        }
+    }
+    // `--series-by status`: each status's own series, zero-filled, in the same buckets.
+    let mut args = extra.to_vec();
+    args.extend(["--series-by", "status", "--bucket", "1m", "--top", "1000"]);
+    let v = report_both(file, &args);
+    let by = &v["series_by"];
+    assert_eq!(by["dimension"], "status");
+    let mut keys: HashMap<&str, Vec<&Req>> = HashMap::new();
+    for (r, k) in reqs {
+        keys.entry(k).or_default().push(r);
+    }
+    let mut order: Vec<(&str, u64)> = keys.iter().map(|(k, v)| (*k, v.len() as u64)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let rows = by["rows"].as_array().unwrap();
+    let got: Vec<(&str, u64)> = rows
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap(), r["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, order);
+    assert!(order.len() > 3);
+    for r in rows {
+        let want = reference(&keys[r["key"].as_str().unwrap()], 60, lo, hi);
+        let got: Vec<Values> = r["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(values_of)
+            .collect();
+        let want: Vec<Values> = want.into_iter().map(|w| w.1).collect();
+        assert_eq!(got, want, "{}", r["key"]);
+    }
+    assert_eq!(
+        (
+            by["cap_reached"].as_bool(),
+            by["untracked_requests"].as_u64()
+        ),
+        (Some(false), Some(0))
+    );
+
+    // Capped at 3 keys: the three whose FNV-1a hash (computed here) is smallest are kept.
+    let fnv = |k: &str| {
+        k.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        })
+    };
+    let mut by_hash: Vec<&str> = keys.keys().copied().collect();
+    by_hash.sort_by_key(|k| (fnv(k), k.to_string()));
+    let kept = &by_hash[..3];
+    let mut args = extra.to_vec();
+    args.extend([
+        "--series-by",
+        "status",
+        "--max-series-keys",
+        "3",
+        "--top",
+        "1000",
+    ]);
+    let v = report_both(file, &args);
+    let by = &v["series_by"];
+    let mut got: Vec<&str> = by["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    got.sort();
+    let mut want = kept.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    let untracked: usize = keys
+        .iter()
+        .filter(|(k, _)| !kept.contains(k))
+        .map(|(_, v)| v.len())
+        .sum();
+    assert_eq!(
+        (
+            by["cap_reached"].as_bool(),
+            by["untracked_requests"].as_u64()
+        ),
+        (Some(true), Some(untracked as u64))
+    );
+}
+
+#[test]
+fn nginx_timed_series_match_the_reference() {
+    // 5 requests a second on average over 40,000 lines: more than an hour, empty seconds.
+    let text = generated(Format::NginxTimed, 40_000, 7, 5.0);
+    let reqs: Vec<(Req, String)> = text.lines().filter_map(nginx).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    check_series(&file, &reqs, &[]);
+}
+
+#[test]
+fn haproxy_series_match_the_reference() {
+    // Logged at +01:00: Paris in November.
+    let text = generated(Format::HaproxyHttp, 30_000, 11, 5.0);
+    let reqs: Vec<(Req, String)> = text.lines().filter_map(|l| haproxy(l, 3600)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    check_series(&file, &reqs, &["--tz", "Europe/Paris"]);
+}
+
+/// 2026-11-21T09:00:00Z (`date -u -d @1795251600`).
+const T0: i64 = 1_795_251_600;
+
+/// nginx lines, one a second, at `T0 + s` for each `s`.
+fn lines_at(seconds: impl Iterator<Item = i64>) -> String {
+    let mut out = String::new();
+    for s in seconds {
+        let t = T0 + s;
+        let (h, m, sec) = (9 + s / 3600, s % 3600 / 60, s % 60);
+        assert!(t >= T0 && h < 24);
+        out.push_str(&format!(
+            "10.0.0.1 - - [21/Nov/2026:{h:02}:{m:02}:{sec:02} +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"-\" 0.010 0.010\n"
+        ));
+    }
+    out
+}
+
+/// Seconds 0..400 with a request each but three holes (30 s at 120, 10 s at 200, 11 s at
+/// 230), then a request every 20 s to 460 (quiet, not steady).
+fn holes() -> String {
+    let busy = (0..400)
+        .filter(|s| !(120..150).contains(s) && !(200..210).contains(s) && !(230..241).contains(s));
+    lines_at(busy.chain([420, 440, 460]))
+}
+
+/// The gaps of a report: (start epoch, end epoch, seconds).
+fn gaps_of(v: &Value) -> Vec<(i64, i64, u64)> {
+    v["gaps"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["start_epoch"].as_i64().unwrap(),
+                g["end_epoch"].as_i64().unwrap(),
+                g["seconds"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn gaps_are_the_long_holes_in_steady_traffic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    // Longer than 10 s: the 30 s and 11 s holes; not the 10 s one, nor the 19 s runs of
+    // the quiet end (the minute after each has 3 busy seconds or fewer).
+    let v = report_both(&file, &[]);
+    assert_eq!(
+        gaps_of(&v),
+        vec![(T0 + 120, T0 + 150, 30), (T0 + 230, T0 + 241, 11)]
+    );
+    assert_eq!(v["gaps"]["count"], 2);
+    assert_eq!(v["gaps"]["gaps"][0]["start"], "2026-11-21T09:02:00Z");
+    let v = report_both(&file, &["--gap", "20s"]);
+    assert_eq!(gaps_of(&v), vec![(T0 + 120, T0 + 150, 30)]);
+    // Text lists them too.
+    let out = axlog().args(["report"]).arg(&file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2026-11-21T09:02:00Z      to 2026-11-21T09:02:30Z"),
+        "{text}"
+    );
+}
+
+#[test]
+fn times_shown_in_the_tz_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    let v = report_both(&file, &["--tz", "Europe/Paris", "--bucket", "1m"]);
+    // T0 in Paris (November, +01:00): `TZ=Europe/Paris date -d @1795251600 +%FT%T%:z`.
+    assert_eq!(v["display"]["first"], "2026-11-21T10:00:00+01:00");
+    assert_eq!(
+        v["series"]["buckets"][0]["start"],
+        "2026-11-21T10:00:00+01:00"
+    );
+    assert_eq!(v["gaps"]["gaps"][0]["start"], "2026-11-21T10:02:00+01:00");
+    // Existing fields stay UTC.
+    assert_eq!(v["time"]["first"]["utc"], "2026-11-21T09:00:00Z");
+    let out = axlog()
+        .args(["report", "--tz", "Europe/Paris"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("First      2026-11-21T10:00:00+01:00"),
+        "{text}"
+    );
+    // 1 h buckets begin at the zone's local hours: at +05:30, 14:00 local is 08:30Z,
+    // T0 - 1,800 (`TZ=Asia/Kolkata date -d @1795251600 +%FT%T%:z` is 14:30+05:30).
+    let v = report_both(&file, &["--tz", "Asia/Kolkata", "--bucket", "1h"]);
+    let b = &v["series"]["buckets"][0];
+    assert_eq!(
+        (b["start_epoch"].as_i64(), b["start"].as_str()),
+        (Some(T0 - 1800), Some("2026-11-21T14:00:00+05:30"))
+    );
+    assert_eq!(b["requests"].as_u64(), Some(400 - 30 - 10 - 11 + 3));
+    // Without --tz: UTC, and no `display`.
+    let v = report_both(&file, &[]);
+    assert!(v.get("display").is_none());
+}
+
+#[test]
+fn bucket_flags_refused_with_every_and_bad_widths() {
+    for args in [
+        &["--bucket", "1m", "--every", "10s"][..],
+        &["--series-by", "status", "--every", "10s"],
+        &["--bucket", "2m"],
+    ] {
+        let out = axlog().arg("report").args(args).arg("-").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+    }
+}
