@@ -141,7 +141,8 @@ pub(crate) struct ReportArgs {
     /// A breakdown table by DIM: each key's requests, share, 4xx and 5xx counts, bytes
     /// and request-time p50/p90/p99/max, the `--top` busiest keys. Repeatable, or
     /// `--by status,method` for two tables. DIM: path, endpoint, source, host, upstream,
-    /// frontend, backend, server, status, status-class, method, client, user-agent,
+    /// frontend, backend, server, status, status-class, method, client, user-agent (its
+    /// family: bot, crawler, tool, browser, other), user-agent-raw (as logged),
     /// termination, cache-status, tls-protocol, field:NAME (a variable of the layout). Each table is capped like the path table (`--max-paths` keys,
     /// `--max-path-bytes` of keys).
     #[arg(

@@ -38,7 +38,8 @@ pub enum Dimension {
     Method,
     /// The client address.
     Client,
-    /// The `User-Agent` header.
+    /// The `User-Agent` header's family: `bot`, `crawler`, `tool`, `browser`, `other`
+    /// (the rules: docs/stats.md, crates/format/src/useragent.rs).
     UserAgent,
     /// HAProxy's termination state: its first two characters, what ended the session and
     /// in which phase (`SD`: the server aborted during the data phase; `--`: normal).
@@ -49,10 +50,12 @@ pub enum Dimension {
     TlsProtocol,
     /// A field the layout names beyond the common ones (`field:NAME`).
     Extra(String),
+    /// The `User-Agent` header as logged.
+    UserAgentRaw,
 }
 
 /// The names of the dimensions without a parameter, in declaration order.
-const NAMED: [(Dimension, &str); 16] = [
+const NAMED: [(Dimension, &str); 17] = [
     (Dimension::Path, "path"),
     (Dimension::Endpoint, "endpoint"),
     (Dimension::Source, "source"),
@@ -69,6 +72,7 @@ const NAMED: [(Dimension, &str); 16] = [
     (Dimension::Termination, "termination"),
     (Dimension::CacheStatus, "cache-status"),
     (Dimension::TlsProtocol, "tls-protocol"),
+    (Dimension::UserAgentRaw, "user-agent-raw"),
 ];
 
 /// What a named extra field's name starts with.
