@@ -179,6 +179,8 @@ pub(crate) struct ReportArgs {
     pub(crate) parquet: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) parquet_args: ParquetArgs,
+    #[command(flatten)]
+    pub(crate) filters: crate::filters::FilterArgs,
 }
 
 #[derive(clap::Args)]
@@ -266,6 +268,8 @@ pub(crate) struct ConvertArgs {
     /// Default: each file's path.
     #[arg(long, value_name = "LABEL")]
     pub(crate) source_label: Vec<String>,
+    #[command(flatten)]
+    pub(crate) filters: crate::filters::FilterArgs,
 }
 
 /// The longest `--every` interval: a leap year.

@@ -18,6 +18,7 @@ mod chunk;
 mod dimension;
 mod error;
 mod every;
+pub mod filter;
 mod parallel;
 mod plan;
 mod progress;
@@ -58,6 +59,9 @@ pub struct Config {
     pub labels: Vec<String>,
     /// The `--by` tables the report adds, in this order.
     pub by: Vec<Dimension>,
+    /// What a record must be to reach the sinks (`--since`, `--until`, `--where`,
+    /// `--exclude-bots`); `None` keeps every record.
+    pub filter: Option<Arc<filter::Filter>>,
 }
 
 impl Config {

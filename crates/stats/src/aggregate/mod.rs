@@ -657,6 +657,7 @@ impl Aggregate {
                 malformed: self.malformed,
                 other: self.other,
                 unread_fields: self.unread_fields,
+                filtered: 0,
             },
             malformed_samples: self.samples.clone(),
             time,
@@ -746,7 +747,8 @@ mod tests {
                 parsed: 5,
                 malformed: 1,
                 other: 0,
-                unread_fields: 0
+                unread_fields: 0,
+                filtered: 0
             }
         );
         let t = s.time.unwrap();
