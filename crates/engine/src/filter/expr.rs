@@ -427,3 +427,112 @@ impl Cmp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axlog_format::{Format, Preset};
+
+    /// Every name of [`field_named`]'s table but the dimensions'.
+    const NAMES: &[&str] = &[
+        "status",
+        "bytes",
+        "bytes_sent",
+        "request_length",
+        "response_bytes",
+        "server_port",
+        "connection",
+        "request_time",
+        "request_time_us",
+        "upstream_time",
+        "upstream_time_us",
+        "upstream_response_time",
+        "upstream_connect_time",
+        "upstream_connect_us",
+        "upstream_header_time",
+        "upstream_header_us",
+        "TR",
+        "Tw",
+        "Tc",
+        "Tr",
+        "Ta",
+        "haproxy.tr",
+        "haproxy.tw_us",
+        "haproxy.tc",
+        "haproxy.tresp",
+        "haproxy.ta_us",
+        "haproxy.client_port",
+        "haproxy.actconn",
+        "haproxy.feconn",
+        "haproxy.beconn",
+        "haproxy.srv_conn",
+        "haproxy.retries",
+        "haproxy.srv_queue",
+        "haproxy.backend_queue",
+        "remote_user",
+        "request",
+        "uri",
+        "referer",
+        "protocol",
+        "query",
+        "scheme",
+        "x_forwarded_for",
+        "upstream_addr",
+        "upstream_status",
+        "tls_cipher",
+        "haproxy.syslog_host",
+        "haproxy.server",
+        "haproxy.backend_server",
+        "haproxy.termination_state",
+        "haproxy.captured_request_headers",
+        "haproxy.captured_response_headers",
+    ];
+
+    #[test]
+    fn every_field_reads_named_fields() {
+        for name in NAMES {
+            let f = field_named(name).unwrap();
+            let names = match &f {
+                FieldRef::Num(n) => n.field_names(),
+                FieldRef::Text(t) => t.field_names(),
+                FieldRef::Key(_) => panic!("{name} is a dimension"),
+            };
+            assert!(Fields::named(names).is_some(), "{name}: {names:?}");
+        }
+        assert_eq!(field_named("source"), None);
+        assert_eq!(field_named("path"), Some(FieldRef::Key(Dimension::Path)));
+        assert_eq!(
+            field_named("http_x_tenant"),
+            Some(FieldRef::Key(Dimension::Extra("http_x_tenant".into())))
+        );
+    }
+
+    /// A field's projection is enough: the filter gives what the full parse gives.
+    #[test]
+    fn projected_records_give_the_full_parse_answer() {
+        let line = r#"10.0.0.9:5123 [21/Nov/2026:10:00:01.250] web~ api/s2 0/0/1/20/1500 503 2048 - - SD-- 1/1/0/0/2 0/0 "POST /api/v1/x HTTP/1.1""#;
+        let exprs = [
+            "Ta>1s and status=503",
+            "server^=api/ and termination=SD",
+            "haproxy.retries=2 and bytes>2KB",
+            "method in (POST) and path~'^/api/v[12]/'",
+        ];
+        for e in exprs {
+            let expr = super::super::parse(e).unwrap();
+            let mut full = Format::Preset(Preset::Haproxy).parser();
+            let mut cx = Scratch {
+                extra_names: &[],
+                buf: Vec::new(),
+            };
+            assert!(
+                expr.eval(&full.parse(line.as_bytes()).unwrap(), &mut cx),
+                "{e}"
+            );
+            full.set_projection(expr.fields());
+            assert!(
+                expr.eval(&full.parse(line.as_bytes()).unwrap(), &mut cx),
+                "{e}: projected"
+            );
+        }
+    }
+}
