@@ -143,8 +143,9 @@ pub(crate) struct ReportArgs {
     /// layout logs, the `--top` keys by `--sort`. Repeatable, one table each; `--by
     /// endpoint,status-class` is one table of two levels (each endpoint with its status
     /// classes). DIM: path, endpoint, source, host, upstream, frontend, backend, server,
-    /// status, status-class, method, client, user-agent, termination, cache-status,
-    /// tls-protocol, field:NAME (a variable of the layout). Each table is capped like the
+    /// status, status-class, method, client, user-agent (its family: bot, crawler, tool,
+    /// browser, other), user-agent-raw (as logged), termination, cache-status, tls-protocol,
+    /// field:NAME (a variable of the layout). Each table is capped like the
     /// path table (`--max-paths` keys, `--max-path-bytes` of keys).
     #[arg(long, value_name = "DIM[,DIM]", conflicts_with = "every")]
     pub(crate) by: Vec<axlog_stats::Dimension>,
@@ -181,6 +182,8 @@ pub(crate) struct ReportArgs {
     pub(crate) parquet_args: ParquetArgs,
     #[command(flatten)]
     pub(crate) series: crate::series::SeriesArgs,
+    #[command(flatten)]
+    pub(crate) filters: crate::filters::FilterArgs,
 }
 
 #[derive(clap::Args)]
@@ -268,6 +271,8 @@ pub(crate) struct ConvertArgs {
     /// Default: each file's path.
     #[arg(long, value_name = "LABEL")]
     pub(crate) source_label: Vec<String>,
+    #[command(flatten)]
+    pub(crate) filters: crate::filters::FilterArgs,
 }
 
 /// The longest `--every` interval: a leap year.

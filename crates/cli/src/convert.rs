@@ -3,7 +3,7 @@
 use crate::args::ConvertArgs;
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
-use crate::{term, threads};
+use crate::{exit, term, threads};
 use axlog_engine::{Config, Outputs};
 use axlog_stats::StatsConfig;
 use std::io::IsTerminal;
@@ -17,9 +17,7 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.rejects.path {
         inputs.check_output("--rejects", p)?;
     }
-    let out = args.parquet_args.open(&args.dir)?;
-    let rejects = open_rejects(args.rejects.path.as_deref())?;
-    let cfg = Config {
+    let mut cfg = Config {
         layout: args.format.format()?,
         tz: args.format.tz.clone(),
         threads: threads::for_this_machine(args.threads),
@@ -32,6 +30,16 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         },
         ..Config::default()
     };
+    // Filters are checked before the output is opened: a bad one is a usage error.
+    cfg.filter = match args.filters.build(&sources, &cfg) {
+        Ok(f) => f,
+        Err(msg) => {
+            term::warn_lines(msg);
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
+    let out = args.parquet_args.open(&args.dir)?;
+    let rejects = open_rejects(args.rejects.path.as_deref())?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         let parquet = Some(out);
@@ -49,8 +57,12 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             1 => "1 file".to_string(),
             n => format!("{n} files"),
         };
+        let filtered = match lines.filtered {
+            0 => String::new(),
+            n => format!(", {n} filtered"),
+        };
         term::warn(format_args!(
-            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed",
+            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed{filtered}",
             lines.read,
             w.rows,
             args.dir.display(),

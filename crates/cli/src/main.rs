@@ -8,6 +8,7 @@ mod args;
 mod convert;
 mod exit;
 mod explain;
+mod filters;
 mod first_lines;
 mod formats;
 mod paths;

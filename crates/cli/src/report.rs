@@ -31,18 +31,25 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         by: args.by.clone(),
         series: Some(args.series.config(&args.format.tz)),
         series_by: args.series.series_by.clone(),
+        filter: None,
     })
 }
 
 /// `report --every`: a line per interval of log time, written as each interval ends.
-fn report_every(args: &ReportArgs, sources: &[Source], every: u64) -> anyhow::Result<ExitCode> {
+fn report_every(
+    args: &ReportArgs,
+    sources: &[Source],
+    every: u64,
+    filter: Option<std::sync::Arc<axlog_engine::filter::Filter>>,
+) -> anyhow::Result<ExitCode> {
     let [source] = sources else {
         anyhow::bail!(
             "--every reads one input (a file or standard input), not {}",
             sources.len()
         );
     };
-    let cfg = config(args)?;
+    let mut cfg = config(args)?;
+    cfg.filter = filter;
     let mut out = term::stdout();
     let mut write_error = None;
     // Lines that fitted the layout (requests, server messages): none is exit 3.
@@ -90,8 +97,16 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.rejects.path {
         inputs.check_output("--rejects", p)?;
     }
+    // Filters are checked before any output is opened: a bad one is a usage error.
+    let filter = match args.filters.build(&sources, &config(&args)?) {
+        Ok(f) => f,
+        Err(msg) => {
+            term::warn_lines(msg);
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
     if let Some(every) = args.every {
-        return report_every(&args, &sources, every);
+        return report_every(&args, &sources, every, filter);
     }
     // The outputs are opened before any input is read: a bad path is a usage error.
     let parquet = match &args.parquet {
@@ -102,6 +117,7 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let mut cfg = config(&args)?;
     cfg.labels = labels;
+    cfg.filter = filter;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let mut outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })

@@ -276,7 +276,7 @@ fn an_unknown_dimension_is_a_usage_error_naming_the_valid_ones() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     assert!(err.contains("\"colour\""), "{err}");
-    assert!(err.contains("path, endpoint, source, host, upstream, frontend, backend, server, status, status-class, method, client, user-agent, termination, cache-status, tls-protocol, field:NAME"), "{err}");
+    assert!(err.contains("path, endpoint, source, host, upstream, frontend, backend, server, status, status-class, method, client, user-agent, termination, cache-status, tls-protocol, user-agent-raw, field:NAME"), "{err}");
 }
 
 /// Without `--by` the JSON has no `by` field at all (the report is as it was).

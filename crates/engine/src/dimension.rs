@@ -4,6 +4,7 @@
 //! here.
 
 use axlog_format::fields::Field as F;
+use axlog_format::useragent::classify;
 use axlog_format::{Fields, Record, split_request};
 use axlog_stats::Dimension;
 
@@ -74,7 +75,9 @@ pub fn key_of<'a>(
             None => split_request(rec.request).map(|p| p.method),
         },
         Dimension::Client => present(rec.remote_addr),
-        Dimension::UserAgent => decoded(rec, present(rec.user_agent)?, buf),
+        // The family; an empty or `-` agent is `other`, a family like any.
+        Dimension::UserAgent => Some(classify(rec.user_agent).name().as_bytes()),
+        Dimension::UserAgentRaw => decoded(rec, present(rec.user_agent)?, buf),
         // What ended the session and in which phase; the cookie characters after them
         // say nothing of a failure.
         Dimension::Termination => {
@@ -129,7 +132,8 @@ pub fn key_fields(dim: &Dimension) -> Fields {
         Dimension::TlsProtocol => &[F::TLS_PROTOCOL],
         Dimension::Method => &[F::METHOD, F::REQUEST],
         Dimension::Client => &[F::REMOTE_ADDR],
-        Dimension::UserAgent => &[F::USER_AGENT, F::ESCAPING],
+        Dimension::UserAgent => &[F::USER_AGENT],
+        Dimension::UserAgentRaw => &[F::USER_AGENT, F::ESCAPING],
         Dimension::Extra(_) => &[F::EXTRAS],
         Dimension::Pair(a, b) => return key_fields(a).union(key_fields(b)),
     };
@@ -235,7 +239,7 @@ mod tests {
     }
 
     /// The dimensions the first tests name, in the order their expected lists give.
-    const DIMS: [&str; 12] = [
+    const DIMS: [&str; 13] = [
         "path",
         "endpoint",
         "source",
@@ -247,6 +251,7 @@ mod tests {
         "method",
         "client",
         "user-agent",
+        "user-agent-raw",
         "field:req_id",
     ];
 
@@ -290,7 +295,8 @@ mod tests {
                 ("status", Some("502")),
                 ("method", Some("GET")),
                 ("client", Some("10.1.2.3")),
-                ("user-agent", Some("curl/8.5")),
+                ("user-agent", Some("tool")),
+                ("user-agent-raw", Some("curl/8.5")),
                 ("field:req_id", Some("req77")),
             ])
         );
@@ -312,7 +318,8 @@ mod tests {
                 ("status", Some("200")),
                 ("method", Some("POST")),
                 ("client", Some("10.0.0.9")),
-                ("user-agent", None),
+                ("user-agent", Some("other")),
+                ("user-agent-raw", None),
                 ("field:req_id", None),
             ])
         );
@@ -362,7 +369,9 @@ mod tests {
         assert_eq!(get("host").as_deref(), Some("shop.example"));
         assert_eq!(get("method").as_deref(), Some("HEAD"));
         assert_eq!(get("endpoint").as_deref(), Some("/"));
-        assert_eq!(get("user-agent").as_deref(), Some("Mozilla/5.0"));
+        // No engine named: not taken for a browser.
+        assert_eq!(get("user-agent").as_deref(), Some("other"));
+        assert_eq!(get("user-agent-raw").as_deref(), Some("Mozilla/5.0"));
     }
     /// A parser told only the statistics' fields and `key_fields(dim)` (as the stats
     /// sink tells it) gives every dimension the key the full parse gives.

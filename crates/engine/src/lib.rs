@@ -19,6 +19,7 @@ mod dimension;
 mod display;
 mod error;
 mod every;
+pub mod filter;
 mod parallel;
 mod plan;
 mod progress;
@@ -63,6 +64,9 @@ pub struct Config {
     /// The report's series over time (`None`: none), and `--series-by`'s dimension.
     pub series: Option<axlog_stats::SeriesConfig>,
     pub series_by: Option<Dimension>,
+    /// What a record must be to reach the sinks (`--since`, `--until`, `--where`,
+    /// `--exclude-bots`); `None` keeps every record.
+    pub filter: Option<Arc<filter::Filter>>,
 }
 
 impl Config {

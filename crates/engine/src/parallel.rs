@@ -12,6 +12,7 @@
 
 use crate::chunk::{Counts, parse_chunk};
 use crate::error::SourceError;
+use crate::filter::Filter;
 use crate::sink::{ChunkPlace, Fork, Sink};
 use crate::source::SourceRun;
 use axlog_format::InputParser;
@@ -182,6 +183,7 @@ pub(crate) fn parse_all<S: Sink>(
     counter: Option<&Arc<AtomicU64>>,
     run: &mut SourceRun,
     sink: &mut S,
+    filter: Option<&Filter>,
 ) {
     let counter = counter.filter(|_| matches!(feed, Feed::File(_)));
     let name = run.id.name.clone();
@@ -209,7 +211,7 @@ pub(crate) fn parse_all<S: Sink>(
             let (feed, parser, name) = (&feed, parser.clone(), name.as_str());
             let worker = sink.fork(Fork::Worker);
             scope.spawn(move |_| {
-                let _ = sinks_tx.send(work(feed, parser, name, worker, &done_tx));
+                let _ = sinks_tx.send(work(feed, parser, name, worker, &done_tx, filter));
             });
         }
         drop((done_tx, sinks_tx));
@@ -229,6 +231,7 @@ pub(crate) fn parse_all<S: Sink>(
                 }
                 run.lines += d.counts.lines;
                 run.malformed += d.counts.malformed;
+                run.filtered += d.counts.filtered;
                 next += 1;
             }
         }
@@ -251,10 +254,11 @@ fn work<S: Sink>(
     name: &str,
     mut sink: S,
     done: &mpsc::Sender<ChunkDone<S::Chunk>>,
+    filter: Option<&Filter>,
 ) -> (S, InputParser) {
     let mut spare = Vec::new();
     while let Some((seq, chunk)) = feed.next(std::mem::take(&mut spare)) {
-        let counts = parse_chunk(Some(&mut parser), &chunk, name, &mut sink);
+        let counts = parse_chunk(Some(&mut parser), &chunk, name, &mut sink, filter);
         let msg = ChunkDone {
             seq,
             counts,

@@ -179,7 +179,16 @@ fn read_by_route<S: Sink>(
             // (see sample.rs).
             let sample = sample::first_lines(source, &name)?;
             let parser = run.parser_for_sample(cfg, sample.as_deref(), sink.fields());
-            parse_all(Feed::file(split), parser, threads, counter, run, sink);
+            let filter = cfg.filter.as_deref();
+            parse_all(
+                Feed::file(split),
+                parser,
+                threads,
+                counter,
+                run,
+                sink,
+                filter,
+            );
         }
         Route::Stream(threads) => {
             // A chunk ready for each worker, and one being read.
@@ -211,6 +220,7 @@ fn read_by_route<S: Sink>(
                 counter,
                 run,
                 sink,
+                cfg.filter.as_deref(),
             );
         }
         Route::InOrder => {

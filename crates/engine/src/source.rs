@@ -14,6 +14,8 @@ pub struct SourceRun {
     pub lines: u64,
     /// Lines that did not parse (server messages aside).
     pub malformed: u64,
+    /// Requests the filters dropped.
+    pub filtered: u64,
     /// The layout used, and whether it was detected; `None` when none fitted.
     pub layout: Option<(Format, bool)>,
     pub error: Option<SourceError>,
@@ -31,6 +33,7 @@ impl SourceRun {
             id,
             lines: 0,
             malformed: 0,
+            filtered: 0,
             layout: None,
             error: None,
             layout_help: None,
@@ -68,7 +71,7 @@ impl SourceRun {
             None => Preset::NginxCombined.parser().into(),
         };
         p.set_zone(&cfg.tz);
-        p.set_projection(fields);
+        p.set_projection(with_filter(cfg, fields));
         p
     }
 
@@ -88,7 +91,7 @@ impl SourceRun {
             None => Preset::NginxCombined.parser().into(),
         };
         p.set_zone(&cfg.tz);
-        p.set_projection(fields);
+        p.set_projection(with_filter(cfg, fields));
         p
     }
 
@@ -126,7 +129,7 @@ impl SourceRun {
                 parser = Some(p);
             }
             let name = &self.id.name;
-            let counts = parse_chunk(parser.as_mut(), &chunk, name, sink);
+            let counts = parse_chunk(parser.as_mut(), &chunk, name, sink, cfg.filter.as_deref());
             let part = sink.end_chunk();
             sink.add_chunk(
                 part,
@@ -137,6 +140,7 @@ impl SourceRun {
             );
             self.lines += counts.lines;
             self.malformed += counts.malformed;
+            self.filtered += counts.filtered;
             recycle(chunk.into_buf());
             if sink.stopped() {
                 break;
@@ -145,6 +149,14 @@ impl SourceRun {
         if let Some(p) = &parser {
             self.add_layout_counts(p);
         }
+    }
+}
+
+/// The sinks' `fields` and the fields the filters read: the parser's projection.
+fn with_filter(cfg: &Config, fields: Fields) -> Fields {
+    match &cfg.filter {
+        Some(f) => fields.union(f.fields()),
+        None => fields,
     }
 }
 

@@ -96,6 +96,10 @@ pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConf
     let mut summary = total.summarize();
     // The default report's endpoint lists, from the path table's rows.
     summary.top_endpoints = Some(total.top_endpoints(crate::dimension::fold_endpoint));
+    // Filtered requests parsed, and reached no sink.
+    let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
+    summary.lines.filtered = filtered;
+    summary.lines.parsed += filtered;
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
     // Layouts are listed where a source changed layout part-way.

@@ -51,6 +51,7 @@ mod time;
 mod tokens;
 pub mod traefik;
 mod unescape;
+pub mod useragent;
 mod zone;
 
 pub use detect::{DETECT_LINES, Detection, detect, with_syslog_if_it_fits};

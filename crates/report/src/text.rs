@@ -136,6 +136,13 @@ fn lines(o: &mut String, s: &Summary) {
         thousands(l.malformed),
         percent(malformed_share)
     );
+    if l.filtered > 0 {
+        let _ = writeln!(
+            o,
+            "           filtered {} (parsed, left out by --since/--until/--where/--exclude-bots)",
+            thousands(l.filtered)
+        );
+    }
     if l.other > 0 {
         let _ = writeln!(
             o,

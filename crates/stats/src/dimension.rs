@@ -38,7 +38,8 @@ pub enum Dimension {
     Method,
     /// The client address.
     Client,
-    /// The `User-Agent` header.
+    /// The `User-Agent` header's family: `bot`, `crawler`, `tool`, `browser`, `other`
+    /// (the rules: docs/stats.md, crates/format/src/useragent.rs).
     UserAgent,
     /// HAProxy's termination state: its first two characters, what ended the session and
     /// in which phase (`SD`: the server aborted during the data phase; `--`: normal).
@@ -49,6 +50,8 @@ pub enum Dimension {
     TlsProtocol,
     /// A field the layout names beyond the common ones (`field:NAME`).
     Extra(String),
+    /// The `User-Agent` header as logged.
+    UserAgentRaw,
     /// Two levels (`--by endpoint,status-class`): rows of the first, each with sub-rows of
     /// the second. Its key is the pair's ([`pair_key`]); neither half is itself a pair.
     Pair(Box<Dimension>, Box<Dimension>),
@@ -72,7 +75,7 @@ pub fn split_pair(key: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// The names of the dimensions without a parameter, in declaration order.
-const NAMED: [(Dimension, &str); 16] = [
+const NAMED: [(Dimension, &str); 17] = [
     (Dimension::Path, "path"),
     (Dimension::Endpoint, "endpoint"),
     (Dimension::Source, "source"),
@@ -89,6 +92,7 @@ const NAMED: [(Dimension, &str); 16] = [
     (Dimension::Termination, "termination"),
     (Dimension::CacheStatus, "cache-status"),
     (Dimension::TlsProtocol, "tls-protocol"),
+    (Dimension::UserAgentRaw, "user-agent-raw"),
 ];
 
 /// What a named extra field's name starts with.

@@ -248,6 +248,9 @@ pub struct LineCounts {
     /// Parsed lines with fields after the layout's last that it does not read
     /// (`nginx-combined` lines with more after the user agent).
     pub unread_fields: u64,
+    /// Parsed lines the filters (`--since`, `--until`, `--where`, `--exclude-bots`)
+    /// dropped: counted in `parsed`, not in the requests.
+    pub filtered: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -675,6 +675,7 @@ impl Aggregate {
                 malformed: self.malformed,
                 other: self.other,
                 unread_fields: self.unread_fields,
+                filtered: 0,
             },
             malformed_samples: self.samples.clone(),
             time,
@@ -770,7 +771,8 @@ mod tests {
                 parsed: 5,
                 malformed: 1,
                 other: 0,
-                unread_fields: 0
+                unread_fields: 0,
+                filtered: 0
             }
         );
         let t = s.time.unwrap();

@@ -1,0 +1,559 @@
+//! `--where`, `--since`, `--until` and `--exclude-bots` on generated nginx-timed and
+//! HAProxy logs, against a reference computed here from the raw lines by naive splitting
+//! (no axlog parser): the kept requests, their status counts and p99, and the filtered
+//! count; the same report with one and two threads; bad expressions' messages; and
+//! `convert` writing only the kept rows.
+
+mod common;
+
+use axlog_testgen::{Config, Format, Limit};
+use common::{axlog, run_stdin, status_counts, stderr_of, write_file};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One request as the reference reads it.
+#[derive(Debug, Clone)]
+struct Req {
+    /// UTC µs (nginx logs whole seconds, HAProxy milliseconds).
+    ts: i64,
+    status: u64,
+    bytes: u64,
+    method: Option<String>,
+    path: Option<String>,
+    /// nginx's request time, or HAProxy's Ta, µs.
+    latency_us: Option<u64>,
+    upstream_us: Option<u64>,
+    ua: String,
+    /// HAProxy's `backend/server`.
+    server: Option<String>,
+}
+
+/// `0.123` -> 123000 (generated times have three decimals).
+fn secs_us(s: &str) -> Option<u64> {
+    let (a, b) = s.split_once('.')?;
+    if b.len() != 3 {
+        return None;
+    }
+    Some(a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 1000)
+}
+
+/// `dd/Nov/2026:HH:MM:SS` (and a `+hhmm` offset) to UTC seconds: generated logs are in
+/// November 2026, whose first day is 1793491200 (`date -u -d 2026-11-01 +%s`).
+fn utc_of(stamp: &str, offset: &str) -> Option<i64> {
+    let (date, time) = stamp.split_once(':')?;
+    let d: Vec<&str> = date.split('/').collect();
+    if d.len() != 3 || d[1] != "Nov" || d[2] != "2026" {
+        return None;
+    }
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let day: i64 = d[0].parse().ok()?;
+    let local = 1_793_491_200 + (day - 1) * 86_400 + t[0] * 3600 + t[1] * 60 + t[2];
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let off = offset.get(1..)?;
+    let off_min: i64 =
+        off.get(..2)?.parse::<i64>().ok()? * 60 + off.get(2..)?.parse::<i64>().ok()?;
+    Some(local - sign * off_min * 60)
+}
+
+/// The method and path (without query) of a request line `METHOD /target ...`.
+fn method_path(request: &str) -> (Option<String>, Option<String>) {
+    let words: Vec<&str> = request.split(' ').collect();
+    if words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/') {
+        let path = words[1].split('?').next().unwrap_or("");
+        (Some(words[0].to_string()), Some(path.to_string()))
+    } else {
+        (None, None)
+    }
+}
+
+/// nginx `combined` followed by `$request_time $upstream_response_time`.
+fn nginx(line: &str) -> Option<Req> {
+    let parts: Vec<&str> = line.split('"').collect();
+    if parts.len() != 7 || parts[4] != " " {
+        return None;
+    }
+    let head: Vec<&str> = parts[0].split(' ').filter(|t| !t.is_empty()).collect();
+    if head.len() != 5 {
+        return None;
+    }
+    let ts = utc_of(head[3].strip_prefix('[')?, head[4].strip_suffix(']')?)? * 1_000_000;
+    let mid: Vec<&str> = parts[2].split(' ').collect();
+    if mid.len() != 4 || mid[1].len() != 3 {
+        return None;
+    }
+    let status: u64 = mid[1].parse().ok()?;
+    let bytes = match mid[2] {
+        "-" => 0,
+        b => b.parse().ok()?,
+    };
+    let tail: Vec<&str> = parts[6].trim_start().split(' ').collect();
+    let time = |t: &str| match t {
+        "-" => Some(None),
+        t => secs_us(t).map(Some),
+    };
+    let latency_us = time(tail.first()?)?;
+    // The upstream list (`0.003, 0.118` after a retry, `0.1 : 0.2` after an internal
+    // redirect): each attempt's time summed, `-` adding nothing; none when no attempt has
+    // one.
+    let mut upstream_us = None;
+    let list = tail.get(1..)?.join(" ").replace(" : ", ", ");
+    for t in list.split(", ") {
+        if let Some(v) = time(t)? {
+            upstream_us = Some(upstream_us.unwrap_or(0) + v);
+        }
+    }
+    let (method, path) = method_path(parts[1]);
+    Some(Req {
+        ts,
+        status,
+        bytes,
+        method,
+        path,
+        latency_us,
+        upstream_us,
+        ua: parts[5].to_string(),
+        server: None,
+    })
+}
+
+/// HAProxy's httplog behind a syslog header.
+fn haproxy(line: &str) -> Option<Req> {
+    let (head, rest) = line.split_once(": ")?;
+    if !head.contains("haproxy[") {
+        return None;
+    }
+    let (fields, request) = rest.rsplit_once(" \"")?;
+    let t: Vec<&str> = fields.split(' ').collect();
+    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
+        return None;
+    }
+    // [21/Nov/2026:00:00:00.250]: zoneless, read as UTC.
+    let stamp = t[1].strip_prefix('[')?.strip_suffix(']')?;
+    let (secs, ms) = stamp.split_once('.')?;
+    let ts = utc_of(secs, "+0000")? * 1_000_000 + ms.parse::<i64>().ok()? * 1000;
+    let timers: Vec<i64> = t[4]
+        .split('/')
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    if timers.len() != 5 {
+        return None;
+    }
+    let status: u64 = t[5].parse().ok()?;
+    let bytes: u64 = t[6].parse().ok()?;
+    let (method, path) = method_path(request.strip_suffix('"')?);
+    Some(Req {
+        ts,
+        status,
+        bytes,
+        method,
+        path,
+        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
+        upstream_us: None,
+        ua: String::new(),
+        server: Some(t[3].to_string()),
+    })
+}
+
+/// What a report says of its requests: count, status counts, p99 (µs).
+type Seen = (u64, Vec<(u64, u64)>, Option<u64>);
+
+/// The reference's [`Seen`] for `reqs`.
+fn reference(reqs: &[&Req]) -> Seen {
+    let mut codes: BTreeMap<u64, u64> = BTreeMap::new();
+    for r in reqs {
+        *codes.entry(r.status).or_default() += 1;
+    }
+    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
+    lat.sort_unstable();
+    // Nearest rank: the ceil(0.99 n)-th smallest value.
+    let p99 = (!lat.is_empty()).then(|| lat[(lat.len() * 99).div_ceil(100) - 1]);
+    (reqs.len() as u64, codes.into_iter().collect(), p99)
+}
+
+/// The report's [`Seen`] (`latency` names the request-time entry).
+fn seen(v: &Value, haproxy: bool) -> Seen {
+    let p99 = match haproxy {
+        true => v["haproxy"]["ta"]["p99_us"].as_u64(),
+        false => v["latency"]["request_time"]["p99_us"].as_u64(),
+    };
+    (v["requests"].as_u64().unwrap(), status_counts(v), p99)
+}
+
+/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
+/// agree byte for byte: the report.
+fn report_both(file: &Path, args: &[&str]) -> Value {
+    let run = |j: &str| {
+        let out = axlog()
+            .arg("report")
+            .arg(file)
+            .args(args)
+            .args(["--output", "json", "-j", j])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(
+        String::from_utf8_lossy(&one),
+        String::from_utf8_lossy(&run("2")),
+        "{args:?}"
+    );
+    serde_json::from_slice(&one).unwrap()
+}
+
+fn generated(format: Format, lines: u64, seed: u64, tz_offset_min: i32) -> String {
+    let data = axlog_testgen::generate(&Config {
+        format,
+        limit: Limit::Lines(lines),
+        seed,
+        tz_offset_min,
+        ..Config::default()
+    });
+    String::from_utf8_lossy(&data).into_owned()
+}
+
+/// Checks `args` against the reference's `keep` over `reqs`, and the line counts against
+/// the unfiltered report `all`.
+fn check(file: &Path, all: &Value, reqs: &[Req], args: &[&str], keep: impl Fn(&Req) -> bool) {
+    let kept: Vec<&Req> = reqs.iter().filter(|r| keep(r)).collect();
+    // Neither everything nor nothing: the filter is tested, not a no-op.
+    assert!(
+        !kept.is_empty() && kept.len() < reqs.len(),
+        "{args:?}: {} kept",
+        kept.len()
+    );
+    let v = report_both(file, args);
+    let haproxy = reqs[0].server.is_some();
+    assert_eq!(seen(&v, haproxy), reference(&kept), "{args:?}");
+    let lines = &v["lines"];
+    assert_eq!(
+        lines["filtered"],
+        (reqs.len() - kept.len()) as u64,
+        "{args:?}"
+    );
+    // Filtered lines parsed; none became malformed.
+    assert_eq!(lines["malformed"], all["lines"]["malformed"], "{args:?}");
+    assert_eq!(lines["parsed"], all["lines"]["parsed"], "{args:?}");
+    assert_eq!(lines["read"], all["lines"]["read"], "{args:?}");
+}
+
+/// The generated nginx-timed log (in +01:00), its file and reference, and the report
+/// without filters.
+struct Case {
+    _dir: tempfile::TempDir,
+    file: std::path::PathBuf,
+    reqs: Vec<Req>,
+    all: Value,
+    /// The time of the last line that parses, UTC µs.
+    last: i64,
+}
+
+fn case(format: Format, seed: u64, tz_offset_min: i32) -> Case {
+    let text = generated(format, 20_000, seed, tz_offset_min);
+    let parse = |l: &str| match format {
+        Format::HaproxyHttp => haproxy(l),
+        _ => nginx(l),
+    };
+    let reqs: Vec<Req> = text.lines().filter_map(parse).collect();
+    let last = text.lines().rev().find_map(parse).unwrap().ts;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "access.log", text.as_bytes());
+    let all = report_both(&file, &[]);
+    assert_eq!(
+        all["requests"],
+        reqs.len() as u64,
+        "the reference reads every request"
+    );
+    assert_eq!(all["lines"]["filtered"], 0);
+    Case {
+        _dir: dir,
+        file,
+        reqs,
+        all,
+        last,
+    }
+}
+
+fn is(v: &Option<String>, want: &str) -> bool {
+    v.as_deref() == Some(want)
+}
+
+#[test]
+fn nginx_where_comparisons_prefix_regex_and_sets() {
+    let c = case(Format::NginxTimed, 21, 60);
+    let run = |expr: &str, keep: &dyn Fn(&Req) -> bool| {
+        check(&c.file, &c.all, &c.reqs, &["--where", expr], keep)
+    };
+    run("status>=500", &|r| r.status >= 500);
+    run("status=404", &|r| r.status == 404);
+    run("upstream_time>0.5s", &|r| {
+        r.upstream_us.is_some_and(|u| u > 500_000)
+    });
+    run("request_time<=200ms", &|r| {
+        r.latency_us.is_some_and(|u| u <= 200_000)
+    });
+    run("bytes>1MB", &|r| r.bytes > 1_000_000);
+    run("bytes>=1MiB", &|r| r.bytes >= 1 << 20);
+    // A request without a method (a bad request line) matches no comparison, `!=` too.
+    run("method!=GET", &|r| {
+        r.method.as_ref().is_some_and(|m| m != "GET")
+    });
+    run("path^=/api/", &|r| {
+        r.path.as_ref().is_some_and(|p| p.starts_with("/api/"))
+    });
+    run("path~'^/api/v[12]/'", &|r| {
+        r.path
+            .as_ref()
+            .is_some_and(|p| p.starts_with("/api/v1/") || p.starts_with("/api/v2/"))
+    });
+    run("method in (POST,PUT)", &|r| {
+        is(&r.method, "POST") || is(&r.method, "PUT")
+    });
+    run("status in (502, 503,504)", &|r| {
+        matches!(r.status, 502..=504)
+    });
+    run("path=\"/\"", &|r| is(&r.path, "/"));
+}
+
+#[test]
+fn and_or_not_and_parentheses() {
+    let c = case(Format::NginxTimed, 22, 60);
+    let run = |expr: &str, keep: &dyn Fn(&Req) -> bool| {
+        check(&c.file, &c.all, &c.reqs, &["--where", expr], keep)
+    };
+    let e5 = |r: &Req| r.status >= 500;
+    let post = |r: &Req| is(&r.method, "POST");
+    let api = |r: &Req| r.path.as_ref().is_some_and(|p| p.starts_with("/api/"));
+    // `and` binds tighter than `or`.
+    run("status>=500 or method=POST and path^=/api/", &|r| {
+        e5(r) || (post(r) && api(r))
+    });
+    run("(status>=500 or method=POST) and path^=/api/", &|r| {
+        (e5(r) || post(r)) && api(r)
+    });
+    // `not` binds tighter than `and`.
+    run("not status=200 and method=GET", &|r| {
+        r.status != 200 && is(&r.method, "GET")
+    });
+    run("not (status=200 and method=GET)", &|r| {
+        !(r.status == 200 && is(&r.method, "GET"))
+    });
+    run("NOT method=GET OR status>=400", &|r| {
+        !is(&r.method, "GET") || r.status >= 400
+    });
+}
+
+#[test]
+fn since_and_until_absolute_and_relative() {
+    let c = case(Format::NginxTimed, 23, 60);
+    let first = c.reqs.iter().map(|r| r.ts).min().unwrap() / 1_000_000;
+    let (a, b) = (first + 20, first + 70);
+    // RFC 3339 in UTC and in +01:00, and nginx's form, for the same instants.
+    let rfc = |t: i64| {
+        let s = t % 86_400;
+        format!(
+            "2026-11-{:02}T{:02}:{:02}:{:02}Z",
+            1 + (t - 1_793_491_200) / 86_400,
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    };
+    let local = |t: i64| {
+        let l = t + 3600;
+        let s = l % 86_400;
+        format!(
+            "{:02}/Nov/2026:{:02}:{:02}:{:02} +0100",
+            1 + (l - 1_793_491_200) / 86_400,
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    };
+    let (ra, rb, la) = (rfc(a), rfc(b), local(a));
+    let (a, b) = (a * 1_000_000, b * 1_000_000);
+    check(&c.file, &c.all, &c.reqs, &["--since", &ra], |r| r.ts >= a);
+    check(&c.file, &c.all, &c.reqs, &["--until", &rb], |r| r.ts < b);
+    check(
+        &c.file,
+        &c.all,
+        &c.reqs,
+        &["--since", &la, "--until", &rb],
+        |r| r.ts >= a && r.ts < b,
+    );
+    // Relative: back from the last line's time.
+    let last = c.last;
+    let s = 1_000_000;
+    check(&c.file, &c.all, &c.reqs, &["--since", "1m"], |r| {
+        r.ts >= last - 60 * s
+    });
+    check(&c.file, &c.all, &c.reqs, &["--until", "30s"], |r| {
+        r.ts < last - 30 * s
+    });
+    check(
+        &c.file,
+        &c.all,
+        &c.reqs,
+        &["--since", "1m", "--where", "status>=400"],
+        |r| r.ts >= last - 60 * s && r.status >= 400,
+    );
+}
+
+#[test]
+fn exclude_bots_against_a_small_list() {
+    let c = case(Format::NginxTimed, 24, 0);
+    // Robots by a few words of their names (bots, SEO crawlers, scanners, probes).
+    let robot = |ua: &str| {
+        let ua = ua.to_ascii_lowercase();
+        [
+            "bot",
+            "facebookexternalhit",
+            "zgrab",
+            "kube-probe",
+            "healthchecker",
+            "prometheus",
+            "\\x22 and \\x221\\x22",
+        ]
+        .iter()
+        .any(|w| ua.contains(w))
+    };
+    let robots = c.reqs.iter().filter(|r| robot(&r.ua)).count();
+    assert!(robots > 100, "{robots}");
+    check(&c.file, &c.all, &c.reqs, &["--exclude-bots"], |r| {
+        !robot(&r.ua)
+    });
+    check(
+        &c.file,
+        &c.all,
+        &c.reqs,
+        &["--exclude-bots", "--where", "status>=400"],
+        |r| !robot(&r.ua) && r.status >= 400,
+    );
+    check(
+        &c.file,
+        &c.all,
+        &c.reqs,
+        &["--where", "user-agent in (bot, crawler)"],
+        |r| robot(&r.ua),
+    );
+}
+
+#[test]
+fn haproxy_filters() {
+    let c = case(Format::HaproxyHttp, 25, 0);
+    let run =
+        |args: &[&str], keep: &dyn Fn(&Req) -> bool| check(&c.file, &c.all, &c.reqs, args, keep);
+    run(&["--where", "Ta>1s"], &|r| {
+        r.latency_us.is_some_and(|t| t > 1_000_000)
+    });
+    run(&["--where", "status>=500 or server^='api/'"], &|r| {
+        r.status >= 500 || r.server.as_ref().is_some_and(|s| s.starts_with("api/"))
+    });
+    run(&["--where", "server='api/<NOSRV>' or status=503"], &|r| {
+        is(&r.server, "api/<NOSRV>") || r.status == 503
+    });
+    run(&["--where", "method in (POST) and not path^=/api/"], &|r| {
+        is(&r.method, "POST") && !r.path.as_ref().is_some_and(|p| p.starts_with("/api/"))
+    });
+    let last = c.last;
+    run(&["--since", "45s"], &|r| r.ts >= last - 45_000_000);
+}
+
+/// `axlog report ARGS` over a small file: exit code and stderr.
+fn fails(args: &[&str]) -> (Option<i32>, String) {
+    let out = run_stdin(&[&["report"], args, &["-"]].concat(), "");
+    (out.status.code(), stderr_of(&out))
+}
+
+#[test]
+fn bad_expressions_point_at_their_column() {
+    let cases = [
+        (
+            "status>=",
+            "axlog: invalid --where expression at column 9: expected a value after >=\n  status>=\n          ^\n",
+        ),
+        (
+            "status>=500 and (method=GET or",
+            "axlog: invalid --where expression at column 31: expected a field name, 'not' or '('\n  status>=500 and (method=GET or\n                                ^\n",
+        ),
+        (
+            "path>3",
+            "axlog: invalid --where expression at column 5: path is text: expected =, !=, ^=, ~ or in\n  path>3\n      ^\n",
+        ),
+        (
+            "bytes>1XB",
+            "axlog: invalid --where expression at column 7: expected a size such as 512, 10KB or 1MiB (units B, KB, MB, GB: 1000; KiB, MiB, GiB: 1024)\n  bytes>1XB\n        ^\n",
+        ),
+        (
+            "method in POST",
+            "axlog: invalid --where expression at column 11: expected '(' after method in\n  method in POST\n            ^\n",
+        ),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(
+            fails(&["--where", expr]),
+            (Some(2), want.to_string()),
+            "{expr}"
+        );
+    }
+    // Relative times need the newest input's last line: standard input has none.
+    let (code, err) = fails(&["--since", "15m"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("standard input does not have"), "{err}");
+    let (code, err) = fails(&["--until", "noon"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("'noon' is not a time"), "{err}");
+}
+
+#[test]
+fn convert_writes_only_the_kept_rows() {
+    let c = case(Format::NginxTimed, 26, 0);
+    let want = c
+        .reqs
+        .iter()
+        .filter(|r| r.status >= 400 || is(&r.method, "POST"))
+        .count();
+    for j in ["1", "2"] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = axlog()
+            .arg("convert")
+            .arg(&c.file)
+            .args(["-o"])
+            .arg(out_dir.path())
+            .args(["--where", "status>=400 or method=POST", "-j", j])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let filtered = c.reqs.len() - want;
+        assert!(
+            stderr_of(&out).contains(&format!(", {filtered} filtered")),
+            "{}",
+            stderr_of(&out)
+        );
+        assert_eq!(parquet_rows(out_dir.path()), want as u64);
+    }
+}
+
+/// The rows of every Parquet file under `dir`, from the files' own metadata.
+fn parquet_rows(dir: &Path) -> u64 {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let mut rows = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
+                rows += r.metadata().file_metadata().num_rows() as u64;
+            }
+        }
+    }
+    rows
+}
