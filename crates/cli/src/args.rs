@@ -178,6 +178,8 @@ pub(crate) struct ReportArgs {
     pub(crate) parquet: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) parquet_args: ParquetArgs,
+    #[command(flatten)]
+    pub(crate) endpoints: crate::endpoints::EndpointArgs,
 }
 
 #[derive(clap::Args)]
@@ -230,8 +232,10 @@ impl ParquetArgs {
     pub(crate) fn open(
         &self,
         dir: &std::path::Path,
+        endpoint_rules: std::sync::Arc<axlog_parquet::endpoint::Rules>,
     ) -> anyhow::Result<std::sync::Arc<axlog_parquet::Output>> {
         let mut opts = axlog_parquet::Options::new(dir);
+        opts.endpoint_rules = endpoint_rules;
         opts.by_hour = self.partition_by.contains(&PartitionKey::Hour);
         opts.by_source = self.partition_by.contains(&PartitionKey::Source);
         opts.row_group_rows = self.row_group_rows;
@@ -265,6 +269,8 @@ pub(crate) struct ConvertArgs {
     /// Default: each file's path.
     #[arg(long, value_name = "LABEL")]
     pub(crate) source_label: Vec<String>,
+    #[command(flatten)]
+    pub(crate) endpoints: crate::endpoints::EndpointArgs,
 }
 
 /// The longest `--every` interval: a leap year.

@@ -17,7 +17,7 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.rejects.path {
         inputs.check_output("--rejects", p)?;
     }
-    let out = args.parquet_args.open(&args.dir)?;
+    let out = args.parquet_args.open(&args.dir, args.endpoints.rules()?)?;
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let cfg = Config {
         layout: args.format.format()?,

@@ -58,6 +58,9 @@ pub struct Config {
     pub labels: Vec<String>,
     /// The `--by` tables the report adds, in this order.
     pub by: Vec<Dimension>,
+    /// The rules endpoints are folded with (`--endpoint-rule`), for the `--by endpoint`
+    /// tables; Parquet's `endpoint` column has them in its `Options`.
+    pub endpoint_rules: Arc<axlog_endpoint::Rules>,
 }
 
 impl Config {
@@ -117,7 +120,9 @@ pub struct Outcome {
 /// `outputs` asks, and summarises.
 pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
     let sink = (
-        StatsSink::new(cfg.stats).with_breakdowns(&cfg.by),
+        StatsSink::new(cfg.stats)
+            .with_breakdowns(&cfg.by)
+            .with_endpoint_rules(cfg.endpoint_rules.clone()),
         (
             outputs
                 .rejects

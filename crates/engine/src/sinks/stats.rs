@@ -10,6 +10,7 @@
 
 use crate::dimension::{KeyContext, key_fields, key_with_path};
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
+use axlog_endpoint::{Endpoints, Rules};
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
@@ -46,6 +47,10 @@ pub struct StatsSink {
     extra_names: Arc<[String]>,
     /// Where a key built rather than sliced from the line is written.
     key_buf: Vec<u8>,
+    /// The endpoint key's rules, with this sink's memo of them, and whether they are
+    /// more than the built-in folds.
+    endpoints: Endpoints,
+    endpoint_rules: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,7 +87,17 @@ impl StatsSink {
             label: Arc::from(""),
             extra_names: Arc::new([]),
             key_buf: Vec::new(),
+            endpoints: Endpoints::default(),
+            endpoint_rules: false,
         }
+    }
+
+    /// With endpoints folded by `rules` (`--endpoint-rule`; the built-in folds alone by
+    /// default).
+    pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
+        self.endpoint_rules = !rules.builtin_only();
+        self.endpoints = Endpoints::new(rules);
+        self
     }
 
     /// With a `--by` table for each of `dims`, in that order.
@@ -103,7 +118,14 @@ impl StatsSink {
                 source: &self.label,
                 extra_names: &self.extra_names,
             };
-            let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
+            let key = match dim {
+                // User rules: through this sink's memo of them (the built-in folds alone
+                // cost about a lookup, and fold in place in `key_with_path`).
+                Dimension::Endpoint if self.endpoint_rules => {
+                    path.map(|p| self.endpoints.endpoint(p))
+                }
+                _ => key_with_path(dim, r, path, cx, &mut self.key_buf),
+            };
             self.agg
                 .observe_key(i, key, r.status, r.bytes_sent, latency);
         }
@@ -325,6 +347,8 @@ impl Sink for StatsSink {
             label,
             extra_names: self.extra_names.clone(),
             key_buf: Vec::new(),
+            endpoints: Endpoints::new(self.endpoints.rules().clone()),
+            endpoint_rules: self.endpoint_rules,
         }
     }
 
