@@ -14,6 +14,7 @@ pub mod summary;
 pub mod table;
 pub mod timefmt;
 
+pub use aggregate::attempts::{AttemptTables, UpstreamRequest};
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
 pub use dimension::Dimension;
 pub use hist::{ExactHistogram, ValueCounts};

@@ -25,7 +25,12 @@ pub struct Summary {
     /// The `--by` tables, in the order asked (absent without `--by`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<Breakdown>,
+    /// nginx upstream attempts, when a layout logs `$upstream_addr` (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_attempts: Option<UpstreamAttempts>,
 }
+
+pub use crate::aggregate::attempts::{AttemptCount, AttemptStatus, UpstreamAttempts, UpstreamRow};
 
 /// A `--by` table: its busiest rows and whether its cap was reached.
 #[derive(Debug, Clone, Serialize, PartialEq)]

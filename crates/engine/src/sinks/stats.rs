@@ -8,6 +8,7 @@
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 //! The `--by` tables get each asked dimension's key ([`key_of`]) and fill the same way.
 
+use crate::attempts::record_attempts;
 use crate::dimension::{KeyContext, key_fields, key_with_path};
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
 use axlog_endpoint::{Endpoints, Rules};
@@ -15,7 +16,7 @@ use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
-use axlog_stats::{Aggregate, Dimension, Observation, StatsConfig};
+use axlog_stats::{Aggregate, AttemptTables, Dimension, Observation, StatsConfig};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -51,6 +52,10 @@ pub struct StatsSink {
     /// more than the built-in folds.
     endpoints: Endpoints,
     endpoint_rules: bool,
+    /// The current chunk's upstream attempts by address (made at its first line with
+    /// an upstream list), and a buffer for their keys.
+    attempts: Option<AttemptTables>,
+    attempt_key: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,6 +69,7 @@ enum Level {
 pub struct StatsChunk {
     tables: ChunkTables,
     samples: Vec<(u64, Vec<u8>)>,
+    attempts: Option<AttemptTables>,
 }
 
 impl StatsSink {
@@ -89,6 +95,8 @@ impl StatsSink {
             key_buf: Vec::new(),
             endpoints: Endpoints::default(),
             endpoint_rules: false,
+            attempts: None,
+            attempt_key: Vec::new(),
         }
     }
 
@@ -131,6 +139,13 @@ impl StatsSink {
         }
     }
 
+    /// Counts `r`'s upstream attempts (attempts.rs).
+    #[inline(never)]
+    fn record_attempts(&mut self, r: &Record<'_>) {
+        let tables = self.attempts.get_or_insert_with(AttemptTables::default);
+        record_attempts(&mut self.agg, tables, r, &mut self.attempt_key);
+    }
+
     /// The aggregate records go to.
     pub fn aggregate_mut(&mut self) -> &mut Aggregate {
         &mut self.agg
@@ -167,6 +182,10 @@ pub fn stats_fields() -> Fields {
         F::HA_SERVER,
         F::HA_BACKEND_SERVER,
         F::HA_SYSLOG_HOST,
+        // nginx upstream lists, split into attempts.
+        F::UPSTREAM_ADDR,
+        F::UPSTREAM_STATUS,
+        F::UPSTREAM_TIMES_RAW,
     ]
     .into_iter()
     .fold(Fields::NONE, Fields::with)
@@ -255,6 +274,10 @@ impl RecordSink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
+        // Only a layout that logs upstream lists has one (`-` for none).
+        if !r.upstream_addr.is_empty() && !self.cfg.requests_only {
+            self.record_attempts(r);
+        }
         if self.by.is_empty() || self.cfg.requests_only {
             return record_into(&mut self.agg, r);
         }
@@ -304,6 +327,7 @@ impl ChunkSink for StatsSink {
         StatsChunk {
             tables: self.agg.take_chunk_tables(back),
             samples: std::mem::take(&mut self.samples),
+            attempts: self.attempts.take(),
         }
     }
 
@@ -313,6 +337,9 @@ impl ChunkSink for StatsSink {
         }
         self.agg.merge_chunk_tables(&chunk.tables);
         self.pool.give(chunk.tables);
+        if let Some(t) = &chunk.attempts {
+            self.agg.merge_attempt_tables(t);
+        }
     }
 }
 
@@ -349,6 +376,8 @@ impl Sink for StatsSink {
             key_buf: Vec::new(),
             endpoints: Endpoints::new(self.endpoints.rules().clone()),
             endpoint_rules: self.endpoint_rules,
+            attempts: None,
+            attempt_key: Vec::new(),
         }
     }
 

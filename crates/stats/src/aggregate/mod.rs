@@ -12,6 +12,7 @@ use crate::timefmt::{format_offset, format_rfc3339};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
+pub(crate) mod attempts;
 mod breakdowns;
 mod state;
 use breakdowns::Breakdowns;
@@ -169,6 +170,9 @@ pub struct Aggregate {
     /// The `--by` tables (breakdowns.rs); absent from a state that has none.
     #[serde(skip_serializing_if = "Breakdowns::is_empty")]
     by: Breakdowns,
+    /// nginx upstream attempts (attempts.rs), from the first line with upstream lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts: Option<Box<attempts::Attempts>>,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -241,6 +245,7 @@ impl Aggregate {
             hosts: row_table(Dimension::Host, MAX_HOSTS),
             last_host: 0,
             by: Breakdowns::default(),
+            attempts: None,
         };
         a.set_source(0);
         a
@@ -531,6 +536,7 @@ impl Aggregate {
         });
         self.servers.merge(&other.servers);
         self.by.merge(&other.by);
+        attempts::merge(&mut self.attempts, &other.attempts);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -691,6 +697,7 @@ impl Aggregate {
                 }
             }),
             by: self.by.summarize(self.cfg.top_n, self.requests),
+            upstream_attempts: attempts::summarize(&self.attempts, self.cfg.top_n),
         }
     }
 }

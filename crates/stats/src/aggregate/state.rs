@@ -128,6 +128,9 @@ pub(super) struct AggregateData {
     /// written as before, and one written before them reads as having none.
     #[serde(default)]
     by: Breakdowns,
+    /// Added the same way, absent when no layout logged upstream lists.
+    #[serde(default)]
+    attempts: Option<Box<super::attempts::Attempts>>,
 }
 
 impl TryFrom<AggregateData> for Aggregate {
@@ -173,6 +176,7 @@ impl TryFrom<AggregateData> for Aggregate {
             hosts: d.hosts,
             last_host: 0,
             by: d.by,
+            attempts: d.attempts,
         };
         // The current source's row: the one its requests go to from now on.
         match a.sources.row_id(&super::source_key(a.source)) {
