@@ -184,6 +184,8 @@ pub(crate) struct ReportArgs {
     pub(crate) series: crate::series::SeriesArgs,
     #[command(flatten)]
     pub(crate) filters: crate::filters::FilterArgs,
+    #[command(flatten)]
+    pub(crate) endpoints: crate::endpoints::EndpointArgs,
 }
 
 #[derive(clap::Args)]
@@ -236,8 +238,10 @@ impl ParquetArgs {
     pub(crate) fn open(
         &self,
         dir: &std::path::Path,
+        endpoint_rules: std::sync::Arc<axlog_parquet::endpoint::Rules>,
     ) -> anyhow::Result<std::sync::Arc<axlog_parquet::Output>> {
         let mut opts = axlog_parquet::Options::new(dir);
+        opts.endpoint_rules = endpoint_rules;
         opts.by_hour = self.partition_by.contains(&PartitionKey::Hour);
         opts.by_source = self.partition_by.contains(&PartitionKey::Source);
         opts.row_group_rows = self.row_group_rows;
@@ -273,6 +277,8 @@ pub(crate) struct ConvertArgs {
     pub(crate) source_label: Vec<String>,
     #[command(flatten)]
     pub(crate) filters: crate::filters::FilterArgs,
+    #[command(flatten)]
+    pub(crate) endpoints: crate::endpoints::EndpointArgs,
 }
 
 /// The longest `--every` interval: a leap year.

@@ -38,7 +38,7 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    let out = args.parquet_args.open(&args.dir)?;
+    let out = args.parquet_args.open(&args.dir, args.endpoints.rules()?)?;
     let rejects = open_rejects(args.rejects.path.as_deref())?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {

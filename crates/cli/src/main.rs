@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod args;
 mod convert;
+mod endpoints;
 mod exit;
 mod explain;
 mod filters;

@@ -32,6 +32,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         series: Some(args.series.config(&args.format.tz)),
         series_by: args.series.series_by.clone(),
         filter: None,
+        endpoint_rules: args.endpoints.rules()?,
     })
 }
 
@@ -108,14 +109,14 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(every) = args.every {
         return report_every(&args, &sources, every, filter);
     }
+    let mut cfg = config(&args)?;
     // The outputs are opened before any input is read: a bad path is a usage error.
     let parquet = match &args.parquet {
-        Some(dir) => Some(args.parquet_args.open(dir)?),
+        Some(dir) => Some(args.parquet_args.open(dir, cfg.endpoint_rules.clone())?),
         None if args.parquet_args.rollups => anyhow::bail!("--rollups needs --parquet DIR"),
         None => None,
     };
     let rejects = open_rejects(args.rejects.path.as_deref())?;
-    let mut cfg = config(&args)?;
     cfg.labels = labels;
     cfg.filter = filter;
     let show = !args.quiet && std::io::stderr().is_terminal();

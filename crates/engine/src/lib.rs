@@ -14,6 +14,7 @@ use axlog_stats::{Dimension, StatsConfig, Summary};
 use std::io::{self, Write};
 use std::sync::Arc;
 
+mod attempts;
 mod chunk;
 mod dimension;
 mod display;
@@ -67,6 +68,9 @@ pub struct Config {
     /// What a record must be to reach the sinks (`--since`, `--until`, `--where`,
     /// `--exclude-bots`); `None` keeps every record.
     pub filter: Option<Arc<filter::Filter>>,
+    /// The rules endpoints are folded with (`--endpoint-rule`), for the `--by endpoint`
+    /// tables; Parquet's `endpoint` column has them in its `Options`.
+    pub endpoint_rules: Arc<axlog_endpoint::Rules>,
 }
 
 impl Config {
@@ -128,7 +132,8 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
     let sink = (
         StatsSink::new(cfg.stats)
             .with_breakdowns(&cfg.by)
-            .with_series(cfg.series, cfg.series_by.clone()),
+            .with_series(cfg.series, cfg.series_by.clone())
+            .with_endpoint_rules(cfg.endpoint_rules.clone()),
         (
             outputs
                 .rejects

@@ -1,6 +1,6 @@
 //! Building Arrow columns from records, a batch at a time.
 
-use crate::endpoint;
+use crate::endpoint::{Endpoints, Rules};
 use crate::schema::{extras_names, row_schema};
 use crate::text::{decoded, escapes_in, is_absent, lossless_utf8, to_text};
 use arrow_array::builder::{
@@ -24,7 +24,8 @@ pub struct Columns {
     /// Bytes of the lines of those rows.
     line_bytes: usize,
     scratch: String,
-    scratch2: Vec<u8>,
+    /// The `endpoint` column's rules, with their memo.
+    endpoints: Endpoints,
     ts: TimestampMicrosecondBuilder,
     source_col: StringBuilder,
     client_ip: Lazy<BinaryBuilder>,
@@ -262,7 +263,7 @@ impl Columns {
             rows: 0,
             line_bytes: 0,
             scratch: String::new(),
-            scratch2: Vec::new(),
+            endpoints: Endpoints::default(),
             ts: TimestampMicrosecondBuilder::new().with_timezone("UTC"),
             source_col: StringBuilder::new(),
             client_ip: Lazy::default(),
@@ -305,6 +306,11 @@ impl Columns {
             captured_response_headers: Lazy::default(),
             extras: Lazy::default(),
         }
+    }
+
+    /// Folds the `endpoint` column with `rules` (the built-in folds alone by default).
+    pub fn set_endpoint_rules(&mut self, rules: Arc<Rules>) {
+        self.endpoints = Endpoints::new(rules);
     }
 
     pub fn schema(&self) -> &SchemaRef {
@@ -467,13 +473,7 @@ impl Columns {
             }
         };
         self.path.bytes(p);
-        match endpoint::first_id(p) {
-            Some(at) => {
-                endpoint::fold(p, at, &mut self.scratch2);
-                self.endpoint.bytes(&self.scratch2);
-            }
-            None => self.endpoint.bytes(p),
-        }
+        self.endpoint.bytes(self.endpoints.endpoint(p));
     }
 
     fn push_extras(&mut self, r: &Record<'_>) {

@@ -53,6 +53,8 @@ pub struct Options {
     pub row_group_rows: usize,
     /// Also writes the rollup tables, `rollup_1s/` and `rollup_1m/`.
     pub rollups: bool,
+    /// The rules the `endpoint` column is folded with.
+    pub endpoint_rules: Arc<crate::endpoint::Rules>,
 }
 
 impl Options {
@@ -63,6 +65,7 @@ impl Options {
             by_source: false,
             row_group_rows: 1 << 20,
             rollups: false,
+            endpoint_rules: Arc::default(),
         }
     }
 }
@@ -158,7 +161,8 @@ impl Output {
     /// A writer for the rows of `source`, whose layout has the other variables
     /// `extra_names`.
     pub fn writer(self: &Arc<Self>, source: &str, extra_names: Vec<String>) -> RowWriter {
-        let columns = Columns::new((!self.opts.by_source).then_some(source), extra_names);
+        let mut columns = Columns::new((!self.opts.by_source).then_some(source), extra_names);
+        columns.set_endpoint_rules(self.opts.endpoint_rules.clone());
         RowWriter {
             files: TableFiles::new(self, None, source, columns.schema().clone()),
             columns,

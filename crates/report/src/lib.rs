@@ -5,6 +5,7 @@
 //!
 //! [`Summary`]: axlog_stats::Summary
 
+mod attempts;
 mod breakdowns;
 mod escape;
 mod fmt;

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 /// One row of a latency table: count, percentiles, max and mean, in seconds; `-` when
 /// the log has no such time.
-fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
+pub(crate) fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
     match l {
         None => {
             let _ = writeln!(out, "  {name:<24} {:>12}", "-");
@@ -52,6 +52,7 @@ pub fn text(s: &Summary) -> String {
     latency(&mut o, s);
     haproxy(&mut o, s);
     crate::breakdowns::breakdowns(&mut o, s);
+    crate::attempts::attempts(&mut o, s);
     malformed(&mut o, s);
     o
 }

@@ -17,6 +17,7 @@ pub mod table;
 mod termination;
 pub mod timefmt;
 
+pub use aggregate::attempts::{AttemptTables, UpstreamRequest};
 pub use aggregate::series::SeriesConfig;
 pub use aggregate::{Aggregate, ChunkTables, Observation, StateError, StatsConfig};
 pub use dimension::Dimension;

@@ -33,6 +33,9 @@ pub struct Summary {
     /// when not computed (series_summary.rs).
     #[serde(flatten)]
     pub series: crate::series_summary::SeriesParts,
+    /// nginx upstream attempts, when a layout logs `$upstream_addr` (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_attempts: Option<UpstreamAttempts>,
 }
 
 /// The endpoints with most requests, the slowest and those with most 5xx: three short
@@ -64,6 +67,8 @@ pub struct EndpointStat {
     pub p99_us: Option<u64>,
     pub approximate: bool,
 }
+
+pub use crate::aggregate::attempts::{AttemptCount, AttemptStatus, UpstreamAttempts, UpstreamRow};
 
 /// A `--by` table: its busiest rows and whether its cap was reached.
 #[derive(Debug, Clone, Serialize, PartialEq)]

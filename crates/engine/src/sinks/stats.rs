@@ -8,13 +8,15 @@
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 //! The `--by` tables get each asked dimension's key ([`key_of`]) and fill the same way.
 
+use crate::attempts::record_attempts;
 use crate::dimension::{KeyContext, key_fields, key_with_path};
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
+use axlog_endpoint::{Endpoints, Rules};
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
 use axlog_stats::aggregate::HaproxyObservation;
-use axlog_stats::{Aggregate, Dimension, Observation, SeriesConfig, StatsConfig};
+use axlog_stats::{Aggregate, AttemptTables, Dimension, Observation, SeriesConfig, StatsConfig};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -49,6 +51,14 @@ pub struct StatsSink {
     /// The series over time and `--series-by`'s dimension (series.rs in the stats crate).
     series: Option<SeriesConfig>,
     series_by: Option<Dimension>,
+    /// The endpoint key's rules, with this sink's memo of them, and whether they are
+    /// more than the built-in folds.
+    endpoints: Endpoints,
+    endpoint_rules: bool,
+    /// The current chunk's upstream attempts by address (made at its first line with
+    /// an upstream list), and a buffer for their keys.
+    attempts: Option<AttemptTables>,
+    attempt_key: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,6 +72,7 @@ enum Level {
 pub struct StatsChunk {
     tables: ChunkTables,
     samples: Vec<(u64, Vec<u8>)>,
+    attempts: Option<AttemptTables>,
 }
 
 impl StatsSink {
@@ -87,6 +98,10 @@ impl StatsSink {
             key_buf: Vec::new(),
             series: None,
             series_by: None,
+            endpoints: Endpoints::default(),
+            endpoint_rules: false,
+            attempts: None,
+            attempt_key: Vec::new(),
         }
     }
 
@@ -97,6 +112,14 @@ impl StatsSink {
             self.series = cfg;
             self.series_by = by;
         }
+        self
+    }
+
+    /// With endpoints folded by `rules` (`--endpoint-rule`; the built-in folds alone by
+    /// default).
+    pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
+        self.endpoint_rules = !rules.builtin_only();
+        self.endpoints = Endpoints::new(rules);
         self
     }
 
@@ -119,7 +142,8 @@ impl StatsSink {
                 source: &self.label,
                 extra_names: &self.extra_names,
             };
-            let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
+            let rules = self.endpoint_rules.then_some(&mut self.endpoints);
+            let key = dim_key(dim, r, path, rules, cx, &mut self.key_buf);
             self.agg
                 .observe_key(i, key, r.status, r.bytes_sent, latency, &more);
         }
@@ -128,10 +152,18 @@ impl StatsSink {
                 source: &self.label,
                 extra_names: &self.extra_names,
             };
-            let key = key_with_path(dim, r, path, cx, &mut self.key_buf);
+            let rules = self.endpoint_rules.then_some(&mut self.endpoints);
+            let key = dim_key(dim, r, path, rules, cx, &mut self.key_buf);
             self.agg
                 .observe_series_key(r.ts_us, key, r.status, r.bytes_sent, latency);
         }
+    }
+
+    /// Counts `r`'s upstream attempts (attempts.rs).
+    #[inline(never)]
+    fn record_attempts(&mut self, r: &Record<'_>) {
+        let tables = self.attempts.get_or_insert_with(AttemptTables::default);
+        record_attempts(&mut self.agg, tables, r, &mut self.attempt_key);
     }
 
     /// The aggregate records go to.
@@ -141,6 +173,23 @@ impl StatsSink {
 
     pub fn into_aggregate(self) -> Aggregate {
         self.agg
+    }
+}
+
+/// `dim`'s key in `r`: an endpoint through `rules` when the user gave some (the memo
+/// pays only then: the built-in folds alone fold in place in `key_with_path`).
+#[inline]
+fn dim_key<'a>(
+    dim: &Dimension,
+    r: &'a Record<'_>,
+    path: Option<&'a [u8]>,
+    rules: Option<&'a mut Endpoints>,
+    cx: KeyContext<'a>,
+    buf: &'a mut Vec<u8>,
+) -> Option<&'a [u8]> {
+    match (dim, rules) {
+        (Dimension::Endpoint, Some(e)) => path.map(|p| e.endpoint(p)),
+        _ => key_with_path(dim, r, path, cx, buf),
     }
 }
 
@@ -172,6 +221,10 @@ pub fn stats_fields() -> Fields {
         F::HA_SYSLOG_HOST,
         // The default report's termination states.
         F::HA_TERMINATION_STATE,
+        // nginx upstream lists, split into attempts.
+        F::UPSTREAM_ADDR,
+        F::UPSTREAM_STATUS,
+        F::UPSTREAM_TIMES_RAW,
     ]
     .into_iter()
     .fold(Fields::NONE, Fields::with)
@@ -262,6 +315,10 @@ impl RecordSink for StatsSink {
 
     #[inline]
     fn record(&mut self, r: &Record<'_>) {
+        // Only a layout that logs upstream lists has one (`-` for none).
+        if !r.upstream_addr.is_empty() && !self.cfg.requests_only {
+            self.record_attempts(r);
+        }
         if (self.by.is_empty() && self.series_by.is_none()) || self.cfg.requests_only {
             return record_into(&mut self.agg, r);
         }
@@ -311,6 +368,7 @@ impl ChunkSink for StatsSink {
         StatsChunk {
             tables: self.agg.take_chunk_tables(back),
             samples: std::mem::take(&mut self.samples),
+            attempts: self.attempts.take(),
         }
     }
 
@@ -320,6 +378,9 @@ impl ChunkSink for StatsSink {
         }
         self.agg.merge_chunk_tables(&chunk.tables);
         self.pool.give(chunk.tables);
+        if let Some(t) = &chunk.attempts {
+            self.agg.merge_attempt_tables(t);
+        }
     }
 }
 
@@ -359,6 +420,10 @@ impl Sink for StatsSink {
             key_buf: Vec::new(),
             series: self.series,
             series_by: self.series_by.clone(),
+            endpoints: Endpoints::new(self.endpoints.rules().clone()),
+            endpoint_rules: self.endpoint_rules,
+            attempts: None,
+            attempt_key: Vec::new(),
         }
     }
 

@@ -12,6 +12,7 @@ use crate::timefmt::{format_offset, format_rfc3339};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
+pub(crate) mod attempts;
 mod breakdowns;
 mod overview;
 mod rows;
@@ -181,6 +182,9 @@ pub struct Aggregate {
     /// The series over time (series.rs); absent from a state that has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     series: Option<Box<series::Series>>,
+    /// nginx upstream attempts (attempts.rs), from the first line with upstream lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts: Option<Box<attempts::Attempts>>,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -254,6 +258,7 @@ impl Aggregate {
             last_host: 0,
             by: Breakdowns::default(),
             series: None,
+            attempts: None,
         };
         a.set_source(0);
         a
@@ -546,6 +551,7 @@ impl Aggregate {
         self.servers.merge(&other.servers);
         self.by.merge(&other.by);
         self.merge_series(other);
+        attempts::merge(&mut self.attempts, &other.attempts);
         if let Some(theirs) = &other.haproxy {
             self.haproxy
                 .get_or_insert_with(|| Box::new(HaproxyStats::new()))
@@ -716,6 +722,7 @@ impl Aggregate {
             by: self.by.summarize(&self.cfg, self.requests, run_seconds),
             top_endpoints: None,
             series: self.summarize_series(),
+            upstream_attempts: attempts::summarize(&self.attempts, self.cfg.top_n),
         }
     }
 }

@@ -131,6 +131,9 @@ pub(super) struct AggregateData {
     /// Added likewise: the series over time, absent from a state without one.
     #[serde(default)]
     series: Option<Box<super::series::Series>>,
+    /// Added the same way, absent when no layout logged upstream lists.
+    #[serde(default)]
+    attempts: Option<Box<super::attempts::Attempts>>,
 }
 
 impl TryFrom<AggregateData> for Aggregate {
@@ -177,6 +180,7 @@ impl TryFrom<AggregateData> for Aggregate {
             last_host: 0,
             by: d.by,
             series: d.series,
+            attempts: d.attempts,
         };
         // The current source's row: the one its requests go to from now on.
         match a.sources.row_id(&super::source_key(a.source)) {
