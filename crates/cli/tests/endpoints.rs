@@ -156,6 +156,38 @@ fn by_endpoint(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// The default report's busiest endpoints (`top_endpoints.by_requests`) with `args`.
+fn default_top(file: &Path, args: &[&str]) -> Vec<(String, u64)> {
+    let out = axlog()
+        .arg("report")
+        .arg(file)
+        .args(["--format", "nginx-timed", "--output", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["top_endpoints"]["by_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["endpoint"].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The `n` busiest of `counts`, ties by endpoint.
+fn busiest(counts: &BTreeMap<String, u64>, n: usize) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = counts.iter().map(|(k, c)| (k.clone(), *c)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
 /// Rows per value of Parquet's `endpoint` column after `axlog convert FILE ARGS`.
 fn parquet_endpoints(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
     let dir = tempfile::tempdir().unwrap();
@@ -225,6 +257,10 @@ fn rules_from_flag_and_file_fold_the_report_and_parquet_alike() {
     ];
     assert_eq!(by_endpoint(&file, &args), want);
     assert_eq!(parquet_endpoints(&file, &args), want);
+    // The default report's endpoint lists fold with the same rules (which change them).
+    assert_ne!(busiest(&want, 5), busiest(&folds_alone, 5));
+    assert_eq!(default_top(&file, &args), busiest(&want, 5));
+    assert_eq!(default_top(&file, &[]), busiest(&folds_alone, 5));
     // Without rules, the built-in folds alone, in both.
     assert_eq!(by_endpoint(&file, &[]), folds_alone);
     assert_eq!(parquet_endpoints(&file, &[]), folds_alone);

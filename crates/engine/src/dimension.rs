@@ -189,19 +189,6 @@ fn endpoint_of<'a>(path: &'a [u8], buf: &'a mut Vec<u8>) -> Option<&'a [u8]> {
     }
 }
 
-/// Writes `path`'s endpoint into `buf` and says `true`, or says `false` when the path is
-/// its own endpoint (it has no ID to fold): the path table's rows folded for the default
-/// report's endpoint lists, with the rules of the `endpoint` key.
-pub(crate) fn fold_endpoint(path: &[u8], buf: &mut Vec<u8>) -> bool {
-    match axlog_parquet::endpoint::first_id(path) {
-        None => false,
-        Some(first) => {
-            axlog_parquet::endpoint::fold(path, first, buf);
-            true
-        }
-    }
-}
-
 /// `v` with the escapes its layout writes undone (`/a\x22b` is `/a"b`), built in `buf`
 /// only when it holds one.
 fn decoded<'a>(rec: &Record<'a>, v: &'a [u8], buf: &'a mut Vec<u8>) -> Option<&'a [u8]> {

@@ -149,7 +149,7 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         None => (axlog_parquet::Written::default(), Vec::new()),
     };
     Outcome {
-        summary: summary::summarize(&run.sources, &total, &cfg.stats),
+        summary: summary::summarize(&run.sources, &total, &cfg.stats, &cfg.endpoint_rules),
         source_errors: run
             .sources
             .iter()

@@ -37,7 +37,12 @@ fn share_of(n: u64, requests: u64) -> f64 {
 
 /// The summary of a run whose sources gave `runs` (in input order) and whose statistics
 /// are `total`.
-pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConfig) -> Summary {
+pub(crate) fn summarize(
+    runs: &[SourceRun],
+    total: &Aggregate,
+    stats: &StatsConfig,
+    endpoint_rules: &axlog_endpoint::Rules,
+) -> Summary {
     let mut rows: Vec<SourceSummary> = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
     for run in runs {
@@ -94,8 +99,11 @@ pub(crate) fn summarize(runs: &[SourceRun], total: &Aggregate, stats: &StatsConf
         }
     }
     let mut summary = total.summarize();
-    // The default report's endpoint lists, from the path table's rows.
-    summary.top_endpoints = Some(total.top_endpoints(crate::dimension::fold_endpoint));
+    // The default report's endpoint lists, from the path table's rows, folded with the
+    // rules `--by endpoint` and Parquet use.
+    let mut scratch = endpoint_rules.scratch();
+    summary.top_endpoints =
+        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)));
     // Filtered requests parsed, and reached no sink.
     let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
     summary.lines.filtered = filtered;
