@@ -8,10 +8,11 @@
 //! malformed lines are kept as samples, with their line numbers, in input order too.
 //! The `--by` tables get each asked dimension's key ([`key_of`]) and fill the same way.
 
+use super::keys::Keys;
 use crate::attempts::record_attempts;
-use crate::dimension::{KeyContext, key_fields, key_with_path};
+use crate::dimension::key_fields;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
-use axlog_endpoint::{Endpoints, Rules};
+use axlog_endpoint::Rules;
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
 use axlog_stats::ChunkTables;
@@ -44,17 +45,10 @@ pub struct StatsSink {
     merged: bool,
     /// The `--by` dimensions, and what their keys may come from besides the record.
     by: Arc<[Dimension]>,
-    label: Arc<str>,
-    extra_names: Arc<[String]>,
-    /// Where a key built rather than sliced from the line is written.
-    key_buf: Vec<u8>,
+    keys: Keys,
     /// The series over time and `--series-by`'s dimension (series.rs in the stats crate).
     series: Option<SeriesConfig>,
     series_by: Option<Dimension>,
-    /// The endpoint key's rules, with this sink's memo of them, and whether they are
-    /// more than the built-in folds.
-    endpoints: Endpoints,
-    endpoint_rules: bool,
     /// The current chunk's upstream attempts by address (made at its first line with
     /// an upstream list), and a buffer for their keys.
     attempts: Option<AttemptTables>,
@@ -93,13 +87,9 @@ impl StatsSink {
             pool: Arc::default(),
             merged: false,
             by: Arc::new([]),
-            label: Arc::from(""),
-            extra_names: Arc::new([]),
-            key_buf: Vec::new(),
+            keys: Keys::default(),
             series: None,
             series_by: None,
-            endpoints: Endpoints::default(),
-            endpoint_rules: false,
             attempts: None,
             attempt_key: Vec::new(),
         }
@@ -118,8 +108,7 @@ impl StatsSink {
     /// With endpoints folded by `rules` (`--endpoint-rule`; the built-in folds alone by
     /// default).
     pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
-        self.endpoint_rules = !rules.builtin_only();
-        self.endpoints = Endpoints::new(rules);
+        self.keys = Keys::with_rules(rules);
         self
     }
 
@@ -138,22 +127,12 @@ impl StatsSink {
             .or_else(|| r.haproxy.as_ref().and_then(|h| h.ta_us));
         let more = crate::sinks::by_rows::key_hit(r);
         for (i, dim) in self.by.iter().enumerate() {
-            let cx = KeyContext {
-                source: &self.label,
-                extra_names: &self.extra_names,
-            };
-            let rules = self.endpoint_rules.then_some(&mut self.endpoints);
-            let key = dim_key(dim, r, path, rules, cx, &mut self.key_buf);
+            let key = self.keys.key(dim, r, path);
             self.agg
                 .observe_key(i, key, r.status, r.bytes_sent, latency, &more);
         }
         if let Some(dim) = &self.series_by {
-            let cx = KeyContext {
-                source: &self.label,
-                extra_names: &self.extra_names,
-            };
-            let rules = self.endpoint_rules.then_some(&mut self.endpoints);
-            let key = dim_key(dim, r, path, rules, cx, &mut self.key_buf);
+            let key = self.keys.key(dim, r, path);
             self.agg
                 .observe_series_key(r.ts_us, key, r.status, r.bytes_sent, latency);
         }
@@ -173,23 +152,6 @@ impl StatsSink {
 
     pub fn into_aggregate(self) -> Aggregate {
         self.agg
-    }
-}
-
-/// `dim`'s key in `r`: an endpoint through `rules` when the user gave some (the memo
-/// pays only then: the built-in folds alone fold in place in `key_with_path`).
-#[inline]
-fn dim_key<'a>(
-    dim: &Dimension,
-    r: &'a Record<'_>,
-    path: Option<&'a [u8]>,
-    rules: Option<&'a mut Endpoints>,
-    cx: KeyContext<'a>,
-    buf: &'a mut Vec<u8>,
-) -> Option<&'a [u8]> {
-    match (dim, rules) {
-        (Dimension::Endpoint, Some(e)) => path.map(|p| e.endpoint(p)),
-        _ => key_with_path(dim, r, path, cx, buf),
     }
 }
 
@@ -348,7 +310,7 @@ impl ChunkSink for StatsSink {
     fn begin(&mut self, b: &Begin<'_>) {
         // The names `field:NAME` keys are looked up by (a worker is forked after this).
         if !self.by.is_empty() || self.series_by.is_some() {
-            self.extra_names = b.parser.extra_names().into();
+            self.keys.set_extra_names(b.parser.extra_names());
         }
     }
 
@@ -389,16 +351,16 @@ impl Sink for StatsSink {
 
     fn fork(&self, how: Fork<'_>) -> Self {
         let cfg = self.cfg;
-        let (mut agg, level, row, label) = match how {
+        let (mut agg, level, row, keys) = match how {
             Fork::Source { id, .. } => {
                 let mut agg = Aggregate::new(cfg);
                 agg.set_breakdowns(&self.by);
-                (agg, Level::Source, id.row, Arc::from(id.label.as_str()))
+                (agg, Level::Source, id.row, self.keys.fork(Some(&id.label)))
             }
             Fork::Worker => {
                 let mut agg = Aggregate::for_chunks(cfg);
                 agg.set_chunk_breakdowns(&self.by);
-                (agg, Level::Worker, self.row, self.label.clone())
+                (agg, Level::Worker, self.row, self.keys.fork(None))
             }
         };
         agg.set_source(row);
@@ -415,13 +377,9 @@ impl Sink for StatsSink {
             pool: self.pool.clone(),
             merged: false,
             by: self.by.clone(),
-            label,
-            extra_names: self.extra_names.clone(),
-            key_buf: Vec::new(),
+            keys,
             series: self.series,
             series_by: self.series_by.clone(),
-            endpoints: Endpoints::new(self.endpoints.rules().clone()),
-            endpoint_rules: self.endpoint_rules,
             attempts: None,
             attempt_key: Vec::new(),
         }
