@@ -6,8 +6,10 @@
 mod common;
 
 use axlog_testgen::Format;
-use common::reference::{Req, generated, haproxy, nearest, nginx, report_both};
-use common::{axlog, write_file};
+use common::generate::generated;
+use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
+use common::run::{report_both, report_text};
+use common::{thousands, write_file};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,11 +54,7 @@ fn lists(reqs: &[Req], n: usize) -> [List; 3] {
     }
     let all: List = by
         .into_iter()
-        .map(|(k, mut e)| {
-            e.latencies.sort_unstable();
-            let p99 = (!e.latencies.is_empty()).then(|| nearest(&e.latencies, 990_000));
-            (k, e.count, e.c5, p99)
-        })
+        .map(|(k, e)| (k, e.count, e.c5, nearest_of(e.latencies, 990_000)))
         .collect();
     let ranked = |key: &dyn Fn(&Listed) -> Option<u64>| {
         let mut l: Vec<_> = all.iter().filter(|e| key(e).is_some()).cloned().collect();
@@ -116,8 +114,7 @@ fn nginx_headline_and_top_endpoints() {
         secs(nearest(&lat, 990_000)),
         (read - n as f64) / read * 100.0,
     );
-    let out = axlog().arg("report").arg(&file).output().unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = report_text(&file, &[]);
     assert!(shown.contains(&want), "{want}\n{shown}");
     for title in [
         "Top endpoints by requests",
@@ -127,19 +124,6 @@ fn nginx_headline_and_top_endpoints() {
         assert!(shown.contains(&format!("\n{title} ")), "{title}\n{shown}");
     }
     assert!(!shown.contains("Top paths"), "{shown}");
-}
-
-/// `12345` -> `12,345`.
-fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// HAProxy with `--top 3`: the three busiest servers, then every `<NOSRV>` server (none
@@ -211,13 +195,7 @@ fn haproxy_servers_nosrv_and_termination_states() {
     assert!(full.len() > 3, "{full:?}");
     assert_eq!(states("termination_states"), full);
     assert_eq!(states("termination_phases"), count(&|s| s[..2].to_string()));
-    let out = axlog()
-        .arg("report")
-        .arg(&file)
-        .args(["--top", "3"])
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = report_text(&file, &["--top", "3"]);
     for (s, _) in want.iter().skip(3) {
         assert!(shown.contains(&format!("\n  {s} ")), "{s}\n{shown}");
     }

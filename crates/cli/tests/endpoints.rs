@@ -8,14 +8,15 @@ mod common;
 
 use arrow_array::Array;
 use arrow_array::cast::AsArray;
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, stderr_of, write_file};
+use axlog_testgen::Format;
+use common::reference::endpoint as builtin;
+use common::run::{report_both, report_once};
+use common::{axlog, files_under, stderr_of, write_file};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The rule given with `--endpoint-rule`, and what [`user_rule`] does by hand.
+/// The rule given with `--endpoint-rule`, and what [`users_rule`] does by hand.
 const USERS: &str = "^/api/v1/users/[^/]+=/api/v1/users/:user";
 /// The rules file: a comment, a blank line, and a rule with a group.
 const FILE_RULES: &str = "# static assets by kind\n\n^/static/(css|js)/[^/]+$=/static/$1/:asset\n";
@@ -44,34 +45,6 @@ fn static_rule(path: &str) -> String {
         }
     }
     path.to_string()
-}
-
-/// The built-in folds: digits `:id`, a UUID `:uuid`, 16+ hex digits with a digit among
-/// them `:hex`.
-fn builtin(path: &str) -> String {
-    let hex = |c: char| c.is_ascii_hexdigit();
-    path.split('/')
-        .map(|seg| {
-            let uuid = seg.len() == 36
-                && seg.char_indices().all(|(i, c)| match i {
-                    8 | 13 | 18 | 23 => c == '-',
-                    _ => hex(c),
-                });
-            if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) {
-                ":id"
-            } else if uuid {
-                ":uuid"
-            } else if seg.len() >= 16
-                && seg.chars().all(hex)
-                && seg.chars().any(|c| c.is_ascii_digit())
-            {
-                ":hex"
-            } else {
-                seg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The path (without query) of each request line `METHOD /target ...` of a well-formed
@@ -107,42 +80,20 @@ fn reference(paths: &[String], fold: impl Fn(&str) -> String) -> BTreeMap<String
 }
 
 fn generated(lines: u64, seed: u64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format: Format::NginxTimed,
-        limit: Limit::Lines(lines),
-        seed,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+    common::generate::generated(Format::NginxTimed, lines, seed)
 }
 
 /// `--by endpoint`'s rows with `args`, with `-j 1` and `-j 2` (which must agree).
 fn by_endpoint(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args([
-                "--format",
-                "nginx-timed",
-                "--by",
-                "endpoint",
-                "--top",
-                "1000000",
-            ])
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    let v: Value = serde_json::from_slice(&one).unwrap();
+    let by = [
+        "--format",
+        "nginx-timed",
+        "--by",
+        "endpoint",
+        "--top",
+        "1000000",
+    ];
+    let v = report_both(file, &[&by[..], args].concat());
     v["by"][0]["rows"]
         .as_array()
         .unwrap()
@@ -158,15 +109,7 @@ fn by_endpoint(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
 
 /// The default report's busiest endpoints (`top_endpoints.by_requests`) with `args`.
 fn default_top(file: &Path, args: &[&str]) -> Vec<(String, u64)> {
-    let out = axlog()
-        .arg("report")
-        .arg(file)
-        .args(["--format", "nginx-timed", "--output", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = report_once(file, &[&["--format", "nginx-timed"], args].concat());
     v["top_endpoints"]["by_requests"]
         .as_array()
         .unwrap()
@@ -201,33 +144,25 @@ fn parquet_endpoints(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let mut counts = BTreeMap::new();
-    let mut stack = vec![dir.path().to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let f = std::fs::File::open(&p).unwrap();
-            for b in ParquetRecordBatchReaderBuilder::try_new(f)
-                .unwrap()
-                .build()
-                .unwrap()
-            {
-                let b = b.unwrap();
-                let col = |name| b.column_by_name(name).unwrap().as_string::<i32>().clone();
-                let (col, method, path) = (col("endpoint"), col("method"), col("path"));
-                for i in 0..col.len() {
-                    // Rows of a request line `METHOD /target ...`, as the reference reads
-                    // (a request logged otherwise is its own path in Parquet).
-                    let request_line = method.is_valid(i)
-                        && !method.value(i).is_empty()
-                        && path.is_valid(i)
-                        && path.value(i).starts_with('/');
-                    if request_line && col.is_valid(i) {
-                        *counts.entry(col.value(i).to_string()).or_insert(0) += 1;
-                    }
+    for p in files_under(dir.path()) {
+        let f = std::fs::File::open(&p).unwrap();
+        for b in ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap()
+        {
+            let b = b.unwrap();
+            let col = |name| b.column_by_name(name).unwrap().as_string::<i32>().clone();
+            let (col, method, path) = (col("endpoint"), col("method"), col("path"));
+            for i in 0..col.len() {
+                // Rows of a request line `METHOD /target ...`, as the reference reads (a
+                // request logged otherwise is its own path in Parquet).
+                let request_line = method.is_valid(i)
+                    && !method.value(i).is_empty()
+                    && path.is_valid(i)
+                    && path.value(i).starts_with('/');
+                if request_line && col.is_valid(i) {
+                    *counts.entry(col.value(i).to_string()).or_insert(0) += 1;
                 }
             }
         }

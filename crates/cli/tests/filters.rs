@@ -6,8 +6,11 @@
 
 mod common;
 
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, run_stdin, status_counts, stderr_of, write_file};
+use axlog_testgen::{Config, Format};
+use common::generate::{config, generated_with};
+use common::reference::nearest_of;
+use common::run::report_both;
+use common::{axlog, files_under, run_stdin, status_counts, stderr_of, write_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -167,10 +170,8 @@ fn reference(reqs: &[&Req]) -> Seen {
     for r in reqs {
         *codes.entry(r.status).or_default() += 1;
     }
-    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
-    lat.sort_unstable();
-    // Nearest rank: the ceil(0.99 n)-th smallest value.
-    let p99 = (!lat.is_empty()).then(|| lat[(lat.len() * 99).div_ceil(100) - 1]);
+    let lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
+    let p99 = nearest_of(lat, 990_000);
     (reqs.len() as u64, codes.into_iter().collect(), p99)
 }
 
@@ -183,38 +184,11 @@ fn seen(v: &Value, haproxy: bool) -> Seen {
     (v["requests"].as_u64().unwrap(), status_counts(v), p99)
 }
 
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2")),
-        "{args:?}"
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
 fn generated(format: Format, lines: u64, seed: u64, tz_offset_min: i32) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
+    generated_with(Config {
         tz_offset_min,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+        ..config(format, lines, seed)
+    })
 }
 
 /// Checks `args` against the reference's `keep` over `reqs`, and the line counts against
@@ -542,18 +516,12 @@ fn convert_writes_only_the_kept_rows() {
 /// The rows of every Parquet file under `dir`, from the files' own metadata.
 fn parquet_rows(dir: &Path) -> u64 {
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let mut rows = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "parquet") {
-                let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
-                rows += r.metadata().file_metadata().num_rows() as u64;
-            }
-        }
-    }
-    rows
+    files_under(dir)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .map(|p| {
+            let r = SerializedFileReader::new(std::fs::File::open(p).unwrap()).unwrap();
+            r.metadata().file_metadata().num_rows() as u64
+        })
+        .sum()
 }

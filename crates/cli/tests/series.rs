@@ -7,7 +7,10 @@
 
 mod common;
 
-use axlog_testgen::{Config, Format, Limit};
+use axlog_testgen::{Config, Format};
+use common::generate::{config, generated_with};
+use common::reference::nearest_of;
+use common::run::{report_both, report_text};
 use common::{axlog, stderr_of, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -138,19 +141,14 @@ fn values(reqs: &[&Req]) -> Values {
             classes[(r.status / 100 - 1) as usize] += 1;
         }
     }
-    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
-    lat.sort_unstable();
-    // Nearest rank: the ceil(p n)-th smallest value.
-    let rank = |num: usize, den: usize| {
-        (!lat.is_empty()).then(|| lat[(lat.len() * num).div_ceil(den).max(1) - 1])
-    };
+    let lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
     (
         reqs.len() as u64,
         classes,
         reqs.iter().map(|r| r.bytes).sum(),
-        rank(1, 2),
-        rank(99, 100),
-        lat.last().copied(),
+        nearest_of(lat.clone(), 500_000),
+        nearest_of(lat.clone(), 990_000),
+        lat.iter().max().copied(),
     )
 }
 
@@ -208,38 +206,12 @@ fn series_of(v: &Value) -> (i64, Vec<(i64, Values)>) {
     (s["bucket_s"].as_i64().unwrap(), buckets)
 }
 
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
 fn generated(format: Format, lines: u64, seed: u64, rate: f64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
+    generated_with(Config {
         tz_offset_min: 60,
         rate,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+        ..config(format, lines, seed)
+    })
 }
 
 /// Every width, and the default, against the reference; then `--series-by status`.
@@ -443,8 +415,7 @@ fn gaps_are_the_long_holes_in_steady_traffic() {
     let v = report_both(&file, &["--gap", "20s"]);
     assert_eq!(gaps_of(&v), vec![(T0 + 120, T0 + 150, 30)]);
     // Text lists them too.
-    let out = axlog().args(["report"]).arg(&file).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &[]);
     assert!(
         text.contains("2026-11-21T09:02:00Z      to 2026-11-21T09:02:30Z"),
         "{text}"
@@ -465,12 +436,7 @@ fn times_shown_in_the_tz_zone() {
     assert_eq!(v["gaps"]["gaps"][0]["start"], "2026-11-21T10:02:00+01:00");
     // Existing fields stay UTC.
     assert_eq!(v["time"]["first"]["utc"], "2026-11-21T09:00:00Z");
-    let out = axlog()
-        .args(["report", "--tz", "Europe/Paris"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &["--tz", "Europe/Paris"]);
     assert!(
         text.contains("First      2026-11-21T10:00:00+01:00"),
         "{text}"

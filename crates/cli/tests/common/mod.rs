@@ -7,7 +7,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+pub mod generate;
 pub mod reference;
+pub mod run;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -136,7 +138,26 @@ pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// Every file under `dir`, by name, recursively, sorted.
+/// Every file under `dir`, recursively, sorted by path; `dir` must be readable.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every file under `dir`, by name, recursively, sorted (none while `dir` is not there
+/// yet).
 pub fn file_names(dir: &Path) -> Vec<String> {
     let mut names = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -151,6 +172,19 @@ pub fn file_names(dir: &Path) -> Vec<String> {
     }
     names.sort();
     names
+}
+
+/// `12345` -> `12,345`, as the text report writes counts.
+pub fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Runs `axlog ARGS` with `data` on an input that stays open, waits (at most `secs`)

@@ -1,13 +1,9 @@
 //! What the end-to-end tests of the breakdowns and the default report read from the
 //! raw lines themselves, by naive splitting (no axlog parser), as their reference: one
-//! [`Req`] per line of the generated nginx and HAProxy logs; and running a report with
-//! one and two threads.
+//! [`Req`] per line of the generated nginx and HAProxy logs; and nearest-rank
+//! percentiles.
 
-use super::{axlog, stderr_of};
-use axlog_testgen::{Config, Format, Limit};
-use serde_json::Value;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// One request as the reference reads it.
 pub struct Req {
@@ -220,40 +216,14 @@ pub fn haproxy(line: &str) -> Option<Req> {
     })
 }
 
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-pub fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
-pub fn generated(format: Format, lines: u64, seed: u64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
-}
-
 /// The nearest-rank value at `ppm` parts per million of sorted `v`.
 pub fn nearest(v: &[u64], ppm: u64) -> u64 {
     let rank = ((v.len() as u64 * ppm).div_ceil(1_000_000)).max(1);
     v[rank as usize - 1]
+}
+
+/// The nearest-rank value at `ppm` parts per million of `v` (sorted here), if any.
+pub fn nearest_of(mut v: Vec<u64>, ppm: u64) -> Option<u64> {
+    v.sort_unstable();
+    (!v.is_empty()).then(|| nearest(&v, ppm))
 }
