@@ -9,7 +9,7 @@ mod common;
 
 use axlog_testgen::Format;
 use common::generate::{Upstreams, as_upstreaminfo, config, generated};
-use common::reference::{nearest, nearest_of, secs_us};
+use common::reference::{nearest, nearest_of, nginx, secs_us};
 use common::run::{report_both_raw, report_once};
 use common::write_file;
 use serde_json::Value;
@@ -92,19 +92,16 @@ struct Reference {
     addrs: BTreeMap<String, Addr>,
 }
 
-/// The reference over every well-formed line of `text` (the checks of by.rs).
+/// The reference over every line of `text` the shared reference reads
+/// (common/reference.rs).
 fn reference(text: &str) -> Reference {
     let mut r = Reference::default();
     for line in text.lines() {
-        let parts: Vec<&str> = line.split('"').collect();
-        if parts.len() != 7 || parts[4] != " " || !parts[0].contains('[') {
+        if nginx(line, true).is_none() {
             continue;
         }
-        let mid: Vec<&str> = parts[2].split(' ').collect();
-        if mid.len() != 4 || mid[1].len() != 3 || mid[1].parse::<u16>().is_err() {
-            continue;
-        }
-        let Some((_, tail)) = parts[6].split_once(" [] ") else {
+        // The lists follow `[] ` after the last quote.
+        let Some((_, tail)) = line.rsplit('"').next().and_then(|t| t.split_once(" [] ")) else {
             continue;
         };
         let l = lists(tail);

@@ -196,11 +196,7 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
     let kept: Vec<Req> = reqs
         .iter()
         .filter(|r| first.contains(&r.keys["client"].as_str()))
-        .map(|r| Req {
-            keys: r.keys.clone(),
-            other: r.other.clone(),
-            ..*r
-        })
+        .cloned()
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(dir.path(), "timed.log", text.as_bytes());

@@ -9,7 +9,7 @@ mod common;
 use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use axlog_testgen::Format;
-use common::reference::endpoint as builtin;
+use common::reference::{endpoint as builtin, nginx};
 use common::run::{report_both, report_once};
 use common::{axlog, files_under, stderr_of, write_file};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -48,25 +48,10 @@ fn static_rule(path: &str) -> String {
 }
 
 /// The path (without query) of each request line `METHOD /target ...` of a well-formed
-/// nginx-timed line in `text` (the checks of by.rs's reference).
+/// nginx-timed line in `text`, as the shared reference reads it (common/reference.rs).
 fn paths(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|line| {
-            let parts: Vec<&str> = line.split('"').collect();
-            if parts.len() != 7 || parts[4] != " " || !parts[0].contains('[') {
-                return None;
-            }
-            if parts[0].split(' ').filter(|t| !t.is_empty()).count() < 5 {
-                return None;
-            }
-            let mid: Vec<&str> = parts[2].split(' ').collect();
-            if mid.len() != 4 || mid[1].len() != 3 || mid[1].parse::<u16>().is_err() {
-                return None;
-            }
-            let words: Vec<&str> = parts[1].split(' ').collect();
-            (words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/'))
-                .then(|| words[1].split('?').next().unwrap_or("").to_string())
-        })
+        .filter_map(|line| nginx(line, false)?.path)
         .collect()
 }
 

@@ -8,7 +8,7 @@ mod common;
 
 use axlog_testgen::{Config, Format};
 use common::generate::{config, generated_with};
-use common::reference::nearest_of;
+use common::reference::{self, nearest_of};
 use common::run::report_both;
 use common::{axlog, files_under, run_stdin, status_counts, stderr_of, write_file};
 use serde_json::Value;
@@ -32,133 +32,36 @@ struct Req {
     server: Option<String>,
 }
 
-/// `0.123` -> 123000 (generated times have three decimals).
-fn secs_us(s: &str) -> Option<u64> {
-    let (a, b) = s.split_once('.')?;
-    if b.len() != 3 {
-        return None;
-    }
-    Some(a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 1000)
-}
-
-/// `dd/Nov/2026:HH:MM:SS` (and a `+hhmm` offset) to UTC seconds: generated logs are in
-/// November 2026, whose first day is 1793491200 (`date -u -d 2026-11-01 +%s`).
-fn utc_of(stamp: &str, offset: &str) -> Option<i64> {
-    let (date, time) = stamp.split_once(':')?;
-    let d: Vec<&str> = date.split('/').collect();
-    if d.len() != 3 || d[1] != "Nov" || d[2] != "2026" {
-        return None;
-    }
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|x| x.parse().ok())
-        .collect::<Option<_>>()?;
-    let day: i64 = d[0].parse().ok()?;
-    let local = 1_793_491_200 + (day - 1) * 86_400 + t[0] * 3600 + t[1] * 60 + t[2];
-    let sign = if offset.starts_with('-') { -1 } else { 1 };
-    let off = offset.get(1..)?;
-    let off_min: i64 =
-        off.get(..2)?.parse::<i64>().ok()? * 60 + off.get(2..)?.parse::<i64>().ok()?;
-    Some(local - sign * off_min * 60)
-}
-
-/// The method and path (without query) of a request line `METHOD /target ...`.
-fn method_path(request: &str) -> (Option<String>, Option<String>) {
-    let words: Vec<&str> = request.split(' ').collect();
-    if words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/') {
-        let path = words[1].split('?').next().unwrap_or("");
-        (Some(words[0].to_string()), Some(path.to_string()))
-    } else {
-        (None, None)
+/// The filters' view of a request the shared reference read (common/reference.rs).
+fn req(r: reference::Req) -> Req {
+    let upstream_us = r
+        .other
+        .iter()
+        .find(|o| o.0 == "upstream_response_time")
+        .map(|o| o.1);
+    Req {
+        ts: r.ts_us,
+        status: r.status,
+        bytes: r.bytes,
+        method: r.keys.get("method").cloned(),
+        path: r.path,
+        latency_us: r.latency_us,
+        // The upstream list (`0.003, 0.118` after a retry, `0.1 : 0.2` after an internal
+        // redirect): each attempt's time summed; none when no attempt has one.
+        upstream_us,
+        ua: r.ua,
+        server: r.keys.get("server").cloned(),
     }
 }
 
 /// nginx `combined` followed by `$request_time $upstream_response_time`.
 fn nginx(line: &str) -> Option<Req> {
-    let parts: Vec<&str> = line.split('"').collect();
-    if parts.len() != 7 || parts[4] != " " {
-        return None;
-    }
-    let head: Vec<&str> = parts[0].split(' ').filter(|t| !t.is_empty()).collect();
-    if head.len() != 5 {
-        return None;
-    }
-    let ts = utc_of(head[3].strip_prefix('[')?, head[4].strip_suffix(']')?)? * 1_000_000;
-    let mid: Vec<&str> = parts[2].split(' ').collect();
-    if mid.len() != 4 || mid[1].len() != 3 {
-        return None;
-    }
-    let status: u64 = mid[1].parse().ok()?;
-    let bytes = match mid[2] {
-        "-" => 0,
-        b => b.parse().ok()?,
-    };
-    let tail: Vec<&str> = parts[6].trim_start().split(' ').collect();
-    let time = |t: &str| match t {
-        "-" => Some(None),
-        t => secs_us(t).map(Some),
-    };
-    let latency_us = time(tail.first()?)?;
-    // The upstream list (`0.003, 0.118` after a retry, `0.1 : 0.2` after an internal
-    // redirect): each attempt's time summed, `-` adding nothing; none when no attempt has
-    // one.
-    let mut upstream_us = None;
-    let list = tail.get(1..)?.join(" ").replace(" : ", ", ");
-    for t in list.split(", ") {
-        if let Some(v) = time(t)? {
-            upstream_us = Some(upstream_us.unwrap_or(0) + v);
-        }
-    }
-    let (method, path) = method_path(parts[1]);
-    Some(Req {
-        ts,
-        status,
-        bytes,
-        method,
-        path,
-        latency_us,
-        upstream_us,
-        ua: parts[5].to_string(),
-        server: None,
-    })
+    reference::nginx(line, false).map(req)
 }
 
-/// HAProxy's httplog behind a syslog header.
+/// HAProxy's httplog behind a syslog header (its accept date read as UTC).
 fn haproxy(line: &str) -> Option<Req> {
-    let (head, rest) = line.split_once(": ")?;
-    if !head.contains("haproxy[") {
-        return None;
-    }
-    let (fields, request) = rest.rsplit_once(" \"")?;
-    let t: Vec<&str> = fields.split(' ').collect();
-    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
-        return None;
-    }
-    // [21/Nov/2026:00:00:00.250]: zoneless, read as UTC.
-    let stamp = t[1].strip_prefix('[')?.strip_suffix(']')?;
-    let (secs, ms) = stamp.split_once('.')?;
-    let ts = utc_of(secs, "+0000")? * 1_000_000 + ms.parse::<i64>().ok()? * 1000;
-    let timers: Vec<i64> = t[4]
-        .split('/')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    if timers.len() != 5 {
-        return None;
-    }
-    let status: u64 = t[5].parse().ok()?;
-    let bytes: u64 = t[6].parse().ok()?;
-    let (method, path) = method_path(request.strip_suffix('"')?);
-    Some(Req {
-        ts,
-        status,
-        bytes,
-        method,
-        path,
-        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
-        upstream_us: None,
-        ua: String::new(),
-        server: Some(t[3].to_string()),
-    })
+    reference::haproxy(line).map(req)
 }
 
 /// What a report says of its requests: count, status counts, p99 (µs).

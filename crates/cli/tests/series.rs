@@ -1,15 +1,16 @@
 //! `axlog report --bucket`, `--series-by`, `--gap` and `--tz` for display: every bucket of
 //! the series on generated logs (nginx-timed, HAProxy) against a zero-filled reference
-//! computed here from the raw lines by naive splitting and a hand-written date parser (no
-//! axlog code): requests, status classes, bytes, p50, p99 and max (nearest rank); the
-//! same output with one and two threads; `--series-by status` likewise, and capped small;
-//! gaps on a log written here with known holes; times shown in a zone.
+//! computed from the raw lines by naive splitting and a hand-written date parser
+//! (common/reference.rs, no axlog code): requests, status classes, bytes, p50, p99 and
+//! max (nearest rank); the same output with one and two threads; `--series-by status`
+//! likewise, and capped small; gaps on a log written here with known holes; times shown
+//! in a zone.
 
 mod common;
 
 use axlog_testgen::{Config, Format};
 use common::generate::{config, generated_with};
-use common::reference::nearest_of;
+use common::reference::{self, nearest_of};
 use common::run::{report_both, report_text};
 use common::{axlog, stderr_of, write_file};
 use serde_json::Value;
@@ -25,109 +26,27 @@ struct Req {
     latency_us: Option<u64>,
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, written out here).
-fn days(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// `21/Nov/2026:01:00:01` (fractions after a `.` dropped) as seconds, the clock read as UTC.
-fn clock(s: &str) -> Option<i64> {
-    let s = s.split('.').next()?;
-    let (date, time) = s.split_once(':')?;
-    let d: Vec<&str> = date.split('/').collect();
-    let months = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let name = *d.get(1)?;
-    let m = months.iter().position(|x| *x == name)? as i64 + 1;
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    Some(
-        days(d.get(2)?.parse().ok()?, m, d[0].parse().ok()?) * 86_400
-            + t[0] * 3600
-            + t[1] * 60
-            + t[2],
-    )
-}
-
-/// `0.123` -> 123000.
-fn secs_us(s: &str) -> Option<u64> {
-    let (a, b) = s.split_once('.')?;
-    Some(
-        a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 10u64.pow(6 - b.len() as u32),
-    )
+/// The series' view of a request the shared reference read (common/reference.rs), whose
+/// clock is `off_s` ahead of UTC when the line gives no zone (HAProxy): the request, and
+/// its status as `--series-by status` keys it.
+fn req(r: reference::Req, off_s: i64) -> (Req, String) {
+    let req = Req {
+        ts: r.second - off_s,
+        status: r.status,
+        bytes: r.bytes,
+        latency_us: r.latency_us,
+    };
+    (req, r.status.to_string())
 }
 
 /// An nginx-timed line: `... [21/Nov/2026:01:00:01 +0100] "..." 200 123 "..." "..." 0.012 0.010`.
 fn nginx(line: &str) -> Option<(Req, String)> {
-    let parts: Vec<&str> = line.split('"').collect();
-    if parts.len() != 7 || parts[4] != " " {
-        return None;
-    }
-    let stamp = parts[0].split_once('[')?.1.split_once(']')?.0;
-    let (local, off) = stamp.split_once(' ')?;
-    let sign = if off.starts_with('-') { -1 } else { 1 };
-    let off_s =
-        sign * (off[1..3].parse::<i64>().ok()? * 3600 + off[3..5].parse::<i64>().ok()? * 60);
-    let mid: Vec<&str> = parts[2].split(' ').collect();
-    if mid.len() != 4 || mid[1].len() != 3 {
-        return None;
-    }
-    let status: u64 = mid[1].parse().ok()?;
-    let bytes = match mid[2] {
-        "-" => 0,
-        b => b.parse().ok()?,
-    };
-    let rt = parts[6].trim_start().split(' ').next()?;
-    let latency_us = match rt {
-        "-" => None,
-        t => Some(secs_us(t)?),
-    };
-    let ts = clock(local)? - off_s;
-    Some((
-        Req {
-            ts,
-            status,
-            bytes,
-            latency_us,
-        },
-        status.to_string(),
-    ))
+    reference::nginx(line, false).map(|r| req(r, 0))
 }
 
 /// HAProxy's httplog behind a syslog header; the accept date is local time at `off_s`.
 fn haproxy(line: &str, off_s: i64) -> Option<(Req, String)> {
-    let (head, rest) = line.split_once(": ")?;
-    if !head.contains("haproxy[") {
-        return None;
-    }
-    let (fields, _request) = rest.rsplit_once(" \"")?;
-    let t: Vec<&str> = fields.split(' ').collect();
-    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
-        return None;
-    }
-    let accept = t[1].strip_prefix('[')?.strip_suffix(']')?;
-    let timers: Vec<i64> = t[4]
-        .split('/')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    if timers.len() != 5 {
-        return None;
-    }
-    let status: u64 = t[5].parse().ok()?;
-    let req = Req {
-        ts: clock(accept)? - off_s,
-        status,
-        bytes: t[6].parse().ok()?,
-        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
-    };
-    Some((req, status.to_string()))
+    reference::haproxy(line).map(|r| req(r, off_s))
 }
 
 /// A bucket's values: requests, 1xx..5xx, bytes, p50, p99, max.
