@@ -11,7 +11,7 @@ use axlog_testgen::Format;
 use common::generate::{Upstreams, as_upstreaminfo, config, generated};
 use common::reference::{nearest, nearest_of, nginx, secs_us};
 use common::run::{report_both_raw, report_once};
-use common::write_file;
+use common::{named_counts, write_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -175,16 +175,8 @@ fn want_latency(v: &[u64]) -> (u64, u64, u64, u64) {
 
 /// The statuses of an upstream row, as a map.
 fn statuses(row: &Value) -> BTreeMap<String, u64> {
-    row["statuses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["status"].as_str().unwrap().to_string(),
-                s["attempts"].as_u64().unwrap(),
-            )
-        })
+    named_counts(&row["statuses"], "status", "attempts")
+        .into_iter()
         .collect()
 }
 

@@ -10,7 +10,7 @@ use axlog_testgen::Format;
 use common::generate::{as_upstreaminfo, generated};
 use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
 use common::run::{report_both, report_text};
-use common::{axlog, stderr_of, thousands, write_file};
+use common::{axlog, stderr_of, texts, thousands, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -96,12 +96,7 @@ fn nginx_timed_tables_match_the_reference() {
             "1000000",
         ],
     );
-    let order: Vec<&str> = v["by"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["dimension"].as_str().unwrap())
-        .collect();
+    let order: Vec<&str> = texts(&v["by"], "dimension");
     assert_eq!(order, dims);
     check_tables(&v, &reqs, &dims);
     // Without a cap reached, nothing is untracked.
@@ -510,12 +505,7 @@ fn two_levels_and_every_sort() {
         );
         assert_eq!(t["sub_rows"]["dimension"], "status-class");
         let endpoint = |r: &Req| r.keys.get("endpoint").cloned();
-        let keys: Vec<&str> = t["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["key"].as_str().unwrap())
-            .collect();
+        let keys: Vec<&str> = texts(&t["rows"], "key");
         assert_eq!(keys, sorted_keys(&all, &endpoint, sort, 4), "{sort}");
         check_more(&t["rows"], &all, run_seconds(&reqs), &endpoint);
         for row in t["rows"].as_array().unwrap() {
@@ -523,12 +513,7 @@ fn two_levels_and_every_sort() {
                 .iter()
                 .filter(|r| endpoint(r).as_deref() == row["key"].as_str())
                 .collect();
-            let subs: Vec<&str> = row["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["key"].as_str().unwrap())
-                .collect();
+            let subs: Vec<&str> = texts(&row["rows"], "key");
             assert_eq!(
                 subs,
                 sorted_keys(&mine, &|r| Some(class(r)), sort, 4),

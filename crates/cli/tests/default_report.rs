@@ -9,7 +9,7 @@ use axlog_testgen::Format;
 use common::generate::generated;
 use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
 use common::run::{report_both, report_text};
-use common::{thousands, write_file};
+use common::{named_counts, thousands, write_file};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -178,19 +178,8 @@ fn haproxy_servers_nosrv_and_termination_states() {
         l.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         l
     };
-    let states = |f: &str| -> Vec<(String, u64)> {
-        v["haproxy"][f]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["state"].as_str().unwrap().to_string(),
-                    s["count"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    };
+    let states =
+        |f: &str| -> Vec<(String, u64)> { named_counts(&v["haproxy"][f], "state", "count") };
     let full = count(&|s| s.to_string());
     assert!(full.len() > 3, "{full:?}");
     assert_eq!(states("termination_states"), full);

@@ -11,7 +11,7 @@ use arrow_array::cast::AsArray;
 use axlog_testgen::Format;
 use common::reference::{endpoint as builtin, nginx};
 use common::run::{report_both, report_once};
-use common::{axlog, files_under, stderr_of, write_file};
+use common::{axlog, files_under, named_counts, stderr_of, write_file};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -79,33 +79,15 @@ fn by_endpoint(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
         "1000000",
     ];
     let v = report_both(file, &[&by[..], args].concat());
-    v["by"][0]["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["key"].as_str().unwrap().to_string(),
-                r["requests"].as_u64().unwrap(),
-            )
-        })
+    named_counts(&v["by"][0]["rows"], "key", "requests")
+        .into_iter()
         .collect()
 }
 
 /// The default report's busiest endpoints (`top_endpoints.by_requests`) with `args`.
 fn default_top(file: &Path, args: &[&str]) -> Vec<(String, u64)> {
     let v = report_once(file, &[&["--format", "nginx-timed"], args].concat());
-    v["top_endpoints"]["by_requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["endpoint"].as_str().unwrap().to_string(),
-                r["count"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    named_counts(&v["top_endpoints"]["by_requests"], "endpoint", "count")
 }
 
 /// The `n` busiest of `counts`, ties by endpoint.

@@ -12,7 +12,7 @@ use axlog_testgen::{Config, Format};
 use common::generate::{config, generated_with};
 use common::reference::{self, nearest_of};
 use common::run::{report_both, report_text};
-use common::{axlog, stderr_of, write_file};
+use common::{axlog, stderr_of, texts, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -233,12 +233,7 @@ fn check_series(file: &Path, reqs: &[(Req, String)], extra: &[&str]) {
     ]);
     let v = report_both(file, &args);
     let by = &v["series_by"];
-    let mut got: Vec<&str> = by["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap())
-        .collect();
+    let mut got: Vec<&str> = texts(&by["rows"], "key");
     got.sort();
     let mut want = kept.to_vec();
     want.sort();

@@ -123,19 +123,33 @@ pub fn class_counts(v: &Value) -> Vec<u64> {
         .collect()
 }
 
-/// (path, count) of every row of the report's top paths, in its order.
-pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
-    v["top_paths"]
-        .as_array()
+/// (`name`, `count`) of each element of the JSON array `list`, in its order: a text
+/// and a count (a row's key and requests, a state and its count, ...).
+pub fn named_counts(list: &Value, name: &str, count: &str) -> Vec<(String, u64)> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|p| {
+        .map(|e| {
             (
-                p["path"].as_str().unwrap().to_string(),
-                p["count"].as_u64().unwrap(),
+                e[name].as_str().unwrap().to_string(),
+                e[count].as_u64().unwrap(),
             )
         })
         .collect()
+}
+
+/// The text `field` of each element of the JSON array `list`, in its order.
+pub fn texts<'v>(list: &'v Value, field: &str) -> Vec<&'v str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[field].as_str().unwrap())
+        .collect()
+}
+
+/// (path, count) of every row of the report's top paths, in its order.
+pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
+    named_counts(&v["top_paths"], "path", "count")
 }
 
 /// Every file under `dir`, recursively, sorted by path; `dir` must be readable.
