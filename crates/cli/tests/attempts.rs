@@ -11,7 +11,7 @@ use axlog_testgen::Format;
 use common::generate::{Upstreams, as_upstreaminfo, config, generated};
 use common::reference::{nearest, nearest_of, nginx, secs_us};
 use common::run::{report_both_raw, report_once};
-use common::{named_counts, write_file};
+use common::{named_counts, temp_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -184,8 +184,7 @@ fn statuses(row: &Value) -> BTreeMap<String, u64> {
 fn attempts_match_the_reference() {
     let text = upstreaminfo(20_000, 3);
     let r = reference(&text);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let (a, shown) = attempts_both(&file, &["--top", "100"]);
     // The log has every case the reference splits.
     assert!(r.without > 1000 && r.counts.len() == 3, "{:?}", r.counts);
@@ -240,8 +239,7 @@ fn attempts_match_the_reference() {
 fn a_capped_address_table_keeps_the_first_addresses() {
     let text = upstreaminfo(12_000, 9);
     let r = reference(&text);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let (a, shown) = attempts_both(&file, &["--max-paths", "2"]);
     let kept = &r.order[..2];
     let rows = a["upstreams"].as_array().unwrap();
@@ -288,8 +286,7 @@ fn a_capped_address_table_keeps_the_first_addresses() {
 #[test]
 fn no_upstream_lists_no_section() {
     let data = axlog_testgen::generate(&config(Format::NginxTimed, 200, 1));
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", &data);
+    let (_dir, file) = temp_file("timed.log", &data);
     let v = report_once(&file, &[]);
     assert!(v.get("upstream_attempts").is_none());
 }

@@ -10,7 +10,7 @@ use axlog_testgen::Format;
 use common::generate::{as_upstreaminfo, generated};
 use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
 use common::run::{report_both, report_text};
-use common::{axlog, stderr_of, texts, thousands, write_file};
+use common::{axlog, stderr_of, temp_file, texts, thousands, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -86,8 +86,7 @@ fn check_tables(v: &Value, reqs: &[Req], dims: &[&str]) {
 fn nginx_timed_tables_match_the_reference() {
     let text = generated(Format::NginxTimed, 30_000, 7);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let dims = ["status", "method", "endpoint", "client"];
     let v = report_both(
         &file,
@@ -139,8 +138,7 @@ fn ingress_upstreams_match_the_reference() {
             .count()
             > 2000
     );
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let v = report_both(
         &file,
         &[
@@ -161,8 +159,7 @@ fn ingress_upstreams_match_the_reference() {
 fn haproxy_tables_match_the_reference() {
     let text = generated(Format::HaproxyHttp, 30_000, 11);
     let reqs: Vec<Req> = text.lines().filter_map(haproxy).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     let dims = ["server", "status", "endpoint", "client"];
     let v = report_both(
         &file,
@@ -193,8 +190,7 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
         .filter(|r| first.contains(&r.keys["client"].as_str()))
         .cloned()
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(&file, &["--by", "client", "--max-paths", "3", "--top", "2"]);
     let (mut want, _) = reference(&kept, "client");
     assert_eq!(want.len(), 3);
@@ -481,8 +477,7 @@ fn two_levels_and_every_sort() {
     let text = generated(Format::NginxTimed, 20_000, 23);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
     let all: Vec<&Req> = reqs.iter().collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let class = |r: &Req| format!("{}xx", r.status / 100);
     for sort in ["requests", "errors", "5xx", "p99", "bytes"] {
         let v = report_both(
@@ -534,8 +529,7 @@ fn two_levels_and_every_sort() {
 fn two_levels_capped_small() {
     let text = generated(Format::NginxTimed, 20_000, 24);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(
         &file,
         &["--by", "endpoint,status", "--max-paths", "3", "--top", "10"],

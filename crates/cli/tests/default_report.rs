@@ -9,7 +9,7 @@ use axlog_testgen::Format;
 use common::generate::generated;
 use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
 use common::run::{report_both, report_text};
-use common::{named_counts, thousands, write_file};
+use common::{named_counts, temp_file, thousands};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -78,8 +78,7 @@ fn secs(us: u64) -> String {
 fn nginx_headline_and_top_endpoints() {
     let text = generated(Format::NginxTimed, 20_000, 31);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(&file, &[]);
     assert_eq!(v["requests"], reqs.len() as u64);
     let e = &v["top_endpoints"];
@@ -133,8 +132,7 @@ fn nginx_headline_and_top_endpoints() {
 fn haproxy_servers_nosrv_and_termination_states() {
     let text = generated(Format::HaproxyHttp, 20_000, 32);
     let reqs: Vec<Req> = text.lines().filter_map(haproxy).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     let v = report_both(&file, &["--top", "3"]);
     let mut servers: HashMap<&str, (u64, u64, u64)> = HashMap::new();
     for r in &reqs {

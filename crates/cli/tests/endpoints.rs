@@ -11,7 +11,7 @@ use arrow_array::cast::AsArray;
 use axlog_testgen::Format;
 use common::reference::{endpoint as builtin, nginx};
 use common::run::{report_both, report_once};
-use common::{axlog, files_under, named_counts, stderr_of, write_file};
+use common::{axlog, files_under, named_counts, stderr_of, temp_file, write_file};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -140,8 +140,7 @@ fn parquet_endpoints(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
 #[test]
 fn rules_from_flag_and_file_fold_the_report_and_parquet_alike() {
     let text = generated(20_000, 17);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (dir, file) = temp_file("timed.log", text.as_bytes());
     let rules = write_file(dir.path(), "rules.txt", FILE_RULES.as_bytes());
     let paths = paths(&text);
     // Rules apply in order (the file's, then the flag's), then the built-in folds.
@@ -171,8 +170,7 @@ fn rules_from_flag_and_file_fold_the_report_and_parquet_alike() {
 #[test]
 fn default_rules_can_be_turned_off() {
     let text = generated(8_000, 5);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let paths = paths(&text);
     let want = reference(&paths, users_rule);
     // Numeric IDs stay where the rule does not reach.
@@ -190,8 +188,7 @@ fn default_rules_can_be_turned_off() {
 
 #[test]
 fn a_bad_rule_is_a_usage_error_that_says_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "a.log", generated(10, 1).as_bytes());
+    let (dir, file) = temp_file("a.log", generated(10, 1).as_bytes());
     let run = |cmd: &str, args: &[&str]| {
         let mut c = axlog();
         c.arg(cmd).arg(&file).args(args);

@@ -10,7 +10,7 @@ use axlog_testgen::{Config, Format};
 use common::generate::{config, generated_with};
 use common::reference::{self, nearest_of};
 use common::run::report_both;
-use common::{axlog, files_under, run_stdin, status_counts, stderr_of, write_file};
+use common::{axlog, files_under, run_stdin, status_counts, stderr_of, temp_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -138,8 +138,7 @@ fn case(format: Format, seed: u64, tz_offset_min: i32) -> Case {
     };
     let reqs: Vec<Req> = text.lines().filter_map(parse).collect();
     let last = text.lines().rev().find_map(parse).unwrap().ts;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "access.log", text.as_bytes());
+    let (dir, file) = temp_file("access.log", text.as_bytes());
     let all = report_both(&file, &[]);
     assert_eq!(
         all["requests"],
@@ -231,26 +230,23 @@ fn since_and_until_absolute_and_relative() {
     let first = c.reqs.iter().map(|r| r.ts).min().unwrap() / 1_000_000;
     let (a, b) = (first + 20, first + 70);
     // RFC 3339 in UTC and in +01:00, and nginx's form, for the same instants.
-    let rfc = |t: i64| {
+    // Day of November 2026 (its first is 1793491200), hour, minute, second of `t`.
+    let clock = |t: i64| {
         let s = t % 86_400;
-        format!(
-            "2026-11-{:02}T{:02}:{:02}:{:02}Z",
+        (
             1 + (t - 1_793_491_200) / 86_400,
             s / 3600,
             s / 60 % 60,
-            s % 60
+            s % 60,
         )
     };
+    let rfc = |t: i64| {
+        let (d, h, m, s) = clock(t);
+        format!("2026-11-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    };
     let local = |t: i64| {
-        let l = t + 3600;
-        let s = l % 86_400;
-        format!(
-            "{:02}/Nov/2026:{:02}:{:02}:{:02} +0100",
-            1 + (l - 1_793_491_200) / 86_400,
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )
+        let (d, h, m, s) = clock(t + 3600);
+        format!("{d:02}/Nov/2026:{h:02}:{m:02}:{s:02} +0100")
     };
     let (ra, rb, la) = (rfc(a), rfc(b), local(a));
     let (a, b) = (a * 1_000_000, b * 1_000_000);

@@ -12,7 +12,7 @@ use axlog_testgen::{Config, Format};
 use common::generate::{config, generated_with};
 use common::reference::{self, nearest_of};
 use common::run::{report_both, report_text};
-use common::{axlog, stderr_of, texts, write_file};
+use common::{axlog, stderr_of, temp_file, texts};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -257,8 +257,7 @@ fn nginx_timed_series_match_the_reference() {
     // 5 requests a second on average over 40,000 lines: more than an hour, empty seconds.
     let text = generated(Format::NginxTimed, 40_000, 7, 5.0);
     let reqs: Vec<(Req, String)> = text.lines().filter_map(nginx).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     check_series(&file, &reqs, &[]);
 }
 
@@ -267,8 +266,7 @@ fn haproxy_series_match_the_reference() {
     // Logged at +01:00: Paris in November.
     let text = generated(Format::HaproxyHttp, 30_000, 11, 5.0);
     let reqs: Vec<(Req, String)> = text.lines().filter_map(|l| haproxy(l, 3600)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     check_series(&file, &reqs, &["--tz", "Europe/Paris"]);
 }
 
@@ -315,8 +313,7 @@ fn gaps_of(v: &Value) -> Vec<(i64, i64, u64)> {
 
 #[test]
 fn gaps_are_the_long_holes_in_steady_traffic() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    let (_dir, file) = temp_file("holes.log", holes().as_bytes());
     // Longer than 10 s: the 30 s and 11 s holes; not the 10 s one, nor the 19 s runs of
     // the quiet end (the minute after each has 3 busy seconds or fewer).
     let v = report_both(&file, &[]);
@@ -338,8 +335,7 @@ fn gaps_are_the_long_holes_in_steady_traffic() {
 
 #[test]
 fn times_shown_in_the_tz_zone() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    let (_dir, file) = temp_file("holes.log", holes().as_bytes());
     let v = report_both(&file, &["--tz", "Europe/Paris", "--bucket", "1m"]);
     // T0 in Paris (November, +01:00): `TZ=Europe/Paris date -d @1795251600 +%FT%T%:z`.
     assert_eq!(v["display"]["first"], "2026-11-21T10:00:00+01:00");

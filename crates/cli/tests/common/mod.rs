@@ -43,6 +43,14 @@ pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     p
 }
 
+/// `content` written to `name` in a new temporary directory: the directory (which
+/// removes itself when dropped, so keep it) and the file's path.
+pub fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), name, content);
+    (dir, path)
+}
+
 /// What a run wrote to standard output, as text.
 pub fn stdout_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
