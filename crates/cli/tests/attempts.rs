@@ -7,65 +7,47 @@
 
 mod common;
 
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, stderr_of, write_file};
+use axlog_testgen::Format;
+use common::generate::{Upstreams, as_upstreaminfo, config, generated};
+use common::reference::{nearest, nearest_of, nginx, secs_us};
+use common::run::{report_both_raw, report_once};
+use common::{named_counts, temp_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// nginx-timed lines rewritten as ingress-nginx's upstreaminfo: each request gets, by its
-/// line number, no upstream (`-`), one attempt, a retry (`502` then the request's
+/// The upstream lists of line `i` (status `st`) rewritten as ingress-nginx's
+/// upstreaminfo: no upstream (`-`), one attempt, a retry (`502` then the request's
 /// status), or three attempts in two groups (`504, - : STATUS`).
-fn as_upstreaminfo(text: &str) -> String {
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let parts: Vec<&str> = line.split('"').collect();
-        let tail: Vec<&str> = parts
-            .last()
-            .unwrap_or(&"")
-            .trim_start()
-            .split(' ')
-            .collect();
-        if parts.len() != 7 || tail.len() != 2 {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let head = &line[..line.len() - parts[6].len()];
-        let (rt, st) = (tail[0], parts[2].split(' ').nth(1).unwrap_or("200"));
-        let (addr, len, ut, us) = if i % 7 == 0 {
-            ("-".to_string(), "-", "-".to_string(), "-".to_string())
-        } else if i % 7 == 3 {
-            (
-                format!("10.0.0.{}:8080, 10.0.1.{}:8080", i % 3, i % 4),
-                "0, 12",
-                format!("0.{:03}, 0.002", i % 50),
-                format!("502, {st}"),
-            )
-        } else if i % 11 == 5 {
-            (
-                format!(
-                    "10.0.0.{}:8080, 10.0.1.{}:8080 : 10.0.2.1:8080",
-                    i % 3,
-                    i % 4
-                ),
-                "0, 0 : 12",
-                format!("0.001, - : 0.{:03}", i % 90),
-                format!("504, - : {st}"),
-            )
-        } else {
-            (
-                format!("10.0.1.{}:8080", i % 4),
-                "12",
-                format!("0.{:03}", i % 100),
-                st.to_string(),
-            )
-        };
-        out.push_str(&format!(
-            "{head} 300 {rt} [default-api-80] [] {addr} {len} {ut} {us} req{i}\n"
-        ));
+fn upstreams(i: usize, st: &str) -> Upstreams {
+    if i.is_multiple_of(7) {
+        ("-".into(), "-".into(), "-".into(), "-".into())
+    } else if i % 7 == 3 {
+        (
+            format!("10.0.0.{}:8080, 10.0.1.{}:8080", i % 3, i % 4),
+            "0, 12".into(),
+            format!("0.{:03}, 0.002", i % 50),
+            format!("502, {st}"),
+        )
+    } else if i % 11 == 5 {
+        (
+            format!(
+                "10.0.0.{}:8080, 10.0.1.{}:8080 : 10.0.2.1:8080",
+                i % 3,
+                i % 4
+            ),
+            "0, 0 : 12".into(),
+            format!("0.001, - : 0.{:03}", i % 90),
+            format!("504, - : {st}"),
+        )
+    } else {
+        (
+            format!("10.0.1.{}:8080", i % 4),
+            "12".into(),
+            format!("0.{:03}", i % 100),
+            st.to_string(),
+        )
     }
-    out
 }
 
 /// The space-separated lists after `[] `: a list goes on after a token ending with `,`
@@ -86,18 +68,6 @@ fn lists(tail: &str) -> Vec<Vec<String>> {
         more = t.ends_with(',');
     }
     out
-}
-
-/// `0.123` -> 123000; `-` -> none.
-fn secs_us(s: &str) -> Option<u64> {
-    let (a, b) = s.split_once('.')?;
-    Some(a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 1000)
-}
-
-/// Nearest rank: the ceil(q n)-th smallest value.
-fn rank(v: &mut [u64], permille: usize) -> Option<u64> {
-    v.sort_unstable();
-    (!v.is_empty()).then(|| v[(v.len() * permille).div_ceil(1000) - 1])
 }
 
 #[derive(Default, Debug)]
@@ -122,19 +92,16 @@ struct Reference {
     addrs: BTreeMap<String, Addr>,
 }
 
-/// The reference over every well-formed line of `text` (the checks of by.rs).
+/// The reference over every line of `text` the shared reference reads
+/// (common/reference.rs).
 fn reference(text: &str) -> Reference {
     let mut r = Reference::default();
     for line in text.lines() {
-        let parts: Vec<&str> = line.split('"').collect();
-        if parts.len() != 7 || parts[4] != " " || !parts[0].contains('[') {
+        if nginx(line, true).is_none() {
             continue;
         }
-        let mid: Vec<&str> = parts[2].split(' ').collect();
-        if mid.len() != 4 || mid[1].len() != 3 || mid[1].parse::<u16>().is_err() {
-            continue;
-        }
-        let Some((_, tail)) = parts[6].split_once(" [] ") else {
+        // The lists follow `[] ` after the last quote.
+        let Some((_, tail)) = line.rsplit('"').next().and_then(|t| t.split_once(" [] ")) else {
             continue;
         };
         let l = lists(tail);
@@ -169,36 +136,24 @@ fn reference(text: &str) -> Reference {
     r
 }
 
-fn generated(lines: u64, seed: u64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format: Format::NginxTimed,
-        limit: Limit::Lines(lines),
-        seed,
-        ..Config::default()
-    });
-    as_upstreaminfo(&String::from_utf8_lossy(&data))
+fn upstreaminfo(lines: u64, seed: u64) -> String {
+    as_upstreaminfo(&generated(Format::NginxTimed, lines, seed), upstreams)
 }
 
 /// `report FILE ARGS --output json` with `-j 1` and `-j 2`, which must agree: the
 /// report's `upstream_attempts`, and its text report.
 fn attempts_both(file: &Path, args: &[&str]) -> (Value, String) {
-    let run = |j: &str, output: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(["--format", "ingress-upstreaminfo"])
-            .args(args)
-            .args(["--output", output, "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+    let run = |output: &str| {
+        let args = [
+            &["--format", "ingress-upstreaminfo"],
+            args,
+            &["--output", output],
+        ]
+        .concat();
+        report_both_raw(file, &args)
     };
-    let one = run("1", "json");
-    assert_eq!(one, run("2", "json"));
-    let text = run("1", "text");
-    assert_eq!(text, run("2", "text"));
-    let v: Value = serde_json::from_str(&one).unwrap();
+    let v: Value = serde_json::from_slice(&run("json")).unwrap();
+    let text = String::from_utf8_lossy(&run("text")).into_owned();
     (v["upstream_attempts"].clone(), text)
 }
 
@@ -213,32 +168,23 @@ fn latency(v: &Value) -> (u64, u64, u64, u64) {
 
 fn want_latency(v: &[u64]) -> (u64, u64, u64, u64) {
     let mut v = v.to_vec();
-    let p50 = rank(&mut v, 500).unwrap();
-    let p99 = rank(&mut v, 990).unwrap();
+    v.sort_unstable();
+    let (p50, p99) = (nearest(&v, 500_000), nearest(&v, 990_000));
     (v.len() as u64, p50, p99, *v.last().unwrap())
 }
 
 /// The statuses of an upstream row, as a map.
 fn statuses(row: &Value) -> BTreeMap<String, u64> {
-    row["statuses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["status"].as_str().unwrap().to_string(),
-                s["attempts"].as_u64().unwrap(),
-            )
-        })
+    named_counts(&row["statuses"], "status", "attempts")
+        .into_iter()
         .collect()
 }
 
 #[test]
 fn attempts_match_the_reference() {
-    let text = generated(20_000, 3);
+    let text = upstreaminfo(20_000, 3);
     let r = reference(&text);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let (a, shown) = attempts_both(&file, &["--top", "100"]);
     // The log has every case the reference splits.
     assert!(r.without > 1000 && r.counts.len() == 3, "{:?}", r.counts);
@@ -278,8 +224,8 @@ fn attempts_match_the_reference() {
         assert_eq!(row["attempts"], w.attempts, "{addr}");
         assert_eq!(row["failed_over"], w.failed_over, "{addr}");
         assert_eq!(statuses(row), w.statuses, "{addr}");
-        let mut t = w.times.clone();
-        assert_eq!(row["p99_us"].as_u64(), rank(&mut t, 990), "{addr}");
+        let p99 = nearest_of(w.times.clone(), 990_000);
+        assert_eq!(row["p99_us"].as_u64(), p99, "{addr}");
     }
     assert_eq!(a["cap_reached"], false);
     // The text report has the section, with the busiest address.
@@ -291,10 +237,9 @@ fn attempts_match_the_reference() {
 /// order, whatever the threads, and counts the others' attempts as untracked.
 #[test]
 fn a_capped_address_table_keeps_the_first_addresses() {
-    let text = generated(12_000, 9);
+    let text = upstreaminfo(12_000, 9);
     let r = reference(&text);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let (a, shown) = attempts_both(&file, &["--max-paths", "2"]);
     let kept = &r.order[..2];
     let rows = a["upstreams"].as_array().unwrap();
@@ -340,19 +285,8 @@ fn a_capped_address_table_keeps_the_first_addresses() {
 /// A layout without upstream lists has no section.
 #[test]
 fn no_upstream_lists_no_section() {
-    let data = axlog_testgen::generate(&Config {
-        format: Format::NginxTimed,
-        limit: Limit::Lines(200),
-        ..Config::default()
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", &data);
-    let out = axlog()
-        .arg("report")
-        .arg(&file)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let data = axlog_testgen::generate(&config(Format::NginxTimed, 200, 1));
+    let (_dir, file) = temp_file("timed.log", &data);
+    let v = report_once(&file, &[]);
     assert!(v.get("upstream_attempts").is_none());
 }

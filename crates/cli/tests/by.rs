@@ -7,8 +7,10 @@
 mod common;
 
 use axlog_testgen::Format;
-use common::reference::{Req, generated, haproxy, nearest, nginx, report_both};
-use common::{axlog, stderr_of, write_file};
+use common::generate::{as_upstreaminfo, generated};
+use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
+use common::run::{report_both, report_text};
+use common::{axlog, stderr_of, temp_file, texts, thousands, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -34,12 +36,7 @@ fn reference(reqs: &[Req], dim: &str) -> (Vec<RefRow>, u64) {
     }
     let mut out: Vec<RefRow> = rows
         .into_iter()
-        .map(|(k, (n, c4, c5, b, mut lat))| {
-            lat.sort_unstable();
-            // Nearest rank: the ceil(0.99 n)-th smallest value.
-            let p99 = (!lat.is_empty()).then(|| lat[(lat.len() * 99).div_ceil(100) - 1]);
-            (k.to_string(), n, c4, c5, b, p99)
-        })
+        .map(|(k, (n, c4, c5, b, lat))| (k.to_string(), n, c4, c5, b, nearest_of(lat, 990_000)))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     (out, none)
@@ -89,8 +86,7 @@ fn check_tables(v: &Value, reqs: &[Req], dims: &[&str]) {
 fn nginx_timed_tables_match_the_reference() {
     let text = generated(Format::NginxTimed, 30_000, 7);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let dims = ["status", "method", "endpoint", "client"];
     let v = report_both(
         &file,
@@ -99,12 +95,7 @@ fn nginx_timed_tables_match_the_reference() {
             "1000000",
         ],
     );
-    let order: Vec<&str> = v["by"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["dimension"].as_str().unwrap())
-        .collect();
+    let order: Vec<&str> = texts(&v["by"], "dimension");
     assert_eq!(order, dims);
     check_tables(&v, &reqs, &dims);
     // Without a cap reached, nothing is untracked.
@@ -118,48 +109,27 @@ fn nginx_timed_tables_match_the_reference() {
 
 /// nginx-timed lines rewritten as ingress-nginx's upstreaminfo: each request gets an
 /// upstream list (one attempt, a retry, or `-` for none) chosen by its line number.
-fn as_upstreaminfo(text: &str) -> String {
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let parts: Vec<&str> = line.split('"').collect();
-        let tail: Vec<&str> = parts
-            .last()
-            .unwrap_or(&"")
-            .trim_start()
-            .split(' ')
-            .collect();
-        if parts.len() != 7 || tail.len() != 2 {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let head = &line[..line.len() - parts[6].len()];
-        let (rt, status) = (tail[0], parts[2].split(' ').nth(1).unwrap_or("200"));
-        let (addr, len, ut, us) = match i % 7 {
-            0 => ("-".to_string(), "-", "-".to_string(), "-".to_string()),
-            3 => (
-                format!("10.0.0.{}:8080, 10.0.1.{}:8080", i % 3, i % 4),
-                "0, 12",
-                "0.001, 0.002".to_string(),
-                format!("502, {status}"),
-            ),
-            _ => (
-                format!("10.0.1.{}:8080", i % 4),
-                "12",
-                "0.001".to_string(),
-                status.to_string(),
-            ),
-        };
-        out.push_str(&format!(
-            "{head} 300 {rt} [default-api-80] [] {addr} {len} {ut} {us} req{i}\n"
-        ));
-    }
-    out
+fn upstreaminfo(text: &str) -> String {
+    as_upstreaminfo(text, |i, status| match i % 7 {
+        0 => ("-".into(), "-".into(), "-".into(), "-".into()),
+        3 => (
+            format!("10.0.0.{}:8080, 10.0.1.{}:8080", i % 3, i % 4),
+            "0, 12".into(),
+            "0.001, 0.002".into(),
+            format!("502, {status}"),
+        ),
+        _ => (
+            format!("10.0.1.{}:8080", i % 4),
+            "12".into(),
+            "0.001".into(),
+            status.to_string(),
+        ),
+    })
 }
 
 #[test]
 fn ingress_upstreams_match_the_reference() {
-    let text = as_upstreaminfo(&generated(Format::NginxTimed, 20_000, 3));
+    let text = upstreaminfo(&generated(Format::NginxTimed, 20_000, 3));
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, true)).collect();
     // Every seventh line has no upstream.
     assert!(
@@ -168,8 +138,7 @@ fn ingress_upstreams_match_the_reference() {
             .count()
             > 2000
     );
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "ingress.log", text.as_bytes());
+    let (_dir, file) = temp_file("ingress.log", text.as_bytes());
     let v = report_both(
         &file,
         &[
@@ -190,8 +159,7 @@ fn ingress_upstreams_match_the_reference() {
 fn haproxy_tables_match_the_reference() {
     let text = generated(Format::HaproxyHttp, 30_000, 11);
     let reqs: Vec<Req> = text.lines().filter_map(haproxy).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     let dims = ["server", "status", "endpoint", "client"];
     let v = report_both(
         &file,
@@ -220,14 +188,9 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
     let kept: Vec<Req> = reqs
         .iter()
         .filter(|r| first.contains(&r.keys["client"].as_str()))
-        .map(|r| Req {
-            keys: r.keys.clone(),
-            other: r.other.clone(),
-            ..*r
-        })
+        .cloned()
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(&file, &["--by", "client", "--max-paths", "3", "--top", "2"]);
     let (mut want, _) = reference(&kept, "client");
     assert_eq!(want.len(), 3);
@@ -238,32 +201,13 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
     assert_eq!(t["distinct"], 3);
     assert_eq!(t["untracked_requests"], (reqs.len() - kept.len()) as u64);
     // The text report says so.
-    let out = axlog()
-        .arg("report")
-        .arg(&file)
-        .args(["--by", "client", "--max-paths", "3", "-j", "2"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &["--by", "client", "--max-paths", "3", "-j", "2"]);
     let note = format!(
         "(table full at 3 distinct keys: {} requests with later new keys are not ranked)",
-        thousands(reqs.len() - kept.len())
+        thousands((reqs.len() - kept.len()) as u64)
     );
     assert!(text.contains("\nBy client "), "{text}");
     assert!(text.contains(&note), "{text}");
-}
-
-/// `12345` -> `12,345`.
-fn thousands(n: usize) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]
@@ -515,13 +459,8 @@ fn sorted_keys(
                 "bytes" => rs.iter().map(|r| r.bytes).sum(),
                 // Rows without latency below a p99 of 0.
                 _ => {
-                    let mut l: Vec<u64> = rs.iter().filter_map(|r| r.latency_us).collect();
-                    l.sort_unstable();
-                    if l.is_empty() {
-                        0
-                    } else {
-                        nearest(&l, 990_000) + 1
-                    }
+                    let l: Vec<u64> = rs.iter().filter_map(|r| r.latency_us).collect();
+                    nearest_of(l, 990_000).map_or(0, |p| p + 1)
                 }
             };
             (v, k)
@@ -538,8 +477,7 @@ fn two_levels_and_every_sort() {
     let text = generated(Format::NginxTimed, 20_000, 23);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
     let all: Vec<&Req> = reqs.iter().collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let class = |r: &Req| format!("{}xx", r.status / 100);
     for sort in ["requests", "errors", "5xx", "p99", "bytes"] {
         let v = report_both(
@@ -562,12 +500,7 @@ fn two_levels_and_every_sort() {
         );
         assert_eq!(t["sub_rows"]["dimension"], "status-class");
         let endpoint = |r: &Req| r.keys.get("endpoint").cloned();
-        let keys: Vec<&str> = t["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["key"].as_str().unwrap())
-            .collect();
+        let keys: Vec<&str> = texts(&t["rows"], "key");
         assert_eq!(keys, sorted_keys(&all, &endpoint, sort, 4), "{sort}");
         check_more(&t["rows"], &all, run_seconds(&reqs), &endpoint);
         for row in t["rows"].as_array().unwrap() {
@@ -575,12 +508,7 @@ fn two_levels_and_every_sort() {
                 .iter()
                 .filter(|r| endpoint(r).as_deref() == row["key"].as_str())
                 .collect();
-            let subs: Vec<&str> = row["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["key"].as_str().unwrap())
-                .collect();
+            let subs: Vec<&str> = texts(&row["rows"], "key");
             assert_eq!(
                 subs,
                 sorted_keys(&mine, &|r| Some(class(r)), sort, 4),
@@ -590,13 +518,7 @@ fn two_levels_and_every_sort() {
         }
     }
     // The text shows the sub-rows indented under their row.
-    let out = axlog()
-        .arg("report")
-        .arg(&file)
-        .args(["--by", "endpoint,status-class", "--top", "2"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &["--by", "endpoint,status-class", "--top", "2"]);
     assert!(text.contains("\nBy endpoint,status-class "), "{text}");
     assert!(text.contains("\n    2xx "), "{text}");
 }
@@ -607,8 +529,7 @@ fn two_levels_and_every_sort() {
 fn two_levels_capped_small() {
     let text = generated(Format::NginxTimed, 20_000, 24);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(
         &file,
         &["--by", "endpoint,status", "--max-paths", "3", "--top", "10"],

@@ -8,26 +8,13 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch};
 use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, fixture, kill_mid_write, report_json, status_counts};
+use common::{axlog, files_under, fixture, kill_mid_write, report_json, status_counts};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
 
 /// Every `.parquet` file under `dir` (sorted by path), with its batches.
 fn read_dir(dir: &Path) -> Vec<(PathBuf, Vec<RecordBatch>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
+    files_under(dir)
         .into_iter()
         .map(|p| {
             assert!(

@@ -6,8 +6,10 @@
 mod common;
 
 use axlog_testgen::Format;
-use common::reference::{Req, generated, haproxy, nearest, nginx, report_both};
-use common::{axlog, write_file};
+use common::generate::generated;
+use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
+use common::run::{report_both, report_text};
+use common::{named_counts, temp_file, thousands};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,11 +54,7 @@ fn lists(reqs: &[Req], n: usize) -> [List; 3] {
     }
     let all: List = by
         .into_iter()
-        .map(|(k, mut e)| {
-            e.latencies.sort_unstable();
-            let p99 = (!e.latencies.is_empty()).then(|| nearest(&e.latencies, 990_000));
-            (k, e.count, e.c5, p99)
-        })
+        .map(|(k, e)| (k, e.count, e.c5, nearest_of(e.latencies, 990_000)))
         .collect();
     let ranked = |key: &dyn Fn(&Listed) -> Option<u64>| {
         let mut l: Vec<_> = all.iter().filter(|e| key(e).is_some()).cloned().collect();
@@ -80,8 +78,7 @@ fn secs(us: u64) -> String {
 fn nginx_headline_and_top_endpoints() {
     let text = generated(Format::NginxTimed, 20_000, 31);
     let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let v = report_both(&file, &[]);
     assert_eq!(v["requests"], reqs.len() as u64);
     let e = &v["top_endpoints"];
@@ -116,8 +113,7 @@ fn nginx_headline_and_top_endpoints() {
         secs(nearest(&lat, 990_000)),
         (read - n as f64) / read * 100.0,
     );
-    let out = axlog().arg("report").arg(&file).output().unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = report_text(&file, &[]);
     assert!(shown.contains(&want), "{want}\n{shown}");
     for title in [
         "Top endpoints by requests",
@@ -129,19 +125,6 @@ fn nginx_headline_and_top_endpoints() {
     assert!(!shown.contains("Top paths"), "{shown}");
 }
 
-/// `12345` -> `12,345`.
-fn thousands(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::new();
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// HAProxy with `--top 3`: the three busiest servers, then every `<NOSRV>` server (none
 /// of them busy enough to be among the three), each with its 4xx and 5xx; the
 /// termination states, full and by two characters.
@@ -149,8 +132,7 @@ fn thousands(n: u64) -> String {
 fn haproxy_servers_nosrv_and_termination_states() {
     let text = generated(Format::HaproxyHttp, 20_000, 32);
     let reqs: Vec<Req> = text.lines().filter_map(haproxy).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     let v = report_both(&file, &["--top", "3"]);
     let mut servers: HashMap<&str, (u64, u64, u64)> = HashMap::new();
     for r in &reqs {
@@ -194,30 +176,13 @@ fn haproxy_servers_nosrv_and_termination_states() {
         l.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         l
     };
-    let states = |f: &str| -> Vec<(String, u64)> {
-        v["haproxy"][f]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["state"].as_str().unwrap().to_string(),
-                    s["count"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    };
+    let states =
+        |f: &str| -> Vec<(String, u64)> { named_counts(&v["haproxy"][f], "state", "count") };
     let full = count(&|s| s.to_string());
     assert!(full.len() > 3, "{full:?}");
     assert_eq!(states("termination_states"), full);
     assert_eq!(states("termination_phases"), count(&|s| s[..2].to_string()));
-    let out = axlog()
-        .arg("report")
-        .arg(&file)
-        .args(["--top", "3"])
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = report_text(&file, &["--top", "3"]);
     for (s, _) in want.iter().skip(3) {
         assert!(shown.contains(&format!("\n  {s} ")), "{s}\n{shown}");
     }

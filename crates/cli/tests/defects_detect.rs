@@ -327,17 +327,7 @@ fn json_line(i: usize) -> String {
 
 /// The layouts a source was read with, as the JSON report lists them.
 fn layouts(v: &Value) -> Vec<(String, u64)> {
-    v["sources"][0]["layouts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["name"].as_str().unwrap().to_string(),
-                l["lines"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    named_counts(&v["sources"][0]["layouts"], "name", "lines")
 }
 
 #[test]

@@ -258,12 +258,7 @@ fn item3_a_line_cut_inside_its_last_quoted_field_is_malformed() {
         let v = report_stdin(&args, &input);
         // The whole line parses; both cut ones are malformed, whichever field is cut.
         assert_eq!(parsed_malformed(&v), (1, 2), "{args:?}: {v}");
-        let samples: Vec<&str> = v["malformed_samples"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["text"].as_str().unwrap())
-            .collect();
+        let samples: Vec<&str> = texts(&v["malformed_samples"], "text");
         assert_eq!(samples, [cut_ua.as_str(), cut_referer.as_str()], "{args:?}");
     }
     // The other layouts: a whole line, then one cut inside its last quoted field.

@@ -8,14 +8,15 @@ mod common;
 
 use arrow_array::Array;
 use arrow_array::cast::AsArray;
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, stderr_of, write_file};
+use axlog_testgen::Format;
+use common::reference::{endpoint as builtin, nginx};
+use common::run::{report_both, report_once};
+use common::{axlog, files_under, named_counts, stderr_of, temp_file, write_file};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The rule given with `--endpoint-rule`, and what [`user_rule`] does by hand.
+/// The rule given with `--endpoint-rule`, and what [`users_rule`] does by hand.
 const USERS: &str = "^/api/v1/users/[^/]+=/api/v1/users/:user";
 /// The rules file: a comment, a blank line, and a rule with a group.
 const FILE_RULES: &str = "# static assets by kind\n\n^/static/(css|js)/[^/]+$=/static/$1/:asset\n";
@@ -46,54 +47,11 @@ fn static_rule(path: &str) -> String {
     path.to_string()
 }
 
-/// The built-in folds: digits `:id`, a UUID `:uuid`, 16+ hex digits with a digit among
-/// them `:hex`.
-fn builtin(path: &str) -> String {
-    let hex = |c: char| c.is_ascii_hexdigit();
-    path.split('/')
-        .map(|seg| {
-            let uuid = seg.len() == 36
-                && seg.char_indices().all(|(i, c)| match i {
-                    8 | 13 | 18 | 23 => c == '-',
-                    _ => hex(c),
-                });
-            if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) {
-                ":id"
-            } else if uuid {
-                ":uuid"
-            } else if seg.len() >= 16
-                && seg.chars().all(hex)
-                && seg.chars().any(|c| c.is_ascii_digit())
-            {
-                ":hex"
-            } else {
-                seg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The path (without query) of each request line `METHOD /target ...` of a well-formed
-/// nginx-timed line in `text` (the checks of by.rs's reference).
+/// nginx-timed line in `text`, as the shared reference reads it (common/reference.rs).
 fn paths(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|line| {
-            let parts: Vec<&str> = line.split('"').collect();
-            if parts.len() != 7 || parts[4] != " " || !parts[0].contains('[') {
-                return None;
-            }
-            if parts[0].split(' ').filter(|t| !t.is_empty()).count() < 5 {
-                return None;
-            }
-            let mid: Vec<&str> = parts[2].split(' ').collect();
-            if mid.len() != 4 || mid[1].len() != 3 || mid[1].parse::<u16>().is_err() {
-                return None;
-            }
-            let words: Vec<&str> = parts[1].split(' ').collect();
-            (words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/'))
-                .then(|| words[1].split('?').next().unwrap_or("").to_string())
-        })
+        .filter_map(|line| nginx(line, false)?.path)
         .collect()
 }
 
@@ -107,77 +65,29 @@ fn reference(paths: &[String], fold: impl Fn(&str) -> String) -> BTreeMap<String
 }
 
 fn generated(lines: u64, seed: u64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format: Format::NginxTimed,
-        limit: Limit::Lines(lines),
-        seed,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+    common::generate::generated(Format::NginxTimed, lines, seed)
 }
 
 /// `--by endpoint`'s rows with `args`, with `-j 1` and `-j 2` (which must agree).
 fn by_endpoint(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args([
-                "--format",
-                "nginx-timed",
-                "--by",
-                "endpoint",
-                "--top",
-                "1000000",
-            ])
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    let v: Value = serde_json::from_slice(&one).unwrap();
-    v["by"][0]["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["key"].as_str().unwrap().to_string(),
-                r["requests"].as_u64().unwrap(),
-            )
-        })
+    let by = [
+        "--format",
+        "nginx-timed",
+        "--by",
+        "endpoint",
+        "--top",
+        "1000000",
+    ];
+    let v = report_both(file, &[&by[..], args].concat());
+    named_counts(&v["by"][0]["rows"], "key", "requests")
+        .into_iter()
         .collect()
 }
 
 /// The default report's busiest endpoints (`top_endpoints.by_requests`) with `args`.
 fn default_top(file: &Path, args: &[&str]) -> Vec<(String, u64)> {
-    let out = axlog()
-        .arg("report")
-        .arg(file)
-        .args(["--format", "nginx-timed", "--output", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["top_endpoints"]["by_requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["endpoint"].as_str().unwrap().to_string(),
-                r["count"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    let v = report_once(file, &[&["--format", "nginx-timed"], args].concat());
+    named_counts(&v["top_endpoints"]["by_requests"], "endpoint", "count")
 }
 
 /// The `n` busiest of `counts`, ties by endpoint.
@@ -201,33 +111,25 @@ fn parquet_endpoints(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let mut counts = BTreeMap::new();
-    let mut stack = vec![dir.path().to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let f = std::fs::File::open(&p).unwrap();
-            for b in ParquetRecordBatchReaderBuilder::try_new(f)
-                .unwrap()
-                .build()
-                .unwrap()
-            {
-                let b = b.unwrap();
-                let col = |name| b.column_by_name(name).unwrap().as_string::<i32>().clone();
-                let (col, method, path) = (col("endpoint"), col("method"), col("path"));
-                for i in 0..col.len() {
-                    // Rows of a request line `METHOD /target ...`, as the reference reads
-                    // (a request logged otherwise is its own path in Parquet).
-                    let request_line = method.is_valid(i)
-                        && !method.value(i).is_empty()
-                        && path.is_valid(i)
-                        && path.value(i).starts_with('/');
-                    if request_line && col.is_valid(i) {
-                        *counts.entry(col.value(i).to_string()).or_insert(0) += 1;
-                    }
+    for p in files_under(dir.path()) {
+        let f = std::fs::File::open(&p).unwrap();
+        for b in ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap()
+        {
+            let b = b.unwrap();
+            let col = |name| b.column_by_name(name).unwrap().as_string::<i32>().clone();
+            let (col, method, path) = (col("endpoint"), col("method"), col("path"));
+            for i in 0..col.len() {
+                // Rows of a request line `METHOD /target ...`, as the reference reads (a
+                // request logged otherwise is its own path in Parquet).
+                let request_line = method.is_valid(i)
+                    && !method.value(i).is_empty()
+                    && path.is_valid(i)
+                    && path.value(i).starts_with('/');
+                if request_line && col.is_valid(i) {
+                    *counts.entry(col.value(i).to_string()).or_insert(0) += 1;
                 }
             }
         }
@@ -238,8 +140,7 @@ fn parquet_endpoints(file: &Path, args: &[&str]) -> BTreeMap<String, u64> {
 #[test]
 fn rules_from_flag_and_file_fold_the_report_and_parquet_alike() {
     let text = generated(20_000, 17);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (dir, file) = temp_file("timed.log", text.as_bytes());
     let rules = write_file(dir.path(), "rules.txt", FILE_RULES.as_bytes());
     let paths = paths(&text);
     // Rules apply in order (the file's, then the flag's), then the built-in folds.
@@ -269,8 +170,7 @@ fn rules_from_flag_and_file_fold_the_report_and_parquet_alike() {
 #[test]
 fn default_rules_can_be_turned_off() {
     let text = generated(8_000, 5);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     let paths = paths(&text);
     let want = reference(&paths, users_rule);
     // Numeric IDs stay where the rule does not reach.
@@ -288,8 +188,7 @@ fn default_rules_can_be_turned_off() {
 
 #[test]
 fn a_bad_rule_is_a_usage_error_that_says_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "a.log", generated(10, 1).as_bytes());
+    let (dir, file) = temp_file("a.log", generated(10, 1).as_bytes());
     let run = |cmd: &str, args: &[&str]| {
         let mut c = axlog();
         c.arg(cmd).arg(&file).args(args);

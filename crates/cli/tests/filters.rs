@@ -6,8 +6,11 @@
 
 mod common;
 
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, run_stdin, status_counts, stderr_of, write_file};
+use axlog_testgen::{Config, Format};
+use common::generate::{config, generated_with};
+use common::reference::{self, nearest_of};
+use common::run::report_both;
+use common::{axlog, files_under, run_stdin, status_counts, stderr_of, temp_file};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,133 +32,36 @@ struct Req {
     server: Option<String>,
 }
 
-/// `0.123` -> 123000 (generated times have three decimals).
-fn secs_us(s: &str) -> Option<u64> {
-    let (a, b) = s.split_once('.')?;
-    if b.len() != 3 {
-        return None;
-    }
-    Some(a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 1000)
-}
-
-/// `dd/Nov/2026:HH:MM:SS` (and a `+hhmm` offset) to UTC seconds: generated logs are in
-/// November 2026, whose first day is 1793491200 (`date -u -d 2026-11-01 +%s`).
-fn utc_of(stamp: &str, offset: &str) -> Option<i64> {
-    let (date, time) = stamp.split_once(':')?;
-    let d: Vec<&str> = date.split('/').collect();
-    if d.len() != 3 || d[1] != "Nov" || d[2] != "2026" {
-        return None;
-    }
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|x| x.parse().ok())
-        .collect::<Option<_>>()?;
-    let day: i64 = d[0].parse().ok()?;
-    let local = 1_793_491_200 + (day - 1) * 86_400 + t[0] * 3600 + t[1] * 60 + t[2];
-    let sign = if offset.starts_with('-') { -1 } else { 1 };
-    let off = offset.get(1..)?;
-    let off_min: i64 =
-        off.get(..2)?.parse::<i64>().ok()? * 60 + off.get(2..)?.parse::<i64>().ok()?;
-    Some(local - sign * off_min * 60)
-}
-
-/// The method and path (without query) of a request line `METHOD /target ...`.
-fn method_path(request: &str) -> (Option<String>, Option<String>) {
-    let words: Vec<&str> = request.split(' ').collect();
-    if words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/') {
-        let path = words[1].split('?').next().unwrap_or("");
-        (Some(words[0].to_string()), Some(path.to_string()))
-    } else {
-        (None, None)
+/// The filters' view of a request the shared reference read (common/reference.rs).
+fn req(r: reference::Req) -> Req {
+    let upstream_us = r
+        .other
+        .iter()
+        .find(|o| o.0 == "upstream_response_time")
+        .map(|o| o.1);
+    Req {
+        ts: r.ts_us,
+        status: r.status,
+        bytes: r.bytes,
+        method: r.keys.get("method").cloned(),
+        path: r.path,
+        latency_us: r.latency_us,
+        // The upstream list (`0.003, 0.118` after a retry, `0.1 : 0.2` after an internal
+        // redirect): each attempt's time summed; none when no attempt has one.
+        upstream_us,
+        ua: r.ua,
+        server: r.keys.get("server").cloned(),
     }
 }
 
 /// nginx `combined` followed by `$request_time $upstream_response_time`.
 fn nginx(line: &str) -> Option<Req> {
-    let parts: Vec<&str> = line.split('"').collect();
-    if parts.len() != 7 || parts[4] != " " {
-        return None;
-    }
-    let head: Vec<&str> = parts[0].split(' ').filter(|t| !t.is_empty()).collect();
-    if head.len() != 5 {
-        return None;
-    }
-    let ts = utc_of(head[3].strip_prefix('[')?, head[4].strip_suffix(']')?)? * 1_000_000;
-    let mid: Vec<&str> = parts[2].split(' ').collect();
-    if mid.len() != 4 || mid[1].len() != 3 {
-        return None;
-    }
-    let status: u64 = mid[1].parse().ok()?;
-    let bytes = match mid[2] {
-        "-" => 0,
-        b => b.parse().ok()?,
-    };
-    let tail: Vec<&str> = parts[6].trim_start().split(' ').collect();
-    let time = |t: &str| match t {
-        "-" => Some(None),
-        t => secs_us(t).map(Some),
-    };
-    let latency_us = time(tail.first()?)?;
-    // The upstream list (`0.003, 0.118` after a retry, `0.1 : 0.2` after an internal
-    // redirect): each attempt's time summed, `-` adding nothing; none when no attempt has
-    // one.
-    let mut upstream_us = None;
-    let list = tail.get(1..)?.join(" ").replace(" : ", ", ");
-    for t in list.split(", ") {
-        if let Some(v) = time(t)? {
-            upstream_us = Some(upstream_us.unwrap_or(0) + v);
-        }
-    }
-    let (method, path) = method_path(parts[1]);
-    Some(Req {
-        ts,
-        status,
-        bytes,
-        method,
-        path,
-        latency_us,
-        upstream_us,
-        ua: parts[5].to_string(),
-        server: None,
-    })
+    reference::nginx(line, false).map(req)
 }
 
-/// HAProxy's httplog behind a syslog header.
+/// HAProxy's httplog behind a syslog header (its accept date read as UTC).
 fn haproxy(line: &str) -> Option<Req> {
-    let (head, rest) = line.split_once(": ")?;
-    if !head.contains("haproxy[") {
-        return None;
-    }
-    let (fields, request) = rest.rsplit_once(" \"")?;
-    let t: Vec<&str> = fields.split(' ').collect();
-    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
-        return None;
-    }
-    // [21/Nov/2026:00:00:00.250]: zoneless, read as UTC.
-    let stamp = t[1].strip_prefix('[')?.strip_suffix(']')?;
-    let (secs, ms) = stamp.split_once('.')?;
-    let ts = utc_of(secs, "+0000")? * 1_000_000 + ms.parse::<i64>().ok()? * 1000;
-    let timers: Vec<i64> = t[4]
-        .split('/')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    if timers.len() != 5 {
-        return None;
-    }
-    let status: u64 = t[5].parse().ok()?;
-    let bytes: u64 = t[6].parse().ok()?;
-    let (method, path) = method_path(request.strip_suffix('"')?);
-    Some(Req {
-        ts,
-        status,
-        bytes,
-        method,
-        path,
-        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
-        upstream_us: None,
-        ua: String::new(),
-        server: Some(t[3].to_string()),
-    })
+    reference::haproxy(line).map(req)
 }
 
 /// What a report says of its requests: count, status counts, p99 (µs).
@@ -167,10 +73,8 @@ fn reference(reqs: &[&Req]) -> Seen {
     for r in reqs {
         *codes.entry(r.status).or_default() += 1;
     }
-    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
-    lat.sort_unstable();
-    // Nearest rank: the ceil(0.99 n)-th smallest value.
-    let p99 = (!lat.is_empty()).then(|| lat[(lat.len() * 99).div_ceil(100) - 1]);
+    let lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
+    let p99 = nearest_of(lat, 990_000);
     (reqs.len() as u64, codes.into_iter().collect(), p99)
 }
 
@@ -183,38 +87,11 @@ fn seen(v: &Value, haproxy: bool) -> Seen {
     (v["requests"].as_u64().unwrap(), status_counts(v), p99)
 }
 
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2")),
-        "{args:?}"
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
 fn generated(format: Format, lines: u64, seed: u64, tz_offset_min: i32) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
+    generated_with(Config {
         tz_offset_min,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+        ..config(format, lines, seed)
+    })
 }
 
 /// Checks `args` against the reference's `keep` over `reqs`, and the line counts against
@@ -261,8 +138,7 @@ fn case(format: Format, seed: u64, tz_offset_min: i32) -> Case {
     };
     let reqs: Vec<Req> = text.lines().filter_map(parse).collect();
     let last = text.lines().rev().find_map(parse).unwrap().ts;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "access.log", text.as_bytes());
+    let (dir, file) = temp_file("access.log", text.as_bytes());
     let all = report_both(&file, &[]);
     assert_eq!(
         all["requests"],
@@ -354,26 +230,23 @@ fn since_and_until_absolute_and_relative() {
     let first = c.reqs.iter().map(|r| r.ts).min().unwrap() / 1_000_000;
     let (a, b) = (first + 20, first + 70);
     // RFC 3339 in UTC and in +01:00, and nginx's form, for the same instants.
-    let rfc = |t: i64| {
+    // Day of November 2026 (its first is 1793491200), hour, minute, second of `t`.
+    let clock = |t: i64| {
         let s = t % 86_400;
-        format!(
-            "2026-11-{:02}T{:02}:{:02}:{:02}Z",
+        (
             1 + (t - 1_793_491_200) / 86_400,
             s / 3600,
             s / 60 % 60,
-            s % 60
+            s % 60,
         )
     };
+    let rfc = |t: i64| {
+        let (d, h, m, s) = clock(t);
+        format!("2026-11-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    };
     let local = |t: i64| {
-        let l = t + 3600;
-        let s = l % 86_400;
-        format!(
-            "{:02}/Nov/2026:{:02}:{:02}:{:02} +0100",
-            1 + (l - 1_793_491_200) / 86_400,
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )
+        let (d, h, m, s) = clock(t + 3600);
+        format!("{d:02}/Nov/2026:{h:02}:{m:02}:{s:02} +0100")
     };
     let (ra, rb, la) = (rfc(a), rfc(b), local(a));
     let (a, b) = (a * 1_000_000, b * 1_000_000);
@@ -542,18 +415,12 @@ fn convert_writes_only_the_kept_rows() {
 /// The rows of every Parquet file under `dir`, from the files' own metadata.
 fn parquet_rows(dir: &Path) -> u64 {
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let mut rows = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "parquet") {
-                let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
-                rows += r.metadata().file_metadata().num_rows() as u64;
-            }
-        }
-    }
-    rows
+    files_under(dir)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .map(|p| {
+            let r = SerializedFileReader::new(std::fs::File::open(p).unwrap()).unwrap();
+            r.metadata().file_metadata().num_rows() as u64
+        })
+        .sum()
 }

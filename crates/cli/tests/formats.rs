@@ -125,12 +125,7 @@ fn apache_layouts() {
     assert_eq!(v["layout"]["name"], "Apache LogFormat");
     assert_eq!(v["lines"]["parsed"], 2);
     // The two requests are to /nagiosxi/ajaxhelper.php and /appl/ajaxhelper.php.
-    let paths: Vec<&str> = v["top_paths"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["path"].as_str().unwrap())
-        .collect();
+    let paths: Vec<&str> = texts(&v["top_paths"], "path");
     assert_eq!(paths, ["/appl/ajaxhelper.php", "/nagiosxi/ajaxhelper.php"]);
 }
 

@@ -1,14 +1,18 @@
 //! `axlog report --bucket`, `--series-by`, `--gap` and `--tz` for display: every bucket of
 //! the series on generated logs (nginx-timed, HAProxy) against a zero-filled reference
-//! computed here from the raw lines by naive splitting and a hand-written date parser (no
-//! axlog code): requests, status classes, bytes, p50, p99 and max (nearest rank); the
-//! same output with one and two threads; `--series-by status` likewise, and capped small;
-//! gaps on a log written here with known holes; times shown in a zone.
+//! computed from the raw lines by naive splitting and a hand-written date parser
+//! (common/reference.rs, no axlog code): requests, status classes, bytes, p50, p99 and
+//! max (nearest rank); the same output with one and two threads; `--series-by status`
+//! likewise, and capped small; gaps on a log written here with known holes; times shown
+//! in a zone.
 
 mod common;
 
-use axlog_testgen::{Config, Format, Limit};
-use common::{axlog, stderr_of, write_file};
+use axlog_testgen::{Config, Format};
+use common::generate::{config, generated_with};
+use common::reference::{self, nearest_of};
+use common::run::{report_both, report_text};
+use common::{axlog, stderr_of, temp_file, texts};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,109 +26,27 @@ struct Req {
     latency_us: Option<u64>,
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, written out here).
-fn days(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// `21/Nov/2026:01:00:01` (fractions after a `.` dropped) as seconds, the clock read as UTC.
-fn clock(s: &str) -> Option<i64> {
-    let s = s.split('.').next()?;
-    let (date, time) = s.split_once(':')?;
-    let d: Vec<&str> = date.split('/').collect();
-    let months = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let name = *d.get(1)?;
-    let m = months.iter().position(|x| *x == name)? as i64 + 1;
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    Some(
-        days(d.get(2)?.parse().ok()?, m, d[0].parse().ok()?) * 86_400
-            + t[0] * 3600
-            + t[1] * 60
-            + t[2],
-    )
-}
-
-/// `0.123` -> 123000.
-fn secs_us(s: &str) -> Option<u64> {
-    let (a, b) = s.split_once('.')?;
-    Some(
-        a.parse::<u64>().ok()? * 1_000_000 + b.parse::<u64>().ok()? * 10u64.pow(6 - b.len() as u32),
-    )
+/// The series' view of a request the shared reference read (common/reference.rs), whose
+/// clock is `off_s` ahead of UTC when the line gives no zone (HAProxy): the request, and
+/// its status as `--series-by status` keys it.
+fn req(r: reference::Req, off_s: i64) -> (Req, String) {
+    let req = Req {
+        ts: r.second - off_s,
+        status: r.status,
+        bytes: r.bytes,
+        latency_us: r.latency_us,
+    };
+    (req, r.status.to_string())
 }
 
 /// An nginx-timed line: `... [21/Nov/2026:01:00:01 +0100] "..." 200 123 "..." "..." 0.012 0.010`.
 fn nginx(line: &str) -> Option<(Req, String)> {
-    let parts: Vec<&str> = line.split('"').collect();
-    if parts.len() != 7 || parts[4] != " " {
-        return None;
-    }
-    let stamp = parts[0].split_once('[')?.1.split_once(']')?.0;
-    let (local, off) = stamp.split_once(' ')?;
-    let sign = if off.starts_with('-') { -1 } else { 1 };
-    let off_s =
-        sign * (off[1..3].parse::<i64>().ok()? * 3600 + off[3..5].parse::<i64>().ok()? * 60);
-    let mid: Vec<&str> = parts[2].split(' ').collect();
-    if mid.len() != 4 || mid[1].len() != 3 {
-        return None;
-    }
-    let status: u64 = mid[1].parse().ok()?;
-    let bytes = match mid[2] {
-        "-" => 0,
-        b => b.parse().ok()?,
-    };
-    let rt = parts[6].trim_start().split(' ').next()?;
-    let latency_us = match rt {
-        "-" => None,
-        t => Some(secs_us(t)?),
-    };
-    let ts = clock(local)? - off_s;
-    Some((
-        Req {
-            ts,
-            status,
-            bytes,
-            latency_us,
-        },
-        status.to_string(),
-    ))
+    reference::nginx(line, false).map(|r| req(r, 0))
 }
 
 /// HAProxy's httplog behind a syslog header; the accept date is local time at `off_s`.
 fn haproxy(line: &str, off_s: i64) -> Option<(Req, String)> {
-    let (head, rest) = line.split_once(": ")?;
-    if !head.contains("haproxy[") {
-        return None;
-    }
-    let (fields, _request) = rest.rsplit_once(" \"")?;
-    let t: Vec<&str> = fields.split(' ').collect();
-    if t.len() < 12 || (t.len() > 12 && !t[12].starts_with('{')) {
-        return None;
-    }
-    let accept = t[1].strip_prefix('[')?.strip_suffix(']')?;
-    let timers: Vec<i64> = t[4]
-        .split('/')
-        .map(|v| v.parse().ok())
-        .collect::<Option<_>>()?;
-    if timers.len() != 5 {
-        return None;
-    }
-    let status: u64 = t[5].parse().ok()?;
-    let req = Req {
-        ts: clock(accept)? - off_s,
-        status,
-        bytes: t[6].parse().ok()?,
-        latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
-    };
-    Some((req, status.to_string()))
+    reference::haproxy(line).map(|r| req(r, off_s))
 }
 
 /// A bucket's values: requests, 1xx..5xx, bytes, p50, p99, max.
@@ -138,19 +60,14 @@ fn values(reqs: &[&Req]) -> Values {
             classes[(r.status / 100 - 1) as usize] += 1;
         }
     }
-    let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
-    lat.sort_unstable();
-    // Nearest rank: the ceil(p n)-th smallest value.
-    let rank = |num: usize, den: usize| {
-        (!lat.is_empty()).then(|| lat[(lat.len() * num).div_ceil(den).max(1) - 1])
-    };
+    let lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
     (
         reqs.len() as u64,
         classes,
         reqs.iter().map(|r| r.bytes).sum(),
-        rank(1, 2),
-        rank(99, 100),
-        lat.last().copied(),
+        nearest_of(lat.clone(), 500_000),
+        nearest_of(lat.clone(), 990_000),
+        lat.iter().max().copied(),
     )
 }
 
@@ -208,38 +125,12 @@ fn series_of(v: &Value) -> (i64, Vec<(i64, Values)>) {
     (s["bucket_s"].as_i64().unwrap(), buckets)
 }
 
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
 fn generated(format: Format, lines: u64, seed: u64, rate: f64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
+    generated_with(Config {
         tz_offset_min: 60,
         rate,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
+        ..config(format, lines, seed)
+    })
 }
 
 /// Every width, and the default, against the reference; then `--series-by status`.
@@ -342,12 +233,7 @@ fn check_series(file: &Path, reqs: &[(Req, String)], extra: &[&str]) {
     ]);
     let v = report_both(file, &args);
     let by = &v["series_by"];
-    let mut got: Vec<&str> = by["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap())
-        .collect();
+    let mut got: Vec<&str> = texts(&by["rows"], "key");
     got.sort();
     let mut want = kept.to_vec();
     want.sort();
@@ -371,8 +257,7 @@ fn nginx_timed_series_match_the_reference() {
     // 5 requests a second on average over 40,000 lines: more than an hour, empty seconds.
     let text = generated(Format::NginxTimed, 40_000, 7, 5.0);
     let reqs: Vec<(Req, String)> = text.lines().filter_map(nginx).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "timed.log", text.as_bytes());
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
     check_series(&file, &reqs, &[]);
 }
 
@@ -381,8 +266,7 @@ fn haproxy_series_match_the_reference() {
     // Logged at +01:00: Paris in November.
     let text = generated(Format::HaproxyHttp, 30_000, 11, 5.0);
     let reqs: Vec<(Req, String)> = text.lines().filter_map(|l| haproxy(l, 3600)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "haproxy.log", text.as_bytes());
+    let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
     check_series(&file, &reqs, &["--tz", "Europe/Paris"]);
 }
 
@@ -429,8 +313,7 @@ fn gaps_of(v: &Value) -> Vec<(i64, i64, u64)> {
 
 #[test]
 fn gaps_are_the_long_holes_in_steady_traffic() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    let (_dir, file) = temp_file("holes.log", holes().as_bytes());
     // Longer than 10 s: the 30 s and 11 s holes; not the 10 s one, nor the 19 s runs of
     // the quiet end (the minute after each has 3 busy seconds or fewer).
     let v = report_both(&file, &[]);
@@ -443,8 +326,7 @@ fn gaps_are_the_long_holes_in_steady_traffic() {
     let v = report_both(&file, &["--gap", "20s"]);
     assert_eq!(gaps_of(&v), vec![(T0 + 120, T0 + 150, 30)]);
     // Text lists them too.
-    let out = axlog().args(["report"]).arg(&file).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &[]);
     assert!(
         text.contains("2026-11-21T09:02:00Z      to 2026-11-21T09:02:30Z"),
         "{text}"
@@ -453,8 +335,7 @@ fn gaps_are_the_long_holes_in_steady_traffic() {
 
 #[test]
 fn times_shown_in_the_tz_zone() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_file(dir.path(), "holes.log", holes().as_bytes());
+    let (_dir, file) = temp_file("holes.log", holes().as_bytes());
     let v = report_both(&file, &["--tz", "Europe/Paris", "--bucket", "1m"]);
     // T0 in Paris (November, +01:00): `TZ=Europe/Paris date -d @1795251600 +%FT%T%:z`.
     assert_eq!(v["display"]["first"], "2026-11-21T10:00:00+01:00");
@@ -465,12 +346,7 @@ fn times_shown_in_the_tz_zone() {
     assert_eq!(v["gaps"]["gaps"][0]["start"], "2026-11-21T10:02:00+01:00");
     // Existing fields stay UTC.
     assert_eq!(v["time"]["first"]["utc"], "2026-11-21T09:00:00Z");
-    let out = axlog()
-        .args(["report", "--tz", "Europe/Paris"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&file, &["--tz", "Europe/Paris"]);
     assert!(
         text.contains("First      2026-11-21T10:00:00+01:00"),
         "{text}"

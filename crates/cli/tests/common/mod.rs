@@ -7,7 +7,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+pub mod generate;
 pub mod reference;
+pub mod run;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -39,6 +41,14 @@ pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
     p
+}
+
+/// `content` written to `name` in a new temporary directory: the directory (which
+/// removes itself when dropped, so keep it) and the file's path.
+pub fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), name, content);
+    (dir, path)
 }
 
 /// What a run wrote to standard output, as text.
@@ -121,22 +131,55 @@ pub fn class_counts(v: &Value) -> Vec<u64> {
         .collect()
 }
 
-/// (path, count) of every row of the report's top paths, in its order.
-pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
-    v["top_paths"]
-        .as_array()
+/// (`name`, `count`) of each element of the JSON array `list`, in its order: a text
+/// and a count (a row's key and requests, a state and its count, ...).
+pub fn named_counts(list: &Value, name: &str, count: &str) -> Vec<(String, u64)> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|p| {
+        .map(|e| {
             (
-                p["path"].as_str().unwrap().to_string(),
-                p["count"].as_u64().unwrap(),
+                e[name].as_str().unwrap().to_string(),
+                e[count].as_u64().unwrap(),
             )
         })
         .collect()
 }
 
-/// Every file under `dir`, by name, recursively, sorted.
+/// The text `field` of each element of the JSON array `list`, in its order.
+pub fn texts<'v>(list: &'v Value, field: &str) -> Vec<&'v str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[field].as_str().unwrap())
+        .collect()
+}
+
+/// (path, count) of every row of the report's top paths, in its order.
+pub fn top_paths(v: &Value) -> Vec<(String, u64)> {
+    named_counts(&v["top_paths"], "path", "count")
+}
+
+/// Every file under `dir`, recursively, sorted by path; `dir` must be readable.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every file under `dir`, by name, recursively, sorted (none while `dir` is not there
+/// yet).
 pub fn file_names(dir: &Path) -> Vec<String> {
     let mut names = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -151,6 +194,19 @@ pub fn file_names(dir: &Path) -> Vec<String> {
     }
     names.sort();
     names
+}
+
+/// `12345` -> `12,345`, as the text report writes counts.
+pub fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Runs `axlog ARGS` with `data` on an input that stays open, waits (at most `secs`)

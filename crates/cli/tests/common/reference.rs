@@ -1,15 +1,12 @@
 //! What the end-to-end tests of the breakdowns and the default report read from the
 //! raw lines themselves, by naive splitting (no axlog parser), as their reference: one
-//! [`Req`] per line of the generated nginx and HAProxy logs; and running a report with
-//! one and two threads.
+//! [`Req`] per line of the generated nginx and HAProxy logs; and nearest-rank
+//! percentiles.
 
-use super::{axlog, stderr_of};
-use axlog_testgen::{Config, Format, Limit};
-use serde_json::Value;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// One request as the reference reads it.
+#[derive(Clone)]
 pub struct Req {
     pub status: u64,
     pub bytes: u64,
@@ -18,6 +15,12 @@ pub struct Req {
     pub keys: HashMap<&'static str, String>,
     /// The request's second (UTC epoch).
     pub second: i64,
+    /// Its time in UTC µs (HAProxy logs milliseconds, nginx whole seconds).
+    pub ts_us: i64,
+    /// The path of a request line `METHOD /target ...`, without query (not folded).
+    pub path: Option<String>,
+    /// The user agent (nginx's last quoted field; none in HAProxy's httplog).
+    pub ua: String,
     /// Its other latencies by their JSON names (`upstream_response_time`, `tr`, ...), µs.
     pub other: Vec<(&'static str, u64)>,
 }
@@ -99,14 +102,17 @@ pub fn endpoint(path: &str) -> String {
         .join("/")
 }
 
-/// The request line's method and path (without query), when it is `METHOD /target ...`.
-pub fn method_path(request: &str, keys: &mut HashMap<&'static str, String>) {
+/// The request line's method and path (without query), when it is `METHOD /target ...`:
+/// the path.
+pub fn method_path(request: &str, keys: &mut HashMap<&'static str, String>) -> Option<String> {
     let words: Vec<&str> = request.split(' ').collect();
     if words.len() >= 2 && !words[0].is_empty() && words[1].starts_with('/') {
         let path = words[1].split('?').next().unwrap_or("");
         keys.insert("method", words[0].to_string());
         keys.insert("endpoint", endpoint(path));
+        return Some(path.to_string());
     }
+    None
 }
 
 /// An nginx `combined` line followed by `$request_time $upstream_response_time`, or by
@@ -150,7 +156,7 @@ pub fn nginx(line: &str, ingress: bool) -> Option<Req> {
     };
     keys.insert("status", status.to_string());
     keys.insert("client", client.to_string());
-    method_path(parts[1], &mut keys);
+    let path = method_path(parts[1], &mut keys);
     let second = epoch(parts[0].split_once('[')?.1.split_once(']')?.0)?;
     // nginx-timed's upstream times: `0.012`, or a list `0.001, 0.002` (` : ` after an
     // internal redirect), summed; `-` entries are none.
@@ -173,6 +179,9 @@ pub fn nginx(line: &str, ingress: bool) -> Option<Req> {
         latency_us,
         keys,
         second,
+        ts_us: second * 1_000_000,
+        path,
+        ua: parts[5].to_string(),
         other,
     })
 }
@@ -203,7 +212,14 @@ pub fn haproxy(line: &str) -> Option<Req> {
     keys.insert("termination_state", t[9].to_string());
     keys.insert("status", status.to_string());
     keys.insert("client", t[0].rsplit_once(':')?.0.to_string());
-    method_path(request.strip_suffix('"')?, &mut keys);
+    let path = method_path(request.strip_suffix('"')?, &mut keys);
+    let stamp = t[1].strip_prefix('[')?.strip_suffix(']')?;
+    let second = epoch(stamp)?;
+    // `21/Nov/2026:00:00:00.250`: the milliseconds after the second.
+    let ms = match stamp.split_once('.') {
+        Some((_, ms)) => ms.parse::<i64>().ok()?,
+        None => 0,
+    };
     let other = ["tr", "tw", "tc", "tr_server"]
         .into_iter()
         .zip(&timers)
@@ -215,45 +231,22 @@ pub fn haproxy(line: &str) -> Option<Req> {
         bytes,
         latency_us: (timers[4] >= 0).then(|| timers[4] as u64 * 1000),
         keys,
-        second: epoch(t[1].strip_prefix('[')?.strip_suffix(']')?)?,
+        second,
+        ts_us: second * 1_000_000 + ms * 1000,
+        path,
+        ua: String::new(),
         other,
     })
-}
-
-/// `axlog report FILE ARGS --output json` with `-j 1` and `-j 2`, which must succeed and
-/// agree byte for byte: the report.
-pub fn report_both(file: &Path, args: &[&str]) -> Value {
-    let run = |j: &str| {
-        let out = axlog()
-            .arg("report")
-            .arg(file)
-            .args(args)
-            .args(["--output", "json", "-j", j])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-        out.stdout
-    };
-    let one = run("1");
-    assert_eq!(
-        String::from_utf8_lossy(&one),
-        String::from_utf8_lossy(&run("2"))
-    );
-    serde_json::from_slice(&one).unwrap()
-}
-
-pub fn generated(format: Format, lines: u64, seed: u64) -> String {
-    let data = axlog_testgen::generate(&Config {
-        format,
-        limit: Limit::Lines(lines),
-        seed,
-        ..Config::default()
-    });
-    String::from_utf8_lossy(&data).into_owned()
 }
 
 /// The nearest-rank value at `ppm` parts per million of sorted `v`.
 pub fn nearest(v: &[u64], ppm: u64) -> u64 {
     let rank = ((v.len() as u64 * ppm).div_ceil(1_000_000)).max(1);
     v[rank as usize - 1]
+}
+
+/// The nearest-rank value at `ppm` parts per million of `v` (sorted here), if any.
+pub fn nearest_of(mut v: Vec<u64>, ppm: u64) -> Option<u64> {
+    v.sort_unstable();
+    (!v.is_empty()).then(|| nearest(&v, ppm))
 }
