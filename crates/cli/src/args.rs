@@ -144,7 +144,7 @@ pub(crate) struct ReportArgs {
     /// endpoint,status-class` is one table of two levels (each endpoint with its status
     /// classes). DIM: path, endpoint, source, host, upstream, frontend, backend, server,
     /// status, status-class, method, client, user-agent (its family: bot, crawler, tool,
-    /// browser, other), user-agent-raw (as logged), termination, cache-status, tls-protocol,
+    /// browser, other), user-agent-raw (as logged), termination (2 characters), termination-state (4), cache-status, tls-protocol,
     /// field:NAME (a variable of the layout). Each table is capped like the
     /// path table (`--max-paths` keys, `--max-path-bytes` of keys).
     #[arg(long, value_name = "DIM[,DIM]", conflicts_with = "every")]

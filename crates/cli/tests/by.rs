@@ -160,11 +160,27 @@ fn haproxy_tables_match_the_reference() {
     let text = generated(Format::HaproxyHttp, 30_000, 11);
     let reqs: Vec<Req> = text.lines().filter_map(haproxy).collect();
     let (_dir, file) = temp_file("haproxy.log", text.as_bytes());
-    let dims = ["server", "status", "endpoint", "client"];
+    let dims = [
+        "server",
+        "status",
+        "endpoint",
+        "client",
+        "termination-state",
+    ];
     let v = report_both(
         &file,
         &[
-            "--by", "server", "--by", "status", "--by", "endpoint", "--by", "client", "--top",
+            "--by",
+            "server",
+            "--by",
+            "status",
+            "--by",
+            "endpoint",
+            "--by",
+            "client",
+            "--by",
+            "termination-state",
+            "--top",
             "1000000",
         ],
     );
@@ -220,7 +236,7 @@ fn an_unknown_dimension_is_a_usage_error_naming_the_valid_ones() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     assert!(err.contains("\"colour\""), "{err}");
-    assert!(err.contains("path, endpoint, source, host, upstream, frontend, backend, server, status, status-class, method, client, user-agent, termination, cache-status, tls-protocol, user-agent-raw, field:NAME"), "{err}");
+    assert!(err.contains("path, endpoint, source, host, upstream, frontend, backend, server, status, status-class, method, client, user-agent, termination, cache-status, tls-protocol, user-agent-raw, termination-state, field:NAME"), "{err}");
 }
 
 /// Without `--by` the JSON has no `by` field at all (the report is as it was).

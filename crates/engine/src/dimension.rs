@@ -84,6 +84,7 @@ pub fn key_of<'a>(
             let t = ha?.termination_state;
             (!t.is_empty()).then(|| t.get(..2).unwrap_or(t))
         }
+        Dimension::TerminationState => present(ha?.termination_state),
         Dimension::CacheStatus => present(rec.cache_status),
         Dimension::TlsProtocol => present(rec.tls_protocol),
         Dimension::Extra(name) => {
@@ -127,7 +128,9 @@ pub fn key_fields(dim: &Dimension) -> Fields {
         Dimension::Backend => &[F::HAPROXY, F::HA_BACKEND],
         Dimension::Server => &[F::HAPROXY, F::HA_BACKEND_SERVER],
         Dimension::Status | Dimension::StatusClass => &[F::STATUS],
-        Dimension::Termination => &[F::HAPROXY, F::HA_TERMINATION_STATE],
+        Dimension::Termination | Dimension::TerminationState => {
+            &[F::HAPROXY, F::HA_TERMINATION_STATE]
+        }
         Dimension::CacheStatus => &[F::CACHE_STATUS],
         Dimension::TlsProtocol => &[F::TLS_PROTOCOL],
         Dimension::Method => &[F::METHOD, F::REQUEST],
@@ -329,6 +332,7 @@ mod tests {
         assert_eq!(key(&ha, &sd, "status-class").as_deref(), Some("5xx"));
         assert_eq!(key(&ha, &sd, "frontend").as_deref(), Some("web~"));
         assert_eq!(key(&ha, &sd, "termination").as_deref(), Some("SD"));
+        assert_eq!(key(&ha, &sd, "termination-state").as_deref(), Some("SD--"));
         let ok = line("200", "----");
         assert_eq!(key(&ha, &ok, "status-class").as_deref(), Some("2xx"));
         assert_eq!(key(&ha, &ok, "termination").as_deref(), Some("--"));
@@ -342,6 +346,7 @@ mod tests {
         assert_eq!(key(&f, l, "tls-protocol").as_deref(), Some("TLSv1.3"));
         assert_eq!(key(&f, l, "status-class").as_deref(), Some("4xx"));
         assert_eq!(key(&f, l, "termination"), None);
+        assert_eq!(key(&f, l, "termination-state"), None);
         assert_eq!(key(&f, l, "frontend"), None);
         let l = r#"10.0.0.1 [21/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 200 5 - -"#;
         assert_eq!(key(&f, l, "cache-status"), None);
@@ -379,6 +384,7 @@ mod tests {
             "status-class",
             "frontend",
             "termination",
+            "termination-state",
             "cache-status",
             "tls-protocol",
         ];

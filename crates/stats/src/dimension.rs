@@ -44,6 +44,9 @@ pub enum Dimension {
     /// HAProxy's termination state: its first two characters, what ended the session and
     /// in which phase (`SD`: the server aborted during the data phase; `--`: normal).
     Termination,
+    /// HAProxy's whole termination state as logged (`SD--`, `CD--`, `----`; four
+    /// characters, the last two about cookies and persistence).
+    TerminationState,
     /// nginx's `$upstream_cache_status` (`HIT`, `MISS`, `BYPASS`, ...).
     CacheStatus,
     /// The TLS protocol (`$ssl_protocol`, Apache `%{SSL_PROTOCOL}x`): `TLSv1.3`, ...
@@ -75,7 +78,7 @@ pub fn split_pair(key: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// The names of the dimensions without a parameter, in declaration order.
-const NAMED: [(Dimension, &str); 17] = [
+const NAMED: [(Dimension, &str); 18] = [
     (Dimension::Path, "path"),
     (Dimension::Endpoint, "endpoint"),
     (Dimension::Source, "source"),
@@ -93,6 +96,7 @@ const NAMED: [(Dimension, &str); 17] = [
     (Dimension::CacheStatus, "cache-status"),
     (Dimension::TlsProtocol, "tls-protocol"),
     (Dimension::UserAgentRaw, "user-agent-raw"),
+    (Dimension::TerminationState, "termination-state"),
 ];
 
 /// What a named extra field's name starts with.
@@ -190,6 +194,7 @@ mod tests {
             (Dimension::Client, "client"),
             (Dimension::UserAgent, "user-agent"),
             (Dimension::Termination, "termination"),
+            (Dimension::TerminationState, "termination-state"),
             (Dimension::CacheStatus, "cache-status"),
             (Dimension::TlsProtocol, "tls-protocol"),
             (Dimension::Extra("tenant".into()), "field:tenant"),

@@ -210,6 +210,7 @@ pub fn haproxy(line: &str) -> Option<Req> {
     let mut keys = HashMap::new();
     keys.insert("server", t[3].to_string());
     keys.insert("termination_state", t[9].to_string());
+    keys.insert("termination-state", t[9].to_string());
     keys.insert("status", status.to_string());
     keys.insert("client", t[0].rsplit_once(':')?.0.to_string());
     let path = method_path(request.strip_suffix('"')?, &mut keys);
