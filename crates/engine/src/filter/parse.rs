@@ -185,7 +185,8 @@ impl Parser<'_> {
             (None, "~") => {
                 let syntax = regex_automata::util::syntax::Config::new().utf8(false);
                 let re = Regex::builder().syntax(syntax).build(&value).map_err(|e| {
-                    self.err(value_at, format!("expected a regular expression ({e})"))
+                    let why = regex_reason(&e);
+                    self.err(value_at, format!("expected a regular expression ({why})"))
                 })?;
                 Test::Regex(Box::new(re))
             }
@@ -313,6 +314,22 @@ fn decimal(num: &str, scale: u64, fraction_ok: bool) -> Option<u64> {
     u64::try_from(value).ok()
 }
 
+/// Why a regex did not compile, on one line: the syntax error's own last line
+/// (`error: duplicate capture group name`), which the build error only wraps.
+fn regex_reason(e: &regex_automata::meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(se) => se
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string(),
+        None => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,10 +425,14 @@ mod tests {
             error("status=500 method=GET"),
             "invalid --where expression at column 12: expected 'and', 'or' or the end of the expression\n  status=500 method=GET\n             ^"
         );
-        assert!(
-            error("path~'('").starts_with(
-                "invalid --where expression at column 6: expected a regular expression"
-            )
+        // The regex's own reason, on one line.
+        assert_eq!(
+            error("path~'('"),
+            "invalid --where expression at column 6: expected a regular expression (unclosed group)\n  path~'('\n       ^"
+        );
+        assert_eq!(
+            error("path~'(?<a>x)(?<a>y)'"),
+            "invalid --where expression at column 6: expected a regular expression (duplicate capture group name)\n  path~'(?<a>x)(?<a>y)'\n       ^"
         );
         assert_eq!(
             error("method in (GET,"),
