@@ -59,6 +59,39 @@ pub fn fold(path: &[u8], first: usize, out: &mut Vec<u8>) {
     }
 }
 
+/// [`first_id`] and [`fold`] in one pass: writes `path`'s endpoint into `out` and says
+/// `true`, or says `false` when `path` is its own endpoint. One scan of the path rather
+/// than two: the default report folds every distinct path at the end of the run, and
+/// most distinct paths hold an ID.
+pub fn fold_into(path: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut folding = false;
+    let mut start = 0;
+    loop {
+        let rest = &path[start..];
+        let len = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+        let seg = &rest[..len];
+        match placeholder(seg) {
+            Some(p) => {
+                if !folding {
+                    out.clear();
+                    out.extend_from_slice(&path[..start]);
+                    folding = true;
+                }
+                out.extend_from_slice(p);
+            }
+            None if folding => out.extend_from_slice(seg),
+            None => {}
+        }
+        if len == rest.len() {
+            return folding;
+        }
+        if folding {
+            out.push(b'/');
+        }
+        start += len + 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +106,39 @@ mod tests {
         let s = String::from_utf8(s).unwrap();
         assert_ne!(s.as_bytes(), p);
         s
+    }
+
+    #[test]
+    fn one_pass_agrees_with_first_id_and_fold() {
+        let paths = [
+            "",
+            "/",
+            "//",
+            "/a",
+            "/7",
+            "/api/users/7",
+            "/api/users/7/",
+            "/7/8/9",
+            "/a/b/c",
+            "/x/550e8400-e29b-41d4-a716-446655440000/y",
+            "/blob/0123456789abcdef0123",
+            "/deadbeefdeadbeefdeadbeef",
+            "/v1/12a",
+            "a/1",
+            "1",
+            "/a//2//b",
+        ];
+        for p in paths {
+            let p = p.as_bytes();
+            let mut two = Vec::new();
+            let want = first_id(p).map(|at| {
+                fold(p, at, &mut two);
+                two.clone()
+            });
+            let mut one = b"stale".to_vec();
+            let got = fold_into(p, &mut one).then_some(one);
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(p));
+        }
     }
 
     #[test]

@@ -163,12 +163,8 @@ impl Rules {
         }
         if self.builtin {
             if !changed {
-                if let Some(first) = crate::builtin::first_id(path) {
-                    crate::builtin::fold(path, first, out);
-                    changed = true;
-                }
-            } else if let Some(first) = crate::builtin::first_id(out) {
-                crate::builtin::fold(out, first, tmp);
+                changed = crate::builtin::fold_into(path, out);
+            } else if crate::builtin::fold_into(out, tmp) {
                 std::mem::swap(out, tmp);
             }
         }

@@ -36,13 +36,10 @@ pub fn key_of<'a>(
                 false => endpoint_of(path, buf),
                 true => {
                     let decoded = rec.escaping.decode(path).into_owned();
-                    *buf = match axlog_parquet::endpoint::first_id(&decoded) {
-                        None => decoded,
-                        Some(first) => {
-                            let mut folded = Vec::with_capacity(decoded.len());
-                            axlog_parquet::endpoint::fold(&decoded, first, &mut folded);
-                            folded
-                        }
+                    let mut folded = Vec::new();
+                    *buf = match axlog_endpoint::builtin::fold_into(&decoded, &mut folded) {
+                        false => decoded,
+                        true => folded,
                     };
                     Some(&buf[..])
                 }
@@ -183,12 +180,9 @@ pub fn key_with_path<'a>(
 /// request reuses).
 #[inline]
 fn endpoint_of<'a>(path: &'a [u8], buf: &'a mut Vec<u8>) -> Option<&'a [u8]> {
-    match axlog_parquet::endpoint::first_id(path) {
-        None => Some(path),
-        Some(first) => {
-            axlog_parquet::endpoint::fold(path, first, buf);
-            Some(&buf[..])
-        }
+    match axlog_endpoint::builtin::fold_into(path, buf) {
+        false => Some(path),
+        true => Some(&buf[..]),
     }
 }
 
