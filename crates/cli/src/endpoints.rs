@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub(crate) struct EndpointArgs {
-    /// A rule for endpoints (`--by endpoint`, Parquet's `endpoint` column): the first match
+    /// A rule for endpoints (the report's endpoint lists, `--by endpoint`, Parquet's `endpoint` column): the first match
     /// of REGEX in the path (without its query) is replaced by REPLACEMENT, which may name
     /// groups (`$1`, `${name}`). Repeatable; rules apply in order, each to what the one
     /// before left, then the built-in folds (`:id`, `:uuid`, `:hex`). Split at the last
