@@ -616,3 +616,58 @@ fn two_levels_capped_small() {
     want.sort();
     assert_eq!(got, want);
 }
+
+/// A request `PEAK_WINDOW` or more seconds before one ahead of it in its row: that row's
+/// peak is marked approximate (its second split: 3 of 5 counted), another row's is not.
+#[test]
+fn a_request_beyond_the_window_marks_its_row_approximate() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |t: i64, path: &str| {
+        format!(
+            "1.2.3.4 - - [21/Nov/2026:00:{:02}:{:02} +0000] \"GET {path} HTTP/1.1\" 200 10 \"-\" \"ua\"\n",
+            t / 60,
+            t % 60
+        )
+    };
+    let late = PEAK_WINDOW + 72;
+    let seq = [
+        (0, "/a"),
+        (0, "/a"),
+        (0, "/a"),
+        (1, "/b"),
+        (1, "/b"),
+        (late, "/a"),
+        (late + 1, "/b"),
+        (0, "/a"),
+        (0, "/a"),
+        (late + 2, "/b"),
+    ];
+    let text: String = seq.iter().map(|(t, p)| line(*t, p)).collect();
+    let file = write_file(dir.path(), "late.log", text.as_bytes());
+    let v = report_both(&file, &["--by", "path"]);
+    let start = 1_795_219_200;
+    let peaks: Vec<(String, Value)> = table(&v, "path")["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["qps_peak"].clone(),
+            )
+        })
+        .map(|(k, p)| {
+            (
+                k,
+                serde_json::json!([p["requests"], p["second_epoch"], p["approximate"]]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        peaks,
+        [
+            ("/a".to_string(), serde_json::json!([3, start, true])),
+            ("/b".to_string(), serde_json::json!([2, start + 1, false])),
+        ]
+    );
+}
