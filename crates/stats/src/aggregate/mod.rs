@@ -16,7 +16,7 @@ pub(crate) mod attempts;
 mod breakdowns;
 mod overview;
 mod rows;
-pub use rows::KeyHit;
+pub use rows::{KeyHit, WINDOW as PEAK_WINDOW};
 pub mod series;
 mod series_by;
 mod state;
