@@ -174,6 +174,12 @@ pub(crate) struct ReportArgs {
     /// (one row per load balancer writing to a shared log) rather than under their file.
     #[arg(long)]
     pub(crate) source_by_host: bool,
+    /// Add every input's requests together even when they come from several tiers. By
+    /// default a load balancer's logs (HAProxy, Traefik, ingress-nginx) and web servers'
+    /// logs (nginx, Apache, ...) in one run are summarised apart, since a request passing
+    /// through both is logged in each.
+    #[arg(long)]
+    pub(crate) one_tier: bool,
     /// Also write every parsed line as a Parquet row under DIR, in the same pass (see
     /// `axlog convert`).
     #[arg(long, value_name = "DIR", conflicts_with = "every")]

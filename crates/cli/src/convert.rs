@@ -28,6 +28,8 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             requests_only: true,
             ..StatsConfig::default()
         },
+        // Rows carry their source; the counts are the run's.
+        one_tier: true,
         ..Config::default()
     };
     // Filters are checked before the output is opened: a bad one is a usage error.

@@ -33,6 +33,7 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         series_by: args.series.series_by.clone(),
         filter: None,
         endpoint_rules: args.endpoints.rules()?,
+        one_tier: args.one_tier,
     })
 }
 

@@ -29,6 +29,7 @@ mod sink;
 mod sinks;
 mod source;
 mod summary;
+pub mod tiers;
 
 pub use chunk::{LOOKAHEAD, process_chunk};
 pub use dimension::{KeyContext, key_of};
@@ -71,6 +72,8 @@ pub struct Config {
     /// The rules endpoints are folded with (`--endpoint-rule`), for the `--by endpoint`
     /// tables; Parquet's `endpoint` column has them in its `Options`.
     pub endpoint_rules: Arc<axlog_endpoint::Rules>,
+    /// Every source's requests in one summary, whatever its layout's tier (tiers.rs).
+    pub one_tier: bool,
 }
 
 impl Config {
@@ -133,7 +136,8 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         StatsSink::new(cfg.stats)
             .with_breakdowns(&cfg.by)
             .with_series(cfg.series, cfg.series_by.clone())
-            .with_endpoint_rules(cfg.endpoint_rules.clone()),
+            .with_endpoint_rules(cfg.endpoint_rules.clone())
+            .one_tier(cfg.one_tier),
         (
             outputs
                 .rejects
@@ -149,7 +153,7 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         None => (axlog_parquet::Written::default(), Vec::new()),
     };
     Outcome {
-        summary: summary::summarize(&run.sources, &total, &cfg.stats, &cfg.endpoint_rules),
+        summary: summary::summarize(&run.sources, total, &cfg.stats, &cfg.endpoint_rules),
         source_errors: run
             .sources
             .iter()

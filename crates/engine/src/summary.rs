@@ -3,8 +3,9 @@
 
 use crate::sink::SourceId;
 use crate::source::SourceRun;
-use axlog_stats::summary::{LayoutInfo, LayoutLines, SourceSummary};
-use axlog_stats::{Aggregate, StatsConfig, Summary};
+use crate::tiers::{Tier, Tiered};
+use axlog_stats::summary::{LayoutInfo, LayoutLines, LineCounts, SourceSummary, TierSummary};
+use axlog_stats::{Aggregate, Row, StatsConfig, Summary};
 
 /// Each source's id: its label (`labels`, by the source's place, or its name) and its
 /// row, one per label in order of first use.
@@ -36,20 +37,119 @@ fn share_of(n: u64, requests: u64) -> f64 {
 }
 
 /// The summary of a run whose sources gave `runs` (in input order) and whose statistics
-/// are `total`.
+/// are `tiered`: with several tiers, each tier's summary under `tiers`, the front one's
+/// figures at the top (see [`TierSummary`]).
 pub(crate) fn summarize(
     runs: &[SourceRun],
+    tiered: Tiered,
+    stats: &StatsConfig,
+    endpoint_rules: &axlog_endpoint::Rules,
+) -> Summary {
+    let mut tiers = tiered.tiers;
+    let all: Vec<&SourceRun> = runs.iter().collect();
+    if tiers.len() <= 1 {
+        let total = tiers
+            .pop()
+            .map_or_else(|| Aggregate::new(*stats), |(_, a)| a);
+        return summarize_one(&all, &total, stats, endpoint_rules);
+    }
+    // The tiers' series side by side: each over the run's range, so their buckets match.
+    let range = tiers
+        .iter()
+        .filter_map(|(_, a)| a.series_range())
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    if let Some(r) = range {
+        for (_, a) in &mut tiers {
+            a.widen_series_range(r);
+        }
+    }
+    let front = tiers[0].0;
+    let parts: Vec<TierSummary> = tiers
+        .iter()
+        .map(|(tier, agg)| {
+            // A source without a layout joined the front tier (tiers.rs).
+            let mine: Vec<&SourceRun> = runs
+                .iter()
+                .filter(|r| r.layout.as_ref().map(|(f, _)| Tier::of(f)).or(front) == *tier)
+                .collect();
+            let summary = summarize_one(&mine, agg, stats, endpoint_rules);
+            let mut layouts: Vec<String> = Vec::new();
+            for l in mine.iter().filter_map(|r| r.layout.as_ref()) {
+                let name = l.0.label();
+                if !layouts.contains(&name) {
+                    layouts.push(name);
+                }
+            }
+            TierSummary {
+                name: tier.map_or("", Tier::name).to_string(),
+                layouts,
+                summary,
+            }
+        })
+        .collect();
+    let aggs: Vec<&Aggregate> = tiers.iter().map(|(_, a)| a).collect();
+    let mut top = parts[0].summary.clone();
+    // The run's own: every source, every line, the first malformed lines in input order.
+    top.sources = source_rows(&all, &aggs, stats).0;
+    top.lines = LineCounts::default();
+    top.malformed_samples.clear();
+    for p in &parts {
+        let (l, t) = (&mut top.lines, &p.summary.lines);
+        l.read += t.read;
+        l.parsed += t.parsed;
+        l.malformed += t.malformed;
+        l.other += t.other;
+        l.unread_fields += t.unread_fields;
+        l.filtered += t.filtered;
+        top.malformed_samples
+            .extend(p.summary.malformed_samples.iter().cloned());
+    }
+    let place = |name: &str| runs.iter().position(|r| r.id.name == name);
+    top.malformed_samples
+        .sort_by_key(|m| (place(&m.source), m.line));
+    top.malformed_samples.truncate(stats.malformed_samples);
+    top.tiers = parts;
+    top
+}
+
+/// The summary of `runs`, whose statistics are `total`'s.
+fn summarize_one(
+    runs: &[&SourceRun],
     total: &Aggregate,
     stats: &StatsConfig,
     endpoint_rules: &axlog_endpoint::Rules,
 ) -> Summary {
-    let mut rows: Vec<SourceSummary> = Vec::new();
+    let (rows, top_layout) = source_rows(runs, &[total], stats);
+    let mut summary = total.summarize();
+    // The default report's endpoint lists, from the path table's rows, folded with the
+    // rules `--by endpoint` and Parquet use.
+    let mut scratch = endpoint_rules.scratch();
+    summary.top_endpoints =
+        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)));
+    // Filtered requests parsed, and reached no sink.
+    let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
+    summary.lines.filtered = filtered;
+    summary.lines.parsed += filtered;
+    summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
+    summary.layout = top_layout;
+    summary.sources = rows;
+    summary
+}
+
+/// The per-source rows of `runs` (one per label, in order of first use), with their
+/// requests from `aggs` (one aggregate, or each tier's), and the first source's layout.
+fn source_rows(
+    runs: &[&SourceRun],
+    aggs: &[&Aggregate],
+    stats: &StatsConfig,
+) -> (Vec<SourceSummary>, Option<LayoutInfo>) {
+    let mut rows: Vec<Option<SourceSummary>> = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
     for run in runs {
         if rows.len() <= run.id.row {
-            rows.resize_with(run.id.row + 1, SourceSummary::default);
+            rows.resize_with(run.id.row + 1, || None);
         }
-        let r = &mut rows[run.id.row];
+        let r = rows[run.id.row].get_or_insert_with(SourceSummary::default);
         r.name.clone_from(&run.id.label);
         r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
         r.lines += run.lines;
@@ -76,46 +176,45 @@ pub(crate) fn summarize(
             (a, b) => a.or(b),
         };
     }
-    for (row, r) in rows.iter_mut().enumerate() {
-        let stats = total.source_stats(row).cloned().unwrap_or_default();
-        r.requests = stats.requests;
-        r.client_error_share = share_of(stats.client_errors(), stats.requests);
-        r.server_error_share = share_of(stats.server_errors(), stats.requests);
-        r.p99_us = stats.p99_us();
-    }
+    // Rows are numbered over the run: a tier's sources leave the others' places empty.
+    let mut rows: Vec<SourceSummary> = rows
+        .into_iter()
+        .enumerate()
+        .filter_map(|(row, r)| {
+            let mut r = r?;
+            let mut stats = Row::default();
+            for a in aggs {
+                if let Some(s) = a.source_stats(row) {
+                    stats.add_row(s);
+                }
+            }
+            r.requests = stats.requests;
+            r.client_error_share = share_of(stats.client_errors(), stats.requests);
+            r.server_error_share = share_of(stats.server_errors(), stats.requests);
+            r.p99_us = stats.p99_us();
+            // Layouts are listed where a source changed layout part-way.
+            if r.layouts.len() < 2 {
+                r.layouts.clear();
+            }
+            Some(r)
+        })
+        .collect();
     if stats.source_by_host {
         // A file whose every line went to its host's row has nothing left to show.
         rows.retain(|r| r.requests > 0 || r.malformed > 0 || r.error.is_some());
-        for (host, stats) in total.host_stats() {
-            rows.push(SourceSummary {
-                name: host,
-                lines: stats.requests,
-                requests: stats.requests,
-                client_error_share: share_of(stats.client_errors(), stats.requests),
-                server_error_share: share_of(stats.server_errors(), stats.requests),
-                p99_us: stats.p99_us(),
-                ..SourceSummary::default()
-            });
+        for a in aggs {
+            for (host, stats) in a.host_stats() {
+                rows.push(SourceSummary {
+                    name: host,
+                    lines: stats.requests,
+                    requests: stats.requests,
+                    client_error_share: share_of(stats.client_errors(), stats.requests),
+                    server_error_share: share_of(stats.server_errors(), stats.requests),
+                    p99_us: stats.p99_us(),
+                    ..SourceSummary::default()
+                });
+            }
         }
     }
-    let mut summary = total.summarize();
-    // The default report's endpoint lists, from the path table's rows, folded with the
-    // rules `--by endpoint` and Parquet use.
-    let mut scratch = endpoint_rules.scratch();
-    summary.top_endpoints =
-        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)));
-    // Filtered requests parsed, and reached no sink.
-    let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
-    summary.lines.filtered = filtered;
-    summary.lines.parsed += filtered;
-    summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
-    summary.layout = top_layout;
-    // Layouts are listed where a source changed layout part-way.
-    for r in &mut rows {
-        if r.layouts.len() < 2 {
-            r.layouts.clear();
-        }
-    }
-    summary.sources = rows;
-    summary
+    (rows, top_layout)
 }

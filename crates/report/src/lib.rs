@@ -14,6 +14,7 @@ mod live;
 mod overview;
 mod series;
 mod text;
+mod tiers;
 
 pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};
 pub use fmt::{ellipsize, seconds, thousands};

@@ -9,31 +9,38 @@ use axlog_stats::Summary;
 use axlog_stats::summary::{EndpointStat, StateCount};
 use std::fmt::Write as _;
 
+/// The share `c` is of `n` (0 of none).
+pub(crate) fn share(c: u64, n: u64) -> f64 {
+    match n {
+        0 => 0.0,
+        n => c as f64 / n as f64,
+    }
+}
+
+/// Requests with a 5xx status.
+pub(crate) fn count_5xx(s: &Summary) -> u64 {
+    let c = s.status.classes.iter().find(|c| c.class == "5xx");
+    c.map_or(0, |c| c.count)
+}
+
+/// The headline's p99: request time's, HAProxy's Ta where none is logged.
+pub(crate) fn headline_p99(s: &Summary) -> Option<u64> {
+    s.latency
+        .request_time
+        .as_ref()
+        .or_else(|| s.haproxy.as_ref().and_then(|h| h.ta.as_ref()))
+        .map(|l| l.p99_us)
+}
+
 /// One line: requests, QPS mean and peak, 5xx share, request-time p99 (HAProxy's Ta
 /// where none), malformed share of the lines read.
 pub(crate) fn headline(o: &mut String, s: &Summary) {
-    let share = |c: u64, n: u64| match n {
-        0 => 0.0,
-        n => c as f64 / n as f64,
-    };
-    let c5 = s
-        .status
-        .classes
-        .iter()
-        .find(|c| c.class == "5xx")
-        .map_or(0, |c| c.count);
     let mut line = format!("\n{} requests", thousands(s.requests));
     if let Some(q) = &s.qps {
         let _ = write!(line, " · QPS mean {:.2}, peak {}", q.mean, q.peak);
     }
-    let _ = write!(line, " · 5xx {}", percent(share(c5, s.requests)));
-    let p99 = s
-        .latency
-        .request_time
-        .as_ref()
-        .or_else(|| s.haproxy.as_ref().and_then(|h| h.ta.as_ref()))
-        .map(|l| l.p99_us);
-    if let Some(p) = p99 {
+    let _ = write!(line, " · 5xx {}", percent(share(count_5xx(s), s.requests)));
+    if let Some(p) = headline_p99(s) {
         let _ = write!(line, " · p99 {} s", seconds(p));
     }
     let _ = writeln!(

@@ -12,14 +12,14 @@ use std::fmt::Write as _;
 const SPARK_WIDTH: usize = 120;
 
 /// Table lines without `--bucket` (the default series), and with it.
-const SHORT_TABLE: usize = 24;
-const LONG_TABLE: usize = 1000;
+pub(crate) const SHORT_TABLE: usize = 24;
+pub(crate) const LONG_TABLE: usize = 1000;
 
 /// The eight levels of a mark; an empty bucket is a space.
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// `1m` for 60 seconds.
-fn width_name(s: u32) -> String {
+pub(crate) fn width_name(s: u32) -> String {
     match s {
         s if s % 3600 == 0 => format!("{}h", s / 3600),
         s if s % 60 == 0 => format!("{}m", s / 60),

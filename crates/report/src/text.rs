@@ -37,24 +37,32 @@ pub(crate) fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>
 pub fn text(s: &Summary) -> String {
     let mut o = String::new();
     header(&mut o, s);
-    crate::overview::headline(&mut o, s);
-    sources(&mut o, s);
-    lines(&mut o, s);
-    time(&mut o, s);
+    match s.tiers.is_empty() {
+        true => body(&mut o, s),
+        false => crate::tiers::tiers(&mut o, s, body),
+    }
+    o
+}
+
+/// Everything after the header: the run's, or with tiers, each tier's.
+fn body(o: &mut String, s: &Summary) {
+    crate::overview::headline(o, s);
+    sources(o, s);
+    lines(o, s);
+    time(o, s);
     let _ = writeln!(o, "Requests   {}", thousands(s.requests));
     let _ = writeln!(o, "Bytes sent {}", thousands(s.bytes_sent));
-    qps(&mut o, s);
+    qps(o, s);
     // Top paths are one `--by path` away; endpoints group what IDs split.
-    crate::overview::endpoints(&mut o, s);
-    crate::overview::servers(&mut o, s);
-    crate::series::series(&mut o, s);
-    status(&mut o, s);
-    latency(&mut o, s);
-    haproxy(&mut o, s);
-    crate::breakdowns::breakdowns(&mut o, s);
-    crate::attempts::attempts(&mut o, s);
-    malformed(&mut o, s);
-    o
+    crate::overview::endpoints(o, s);
+    crate::overview::servers(o, s);
+    crate::series::series(o, s);
+    status(o, s);
+    latency(o, s);
+    haproxy(o, s);
+    crate::breakdowns::breakdowns(o, s);
+    crate::attempts::attempts(o, s);
+    malformed(o, s);
 }
 
 /// The version and layout line, each source's layouts when a source mixes them, and the
@@ -65,6 +73,14 @@ fn header(o: &mut String, s: &Summary) {
         Some(l) if l.detected => format!("{} (detected)", terminal_safe(&l.name)),
         Some(l) => terminal_safe(&l.name),
         None => "no known layout fits".to_string(),
+    };
+    // Tiers each have their layouts: the header names them all.
+    let layout = match s.tiers.is_empty() {
+        true => layout,
+        false => {
+            let all: Vec<String> = s.tiers.iter().flat_map(|t| t.layouts.clone()).collect();
+            terminal_safe(&all.join(", "))
+        }
     };
     let _ = writeln!(o, "axlog {} · layout {}", s.axlog_version, layout);
     for src in s.sources.iter().filter(|src| !src.layouts.is_empty()) {

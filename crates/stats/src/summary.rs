@@ -36,6 +36,23 @@ pub struct Summary {
     /// nginx upstream attempts, when a layout logs `$upstream_addr` (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_attempts: Option<UpstreamAttempts>,
+    /// When the inputs hold several tiers (a load balancer's logs and web servers'),
+    /// each tier's own summary, the front one first; the figures above are then the
+    /// front tier's, except `sources`, `lines` and `malformed_samples`, which cover the
+    /// run (absent with one tier).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<TierSummary>,
+}
+
+/// One tier of a run: a role its sources' layouts play (see docs/stats.md, "Tiers"),
+/// and its requests summarised on their own. The tiers' series share their buckets.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TierSummary {
+    /// `load balancer` or `web`.
+    pub name: String,
+    /// The layouts of its sources, in order of first use.
+    pub layouts: Vec<String>,
+    pub summary: Summary,
 }
 
 /// The endpoints with most requests, the slowest and those with most 5xx: three short

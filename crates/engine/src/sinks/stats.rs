@@ -12,6 +12,7 @@ use super::keys::Keys;
 use crate::attempts::record_attempts;
 use crate::dimension::key_fields;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
+use crate::tiers::{Tier, Tiered};
 use axlog_endpoint::Rules;
 use axlog_format::fields::Field as F;
 use axlog_format::{Fields, ParseError, Record};
@@ -40,9 +41,11 @@ pub struct StatsSink {
     samples: Vec<(u64, Vec<u8>)>,
     /// Chunk tables handed back after their merge, for the next chunks.
     pool: Arc<Tables>,
-    /// The run's sink: whether a source was merged in yet (the first one's aggregate
-    /// becomes the run's: no copy of its tables).
-    merged: bool,
+    /// The run's sink: the sources' aggregates merged by tier (tiers.rs). A source's
+    /// sink: its tier, from its layout (`None` without one, or with `--one-tier`).
+    tiered: Tiered,
+    tier: Option<Tier>,
+    one_tier: bool,
     /// The `--by` dimensions, and what their keys may come from besides the record.
     by: Arc<[Dimension]>,
     keys: Keys,
@@ -85,7 +88,9 @@ impl StatsSink {
             held: None,
             samples: Vec::new(),
             pool: Arc::default(),
-            merged: false,
+            tiered: Tiered { tiers: Vec::new() },
+            tier: None,
+            one_tier: false,
             by: Arc::new([]),
             keys: Keys::default(),
             series: None,
@@ -109,6 +114,13 @@ impl StatsSink {
     /// default).
     pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
         self.keys = Keys::with_rules(rules);
+        self
+    }
+
+    /// With every source's requests in one aggregate whatever its layout's tier
+    /// (`--one-tier`).
+    pub fn one_tier(mut self, yes: bool) -> StatsSink {
+        self.one_tier = yes;
         self
     }
 
@@ -308,6 +320,9 @@ impl ChunkSink for StatsSink {
     type Chunk = StatsChunk;
 
     fn begin(&mut self, b: &Begin<'_>) {
+        if !self.one_tier {
+            self.tier = b.layout.map(|(f, _)| Tier::of(f));
+        }
         // The names `field:NAME` keys are looked up by (a worker is forked after this).
         if !self.by.is_empty() || self.series_by.is_some() {
             self.keys.set_extra_names(b.parser.extra_names());
@@ -347,7 +362,7 @@ impl ChunkSink for StatsSink {
 }
 
 impl Sink for StatsSink {
-    type Output = Aggregate;
+    type Output = Tiered;
 
     fn fork(&self, how: Fork<'_>) -> Self {
         let cfg = self.cfg;
@@ -375,7 +390,9 @@ impl Sink for StatsSink {
             held: None,
             samples: Vec::new(),
             pool: self.pool.clone(),
-            merged: false,
+            tiered: Tiered { tiers: Vec::new() },
+            tier: self.tier,
+            one_tier: self.one_tier,
             by: self.by.clone(),
             keys,
             series: self.series,
@@ -390,16 +407,17 @@ impl Sink for StatsSink {
     }
 
     fn merge(&mut self, other: Self) {
-        if self.level == Level::Run && !self.merged {
-            self.merged = true;
-            self.agg = other.agg;
-            return;
+        match self.level {
+            Level::Run => self.tiered.add(other.tier, other.agg),
+            _ => self.agg.merge(&other.agg),
         }
-        self.agg.merge(&other.agg);
     }
 
-    fn finish(self) -> Aggregate {
-        self.agg
+    fn finish(mut self) -> Tiered {
+        if self.tiered.tiers.is_empty() {
+            self.tiered.tiers.push((None, self.agg));
+        }
+        self.tiered.finish()
     }
 }
 

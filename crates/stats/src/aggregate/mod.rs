@@ -723,6 +723,7 @@ impl Aggregate {
             top_endpoints: None,
             series: self.summarize_series(),
             upstream_attempts: attempts::summarize(&self.attempts, self.cfg.top_n),
+            tiers: Vec::new(),
         }
     }
 }

@@ -432,6 +432,18 @@ impl Series {
     pub(super) fn gap_s(&self) -> u32 {
         self.cfg.gap_s
     }
+
+    /// Widens the range to cover `range` too (coarsening if it then needs to): series
+    /// with the same range show the same buckets.
+    fn widen(&mut self, range: (i64, i64)) {
+        self.park();
+        self.range = Some(match self.range {
+            None => range,
+            Some((lo, hi)) => (lo.min(range.0), hi.max(range.1)),
+        });
+        let fit = self.fitting(self.limit());
+        self.coarsen_to(fit);
+    }
 }
 
 /// The gaps of `per_second`: runs of empty seconds longer than `gap_s` inside the range,
@@ -527,6 +539,21 @@ impl Aggregate {
             (Some(mine), Some(theirs)) => mine.merge(theirs),
             (None, Some(theirs)) => self.series = Some(theirs.clone()),
             _ => {}
+        }
+    }
+
+    /// The log time the series covers, in seconds on its grid (`None` without a series
+    /// or before a request).
+    pub fn series_range(&self) -> Option<(i64, i64)> {
+        self.series.as_ref().and_then(|s| s.range)
+    }
+
+    /// Widens the series' range to cover `range` (from [`Aggregate::series_range`] of
+    /// an aggregate with the same series configuration): aggregates widened to the
+    /// union of their ranges show the same buckets, side by side (the tiers of a run).
+    pub fn widen_series_range(&mut self, range: (i64, i64)) {
+        if let Some(s) = &mut self.series {
+            s.widen(range);
         }
     }
 

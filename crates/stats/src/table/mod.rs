@@ -70,6 +70,12 @@ impl Row {
         }
     }
 
+    /// Adds `other`'s requests, keeping every latency value (for a summary's rows, such
+    /// as a source's over the tiers of a run).
+    pub fn add_row(&mut self, other: &Row) {
+        self.merge(other, GROUP_DENSE_MS, &mut Budget::unlimited());
+    }
+
     fn merge(&mut self, other: &Row, dense_ms: u32, budget: &mut Budget) {
         self.requests += other.requests;
         for (a, b) in self.classes.iter_mut().zip(other.classes) {
