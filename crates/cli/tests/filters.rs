@@ -113,6 +113,7 @@ fn check(file: &Path, all: &Value, reqs: &[Req], args: &[&str], keep: impl Fn(&R
         (reqs.len() - kept.len()) as u64,
         "{args:?}"
     );
+    assert_eq!(v["sources"][0]["filtered"], lines["filtered"], "{args:?}");
     // Filtered lines parsed; none became malformed.
     assert_eq!(lines["malformed"], all["lines"]["malformed"], "{args:?}");
     assert_eq!(lines["parsed"], all["lines"]["parsed"], "{args:?}");
@@ -152,6 +153,46 @@ fn case(format: Format, seed: u64, tz_offset_min: i32) -> Case {
         reqs,
         all,
         last,
+    }
+}
+
+#[test]
+fn each_source_counts_its_filtered_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut want = Vec::new();
+    for seed in [11, 12] {
+        let text = generated(Format::NginxTimed, 3_000 * seed, seed, 0);
+        let reqs: Vec<Req> = text.lines().filter_map(nginx).collect();
+        let dropped = reqs.iter().filter(|r| r.status < 500).count() as u64;
+        want.push((dropped, reqs.len() as u64 - dropped));
+        files.push(common::write_file(
+            dir.path(),
+            &format!("{seed}.log"),
+            text.as_bytes(),
+        ));
+    }
+    for j in ["1", "2"] {
+        let out = axlog()
+            .arg("report")
+            .args(&files)
+            .args(["--where", "status>=500", "--output", "json", "-j", j])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let got: Vec<(u64, u64)> = v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["filtered"].as_u64().unwrap(),
+                    s["requests"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "-j {j}");
     }
 }
 

@@ -154,6 +154,7 @@ fn source_rows(
         r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
         r.lines += run.lines;
         r.malformed += run.malformed;
+        r.filtered += run.filtered;
         r.layout_help = r.layout_help.take().or(run.layout_help.clone());
         r.layout_note = r.layout_note.take().or(run.layout_note.clone());
         for (name, lines) in run.layout_counts.iter().filter(|(_, n)| *n > 0) {

@@ -112,18 +112,35 @@ fn header(o: &mut String, s: &Summary) {
 fn sources(o: &mut String, s: &Summary) {
     if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
         let _ = writeln!(o, "\nSources");
+        // The filters' column only when they dropped lines.
+        let filtered = s.lines.filtered > 0;
         let _ = writeln!(
             o,
-            "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
-            "", "lines", "malformed", "requests", "4xx", "5xx", "p99 (s)"
+            "  {:<40} {:>12} {:>10}{} {:>12} {:>8} {:>8} {:>10}",
+            "",
+            "lines",
+            "malformed",
+            if filtered {
+                format!(" {:>12}", "filtered")
+            } else {
+                String::new()
+            },
+            "requests",
+            "4xx",
+            "5xx",
+            "p99 (s)"
         );
         for src in &s.sources {
             let _ = write!(
                 o,
-                "  {:<40} {:>12} {:>10} {:>12} {:>8} {:>8} {:>10}",
+                "  {:<40} {:>12} {:>10}{} {:>12} {:>8} {:>8} {:>10}",
                 ellipsize(&terminal_safe(&src.name), 40),
                 thousands(src.lines),
                 thousands(src.malformed),
+                match filtered {
+                    true => format!(" {:>12}", thousands(src.filtered)),
+                    false => String::new(),
+                },
                 thousands(src.requests),
                 percent(src.client_error_share),
                 percent(src.server_error_share),

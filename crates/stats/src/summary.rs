@@ -232,6 +232,9 @@ pub struct SourceSummary {
     pub layout: Option<String>,
     pub lines: u64,
     pub malformed: u64,
+    /// Lines parsed that the filters (`--since`, `--where`, ...) dropped: in `lines`,
+    /// not in `requests`.
+    pub filtered: u64,
     /// Requests parsed from this source, and the shares of them with status 4xx and 5xx.
     pub requests: u64,
     pub client_error_share: f64,
