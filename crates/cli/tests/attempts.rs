@@ -9,7 +9,7 @@ mod common;
 
 use axlog_testgen::Format;
 use common::generate::{Upstreams, as_upstreaminfo, config, generated};
-use common::reference::{nearest, nearest_of, nginx, secs_us};
+use common::reference::{lists, nearest, nearest_of, nginx, secs_us};
 use common::run::{report_both_raw, report_once};
 use common::{named_counts, temp_file};
 use serde_json::Value;
@@ -48,26 +48,6 @@ fn upstreams(i: usize, st: &str) -> Upstreams {
             st.to_string(),
         )
     }
-}
-
-/// The space-separated lists after `[] `: a list goes on after a token ending with `,`
-/// and across a lone `:` (between upstream groups).
-fn lists(tail: &str) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut more = false;
-    for t in tail.split(' ') {
-        if t == ":" {
-            more = true;
-            continue;
-        }
-        let item = t.trim_end_matches(',').to_string();
-        match out.last_mut() {
-            Some(l) if more => l.push(item),
-            _ => out.push(vec![item]),
-        }
-        more = t.ends_with(',');
-    }
-    out
 }
 
 #[derive(Default, Debug)]

@@ -47,10 +47,15 @@ pub fn key_of<'a>(
         }
         Dimension::Source => Some(cx.source.as_bytes()),
         Dimension::Host => present(rec.host),
-        // The attempt that answered: the last of the list nginx logs after retries.
+        // The attempt that answered: the last of the list nginx logs after retries (`, `)
+        // and internal redirects (` : `); an address holds no space nor comma
+        // (attempts.rs's `tokens`).
         Dimension::Upstream => {
-            let last = rec.upstream_addr.rsplit(|&b| b == b',').next()?;
-            present(last.trim_ascii())
+            let last = rec
+                .upstream_addr
+                .rsplit(|&b| b == b' ' || b == b',')
+                .find(|t| !t.is_empty() && *t != b":")?;
+            present(last)
         }
         Dimension::Frontend => present(ha?.frontend),
         Dimension::Backend => present(ha?.backend),
@@ -283,6 +288,20 @@ mod tests {
                 ("user-agent-raw", Some("curl/8.5")),
                 ("field:req_id", Some("req77")),
             ])
+        );
+        // After an internal redirect the answer came from the last group's last address.
+        let redirected = line.replace(
+            "10.0.0.1:8080, 10.0.0.2:8080 0, 15 0.010, 0.010 502, 502",
+            "10.0.0.1:8080, 10.0.0.2:8080 : unix:/run/b.sock 0, 0 : 15 0.010, 0.010 : 0.001 502, 502 : 502",
+        );
+        assert_eq!(
+            key(
+                &Format::Preset(Preset::IngressUpstreaminfo),
+                &redirected,
+                "upstream"
+            )
+            .as_deref(),
+            Some("unix:/run/b.sock")
         );
     }
 

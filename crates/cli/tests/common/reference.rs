@@ -140,11 +140,14 @@ pub fn nginx(line: &str, ingress: bool) -> Option<Req> {
     let rt = match ingress {
         // length rt [name] [] addr[, addr] len[, len] time[, time] status[, status] id
         true => {
-            // The addresses: tokens up to the first that does not end with a comma.
-            let after = parts[6].split(" [] ").nth(1)?;
-            let last = after.split(' ').find(|t| !t.ends_with(','))?;
+            // The address that answered: the last of the first list (across `, ` and
+            // ` : `).
+            // ` [] ` ends the (empty) alternative upstream name, after a name perhaps
+            // empty as well.
+            let after = parts[6].rsplit_once(" [] ")?.1;
+            let last = lists(after).into_iter().next()?.pop()?;
             if last != "-" {
-                keys.insert("upstream", last.to_string());
+                keys.insert("upstream", last);
             }
             tail.get(1)?
         }
@@ -184,6 +187,26 @@ pub fn nginx(line: &str, ingress: bool) -> Option<Req> {
         ua: parts[5].to_string(),
         other,
     })
+}
+
+/// The space-separated lists after `[] ` of an ingress-nginx upstreaminfo line: a list
+/// goes on after a token ending with `,` and across a lone `:` (between upstream groups).
+pub fn lists(tail: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut more = false;
+    for t in tail.split(' ') {
+        if t == ":" {
+            more = true;
+            continue;
+        }
+        let item = t.trim_end_matches(',').to_string();
+        match out.last_mut() {
+            Some(l) if more => l.push(item),
+            _ => out.push(vec![item]),
+        }
+        more = t.ends_with(',');
+    }
+    out
 }
 
 /// HAProxy's httplog behind a syslog header.
