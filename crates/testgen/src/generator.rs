@@ -1,5 +1,5 @@
 //! The line generator: a simulated clock, a per-request model, and the
-//! three writers.
+//! writers (ingress-nginx's upstream fields in `upstreaminfo.rs`).
 
 use crate::math::{self, Normal};
 use crate::rng::{Rng, splitmix64};
@@ -11,6 +11,7 @@ use crate::text::{
     ClfCache, escape_nginx, fmt_syslog, fmt_tz, push_frac3, push_i64, push_ms, push_status,
     push_u64,
 };
+use crate::upstreaminfo::{self, Pods};
 use crate::{Config, Format};
 
 /// Special lines, in parts per million of all lines.
@@ -27,23 +28,23 @@ const GAP_PPM: u32 = 5_000;
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
 /// One sampled request, shared by all formats.
-struct Req {
-    class: Class,
-    ctype: &'static [u8],
-    method: u8,
-    proto: u8,
-    status: u16,
-    body: u64,
+pub(crate) struct Req {
+    pub(crate) class: Class,
+    pub(crate) ctype: &'static [u8],
+    pub(crate) method: u8,
+    pub(crate) proto: u8,
+    pub(crate) status: u16,
+    pub(crate) body: u64,
     /// Upstream attempts in ms; -1 is an attempt logged as `-`.
-    up: [i64; 3],
+    pub(crate) up: [i64; 3],
     /// 0 means the whole field is `-` (no upstream involved).
-    n_up: usize,
+    pub(crate) n_up: usize,
     /// Attempts are internal redirects (` : `) rather than retries (`, `).
-    redirect: bool,
+    pub(crate) redirect: bool,
     /// Sum of the measured attempts.
-    up_ms: u64,
-    transfer_ms: u64,
-    rt_ms: u64,
+    pub(crate) up_ms: u64,
+    pub(crate) transfer_ms: u64,
+    pub(crate) rt_ms: u64,
 }
 
 pub(crate) struct Generator {
@@ -69,6 +70,7 @@ pub(crate) struct Generator {
     clf: ClfCache,
     syslog: [u8; 15],
     path: Vec<u8>,
+    pods: Pods,
 }
 
 impl Generator {
@@ -102,6 +104,7 @@ impl Generator {
             clf: ClfCache::new(),
             syslog: [b' '; 15],
             path: Vec::with_capacity(512),
+            pods: Pods::new(cfg.seed),
         }
     }
 
@@ -490,9 +493,26 @@ impl Generator {
             buf.push(b'-');
         }
         buf.extend_from_slice(b"\" \"");
-        buf.extend_from_slice(t.uas.get(ua));
+        let ua_bytes = t.uas.get(ua);
+        buf.extend_from_slice(ua_bytes);
         buf.push(b'"');
-        if self.format == Format::NginxTimed {
+        if self.format == Format::IngressUpstreaminfo {
+            let head_len = METHODS[req.method as usize].len()
+                + 1
+                + self.path.len()
+                + 1
+                + PROTOS[req.proto as usize].len()
+                + ua_bytes.len();
+            upstreaminfo::write_tail(
+                buf,
+                rng,
+                &self.normal,
+                &self.pods,
+                req,
+                &self.path,
+                head_len,
+            );
+        } else if self.format == Format::NginxTimed {
             buf.push(b' ');
             push_ms(buf, req.rt_ms);
             buf.push(b' ');
@@ -713,6 +733,9 @@ impl Generator {
             buf.push(b' ');
             push_ms(buf, self.rng.below(3));
             buf.extend_from_slice(b" -");
+        } else if self.format == Format::IngressUpstreaminfo {
+            let ms = self.rng.below(3);
+            upstreaminfo::write_tls_tail(buf, &mut self.rng, rl, ms);
         }
         buf.push(b'\n');
     }
@@ -784,7 +807,7 @@ fn write_pieces(out: &mut Vec<u8>, pieces: &[Piece], rng: &mut Rng, t: &Tables) 
 
 /// The low `n` hex digits of `x`, lowercase.
 #[inline]
-fn push_hex(out: &mut Vec<u8>, x: u64, n: usize) {
+pub(crate) fn push_hex(out: &mut Vec<u8>, x: u64, n: usize) {
     for i in (0..n).rev() {
         out.push(HEX_LOWER[((x >> (i * 4)) & 15) as usize]);
     }

@@ -39,6 +39,20 @@
 //!   `{content-type}`, before the quoted request (HAProxy `#HH` escaping, so
 //!   `|` only separates headers). Frontends `www`/`www~`, backends `app`,
 //!   `static`, `api`, servers `web1`..`web8`.
+//! * **ingress-upstreaminfo** (ingress-nginx's `upstreaminfo`): combined +
+//!   ` $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id`,
+//!   e.g. `... "Mozilla/5.0 ..." 512 0.121 [default-api-80] [] 10.244.3.17:8080, 10.244.1.12:8080 0, 5123 0.002, 0.118 502, 200 5f0c...`.
+//!   The request's attempts are nginx-timed's (same shares of retries,
+//!   redirects and `-`), each with a pod address, a body length (0 but for
+//!   the last), a time and a status: the last is the request's; a failed one
+//!   502 (refused), 504 (connect timeout) or 503 (no time logged); a
+//!   redirect's first hop 200. The four lists are `-` when no upstream was
+//!   involved. Services `default-api-80` (6 pods, port 8080),
+//!   `default-web-80` (4, 8080) and `default-static-80` (3, port 80) by path
+//!   prefix (`/api/`, `/static/`), else by kind of URL; pods `10.244.N.H:PORT` drawn from the seed; half the failed
+//!   attempts hit one sick pod per service; retries go to another pod. The
+//!   alternative upstream is always empty (`[]`); `$req_id` is 32 random hex
+//!   digits; TLS lines have `[]` as upstream name and `-` lists.
 //!
 //! # Traffic model
 //!
@@ -65,7 +79,7 @@
 //! Malformed, ~0.05% in total: *truncated* (a valid line cut inside its first
 //! 60% and before the request's closing quote, resp. HAProxy's status field),
 //! *garbage* (20-200 random bytes without `\n`, `\r` or `[`), and *empty*.
-//! nginx formats also get ~0.02% valid status-400 lines whose request is a
+//! nginx formats (ingress included) also get ~0.02% valid status-400 lines whose request is a
 //! TLS ClientHello: `"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03" 400 157 "-" "-"`.
 
 mod generator;
@@ -73,6 +87,7 @@ mod math;
 mod rng;
 mod tables;
 mod text;
+mod upstreaminfo;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -88,15 +103,18 @@ pub enum Format {
     NginxCombined,
     NginxTimed,
     HaproxyHttp,
+    IngressUpstreaminfo,
 }
 
 impl Format {
-    /// The CLI name (`nginx-combined`, `nginx-timed`, `haproxy-http`).
+    /// The CLI name (`nginx-combined`, `nginx-timed`, `haproxy-http`,
+    /// `ingress-upstreaminfo`).
     pub fn name(self) -> &'static str {
         match self {
             Format::NginxCombined => "nginx-combined",
             Format::NginxTimed => "nginx-timed",
             Format::HaproxyHttp => "haproxy-http",
+            Format::IngressUpstreaminfo => "ingress-upstreaminfo",
         }
     }
 }
@@ -115,7 +133,7 @@ impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown format {:?} (expected nginx-combined, nginx-timed or haproxy-http)",
+            "unknown format {:?} (expected nginx-combined, nginx-timed, haproxy-http or ingress-upstreaminfo)",
             self.0
         )
     }
@@ -131,6 +149,7 @@ impl FromStr for Format {
             "nginx-combined" => Ok(Format::NginxCombined),
             "nginx-timed" => Ok(Format::NginxTimed),
             "haproxy-http" => Ok(Format::HaproxyHttp),
+            "ingress-upstreaminfo" => Ok(Format::IngressUpstreaminfo),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -279,6 +298,7 @@ mod tests {
             Format::NginxCombined,
             Format::NginxTimed,
             Format::HaproxyHttp,
+            Format::IngressUpstreaminfo,
         ] {
             assert_eq!(f.name().parse::<Format>(), Ok(f));
             assert_eq!(f.to_string(), f.name());

@@ -13,6 +13,7 @@ enum CliFormat {
     NginxCombined,
     NginxTimed,
     HaproxyHttp,
+    IngressUpstreaminfo,
 }
 
 impl From<CliFormat> for Format {
@@ -21,6 +22,7 @@ impl From<CliFormat> for Format {
             CliFormat::NginxCombined => Format::NginxCombined,
             CliFormat::NginxTimed => Format::NginxTimed,
             CliFormat::HaproxyHttp => Format::HaproxyHttp,
+            CliFormat::IngressUpstreaminfo => Format::IngressUpstreaminfo,
         }
     }
 }

@@ -117,6 +117,7 @@ pub(crate) const M_POST: u8 = 1;
 pub(crate) const M_HEAD: u8 = 2;
 pub(crate) const M_PUT: u8 = 3;
 pub(crate) const M_OPTIONS: u8 = 5;
+pub(crate) const M_PATCH: u8 = 6;
 
 pub(crate) const PROTOS: [&[u8]; 3] = [b"HTTP/1.1", b"HTTP/2.0", b"HTTP/1.0"];
 pub(crate) const P_H2: u8 = 1;

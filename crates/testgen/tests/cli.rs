@@ -110,6 +110,27 @@ fn combined_format_and_defaults() {
 }
 
 #[test]
+fn ingress_format_by_name() {
+    let out = run(&[
+        "--format",
+        "ingress-upstreaminfo",
+        "--lines",
+        "500",
+        "--seed",
+        "9",
+    ]);
+    assert!(out.status.success());
+    let cfg = Config {
+        format: Format::IngressUpstreaminfo,
+        limit: Limit::Lines(500),
+        seed: 9,
+        ..Config::default()
+    };
+    assert_eq!(out.stdout, generate(&cfg));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" [default-api-80] [] 10.244."));
+}
+
+#[test]
 fn usage_errors_exit_nonzero() {
     for args in [
         &["--format", "nginx-timed"][..],

@@ -22,6 +22,7 @@ fn deterministic_and_seed_dependent() {
         Format::NginxCombined,
         Format::NginxTimed,
         Format::HaproxyHttp,
+        Format::IngressUpstreaminfo,
     ] {
         let a = generate(&cfg(format, Limit::Lines(20_000)));
         let b = generate(&cfg(format, Limit::Lines(20_000)));
@@ -42,6 +43,7 @@ fn exact_line_counts() {
         Format::NginxCombined,
         Format::NginxTimed,
         Format::HaproxyHttp,
+        Format::IngressUpstreaminfo,
     ] {
         for n in [0u64, 1, 2, 999, 54_321] {
             let out = generate(&cfg(format, Limit::Lines(n)));
@@ -63,6 +65,7 @@ fn byte_limit_stops_at_first_line_end_past_it() {
         Format::NginxCombined,
         Format::NginxTimed,
         Format::HaproxyHttp,
+        Format::IngressUpstreaminfo,
     ] {
         for limit in [1u64, 1_000, 3_000_000] {
             let out = generate(&cfg(format, Limit::Bytes(limit)));

@@ -296,6 +296,134 @@ pub fn parse_nginx(line: &[u8], timed: bool) -> Result<Nginx, String> {
     })
 }
 
+/// The tail of an ingress-nginx `upstreaminfo` line, after the user agent.
+#[derive(Debug, Clone)]
+pub struct Upstreaminfo {
+    pub request_length: u64,
+    pub rt_ms: u64,
+    /// `$proxy_upstream_name`, without its brackets.
+    pub upstream_name: String,
+    /// The attempts, in order: address, response length, time (ms; None for
+    /// `-`) and status. Empty when the four lists are `-`.
+    pub attempts: Vec<(String, u64, Option<u64>, u16)>,
+    /// Between attempts: `, ` (retry) or ` : ` (internal redirect).
+    pub seps: Vec<String>,
+    pub req_id: String,
+}
+
+/// An `upstreaminfo` line: the nginx combined part (checked by
+/// [`parse_nginx`]) and its tail, checked against the layout
+/// `$request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id`.
+pub fn parse_ingress(line: &[u8]) -> Result<(Nginx, Upstreaminfo), String> {
+    let cut = line.iter().rposition(|&b| b == b'"').ok_or("no quote")?;
+    let head = parse_nginx(&line[..=cut], false)?;
+    let tail = std::str::from_utf8(&line[cut + 1..]).map_err(|e| e.to_string())?;
+    let rest = tail.strip_prefix(' ').ok_or(format!("bad tail {tail:?}"))?;
+    let (len, rest) = rest.split_once(' ').ok_or("no request_length")?;
+    if len.is_empty() || !len.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(format!("bad request_length {len:?}"));
+    }
+    let (rt, rest) = rest.split_once(' ').ok_or("no request_time")?;
+    let rt_ms = parse_secs3(rt)?;
+    let rest = rest
+        .strip_prefix('[')
+        .ok_or("no [ before the upstream name")?;
+    let (name, rest) = rest
+        .split_once("] ")
+        .ok_or("no ] after the upstream name")?;
+    if name.contains(' ') {
+        return Err(format!("bad upstream name {name:?}"));
+    }
+    let rest = rest
+        .strip_prefix("[] ")
+        .ok_or("alternative upstream name not empty")?;
+    // Five space-separated values, the first four lists whose items are
+    // joined by `, ` or ` : `: split at every ` ` not part of a separator.
+    let mut lists: Vec<(Vec<&str>, Vec<&str>)> = vec![(vec![], vec![])];
+    let mut item_start = 0;
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let cur = lists.last_mut().unwrap();
+        if rest[i..].starts_with(", ") {
+            cur.0.push(&rest[item_start..i]);
+            cur.1.push(", ");
+            i += 2;
+            item_start = i;
+        } else if rest[i..].starts_with(" : ") {
+            cur.0.push(&rest[item_start..i]);
+            cur.1.push(" : ");
+            i += 3;
+            item_start = i;
+        } else if b[i] == b' ' {
+            cur.0.push(&rest[item_start..i]);
+            lists.push((vec![], vec![]));
+            i += 1;
+            item_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    lists.last_mut().unwrap().0.push(&rest[item_start..]);
+    if lists.len() != 5 {
+        return Err(format!(
+            "{} values after the names in {rest:?}",
+            lists.len()
+        ));
+    }
+    let (id, id_seps) = &lists[4];
+    let id = id[0];
+    if !id_seps.is_empty()
+        || id.len() != 32
+        || !id
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    {
+        return Err(format!("bad req_id {id:?}"));
+    }
+    let seps = &lists[0].1;
+    if lists[..4].iter().any(|l| &l.1 != seps) {
+        return Err(format!("lists of other shapes in {rest:?}"));
+    }
+    let mut attempts = vec![];
+    // All four `-`: no upstream; a `-` address beside others fails below.
+    if !lists[..4].iter().all(|l| l.0 == ["-"]) {
+        for k in 0..lists[0].0.len() {
+            let addr = lists[0].0[k];
+            let (ip, port) = addr
+                .rsplit_once(':')
+                .ok_or(format!("bad address {addr:?}"))?;
+            check_ip(ip)?;
+            port.parse::<u16>()
+                .map_err(|_| format!("bad port {addr:?}"))?;
+            let len: u64 = lists[1].0[k]
+                .parse()
+                .map_err(|_| format!("bad length {:?}", lists[1].0[k]))?;
+            let time = match lists[2].0[k] {
+                "-" => None,
+                t => Some(parse_secs3(t)?),
+            };
+            let status = num(lists[3].0[k], 3)? as u16;
+            attempts.push((addr.to_string(), len, time, status));
+        }
+    }
+    let sum: u64 = attempts.iter().filter_map(|a| a.2).sum();
+    if rt_ms < sum {
+        return Err(format!("request_time {rt} < upstream sum in {rest:?}"));
+    }
+    Ok((
+        head,
+        Upstreaminfo {
+            request_length: len.parse().unwrap(),
+            rt_ms,
+            upstream_name: name.to_string(),
+            attempts,
+            seps: seps.iter().map(|s| s.to_string()).collect(),
+            req_id: id.to_string(),
+        },
+    ))
+}
+
 /// A parsed HAProxy line.
 #[derive(Debug, Clone)]
 pub struct Haproxy {
