@@ -10,6 +10,10 @@
 # line count), GoAccess (on a 100 MB prefix: it runs at a few MB/s), `pigz -dc` and
 # `zstd -dc` on archives of the file, halog on HAProxy httplog of the same size, beside a
 # probe that computes only the figures the halog comparison asks (benches/haproxy_floor.rs).
+# Issue 17's speed target, `--by endpoint --by upstream --by status-class --bucket 1m`
+# against the plain report, both -j 1: on the nginx-timed file (which logs no
+# $upstream_addr: its upstream table is empty) and on ingress-nginx upstreaminfo of the same
+# size (which does).
 # axlog runs with one parsing thread (-j 1) and with one per core (the default). Needs
 # hyperfine and goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed
 # here when missing and running as root).
@@ -55,7 +59,10 @@ if [[ ! -s $PARTS/part.3.gz ]]; then
 fi
 HFILE=$(generated haproxy-http "$MB")
 HSIZE=$(stat -c %s "$HFILE")
-cat "$FILE.gz" "$FILE.zst" "$HFILE" "$PARTS"/part.?.gz > /dev/null
+IFILE=$(generated ingress-upstreaminfo "$MB")
+ISIZE=$(stat -c %s "$IFILE")
+cat "$FILE.gz" "$FILE.zst" "$HFILE" "$IFILE" "$PARTS"/part.?.gz > /dev/null
+TARGET="--by endpoint --by upstream --by status-class --bucket 1m"
 
 # GoAccess is given the same layout: combined + request_time (+ upstream, ignored).
 GOACCESS_FMT='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T %^'
@@ -76,16 +83,19 @@ python3 scripts/rounds.py "$DATA/bench.json" "$RUNS" \
   "halog -pct=halog -pct < $HFILE" \
   "haproxy-floor probe=$FLOOR < $HFILE" \
   "axlog report haproxy -j 1=$AXLOG report -j 1 $HFILE --output json" \
-  "axlog report haproxy=$AXLOG report $HFILE --output json"
+  "axlog report haproxy=$AXLOG report $HFILE --output json" \
+  "axlog --by target -j 1=$AXLOG report -j 1 $FILE $TARGET --output json" \
+  "axlog report ingress -j 1=$AXLOG report -j 1 $IFILE --output json" \
+  "axlog --by target ingress -j 1=$AXLOG report -j 1 $IFILE $TARGET --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
 hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
   -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
 
-python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" "$HSIZE" <<'PY'
+python3 - "$DATA/bench.json" "$DATA/bench-goaccess.json" "$SIZE" "$PSIZE" "$HSIZE" "$ISIZE" <<'PY'
 import json, os, statistics, sys
 times = json.load(open(sys.argv[1]))["times"]
 goaccess = {r["command"]: r for r in json.load(open(sys.argv[2]))["results"]}
-size, psize, hsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+size, psize, hsize, isize = (int(a) for a in sys.argv[3:7])
 def t(name):
     if name in times:
         return statistics.median(times[name])
@@ -120,4 +130,10 @@ print(f"axlog -j 1 / halog -pct throughput:       {x('axlog report haproxy -j 1'
 print(f"axlog all cores / halog -st throughput:   {x('axlog report haproxy', 'halog -st'):.2f}x")
 print(f"floor probe / halog -st, / halog -pct:    {x('haproxy-floor probe', 'halog -st'):.2f}x, {x('haproxy-floor probe', 'halog -pct'):.2f}x  (only the asked figures, one thread)")
 print(f"axlog -j 1 / floor probe throughput:      {x('axlog report haproxy -j 1', 'haproxy-floor probe'):.2f}x")
+print()
+print("issue 17's speed target: --by endpoint --by upstream --by status-class --bucket 1m, -j 1")
+for name, s in [("axlog report -j 1", size), ("axlog --by target -j 1", size), ("axlog report ingress -j 1", isize), ("axlog --by target ingress -j 1", isize)]:
+    print(f"  {name:<30} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
+print(f"--by target / plain, -j 1, nginx-timed:   {x('axlog --by target -j 1', 'axlog report -j 1'):.3f}  (no $upstream_addr: the upstream table is empty)")
+print(f"--by target / plain, -j 1, ingress:       {x('axlog --by target ingress -j 1', 'axlog report ingress -j 1'):.3f}  (target: 0.75)")
 PY
