@@ -255,3 +255,23 @@ fn one_tier_of_inputs_has_no_tiers() {
     let text = report(&files[1..], &[]);
     assert!(!text.contains("tiers"), "{text}");
 }
+
+#[test]
+fn each_tier_shows_its_times_in_the_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, texts) = logs(dir.path());
+    // The balancer's accept dates carry no zone: read in +01:00, its times move an hour.
+    let (lb, web) = requests(&texts);
+    let v: Value =
+        serde_json::from_str(&report(&files, &["--output", "json", "--tz", "+01:00"])).unwrap();
+    for (t, reqs, shift) in [(&v["tiers"][0], &lb, 3600), (&v["tiers"][1], &web, 0)] {
+        let s = &t["summary"];
+        assert_eq!(s["display"]["zone"], "+01:00", "{}", t["name"]);
+        let first = reqs.iter().map(|r| r.second).min().unwrap() - shift;
+        let start = s["series"]["buckets"][0]["start"].as_str().unwrap();
+        assert!(start.ends_with("+01:00"), "{start}");
+        // The run's first bucket starts at or before the tier's first request.
+        let epoch = s["series"]["buckets"][0]["start_epoch"].as_i64().unwrap();
+        assert!(epoch <= first, "{epoch} {first}");
+    }
+}

@@ -19,8 +19,11 @@ pub fn hour_shift_s(zone: &Zone) -> u32 {
     off_s.rem_euclid(3600) as u32
 }
 
-/// Writes the summary's times in `zone` (named `name`, as given).
+/// Writes the summary's times in `zone` (named `name`, as given), each tier's too.
 pub fn localize(s: &mut Summary, zone: &Zone, name: &str) {
+    for t in &mut s.tiers {
+        localize(&mut t.summary, zone, name);
+    }
     let at = |epoch_s: i64| {
         format_rfc3339(
             epoch_s.saturating_mul(1_000_000),
