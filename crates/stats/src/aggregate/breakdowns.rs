@@ -39,6 +39,10 @@ pub(crate) struct ByTable {
     more: Vec<RowMore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pairs: Option<Box<Pairs>>,
+    /// The row of the last request's key: a run of requests under one key (a status
+    /// class, an upstream) finds it by a comparison rather than a hash and a lookup.
+    #[serde(skip)]
+    last: Option<usize>,
 }
 
 /// A two-level table's rows by pair of keys.
@@ -48,11 +52,24 @@ struct Pairs {
     more: Vec<RowMore>,
 }
 
-/// Counts a request in `key`'s row of `table` (and `more`), or as untracked.
+/// Counts a request in `key`'s row of `table` (and `more`), or as untracked; `last` is
+/// the row of the key before (see [`ByTable::last`]), updated.
 #[inline]
-fn add_row(table: &mut Table, more: &mut Vec<RowMore>, key: &[u8], hit: Hit, kh: &KeyHit) {
-    match table.row_id(key) {
+fn add_row(
+    table: &mut Table,
+    more: &mut Vec<RowMore>,
+    last: &mut Option<usize>,
+    key: &[u8],
+    hit: Hit,
+    kh: &KeyHit,
+) {
+    let id = match *last {
+        Some(id) if table.key_at(id) == Some(key) => Some(id),
+        _ => table.row_id(key),
+    };
+    match id {
         Some(id) => {
+            *last = Some(id);
             table.add_at(id, hit);
             let dense = table.dense_ms();
             row_more(more, id).add(kh, dense, table.latency_budget_mut());
@@ -77,6 +94,7 @@ impl ByTable {
             table: table(),
             no_key: 0,
             more: Vec::new(),
+            last: None,
             pairs: matches!(d, Dimension::Pair(..)).then(|| {
                 Box::new(Pairs {
                     table: table(),
@@ -91,6 +109,7 @@ impl ByTable {
         self.table.clear();
         self.more.clear();
         self.no_key = 0;
+        self.last = None;
         if let Some(p) = &mut self.pairs {
             p.table.clear();
             p.more.clear();
@@ -104,11 +123,18 @@ impl ByTable {
             return;
         };
         match &mut self.pairs {
-            None => add_row(&mut self.table, &mut self.more, k, hit, kh),
+            None => add_row(&mut self.table, &mut self.more, &mut self.last, k, hit, kh),
             Some(p) => match split_pair(k) {
                 Some((first, _)) => {
-                    add_row(&mut self.table, &mut self.more, first, hit, kh);
-                    add_row(&mut p.table, &mut p.more, k, hit, kh);
+                    add_row(
+                        &mut self.table,
+                        &mut self.more,
+                        &mut self.last,
+                        first,
+                        hit,
+                        kh,
+                    );
+                    add_row(&mut p.table, &mut p.more, &mut None, k, hit, kh);
                 }
                 None => self.no_key += 1,
             },
