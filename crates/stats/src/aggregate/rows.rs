@@ -396,10 +396,24 @@ impl RowMore {
         }
     }
 
+    /// Empties the row, keeping its memory (a chunk table's row number is reused by the
+    /// next chunk): as [`RowMore::default`] but for the memory, and for other latencies
+    /// kept empty, which [`RowMore::merge`] skips as it skips none.
+    pub fn clear(&mut self) {
+        let p = &mut self.peak;
+        p.right.clear();
+        p.left.clear();
+        (p.best, p.min, p.max, p.last, p.out_of_order) = ((0, 0), 0, 0, 0, false);
+        if let Some(other) = &mut self.other {
+            other.iter_mut().for_each(|v| *v = ValueCounts::default());
+        }
+    }
+
     /// Adds `later`'s (see [`Peak::merge`]).
     pub fn merge(&mut self, later: &RowMore, dense_ms: u32, budget: &mut Budget) {
         self.peak.merge(&later.peak);
-        if let Some(theirs) = &later.other {
+        let others = later.other.as_deref();
+        if let Some(theirs) = others.filter(|o| o.iter().any(|v| !v.is_empty())) {
             let mine = self.other.get_or_insert_with(Default::default);
             for (h, o) in mine.iter_mut().zip(theirs.iter()) {
                 h.merge_within(o, dense_ms, budget);
