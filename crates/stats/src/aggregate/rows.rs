@@ -17,7 +17,6 @@
 
 use crate::hist::{Budget, ValueCounts};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// The latencies a row keeps beside its request time, by their JSON names.
 pub const OTHER_LATENCIES: [&str; 5] = ["upstream_response_time", "tr", "tw", "tc", "tr_server"];
@@ -89,7 +88,7 @@ fn far(open: i64, second: i64) -> bool {
 
 /// A row's counts of one second (see the module documentation); empty without requests.
 ///
-/// The counts open to the right are kept apart, in order of second: each lies within
+/// The counts open to the right are kept apart, in order of second ([`Ring`]): each lies within
 /// [`WINDOW`] seconds of the last request, so a request closes them from the ends (those
 /// it is far from are the oldest or the newest), and finds its second's count by a binary
 /// search, both without passing over the others. The counts closed to the right but open
@@ -99,7 +98,7 @@ fn far(open: i64, second: i64) -> bool {
 #[serde(from = "PeakData", into = "PeakData")]
 pub struct Peak {
     /// The counts open to the right (perhaps to the left too), one per second, in order.
-    right: VecDeque<Open>,
+    right: Ring,
     /// The counts open to the left only, at most one per second, in no order.
     left: Vec<Open>,
     /// The busiest closed count.
@@ -167,7 +166,7 @@ impl From<PeakData> for Peak {
             .and_then(|s| right.binary_search_by_key(&s, |o| o.second).ok())
             .unwrap_or(0) as u32;
         Peak {
-            right: right.into(),
+            right: Ring::from(right),
             left,
             best: d.best,
             min: d.min,
@@ -175,6 +174,141 @@ impl From<PeakData> for Peak {
             last,
             out_of_order: d.out_of_order,
         }
+    }
+}
+
+/// The counts open to the right, in order of second: a `Vec` read from `head` on. The
+/// oldest leave by moving `head` (the room before it is given back once it is half the
+/// `Vec`), so that every other access is a slice's, without a `VecDeque`'s wrapping.
+#[derive(Debug, Clone, Default)]
+struct Ring {
+    v: Vec<Open>,
+    head: usize,
+}
+
+impl PartialEq for Ring {
+    fn eq(&self, other: &Ring) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl From<Vec<Open>> for Ring {
+    fn from(v: Vec<Open>) -> Ring {
+        Ring { v, head: 0 }
+    }
+}
+
+impl Ring {
+    #[inline]
+    fn as_slice(&self) -> &[Open] {
+        self.v.get(self.head..).unwrap_or_default()
+    }
+
+    #[inline]
+    fn as_mut_slice(&mut self) -> &mut [Open] {
+        self.v.get_mut(self.head..).unwrap_or_default()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.v.len() - self.head
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&Open> {
+        self.as_slice().get(i)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut Open> {
+        self.as_mut_slice().get_mut(i)
+    }
+
+    #[inline]
+    fn front(&self) -> Option<&Open> {
+        self.as_slice().first()
+    }
+
+    #[inline]
+    fn back(&self) -> Option<&Open> {
+        self.as_slice().last()
+    }
+
+    #[inline]
+    fn pop_front(&mut self) {
+        if self.head < self.v.len() {
+            self.head += 1;
+        }
+        if self.head == self.v.len() {
+            self.clear();
+        } else if self.head >= 16 && self.head * 2 >= self.v.len() {
+            self.v.drain(..self.head);
+            self.head = 0;
+        }
+    }
+
+    #[inline]
+    fn pop_back(&mut self) {
+        if !self.is_empty() {
+            self.v.pop();
+        }
+    }
+
+    #[inline]
+    fn push_back(&mut self, o: Open) {
+        self.v.push(o);
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize, o: Open) {
+        self.v.insert(self.head + i.min(self.len()), o);
+    }
+
+    #[inline]
+    fn partition_point(&self, pred: impl FnMut(&Open) -> bool) -> usize {
+        self.as_slice().partition_point(pred)
+    }
+
+    #[inline]
+    fn binary_search_by_key(
+        &self,
+        second: &i64,
+        f: impl FnMut(&Open) -> i64,
+    ) -> Result<usize, usize> {
+        self.as_slice().binary_search_by_key(second, f)
+    }
+
+    fn retain(&mut self, keep: impl FnMut(&Open) -> bool) {
+        self.v.drain(..self.head);
+        self.head = 0;
+        self.v.retain(keep);
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Open> {
+        self.as_slice().iter()
+    }
+
+    fn clear(&mut self) {
+        self.v.clear();
+        self.head = 0;
+    }
+}
+
+impl std::ops::Index<usize> for Ring {
+    type Output = Open;
+    fn index(&self, i: usize) -> &Open {
+        &self.as_slice()[i]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Ring {
+    fn index_mut(&mut self, i: usize) -> &mut Open {
+        &mut self.as_mut_slice()[i]
     }
 }
 
@@ -312,7 +446,7 @@ impl Peak {
         // `later`'s counts open to the right: each joins ours of its second when open to
         // the left, else takes its place in order, closed to the left when a request
         // here is far from it.
-        for t in &later.right {
+        for t in later.right.iter() {
             let at = self.right.partition_point(|o| o.second < t.second);
             match self.right.get_mut(at) {
                 Some(o) if o.second == t.second && t.is(LEFT) => {
