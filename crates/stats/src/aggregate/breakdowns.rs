@@ -39,6 +39,10 @@ pub(crate) struct ByTable {
     more: Vec<RowMore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pairs: Option<Box<Pairs>>,
+    /// The row of the last request's key: a run of requests under one key (a status
+    /// class, an upstream) finds it by a comparison rather than a hash and a lookup.
+    #[serde(skip)]
+    last: Option<usize>,
 }
 
 /// A two-level table's rows by pair of keys.
@@ -48,11 +52,24 @@ struct Pairs {
     more: Vec<RowMore>,
 }
 
-/// Counts a request in `key`'s row of `table` (and `more`), or as untracked.
+/// Counts a request in `key`'s row of `table` (and `more`), or as untracked; `last` is
+/// the row of the key before (see [`ByTable::last`]), updated.
 #[inline]
-fn add_row(table: &mut Table, more: &mut Vec<RowMore>, key: &[u8], hit: Hit, kh: &KeyHit) {
-    match table.row_id(key) {
+fn add_row(
+    table: &mut Table,
+    more: &mut Vec<RowMore>,
+    last: &mut Option<usize>,
+    key: &[u8],
+    hit: Hit,
+    kh: &KeyHit,
+) {
+    let id = match *last {
+        Some(id) if table.key_at(id) == Some(key) => Some(id),
+        _ => table.row_id(key),
+    };
+    match id {
         Some(id) => {
+            *last = Some(id);
             table.add_at(id, hit);
             let dense = table.dense_ms();
             row_more(more, id).add(kh, dense, table.latency_budget_mut());
@@ -77,6 +94,7 @@ impl ByTable {
             table: table(),
             no_key: 0,
             more: Vec::new(),
+            last: None,
             pairs: matches!(d, Dimension::Pair(..)).then(|| {
                 Box::new(Pairs {
                     table: table(),
@@ -89,11 +107,14 @@ impl ByTable {
     /// Empties the table, keeping its memory (a chunk's, for the next chunk).
     pub(crate) fn clear(&mut self) {
         self.table.clear();
-        self.more.clear();
+        // Each row's peak and other latencies emptied in place: the next chunk's rows
+        // reuse their memory rather than allocate it anew (rows.rs).
+        self.more.iter_mut().for_each(RowMore::clear);
         self.no_key = 0;
+        self.last = None;
         if let Some(p) = &mut self.pairs {
             p.table.clear();
-            p.more.clear();
+            p.more.iter_mut().for_each(RowMore::clear);
         }
     }
 
@@ -104,11 +125,18 @@ impl ByTable {
             return;
         };
         match &mut self.pairs {
-            None => add_row(&mut self.table, &mut self.more, k, hit, kh),
+            None => add_row(&mut self.table, &mut self.more, &mut self.last, k, hit, kh),
             Some(p) => match split_pair(k) {
                 Some((first, _)) => {
-                    add_row(&mut self.table, &mut self.more, first, hit, kh);
-                    add_row(&mut p.table, &mut p.more, k, hit, kh);
+                    add_row(
+                        &mut self.table,
+                        &mut self.more,
+                        &mut self.last,
+                        first,
+                        hit,
+                        kh,
+                    );
+                    add_row(&mut p.table, &mut p.more, &mut None, k, hit, kh);
                 }
                 None => self.no_key += 1,
             },
@@ -605,5 +633,59 @@ mod tests {
         // And a state saved before `--by` existed (no `by` field) loads with none.
         let old = Aggregate::load(plain.as_bytes()).unwrap();
         assert!(old.summarize().by.is_empty());
+    }
+
+    /// Chunk tables emptied and reused (their rows' peaks and other latencies emptied in
+    /// place) give the state fresh ones give, and the state of one reader's summary:
+    /// rows with and without other latencies, seconds out of order, two levels.
+    #[test]
+    fn reused_chunk_tables_as_fresh_ones() {
+        let cfg = StatsConfig::default();
+        let dims = [
+            Dimension::Client,
+            Dimension::Pair(Box::new(Dimension::Client), Box::new(Dimension::Status)),
+        ];
+        let requests: Vec<(String, KeyHit)> = (0..600i64)
+            .map(|i| {
+                let mut kh = KeyHit {
+                    second: 1_000 + i / 7 - (i * 5) % 9,
+                    ..KeyHit::default()
+                };
+                // Some keys log an upstream time in some chunks only (two on, two off:
+                // a worker's two sets of chunk tables take turns).
+                if (i / 100) % 2 == 0 && i % 3 == 0 {
+                    kh.other_us[0] = Some((i as u64 % 40) * 1000);
+                }
+                // New keys come with chunks without upstream times, in rows the chunk
+                // before used for keys with them.
+                (format!("10.0.{}.{}", (i + 100) / 200, (i * 7) % 13), kh)
+            })
+            .collect();
+        let run = |reuse: bool| {
+            let mut run = Aggregate::new(cfg);
+            run.set_breakdowns(&dims);
+            let mut worker = Aggregate::for_chunks(cfg);
+            worker.set_chunk_breakdowns(&dims);
+            let mut empty = Aggregate::chunk_tables();
+            for chunk in requests.chunks(50) {
+                for (k, kh) in chunk {
+                    worker.observe(&Observation::default());
+                    let mut pair = Vec::new();
+                    crate::dimension::pair_key(k.as_bytes(), b"200", &mut pair);
+                    worker.observe_key(0, Some(k.as_bytes()), 200, None, Some(1000), kh);
+                    worker.observe_key(1, Some(&pair), 200, None, Some(1000), kh);
+                }
+                let mut t = worker.take_chunk_tables(empty);
+                run.merge_chunk_tables(&t);
+                t.clear();
+                empty = if reuse { t } else { Aggregate::chunk_tables() };
+            }
+            let mut out = Vec::new();
+            run.save(&mut out).unwrap();
+            (run.summarize(), out)
+        };
+        let (fresh, reused) = (run(false), run(true));
+        assert_eq!(fresh.0, reused.0);
+        assert_eq!(fresh.1, reused.1);
     }
 }

@@ -87,26 +87,234 @@ fn far(open: i64, second: i64) -> bool {
 }
 
 /// A row's counts of one second (see the module documentation); empty without requests.
+///
+/// The counts open to the right are kept apart, in order of second ([`Ring`]): each lies within
+/// [`WINDOW`] seconds of the last request, so a request closes them from the ends (those
+/// it is far from are the oldest or the newest), and finds its second's count by a binary
+/// search, both without passing over the others. The counts closed to the right but open
+/// to the left (near a chunk's first request) wait apart: nothing but an earlier chunk's
+/// merge changes them. Saved as one list in order of second ([`PeakData`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "PeakData", into = "PeakData")]
 pub struct Peak {
-    /// The counts still open on either side, in order of second: at most one open to
-    /// the right per second (those near the last request), and one open to the left
-    /// (near the first request).
-    open: Vec<Open>,
+    /// The counts open to the right (perhaps to the left too), one per second, in order.
+    right: Ring,
+    /// The counts open to the left only, at most one per second, in no order.
+    left: Vec<Open>,
     /// The busiest closed count.
     best: Run,
     /// The earliest and latest seconds of the requests.
     min: i64,
     max: i64,
-    /// Index in `open` of the last request's count.
+    /// Index in `right` of the last request's count.
     last: u32,
     /// A request came [`WINDOW`] or more seconds before one ahead of it.
     out_of_order: bool,
 }
 
+/// [`Peak`] as saved: its open counts in one list, in order of second (the form of the
+/// state files written before the counts open to the right were kept apart).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct PeakData {
+    open: Vec<Open>,
+    best: Run,
+    min: i64,
+    max: i64,
+    /// Index in `open` of the last request's count.
+    last: u32,
+    out_of_order: bool,
+}
+
+impl From<Peak> for PeakData {
+    fn from(p: Peak) -> PeakData {
+        let last = p.right.get(p.last as usize).map(|o| o.second);
+        let mut open: Vec<Open> = p.left.iter().chain(p.right.iter()).copied().collect();
+        // A second's count open to the left only was closed before its count open to the
+        // right began: it comes first.
+        open.sort_by_key(|o| (o.second, o.is(RIGHT)));
+        let last = open
+            .iter()
+            .position(|o| Some(o.second) == last && o.is(RIGHT))
+            .unwrap_or(0) as u32;
+        PeakData {
+            open,
+            best: p.best,
+            min: p.min,
+            max: p.max,
+            last,
+            out_of_order: p.out_of_order,
+        }
+    }
+}
+
+impl From<PeakData> for Peak {
+    fn from(d: PeakData) -> Peak {
+        let last = d.open.get(d.last as usize).map(|o| o.second);
+        let (mut right, mut left) = (Vec::new(), Vec::new());
+        for o in d.open {
+            match (o.is(RIGHT), o.is(LEFT)) {
+                (true, _) => right.push(o),
+                (false, true) => left.push(o),
+                // A count closed on both sides is no longer open (a hand-made state).
+                (false, false) => {}
+            }
+        }
+        // A state holds any bytes: in order of second, one a second, as `add` expects.
+        right.sort_by_key(|o| o.second);
+        right.dedup_by_key(|o| o.second);
+        let last = last
+            .and_then(|s| right.binary_search_by_key(&s, |o| o.second).ok())
+            .unwrap_or(0) as u32;
+        Peak {
+            right: Ring::from(right),
+            left,
+            best: d.best,
+            min: d.min,
+            max: d.max,
+            last,
+            out_of_order: d.out_of_order,
+        }
+    }
+}
+
+/// The counts open to the right, in order of second: a `Vec` read from `head` on. The
+/// oldest leave by moving `head` (the room before it is given back once it is half the
+/// `Vec`), so that every other access is a slice's, without a `VecDeque`'s wrapping.
+#[derive(Debug, Clone, Default)]
+struct Ring {
+    v: Vec<Open>,
+    head: usize,
+}
+
+impl PartialEq for Ring {
+    fn eq(&self, other: &Ring) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl From<Vec<Open>> for Ring {
+    fn from(v: Vec<Open>) -> Ring {
+        Ring { v, head: 0 }
+    }
+}
+
+impl Ring {
+    #[inline]
+    fn as_slice(&self) -> &[Open] {
+        self.v.get(self.head..).unwrap_or_default()
+    }
+
+    #[inline]
+    fn as_mut_slice(&mut self) -> &mut [Open] {
+        self.v.get_mut(self.head..).unwrap_or_default()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.v.len() - self.head
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&Open> {
+        self.as_slice().get(i)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut Open> {
+        self.as_mut_slice().get_mut(i)
+    }
+
+    #[inline]
+    fn front(&self) -> Option<&Open> {
+        self.as_slice().first()
+    }
+
+    #[inline]
+    fn back(&self) -> Option<&Open> {
+        self.as_slice().last()
+    }
+
+    #[inline]
+    fn pop_front(&mut self) {
+        if self.head < self.v.len() {
+            self.head += 1;
+        }
+        if self.head == self.v.len() {
+            self.clear();
+        } else if self.head >= 16 && self.head * 2 >= self.v.len() {
+            self.v.drain(..self.head);
+            self.head = 0;
+        }
+    }
+
+    #[inline]
+    fn pop_back(&mut self) {
+        if !self.is_empty() {
+            self.v.pop();
+        }
+    }
+
+    #[inline]
+    fn push_back(&mut self, o: Open) {
+        self.v.push(o);
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize, o: Open) {
+        self.v.insert(self.head + i.min(self.len()), o);
+    }
+
+    #[inline]
+    fn partition_point(&self, pred: impl FnMut(&Open) -> bool) -> usize {
+        self.as_slice().partition_point(pred)
+    }
+
+    #[inline]
+    fn binary_search_by_key(
+        &self,
+        second: &i64,
+        f: impl FnMut(&Open) -> i64,
+    ) -> Result<usize, usize> {
+        self.as_slice().binary_search_by_key(second, f)
+    }
+
+    fn retain(&mut self, keep: impl FnMut(&Open) -> bool) {
+        self.v.drain(..self.head);
+        self.head = 0;
+        self.v.retain(keep);
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Open> {
+        self.as_slice().iter()
+    }
+
+    fn clear(&mut self) {
+        self.v.clear();
+        self.head = 0;
+    }
+}
+
+impl std::ops::Index<usize> for Ring {
+    type Output = Open;
+    fn index(&self, i: usize) -> &Open {
+        &self.as_slice()[i]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Ring {
+    fn index_mut(&mut self, i: usize) -> &mut Open {
+        &mut self.as_mut_slice()[i]
+    }
+}
+
 impl Peak {
     fn is_empty(&self) -> bool {
-        self.open.is_empty() && self.best.1 == 0
+        self.right.is_empty() && self.left.is_empty() && self.best.1 == 0
     }
 
     /// Whether a request of `second` is far from some request here (see [`far`]).
@@ -115,18 +323,52 @@ impl Peak {
         far(self.min, second) && self.min < second || far(self.max, second) && self.max > second
     }
 
+    /// `o`, just closed to the right: kept while open to the left, else a closed count.
+    #[inline]
+    fn close_right(left: &mut Vec<Open>, best: &mut Run, mut o: Open) {
+        // A count spent in a join (see `merge`) counts nowhere.
+        if o.word == 0 {
+            return;
+        }
+        o.clear(RIGHT);
+        if o.is(LEFT) {
+            left.push(o);
+        } else {
+            offer(best, o.run());
+        }
+    }
+
+    /// Closes the counts open to the right that a request of `second` is far from: the
+    /// oldest and the newest, as they are in order of second.
+    #[inline]
+    fn close_far_from(&mut self, lo: i64, hi: i64) {
+        while let Some(&o) = self.right.front()
+            && far(o.second, hi)
+            && o.second < hi
+        {
+            self.right.pop_front();
+            Self::close_right(&mut self.left, &mut self.best, o);
+        }
+        while let Some(&o) = self.right.back()
+            && far(o.second, lo)
+            && o.second > lo
+        {
+            self.right.pop_back();
+            Self::close_right(&mut self.left, &mut self.best, o);
+        }
+    }
+
     /// A request of `second`, after those already counted.
     #[inline]
     pub fn add(&mut self, second: i64) {
-        if let Some(o) = self.open.get_mut(self.last as usize)
+        if let Some(o) = self.right.get_mut(self.last as usize)
             && o.second == second
-            && o.is(RIGHT)
         {
             o.word += ONE;
             return;
         }
         if self.is_empty() {
-            self.open.push(Open::new(second, 1, LEFT | RIGHT));
+            self.right.push_back(Open::new(second, 1, LEFT | RIGHT));
             (self.min, self.max, self.last) = (second, second, 0);
             return;
         }
@@ -137,34 +379,28 @@ impl Peak {
     fn add_slow(&mut self, second: i64) {
         self.out_of_order |= far(self.max, second) && second < self.max;
         let left = if self.breaks(second) { 0 } else { LEFT };
-        // One pass: the count of `second` open to the right takes the request, those
-        // `second` is far from close, and those closed on both sides leave.
-        let mut at = None;
-        let mut kept = 0;
-        for i in 0..self.open.len() {
-            let mut o = self.open[i];
-            if o.is(RIGHT) {
-                if o.second == second {
-                    o.word += ONE;
-                    at = Some(kept);
-                } else if far(o.second, second) {
-                    o.clear(RIGHT);
-                }
-            }
-            if o.is(LEFT | RIGHT) {
-                self.open[kept] = o;
-                kept += 1;
-            } else {
-                offer(&mut self.best, o.run());
+        self.close_far_from(second, second);
+        // The place of `second`: among the newest few counts when the requests come
+        // nearly in time order (they usually do), found by a binary search otherwise.
+        let mut at = self.right.len();
+        for _ in 0..4 {
+            match at.checked_sub(1).and_then(|i| self.right.get(i)) {
+                Some(o) if o.second >= second => at -= 1,
+                _ => break,
             }
         }
-        self.open.truncate(kept);
-        let at = at.unwrap_or_else(|| {
-            // In order of second: at the end when the requests come in time order.
-            let at = self.open.partition_point(|o| o.second <= second);
-            self.open.insert(at, Open::new(second, 1, RIGHT | left));
-            at
-        });
+        if at
+            .checked_sub(1)
+            .and_then(|i| self.right.get(i))
+            .is_some_and(|o| o.second >= second)
+        {
+            at = self.right.partition_point(|o| o.second < second);
+        }
+        match self.right.get_mut(at) {
+            Some(o) if o.second == second => o.word += ONE,
+            // At the end when the requests come in time order.
+            _ => self.right.insert(at, Open::new(second, 1, RIGHT | left)),
+        }
         self.last = at as u32;
         self.min = self.min.min(second);
         self.max = self.max.max(second);
@@ -182,61 +418,54 @@ impl Peak {
             return;
         }
         self.out_of_order |= later.out_of_order || far(self.max, later.min) && later.min < self.max;
-        let mut best = self.best;
-        offer(&mut best, later.best);
-        let mine = std::mem::take(&mut self.open);
-        let theirs = &later.open;
-        let mut open = Vec::with_capacity(mine.len() + theirs.len());
-        // Both in order of second: each second's counts (at most two a side) together.
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let second = match (mine.get(i), theirs.get(j)) {
-                (Some(a), Some(b)) => a.second.min(b.second),
-                (Some(a), None) => a.second,
-                (None, Some(b)) => b.second,
-                (None, None) => break,
-            };
-            let (i0, j0) = (i, j);
-            while mine.get(i).is_some_and(|o| o.second == second) {
-                i += 1;
-            }
-            while theirs.get(j).is_some_and(|o| o.second == second) {
-                j += 1;
-            }
-            let (ours, later_ones) = (&mine[i0..i], &theirs[j0..j]);
-            let left = later_ones.iter().position(|t| t.is(LEFT));
-            let mut joined = None;
-            for o in ours {
-                let mut o = *o;
-                if o.is(RIGHT) {
-                    if let Some((k, t)) = left.and_then(|k| Some((k, later_ones.get(k)?))) {
-                        joined = Some(k);
-                        let flags = (o.word & LEFT) | (t.word & RIGHT);
-                        o = Open::new(second, o.requests() + t.requests(), flags);
-                    } else if later.breaks(second) {
-                        o.clear(RIGHT);
-                    }
+        offer(&mut self.best, later.best);
+        // `later`'s counts open to the left only: each joins ours open to the right of its
+        // second (which then closes to the right, as `later`'s did), or stays open to the
+        // left unless a request here is far from it. A joined count of ours is marked
+        // spent (no requests, no flags) and leaves below.
+        let mut spent = false;
+        for t in &later.left {
+            match self.right.binary_search_by_key(&t.second, |o| o.second) {
+                Ok(k) => {
+                    let o = self.right[k];
+                    self.right[k].word = 0;
+                    spent = true;
+                    let joined = Open::new(t.second, o.requests() + t.requests(), o.word & LEFT);
+                    keep(&mut self.left, &mut self.best, joined);
                 }
-                keep(&mut open, &mut best, o);
-            }
-            for (k, t) in later_ones.iter().enumerate() {
-                if Some(k) == joined {
-                    continue;
-                }
-                let mut t = *t;
-                if t.is(LEFT) && self.breaks(second) {
-                    t.clear(LEFT);
-                }
-                keep(&mut open, &mut best, t);
+                Err(_) if self.breaks(t.second) => offer(&mut self.best, t.run()),
+                Err(_) => self.left.push(*t),
             }
         }
-        let last = later.open.get(later.last as usize).map(|o| o.second);
-        self.last = open
-            .iter()
-            .position(|o| Some(o.second) == last && o.is(RIGHT))
+        // Ours open to the right that `later`'s requests are far from close (none of them
+        // joins a count of `later`'s open on both sides: its requests are all near it).
+        self.close_far_from(later.min, later.max);
+        if spent {
+            self.right.retain(|o| o.word != 0);
+        }
+        // `later`'s counts open to the right: each joins ours of its second when open to
+        // the left, else takes its place in order, closed to the left when a request
+        // here is far from it.
+        for t in later.right.iter() {
+            let at = self.right.partition_point(|o| o.second < t.second);
+            match self.right.get_mut(at) {
+                Some(o) if o.second == t.second && t.is(LEFT) => {
+                    let flags = (o.word & LEFT) | RIGHT;
+                    *o = Open::new(t.second, o.requests() + t.requests(), flags);
+                }
+                _ => {
+                    let mut t = *t;
+                    if self.breaks(t.second) {
+                        t.clear(LEFT);
+                    }
+                    self.right.insert(at, t);
+                }
+            }
+        }
+        let last = later.right.get(later.last as usize).map(|o| o.second);
+        self.last = last
+            .and_then(|s| self.right.binary_search_by_key(&s, |o| o.second).ok())
             .unwrap_or(0) as u32;
-        self.open = open;
-        self.best = best;
         self.min = self.min.min(later.min);
         self.max = self.max.max(later.max);
     }
@@ -244,7 +473,10 @@ impl Peak {
     /// The busiest second and its requests; `None` without requests.
     pub fn busiest(&self) -> Option<(i64, u64)> {
         let mut best = self.best;
-        self.open.iter().for_each(|o| offer(&mut best, o.run()));
+        self.right
+            .iter()
+            .chain(&self.left)
+            .for_each(|o| offer(&mut best, o.run()));
         (best.1 > 0).then_some(best)
     }
 
@@ -298,10 +530,24 @@ impl RowMore {
         }
     }
 
+    /// Empties the row, keeping its memory (a chunk table's row number is reused by the
+    /// next chunk): as [`RowMore::default`] but for the memory, and for other latencies
+    /// kept empty, which [`RowMore::merge`] skips as it skips none.
+    pub fn clear(&mut self) {
+        let p = &mut self.peak;
+        p.right.clear();
+        p.left.clear();
+        (p.best, p.min, p.max, p.last, p.out_of_order) = ((0, 0), 0, 0, 0, false);
+        if let Some(other) = &mut self.other {
+            other.iter_mut().for_each(|v| *v = ValueCounts::default());
+        }
+    }
+
     /// Adds `later`'s (see [`Peak::merge`]).
     pub fn merge(&mut self, later: &RowMore, dense_ms: u32, budget: &mut Budget) {
         self.peak.merge(&later.peak);
-        if let Some(theirs) = &later.other {
+        let others = later.other.as_deref();
+        if let Some(theirs) = others.filter(|o| o.iter().any(|v| !v.is_empty())) {
             let mine = self.other.get_or_insert_with(Default::default);
             for (h, o) in mine.iter_mut().zip(theirs.iter()) {
                 h.merge_within(o, dense_ms, budget);
@@ -318,6 +564,10 @@ pub fn row_more(more: &mut Vec<RowMore>, id: usize) -> &mut RowMore {
     }
     &mut more[id]
 }
+
+#[cfg(test)]
+#[path = "rows_model.rs"]
+mod model;
 
 #[cfg(test)]
 mod tests {
@@ -338,18 +588,10 @@ mod tests {
             })
     }
 
-    /// `p` with its open counts in order: chunked and whole may list them differently.
-    fn norm(p: &Peak) -> Peak {
-        let mut p = p.clone();
-        let last = p.open.get(p.last as usize).map(|o| o.second);
-        p.open.sort_by_key(|o| (o.second, o.word & 3));
-        p.last = last.map_or(0, |s| {
-            p.open
-                .iter()
-                .position(|o| o.second == s && o.is(RIGHT))
-                .unwrap() as u32
-        });
-        p
+    /// `p` with its open counts in one list in order (as saved): chunked and whole may
+    /// keep them differently.
+    fn norm(p: &Peak) -> PeakData {
+        PeakData::from(p.clone())
     }
 
     fn whole(seconds: &[i64]) -> Peak {
@@ -478,6 +720,76 @@ mod tests {
             } else {
                 assert_eq!(got, want, "{seconds:?}");
             }
+        }
+    }
+
+    /// Long pseudo-random rows out of order by up to three windows, cut into three
+    /// chunks at random places: every state, whole and merged, is the first design's
+    /// (`model::OldPeak`, one list passed over whole), the peak is a per-second count's
+    /// while the disorder stays within the window, and a saved state reads back the same.
+    #[test]
+    fn state_for_state_as_the_first_design() {
+        use std::collections::HashMap;
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let old = |seconds: &[i64]| {
+            let mut p = model::OldPeak::default();
+            seconds.iter().for_each(|&s| p.add(s));
+            p
+        };
+        for round in 0..2000 {
+            let w = WINDOW as u64;
+            let spread = [0, 3, 20, w - 1, w, w + 1, 3 * w][round % 7];
+            let len = 1 + next(300) as usize;
+            let mut t = -500 + next(1000) as i64;
+            let seconds: Vec<i64> = (0..len)
+                .map(|_| {
+                    t += next(4) as i64 * (next(3) as i64);
+                    t - next(spread + 1) as i64
+                })
+                .collect();
+            let new = whole(&seconds);
+            assert_eq!(norm(&new), old(&seconds).data(), "{seconds:?}");
+            let mut counts: HashMap<i64, u64> = HashMap::new();
+            seconds
+                .iter()
+                .for_each(|&s| *counts.entry(s).or_default() += 1);
+            let top = counts
+                .iter()
+                .map(|(&s, &c)| (s, c))
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+            let exact = disorder(&seconds) < WINDOW;
+            assert_eq!(new.approximate(), !exact, "{seconds:?}");
+            if exact {
+                assert_eq!(new.busiest(), top, "{seconds:?}");
+            }
+            let i = next(len as u64 + 1) as usize;
+            let j = i + next((len - i) as u64 + 1) as usize;
+            let (mut merged, mut merged_old) = (Peak::default(), model::OldPeak::default());
+            for part in [&seconds[..i], &seconds[i..j], &seconds[j..]] {
+                merged.merge(&whole(part));
+                merged_old.merge(&old(part));
+                assert_eq!(
+                    norm(&merged),
+                    merged_old.data(),
+                    "cut at {i}, {j}: {seconds:?}"
+                );
+            }
+            assert_eq!(norm(&merged), norm(&new), "cut at {i}, {j}: {seconds:?}");
+            assert_eq!(merged.busiest(), merged_old.busiest());
+            assert_eq!(merged.approximate(), merged_old.approximate());
+            // Saved and read back, then added to: as if never saved.
+            let json = serde_json::to_string(&merged).unwrap();
+            let mut back: Peak = serde_json::from_str(&json).unwrap();
+            assert_eq!(norm(&back), norm(&merged));
+            back.add(seconds[len / 2]);
+            merged.add(seconds[len / 2]);
+            assert_eq!(norm(&back), norm(&merged));
         }
     }
 }
