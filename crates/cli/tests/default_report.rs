@@ -125,6 +125,45 @@ fn nginx_headline_and_top_endpoints() {
     assert!(!shown.contains("Top paths"), "{shown}");
 }
 
+/// With `--by endpoint`, the lists come from its table: exact even where the path table
+/// is capped (`--max-paths` at the log's endpoint count tracks few of its paths), and the same
+/// lists as the path table's fold gives where it is not.
+#[test]
+fn top_endpoints_from_the_by_endpoint_table() {
+    let text = generated(Format::NginxTimed, 20_000, 32);
+    let reqs: Vec<Req> = text.lines().filter_map(|l| nginx(l, false)).collect();
+    let (_dir, file) = temp_file("timed.log", text.as_bytes());
+    let want = lists(&reqs, 5);
+    let folded = report_both(&file, &[]);
+    let by = report_both(&file, &["--by", "endpoint"]);
+    // A cap that holds every endpoint but few of the paths.
+    let distinct = |key: &dyn Fn(&Req) -> Option<&String>| {
+        let set: std::collections::HashSet<&String> = reqs.iter().filter_map(key).collect();
+        set.len()
+    };
+    let endpoints = distinct(&|r| r.keys.get("endpoint"));
+    let paths = distinct(&|r| r.path.as_ref());
+    assert!(
+        paths > 2 * endpoints,
+        "{paths} paths, {endpoints} endpoints"
+    );
+    let cap = endpoints.to_string();
+    let capped = report_both(&file, &["--by", "endpoint", "--max-paths", &cap]);
+    let paths_capped = report_both(&file, &["--max-paths", &cap]);
+    for v in [&folded, &by] {
+        let e = &v["top_endpoints"];
+        assert_eq!(listed(&e["by_requests"]), want[0]);
+        assert_eq!(listed(&e["by_p99"]), want[1]);
+        assert_eq!(listed(&e["by_5xx"]), want[2]);
+    }
+    assert_eq!(by["top_endpoints"], folded["top_endpoints"]);
+    assert_eq!(capped["top_endpoints"]["untracked_requests"], 0);
+    assert_eq!(listed(&capped["top_endpoints"]["by_requests"]), want[0]);
+    assert_eq!(capped["top_endpoints"]["distinct"], endpoints as u64);
+    // Without the table, the capped path table leaves requests out of every endpoint.
+    assert!(paths_capped["top_endpoints"]["untracked_requests"].as_u64() > Some(0));
+}
+
 /// HAProxy with `--top 3`: the three busiest servers, then every `<NOSRV>` server (none
 /// of them busy enough to be among the three), each with its 4xx and 5xx; the
 /// termination states, full and by two characters.

@@ -123,9 +123,11 @@ fn summarize_one(
     let mut summary = total.summarize();
     // The default report's endpoint lists, from the path table's rows, folded with the
     // rules `--by endpoint` and Parquet use.
-    let mut scratch = endpoint_rules.scratch();
-    summary.top_endpoints =
-        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)));
+    // With `--by endpoint`, from its table: exact, and no fold at the end.
+    summary.top_endpoints = total.top_endpoints_from_by().or_else(|| {
+        let mut scratch = endpoint_rules.scratch();
+        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)))
+    });
     // Filtered requests parsed, and reached no sink.
     let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
     summary.lines.filtered = filtered;

@@ -361,6 +361,15 @@ impl Breakdowns {
         self.tables.len()
     }
 
+    /// The first one-level `--by endpoint` table, if any.
+    pub(super) fn endpoint_table(&self) -> Option<&Table> {
+        let t = self
+            .tables
+            .iter()
+            .find(|t| t.pairs.is_none() && matches!(t.table.dimension(), Dimension::Endpoint))?;
+        Some(&t.table)
+    }
+
     pub(super) fn dimensions(&self) -> impl Iterator<Item = Dimension> + '_ {
         self.tables.iter().map(|t| t.table.dimension().clone())
     }

@@ -68,6 +68,18 @@ struct Ranked<'k> {
     approximate: bool,
 }
 
+impl<'k> Ranked<'k> {
+    fn new(key: &'k [u8], requests: u64, classes: [u64; 6], l: Option<&ValueCounts>) -> Self {
+        Ranked {
+            key,
+            requests,
+            classes,
+            p99_us: l.and_then(|l| l.quantiles(&[P99])).map(|q| q[0]),
+            approximate: l.is_some_and(ValueCounts::is_approximate),
+        }
+    }
+}
+
 /// The `n` best of `all` by `value` (highest first, ties by key), leaving out those
 /// without one: a pass keeping the few best, not a sort of every endpoint.
 fn best<'a, 'k>(
@@ -119,14 +131,25 @@ impl super::Aggregate {
         }
         let all: Vec<Ranked<'_>> = by
             .iter()
-            .map(|(k, e)| Ranked {
-                key: k,
-                requests: e.requests,
-                classes: e.classes,
-                p99_us: e.latency().and_then(|l| l.quantiles(&[P99])).map(|q| q[0]),
-                approximate: e.latency().is_some_and(ValueCounts::is_approximate),
-            })
+            .map(|(k, e)| Ranked::new(k, e.requests, e.classes, e.latency()))
             .collect();
+        self.endpoint_lists(&all, self.paths.untracked())
+    }
+
+    /// The report's endpoint lists from the `--by endpoint` table when there is one (a
+    /// one-level table keyed by the same rules): exact per request, and no fold of the
+    /// path table's rows at the end of the run.
+    pub fn top_endpoints_from_by(&self) -> Option<TopEndpoints> {
+        let t = self.by.endpoint_table()?;
+        let all: Vec<Ranked<'_>> = t
+            .rows()
+            .map(|(k, r)| Ranked::new(k, r.requests, r.classes, Some(&r.latency)))
+            .collect();
+        Some(self.endpoint_lists(&all, t.untracked()))
+    }
+
+    /// The three short lists of `all`, and how many requests are in none (`untracked`).
+    fn endpoint_lists(&self, all: &[Ranked<'_>], untracked: u64) -> TopEndpoints {
         let share = |c: u64, n: u64| match n {
             0 => 0.0,
             n => c as f64 / n as f64,
@@ -143,7 +166,7 @@ impl super::Aggregate {
         };
         let n = self.cfg.top_n.min(SHORT_LIST);
         let list = |value: &dyn Fn(&Ranked<'_>) -> Option<u64>| {
-            best(&all, n, value)
+            best(all, n, value)
                 .into_iter()
                 .map(stat)
                 .collect::<Vec<_>>()
@@ -153,7 +176,7 @@ impl super::Aggregate {
             by_p99: list(&|r| r.p99_us),
             by_5xx: list(&|r| (r.classes[4] > 0).then_some(r.classes[4])),
             distinct: all.len() as u64,
-            untracked_requests: self.paths.untracked(),
+            untracked_requests: untracked,
         }
     }
 }
