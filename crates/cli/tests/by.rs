@@ -9,39 +9,11 @@ mod common;
 use axlog_stats::aggregate::PEAK_WINDOW;
 use axlog_testgen::Format;
 use common::generate::{as_upstreaminfo, generated};
-use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
+use common::reference::{RefRow, Req, haproxy, nearest, nearest_of, nginx, reference};
 use common::run::{report_both, report_text};
 use common::{axlog, stderr_of, temp_file, texts, thousands, write_file};
 use serde_json::Value;
 use std::collections::HashMap;
-
-/// A reference row: key, requests, 4xx, 5xx, bytes, p99.
-type RefRow = (String, u64, u64, u64, u64, Option<u64>);
-
-/// The table of `dim` over `reqs`, every key (sorted by requests, ties by key), and the
-/// requests without one.
-fn reference(reqs: &[Req], dim: &str) -> (Vec<RefRow>, u64) {
-    let mut rows: HashMap<&str, (u64, u64, u64, u64, Vec<u64>)> = HashMap::new();
-    let mut none = 0;
-    for r in reqs {
-        let Some(k) = r.keys.get(dim) else {
-            none += 1;
-            continue;
-        };
-        let e = rows.entry(k).or_default();
-        e.0 += 1;
-        e.1 += u64::from(r.status / 100 == 4);
-        e.2 += u64::from(r.status / 100 == 5);
-        e.3 += r.bytes;
-        e.4.extend(r.latency_us);
-    }
-    let mut out: Vec<RefRow> = rows
-        .into_iter()
-        .map(|(k, (n, c4, c5, b, lat))| (k.to_string(), n, c4, c5, b, nearest_of(lat, 990_000)))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    (out, none)
-}
 
 /// The rows of `--by dim` in a JSON report, as [`RefRow`]s.
 fn rows_of(v: &Value, dim: &str) -> (Vec<RefRow>, u64) {

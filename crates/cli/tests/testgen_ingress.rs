@@ -10,7 +10,7 @@ mod common;
 use axlog_testgen::Format;
 use common::generate::generated;
 use common::named_counts;
-use common::reference::{Req, lists, nearest_of, nginx};
+use common::reference::{RefRow as Row, Req, lists, nginx, reference as table_reference};
 use common::run::report_both;
 use common::temp_file;
 use serde_json::Value;
@@ -70,34 +70,6 @@ fn reference(text: &str) -> Reference {
         }
     }
     r
-}
-
-/// The `--by upstream` rows over `reqs` (key: the address that answered): key,
-/// requests, 4xx, 5xx, bytes and the request time's p99, sorted by requests then key;
-/// and the requests without one.
-type Row = (String, u64, u64, u64, u64, Option<u64>);
-
-fn upstream_rows(reqs: &[Req]) -> (Vec<Row>, u64) {
-    let mut rows: BTreeMap<&str, (u64, u64, u64, u64, Vec<u64>)> = BTreeMap::new();
-    let mut none = 0;
-    for r in reqs {
-        let Some(k) = r.keys.get("upstream") else {
-            none += 1;
-            continue;
-        };
-        let e = rows.entry(k).or_default();
-        e.0 += 1;
-        e.1 += u64::from(r.status / 100 == 4);
-        e.2 += u64::from(r.status / 100 == 5);
-        e.3 += r.bytes;
-        e.4.extend(r.latency_us);
-    }
-    let mut out: Vec<Row> = rows
-        .into_iter()
-        .map(|(k, (n, c4, c5, b, lat))| (k.to_string(), n, c4, c5, b, nearest_of(lat, 990_000)))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    (out, none)
 }
 
 fn rows_of(table: &Value) -> (Vec<Row>, u64) {
@@ -161,7 +133,7 @@ fn generated_upstreaminfo_matches_the_reference_given_and_detected() {
         assert_eq!(v["lines"]["read"], text.lines().count() as u64);
         assert_eq!(v["requests"], r.reqs.len() as u64);
 
-        let (want, none) = upstream_rows(&r.reqs);
+        let (want, none) = table_reference(&r.reqs, "upstream");
         assert!(want.len() > 10, "{want:?}");
         assert_eq!(rows_of(&v["by"][0]), (want, none));
 
