@@ -6,11 +6,13 @@
 
 mod compress;
 mod gzip;
+mod resume;
 mod rotation;
 mod salvage;
 mod shrink;
 mod split;
 pub use compress::{Compression, decoded};
+pub use resume::{FP_MAX, FileStat, Fingerprint, Head, fingerprint, fnv1a64, last_line_end};
 pub use rotation::{expand, expand_indexed, rotation_order};
 use shrink::Watched;
 pub use split::FileSplit;
