@@ -359,6 +359,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("a.log: read error"), "{e}");
+        // An archive's range is of its decoded text: the split leaves it to a stream
+        // whatever the range, even one past the archive's stored size.
+        let past = ByteRange {
+            start: 4,
+            end: Some(1_000),
+            lines_before: 1,
+        };
+        assert!(
+            FileSplit::open_range(&gz, "gz".into(), &past, 4, 64)
+                .unwrap()
+                .is_none()
+        );
         // A range ending at the source's length reads to its end; starting there, nothing.
         let r = ByteRange {
             start: 14,

@@ -70,10 +70,26 @@ impl FileSplit {
             return Ok(None);
         }
         let len = meta.len();
+        let mut split = FileSplit {
+            file,
+            name,
+            len,
+            base: 0,
+            end: len,
+            size: size.max(1) as u64,
+            max_line: max_line.max(1),
+        };
+        // An archive is decoded from its start, by one reader (its range is of the
+        // decoded text, not of these bytes).
+        let mut head = Vec::new();
+        split.read_at(0, &mut head, 0, split.len.min(8) as usize)?;
+        if crate::Compression::detect(&head) != crate::Compression::None {
+            return Ok(None);
+        }
         let end = range.end.unwrap_or(len).max(range.start);
         if end > len {
             return Err(InputError::Read {
-                name,
+                name: split.name,
                 offset: len,
                 source: io::Error::new(
                     io::ErrorKind::UnexpectedEof,
@@ -83,21 +99,7 @@ impl FileSplit {
                 ),
             });
         }
-        let split = FileSplit {
-            file,
-            name,
-            len,
-            base: range.start,
-            end,
-            size: size.max(1) as u64,
-            max_line: max_line.max(1),
-        };
-        // An archive is decoded from its start, by one reader.
-        let mut head = Vec::new();
-        split.read_at(0, &mut head, 0, split.len.min(8) as usize)?;
-        if crate::Compression::detect(&head) != crate::Compression::None {
-            return Ok(None);
-        }
+        (split.base, split.end) = (range.start, end);
         Ok(Some(split))
     }
 
