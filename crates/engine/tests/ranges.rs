@@ -203,3 +203,73 @@ fn two_ranges_in_two_runs_add_up_to_the_whole_file() {
     }
     assert!(size > 2 << 20, "{size}");
 }
+
+/// A writer caught mid-line: a range ended at `last_line_end` leaves the partial line
+/// for the next run, which reads it whole once it is finished, so no line is counted
+/// broken or twice.
+#[test]
+fn a_partial_last_line_is_left_for_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("access.log");
+    let line = |k: u32| {
+        format!(
+            "10.0.0.{} - - [06/Dec/2026:10:00:{:02} +0000] \"GET /p{k} HTTP/1.1\" {} {k} \"-\" \"ua\"\n",
+            k % 200,
+            k % 60,
+            [200, 404, 500][(k % 3) as usize]
+        )
+    };
+    let mut first: String = (0..50).map(line).collect();
+    let cut = line(50);
+    let (head, tail) = cut.split_at(30);
+    first.push_str(head);
+    std::fs::write(&path, &first).unwrap();
+
+    let ranged = |start: u64, lines_before: u64, threads: usize| {
+        let file = std::fs::File::open(&path).unwrap();
+        let size = file.metadata().unwrap().len();
+        let end = axlog_input::last_line_end(&file, start, size).unwrap();
+        let cfg = Config {
+            threads,
+            ranges: vec![Some(ByteRange {
+                start,
+                end: Some(end),
+                lines_before,
+            })],
+            ..Config::default()
+        };
+        (run(&[Source::Path(path.clone())], &cfg, None), end)
+    };
+    for threads in [1, 2] {
+        std::fs::write(&path, &first).unwrap();
+        let (a, end) = ranged(0, 0, threads);
+        // The 50 complete lines, not the 51st's first 30 bytes.
+        assert_eq!(end as usize, first.len() - 30);
+        assert_eq!((a.summary.lines.read, a.summary.requests), (50, 50));
+        assert_eq!(a.summary.lines.malformed, 0);
+
+        // The writer finishes the line and writes more, the last one partial again.
+        let mut rest = String::from(tail);
+        rest.extend((51..80).map(line));
+        rest.push_str("10.0.0.1 - -");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(rest.as_bytes()).unwrap();
+        drop(f);
+        let (b, end2) = ranged(end, 50, threads);
+        assert_eq!(
+            end2 as usize,
+            first.len() + rest.len() - "10.0.0.1 - -".len()
+        );
+        assert_eq!((b.summary.lines.read, b.summary.requests), (30, 30));
+        assert_eq!(b.summary.lines.malformed, 0, "-j {threads}");
+        let bytes: u64 = (0..80).sum();
+        assert_eq!(
+            a.summary.bytes_sent + b.summary.bytes_sent,
+            bytes,
+            "-j {threads}"
+        );
+    }
+}
