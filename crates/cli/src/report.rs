@@ -34,6 +34,8 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         filter: None,
         endpoint_rules: args.endpoints.rules()?,
         one_tier: args.one_tier,
+        // Every source whole (issue 18's state file will give ranges).
+        ranges: Vec::new(),
     })
 }
 

@@ -9,7 +9,7 @@
 //! summary.
 
 use axlog_format::Format;
-use axlog_input::Source;
+use axlog_input::{ByteRange, Source};
 use axlog_stats::{Dimension, StatsConfig, Summary};
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -74,6 +74,9 @@ pub struct Config {
     pub endpoint_rules: Arc<axlog_endpoint::Rules>,
     /// Every source's requests in one summary, whatever its layout's tier (tiers.rs).
     pub one_tier: bool,
+    /// The part of each source to read, by the source's place (as `labels`): `None`, or
+    /// no entry, reads it whole. A range's line numbers start after its `lines_before`.
+    pub ranges: Vec<Option<ByteRange>>,
 }
 
 impl Config {

@@ -223,7 +223,7 @@ pub(crate) fn parse_all<S: Sink>(
             while let Some(d) = pending.remove(&next) {
                 let at = ChunkPlace {
                     source: &name,
-                    lines_before: run.lines,
+                    lines_before: run.lines_before(),
                 };
                 sink.add_chunk(d.part, at);
                 if let Some(n) = counter {

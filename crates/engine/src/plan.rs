@@ -17,7 +17,7 @@ use crate::progress::start_reading;
 use crate::sink::{Fork, Sink, SourceId};
 use crate::source::SourceRun;
 use crate::{Config, sample};
-use axlog_input::{Chunk, DEFAULT_CHUNK, FileSplit, MAX_LINE, Source};
+use axlog_input::{ByteRange, Chunk, DEFAULT_CHUNK, FileSplit, MAX_LINE, Source};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -88,11 +88,17 @@ enum Route {
     InOrder,
 }
 
-/// The route for `source` with `threads` threads.
-fn route(source: &Source, name: &str, threads: usize) -> Result<Route, SourceError> {
+/// The route for `range` of `source` with `threads` threads.
+fn route(
+    source: &Source,
+    range: &ByteRange,
+    name: &str,
+    threads: usize,
+) -> Result<Route, SourceError> {
     if threads > 1
         && let Source::Path(path) = source
-        && let Some(split) = FileSplit::open(path, name.to_string(), DEFAULT_CHUNK, MAX_LINE)?
+        && let Some(split) =
+            FileSplit::open_range(path, name.to_string(), range, DEFAULT_CHUNK, MAX_LINE)?
     {
         return Ok(Route::Split(split, threads));
     }
@@ -112,6 +118,9 @@ pub(crate) fn read_all<S: Sink>(
     sink: &mut S,
 ) -> Vec<SourceRun> {
     let threads = cfg.threads();
+    let ranges: Vec<Option<ByteRange>> = (0..sources.len())
+        .map(|i| cfg.ranges.get(i).copied().flatten())
+        .collect();
     let mut runs = Vec::with_capacity(sources.len());
     for step in steps(sources, threads) {
         match step {
@@ -120,7 +129,7 @@ pub(crate) fn read_all<S: Sink>(
                     id: &ids[i],
                     in_order: true,
                 });
-                let run = read_source(&sources[i], &ids[i], cfg, threads, &mut s);
+                let run = read_source(&sources[i], ranges[i], &ids[i], cfg, threads, &mut s);
                 sink.merge(s);
                 runs.push(run);
             }
@@ -128,6 +137,7 @@ pub(crate) fn read_all<S: Sink>(
                 let at_once = threads.min(SOURCES_AT_ONCE);
                 read_together(
                     &sources[from..to],
+                    &ranges[from..to],
                     &ids[from..to],
                     cfg,
                     at_once,
@@ -140,22 +150,34 @@ pub(crate) fn read_all<S: Sink>(
     runs
 }
 
-/// Reads `source` to its end (or its first read error) into `sink`, the source's, with
-/// `threads` threads.
+/// Reads `source` (its `range`, or all of it) to its end (or its first read error) into
+/// `sink`, the source's, with `threads` threads.
 fn read_source<S: Sink>(
     source: &Source,
+    range: Option<ByteRange>,
     id: &SourceId,
     cfg: &Config,
     threads: usize,
     sink: &mut S,
 ) -> SourceRun {
     let mut run = SourceRun::new(id.clone());
+    run.range = range;
+    let range = range.unwrap_or_default();
     let counter = cfg.progress.as_ref().map(|p| p.start(&id.name));
-    if let Err(e) = read_by_route(source, cfg, threads, counter.as_ref(), &mut run, sink) {
+    if let Err(e) = read_by_route(
+        source,
+        &range,
+        cfg,
+        threads,
+        counter.as_ref(),
+        &mut run,
+        sink,
+    ) {
         run.error = Some(e);
     }
     if let (Some(p), Some(n)) = (&cfg.progress, &counter) {
-        p.finish(n, source.size());
+        // A range counts the bytes read for it, whole sources their size.
+        p.finish(n, source.size().filter(|_| range.is_whole()));
     }
     sink.end_source(run.lines);
     run
@@ -163,6 +185,7 @@ fn read_source<S: Sink>(
 
 fn read_by_route<S: Sink>(
     source: &Source,
+    range: &ByteRange,
     cfg: &Config,
     threads: usize,
     counter: Option<&Arc<AtomicU64>>,
@@ -170,14 +193,14 @@ fn read_by_route<S: Sink>(
     sink: &mut S,
 ) -> Result<(), SourceError> {
     let name = run.id.name.clone();
-    match route(source, &name, threads)? {
+    match route(source, range, &name, threads)? {
         Route::Split(split, threads) => {
             if split.is_empty() {
                 return Ok(());
             }
             // The layout is chosen from the lines a single reader would choose it from
             // (see sample.rs).
-            let sample = sample::first_lines(source, &name)?;
+            let sample = sample::first_lines(source, range, &name)?;
             let parser = run.parser_for_sample(cfg, sample.as_deref(), sink.fields());
             let filter = cfg.filter.as_deref();
             parse_all(
@@ -192,7 +215,7 @@ fn read_by_route<S: Sink>(
         }
         Route::Stream(threads) => {
             // A chunk ready for each worker, and one being read.
-            let mut reader = start_reading(source, &name, counter, threads + 1)?;
+            let mut reader = start_reading(source, range, &name, counter, threads + 1)?;
             // The layout is chosen from the first chunk that is not an overlong line,
             // before any worker starts (see sample.rs); the chunks read to find it go
             // first.
@@ -224,7 +247,7 @@ fn read_by_route<S: Sink>(
             );
         }
         Route::InOrder => {
-            let reader = start_reading(source, &name, counter, axlog_input::QUEUE_DEPTH)?;
+            let reader = start_reading(source, range, &name, counter, axlog_input::QUEUE_DEPTH)?;
             let reader = std::cell::RefCell::new(reader);
             let chunks = std::iter::from_fn(|| reader.borrow_mut().next());
             run.read_in_order(cfg, chunks, |buf| reader.borrow().recycle(buf), sink);
@@ -239,6 +262,7 @@ fn read_by_route<S: Sink>(
 /// `at_once` sources' sinks.
 fn read_together<S: Sink>(
     sources: &[Source],
+    ranges: &[Option<ByteRange>],
     ids: &[SourceId],
     cfg: &Config,
     at_once: usize,
@@ -260,7 +284,8 @@ fn read_together<S: Sink>(
                 let handle = std::thread::Builder::new()
                     .name(format!("source {next}"))
                     .spawn_scoped(scope, move || {
-                        let run = read_source(source, id, cfg, 1, &mut s);
+                        let range = ranges.get(next).copied().flatten();
+                        let run = read_source(source, range, id, cfg, 1, &mut s);
                         (run, s)
                     });
                 in_flight.push_back((id, handle));

@@ -2,7 +2,7 @@
 //! as they are read (compressed bytes for an archive).
 
 use crate::error::SourceError;
-use axlog_input::{BackgroundReader, Source};
+use axlog_input::{BackgroundReader, ByteRange, Source};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -80,15 +80,18 @@ pub(crate) fn open_source(
     }
 }
 
-/// Opens `source` and starts its reading thread, with `depth` chunks in flight.
+/// Opens `range` of `source` and starts its reading thread, with `depth` chunks in
+/// flight. Only the range's bytes are counted (and, for an archive, the head decoded to
+/// reach its start).
 pub(crate) fn start_reading(
     source: &Source,
+    range: &ByteRange,
     name: &str,
     counter: Option<&Arc<AtomicU64>>,
     depth: usize,
 ) -> Result<BackgroundReader, SourceError> {
-    let reader = open_source(source, counter)?;
-    BackgroundReader::spawn_with_depth(reader, name.to_string(), depth).map_err(|e| {
+    let (reader, at) = source.open_range(range, counter.cloned().unwrap_or_default())?;
+    BackgroundReader::spawn_at(reader, name.to_string(), depth, at).map_err(|e| {
         SourceError::Thread {
             name: name.to_string(),
             what: "reading",

@@ -6,11 +6,14 @@ use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
 use axlog_format::{Fields, Format, InputParser, Preset, detect};
-use axlog_input::{Chunk, InputError};
+use axlog_input::{ByteRange, Chunk, InputError};
 
 /// What reading one source gave.
 pub struct SourceRun {
     pub id: SourceId,
+    /// The part of the source read (`None`: all of it).
+    pub range: Option<ByteRange>,
+    /// Lines read (of the range, when there is one).
     pub lines: u64,
     /// Lines that did not parse (server messages aside).
     pub malformed: u64,
@@ -31,6 +34,7 @@ impl SourceRun {
     pub(crate) fn new(id: SourceId) -> Self {
         SourceRun {
             id,
+            range: None,
             lines: 0,
             malformed: 0,
             filtered: 0,
@@ -40,6 +44,11 @@ impl SourceRun {
             layout_note: None,
             layout_counts: Vec::new(),
         }
+    }
+
+    /// The source's lines before the next chunk: those before the range, and those read.
+    pub(crate) fn lines_before(&self) -> u64 {
+        self.range.map_or(0, |r| r.lines_before) + self.lines
     }
 
     /// Adds a parser's lines per layout to the source's.
@@ -135,7 +144,7 @@ impl SourceRun {
                 part,
                 ChunkPlace {
                     source: name,
-                    lines_before: self.lines,
+                    lines_before: self.lines_before(),
                 },
             );
             self.lines += counts.lines;

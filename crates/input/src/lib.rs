@@ -6,11 +6,14 @@
 
 mod compress;
 mod gzip;
+mod range;
+mod resume;
 mod rotation;
 mod salvage;
 mod shrink;
 mod split;
 pub use compress::{Compression, decoded};
+pub use resume::{FP_MAX, FileStat, Fingerprint, Head, fingerprint, fnv1a64, last_line_end};
 pub use rotation::{expand, expand_indexed, rotation_order};
 use shrink::Watched;
 pub use split::FileSplit;
@@ -52,6 +55,29 @@ pub enum InputError {
         #[source]
         source: io::Error,
     },
+}
+
+/// The part of a source to read: the lines that *start* in `[start, end)` (of the
+/// decoded text, for an archive). A line that starts before `end` is read to its end; a
+/// line that starts before `start` and goes on past it is the previous range's. `end:
+/// None` reads to the end of the source; the default range is the whole source. To leave
+/// a partial last line (a writer mid-line) for a later read, the caller ends a plain
+/// file's range at [`last_line_end`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteRange {
+    pub start: u64,
+    pub end: Option<u64>,
+    /// The lines of the source before `start`: the range's first line is line
+    /// `lines_before + 1` (malformed samples and located rejects keep the source's line
+    /// numbers).
+    pub lines_before: u64,
+}
+
+impl ByteRange {
+    /// Whether this is the whole source.
+    pub fn is_whole(&self) -> bool {
+        self.start == 0 && self.end.is_none()
+    }
 }
 
 /// Where log lines come from.
@@ -221,6 +247,13 @@ impl<R: Read> ChunkReader<R> {
         let mut r = Self::new(reader, name);
         r.live = true;
         r
+    }
+
+    /// The reader of a source's bytes from `offset` on (a [`ByteRange`]'s, as
+    /// [`Source::open_range`] opens it): chunk offsets are positions in the source.
+    pub fn starting_at(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
     }
 
     pub fn with_sizes(reader: R, name: String, chunk_size: usize, max_line: usize) -> Self {
@@ -430,13 +463,24 @@ impl BackgroundReader {
         name: String,
         depth: usize,
     ) -> io::Result<Self> {
+        Self::spawn_at(reader, name, depth, 0)
+    }
+
+    /// [`BackgroundReader::spawn_with_depth`] for a reader of the source's bytes from
+    /// `offset` on: chunk offsets are positions in the source.
+    pub fn spawn_at(
+        reader: Box<dyn Read + Send>,
+        name: String,
+        depth: usize,
+        offset: u64,
+    ) -> io::Result<Self> {
         let depth = depth.max(1);
         let (tx, rx) = mpsc::sync_channel(depth);
         let (recycle, recycled) = mpsc::sync_channel::<Vec<u8>>(depth + 2);
         let handle = thread::Builder::new()
             .name(format!("read {name}"))
             .spawn(move || {
-                let mut chunks = ChunkReader::new(reader, name);
+                let mut chunks = ChunkReader::new(reader, name).starting_at(offset);
                 loop {
                     let spare = recycled.try_recv().unwrap_or_default();
                     let msg = match chunks.next_chunk_owned(spare) {

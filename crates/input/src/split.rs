@@ -8,8 +8,14 @@
 //! starts before it. A chunk inside one long line has no line. Together the chunks hold
 //! every line once, in order, as [`crate::ChunkReader`] hands them out: a line longer than
 //! the longest kept is cut there, the rest of it skipped.
+//!
+//! A split of a byte range `[start, end)` ([`FileSplit::open_range`]) holds the lines that
+//! start in it: chunk `i` covers `[start + i * size, ...)` up to `end`, the line that
+//! starts before `end` is read to its end, and a line that starts before `start` (when
+//! `start` is not a line start) is left to the range before. Chunk offsets are byte
+//! positions in the file.
 
-use crate::{Chunk, InputError};
+use crate::{ByteRange, Chunk, InputError};
 use std::fs::File;
 use std::io;
 use std::path::Path;
@@ -21,6 +27,10 @@ pub struct FileSplit {
     name: String,
     /// The file's length when opened: a log still being written is read up to there.
     len: u64,
+    /// The range's first byte: chunk 0 starts here.
+    base: u64,
+    /// The range's end: the last line read is the one that starts before it.
+    end: u64,
     size: u64,
     max_line: usize,
 }
@@ -37,6 +47,19 @@ impl FileSplit {
         size: usize,
         max_line: usize,
     ) -> Result<Option<FileSplit>, InputError> {
+        Self::open_range(path, name, &ByteRange::default(), size, max_line)
+    }
+
+    /// [`FileSplit::open`] for the lines that start in `range` (its `end` defaults to
+    /// the file's length at opening). A file shorter than the range's start or end is a
+    /// read error naming it: it is not the file the range was taken of.
+    pub fn open_range(
+        path: &Path,
+        name: String,
+        range: &ByteRange,
+        size: usize,
+        max_line: usize,
+    ) -> Result<Option<FileSplit>, InputError> {
         let open_err = |e| InputError::Open {
             name: name.clone(),
             source: e,
@@ -46,48 +69,66 @@ impl FileSplit {
         if !meta.is_file() || !cfg!(unix) {
             return Ok(None);
         }
-        let split = FileSplit {
+        let len = meta.len();
+        let mut split = FileSplit {
             file,
             name,
-            len: meta.len(),
+            len,
+            base: 0,
+            end: len,
             size: size.max(1) as u64,
             max_line: max_line.max(1),
         };
-        // An archive is decoded from its start, by one reader.
+        // An archive is decoded from its start, by one reader (its range is of the
+        // decoded text, not of these bytes).
         let mut head = Vec::new();
         split.read_at(0, &mut head, 0, split.len.min(8) as usize)?;
         if crate::Compression::detect(&head) != crate::Compression::None {
             return Ok(None);
         }
+        let end = range.end.unwrap_or(len).max(range.start);
+        if end > len {
+            return Err(InputError::Read {
+                name: split.name,
+                offset: len,
+                source: io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "the file is shorter ({len} bytes) than the range to read, to byte {end}"
+                    ),
+                ),
+            });
+        }
+        (split.base, split.end) = (range.start, end);
         Ok(Some(split))
     }
 
     /// How many chunks there are.
     pub fn chunks(&self) -> u64 {
-        self.len.div_ceil(self.size)
+        (self.end - self.base).div_ceil(self.size)
     }
 
-    /// The file's length as read.
+    /// The bytes of the range, as read: lines start in `base..base + len()`.
     pub fn len(&self) -> u64 {
-        self.len
+        self.end - self.base
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.end == self.base
     }
 
     /// Chunk `i`, read into `buf` (a buffer to reuse; its contents are replaced).
     pub fn read(&self, i: u64, buf: Vec<u8>) -> Result<Chunk, InputError> {
-        let start = i.saturating_mul(self.size);
-        let end = start.saturating_add(self.size).min(self.len);
+        let start = self.base.saturating_add(i.saturating_mul(self.size));
+        let end = start.saturating_add(self.size).min(self.end);
         let mut c = Chunk {
             buf,
             start: 0,
             end: 0,
             cut: None,
-            offset: self.len,
+            offset: self.end,
         };
-        if start >= self.len {
+        if start >= self.end {
             return Ok(c);
         }
         // The byte before the range tells whether a line starts at its first byte. It is
@@ -114,7 +155,8 @@ impl FileSplit {
         if first == n {
             return Ok(c);
         }
-        // The last line that starts in the range may go on past it.
+        // The last line that starts in the range may go on past it (and past the end of
+        // a byte range, up to the file's end).
         let last_start = memchr::memrchr(b'\n', &c.buf[first..n]).map_or(first, |p| first + p + 1);
         if last_start == n || end == self.len {
             return Ok(c);
@@ -193,6 +235,26 @@ impl FileSplit {
         }
         Ok(())
     }
+}
+
+/// Reads `buf.len()` bytes of `file` from `at`; a file that ends first is an
+/// `UnexpectedEof` error.
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        match read_at(file, &mut buf[done..], at + done as u64) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the file ends before byte {}", at + buf.len() as u64),
+                ));
+            }
+            Ok(k) => done += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
