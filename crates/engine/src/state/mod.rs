@@ -9,6 +9,8 @@
 //! The format is JSON, versioned like the aggregate's (`format`, `version`): any change of
 //! shape bumps [`VERSION`], and another version is refused rather than guessed at.
 
+pub mod lock;
+
 use axlog_input::Fingerprint;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
