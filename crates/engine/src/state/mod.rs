@@ -10,6 +10,8 @@
 //! shape bumps [`VERSION`], and another version is refused rather than guessed at.
 
 pub mod lock;
+pub mod members;
+pub mod resolve;
 
 use axlog_input::Fingerprint;
 use serde::{Deserialize, Serialize};
