@@ -4,11 +4,13 @@
 //! a file it cannot read is an error naming it, never overwritten); [`write_atomic`]
 //! replaces it whole (temporary file, fsync, rename, directory fsync), so a crash leaves
 //! the old state or the new one, never a mix. [`lock`] keeps two runs apart,
-//! [`resolve`] turns the state and the files found now into the byte ranges to read.
+//! [`resolve`] turns the state and the files found now ([`members`]) into the byte
+//! ranges to read, and [`fault`] crashes a run on demand for the tests.
 //!
 //! The format is JSON, versioned like the aggregate's (`format`, `version`): any change of
 //! shape bumps [`VERSION`], and another version is refused rather than guessed at.
 
+pub mod fault;
 pub mod lock;
 pub mod members;
 pub mod resolve;
