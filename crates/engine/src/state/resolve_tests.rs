@@ -238,6 +238,10 @@ fn rename_then_compress_resumes_at_the_decoded_offset() {
     // Once read, the archive is done at its decoded end, with its lines counted.
     r.advance(0, a.len() as u64, 20);
     r.advance(1, b.len() as u64, 10);
+    // A read that is not there changes nothing.
+    let before = r.next.clone();
+    r.advance(2, 1, 1);
+    assert_eq!(r.next, before);
     let e = &r.next.sets[0].files[0];
     assert_eq!(
         (e.offset, e.size, e.lines, e.done),
@@ -597,4 +601,198 @@ fn other_sets_are_kept_and_new_ones_added() {
     assert_eq!(r.reads[0].set, 1);
     assert_eq!(r.reads[0].file, 0);
     assert_eq!(reads(&r), [s("access.log", 0, Some(b.len() as u64), 0)]);
+}
+
+/// A file of the simulated directory: which text it holds, under which inode, whether
+/// compressed.
+#[derive(Clone)]
+struct SimFile {
+    name: String,
+    ino: u64,
+    text: usize,
+    compressed: bool,
+}
+
+/// Many cycles of a writer, random rotations of every kind and a run after each: every
+/// byte of every text is read exactly once, in order, and no gap is reported (nothing was
+/// deleted unread). The bytes read are tracked here from the reads' ranges, not from the
+/// resolver's state.
+#[test]
+fn runs_between_random_rotations_read_every_byte_once() {
+    for seed in 1..=20u64 {
+        let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut read_to: Vec<u64> = vec![0];
+        let mut inos = 100u64;
+        // Rotated files oldest first, the live file last.
+        let mut files = vec![SimFile {
+            name: "access.log".into(),
+            ino: 1,
+            text: 0,
+            compressed: false,
+        }];
+        let mut st = State::default();
+        let mut line = 0u64;
+        let mut write = |texts: &mut Vec<Vec<u8>>, t: usize, n: u64, partial: bool| {
+            for _ in 0..n {
+                texts[t].extend(format!("t{t} line {line} GET /x/{line} 200\n").into_bytes());
+                line += 1;
+            }
+            if partial {
+                texts[t].extend_from_slice(b"half a li");
+            }
+        };
+        let rename = |files: &mut Vec<SimFile>| {
+            // `.N` → `.N+1` (names only); the caller adds the new live file.
+            let n = files.len();
+            for (k, f) in files.iter_mut().enumerate() {
+                let age = n - k;
+                let ext = if f.compressed { ".gz" } else { "" };
+                f.name = format!("access.log.{age}{ext}");
+            }
+        };
+        for cycle in 0..40 {
+            let live = files.len() - 1;
+            let t = files[live].text;
+            // Finish a partial line, then write.
+            if texts[t].last().is_some_and(|&b| b != b'\n') {
+                texts[t].extend_from_slice(b"ne\n");
+            }
+            let n = 1 + next() % 30;
+            write(&mut texts, t, n, next() % 4 == 0);
+            let rotations = match next() % 6 {
+                // The first run reads only the live file (what it was named): nothing
+                // rotates before it.
+                _ if cycle == 0 => 0,
+                0 | 1 => 0,
+                2..=4 => 1,
+                _ => 2,
+            };
+            for _ in 0..rotations {
+                texts.push(Vec::new());
+                read_to.push(0);
+                let new_text = texts.len() - 1;
+                let kind = next() % 4;
+                let live = files.len() - 1;
+                if kind == 3 {
+                    // copytruncate: the copy is a new inode; the live one keeps its own.
+                    let old = files[live].clone();
+                    files.insert(
+                        live,
+                        SimFile {
+                            ino: inos,
+                            ..old.clone()
+                        },
+                    );
+                    inos += 1;
+                    rename(&mut files);
+                    files.pop();
+                    files.push(SimFile {
+                        name: "access.log".into(),
+                        ino: old.ino,
+                        text: new_text,
+                        compressed: false,
+                    });
+                } else {
+                    rename(&mut files);
+                    files.push(SimFile {
+                        name: "access.log".into(),
+                        ino: inos,
+                        text: new_text,
+                        compressed: false,
+                    });
+                    inos += 1;
+                }
+                // compress (kind 1: the new `.1`; kind 2: delaycompress, the `.2`).
+                let n = files.len();
+                let target = match kind {
+                    1 | 3 if next() % 2 == 0 => n.checked_sub(2),
+                    2 => n.checked_sub(3),
+                    _ => None,
+                };
+                if let Some(k) = target
+                    && !files[k].compressed
+                {
+                    // A compressed file is complete: its writer finished the line.
+                    let t = files[k].text;
+                    if texts[t].last().is_some_and(|&b| b != b'\n') {
+                        texts[t].extend_from_slice(b"ne\n");
+                    }
+                    files[k].compressed = true;
+                    files[k].ino = inos;
+                    inos += 1;
+                    files[k].name.push_str(".gz");
+                }
+                // Some writes between two rotations.
+                let live = files.len() - 1;
+                let t = files[live].text;
+                if next() % 2 == 0 {
+                    write(&mut texts, t, 1 + next() % 5, false);
+                }
+            }
+            // The oldest go once read to their end (logrotate's `rotate 6`).
+            while files.len() > 7 && read_to[files[0].text] == texts[files[0].text].len() as u64 {
+                files.remove(0);
+            }
+            let members: Vec<Member> = files
+                .iter()
+                .map(|f| {
+                    let m = plain(&f.name, &texts[f.text], f.ino);
+                    if f.compressed {
+                        archive(&f.name, &texts[f.text], f.ino)
+                    } else {
+                        m
+                    }
+                })
+                .collect();
+            let mut r = resolve(&st, &set(members));
+            assert!(r.gaps.is_empty(), "seed {seed} cycle {cycle}: {:?}", r.gaps);
+            let reads = r.reads.clone();
+            for (k, rd) in reads.iter().enumerate() {
+                let f = files
+                    .iter()
+                    .find(|f| Path::new(DIR).join(&f.name) == rd.path)
+                    .unwrap();
+                let t = f.text;
+                assert_eq!(
+                    rd.start, read_to[t],
+                    "seed {seed} cycle {cycle}: {} starts at {} but text {t} was read to {}",
+                    f.name, rd.start, read_to[t]
+                );
+                let end = rd.end.unwrap_or(texts[t].len() as u64);
+                read_to[t] = end;
+                r.advance(k, end, 0);
+            }
+            st = r.next;
+        }
+        // Every text is read to its last complete line (archives: whole).
+        for f in &files {
+            let t = f.text;
+            let want = if f.compressed {
+                texts[t].len() as u64
+            } else {
+                complete(&texts[t])
+            };
+            assert_eq!(
+                read_to[t],
+                want,
+                "seed {seed}: {} text {t} len {} compressed {}",
+                f.name,
+                texts[t].len(),
+                f.compressed
+            );
+        }
+        // Texts no longer on disk were read whole.
+        for (t, text) in texts.iter().enumerate() {
+            if files.iter().all(|f| f.text != t) {
+                assert_eq!(read_to[t], text.len() as u64, "seed {seed}: text {t}");
+            }
+        }
+    }
 }
