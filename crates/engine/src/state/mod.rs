@@ -412,6 +412,30 @@ mod tests {
     }
 
     #[test]
+    fn no_bytes_make_load_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("web.state");
+        let full = serde_json::to_vec(&sample()).unwrap();
+        // Every prefix, and every byte replaced by a quote or a byte that is not UTF-8:
+        // a state or an error naming the file, never a panic.
+        let mut cases: Vec<Vec<u8>> = (0..full.len()).map(|n| full[..n].to_vec()).collect();
+        for k in 0..full.len() {
+            for b in [b'"', 0xff] {
+                let mut c = full.clone();
+                c[k] = b;
+                cases.push(c);
+            }
+        }
+        for bytes in cases {
+            std::fs::write(&path, &bytes).unwrap();
+            match load(&path) {
+                Ok(s) => assert_eq!((s.format.as_str(), s.version), (FORMAT, VERSION)),
+                Err(e) => assert!(e.to_string().contains("web.state"), "{e}"),
+            }
+        }
+    }
+
+    #[test]
     fn an_unreadable_state_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         // A directory where the file should be.
