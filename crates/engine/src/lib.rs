@@ -28,6 +28,7 @@ mod sample;
 mod sink;
 mod sinks;
 mod source;
+pub mod state;
 mod summary;
 pub mod tiers;
 
