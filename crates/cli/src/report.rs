@@ -5,7 +5,7 @@ use crate::args::{Output, ReportArgs};
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
 use crate::{exit, term, threads};
-use axlog_engine::{Config, Outputs};
+use axlog_engine::{Config, Live, Outputs};
 use axlog_input::Source;
 use axlog_stats::StatsConfig;
 use std::io::{IsTerminal, Write};
@@ -58,11 +58,23 @@ fn report_every(
     let mut write_error = None;
     // Lines that fitted the layout (requests, server messages): none is exit 3.
     let mut fitted = 0u64;
-    let res = axlog_engine::run_every(source, &cfg, every, |start, summary| {
-        fitted += summary.lines.parsed + summary.lines.other;
-        let line = match args.output {
-            Output::Text => axlog_report::window_line(start, every, &summary),
-            Output::Json => axlog_report::window_json(start, every, &summary),
+    let res = axlog_engine::run_every(source, &cfg, every, |live| {
+        let line = match live {
+            Live::Window {
+                start,
+                partial,
+                summary,
+            } => {
+                fitted += summary.lines.parsed + summary.lines.other;
+                match args.output {
+                    Output::Text => axlog_report::window_line(start, every, partial, &summary),
+                    Output::Json => axlog_report::window_json(start, every, partial, &summary),
+                }
+            }
+            Live::NoRequests { from, to, windows } => match args.output {
+                Output::Text => axlog_report::no_requests_line(from, to, windows),
+                Output::Json => axlog_report::no_requests_json(from, to, windows),
+            },
         };
         // Each interval is written as it ends: a pipe reader sees it at once.
         if write_error.is_none()

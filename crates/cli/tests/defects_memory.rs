@@ -148,7 +148,8 @@ fn every_window_peak_and_mean_over_the_same_seconds() {
 }
 
 /// With 10-second windows, each window's QPS figures cover its ten seconds: late lines
-/// count in its first second, and the seconds without requests are the window's.
+/// count in its first second, and the seconds without requests are the window's (the
+/// last window's, the input ending in it, up to its last request's second).
 #[test]
 fn every_window_qps_covers_the_window() {
     // Window :00–:09: :00 ×2, :03, :09. Window :10–:19: :10, two late :08s (counted at
@@ -189,7 +190,8 @@ fn every_window_qps_covers_the_window() {
         [
             (0, 10, 7, 0.4, 2, 0, 2),
             (10, 10, 8, 0.6, 3, 10, 3),
-            (20, 10, 9, 0.1, 1, 25, 1),
+            // The last window, partial: over :20..=:25, its last request's second.
+            (20, 6, 5, 1.0 / 6.0, 1, 25, 1),
         ]
     );
 }

@@ -755,7 +755,7 @@ fn no_progress_bar_unless_stderr_is_a_terminal() {
 }
 
 /// `--every 10s`: one report a line per 10 s of log time, counted by hand: lines at
-/// 10:00:01, :02, :09, :11, :12 (late: :08), :35.
+/// 10:00:01, :02, :09, :11, :12 (late: :08), :35; :20–:29, without a line, has its line.
 #[test]
 fn every_interval_of_log_time_a_line() {
     let line = |t: &str, status: u16| {
@@ -804,6 +804,8 @@ fn every_interval_of_log_time_a_line() {
             ("2026-11-21T10:00:00Z".to_string(), 3),
             // The late :08 line counts in the interval being counted.
             ("2026-11-21T10:00:10Z".to_string(), 3),
+            // No request in :20–:29: written, with zeros.
+            ("2026-11-21T10:00:20Z".to_string(), 0),
             ("2026-11-21T10:00:30Z".to_string(), 1),
         ]
     );
@@ -816,7 +818,7 @@ fn every_interval_of_log_time_a_line() {
         .unwrap();
     let text_out = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text_out.lines().collect();
-    assert_eq!(lines.len(), 3, "{text_out}");
+    assert_eq!(lines.len(), 4, "{text_out}");
     assert!(
         lines[0].starts_with("2026-11-21T10:00:00Z 10s  requests 3"),
         "{text_out}"

@@ -36,7 +36,7 @@ pub use chunk::{LOOKAHEAD, process_chunk};
 pub use dimension::{KeyContext, key_of};
 pub use display::{hour_shift_s, localize};
 pub use error::SourceError;
-pub use every::run_every;
+pub use every::{Live, MAX_EMPTY_WINDOWS, run_every};
 pub use progress::Progress;
 pub use sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink, SourceId};
 pub use sinks::parquet::ParquetSink;

@@ -19,5 +19,5 @@ mod tiers;
 pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};
 pub use fmt::{ellipsize, seconds, thousands};
 pub use json::{json, json_safe};
-pub use live::{window_json, window_line};
+pub use live::{no_requests_json, no_requests_line, window_json, window_line};
 pub use text::text;

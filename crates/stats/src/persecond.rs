@@ -286,7 +286,19 @@ impl PerSecond {
             }
             *hist.entry(c).or_insert(0u64) += 1;
         }
-        let mut first = first?;
+        let mut first = match first {
+            Some(f) => f,
+            // An interval without a request: every second of it is empty (an `--every`
+            // window of an outage shows as zeros, not as nothing).
+            None => match range {
+                Some((lo, _)) => {
+                    last = lo;
+                    peak_second = lo;
+                    lo
+                }
+                None => return None,
+            },
+        };
         if let Some((lo, hi)) = range {
             first = first.min(lo);
             last = last.max(hi);
@@ -326,6 +338,27 @@ impl SecondsSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An interval without a request is all empty seconds over it, not `None`; without an
+    /// interval, no request is `None`.
+    #[test]
+    fn empty_interval_is_all_empty_seconds() {
+        let p = PerSecond::default();
+        assert!(p.summarize().is_none());
+        let s = p.summarize_over(100, 109).unwrap();
+        assert_eq!(
+            (
+                s.first,
+                s.last,
+                s.seconds,
+                s.empty_seconds,
+                s.peak,
+                s.peak_second
+            ),
+            (100, 109, 10, 10, 0, 100)
+        );
+        assert_eq!((s.quantile(500_000), s.quantile(990_000)), (0, 0));
+    }
 
     impl PerSecond {
         /// The numbers of the dense pages, ascending.
