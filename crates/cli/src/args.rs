@@ -186,6 +186,14 @@ pub(crate) struct ReportArgs {
     pub(crate) parquet: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) parquet_args: ParquetArgs,
+    /// Read only what is new since the last run with this state file, and record how far
+    /// each file was read: for cron (`axlog report --state /var/lib/axlog/web.state
+    /// /var/log/nginx/access.log`). Rotated files are followed by their content; a line
+    /// still being written is left for the next run. Another run holding the state exits
+    /// 4; bytes lost before being read (a file deleted or truncated) exit 5. Plain files
+    /// and archives; not standard input, `--every` or `--parquet` yet.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["every", "parquet"])]
+    pub(crate) state: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) series: crate::series::SeriesArgs,
     #[command(flatten)]

@@ -10,6 +10,12 @@ pub const FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// An input had lines, and no layout fitted them: none of its lines parsed.
 pub const UNPARSED: u8 = 3;
+/// `--state`: another run holds the state's lock; nothing was read.
+pub const LOCKED: u8 = 4;
+/// `--state`: bytes of a followed file were lost before being read (deleted, replaced
+/// or truncated); the report and the state were still written. Precedence: 1, then 5,
+/// then 3.
+pub const GAP: u8 = 5;
 
 /// A message for each input (breakdown row) that had lines and fitted no layout: none of
 /// its lines parsed with the layout used, or detection found none for it. Server messages

@@ -18,6 +18,7 @@ mod report;
 mod run;
 mod series;
 mod sizes;
+mod state;
 mod term;
 mod threads;
 

@@ -132,6 +132,11 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let rejects = open_rejects(args.rejects.path.as_deref())?;
+    if let Some(state) = &args.state {
+        cfg.filter = filter;
+        let outputs = Outputs { rejects, parquet };
+        return crate::state::report_with_state(&args, state, &sources, &labels, cfg, outputs);
+    }
     cfg.labels = labels;
     cfg.filter = filter;
     let show = !args.quiet && std::io::stderr().is_terminal();

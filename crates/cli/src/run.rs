@@ -67,6 +67,15 @@ pub(crate) fn report_failures(
     outcome: &axlog_engine::Outcome,
     rejects: Option<&std::path::Path>,
 ) -> ExitCode {
+    ExitCode::from(failures_code(outcome, rejects))
+}
+
+/// [`report_failures`]'s code as a number, for a caller with more to weigh (`--state`'s
+/// gaps).
+pub(crate) fn failures_code(
+    outcome: &axlog_engine::Outcome,
+    rejects: Option<&std::path::Path>,
+) -> u8 {
     for src in &outcome.summary.sources {
         if let Some(help) = &src.layout_help {
             let name = axlog_report::terminal_safe(&src.name);
@@ -91,10 +100,10 @@ pub(crate) fn report_failures(
         term::warn(m);
     }
     if failed {
-        ExitCode::from(exit::FAILED)
+        exit::FAILED
     } else if !unparsed.is_empty() {
-        ExitCode::from(exit::UNPARSED)
+        exit::UNPARSED
     } else {
-        ExitCode::SUCCESS
+        0
     }
 }

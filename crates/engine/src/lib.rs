@@ -131,6 +131,9 @@ pub struct Outcome {
     pub written: axlog_parquet::Written,
     /// Errors writing Parquet, one per source that met one (then no file appears).
     pub parquet_errors: Vec<axlog_parquet::Error>,
+    /// Each source's reading, in input order: a state file advances each range by what
+    /// its own read did, which the summary's rows (merged by label) no longer tell.
+    pub runs: Vec<SourceRun>,
 }
 
 /// Reads every source into the statistics, the rejects file and Parquet rows as
@@ -166,6 +169,7 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         rejects_error: rejects.and_then(Result::err),
         written,
         parquet_errors,
+        runs: run.sources,
     }
 }
 

@@ -1,0 +1,183 @@
+//! End-to-end tests of `axlog report --state FILE`: runs between rotations read each line
+//! once, a partial last line waits for its end, a held lock refuses the run. Expected
+//! counts are the lines each test wrote, counted by splitting what it wrote.
+
+mod common;
+
+use common::generate::generated;
+use common::*;
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+/// Complete lines of `text`.
+fn line_count(text: &str) -> u64 {
+    text.split_terminator('\n').count() as u64
+}
+
+/// The requests among `text`'s complete lines, counted without axlog: the generator
+/// also writes empty lines, random bytes without `[`, and lines cut before the request's
+/// closing quote; a request line has `] "`, then the closing quote, a space and a
+/// three-digit status.
+fn request_count(text: &str) -> u64 {
+    let is_request = |line: &str| {
+        let Some((_, after)) = line.split_once("] \"") else {
+            return false;
+        };
+        after.match_indices("\" ").any(|(i, _)| {
+            let status = after.as_bytes().get(i + 2..i + 6);
+            matches!(status, Some([a, b, c, b' ']) if [a, b, c].iter().all(|d| d.is_ascii_digit()))
+        })
+    };
+    text.split_terminator('\n')
+        .filter(|l| is_request(l))
+        .count() as u64
+}
+
+/// The run read exactly the complete lines of `text`, and its requests.
+fn assert_read(v: &Value, text: &str) {
+    assert_eq!(v["lines"]["read"].as_u64(), Some(line_count(text)));
+    assert_eq!(requests(v), request_count(text));
+}
+
+/// `report --state STATE --output json LOG`: its JSON report; the run must succeed.
+fn state_run(state: &Path, log: &Path) -> Value {
+    let out = axlog()
+        .args(["report", "--state"])
+        .arg(state)
+        .args(["--output", "json"])
+        .arg(log)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn requests(v: &Value) -> u64 {
+    v["requests"].as_u64().unwrap()
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn runs_between_rotations_read_each_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let first = generated(axlog_testgen::Format::NginxTimed, 1_000, 1);
+    let log = write_file(dir.path(), "access.log", first.as_bytes());
+    let v1 = state_run(&state, &log);
+    assert_read(&v1, &first);
+
+    // 500 more lines, then rotation: access.log -> access.log.1, a new access.log.
+    let appended = generated(axlog_testgen::Format::NginxTimed, 500, 2);
+    append(&log, &appended);
+    std::fs::rename(&log, dir.path().join("access.log.1")).unwrap();
+    let fresh = generated(axlog_testgen::Format::NginxTimed, 300, 3);
+    write_file(dir.path(), "access.log", fresh.as_bytes());
+    let v2 = state_run(&state, &log);
+    let new_text = format!("{appended}{fresh}");
+    assert_eq!(line_count(&new_text), 800);
+    assert_read(&v2, &new_text);
+    let all = format!("{first}{new_text}");
+    assert_eq!(requests(&v1) + requests(&v2), request_count(&all));
+    assert_eq!(
+        v1["lines"]["read"].as_u64().unwrap() + v2["lines"]["read"].as_u64().unwrap(),
+        line_count(&all)
+    );
+    // One row for the set, under the live file's label.
+    assert_eq!(v2["sources"].as_array().map(Vec::len), Some(1));
+
+    // Nothing new: nothing read.
+    let v3 = state_run(&state, &log);
+    assert_read(&v3, "");
+
+    // A line being written (no newline yet) waits for its end.
+    let next = generated(axlog_testgen::Format::NginxTimed, 1, 4);
+    let (head, tail) = next.split_at(next.len() / 2);
+    append(&log, head);
+    let v4 = state_run(&state, &log);
+    assert_read(&v4, "");
+    append(&log, tail);
+    let v5 = state_run(&state, &log);
+    assert_read(&v5, &next);
+    assert_eq!((line_count(&next), request_count(&next)), (1, 1));
+}
+
+#[test]
+fn a_held_lock_refuses_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let text = generated(axlog_testgen::Format::NginxTimed, 10, 1);
+    let log = write_file(dir.path(), "access.log", text.as_bytes());
+    let held = axlog_engine::state::lock::lock(&state).unwrap();
+    let out = axlog()
+        .args(["report", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("another axlog run holds"));
+    assert!(out.stdout.is_empty());
+    // Nothing was read, so nothing was recorded: the next run reads everything.
+    drop(held);
+    let v = state_run(&state, &log);
+    assert_read(&v, &text);
+}
+
+#[test]
+fn standard_input_and_every_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let state = state.to_str().unwrap();
+    let out = run_stdin(&["report", "--state", state], "x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("standard input"));
+    let (_d, log) = temp_file("access.log", b"");
+    let out = axlog()
+        .args(["report", "--state", state, "--every", "10s"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!Path::new(state).exists());
+}
+
+#[test]
+fn lost_bytes_are_a_gap_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let text = generated(axlog_testgen::Format::NginxTimed, 20, 1);
+    let partial = "10.0.0.1 - - [21/Nov";
+    let log = write_file(
+        dir.path(),
+        "access.log",
+        format!("{text}{partial}").as_bytes(),
+    );
+    state_run(&state, &log);
+    // The file with its unread partial line is replaced by one with other content.
+    let other = generated(axlog_testgen::Format::NginxTimed, 5, 2);
+    std::fs::remove_file(&log).unwrap();
+    write_file(dir.path(), "access.log", other.as_bytes());
+    let run = || {
+        axlog()
+            .args(["report", "--state"])
+            .arg(&state)
+            .args(["--output", "json"])
+            .arg(&log)
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(5), "stderr: {}", stderr_of(&out));
+    let wanted = format!("at least {} bytes never read", partial.len());
+    assert!(stderr_of(&out).contains(&wanted), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_read(&v, &other);
+    // The state was written: the gap is not reported again.
+    let out = run();
+    assert_success(&out);
+}
