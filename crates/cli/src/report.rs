@@ -143,15 +143,23 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
-    crate::series::localize(&mut outcome.summary, &args.format.tz);
-    let rendered = match args.output {
-        Output::Text => axlog_report::text(&outcome.summary),
-        Output::Json => axlog_report::json(&outcome.summary),
-    };
-    let mut out = term::stdout();
-    out.write_all(rendered.as_bytes())?;
-    out.flush()?;
+    print_summary(&mut outcome.summary, &args)?;
 
     let code = report_failures(&outcome, args.rejects.path.as_deref());
     Ok(code)
+}
+
+/// Shows `summary`'s times in `--tz` and writes it to stdout in `--output`'s format.
+pub(crate) fn print_summary(
+    summary: &mut axlog_stats::Summary,
+    args: &ReportArgs,
+) -> std::io::Result<()> {
+    crate::series::localize(summary, &args.format.tz);
+    let rendered = match args.output {
+        Output::Text => axlog_report::text(summary),
+        Output::Json => axlog_report::json(summary),
+    };
+    let mut out = term::stdout();
+    out.write_all(rendered.as_bytes())?;
+    out.flush()
 }

@@ -5,7 +5,7 @@
 //! complete line; an archive member is read whole and is then done (the resolver marks
 //! it so), its decoded size not being known to the run.
 
-use crate::args::{Output, ReportArgs};
+use crate::args::ReportArgs;
 use crate::progress::with_progress;
 use crate::run::failures_code;
 use crate::{exit, term};
@@ -13,7 +13,7 @@ use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
 use axlog_engine::state::{self, fault, lock, members};
 use axlog_engine::{Config, Outputs};
 use axlog_input::{ByteRange, Source};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -121,14 +121,7 @@ pub(crate) fn report_with_state(
     let mut outcome = with_progress(show, &read_sources, cfg, |cfg| {
         axlog_engine::report(&read_sources, cfg, outputs)
     });
-    crate::series::localize(&mut outcome.summary, &args.format.tz);
-    let rendered = match args.output {
-        Output::Text => axlog_report::text(&outcome.summary),
-        Output::Json => axlog_report::json(&outcome.summary),
-    };
-    let mut out = term::stdout();
-    out.write_all(rendered.as_bytes())?;
-    out.flush()?;
+    crate::report::print_summary(&mut outcome.summary, args)?;
     fault::hit(fault::Point::AfterReport);
 
     settle(&mut res, &outcome.runs);

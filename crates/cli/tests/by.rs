@@ -23,22 +23,7 @@ fn rows_of(v: &Value, dim: &str) -> (Vec<RefRow>, u64) {
         .iter()
         .find(|t| t["dimension"] == dim)
         .unwrap_or_else(|| panic!("no table {dim}"));
-    let rows = t["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["key"].as_str().unwrap().to_string(),
-                r["requests"].as_u64().unwrap(),
-                r["status_4xx"].as_u64().unwrap(),
-                r["status_5xx"].as_u64().unwrap(),
-                r["bytes_sent"].as_u64().unwrap(),
-                r["latency"]["p99_us"].as_u64(),
-            )
-        })
-        .collect();
-    (rows, t["requests_without_key"].as_u64().unwrap())
+    common::reference::rows_of(t)
 }
 
 /// Checks every table of `dims` in `v` against the reference over `reqs`.

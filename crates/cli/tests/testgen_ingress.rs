@@ -10,7 +10,7 @@ mod common;
 use axlog_testgen::Format;
 use common::generate::generated;
 use common::named_counts;
-use common::reference::{RefRow as Row, Req, lists, nginx, reference as table_reference};
+use common::reference::{Req, lists, nginx, reference as table_reference, rows_of};
 use common::run::report_both;
 use common::temp_file;
 use serde_json::Value;
@@ -70,25 +70,6 @@ fn reference(text: &str) -> Reference {
         }
     }
     r
-}
-
-fn rows_of(table: &Value) -> (Vec<Row>, u64) {
-    let rows = table["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["key"].as_str().unwrap().to_string(),
-                r["requests"].as_u64().unwrap(),
-                r["status_4xx"].as_u64().unwrap(),
-                r["status_5xx"].as_u64().unwrap(),
-                r["bytes_sent"].as_u64().unwrap(),
-                r["latency"]["p99_us"].as_u64(),
-            )
-        })
-        .collect();
-    (rows, table["requests_without_key"].as_u64().unwrap())
 }
 
 fn addrs_of(attempts: &Value) -> BTreeMap<String, Addr> {

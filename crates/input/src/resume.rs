@@ -131,6 +131,12 @@ pub struct FileStat {
 }
 
 impl FileStat {
+    /// The stat of an open file (the one whose bytes are then read: no race with a
+    /// rename between the stat and the open).
+    pub fn of_file(file: &File) -> io::Result<FileStat> {
+        Ok(FileStat::from_meta(&file.metadata()?))
+    }
+
     /// `path`'s stat (following symlinks, as opening it does).
     pub fn of(path: &Path) -> io::Result<FileStat> {
         Ok(FileStat::from_meta(&std::fs::metadata(path)?))

@@ -302,3 +302,23 @@ pub fn reference(reqs: &[Req], dim: &str) -> (Vec<RefRow>, u64) {
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     (out, none)
 }
+
+/// A JSON `--by` table's rows as [`RefRow`]s, and its requests without a key.
+pub fn rows_of(table: &serde_json::Value) -> (Vec<RefRow>, u64) {
+    let rows = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["requests"].as_u64().unwrap(),
+                r["status_4xx"].as_u64().unwrap(),
+                r["status_5xx"].as_u64().unwrap(),
+                r["bytes_sent"].as_u64().unwrap(),
+                r["latency"]["p99_us"].as_u64(),
+            )
+        })
+        .collect();
+    (rows, table["requests_without_key"].as_u64().unwrap())
+}

@@ -117,7 +117,7 @@ fn look(path: &Path) -> Result<Option<Member>, InputError> {
         }
     };
     // The stat and head of the file opened, not of whatever has the name a moment later.
-    let stat = stat_of(&file).map_err(read_err)?;
+    let stat = FileStat::of_file(&file).map_err(read_err)?;
     let (decoded, compression) =
         axlog_input::decoded(file.try_clone().map_err(read_err)?).map_err(read_err)?;
     let head = Head::read(decoded).map_err(read_err)?;
@@ -139,37 +139,6 @@ fn look(path: &Path) -> Result<Option<Member>, InputError> {
         line_end,
         named: false,
     }))
-}
-
-#[cfg(unix)]
-fn stat_of(file: &std::fs::File) -> io::Result<FileStat> {
-    use std::os::unix::fs::MetadataExt;
-    let m = file.metadata()?;
-    Ok(FileStat {
-        dev: m.dev(),
-        ino: m.ino(),
-        size: m.len(),
-        mtime_ns: m
-            .mtime()
-            .saturating_mul(1_000_000_000)
-            .saturating_add(m.mtime_nsec()),
-    })
-}
-
-#[cfg(not(unix))]
-fn stat_of(file: &std::fs::File) -> io::Result<FileStat> {
-    let m = file.metadata()?;
-    let mtime_ns = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    Ok(FileStat {
-        dev: 0,
-        ino: 0,
-        size: m.len(),
-        mtime_ns,
-    })
 }
 
 #[cfg(test)]
