@@ -36,6 +36,8 @@ fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         one_tier: args.one_tier,
         // Every source whole (issue 18's state file will give ranges).
         ranges: Vec::new(),
+        // A state with a cumulative part asks for it (cumulative.rs).
+        keep_aggregate: false,
     })
 }
 

@@ -43,6 +43,7 @@ pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
 pub use sinks::stats::{StatsSink, stats_fields};
 pub use source::SourceRun;
+pub use summary::{SourceLines, summarize};
 
 /// How a run is set up.
 #[derive(Debug, Clone, Default)]
@@ -78,6 +79,9 @@ pub struct Config {
     /// The part of each source to read, by the source's place (as `labels`): `None`, or
     /// no entry, reads it whole. A range's line numbers start after its `lines_before`.
     pub ranges: Vec<Option<ByteRange>>,
+    /// [`report`] hands back the run's aggregate ([`Outcome::aggregate`]), for a state
+    /// that keeps a cumulative one.
+    pub keep_aggregate: bool,
 }
 
 impl Config {
@@ -134,6 +138,9 @@ pub struct Outcome {
     /// Each source's reading, in input order: a state file advances each range by what
     /// its own read did, which the summary's rows (merged by label) no longer tell.
     pub runs: Vec<SourceRun>,
+    /// The run's statistics before they were summarised, when [`Config::keep_aggregate`]
+    /// asks: merged into a cumulative state, and summarised again with [`summarize`].
+    pub aggregate: Option<tiers::Tiered>,
 }
 
 /// Reads every source into the statistics, the rejects file and Parquet rows as
@@ -159,8 +166,11 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         Some(Ok(written)) => (written, Vec::new()),
         None => (axlog_parquet::Written::default(), Vec::new()),
     };
+    // A copy, as the summary takes the aggregate apart (a state merges it untouched).
+    let aggregate = cfg.keep_aggregate.then(|| total.clone());
+    let lines: Vec<SourceLines> = run.sources.iter().map(SourceLines::of).collect();
     Outcome {
-        summary: summary::summarize(&run.sources, total, &cfg.stats, &cfg.endpoint_rules),
+        summary: summarize(&lines, total, &cfg.stats, &cfg.endpoint_rules),
         source_errors: run
             .sources
             .iter()
@@ -170,6 +180,7 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         written,
         parquet_errors,
         runs: run.sources,
+        aggregate,
     }
 }
 

@@ -1,11 +1,87 @@
 //! The report's summary: the statistics sink's aggregate, with what the engine knows of
-//! each source (its lines, layout, errors) in the per-source breakdown.
+//! each source (its lines, layout, errors) in the per-source breakdown. A run's sources
+//! and a cumulative state's rows ([`SourceLines`] both) go through the same summariser.
 
 use crate::sink::SourceId;
 use crate::source::SourceRun;
 use crate::tiers::{Tier, Tiered};
 use axlog_stats::summary::{LayoutInfo, LayoutLines, LineCounts, SourceSummary, TierSummary};
 use axlog_stats::{Aggregate, Row, StatsConfig, Summary};
+use serde::{Deserialize, Serialize};
+
+/// What the summary needs of a source besides the aggregate: a run's [`SourceRun`]
+/// ([`SourceLines::of`]), or a row of a cumulative state (the sum of every run's sources
+/// under one label).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLines {
+    /// Its row in the per-source breakdown (the aggregates' source number). Not stored:
+    /// a stored row's number is its place in the list.
+    #[serde(skip)]
+    pub row: usize,
+    /// Its name in messages (the path read); not stored, a stored row has only its label.
+    #[serde(skip)]
+    pub name: String,
+    /// The name of its row.
+    pub label: String,
+    /// The layout used (its label) and whether it was detected; `None`: none fitted.
+    pub layout: Option<String>,
+    pub detected: bool,
+    /// The tier of that layout.
+    pub tier: Option<Tier>,
+    pub lines: u64,
+    pub malformed: u64,
+    pub filtered: u64,
+    pub layout_help: Option<String>,
+    pub layout_note: Option<String>,
+    /// The layouts a detected source was read with, each with its lines.
+    pub layout_counts: Vec<(String, u64)>,
+    /// Why it could not be read (fully): a run's only, never stored.
+    #[serde(skip)]
+    pub error: Option<String>,
+}
+
+impl SourceLines {
+    /// What `run` gave.
+    pub fn of(run: &SourceRun) -> SourceLines {
+        SourceLines {
+            row: run.id.row,
+            name: run.id.name.clone(),
+            label: run.id.label.clone(),
+            layout: run.layout.as_ref().map(|(f, _)| f.label()),
+            detected: run.layout.as_ref().is_some_and(|(_, d)| *d),
+            tier: run.layout.as_ref().map(|(f, _)| Tier::of(f)),
+            lines: run.lines,
+            malformed: run.malformed,
+            filtered: run.filtered,
+            layout_help: run.layout_help.clone(),
+            layout_note: run.layout_note.clone(),
+            layout_counts: run.layout_counts.clone(),
+            error: run.error.as_ref().map(|e| e.to_string()),
+        }
+    }
+
+    /// Adds `other`'s lines (a later part of the same row): counts add, the first
+    /// layout and notes stay.
+    pub fn add(&mut self, other: &SourceLines) {
+        self.lines += other.lines;
+        self.malformed += other.malformed;
+        self.filtered += other.filtered;
+        if self.layout.is_none() {
+            self.layout.clone_from(&other.layout);
+            self.detected = other.detected;
+            self.tier = other.tier;
+        }
+        self.layout_help = self.layout_help.take().or(other.layout_help.clone());
+        self.layout_note = self.layout_note.take().or(other.layout_note.clone());
+        for (name, lines) in &other.layout_counts {
+            match self.layout_counts.iter_mut().find(|(l, _)| l == name) {
+                Some((_, n)) => *n += lines,
+                None => self.layout_counts.push((name.clone(), *lines)),
+            }
+        }
+    }
+}
 
 /// Each source's id: its label (`labels`, by the source's place, or its name) and its
 /// row, one per label in order of first use.
@@ -39,14 +115,14 @@ fn share_of(n: u64, requests: u64) -> f64 {
 /// The summary of a run whose sources gave `runs` (in input order) and whose statistics
 /// are `tiered`: with several tiers, each tier's summary under `tiers`, the front one's
 /// figures at the top (see [`TierSummary`]).
-pub(crate) fn summarize(
-    runs: &[SourceRun],
+pub fn summarize(
+    runs: &[SourceLines],
     tiered: Tiered,
     stats: &StatsConfig,
     endpoint_rules: &axlog_endpoint::Rules,
 ) -> Summary {
     let mut tiers = tiered.tiers;
-    let all: Vec<&SourceRun> = runs.iter().collect();
+    let all: Vec<&SourceLines> = runs.iter().collect();
     if tiers.len() <= 1 {
         let total = tiers
             .pop()
@@ -68,16 +144,13 @@ pub(crate) fn summarize(
         .iter()
         .map(|(tier, agg)| {
             // A source without a layout joined the front tier (tiers.rs).
-            let mine: Vec<&SourceRun> = runs
-                .iter()
-                .filter(|r| r.layout.as_ref().map(|(f, _)| Tier::of(f)).or(front) == *tier)
-                .collect();
+            let mine: Vec<&SourceLines> =
+                runs.iter().filter(|r| r.tier.or(front) == *tier).collect();
             let summary = summarize_one(&mine, agg, stats, endpoint_rules);
             let mut layouts: Vec<String> = Vec::new();
-            for l in mine.iter().filter_map(|r| r.layout.as_ref()) {
-                let name = l.0.label();
-                if !layouts.contains(&name) {
-                    layouts.push(name);
+            for name in mine.iter().filter_map(|r| r.layout.as_ref()) {
+                if !layouts.contains(name) {
+                    layouts.push(name.clone());
                 }
             }
             TierSummary {
@@ -104,7 +177,7 @@ pub(crate) fn summarize(
         top.malformed_samples
             .extend(p.summary.malformed_samples.iter().cloned());
     }
-    let place = |name: &str| runs.iter().position(|r| r.id.name == name);
+    let place = |name: &str| runs.iter().position(|r| r.name == name);
     top.malformed_samples
         .sort_by_key(|m| (place(&m.source), m.line));
     top.malformed_samples.truncate(stats.malformed_samples);
@@ -114,7 +187,7 @@ pub(crate) fn summarize(
 
 /// The summary of `runs`, whose statistics are `total`'s.
 fn summarize_one(
-    runs: &[&SourceRun],
+    runs: &[&SourceLines],
     total: &Aggregate,
     stats: &StatsConfig,
     endpoint_rules: &axlog_endpoint::Rules,
@@ -141,19 +214,19 @@ fn summarize_one(
 /// The per-source rows of `runs` (one per label, in order of first use), with their
 /// requests from `aggs` (one aggregate, or each tier's), and the first source's layout.
 fn source_rows(
-    runs: &[&SourceRun],
+    runs: &[&SourceLines],
     aggs: &[&Aggregate],
     stats: &StatsConfig,
 ) -> (Vec<SourceSummary>, Option<LayoutInfo>) {
     let mut rows: Vec<Option<SourceSummary>> = Vec::new();
     let mut top_layout: Option<LayoutInfo> = None;
     for run in runs {
-        if rows.len() <= run.id.row {
-            rows.resize_with(run.id.row + 1, || None);
+        if rows.len() <= run.row {
+            rows.resize_with(run.row + 1, || None);
         }
-        let r = rows[run.id.row].get_or_insert_with(SourceSummary::default);
-        r.name.clone_from(&run.id.label);
-        r.layout = r.layout.take().or(run.layout.as_ref().map(|l| l.0.label()));
+        let r = rows[run.row].get_or_insert_with(SourceSummary::default);
+        r.name.clone_from(&run.label);
+        r.layout = r.layout.take().or(run.layout.clone());
         r.lines += run.lines;
         r.malformed += run.malformed;
         r.filtered += run.filtered;
@@ -168,13 +241,13 @@ fn source_rows(
                 }),
             }
         }
-        if let Some((layout, detected)) = &run.layout {
+        if let Some(layout) = &run.layout {
             top_layout.get_or_insert(LayoutInfo {
-                name: layout.label(),
-                detected: *detected,
+                name: layout.clone(),
+                detected: run.detected,
             });
         }
-        r.error = match (r.error.take(), run.error.as_ref().map(|e| e.to_string())) {
+        r.error = match (r.error.take(), run.error.clone()) {
             (Some(a), Some(b)) => Some(format!("{a}; {b}")),
             (a, b) => a.or(b),
         };

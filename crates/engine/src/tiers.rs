@@ -11,9 +11,11 @@
 use axlog_format::logformat::Dialect;
 use axlog_format::{Format, Preset};
 use axlog_stats::Aggregate;
+use serde::{Deserialize, Serialize};
 
 /// The role of a source's layout, the front one first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Tier {
     LoadBalancer,
     Web,
@@ -42,6 +44,7 @@ impl Tier {
 
 /// A run's statistics, one aggregate per tier, the front one first: a single entry when
 /// the run has one tier (or its tiers are added together, `--one-tier`).
+#[derive(Debug, Clone)]
 pub struct Tiered {
     pub tiers: Vec<(Option<Tier>, Aggregate)>,
 }
