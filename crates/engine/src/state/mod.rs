@@ -10,6 +10,7 @@
 //! The format is JSON, versioned like the aggregate's (`format`, `version`): any change of
 //! shape bumps [`VERSION`], and another version is refused rather than guessed at.
 
+pub mod cumulative;
 pub mod fault;
 pub mod lock;
 pub mod members;
@@ -44,6 +45,14 @@ pub struct State {
     pub settings: String,
     /// The rotated sets read so far.
     pub sets: Vec<SetEntry>,
+    /// The machine that wrote it: `--from-state` over states of several hosts names
+    /// their rows `host:label`. Empty in a state written before it was kept.
+    #[serde(default)]
+    pub host: String,
+    /// Every run's statistics since the state began (`--cumulative`); absent in a state
+    /// that does not keep them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cumulative: Option<cumulative::Cumulative>,
 }
 
 impl Default for State {
@@ -55,6 +64,8 @@ impl Default for State {
             command: String::new(),
             settings: String::new(),
             sets: Vec::new(),
+            host: String::new(),
+            cumulative: None,
         }
     }
 }
@@ -305,6 +316,8 @@ mod tests {
                     },
                 ],
             }],
+            host: "web1".into(),
+            cumulative: None,
         }
     }
 

@@ -321,6 +321,29 @@ impl Aggregate {
         self.source = idx;
     }
 
+    /// Renumbers the sources: source number `i` becomes `to[i]` (a number past `to`'s
+    /// end keeps its own), so that aggregates of runs that numbered their sources apart
+    /// merge row by row (a cron state keys its rows by label, not by a run's numbers).
+    /// Rows mapped to one number are added together; rows keep their first-seen order.
+    pub fn renumber_sources(&mut self, to: &[usize]) {
+        let map = |idx: usize| to.get(idx).copied().unwrap_or(idx);
+        let mut sources = row_table(Dimension::Source, usize::MAX);
+        for (key, row) in self.sources.rows() {
+            // Keys are the engine's decimal numbers; any other key stays as it is.
+            let key = match std::str::from_utf8(key).ok().and_then(|k| k.parse().ok()) {
+                Some(idx) => source_key(map(idx)),
+                None => key.to_vec(),
+            };
+            if let Some(id) = sources.row_id(&key) {
+                sources.merge_row_at(id, row);
+            }
+        }
+        self.sources = sources;
+        let source = map(self.source);
+        self.source_row = 0;
+        self.set_source(source);
+    }
+
     /// The row of syslog host `host`, made at its first line; `None` once
     /// [`MAX_HOSTS`] hosts have rows.
     #[inline]

@@ -275,3 +275,40 @@ fn haproxy_times_counted_once_in_both_figures() {
     assert_eq!((h.servers.len(), h.servers[0].count), (1, 3));
     assert_eq!(h.servers[0].path, "be/s1");
 }
+
+#[test]
+fn renumbered_sources_merge_row_by_row() {
+    // Run 1 reads sources 0 (a) and 1 (b); run 2 reads b as its 0 and a new c as its 1.
+    // The state numbers a, b, c as 0, 1, 2: run 2's numbers map through [1, 2].
+    let feed = |a: &mut Aggregate, src: usize, n: u64, status: u16| {
+        a.set_source(src);
+        for i in 0..n {
+            a.observe(&obs(1000 + i as i64, status, Some(i % 5), Some(b"/x")));
+        }
+    };
+    let mut run1 = Aggregate::new(StatsConfig::default());
+    feed(&mut run1, 0, 3, 200);
+    feed(&mut run1, 1, 5, 404);
+    let mut run2 = Aggregate::new(StatsConfig::default());
+    feed(&mut run2, 0, 7, 404);
+    feed(&mut run2, 1, 11, 503);
+    run2.renumber_sources(&[1, 2]);
+    // What it is now observing is renumbered too: c's later requests go to 2.
+    feed(&mut run2, 2, 2, 503);
+    run1.merge(&run2);
+    let req = |k: usize| {
+        run1.source_stats(k)
+            .map(|r| (r.requests, r.client_errors(), r.server_errors()))
+    };
+    assert_eq!(req(0), Some((3, 0, 0)));
+    assert_eq!(req(1), Some((5 + 7, 12, 0)));
+    assert_eq!(req(2), Some((11 + 2, 0, 13)));
+    assert_eq!(req(3), None);
+    // Two numbers mapped to one add up.
+    let mut both = Aggregate::new(StatsConfig::default());
+    feed(&mut both, 0, 4, 200);
+    feed(&mut both, 1, 6, 200);
+    both.renumber_sources(&[5, 5]);
+    assert_eq!(both.source_stats(5).map(|r| r.requests), Some(10));
+    assert_eq!(both.source_stats(0).map(|r| r.requests), None);
+}
