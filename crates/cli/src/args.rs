@@ -194,6 +194,18 @@ pub(crate) struct ReportArgs {
     /// and archives; not standard input, `--every` or `--parquet` yet.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["every", "parquet"])]
     pub(crate) state: Option<PathBuf>,
+    /// With --state: the state also keeps every run's statistics merged (bounded by
+    /// --max-paths), and the report printed is that total since the state began instead
+    /// of this run's window. Once a state keeps a total, every run adds to it, and it must
+    /// be run with the same settings (layout, --tz, --by, filters, ...).
+    #[arg(long, requires = "state")]
+    pub(crate) cumulative: bool,
+    /// One report from the totals of the states of several runs or hosts (each made with
+    /// --state --cumulative), merged in the order given, as one run over all their logs
+    /// would give it: `axlog report --from-state web1.state web2.state`. No logs are read;
+    /// rows are named `host:label` when the states come from different hosts.
+    #[arg(long, value_name = "STATE", num_args = 1.., conflicts_with_all = ["state", "every", "parquet", "rejects"])]
+    pub(crate) from_state: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) series: crate::series::SeriesArgs,
     #[command(flatten)]

@@ -6,12 +6,14 @@ use std::process::ExitCode;
 
 mod args;
 mod convert;
+mod cumulative;
 mod endpoints;
 mod exit;
 mod explain;
 mod filters;
 mod first_lines;
 mod formats;
+mod from_state;
 mod paths;
 mod progress;
 mod report;

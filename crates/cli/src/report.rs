@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// The engine's configuration from `report`'s arguments.
-fn config(args: &ReportArgs) -> anyhow::Result<Config> {
+pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
     Ok(Config {
         layout: args.format.format()?,
         tz: args.format.tz.clone(),
@@ -106,6 +106,9 @@ fn report_every(
 
 /// The summary of every input, rendered as `--output` asks, then its failures on stderr.
 pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    if !args.from_state.is_empty() {
+        return crate::from_state::report_from_states(&args);
+    }
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
     let inputs = inputs_of(&args.files, &sources, &args.format);
     inputs.check_stdout()?;

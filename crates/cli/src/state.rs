@@ -72,6 +72,10 @@ pub(crate) fn report_with_state(
         ));
         return Ok(ExitCode::from(exit::USAGE));
     }
+    let keep = match crate::cumulative::Keep::check(args, state_path, &stored, &mut cfg) {
+        Ok(k) => k,
+        Err(code) => return Ok(code),
+    };
     let mut sets = Vec::new();
     for named in group(sources, labels) {
         let Some(first) = named.paths.first() else {
@@ -121,7 +125,9 @@ pub(crate) fn report_with_state(
     let mut outcome = with_progress(show, &read_sources, cfg, |cfg| {
         axlog_engine::report(&read_sources, cfg, outputs)
     });
-    crate::report::print_summary(&mut outcome.summary, args)?;
+    // The run's statistics join the state's total before the state is written.
+    let mut total = keep.fold(&mut res.next, &mut outcome);
+    crate::report::print_summary(total.as_mut().unwrap_or(&mut outcome.summary), args)?;
     fault::hit(fault::Point::AfterReport);
 
     settle(&mut res, &outcome.runs);

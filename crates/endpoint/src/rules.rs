@@ -33,6 +33,9 @@ pub enum RuleError {
 pub struct Rule {
     regex: Regex,
     replacement: Vec<u8>,
+    /// As given (`REGEX=REPLACEMENT`): a cumulative state records the rules it was made
+    /// with, and a compiled regex cannot be printed back.
+    spec: String,
 }
 
 impl std::str::FromStr for Rule {
@@ -56,11 +59,17 @@ impl std::str::FromStr for Rule {
         Ok(Rule {
             regex: compiled,
             replacement: replacement.as_bytes().to_vec(),
+            spec: spec.to_string(),
         })
     }
 }
 
 impl Rule {
+    /// The rule as given, `REGEX=REPLACEMENT`.
+    pub fn spec(&self) -> &str {
+        &self.spec
+    }
+
     /// `cur` with the first match replaced, into `out`; false (and `out` untouched) when
     /// the regex does not match.
     fn apply(&self, cur: &[u8], caps: &mut Captures, out: &mut Vec<u8>) -> bool {

@@ -1,0 +1,197 @@
+//! `report --state FILE --cumulative`: the state keeps every run's statistics merged (the
+//! engine's `state::cumulative`), and the report printed is that total. Here: the settings
+//! a total depends on ([`settings`]), the check that a run uses the ones its state's total
+//! was made with, and the merge of a run into the state before it is written
+//! ([`Keep::fold`]). Called from the `--state` run (state.rs).
+
+use crate::args::ReportArgs;
+use crate::{exit, term};
+use axlog_engine::state::State;
+use axlog_engine::state::cumulative::{Cumulative, this_host};
+use axlog_engine::{Config, Outcome, SourceLines};
+use axlog_stats::{StatsConfig, Summary};
+use std::fmt::Display;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The settings a cumulative total depends on, one `--flag=value` a line: runs (and
+/// states merged by `--from-state`) with other settings would add up figures of other
+/// tables or other requests. Readable, so a mismatch can say which flag differs. What only
+/// changes how a report is shown (`--top`, `--sort`, `--output`, `--gap`) is not in it.
+pub(crate) fn settings(args: &ReportArgs) -> String {
+    fn opt(v: Option<impl Display>) -> String {
+        v.map_or_else(|| "none".to_string(), |v| v.to_string())
+    }
+    fn list<T>(v: &[T], f: impl Fn(&T) -> String) -> String {
+        match v {
+            [] => "none".to_string(),
+            v => v.iter().map(f).collect::<Vec<_>>().join(" "),
+        }
+    }
+    let f = &args.format;
+    let s = &args.series;
+    let e = &args.endpoints;
+    let w = &args.filters;
+    let time = |t: &Option<axlog_engine::filter::TimeArg>| opt(t.map(|t| format!("{t:?}")));
+    let lines: [(&str, String); 21] = [
+        (
+            "format",
+            f.format.0.map_or("auto", |p| p.name()).to_string(),
+        ),
+        (
+            "log-format",
+            opt(f.log_format.as_ref().map(|v| format!("{v:?}"))),
+        ),
+        (
+            "json-fields",
+            opt(f.json_fields.as_ref().map(|v| format!("{v:?}"))),
+        ),
+        (
+            "nginx-conf",
+            opt(f.nginx_conf.as_ref().map(|p| p.display())),
+        ),
+        ("log-format-name", opt(f.log_format_name.as_ref())),
+        ("tz", f.tz.name()),
+        ("one-tier", args.one_tier.to_string()),
+        ("source-by-host", args.source_by_host.to_string()),
+        ("by", list(&args.by, ToString::to_string)),
+        ("bucket", opt(s.bucket.map(|b| format!("{b}s")))),
+        ("series-by", opt(s.series_by.as_ref())),
+        ("max-series-keys", s.max_series_keys.to_string()),
+        ("max-paths", args.max_paths.to_string()),
+        ("max-path-bytes", args.max_path_bytes.to_string()),
+        (
+            "endpoint-rule",
+            list(&e.endpoint_rule, |r| format!("{:?}", r.spec())),
+        ),
+        (
+            "endpoint-rules",
+            list(&e.endpoint_rules, |p| {
+                format!("{:?}", p.display().to_string())
+            }),
+        ),
+        (
+            "no-default-endpoint-rules",
+            e.no_default_endpoint_rules.to_string(),
+        ),
+        ("since", time(&w.since)),
+        ("until", time(&w.until)),
+        ("where", opt(w.where_.as_ref().map(|v| format!("{v:?}")))),
+        ("exclude-bots", w.exclude_bots.to_string()),
+    ];
+    lines
+        .iter()
+        .map(|(k, v)| format!("--{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The flags whose values differ between two [`settings`], each as `--flag: A, B`.
+pub(crate) fn differences(a: &str, b: &str) -> Vec<String> {
+    let split = |s: &str| -> Vec<(String, String)> {
+        s.lines()
+            .map(|l| match l.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (l.to_string(), String::new()),
+            })
+            .collect()
+    };
+    let (a, b) = (split(a), split(b));
+    let mut out = Vec::new();
+    for (k, va) in &a {
+        match b.iter().find(|(kb, _)| kb == k) {
+            Some((_, vb)) if vb == va => {}
+            Some((_, vb)) => out.push(format!("{k}: {va}, {vb}")),
+            None => out.push(format!("{k}: {va}, not recorded")),
+        }
+    }
+    for (k, vb) in b.iter().filter(|(k, _)| !a.iter().any(|(ka, _)| ka == k)) {
+        out.push(format!("{k}: not recorded, {vb}"));
+    }
+    out
+}
+
+/// What a `--state` run does with the state's total.
+pub(crate) struct Keep {
+    settings: String,
+    /// The state has a total, or `--cumulative` starts one: the run's aggregate is kept.
+    keep: bool,
+    /// `--cumulative`: the total is the report printed.
+    print: bool,
+    stats: StatsConfig,
+    endpoint_rules: Arc<axlog_parquet::endpoint::Rules>,
+}
+
+impl Keep {
+    /// Checks the run against `stored` (a total made with other settings cannot take this
+    /// run's figures: exit 2, naming what differs), and sets `cfg` to keep the run's
+    /// aggregate when there is a total to add it to.
+    pub(crate) fn check(
+        args: &ReportArgs,
+        path: &Path,
+        stored: &State,
+        cfg: &mut Config,
+    ) -> Result<Keep, ExitCode> {
+        let settings = settings(args);
+        // A state without a total keeps offsets only, which any settings may go on from.
+        if stored.cumulative.is_some() && stored.settings != settings {
+            let diff = differences(&stored.settings, &settings);
+            term::warn(format_args!(
+                "{}: its cumulative total was made with other settings (then, now): {}; \
+                 run with the same ones, or start a new total: remove the state or use \
+                 another one",
+                path.display(),
+                diff.join("; ")
+            ));
+            return Err(ExitCode::from(exit::USAGE));
+        }
+        let keep = args.cumulative || stored.cumulative.is_some();
+        cfg.keep_aggregate = keep;
+        Ok(Keep {
+            settings,
+            keep,
+            print: args.cumulative,
+            stats: cfg.stats,
+            endpoint_rules: cfg.endpoint_rules.clone(),
+        })
+    }
+
+    /// Records the run's settings and host in the state to write and merges the run's
+    /// statistics into its total; with `--cumulative`, the total's report, to print
+    /// instead of the run's.
+    pub(crate) fn fold(&self, next: &mut State, outcome: &mut Outcome) -> Option<Summary> {
+        next.settings.clone_from(&self.settings);
+        next.host = this_host();
+        if self.keep
+            && let Some(tiered) = outcome.aggregate.take()
+        {
+            let sources: Vec<SourceLines> = outcome.runs.iter().map(SourceLines::of).collect();
+            next.cumulative
+                .get_or_insert_with(Cumulative::default)
+                .add_run(&sources, tiered);
+        }
+        let total = next.cumulative.as_ref().filter(|_| self.print)?;
+        Some(total.summary(&self.stats, &self.endpoint_rules))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_name_each_flag_that_changed() {
+        let a = "--by=none\n--tz=UTC\n--where=none";
+        let b = "--by=endpoint\n--tz=UTC\n--where=\"status>=500\"";
+        assert_eq!(
+            differences(a, b),
+            ["--by: none, endpoint", "--where: none, \"status>=500\""]
+        );
+        assert!(differences(a, a).is_empty());
+        assert_eq!(
+            differences("--tz=UTC", "--tz=UTC\n--bucket=60s"),
+            ["--bucket: not recorded, 60s"]
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! `report --from-state A.state B.state …`: one report from the cumulative totals of
+//! several states (each web server runs `report --state … --cumulative` from cron, and
+//! one job merges their states), as one run over all their logs in the same order would
+//! give it (design §4). No log is read. The states are only read, without their locks: a
+//! state is replaced whole by a rename, so a reader sees the old one or the new one.
+
+use crate::args::ReportArgs;
+use crate::cumulative::differences;
+use crate::report::{config, print_summary};
+use crate::{exit, term};
+use axlog_engine::state::cumulative::Cumulative;
+use axlog_engine::state::{self, State};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Renders the merged totals of `args.from_state`, in the order given.
+pub(crate) fn report_from_states(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if !args.files.is_empty() {
+        term::warn("--from-state reads the totals of states, not logs: give no inputs with it");
+        return Ok(ExitCode::from(exit::USAGE));
+    }
+    let mut states: Vec<(&PathBuf, State)> = Vec::new();
+    for path in &args.from_state {
+        match load(path) {
+            Ok(s) => states.push((path, s)),
+            Err(msg) => {
+                term::warn(msg);
+                return Ok(ExitCode::from(exit::USAGE));
+            }
+        }
+    }
+    // Totals of other settings hold other tables (or other requests): not addable.
+    if let Some((first, rest)) = states.split_first() {
+        for (path, s) in rest {
+            let diff = differences(&first.1.settings, &s.settings);
+            if !diff.is_empty() {
+                term::warn(format_args!(
+                    "{} and {}: totals made with other settings ({}, {}): {}",
+                    first.0.display(),
+                    path.display(),
+                    first.0.display(),
+                    path.display(),
+                    diff.join("; ")
+                ));
+                return Ok(ExitCode::from(exit::USAGE));
+            }
+        }
+    }
+    // Two hosts' `/var/log/nginx/access.log` are two rows: named after their host when
+    // the states come from more than one.
+    let by_host = states.iter().any(|(_, s)| s.host != states[0].1.host);
+    let mut total = Cumulative::default();
+    for (_, s) in &states {
+        if let Some(c) = &s.cumulative {
+            total.add_cumulative(c, by_host.then_some(s.host.as_str()));
+        }
+    }
+    let cfg = config(args)?;
+    let mut summary = total.summary(&cfg.stats, &cfg.endpoint_rules);
+    print_summary(&mut summary, args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The state at `path`, which must exist and keep a total of `axlog report`.
+fn load(path: &Path) -> Result<State, String> {
+    // `state::load` takes a missing file for a first run's empty state: here it is a
+    // mistake in the arguments.
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(format!("{}: cannot read the state: {e}", path.display()));
+    }
+    let s = state::load(path).map_err(|e| e.to_string())?;
+    if s.command != "report" || s.cumulative.is_none() {
+        return Err(format!(
+            "{}: keeps no cumulative total (made by `axlog report --state FILE --cumulative`)",
+            path.display()
+        ));
+    }
+    Ok(s)
+}

@@ -1,0 +1,308 @@
+//! End-to-end tests of `report --state FILE --cumulative` and `report --from-state`: the
+//! total kept in the state over runs between rotations, and the merge of several hosts'
+//! states, equal one plain run over every line written, in the same order; and a total is
+//! never merged with one of other settings. Expected figures are also computed from the
+//! lines the test wrote, by naive splitting (common/reference.rs).
+
+mod common;
+
+use common::generate::config;
+use common::reference::{Req, nearest_of, nginx};
+use common::*;
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+/// `lines` nginx-timed lines from `seed`, starting `hour` hours after the generator's
+/// start (so that later writes are later in log time, as a live log's are).
+fn lines(n: u64, seed: u64, hour: u32) -> String {
+    let mut c = config(axlog_testgen::Format::NginxTimed, n, seed);
+    c.start_epoch_s += i64::from(hour) * 3600;
+    common::generate::generated_with(c)
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// `axlog report ARGS --output json`; the run must succeed.
+fn json_run(args: &[&str], paths: &[&Path]) -> Value {
+    let out = axlog()
+        .args(["report", "--output", "json", "-q"])
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A `--state STATE --cumulative` run over `log`, its rows named `label`.
+fn cumulative_run(state: &Path, log: &Path, label: &str) -> Value {
+    let state = state.to_str().unwrap();
+    json_run(
+        &["--state", state, "--cumulative", "--source-label", label],
+        &[log],
+    )
+}
+
+/// Every top-level field of the two reports is the same (the version aside).
+fn assert_same_report(got: &Value, want: &Value) {
+    let (Value::Object(g), Value::Object(w)) = (got, want) else {
+        panic!("not JSON objects");
+    };
+    let keys = |m: &serde_json::Map<String, Value>| {
+        let mut k: Vec<String> = m.keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(g), keys(w));
+    for (k, v) in w {
+        assert_eq!(&g[k], v, "field {k}");
+    }
+}
+
+/// The requests of `text`'s complete lines, read without axlog.
+fn requests_of(text: &str) -> Vec<Req> {
+    text.split_terminator('\n')
+        .filter_map(|l| nginx(l, false))
+        .collect()
+}
+
+/// Requests, status counts, bytes and request-time p50/p90/p99 of `report` agree with
+/// `reqs`, counted here.
+fn assert_counts(v: &Value, reqs: &[Req]) {
+    assert_eq!(v["requests"].as_u64(), Some(reqs.len() as u64));
+    let mut statuses: Vec<(u64, u64)> = Vec::new();
+    for r in reqs {
+        match statuses.iter_mut().find(|(s, _)| *s == r.status) {
+            Some((_, n)) => *n += 1,
+            None => statuses.push((r.status, 1)),
+        }
+    }
+    statuses.sort_unstable();
+    assert_eq!(status_counts(v), statuses);
+    let bytes: u64 = reqs.iter().map(|r| r.bytes).sum();
+    assert_eq!(v["bytes_sent"].as_u64(), Some(bytes));
+    let times: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
+    for (name, ppm) in [
+        ("p50_us", 500_000),
+        ("p90_us", 900_000),
+        ("p99_us", 990_000),
+    ] {
+        assert_eq!(
+            v["latency"]["request_time"][name].as_u64(),
+            nearest_of(times.clone(), ppm),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn runs_between_rotations_add_up_to_one_run_over_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let state = d.join("web.state");
+    let log = d.join("access.log");
+    let mut written = String::new();
+
+    // Run 1: the log as found.
+    let t1 = lines(1_000, 1, 0);
+    append(&log, &t1);
+    written.push_str(&t1);
+    let v1 = cumulative_run(&state, &log, "web");
+    assert_counts(&v1, &requests_of(&written));
+
+    // Run 2: more lines, a rename-and-create rotation, a new file whose last line is
+    // still being written.
+    let t2 = lines(500, 2, 2);
+    append(&log, &t2);
+    std::fs::rename(&log, d.join("access.log.1")).unwrap();
+    let t3 = lines(300, 3, 4);
+    let (t3_head, t3_tail) = t3.split_at(t3.len() - 40);
+    append(&log, t3_head);
+    written.push_str(&t2);
+    written.push_str(t3_head);
+    let v2 = cumulative_run(&state, &log, "web");
+    // The total so far: every complete line (the cut one waits for its end).
+    let complete = &written[..written.rfind('\n').unwrap() + 1];
+    assert_counts(&v2, &requests_of(complete));
+
+    // Run 3: the line completed and more, then a delaycompress rotation: access.log.1 is
+    // compressed to access.log.2.gz, access.log becomes access.log.1, a new access.log.
+    append(&log, t3_tail);
+    let t4 = lines(400, 4, 6);
+    append(&log, &t4);
+    written.push_str(t3_tail);
+    written.push_str(&t4);
+    let old = std::fs::read(d.join("access.log.1")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(d.join("access.log.2.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(&old).unwrap();
+    gz.finish().unwrap();
+    std::fs::remove_file(d.join("access.log.1")).unwrap();
+    std::fs::rename(&log, d.join("access.log.1")).unwrap();
+    let t5 = lines(200, 5, 8);
+    append(&log, &t5);
+    written.push_str(&t5);
+    let v3 = cumulative_run(&state, &log, "web");
+
+    // One plain run over everything written, in the order written, under the same label.
+    let all = write_file(d, "all.log", written.as_bytes());
+    let want = json_run(&["--source-label", "web"], &[&all]);
+    assert_same_report(&v3, &want);
+    assert_counts(&v3, &requests_of(&written));
+    assert_eq!(
+        v3["lines"]["read"].as_u64(),
+        Some(written.split_terminator('\n').count() as u64)
+    );
+
+    // Without --cumulative, the same state prints the run's window (nothing new here),
+    // and still keeps the total.
+    let state_s = state.to_str().unwrap();
+    let window = json_run(&["--state", state_s, "--source-label", "web"], &[&log]);
+    assert_eq!(window["requests"].as_u64(), Some(0));
+    let again = cumulative_run(&state, &log, "web");
+    assert_same_report(&again, &want);
+}
+
+#[test]
+fn states_of_two_hosts_merge_into_one_run_over_both_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (h1, h2) = (dir.path().join("web1"), dir.path().join("web2"));
+    std::fs::create_dir_all(&h1).unwrap();
+    std::fs::create_dir_all(&h2).unwrap();
+    let (log1, log2) = (h1.join("access.log"), h2.join("access.log"));
+    let (s1, s2) = (h1.join("axlog.state"), h2.join("axlog.state"));
+
+    // Host 1: two runs with a rotation between; host 2: one run.
+    let a = lines(700, 11, 0);
+    append(&log1, &a);
+    cumulative_run(&s1, &log1, "web1");
+    let b = lines(600, 12, 3);
+    append(&log1, &b);
+    std::fs::rename(&log1, h1.join("access.log.1")).unwrap();
+    let c = lines(250, 13, 5);
+    append(&log1, &c);
+    cumulative_run(&s1, &log1, "web1");
+    let e = lines(900, 14, 1);
+    append(&log2, &e);
+    cumulative_run(&s2, &log2, "web2");
+
+    let merged = json_run(
+        &["--from-state", s1.to_str().unwrap(), s2.to_str().unwrap()],
+        &[],
+    );
+    // The reference: one run over host 1's lines, then host 2's, rows named alike.
+    let host1 = format!("{a}{b}{c}");
+    let all1 = write_file(dir.path(), "web1.log", host1.as_bytes());
+    let want = json_run(
+        &["--source-label", "web1", "--source-label", "web2"],
+        &[&all1, &log2],
+    );
+    assert_same_report(&merged, &want);
+    let mut reqs = requests_of(&host1);
+    reqs.extend(requests_of(&e));
+    assert_counts(&merged, &reqs);
+    let rows = named_counts(&merged["sources"], "name", "requests");
+    assert_eq!(
+        rows,
+        [
+            ("web1".to_string(), requests_of(&host1).len() as u64),
+            ("web2".to_string(), requests_of(&e).len() as u64)
+        ]
+    );
+}
+
+#[test]
+fn a_total_is_never_merged_with_one_of_other_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = write_file(d, "access.log", lines(100, 21, 0).as_bytes());
+    let state = d.join("web.state");
+    let state_s = state.to_str().unwrap();
+    cumulative_run(&state, &log, "web");
+    let before = std::fs::read(&state).unwrap();
+
+    // Another --by: refused, naming it, and the state is left as it was.
+    let out = axlog()
+        .args([
+            "report",
+            "--state",
+            state_s,
+            "--cumulative",
+            "--by",
+            "endpoint",
+        ])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("--by: none, endpoint"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+
+    // A state that keeps no total goes on whatever the settings (offsets stay valid).
+    let plain = d.join("plain.state");
+    let plain_s = plain.to_str().unwrap();
+    json_run(&["--state", plain_s], &[&log]);
+    json_run(&["--state", plain_s, "--by", "endpoint"], &[&log]);
+
+    // --from-state: totals of other settings, a state without a total, a log given too.
+    let other_dir = d.join("tz");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    let other_log = write_file(&other_dir, "access.log", lines(50, 22, 0).as_bytes());
+    let other = other_dir.join("web.state");
+    let other_s = other.to_str().unwrap();
+    json_run(
+        &["--state", other_s, "--cumulative", "--tz", "+02:00"],
+        &[&other_log],
+    );
+    let from = |args: &[&str]| {
+        axlog()
+            .args(["report", "--from-state"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = from(&[state_s, other_s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("--tz: UTC, +02:00"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = from(&[state_s, plain_s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("no cumulative total"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = from(&[d.join("missing.state").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = axlog()
+        .args(["report", "--from-state", state_s, "--"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    // --cumulative needs a state.
+    let out = axlog()
+        .args(["report", "--cumulative"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
