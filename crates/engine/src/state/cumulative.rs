@@ -65,9 +65,13 @@ impl Cumulative {
 
     /// The report of the total, by the summariser a run's report uses.
     pub fn summary(&self, stats: &StatsConfig, endpoint_rules: &axlog_endpoint::Rules) -> Summary {
-        let tiered = Tiered {
+        let mut tiered = Tiered {
             tiers: self.tiers.clone(),
         };
+        // The total keeps the first run's settings; `--top` and `--sort` are this report's.
+        for (_, a) in &mut tiered.tiers {
+            a.show_as(stats);
+        }
         summarize(&self.rows_numbered(), tiered, stats, endpoint_rules)
     }
 

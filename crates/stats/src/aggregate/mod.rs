@@ -321,6 +321,13 @@ impl Aggregate {
         self.source = idx;
     }
 
+    /// Shows the aggregate with `cfg`'s `--top` and `--sort` (what only changes how it is
+    /// shown): a total kept over many runs is shown as the run asking for it says.
+    pub fn show_as(&mut self, cfg: &StatsConfig) {
+        self.cfg.top_n = cfg.top_n;
+        self.cfg.by_sort = cfg.by_sort;
+    }
+
     /// Renumbers the sources: source number `i` becomes `to[i]` (a number past `to`'s
     /// end keeps its own), so that aggregates of runs that numbered their sources apart
     /// merge row by row (a cron state keys its rows by label, not by a run's numbers).
