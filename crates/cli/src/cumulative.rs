@@ -167,6 +167,15 @@ impl Keep {
             && let Some(tiered) = outcome.aggregate.take()
         {
             let sources: Vec<SourceLines> = outcome.runs.iter().map(SourceLines::of).collect();
+            // The state leaves a failed read where it began, so the next run reads it
+            // again: what it gave before failing is in this total once more then.
+            for run in outcome.runs.iter().filter(|r| r.error.is_some()) {
+                term::warn(format_args!(
+                    "{}: read again by the next run, its lines read before the error count \
+                     twice in the cumulative total",
+                    run.id.name
+                ));
+            }
             next.cumulative
                 .get_or_insert_with(Cumulative::default)
                 .add_run(&sources, tiered);

@@ -50,9 +50,14 @@ pub(crate) fn report_from_states(args: &ReportArgs) -> anyhow::Result<ExitCode> 
     // the states come from more than one.
     let by_host = states.iter().any(|(_, s)| s.host != states[0].1.host);
     let mut total = Cumulative::default();
-    for (_, s) in &states {
+    for (path, s) in &states {
+        // A state that does not know its host is named by its file.
+        let host = match s.host.as_str() {
+            "" => path.display().to_string(),
+            h => h.to_string(),
+        };
         if let Some(c) = &s.cumulative {
-            total.add_cumulative(c, by_host.then_some(s.host.as_str()));
+            total.add_cumulative(c, by_host.then_some(host.as_str()));
         }
     }
     let cfg = config(args)?;

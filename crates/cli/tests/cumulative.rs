@@ -285,14 +285,33 @@ fn states_of_two_hosts_merge_into_one_run_over_both_logs() {
     let mut reqs = requests_of(&host1);
     reqs.extend(requests_of(&e));
     assert_counts(&merged, &reqs);
+    let (n1, n2) = (
+        requests_of(&host1).len() as u64,
+        requests_of(&e).len() as u64,
+    );
+    let rows = named_counts(&merged["sources"], "name", "requests");
+    assert_eq!(rows, [("web1".to_string(), n1), ("web2".to_string(), n2)]);
+
+    // States written on two machines (their `host` says which): rows are `host:label`,
+    // so two hosts' rows of one label stay apart.
+    for (state, host) in [(&s1, "alpha"), (&s2, "beta")] {
+        let mut v: Value = serde_json::from_slice(&std::fs::read(state).unwrap()).unwrap();
+        v["host"] = Value::from(host);
+        std::fs::write(state, serde_json::to_vec(&v).unwrap()).unwrap();
+    }
+    let merged = json_run(
+        &["--from-state", s1.to_str().unwrap(), s2.to_str().unwrap()],
+        &[],
+    );
     let rows = named_counts(&merged["sources"], "name", "requests");
     assert_eq!(
         rows,
         [
-            ("web1".to_string(), requests_of(&host1).len() as u64),
-            ("web2".to_string(), requests_of(&e).len() as u64)
+            ("alpha:web1".to_string(), n1),
+            ("beta:web2".to_string(), n2)
         ]
     );
+    assert_eq!(merged["requests"].as_u64(), Some(n1 + n2));
 }
 
 #[test]
