@@ -162,7 +162,10 @@ pub(crate) struct ReportArgs {
     pub(crate) quiet: bool,
     /// Live: a report per interval of log time (`10s`, `1m`, `1h`), one line each (one
     /// JSON document a line with `--output json`), as lines arrive: `tail -F access.log |
-    /// axlog report --every 10s`. Reads one input, on one thread.
+    /// axlog report --every 10s`. An interval is written when the input has gone past
+    /// it, or has been idle for one interval of wall time (then partial: its QPS over
+    /// the seconds up to its last request); SIGINT/SIGTERM write the open one (partial)
+    /// and exit 0. Reads one input, on one thread.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
     pub(crate) every: Option<u64>,
     /// The name of the files of the n-th input argument in the per-source breakdown, once

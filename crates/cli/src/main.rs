@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod args;
 mod convert;
 mod endpoints;
+mod every;
 mod exit;
 mod explain;
 mod filters;
