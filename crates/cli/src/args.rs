@@ -168,6 +168,12 @@ pub(crate) struct ReportArgs {
     /// and exit 0. Reads one input, on one thread.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
     pub(crate) every: Option<u64>,
+    /// With `--every`: keep reading the files as they grow, across rotation (as `tail -F`:
+    /// a file renamed away is read to its end, then the new one from its start; a file
+    /// truncated in place is read again from its start), writing an interval of zeros
+    /// for each interval of wall time without a line. Ends on SIGINT/SIGTERM.
+    #[arg(long, requires = "every")]
+    pub(crate) follow: bool,
     /// The name of the files of the n-th input argument in the per-source breakdown, once
     /// per argument in order (`--source-label web1 --source-label web2`); files with one
     /// label, such as a rotated set, are one row. Default: each file's path.

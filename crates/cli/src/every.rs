@@ -37,7 +37,7 @@ pub(crate) fn report_every(
     let mut fitted = 0u64;
     let how = Every {
         every_s: every,
-        follow: false,
+        follow: args.follow,
     };
     let res = axlog_engine::run_every(sources, &cfg, how, |live| {
         let line = match live {

@@ -128,3 +128,91 @@ fn sigterm_writes_the_open_window_and_exits_0() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
+
+fn append(path: &std::path::Path, seconds: &[i64]) {
+    let text: String = seconds.iter().map(|&s| line_at(s)).collect();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// `--follow` over a file a writer appends to, rotates by rename and create (without
+/// waiting for axlog to finish the old file), then by copytruncate; SIGTERM ends it. Each
+/// hour's window holds the lines the test wrote in that hour, and their sum is every line
+/// written. A line of the next hour, once written, makes axlog write the hour before:
+/// reading that window says every line before it was read.
+#[test]
+fn follow_reads_growth_and_both_rotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    append(&log, &[1, 2]);
+    let mut child = axlog_std()
+        .arg("report")
+        .arg(&log)
+        .args(["--every", "1h", "--follow", "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(child.stdout.take().unwrap());
+    let mut written: Vec<i64> = vec![1, 2];
+    let mut write = |path: &std::path::Path, s: &[i64]| {
+        append(path, s);
+        written.extend_from_slice(s);
+    };
+    // Growth, then the next hour's first line.
+    write(&log, &[60, 61, 3599]);
+    write(&log, &[3600]);
+    let w10 = next_window(&rx);
+    // Rename and create at once: the old file's unread lines must still be read.
+    write(&log, &[3700, 3701]);
+    std::fs::rename(&log, dir.path().join("access.log.1")).unwrap();
+    write(&log, &[3800, 3801, 3802, 3803, 3804]);
+    write(&log, &[7200]);
+    let w11 = next_window(&rx);
+    // copytruncate: the copy is left alone, the cut file read from its start. Fewer
+    // bytes than were read are written after the cut, so the cut shows whenever axlog
+    // looks.
+    std::fs::copy(&log, dir.path().join("access.log.2")).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    write(&log, &[7300, 7301]);
+    write(&log, &[10_800]);
+    let w12 = next_window(&rx);
+    term(&child);
+    let w13 = next_window(&rx);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+
+    let in_hour = |h: i64| written.iter().filter(|&&s| s / 3600 == h).count() as u64;
+    let got: Vec<(i64, u64, bool)> = [&w10, &w11, &w12, &w13].iter().map(|v| fields(v)).collect();
+    assert_eq!(
+        got,
+        [
+            (0, in_hour(0), false),
+            (3600, in_hour(1), false),
+            (7200, in_hour(2), false),
+            (10_800, in_hour(3), true),
+        ]
+    );
+    let total: u64 = got.iter().map(|g| g.1).sum();
+    assert_eq!(total, written.len() as u64);
+}
+
+/// `--follow` needs `--every`.
+#[test]
+fn follow_needs_every() {
+    let out = axlog_std()
+        .args(["report", "--follow", "x.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--every"), "{}", stderr_of(&out));
+}

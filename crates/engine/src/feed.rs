@@ -5,7 +5,7 @@
 //! (`axlog_input::Follow`); standard input and archives are read to their end.
 
 use crate::progress::open_source;
-use axlog_input::{Chunk, ChunkReader, InputError, Source};
+use axlog_input::{Chunk, ChunkReader, Follow, InputError, Source};
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -108,10 +108,8 @@ impl Drop for Feed {
 struct Input {
     n: usize,
     source: Source,
-    #[expect(dead_code, reason = "--follow reads it (next commit)")]
     follow: Option<Duration>,
     counter: Option<Arc<AtomicU64>>,
-    #[expect(dead_code, reason = "--follow reads it (next commit)")]
     stop: Arc<AtomicBool>,
     tx: SyncSender<(usize, Event)>,
     recycled: Receiver<Vec<u8>>,
@@ -153,7 +151,12 @@ impl Input {
     /// The input's text: a followed file as it grows (an archive or standard input is
     /// read once, to its end).
     fn open(&self) -> Result<Box<dyn Read + Send>, InputError> {
-        // FOLLOW
+        if let (Source::Path(p), Some(poll)) = (&self.source, self.follow)
+            && !p.is_dir()
+            && let Some(f) = Follow::open(p, poll, self.stop.clone())?
+        {
+            return Ok(Box::new(f));
+        }
         open_source(&self.source, self.counter.as_ref())
     }
 }
