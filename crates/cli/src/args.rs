@@ -165,7 +165,9 @@ pub(crate) struct ReportArgs {
     /// axlog report --every 10s`. An interval is written when the input has gone past
     /// it, or has been idle for one interval of wall time (then partial: its QPS over
     /// the seconds up to its last request); SIGINT/SIGTERM write the open one (partial)
-    /// and exit 0. Reads one input, on one thread.
+    /// and exit 0. Several inputs are read at once, each line counted in the interval of
+    /// its own time; an interval is written once every input has gone past it or is
+    /// idle.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
     pub(crate) every: Option<u64>,
     /// With `--every`: keep reading the files as they grow, across rotation (as `tail -F`:

@@ -216,3 +216,38 @@ fn follow_needs_every() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("--every"), "{}", stderr_of(&out));
 }
+
+/// Several inputs: each line counts in the window of its own time, whichever input it
+/// is read from and however the inputs' reading interleaves; a window is written once
+/// both inputs have gone past it.
+#[test]
+fn several_inputs_count_each_line_in_its_own_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.log");
+    let b = dir.path().join("b.log");
+    // Many lines, so that each file is several chunks and the two interleave.
+    let sa: Vec<i64> = (0..40_000).map(|i| i * 10_800 / 40_000).collect();
+    let sb: Vec<i64> = (0..25_000).map(|i| 1800 + i * 9_000 / 25_000).collect();
+    append(&a, &sa);
+    append(&b, &sb);
+    let out = axlog_std()
+        .arg("report")
+        .args([&a, &b])
+        .args(["--every", "1h", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let got: Vec<(i64, u64, bool)> = stdout_of(&out)
+        .lines()
+        .map(|l| fields(&serde_json::from_str(l).unwrap()))
+        .collect();
+    let all: Vec<i64> = sa.iter().chain(&sb).copied().collect();
+    let last = all.iter().max().unwrap() / 3600;
+    let want: Vec<(i64, u64, bool)> = (0..=last)
+        .map(|h| {
+            let n = all.iter().filter(|&&s| s / 3600 == h).count() as u64;
+            (h * 3600, n, h == last)
+        })
+        .collect();
+    assert_eq!(got, want);
+}

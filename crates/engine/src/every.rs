@@ -204,6 +204,15 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
         limit
     }
 
+    /// Whether input `n` is more than one window ahead of the slowest input that holds
+    /// windows open: it should wait for it.
+    fn ahead(&self, n: usize) -> bool {
+        match (self.limit(), self.inputs.get(n).and_then(|i| i.watermark)) {
+            (Some(l), Some(w)) => w > l.saturating_add(1),
+            _ => false,
+        }
+    }
+
     /// Hands out what the inputs and the clock have finished, at `now_ms`: windows every
     /// active input has gone past; when all are idle, the open windows (partial, without
     /// `--follow`) or, following, the windows the clock has passed (zeros for those
@@ -532,6 +541,9 @@ pub fn run_every(
             Next::Gone => (0..sources.len()).for_each(|n| windows.end(n)),
         }
         windows.tick(now_ms());
+        if sources.len() > 1 {
+            (0..sources.len()).for_each(|n| feed.hold(n, windows.ahead(n)));
+        }
     }
     windows.now_ms = now_ms();
     windows.finish();

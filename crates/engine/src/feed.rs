@@ -37,12 +37,17 @@ pub(crate) enum Next {
 /// filling memory.
 const DEPTH: usize = 2;
 
+/// How often a held input looks whether it may read on.
+const HOLD_POLL: Duration = Duration::from_millis(20);
+
 /// The inputs' threads and their channel. Dropping it tells followers to stop.
 pub(crate) struct Feed {
     rx: Receiver<(usize, Event)>,
     /// Per input, where a chunk's buffer goes back to be read into again (a live read is
     /// often one line: a new buffer per chunk would cost a block each time).
     recycle: Vec<SyncSender<Vec<u8>>>,
+    /// Per input, set while it is ahead of the others (see [`Feed::hold`]).
+    holds: Vec<Arc<AtomicBool>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -58,11 +63,15 @@ impl Feed {
         let (tx, rx) = mpsc::sync_channel(DEPTH * sources.len().max(1));
         let stop = Arc::new(AtomicBool::new(false));
         let mut recycle = Vec::with_capacity(sources.len());
+        let mut holds = Vec::with_capacity(sources.len());
         let mut counters = counters.into_iter();
         for (i, source) in sources.iter().enumerate() {
             let (back, recycled) = mpsc::sync_channel::<Vec<u8>>(DEPTH + 2);
             recycle.push(back);
+            let hold = Arc::new(AtomicBool::new(false));
+            holds.push(hold.clone());
             let input = Input {
+                hold,
                 n: i,
                 source: source.clone(),
                 follow,
@@ -76,7 +85,12 @@ impl Feed {
                 .spawn(move || input.run())
                 .map_err(|e| format!("{}: cannot start reading: {e}", source.name()))?;
         }
-        Ok(Feed { rx, recycle, stop })
+        Ok(Feed {
+            rx,
+            recycle,
+            holds,
+            stop,
+        })
     }
 
     /// The next event of any input, within `wait`.
@@ -85,6 +99,15 @@ impl Feed {
             Ok((n, e)) => Next::Got(n, e),
             Err(RecvTimeoutError::Timeout) => Next::Quiet,
             Err(RecvTimeoutError::Disconnected) => Next::Gone,
+        }
+    }
+
+    /// Input `n` waits (`true`) or reads on: an input far ahead of the others in log
+    /// time would fill the windows they hold open (a replay of a rotated set read all at
+    /// once), so it waits for them.
+    pub(crate) fn hold(&self, n: usize, wait: bool) {
+        if let Some(h) = self.holds.get(n) {
+            h.store(wait, Ordering::Relaxed);
         }
     }
 
@@ -107,6 +130,7 @@ impl Drop for Feed {
 /// One input's reading thread.
 struct Input {
     n: usize,
+    hold: Arc<AtomicBool>,
     source: Source,
     follow: Option<Duration>,
     counter: Option<Arc<AtomicU64>>,
@@ -128,6 +152,9 @@ impl Input {
         };
         let mut chunks = ChunkReader::live(reader, name);
         loop {
+            while self.hold.load(Ordering::Relaxed) && !self.stop.load(Ordering::Relaxed) {
+                thread::sleep(HOLD_POLL);
+            }
             let spare = self.recycled.try_recv().unwrap_or_default();
             let (event, last) = match chunks.next_chunk_owned(spare) {
                 Ok(Some(c)) => (Event::Chunk(c), false),
