@@ -173,7 +173,9 @@ pub(crate) struct ReportArgs {
     /// With `--every`: keep reading the files as they grow, across rotation (as `tail -F`:
     /// a file renamed away is read to its end, then the new one from its start; a file
     /// truncated in place is read again from its start), writing an interval of zeros
-    /// for each interval of wall time without a line. Ends on SIGINT/SIGTERM.
+    /// for each interval of wall time without a line. Archives and standard input are
+    /// read to their end (with standard input, only the clock is kept: zero intervals
+    /// while it is quiet). Ends on SIGINT/SIGTERM.
     #[arg(long, requires = "every")]
     pub(crate) follow: bool,
     /// The name of the files of the n-th input argument in the per-source breakdown, once

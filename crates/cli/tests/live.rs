@@ -251,3 +251,72 @@ fn several_inputs_count_each_line_in_its_own_window() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// Following a file that goes quiet: once the clock has passed its interval, the window
+/// is written whole (not partial: the quiet seconds were real), then one window of zeros
+/// per interval of silence (an outage shows while it lasts).
+#[test]
+fn following_a_quiet_file_writes_zero_windows() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    append(&log, &[0, 0]);
+    let mut child = axlog_std()
+        .arg("report")
+        .arg(&log)
+        .args(["--every", "1s", "--follow", "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(child.stdout.take().unwrap());
+    let first = next_window(&rx);
+    assert_eq!(fields(&first), (0, 2, false), "{first}");
+    assert_eq!(first["report"]["qps"]["seconds"], 1);
+    for k in 1..3 {
+        let v = next_window(&rx);
+        assert_eq!(fields(&v), (k, 0, false), "{v}");
+        assert_eq!(v["report"]["qps"]["empty_seconds"], 1, "{v}");
+    }
+    term(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // Whatever came after: more zero windows, in order.
+    let mut next = 3;
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(10)) {
+        let v: Value = serde_json::from_str(&l).unwrap();
+        assert_eq!(fields(&v), (next, 0, false), "{v}");
+        next += 1;
+    }
+}
+
+/// Two files followed at once: an hour is written once both have gone past it (here
+/// neither is idle for an hour), with the lines of both.
+#[test]
+fn following_two_files_writes_an_hour_once_both_passed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, &[1, 2, 3]);
+    append(&b, &[5]);
+    let mut child = axlog_std()
+        .arg("report")
+        .args([&a, &b])
+        .args(["--every", "1h", "--follow", "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(child.stdout.take().unwrap());
+    // A goes past 10:00; B still writes lines of it, then goes past too.
+    append(&a, &[3600]);
+    append(&b, &[6, 7]);
+    append(&b, &[3601, 3602]);
+    let first = next_window(&rx);
+    assert_eq!(fields(&first), (0, 6, false), "{first}");
+    // B's lines after its 10:00 ones are read before the hour is written (file order);
+    // A's 11:00 line before, as it is what let the hour be written.
+    term(&child);
+    let last = next_window(&rx);
+    assert_eq!(fields(&last), (3600, 3, true), "{last}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}

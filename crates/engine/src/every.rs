@@ -520,26 +520,43 @@ pub fn run_every(
         .collect();
     let mut parsers: Vec<Option<InputParser>> = (0..sources.len()).map(|_| None).collect();
     let mut ended = Ended::default();
+    let mut take = |next: Next, windows: &mut Windows<'_, _>, ended: &mut Ended| match next {
+        Next::Got(n, Event::Chunk(chunk)) => {
+            if let (Some(run), Some(parser)) = (runs.get_mut(n), parsers.get_mut(n)) {
+                windows.arrive(n, now_ms(), run.lines_before());
+                let buf = run.read_chunk(cfg, parser, chunk, windows);
+                feed.recycle(n, buf);
+            }
+            true
+        }
+        Next::Got(_, Event::Failed(e)) => {
+            ended.errors.push(e.to_string());
+            true
+        }
+        Next::Got(n, Event::End) => {
+            windows.end(n);
+            true
+        }
+        Next::Quiet => false,
+        // Every reading thread is gone (each says `End` first, unless it died).
+        Next::Gone => {
+            (0..sources.len()).for_each(|n| windows.end(n));
+            false
+        }
+    };
     while !windows.all_ended() {
         if let Some(sig) = signal::received() {
             ended.signal = Some(sig);
+            // What was read already counts: the chunks waiting in the channel (no more,
+            // or a fast input would keep the run from ending).
+            for _ in 0..feed.capacity() {
+                if !take(feed.next(Duration::ZERO), &mut windows, &mut ended) {
+                    break;
+                }
+            }
             break;
         }
-        match feed.next(TICK) {
-            Next::Got(n, Event::Chunk(chunk)) => {
-                let (Some(run), Some(parser)) = (runs.get_mut(n), parsers.get_mut(n)) else {
-                    continue;
-                };
-                windows.arrive(n, now_ms(), run.lines_before());
-                let buf = run.read_chunk(cfg, parser, chunk, &mut windows);
-                feed.recycle(n, buf);
-            }
-            Next::Got(_, Event::Failed(e)) => ended.errors.push(e.to_string()),
-            Next::Got(n, Event::End) => windows.end(n),
-            Next::Quiet => {}
-            // Every reading thread is gone (each says `End` first, unless it died).
-            Next::Gone => (0..sources.len()).for_each(|n| windows.end(n)),
-        }
+        take(feed.next(TICK), &mut windows, &mut ended);
         windows.tick(now_ms());
         if sources.len() > 1 {
             (0..sources.len()).for_each(|n| feed.hold(n, windows.ahead(n)));

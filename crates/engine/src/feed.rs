@@ -102,6 +102,12 @@ impl Feed {
         }
     }
 
+    /// The most events that can be waiting: the channel's, and one per input thread
+    /// blocked sending.
+    pub(crate) fn capacity(&self) -> usize {
+        (DEPTH + 1) * self.recycle.len().max(1)
+    }
+
     /// Input `n` waits (`true`) or reads on: an input far ahead of the others in log
     /// time would fill the windows they hold open (a replay of a rotated set read all at
     /// once), so it waits for them.
