@@ -173,9 +173,10 @@ fn follow_reads_growth_and_both_rotations() {
     write(&log, &[3800, 3801, 3802, 3803, 3804]);
     write(&log, &[7200]);
     let w11 = next_window(&rx);
-    // copytruncate: the copy is left alone, the cut file read from its start. Fewer
-    // bytes than were read are written after the cut, so the cut shows whenever axlog
-    // looks.
+    // copytruncate, with lines written just before it (axlog may not have read them):
+    // those come from the copy, then the cut file from its start. Fewer bytes than were
+    // read are written after the cut, so the cut shows whenever axlog looks.
+    write(&log, &[7250, 7251]);
     std::fs::copy(&log, dir.path().join("access.log.2")).unwrap();
     std::fs::OpenOptions::new()
         .write(true)

@@ -5,7 +5,8 @@
 //! waits a poll interval and looks at what the name holds now.
 //! - The same file (device and inode), longer: the new bytes are read.
 //! - The same file, shorter, or its first bytes changed (`copytruncate`, then maybe new
-//!   lines): it is read again from its start.
+//!   lines): it is read again from its start, after the lines the cut took before they
+//!   were read, from logrotate's copy when it is beside the file as plain text.
 //! - Another file (rename and create): the old file is read to its end once more (the
 //!   writer may have added lines since), then the new one from its start; unless the new
 //!   one starts with the same bytes (the same text copied over), which goes on where the
@@ -58,7 +59,8 @@ enum Change {
 
 impl Follow {
     /// Opens `path` to follow, polling every `poll` at its end until `stop` is set (then
-    /// the reader ends). `None` for an archive: it does not grow, it is read once.
+    /// the reader ends). `None` for an archive (it does not grow) and for what is not a
+    /// regular file (a named pipe): they are read once, as streams.
     pub fn open(
         path: &Path,
         poll: Duration,
@@ -70,10 +72,13 @@ impl Follow {
             source: e,
         };
         let file = File::open(path).map_err(open_err)?;
-        let stat = FileStat::of_file(&file).map_err(open_err)?;
-        if Compression::detect(&head_of(&file)) != Compression::None {
+        let meta = file.metadata().map_err(open_err)?;
+        // A pipe or a device has no size to watch or start to go back to: read as a
+        // stream.
+        if !meta.is_file() || Compression::detect(&head_of(&file)) != Compression::None {
             return Ok(None);
         }
+        let stat = FileStat::of_file(&file).map_err(open_err)?;
         Ok(Some(Follow {
             path: path.to_path_buf(),
             file,
@@ -166,6 +171,50 @@ impl Follow {
 }
 
 impl Follow {
+    /// After a cut (`copytruncate`), the copy logrotate made, if it is beside the file
+    /// as plain text: named after it (`access.log.1`, `access.log-20261206`), starting
+    /// with the bytes read first and longer than what was read. Its bytes from there are
+    /// the lines the cut took before they were read. The newest such file.
+    fn copy_of_cut(&self) -> Option<File> {
+        if self.head.is_empty() {
+            return None;
+        }
+        let name = self.path.file_name()?.as_encoded_bytes();
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut best: Option<(File, i64)> = None;
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let other = entry.file_name();
+            let other = other.as_encoded_bytes();
+            let named_after = other.len() > name.len()
+                && other.starts_with(name)
+                && matches!(other[name.len()], b'.' | b'-');
+            if !named_after {
+                continue;
+            }
+            let Ok(file) = File::open(entry.path()) else {
+                continue;
+            };
+            let Ok(meta) = file.metadata() else { continue };
+            if !meta.is_file() || meta.len() <= self.pos {
+                continue;
+            }
+            let head = head_of(&file);
+            if self.head_differs(&head) || Compression::detect(&head) != Compression::None {
+                continue;
+            }
+            let Ok(stat) = FileStat::of_file(&file) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(_, t)| stat.mtime_ns > *t) {
+                best = Some((file, stat.mtime_ns));
+            }
+        }
+        best.map(|(f, _)| f)
+    }
+
     /// At the end of the open file: waits for more bytes, a cut or another file; `false`
     /// when told to stop first.
     fn wait(&mut self) -> io::Result<bool> {
@@ -179,8 +228,18 @@ impl Follow {
                     std::thread::sleep(self.poll);
                 }
                 Change::Truncated => {
-                    self.file.seek(SeekFrom::Start(0))?;
-                    self.restart(0);
+                    match self.copy_of_cut() {
+                        // Its bytes from where reading was, then the cut file from 0.
+                        Some(copy) => {
+                            let live = std::mem::replace(&mut self.file, copy);
+                            self.file.seek(SeekFrom::Start(self.pos))?;
+                            self.next = Some((live, self.stat, 0));
+                        }
+                        None => {
+                            self.file.seek(SeekFrom::Start(0))?;
+                            self.restart(0);
+                        }
+                    }
                     return Ok(true);
                 }
                 Change::Replaced(file, stat, at) => {
@@ -329,6 +388,31 @@ mod tests {
         assert_eq!(drain(&mut f, &stop), "d2\n");
     }
 
+    /// copytruncate before the last lines were read: they are read from the copy, then
+    /// the cut file from its start.
+    #[test]
+    fn lines_cut_before_they_were_read_come_from_the_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("access.log");
+        append(&log, "a1\na2\n");
+        // An older rotation, with other text: not the copy.
+        append(&dir.path().join("access.log.2"), "z1\nz2\nz3\nz4\nz5\n");
+        let (mut f, stop) = follow(&log);
+        assert_eq!(drain(&mut f, &stop), "a1\na2\n");
+        append(&log, "a3\na4\n");
+        std::fs::copy(&log, dir.path().join("access.log.1")).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&log)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&log, "c1\n");
+        assert_eq!(drain(&mut f, &stop), "a3\na4\nc1\n");
+        append(&log, "c2\n");
+        assert_eq!(drain(&mut f, &stop), "c2\n");
+    }
+
     /// A file that ends mid-line and is replaced: a newline keeps its last bytes from
     /// joining the next file's first line.
     #[test]
@@ -344,7 +428,7 @@ mod tests {
     }
 
     #[test]
-    fn an_archive_is_not_followed() {
+    fn an_archive_or_a_device_is_not_followed() {
         let dir = tempfile::tempdir().unwrap();
         let gz = dir.path().join("a.gz");
         std::fs::write(&gz, [0x1f, 0x8b, 8, 0]).unwrap();
