@@ -162,9 +162,24 @@ pub(crate) struct ReportArgs {
     pub(crate) quiet: bool,
     /// Live: a report per interval of log time (`10s`, `1m`, `1h`), one line each (one
     /// JSON document a line with `--output json`), as lines arrive: `tail -F access.log |
-    /// axlog report --every 10s`. Reads one input, on one thread.
+    /// axlog report --every 10s`. An interval is written when the input has gone past
+    /// it, or has been idle for one interval of wall time (then, without `--follow`,
+    /// partial: its QPS over the seconds up to its last request); SIGINT/SIGTERM write the
+    /// open one (partial)
+    /// and exit 0. Several inputs are read at once, each line counted in the interval of
+    /// its own time; an interval is written once every input has gone past it or is
+    /// idle.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "rejects")]
     pub(crate) every: Option<u64>,
+    /// With `--every`: keep reading the files as they grow, across rotation (as `tail -F`:
+    /// a file renamed away is read to its end, then the new one from its start; a file
+    /// truncated in place is read again from its start, after the lines it lost unread,
+    /// from logrotate's uncompressed copy), writing an interval of zeros
+    /// for each interval of wall time without a line. Archives and standard input are
+    /// read to their end (with standard input, only the clock is kept: zero intervals
+    /// while it is quiet). Ends on SIGINT/SIGTERM.
+    #[arg(long, requires = "every")]
+    pub(crate) follow: bool,
     /// The name of the files of the n-th input argument in the per-source breakdown, once
     /// per argument in order (`--source-label web1 --source-label web2`); files with one
     /// label, such as a rotated set, are one row. Default: each file's path.

@@ -1,5 +1,10 @@
 //! Exit codes, and the run-level check that every input was understood: a wrong layout or
 //! a binary file gives a report of zero requests, which must not look like success.
+//!
+//! A live run (`report --every`, `--follow`) ended by SIGINT or SIGTERM exits 0 (or as
+//! any run, by its inputs): a signal is how a followed run ends, and the open window is
+//! written first, so nothing failed (`systemctl stop` records a clean stop without a
+//! `SuccessExitStatus=`). A second signal kills at once, by the signal.
 
 use axlog_stats::summary::SourceSummary;
 

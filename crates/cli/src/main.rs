@@ -8,6 +8,7 @@ mod args;
 mod convert;
 mod cumulative;
 mod endpoints;
+mod every;
 mod exit;
 mod explain;
 mod filters;

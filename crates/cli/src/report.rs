@@ -5,8 +5,7 @@ use crate::args::{Output, ReportArgs};
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
 use crate::{exit, term, threads};
-use axlog_engine::{Config, Live, Outputs};
-use axlog_input::Source;
+use axlog_engine::{Config, Outputs};
 use axlog_stats::StatsConfig;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -41,69 +40,6 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
     })
 }
 
-/// `report --every`: a line per interval of log time, written as each interval ends.
-fn report_every(
-    args: &ReportArgs,
-    sources: &[Source],
-    every: u64,
-    filter: Option<std::sync::Arc<axlog_engine::filter::Filter>>,
-) -> anyhow::Result<ExitCode> {
-    let [source] = sources else {
-        anyhow::bail!(
-            "--every reads one input (a file or standard input), not {}",
-            sources.len()
-        );
-    };
-    let mut cfg = config(args)?;
-    cfg.filter = filter;
-    let mut out = term::stdout();
-    let mut write_error = None;
-    // Lines that fitted the layout (requests, server messages): none is exit 3.
-    let mut fitted = 0u64;
-    let res = axlog_engine::run_every(source, &cfg, every, |live| {
-        let line = match live {
-            Live::Window {
-                start,
-                partial,
-                summary,
-            } => {
-                fitted += summary.lines.parsed + summary.lines.other;
-                match args.output {
-                    Output::Text => axlog_report::window_line(start, every, partial, &summary),
-                    Output::Json => axlog_report::window_json(start, every, partial, &summary),
-                }
-            }
-            Live::NoRequests { from, to, windows } => match args.output {
-                Output::Text => axlog_report::no_requests_line(from, to, windows),
-                Output::Json => axlog_report::no_requests_json(from, to, windows),
-            },
-        };
-        // Each interval is written as it ends: a pipe reader sees it at once.
-        if write_error.is_none()
-            && let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush())
-        {
-            write_error = Some(e);
-        }
-    });
-    if let Some(e) = write_error {
-        return Err(e.into());
-    }
-    match res {
-        Ok(lines) if lines > 0 && fitted == 0 => {
-            term::warn(format_args!(
-                "{}: no line parsed: no layout fits its {lines} lines",
-                source.name()
-            ));
-            Ok(ExitCode::from(exit::UNPARSED))
-        }
-        Ok(_) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
-            term::warn(e);
-            Ok(ExitCode::from(exit::FAILED))
-        }
-    }
-}
-
 /// The summary of every input, rendered as `--output` asks, then its failures on stderr.
 pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if !args.from_state.is_empty() {
@@ -127,7 +63,7 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if let Some(every) = args.every {
-        return report_every(&args, &sources, every, filter);
+        return crate::every::report_every(&args, &sources, every, filter);
     }
     let mut cfg = config(&args)?;
     // The outputs are opened before any input is read: a bad path is a usage error.

@@ -132,30 +132,47 @@ impl SourceRun {
                     break;
                 }
             };
-            if parser.is_none() && !chunk.is_overlong() {
-                let p = self.parser_for(cfg, chunk.lines(), sink.fields());
-                sink.begin(&self.begin(&p));
-                parser = Some(p);
-            }
-            let name = &self.id.name;
-            let counts = parse_chunk(parser.as_mut(), &chunk, name, sink, cfg.filter.as_deref());
-            let part = sink.end_chunk();
-            sink.add_chunk(
-                part,
-                ChunkPlace {
-                    source: name,
-                    lines_before: self.lines_before(),
-                },
-            );
-            self.lines += counts.lines;
-            self.malformed += counts.malformed;
-            self.filtered += counts.filtered;
-            recycle(chunk.into_buf());
+            recycle(self.read_chunk(cfg, &mut parser, chunk, sink));
             if sink.stopped() {
                 break;
             }
         }
-        if let Some(p) = &parser {
+        self.end_reading(parser.as_ref());
+    }
+
+    /// Reads one chunk of the source (the next in order) into `sink` with `parser`,
+    /// made from this chunk when there is none yet; gives back the chunk's buffer.
+    pub(crate) fn read_chunk<S: ChunkSink>(
+        &mut self,
+        cfg: &Config,
+        parser: &mut Option<InputParser>,
+        chunk: Chunk,
+        sink: &mut S,
+    ) -> Vec<u8> {
+        if parser.is_none() && !chunk.is_overlong() {
+            let p = self.parser_for(cfg, chunk.lines(), sink.fields());
+            sink.begin(&self.begin(&p));
+            *parser = Some(p);
+        }
+        let name = &self.id.name;
+        let counts = parse_chunk(parser.as_mut(), &chunk, name, sink, cfg.filter.as_deref());
+        let part = sink.end_chunk();
+        sink.add_chunk(
+            part,
+            ChunkPlace {
+                source: name,
+                lines_before: self.lines_before(),
+            },
+        );
+        self.lines += counts.lines;
+        self.malformed += counts.malformed;
+        self.filtered += counts.filtered;
+        chunk.into_buf()
+    }
+
+    /// The source is read: its parser's counts per layout are added.
+    pub(crate) fn end_reading(&mut self, parser: Option<&InputParser>) {
+        if let Some(p) = parser {
             self.add_layout_counts(p);
         }
     }

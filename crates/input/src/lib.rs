@@ -5,6 +5,7 @@
 //! memory stays at about one block whatever the input size.
 
 mod compress;
+mod follow;
 mod gzip;
 mod range;
 mod resume;
@@ -13,6 +14,7 @@ mod salvage;
 mod shrink;
 mod split;
 pub use compress::{Compression, decoded};
+pub use follow::Follow;
 pub use resume::{FP_MAX, FileStat, Fingerprint, Head, fingerprint, fnv1a64, last_line_end};
 pub use rotation::{expand, expand_indexed, rotation_order};
 use shrink::Watched;

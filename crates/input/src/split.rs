@@ -258,12 +258,12 @@ pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<
 }
 
 #[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+pub(crate) fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     std::os::unix::fs::FileExt::read_at(file, buf, at)
 }
 
 #[cfg(not(unix))]
-fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
+pub(crate) fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
     // `FileSplit::open` gives no split off Unix.
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
