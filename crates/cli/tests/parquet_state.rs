@@ -119,12 +119,24 @@ fn bytes_sent(out: &Path) -> Vec<i64> {
     all
 }
 
+/// `got` is `want`; else the counts and the first difference (not thousands of values).
+fn assert_values(got: &[i64], want: &[i64]) {
+    if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+        panic!(
+            "{} rows for {} lines; first difference at {i}: {:?} for {:?} \
+             (a line missing or written twice)",
+            got.len(),
+            want.len(),
+            got.get(i),
+            want.get(i)
+        );
+    }
+}
+
 /// The rows are the lines written, each once: `bytes_sent` 1..=written.
 fn assert_each_line_once(out: &Path, written: u64) {
-    let got = bytes_sent(out);
     let want: Vec<i64> = (1..=written as i64).collect();
-    assert_eq!(got.len(), want.len(), "rows vs lines written");
-    assert_eq!(got, want, "a line missing or written twice");
+    assert_values(&bytes_sent(out), &want);
 }
 
 /// `part-{16 hex}-{12 digits}-{12 digits}-{5 digits}.parquet`: its (fp, start, end).
@@ -292,4 +304,40 @@ fn report_and_convert_keep_states_of_their_own() {
     let o = run(&args, None);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("the state of `axlog convert`"));
+}
+
+#[test]
+fn a_read_that_fails_writes_no_row_until_it_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, out) = (dir.path().join("web.state"), dir.path().join("out"));
+    let log = dir.path().join("access.log");
+    let mut lines = Lines { written: 0 };
+    append(&log, &lines.next(500));
+    assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 500);
+
+    // Rotated and compressed, but the archive is cut short: its read fails part-way.
+    append(&log, &lines.next(2000));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read(&log).unwrap()).unwrap();
+    let whole = gz.finish().unwrap();
+    let gz_path = write_file(dir.path(), "access.log.1.gz", &whole[..whole.len() - 200]);
+    std::fs::remove_file(&log).unwrap();
+    let before = lines.written;
+    append(&log, &lines.next(100));
+    let o = convert(&state, &out, &log, None);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The new live file's rows are there; none of the failed read's.
+    let mut want: Vec<i64> = (1..=500).collect();
+    want.extend(before as i64 + 1..=lines.written as i64);
+    assert_values(&bytes_sent(&out), &want);
+    assert!(!pending(&state).exists());
+
+    // The archive whole again: its unread lines are read, once.
+    std::fs::write(&gz_path, &whole).unwrap();
+    assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 2600);
 }
