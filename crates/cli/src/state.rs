@@ -299,13 +299,45 @@ fn publish(
         .map(|p| std::path::absolute(&p).unwrap_or(p))
         .collect();
     if !files.is_empty() {
-        let pending = journal::Pending::new(res.next.generation, files);
+        let pending = journal::Pending::new(res.next.generation, files.clone());
         journal::write(state_path, &pending)?;
     }
     fault::hit(fault::Point::AfterJournal);
     out.publish()?;
+    let read_whole: Vec<String> = res
+        .reads
+        .iter()
+        .zip(&outcome.runs)
+        .filter(|(_, run)| run.error.is_none())
+        .map(|(r, _)| format!(".part-{:016x}-{:012}-", r.fp.hash, r.start))
+        .collect();
+    sweep_leftovers(&files, &read_whole);
     fault::hit(fault::Point::AfterParquetPublish);
     Ok(())
+}
+
+/// Removes the staging files a run that died before its journal left (hidden, never
+/// read, but never removed either): that run read from the same starts as this one (the
+/// state was not advanced), so its rows fell in the partitions this run just wrote, under
+/// temporary names `prefixes` start. Run after this run's files are published, so none
+/// of its own temporary names is left; under the lock, no other run of the state writes.
+fn sweep_leftovers(files: &[PathBuf], prefixes: &[String]) {
+    let dirs: std::collections::BTreeSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".parquet.tmp")
+                && prefixes.iter().any(|p| name.starts_with(p.as_str()))
+            {
+                // Best effort: a leftover is hidden from readers either way.
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// The inputs grouped by rotated set (directory and base name), in the order first

@@ -242,7 +242,15 @@ fn convert_with_crashes_and_rotations_writes_each_line_once() {
     std::fs::rename(&log, &one).unwrap();
     append(&log, &lines.next(60));
     assert_aborted(&convert(&state, &out, &log, Some("after-parquet-staged")));
+    let hidden = |out: &Path| {
+        files_under(out)
+            .into_iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+            .count()
+    };
+    assert!(hidden(&out) > 0, "the dead run's staged files");
     assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 1910);
+    assert_eq!(hidden(&out), 0, "staging leftovers removed by the rerun");
 
     // Nothing new: no file, the same rows.
     let before = parquet_files(&out);
