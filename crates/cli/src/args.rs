@@ -206,8 +206,9 @@ pub(crate) struct ReportArgs {
     /// /var/log/nginx/access.log`). Rotated files are followed by their content; a line
     /// still being written is left for the next run. Another run holding the state exits
     /// 4; bytes lost before being read (a file deleted or truncated) exit 5. Plain files
-    /// and archives; not standard input, `--every` or `--parquet` yet.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["every", "parquet"])]
+    /// and archives; not standard input or `--every` yet. With `--parquet`, each line is a
+    /// row once, across crashes (see `axlog convert --state`).
+    #[arg(long, value_name = "FILE", conflicts_with = "every")]
     pub(crate) state: Option<PathBuf>,
     /// With --state: the state also keeps every run's statistics merged (bounded by
     /// --max-paths), and the report printed is that total since the state began instead
@@ -320,6 +321,12 @@ pub(crate) struct ConvertArgs {
     pub(crate) filters: crate::filters::FilterArgs,
     #[command(flatten)]
     pub(crate) endpoints: crate::endpoints::EndpointArgs,
+    /// Write only the rows of lines new since the last run with this state file, each
+    /// line once even across crashes and rotations (see `axlog report --state`). Files are
+    /// named by what they hold; `FILE.pending` lists a run's files until its state is
+    /// saved. Not with `axlog report`'s state file: each command keeps its own.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) state: Option<PathBuf>,
 }
 
 /// The longest `--every` interval: a leap year.

@@ -42,34 +42,63 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     };
     let out = args.parquet_args.open(&args.dir, args.endpoints.rules()?)?;
     let rejects = open_rejects(args.rejects.path.as_deref())?;
+    if let Some(state) = &args.state {
+        let labels = std::mem::take(&mut cfg.labels);
+        let command = crate::state::Command {
+            name: "convert",
+            quiet: args.quiet,
+            rejects: args.rejects.path.as_deref(),
+            report: None,
+        };
+        let parquet = Some(out);
+        let outputs = Outputs { rejects, parquet };
+        return crate::state::run_with_state(
+            &command,
+            state,
+            &sources,
+            &labels,
+            cfg,
+            outputs,
+            |outcome, _| {
+                summary_line(outcome, &args);
+                Ok(())
+            },
+        );
+    }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show, &sources, cfg, |cfg| {
         let parquet = Some(out);
         axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
     let code = report_failures(&outcome, args.rejects.path.as_deref());
-    if !args.quiet {
-        let lines = &outcome.summary.lines;
-        let w = &outcome.written;
-        let rollups = match w.rollup_rows {
-            0 => String::new(),
-            n => format!(" and {n} rollup rows"),
-        };
-        let files = match w.files.len() {
-            1 => "1 file".to_string(),
-            n => format!("{n} files"),
-        };
-        let filtered = match lines.filtered {
-            0 => String::new(),
-            n => format!(", {n} filtered"),
-        };
-        term::warn(format_args!(
-            "{} lines read, {} rows{rollups} in {files} under {}, {} malformed{filtered}",
-            lines.read,
-            w.rows,
-            args.dir.display(),
-            lines.malformed
-        ));
-    }
+    summary_line(&outcome, &args);
     Ok(code)
+}
+
+/// `N lines read, N rows in N files under DIR, N malformed` on stderr, unless `--quiet`.
+fn summary_line(outcome: &axlog_engine::Outcome, args: &ConvertArgs) {
+    if args.quiet {
+        return;
+    }
+    let lines = &outcome.summary.lines;
+    let w = &outcome.written;
+    let rollups = match w.rollup_rows {
+        0 => String::new(),
+        n => format!(" and {n} rollup rows"),
+    };
+    let files = match w.files.len() {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    let filtered = match lines.filtered {
+        0 => String::new(),
+        n => format!(", {n} filtered"),
+    };
+    term::warn(format_args!(
+        "{} lines read, {} rows{rollups} in {files} under {}, {} malformed{filtered}",
+        lines.read,
+        w.rows,
+        args.dir.display(),
+        lines.malformed
+    ));
 }

@@ -1,25 +1,36 @@
-//! `report --state FILE`: a run that reads only what earlier runs with the same state did
-//! not (issue 18, design §1.2). Lock, load, group the inputs into rotated sets, resolve
-//! them against the state into byte ranges, read those ranges, print the report, then
-//! commit how far each read got. Plain files are advanced to the end of their last
-//! complete line; an archive member is read whole and is then done (the resolver marks
-//! it so), its decoded size not being known to the run.
+//! `report --state FILE` and `convert --state FILE`: a run that reads only what earlier
+//! runs with the same state did not (issue 18, design §1.2). Lock, load, undo the Parquet
+//! files of a run that died before committing (`STATE.pending`), group the inputs into
+//! rotated sets, resolve them against the state into byte ranges, read those ranges,
+//! print the report, publish the Parquet files (journaled first), then commit how far
+//! each read got. Plain files are advanced to the end of their last complete line; an
+//! archive member is read whole and is then done (the resolver marks it so), its decoded
+//! size not being known to the run.
 
 use crate::args::ReportArgs;
 use crate::progress::with_progress;
 use crate::run::failures_code;
 use crate::{exit, term};
 use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
-use axlog_engine::state::{self, fault, lock, members};
-use axlog_engine::{Config, Outputs};
+use axlog_engine::state::{self, fault, journal, lock, members};
+use axlog_engine::{Config, Outcome, Outputs};
 use axlog_input::{ByteRange, Source};
+use axlog_parquet::{Output, Resume, Span};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-/// The command a state belongs to: a state written by another command (a future
-/// `convert --state`) follows other outputs and must not be shared.
-const COMMAND: &str = "report";
+/// What differs between the commands that keep a state: a state belongs to one command
+/// (`report` and `convert` follow other outputs and must not share one).
+pub(crate) struct Command<'a> {
+    pub(crate) name: &'static str,
+    pub(crate) quiet: bool,
+    /// The rejects file, for the failures' messages.
+    pub(crate) rejects: Option<&'a Path>,
+    /// `report`'s arguments: its total (`--cumulative`) is kept in the state.
+    pub(crate) report: Option<&'a ReportArgs>,
+}
 
 /// The inputs of one rotated set as named on the command line.
 struct Named {
@@ -36,9 +47,46 @@ pub(crate) fn report_with_state(
     state_path: &Path,
     sources: &[Source],
     labels: &[String],
-    mut cfg: Config,
+    cfg: Config,
     outputs: Outputs,
 ) -> anyhow::Result<ExitCode> {
+    let command = Command {
+        name: "report",
+        quiet: args.quiet,
+        rejects: args.rejects.path.as_deref(),
+        report: Some(args),
+    };
+    run_with_state(
+        &command,
+        state_path,
+        sources,
+        labels,
+        cfg,
+        outputs,
+        |o, total| {
+            // `--cumulative` prints the total; the run's own summary still decides the
+            // exit code.
+            let shown = match total {
+                Some(mut t) => crate::report::print_summary(&mut t, args),
+                None => crate::report::print_summary(&mut o.summary, args),
+            };
+            shown.map_err(Into::into)
+        },
+    )
+}
+
+/// Runs `command` over what is new since the state at `state_path` was written, shows
+/// its outcome with `render`, then writes the state.
+pub(crate) fn run_with_state(
+    command: &Command<'_>,
+    state_path: &Path,
+    sources: &[Source],
+    labels: &[String],
+    mut cfg: Config,
+    mut outputs: Outputs,
+    render: impl FnOnce(&mut Outcome, Option<axlog_stats::Summary>) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let command_name = command.name;
     if sources.iter().any(|s| matches!(s, Source::Stdin)) {
         term::warn("--state reads files: standard input has no offset to resume from");
         return Ok(ExitCode::from(exit::USAGE));
@@ -64,18 +112,25 @@ pub(crate) fn report_with_state(
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    if !stored.command.is_empty() && stored.command != COMMAND {
+    if !stored.command.is_empty() && stored.command != command_name {
         term::warn(format_args!(
-            "{}: the state of `axlog {}`, not of `axlog {COMMAND}`",
+            "{}: the state of `axlog {}`, not of `axlog {command_name}`",
             state_path.display(),
             stored.command
         ));
         return Ok(ExitCode::from(exit::USAGE));
     }
-    let keep = match crate::cumulative::Keep::check(args, state_path, &stored, &mut cfg) {
-        Ok(k) => k,
-        Err(code) => return Ok(code),
+    // `report`'s total (`--cumulative`): checked against the state's settings.
+    let keep = match command.report {
+        Some(args) => match crate::cumulative::Keep::check(args, state_path, &stored, &mut cfg) {
+            Ok(k) => Some(k),
+            Err(code) => return Ok(code),
+        },
+        None => None,
     };
+    if let Err(code) = undo_unfinished(state_path, stored.generation) {
+        return Ok(ExitCode::from(code));
+    }
     let mut sets = Vec::new();
     for named in group(sources, labels) {
         let Some(first) = named.paths.first() else {
@@ -93,6 +148,11 @@ pub(crate) fn report_with_state(
     let mut res = state::resolve::resolve(&stored, &sets);
     fault::hit(fault::Point::AfterResolve);
     drop(sets);
+    let parquet = match outputs.parquet.take() {
+        Some(out) => Some(named_by_reads(&out, &res)?),
+        None => None,
+    };
+    outputs.parquet = parquet.clone();
 
     let read_sources: Vec<Source> = res
         .reads
@@ -121,25 +181,43 @@ pub(crate) fn report_with_state(
             })
         })
         .collect();
-    let show = !args.quiet && std::io::stderr().is_terminal();
+    let show = !command.quiet && std::io::stderr().is_terminal();
     let mut outcome = with_progress(show, &read_sources, cfg, |cfg| {
         axlog_engine::report(&read_sources, cfg, outputs)
     });
     // The run's statistics join the state's total before the state is written.
-    let mut total = keep.fold(&mut res.next, &mut outcome);
-    crate::report::print_summary(total.as_mut().unwrap_or(&mut outcome.summary), args)?;
+    let total = keep.and_then(|k| k.fold(&mut res.next, &mut outcome));
+    render(&mut outcome, total)?;
     fault::hit(fault::Point::AfterReport);
 
     settle(&mut res, &outcome.runs);
-    res.next.command = COMMAND.to_string();
+    res.next.command = command_name.to_string();
+    let mut code = failures_code(&outcome, command.rejects);
+    let published = match &parquet {
+        Some(out) => publish(state_path, out, &mut res, &outcome),
+        None => Ok(()),
+    };
+    if let Err(e) = published {
+        // The state is not written: the next run undoes what was published and reads
+        // the same bytes again.
+        term::warn(e);
+        return Ok(ExitCode::from(exit::FAILED));
+    }
     fault::hit(fault::Point::BeforeStateRename);
     let written = state::write_atomic(state_path, &res.next);
     fault::hit(fault::Point::AfterStateRename);
-
-    let mut code = failures_code(&outcome, args.rejects.path.as_deref());
-    if let Err(e) = written {
-        term::warn(e);
-        code = exit::FAILED;
+    match written {
+        Ok(()) => {
+            // The state accounts for the files now; a journal left (removal failed) is
+            // not newer than it, and is removed by the next run without effect.
+            if let Err(e) = journal::remove(state_path) {
+                term::warn(e);
+            }
+        }
+        Err(e) => {
+            term::warn(e);
+            code = exit::FAILED;
+        }
     }
     // Reported after the report, and once: the state written no longer holds them.
     for g in &res.gaps {
@@ -149,6 +227,144 @@ pub(crate) fn report_with_state(
         code = exit::GAP;
     }
     Ok(ExitCode::from(code))
+}
+
+/// Deletes the Parquet files of a run that published them and died before writing the
+/// state (its journal is newer than the state), then the journal. `Err`: the exit code.
+fn undo_unfinished(state_path: &Path, generation: u64) -> Result<(), u8> {
+    match journal::recover(state_path, generation) {
+        Ok(deleted) => {
+            let parquet = deleted
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+                .count();
+            if parquet > 0 {
+                let files = if parquet == 1 { "file" } else { "files" };
+                term::warn(format_args!(
+                    "{}: removed {parquet} Parquet {files} of a run that ended before \
+                     saving the state; their lines are read again",
+                    state_path.display()
+                ));
+            }
+            Ok(())
+        }
+        Err(e @ journal::JournalError::Corrupt { .. }) => {
+            term::warn(e);
+            Err(exit::USAGE)
+        }
+        Err(e) => {
+            term::warn(e);
+            Err(exit::FAILED)
+        }
+    }
+}
+
+/// The Parquet output of a `--state` run: as `out`, with each read's files named by its
+/// source's fingerprint and range, and published by [`publish`] rather than at the end of
+/// the engine's run.
+fn named_by_reads(out: &Output, res: &Resolution) -> anyhow::Result<Arc<Output>> {
+    let spans = res
+        .reads
+        .iter()
+        .map(|r| {
+            let span = Span {
+                fp: r.fp.hash,
+                start: r.start,
+                end: r.end,
+            };
+            (Source::Path(r.path.clone()).name(), span)
+        })
+        .collect();
+    let mut opts = out.options().clone();
+    opts.resume = Some(Resume { spans });
+    let dir = opts.dir.clone();
+    Output::create(opts)
+        .map_err(|e| anyhow::anyhow!("cannot write Parquet to {}: {e}", dir.display()))
+}
+
+/// Publishes a `--state` run's Parquet files: a read that failed has its files removed and
+/// stays unread in the state (its rows are written by the run that reads it whole); the
+/// others' final names are journaled, then given. `Err`: the state must not be written.
+fn publish(
+    state_path: &Path,
+    out: &Output,
+    res: &mut Resolution,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
+    if !outcome.parquet_errors.is_empty() {
+        // The engine removed every file of the run; the errors are already said.
+        anyhow::bail!("no Parquet file written: the state is left as it was");
+    }
+    for (k, run) in outcome.runs.iter().enumerate() {
+        let Some(read) = res.reads.get(k).cloned() else {
+            continue;
+        };
+        if run.error.is_none() {
+            continue;
+        }
+        let prefix = format!("part-{:016x}-{:012}-", read.fp.hash, read.start);
+        out.discard_where(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        });
+        if let Some(entry) = res
+            .next
+            .sets
+            .get_mut(read.set)
+            .and_then(|s| s.files.get_mut(read.file))
+        {
+            entry.offset = read.start;
+            entry.lines = read.lines_before;
+            entry.done = false;
+        }
+    }
+    fault::hit(fault::Point::AfterParquetStaged);
+    // Absolute: the next run may start in another directory.
+    let files: Vec<PathBuf> = out
+        .staged()
+        .into_iter()
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+        .collect();
+    if !files.is_empty() {
+        let pending = journal::Pending::new(res.next.generation, files.clone());
+        journal::write(state_path, &pending)?;
+    }
+    fault::hit(fault::Point::AfterJournal);
+    out.publish()?;
+    let read_whole: Vec<String> = res
+        .reads
+        .iter()
+        .zip(&outcome.runs)
+        .filter(|(_, run)| run.error.is_none())
+        .map(|(r, _)| format!(".part-{:016x}-{:012}-", r.fp.hash, r.start))
+        .collect();
+    sweep_leftovers(&files, &read_whole);
+    fault::hit(fault::Point::AfterParquetPublish);
+    Ok(())
+}
+
+/// Removes the staging files a run that died before its journal left (hidden, never
+/// read, but never removed either): that run read from the same starts as this one (the
+/// state was not advanced), so its rows fell in the partitions this run just wrote, under
+/// temporary names `prefixes` start. Run after this run's files are published, so none
+/// of its own temporary names is left; under the lock, no other run of the state writes.
+fn sweep_leftovers(files: &[PathBuf], prefixes: &[String]) {
+    let dirs: std::collections::BTreeSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".parquet.tmp")
+                && prefixes.iter().any(|p| name.starts_with(p.as_str()))
+            {
+                // Best effort: a leftover is hidden from readers either way.
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// The inputs grouped by rotated set (directory and base name), in the order first

@@ -15,4 +15,4 @@ pub mod writer;
 
 pub use columns::Columns;
 pub use rollup::RollupWriter;
-pub use writer::{Error, Options, Output, RowWriter, Written};
+pub use writer::{Error, Options, Output, Resume, RowWriter, Span, Written};

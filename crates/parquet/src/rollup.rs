@@ -2,7 +2,7 @@
 //! source): requests, requests per status class, bytes, request-time percentiles.
 
 use crate::schema::leading_fields;
-use crate::writer::{Error, Output, Part, TableFiles, Written};
+use crate::writer::{Error, Output, Part, Span, TableFiles, Written};
 use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -124,9 +124,14 @@ pub struct RollupWriter {
 
 impl RollupWriter {
     pub fn new(out: &Arc<Output>, source: &str) -> Self {
+        Self::of_span(out, source, None)
+    }
+
+    /// A writer as [`RollupWriter::new`], whose files are named by `span` when it has one.
+    pub fn of_span(out: &Arc<Output>, source: &str, span: Option<Span>) -> Self {
         let with_source = !out.options().by_source;
         let table = |dir| Table {
-            files: TableFiles::new(out, Some(dir), source, rollup_schema(with_source)),
+            files: TableFiles::new(out, Some(dir), source, span, rollup_schema(with_source)),
             with_source,
             source: source.to_string(),
             rows: Vec::new(),

@@ -7,6 +7,8 @@
 //! skip) and renamed once the whole run is done (see [`crate::staged`]), so a crash or a
 //! failed write never leaves a `.parquet` of the run where readers look. File names carry the run's host, process, start time and a random tag:
 //! runs on many machines can write into one directory (or bucket) without a collision.
+//! A run over ranges recorded in a state file ([`Resume`]) names its files by what they
+//! hold instead: the source's fingerprint and the byte range read (see [`Span`]).
 
 use crate::columns::Columns;
 use crate::schema::{HIGH_CARDINALITY, LOW_CARDINALITY};
@@ -19,6 +21,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -55,6 +58,32 @@ pub struct Options {
     pub rollups: bool,
     /// The rules the `endpoint` column is folded with.
     pub endpoint_rules: Arc<crate::endpoint::Rules>,
+    /// Set when the run reads ranges recorded in a state file (`--state`).
+    pub resume: Option<Resume>,
+}
+
+/// What a source's files hold under `--state`: the source's fingerprint (FNV-1a 64 of
+/// its first decoded bytes) and the decoded byte range read. Every file holds rows of
+/// one read only (a writer belongs to one source), so a file is traceable to its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub fp: u64,
+    pub start: u64,
+    /// `None`: an archive read to its decoded end, not known when a file is named.
+    pub end: Option<u64>,
+}
+
+/// The `end` in the name of a file whose read ends at an archive's decoded end.
+pub const ARCHIVE_END: u64 = 999_999_999_999;
+
+/// A run over byte ranges recorded in a state file. Its files are named by their
+/// [`Span`], and they stay staged when the run ends: the caller journals their names
+/// first, then calls [`Output::publish`] (a crash in between leaves a journal the next
+/// run undoes).
+#[derive(Debug, Clone, Default)]
+pub struct Resume {
+    /// Each source's span, by the source's name (its path, as the engine names it).
+    pub spans: HashMap<String, Span>,
 }
 
 impl Options {
@@ -66,6 +95,7 @@ impl Options {
             row_group_rows: 1 << 20,
             rollups: false,
             endpoint_rules: Arc::default(),
+            resume: None,
         }
     }
 }
@@ -144,9 +174,32 @@ impl Output {
     }
 
     /// At the end of a run whose writes all succeeded: gives every complete file its
-    /// final name. If one cannot be renamed, none of the run's files is left.
+    /// final name and makes the names durable (directory fsyncs). If one cannot be
+    /// renamed, none of the run's files is left.
     pub fn publish(&self) -> Result<(), Error> {
-        self.staged.publish()
+        self.staged.publish(&self.opts.dir)
+    }
+
+    /// Whether the run's files wait for the caller's [`Output::publish`] (a [`Resume`]
+    /// run) rather than being published when the run ends.
+    pub fn deferred(&self) -> bool {
+        self.opts.resume.is_some()
+    }
+
+    /// The final names of the files complete and not yet published.
+    pub fn staged(&self) -> Vec<PathBuf> {
+        self.staged.finals()
+    }
+
+    /// Removes the staged files whose final name `drop` picks (a read whose rows must
+    /// not be published); the others stay staged.
+    pub fn discard_where(&self, drop: impl Fn(&Path) -> bool) {
+        self.staged.discard_where(drop)
+    }
+
+    /// The span of the source named `name`, in a [`Resume`] run.
+    pub fn span_of(&self, name: &str) -> Option<Span> {
+        self.opts.resume.as_ref()?.spans.get(name).copied()
     }
 
     /// At the end of a run where a write failed: removes every file of the run.
@@ -161,19 +214,39 @@ impl Output {
     /// A writer for the rows of `source`, whose layout has the other variables
     /// `extra_names`.
     pub fn writer(self: &Arc<Self>, source: &str, extra_names: Vec<String>) -> RowWriter {
+        self.writer_of_span(source, None, extra_names)
+    }
+
+    /// A writer as [`Output::writer`], whose files are named by `span` when it has one.
+    pub fn writer_of_span(
+        self: &Arc<Self>,
+        source: &str,
+        span: Option<Span>,
+        extra_names: Vec<String>,
+    ) -> RowWriter {
         let mut columns = Columns::new((!self.opts.by_source).then_some(source), extra_names);
         columns.set_endpoint_rules(self.opts.endpoint_rules.clone());
         RowWriter {
-            files: TableFiles::new(self, None, source, columns.schema().clone()),
+            files: TableFiles::new(self, None, source, span, columns.schema().clone()),
             columns,
             by_hour: self.opts.by_hour,
             current: None,
         }
     }
 
-    fn file_name(&self) -> String {
+    /// `part-{run id}-{n}.parquet`, or with a span
+    /// `part-{fp:016x}-{start:012}-{end:012}-{n:05}.parquet`.
+    fn file_name(&self, span: Option<Span>) -> String {
         let n = self.next_file.fetch_add(1, Ordering::Relaxed);
-        format!("part-{}-{n:05}.parquet", self.run_id)
+        match span {
+            Some(s) => format!(
+                "part-{:016x}-{:012}-{:012}-{n:05}.parquet",
+                s.fp,
+                s.start,
+                s.end.unwrap_or(ARCHIVE_END)
+            ),
+            None => format!("part-{}-{n:05}.parquet", self.run_id),
+        }
     }
 }
 
@@ -306,6 +379,8 @@ pub(crate) struct TableFiles {
     /// The table's directory under the output's (`None`: the output's own).
     table: Option<&'static str>,
     source: String,
+    /// What the files hold, when they are named by it.
+    span: Option<Span>,
     schema: SchemaRef,
     /// Open files, most recently used last.
     files: Vec<OpenFile>,
@@ -319,12 +394,14 @@ impl TableFiles {
         out: &Arc<Output>,
         table: Option<&'static str>,
         source: &str,
+        span: Option<Span>,
         schema: SchemaRef,
     ) -> Self {
         TableFiles {
             out: out.clone(),
             table,
             source: source.to_string(),
+            span,
             schema,
             files: Vec::new(),
             written: Written::default(),
@@ -385,7 +462,7 @@ impl TableFiles {
             dir.push(format!("source={}", hive_escape(&self.source)));
         }
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        let name = self.out.file_name();
+        let name = self.out.file_name(self.span);
         let tmp = dir.join(format!(".{name}.tmp"));
         let path = dir.join(name);
         let file = File::create(&tmp).map_err(io_error(&tmp))?;
@@ -551,6 +628,37 @@ mod tests {
         }
         assert_eq!(w.columns.len(), 70 - 64);
         assert_eq!(w.finish().unwrap().rows, 70);
+    }
+
+    #[test]
+    fn files_of_a_span_are_named_by_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut opts = Options::new(tmp.path());
+        let span = Span {
+            fp: 0x9f3c,
+            start: 1024,
+            end: Some(4096),
+        };
+        opts.resume = Some(Resume {
+            spans: [("/var/log/a".to_string(), span)].into(),
+        });
+        let out = Output::create(opts).unwrap();
+        assert!(out.deferred());
+        assert_eq!(out.span_of("/var/log/a"), Some(span));
+        assert_eq!(out.span_of("/var/log/b"), None);
+        assert_eq!(
+            out.file_name(Some(span)),
+            "part-0000000000009f3c-000000001024-000000004096-00000.parquet"
+        );
+        let archive = Span { end: None, ..span };
+        assert_eq!(
+            out.file_name(Some(archive)),
+            "part-0000000000009f3c-000000001024-999999999999-00001.parquet"
+        );
+        assert!(
+            out.file_name(None)
+                .starts_with(&format!("part-{}-", out.run_id))
+        );
     }
 
     #[test]

@@ -4,11 +4,13 @@
 //! is known (its extra variables are columns of the rows). Rollups follow input order:
 //! each chunk's is merged into its source's stream at the chunk's turn, and a bucket is
 //! written once it closes. The run's files appear together once every write succeeded,
-//! or none does (see the parquet crate's staged.rs).
+//! or none does (see the parquet crate's staged.rs). Under `--state` the files are named
+//! by the span their source was read over ([`Output::span_of`]) and the run leaves them
+//! staged: the CLI journals their names before it publishes them.
 
 use crate::sink::{Begin, ChunkPlace, ChunkSink, Fork, RecordSink, Sink};
 use axlog_format::{Fields, ParseError, Record};
-use axlog_parquet::{Error, Output, RollupWriter, RowWriter, Written};
+use axlog_parquet::{Error, Output, RollupWriter, RowWriter, Span, Written};
 use axlog_stats::rollup::{Rollup, RollupStream};
 use std::sync::Arc;
 
@@ -18,6 +20,8 @@ pub struct ParquetSink {
     /// The source's label (its rows carry it), and its layout's extra variables.
     label: String,
     extra: Option<Vec<String>>,
+    /// What the source's files hold, under `--state`.
+    span: Option<Span>,
     writer: Option<RowWriter>,
     /// The current chunk's rollup, when the run writes rollups.
     rollup: Option<Rollup>,
@@ -43,6 +47,7 @@ impl ParquetSink {
             out,
             label: String::new(),
             extra: None,
+            span: None,
             writer: None,
             rollup: None,
             rollups: None,
@@ -90,7 +95,10 @@ impl ChunkSink for ParquetSink {
 
     fn begin(&mut self, b: &Begin<'_>) {
         let extra = b.parser.extra_names();
-        self.writer = Some(self.out.writer(&self.label, extra.clone()));
+        self.writer = Some(
+            self.out
+                .writer_of_span(&self.label, self.span, extra.clone()),
+        );
         self.extra = Some(extra);
     }
 
@@ -118,18 +126,20 @@ impl Sink for ParquetSink {
         match how {
             Fork::Source { id, .. } => {
                 s.label = id.label.clone();
+                s.span = self.out.span_of(&id.name);
                 s.rollups = self.rollups_on().then(|| Rollups {
                     stream: RollupStream::default(),
-                    writer: RollupWriter::new(&self.out, &id.label),
+                    writer: RollupWriter::of_span(&self.out, &id.label, s.span),
                 });
             }
             Fork::Worker => {
                 s.label = self.label.clone();
                 s.extra = self.extra.clone();
+                s.span = self.span;
                 s.writer = self
                     .extra
                     .clone()
-                    .map(|extra| self.out.writer(&self.label, extra));
+                    .map(|extra| self.out.writer_of_span(&self.label, self.span, extra));
             }
         }
         s
@@ -163,6 +173,10 @@ impl Sink for ParquetSink {
         if !self.errors.is_empty() {
             self.out.discard();
             return Err(self.errors);
+        }
+        if self.out.deferred() {
+            // Published by the caller once it has journaled the names.
+            return Ok(self.written);
         }
         match self.out.publish() {
             Ok(()) => Ok(self.written),

@@ -12,6 +12,7 @@
 
 pub mod cumulative;
 pub mod fault;
+pub mod journal;
 pub mod lock;
 pub mod members;
 pub mod resolve;
@@ -251,7 +252,7 @@ pub fn write_atomic(path: &Path, state: &State) -> Result<(), StateError> {
 }
 
 /// Makes the renames in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()
