@@ -13,6 +13,7 @@ use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
 use axlog_engine::state::{self, fault, lock, members};
 use axlog_engine::{Config, Outputs};
 use axlog_input::{ByteRange, Source};
+use axlog_stats::summary::{FileRange, GapInfo, Window};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,10 +122,11 @@ pub(crate) fn report_with_state(
     let mut outcome = with_progress(show, &read_sources, cfg, |cfg| {
         axlog_engine::report(&read_sources, cfg, outputs)
     });
+    settle(&mut res, &outcome.runs);
+    outcome.summary.window = Some(window(&res, &outcome.runs, &outcome.summary));
     crate::report::print_summary(&mut outcome.summary, args)?;
     fault::hit(fault::Point::AfterReport);
 
-    settle(&mut res, &outcome.runs);
     res.next.command = COMMAND.to_string();
     fault::hit(fault::Point::BeforeStateRename);
     let written = state::write_atomic(state_path, &res.next);
@@ -203,12 +205,61 @@ fn settle(res: &mut Resolution, runs: &[axlog_engine::SourceRun]) {
             continue;
         };
         if run.error.is_none() {
-            entry.lines = read.lines_before.saturating_add(run.lines);
+            // An archive read to its end: its decoded size is where its lines end.
+            res.advance(k, run.end(), run.lines);
         } else {
             entry.offset = read.start;
             entry.lines = read.lines_before;
             entry.done = false;
         }
+    }
+}
+
+/// What the run covered, for the report (design §3): each span of a file it parsed,
+/// the log time of its requests (UTC; `--tz` shows them in its zone), and its gaps.
+fn window(
+    res: &Resolution,
+    runs: &[axlog_engine::SourceRun],
+    summary: &axlog_stats::Summary,
+) -> Window {
+    let mut files = Vec::new();
+    for (read, run) in res.reads.iter().zip(runs) {
+        for span in run.parsed.iter().filter(|s| s.end > s.start) {
+            files.push(FileRange {
+                path: read.path.display().to_string(),
+                fingerprint: format!("{:016x}", read.fp.hash),
+                compression: read.compression.name().to_string(),
+                start: span.start,
+                end: span.end,
+                lines: span.lines,
+            });
+        }
+    }
+    let gaps = res
+        .gaps
+        .iter()
+        .map(|g| GapInfo {
+            path: g.path.display().to_string(),
+            bytes_at_least: g.bytes_at_least,
+            why: gap_name(g.why).to_string(),
+        })
+        .collect();
+    Window {
+        generation: res.next.generation,
+        partial: false,
+        log_first: summary.time.as_ref().map(|t| t.first.utc.clone()),
+        log_last: summary.time.as_ref().map(|t| t.last.utc.clone()),
+        files,
+        gaps,
+    }
+}
+
+/// A gap's kind as the report's JSON names it.
+fn gap_name(why: GapKind) -> &'static str {
+    match why {
+        GapKind::Gone => "deleted",
+        GapKind::Replaced => "replaced",
+        GapKind::Shrunk => "shrunk",
     }
 }
 

@@ -181,3 +181,97 @@ fn lost_bytes_are_a_gap_reported_once() {
     let out = run();
     assert_success(&out);
 }
+
+/// The window's `files[]` of a run's JSON report: (path, fingerprint, start, end, lines).
+fn window_files(v: &Value) -> Vec<(String, String, u64, u64, u64)> {
+    v["window"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+                f["start"].as_u64().unwrap(),
+                f["end"].as_u64().unwrap(),
+                f["lines"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_window_starts_where_the_last_one_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let first = generated(axlog_testgen::Format::NginxTimed, 400, 1);
+    let log = write_file(dir.path(), "access.log", first.as_bytes());
+    let v1 = state_run(&state, &log);
+    let w1 = window_files(&v1);
+    let path = log.display().to_string();
+    assert_eq!(w1.len(), 1);
+    let fp = w1[0].1.clone();
+    assert_eq!(fp.len(), 16);
+    assert_eq!(
+        w1[0],
+        (
+            path.clone(),
+            fp.clone(),
+            0,
+            first.len() as u64,
+            line_count(&first)
+        )
+    );
+    assert_eq!(v1["window"]["generation"].as_u64(), Some(1));
+    assert_eq!(v1["window"]["partial"].as_bool(), Some(false));
+    assert_eq!(v1["window"]["gaps"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v1["window"]["log_first"], v1["time"]["first"]["utc"]);
+    assert_eq!(v1["window"]["log_last"], v1["time"]["last"]["utc"]);
+
+    // More lines, then a rotation: the rest of the old file, then the new one from 0.
+    let more = generated(axlog_testgen::Format::NginxTimed, 250, 2);
+    append(&log, &more);
+    let rotated = dir.path().join("access.log.1");
+    std::fs::rename(&log, &rotated).unwrap();
+    let fresh = generated(axlog_testgen::Format::NginxTimed, 120, 3);
+    write_file(dir.path(), "access.log", fresh.as_bytes());
+    let v2 = state_run(&state, &log);
+    let w2 = window_files(&v2);
+    assert_eq!(w2.len(), 2);
+    let end1 = first.len() as u64;
+    assert_eq!(
+        w2[0],
+        (
+            rotated.display().to_string(),
+            fp.clone(),
+            end1,
+            end1 + more.len() as u64,
+            line_count(&more)
+        )
+    );
+    assert_eq!((w2[1].0.as_str(), w2[1].2), (path.as_str(), 0));
+    assert_eq!((w2[1].3, w2[1].4), (fresh.len() as u64, line_count(&fresh)));
+    assert_ne!(w2[1].1, fp);
+    assert_eq!(v2["window"]["generation"].as_u64(), Some(2));
+
+    // The text report says it in one line; a report without --state has no window.
+    let out = axlog()
+        .args(["report", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\nWindow     no requests · 0 files, 0 lines"),
+        "{text}"
+    );
+    let out = axlog()
+        .args(["report", "--output", "json"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("window").is_none());
+}

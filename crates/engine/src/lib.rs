@@ -28,6 +28,7 @@ mod sample;
 mod sink;
 mod sinks;
 mod source;
+mod spans;
 pub mod state;
 mod summary;
 pub mod tiers;
@@ -43,6 +44,7 @@ pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
 pub use sinks::stats::{StatsSink, stats_fields};
 pub use source::SourceRun;
+pub use spans::Span;
 
 /// How a run is set up.
 #[derive(Debug, Clone, Default)]

@@ -15,6 +15,7 @@ use crate::error::SourceError;
 use crate::filter::Filter;
 use crate::sink::{ChunkPlace, Fork, Sink};
 use crate::source::SourceRun;
+use crate::spans::Spans;
 use axlog_format::InputParser;
 use axlog_input::{BackgroundReader, Chunk, FileSplit, InputError};
 use std::collections::{BTreeMap, VecDeque};
@@ -29,6 +30,12 @@ struct ChunkDone<C> {
     part: C,
     /// Bytes of the file the chunk covered (for progress, where no reader counts them).
     bytes: u64,
+    /// Where its first line starts, and the bytes of the overlong line it ends with
+    /// (cut), if any: the parsed spans (spans.rs).
+    offset: u64,
+    cut: Option<u64>,
+    /// The chunk could not be read (a split file's): it holds nothing.
+    failed: bool,
 }
 
 /// Where workers take chunks from: a regular file each reads its own chunks of, or one
@@ -74,13 +81,17 @@ impl Feed {
         }))
     }
 
-    /// The next chunk and its number (read into `spare`, a buffer to reuse); `None` when
-    /// none is left.
-    fn next(&self, spare: Vec<u8>) -> Option<(u64, Chunk)> {
+    /// The next chunk and its number (read into `spare`, a buffer to reuse), and whether
+    /// it could be read; `None` when none is left.
+    fn next(&self, spare: Vec<u8>) -> Option<(u64, Chunk, bool)> {
         match self {
             // A poisoned lock means another worker panicked: its chunk is lost either
             // way, and the others carry on with the reader as it is.
-            Feed::Stream(shared) => shared.lock().unwrap_or_else(PoisonError::into_inner).next(),
+            Feed::Stream(shared) => shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .next()
+                .map(|(seq, c)| (seq, c, true)),
             Feed::File(f) => {
                 if f.failed.load(Ordering::Relaxed) {
                     return None;
@@ -90,7 +101,7 @@ impl Feed {
                     return None;
                 }
                 match f.split.read(seq, spare) {
-                    Ok(c) => Some((seq, c)),
+                    Ok(c) => Some((seq, c, true)),
                     Err(e) => {
                         f.failed.store(true, Ordering::Relaxed);
                         let mut first = f.error.lock().unwrap_or_else(PoisonError::into_inner);
@@ -98,7 +109,7 @@ impl Feed {
                             *first = Some((seq, e));
                         }
                         // An empty chunk keeps the chunks after it in order.
-                        Some((seq, Chunk::default()))
+                        Some((seq, Chunk::default(), false))
                     }
                 }
             }
@@ -186,6 +197,12 @@ pub(crate) fn parse_all<S: Sink>(
     filter: Option<&Filter>,
 ) {
     let counter = counter.filter(|_| matches!(feed, Feed::File(_)));
+    // A split file's read ends at its range's end; a stream's where its lines end.
+    let range_end = match &feed {
+        Feed::File(f) => Some(f.split.end()),
+        Feed::Stream(_) => None,
+    };
+    let mut spans = Spans::default();
     let name = run.id.name.clone();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -232,6 +249,10 @@ pub(crate) fn parse_all<S: Sink>(
                 run.lines += d.counts.lines;
                 run.malformed += d.counts.malformed;
                 run.filtered += d.counts.filtered;
+                match d.failed {
+                    true => spans.failed(),
+                    false => spans.chunk(d.offset, d.bytes, d.cut, d.counts.lines),
+                }
                 next += 1;
             }
         }
@@ -244,6 +265,7 @@ pub(crate) fn parse_all<S: Sink>(
         run.add_layout_counts(&parser);
     }
     run.error = feed.error().map(SourceError::from);
+    run.parsed = spans.finish(run.error.is_none(), range_end);
 }
 
 /// One worker: parses chunks until the source ends (or its sink stops), and returns its
@@ -257,13 +279,16 @@ fn work<S: Sink>(
     filter: Option<&Filter>,
 ) -> (S, InputParser) {
     let mut spare = Vec::new();
-    while let Some((seq, chunk)) = feed.next(std::mem::take(&mut spare)) {
+    while let Some((seq, chunk, read)) = feed.next(std::mem::take(&mut spare)) {
         let counts = parse_chunk(Some(&mut parser), &chunk, name, &mut sink, filter);
         let msg = ChunkDone {
             seq,
             counts,
             part: sink.end_chunk(),
             bytes: chunk.lines().len() as u64,
+            offset: chunk.offset,
+            cut: chunk.cut().map(|c| c.len() as u64),
+            failed: !read,
         };
         spare = feed.recycle(chunk.into_buf()).unwrap_or_default();
         if done.send(msg).is_err() || sink.stopped() {
