@@ -194,6 +194,10 @@ pub(crate) struct ReportArgs {
     /// and archives; not standard input, `--every` or `--parquet` yet.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["every", "parquet"])]
     pub(crate) state: Option<PathBuf>,
+    /// Start the `--state` file afresh (under its lock): the run reads as a first run
+    /// would. For a state another axlog version wrote, or one that cannot be read.
+    #[arg(long, requires = "state")]
+    pub(crate) state_reset: bool,
     #[command(flatten)]
     pub(crate) series: crate::series::SeriesArgs,
     #[command(flatten)]

@@ -58,6 +58,12 @@ pub(crate) fn report_with_state(
     };
     fault::hit(fault::Point::AfterLock);
     fault::hit(fault::Point::HoldLock);
+    if args.state_reset
+        && let Err(e) = reset(state_path)
+    {
+        term::warn(e);
+        return Ok(ExitCode::from(exit::FAILED));
+    }
     let stored = match state::load(state_path) {
         Ok(s) => s,
         Err(e) => {
@@ -145,6 +151,18 @@ pub(crate) fn report_with_state(
         code = exit::GAP;
     }
     Ok(ExitCode::from(code))
+}
+
+/// `--state-reset`: removes the state (the lock is held), so the run is a first run.
+/// Its lock file stays: another run may be waiting on it.
+fn reset(state_path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(state_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
+            "{}: cannot remove the state: {e}",
+            state_path.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The inputs grouped by rotated set (directory and base name), in the order first

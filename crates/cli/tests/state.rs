@@ -275,3 +275,55 @@ fn each_window_starts_where_the_last_one_ended() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("window").is_none());
 }
+
+#[test]
+fn state_reset_starts_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let text = generated(axlog_testgen::Format::NginxTimed, 50, 1);
+    let log = write_file(dir.path(), "access.log", text.as_bytes());
+    let reset_run = || {
+        axlog()
+            .args(["report", "--state-reset", "--output", "json", "--state"])
+            .arg(&state)
+            .arg(&log)
+            .output()
+            .unwrap()
+    };
+    // On a state that reads: everything again, as a first run, and a new generation 1.
+    state_run(&state, &log);
+    assert_read(&state_run(&state, &log), "");
+    let out = reset_run();
+    assert_success(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_read(&v, &text);
+    assert_eq!(v["window"]["generation"].as_u64(), Some(1));
+    assert_read(&state_run(&state, &log), "");
+
+    // On a state that does not read (another version): refused without, read with it.
+    std::fs::write(&state, br#"{"format":"axlog-state","version":99}"#).unwrap();
+    let out = axlog()
+        .args(["report", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("--state-reset"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = reset_run();
+    assert_success(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_read(&v, &text);
+
+    // Without --state it means nothing: a usage error.
+    let out = axlog()
+        .args(["report", "--state-reset"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
