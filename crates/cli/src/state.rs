@@ -1,9 +1,10 @@
 //! `report --state FILE`: a run that reads only what earlier runs with the same state did
 //! not (issue 18, design §1.2). Lock, load, group the inputs into rotated sets, resolve
 //! them against the state into byte ranges, read those ranges, print the report, then
-//! commit how far each read got. Plain files are advanced to the end of their last
-//! complete line; an archive member is read whole and is then done (the resolver marks
-//! it so), its decoded size not being known to the run.
+//! commit how far each read got (`settle`) and report the window it covered (`window`).
+//! Plain files are advanced to the end of their last complete line; an archive to its
+//! decoded end, and is then done; a read that failed part-way to the end of what it
+//! parsed without a break.
 
 use crate::args::ReportArgs;
 use crate::progress::with_progress;
@@ -11,8 +12,8 @@ use crate::run::failures_code;
 use crate::{exit, term};
 use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
 use axlog_engine::state::{self, fault, lock, members};
-use axlog_engine::{Config, Outputs};
-use axlog_input::{ByteRange, Source};
+use axlog_engine::{Config, Outputs, SourceError};
+use axlog_input::{ByteRange, InputError, Source};
 use axlog_stats::summary::{FileRange, GapInfo, Window};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -200,35 +201,45 @@ fn group(sources: &[Source], labels: &[String]) -> Vec<Named> {
     sets
 }
 
-/// Records what each read did in the state to write: a plain read that succeeded is
-/// done up to its end; an archive read keeps the resolver's `done`, with its lines; a
-/// read that failed is left where it started, to be read again next run.
+/// Records what each read did in the state to write, and the gaps it met. A read that
+/// went to its end advances its file to that end (an archive to its decoded end: it is
+/// done). A read that failed part-way advances over the lines it parsed without a break
+/// from its start: a stream is read in order, so that is exactly what was handed out
+/// (design §2.2). An archive that could not be decoded further is damaged: done, and the
+/// rest of it a gap; after any other failure the rest is read next run.
 fn settle(res: &mut Resolution, runs: &[axlog_engine::SourceRun]) {
     for (k, run) in runs.iter().enumerate() {
         let Some(read) = res.reads.get(k).cloned() else {
             continue;
         };
-        if run.error.is_none()
-            && let Some(end) = read.end
-        {
-            res.advance(k, end, run.lines);
+        let (end, lines) = match &run.error {
+            None => (read.end.unwrap_or_else(|| run.end()), run.lines),
+            Some(_) => {
+                let prefix = run.parsed.first().filter(|s| s.start <= read.start);
+                (run.end(), prefix.map_or(0, |s| s.lines))
+            }
+        };
+        res.advance(k, end, lines);
+        if run.error.is_none() {
             continue;
         }
-        let Some(entry) = res
+        let damaged = read.end.is_none()
+            && matches!(run.error, Some(SourceError::Input(InputError::Read { .. })));
+        if let Some(entry) = res
             .next
             .sets
             .get_mut(read.set)
             .and_then(|s| s.files.get_mut(read.file))
-        else {
-            continue;
-        };
-        if run.error.is_none() {
-            // An archive read to its end: its decoded size is where its lines end.
-            res.advance(k, run.end(), run.lines);
-        } else {
-            entry.offset = read.start;
-            entry.lines = read.lines_before;
-            entry.done = false;
+        {
+            entry.done = damaged;
+        }
+        if damaged {
+            res.gaps.push(Gap {
+                path: read.path.clone(),
+                fp: read.fp,
+                bytes_at_least: read.seen_size.saturating_sub(end),
+                why: GapKind::Damaged,
+            });
         }
     }
 }
@@ -278,6 +289,7 @@ fn gap_name(why: GapKind) -> &'static str {
         GapKind::Gone => "deleted",
         GapKind::Replaced => "replaced",
         GapKind::Shrunk => "shrunk",
+        GapKind::Damaged => "damaged",
     }
 }
 
@@ -287,6 +299,7 @@ fn gap_message(g: &Gap) -> String {
         GapKind::Gone => "deleted before it was read to its end",
         GapKind::Replaced => "replaced by another file before it was read to its end",
         GapKind::Shrunk => "now shorter than what was already read",
+        GapKind::Damaged => "a damaged archive, not decodable past its read error",
     };
     format!(
         "{}: gap: at least {} bytes never read: {why}",

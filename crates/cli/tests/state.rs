@@ -327,3 +327,93 @@ fn state_reset_starts_afresh() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `text` as one gzip member.
+fn gzip(text: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(text).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn a_damaged_archive_commits_what_it_decoded_and_the_rest_is_a_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let first = generated(axlog_testgen::Format::NginxTimed, 300, 1);
+    let log = write_file(dir.path(), "access.log", first.as_bytes());
+    state_run(&state, &log);
+
+    // 200 more lines, then rotation and compression: `.1.gz` holds the whole old file,
+    // but gzip was cut short: after the member of those bytes, a second member holding
+    // another 100 lines has only its 10-byte header (nothing of it decodes).
+    let more = generated(axlog_testgen::Format::NginxTimed, 200, 2);
+    let lost = generated(axlog_testgen::Format::NginxTimed, 100, 3);
+    let mut gz = gzip(format!("{first}{more}").as_bytes());
+    gz.extend_from_slice(&gzip(lost.as_bytes())[..10]);
+    // What the state saw of the file: its size then, at least what comes after it.
+    append(&log, &more);
+    append(&log, &lost);
+    std::fs::remove_file(&log).unwrap();
+    std::fs::write(dir.path().join("access.log.1.gz"), &gz).unwrap();
+    let fresh = generated(axlog_testgen::Format::NginxTimed, 50, 4);
+    write_file(dir.path(), "access.log", fresh.as_bytes());
+
+    let out = axlog()
+        .args(["report", "--output", "json", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    // The archive's read error fails the run; the gap is reported with it.
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("damaged archive"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_read(&v, &format!("{more}{fresh}"));
+    let files = window_files(&v);
+    let decoded = (first.len() + more.len()) as u64;
+    assert_eq!(
+        (files[0].2, files[0].3, files[0].4),
+        (first.len() as u64, decoded, line_count(&more))
+    );
+    let gaps = v["window"]["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0]["why"], "damaged");
+    // The state saw the plain file only up to the first run: nothing known past it.
+    assert_eq!(gaps[0]["bytes_at_least"].as_u64(), Some(0));
+
+    // The archive is done: not read again, its gap not reported again.
+    let v = state_run(&state, &log);
+    assert_read(&v, "");
+
+    // Damage before bytes the state saw (a partial line at the last run): those are the
+    // gap's lower bound.
+    let other_state = dir.path().join("other.state");
+    let partial = "10.0.0.9 - - [21/Nov/2026:10:00:00 +0000] \"GET /cut";
+    let other = write_file(
+        dir.path(),
+        "other.log",
+        format!("{first}{partial}").as_bytes(),
+    );
+    assert_read(&state_run(&other_state, &other), &first);
+    std::fs::remove_file(&other).unwrap();
+    let mut gz = gzip(first.as_bytes());
+    gz.extend_from_slice(&gzip(partial.as_bytes())[..10]);
+    std::fs::write(dir.path().join("other.log.1.gz"), &gz).unwrap();
+    write_file(dir.path(), "other.log", fresh.as_bytes());
+    let out = axlog()
+        .args(["report", "--output", "json", "--state"])
+        .arg(&other_state)
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_read(&v, &fresh);
+    let gaps = v["window"]["gaps"].as_array().unwrap();
+    assert_eq!(gaps[0]["why"], "damaged");
+    assert_eq!(
+        gaps[0]["bytes_at_least"].as_u64(),
+        Some(partial.len() as u64)
+    );
+}

@@ -73,6 +73,9 @@ pub struct Read {
     pub lines_before: u64,
     pub fp: Fingerprint,
     pub compression: Compression,
+    /// Decoded bytes the state saw the file hold (0 when new): what an archive that
+    /// cannot be decoded to its end has at least.
+    pub seen_size: u64,
 }
 
 /// Why a stored file's unread bytes cannot be read.
@@ -85,6 +88,9 @@ pub enum GapKind {
     Replaced,
     /// A file with its first bytes is there, but shorter than what was already read.
     Shrunk,
+    /// An archive that cannot be decoded past some byte (cut or corrupt): what follows
+    /// that byte is lost (set by the run that met the damage, not by [`resolve`]).
+    Damaged,
 }
 
 /// Bytes that were written and will never be read.
@@ -193,7 +199,7 @@ struct SetOut {
 impl SetOut {
     /// Records `m` with `offset` and reads `[start, its end)` when there is something
     /// there. An empty member has no fingerprint and nothing to read: not recorded.
-    fn read_from(&mut self, m: &Member, start: u64, lines_before: u64, lines: u64) {
+    fn read_from(&mut self, m: &Member, start: u64, lines_before: u64, lines: u64, seen: u64) {
         let Some(fp) = m.head.fingerprint() else {
             return;
         };
@@ -218,12 +224,13 @@ impl SetOut {
                 lines_before,
                 fp,
                 compression: m.compression,
+                seen_size: seen,
             });
         }
     }
 
     fn read_new(&mut self, m: &Member) {
-        self.read_from(m, 0, 0, 0);
+        self.read_from(m, 0, 0, 0, 0);
     }
 
     /// Records `m` as seen and not to be read: older than anything the state follows.
@@ -288,7 +295,7 @@ impl SetOut {
                         refresh(&mut kept, m);
                         self.files.push(kept);
                     } else {
-                        self.read_from(m, e.offset, e.lines, e.lines);
+                        self.read_from(m, e.offset, e.lines, e.lines, e.size);
                     }
                 }
                 None if copy_of_known(m) => {}
