@@ -11,9 +11,10 @@ use crate::progress::with_progress;
 use crate::run::failures_code;
 use crate::{exit, term};
 use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
+use axlog_engine::state::settle::ReadEnd;
 use axlog_engine::state::{self, fault, lock, members};
 use axlog_engine::{Config, Outputs, SourceError};
-use axlog_input::{ByteRange, InputError, Source};
+use axlog_input::{ByteRange, Compression, InputError, Source};
 use axlog_stats::summary::{FileRange, GapInfo, Window};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -201,47 +202,31 @@ fn group(sources: &[Source], labels: &[String]) -> Vec<Named> {
     sets
 }
 
-/// Records what each read did in the state to write, and the gaps it met. A read that
-/// went to its end advances its file to that end (an archive to its decoded end: it is
-/// done). A read that failed part-way advances over the lines it parsed without a break
-/// from its start: a stream is read in order, so that is exactly what was handed out
-/// (design §2.2). An archive that could not be decoded further is damaged: done, and the
-/// rest of it a gap; after any other failure the rest is read next run.
+/// Records what each read did in the state to write, and the gaps it met
+/// ([`Resolution::settle`]). A read that went to its end fills its range (an archive to
+/// its decoded end: it is then done). A read that failed part-way adds what it parsed: a
+/// stream is read in order, so that is exactly what was handed out (design §2.2); a split
+/// file's workers may have parsed chunks past the one that failed, which the state keeps
+/// as skipped ranges, the next run reading the hole only (§2.3). An archive that could
+/// not be decoded further is damaged: done, and the rest of it a gap.
 fn settle(res: &mut Resolution, runs: &[axlog_engine::SourceRun]) {
-    for (k, run) in runs.iter().enumerate() {
-        let Some(read) = res.reads.get(k).cloned() else {
-            continue;
-        };
-        let (end, lines) = match &run.error {
-            None => (read.end.unwrap_or_else(|| run.end()), run.lines),
-            Some(_) => {
-                let prefix = run.parsed.first().filter(|s| s.start <= read.start);
-                (run.end(), prefix.map_or(0, |s| s.lines))
-            }
-        };
-        res.advance(k, end, lines);
-        if run.error.is_none() {
-            continue;
-        }
-        let damaged = read.end.is_none()
-            && matches!(run.error, Some(SourceError::Input(InputError::Read { .. })));
-        if let Some(entry) = res
-            .next
-            .sets
-            .get_mut(read.set)
-            .and_then(|s| s.files.get_mut(read.file))
-        {
-            entry.done = damaged;
-        }
-        if damaged {
-            res.gaps.push(Gap {
-                path: read.path.clone(),
-                fp: read.fp,
-                bytes_at_least: read.seen_size.saturating_sub(end),
-                why: GapKind::Damaged,
-            });
-        }
-    }
+    let ends: Vec<ReadEnd> = res
+        .reads
+        .iter()
+        .zip(runs)
+        .map(|(read, run)| match &run.error {
+            None => ReadEnd::Whole {
+                end: read.end.unwrap_or_else(|| run.end()),
+                lines: run.lines,
+            },
+            Some(e) => ReadEnd::Failed {
+                parsed: run.parsed.clone(),
+                damaged: read.compression != Compression::None
+                    && matches!(e, SourceError::Input(InputError::Read { .. })),
+            },
+        })
+        .collect();
+    res.settle(&ends);
 }
 
 /// What the run covered, for the report (design §3): each span of a file it parsed,

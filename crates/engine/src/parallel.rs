@@ -297,3 +297,139 @@ fn work<S: Sink>(
     }
     (sink, parser)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::{ChunkSink, RecordSink, SourceId};
+    use axlog_format::{ParseError, Preset, Record};
+    use axlog_input::{ByteRange, MAX_LINE};
+
+    /// Counts what it is given: records and malformed lines.
+    #[derive(Default)]
+    struct Count(u64);
+
+    impl RecordSink for Count {
+        fn record(&mut self, _: &Record<'_>) {
+            self.0 += 1;
+        }
+        fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {
+            self.0 += 1;
+        }
+    }
+
+    impl ChunkSink for Count {
+        type Chunk = ();
+        fn end_chunk(&mut self) {}
+        fn add_chunk(&mut self, _: (), _: ChunkPlace<'_>) {}
+    }
+
+    impl Sink for Count {
+        type Output = u64;
+        fn fork(&self, _: Fork<'_>) -> Self {
+            Count(0)
+        }
+        fn merge(&mut self, other: Self) {
+            self.0 += other.0;
+        }
+        fn finish(self) -> u64 {
+            self.0
+        }
+    }
+
+    /// A range of a file that shrinks after the split is made (a copytruncate while it
+    /// is read): the read fails part-way, and the spans it reports parsed hold exactly
+    /// the lines it counted, each line of them once, counted here from the file's text.
+    #[test]
+    fn a_failed_split_read_reports_the_spans_it_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log");
+        // Past the chunk's bytes a split reads on to the end of its last line 64 KiB at a
+        // time: chunks well before the cut read whole.
+        let text: String = (0..3000)
+            .map(|k| {
+                format!(
+                    "10.0.0.{} - - [06/Dec/2026:10:{:02}:{:02} +0000] \"GET /p/{k} HTTP/1.1\" 200 {k} \"-\" \"t\"\n",
+                    k % 250,
+                    k / 60 % 60,
+                    k % 60
+                )
+            })
+            .collect();
+        let text = text.as_bytes();
+        for (threads, chunk, start_line, cut_at) in
+            [(2, 700, 17, 0.6), (3, 3333, 0, 0.5), (2, 20_000, 100, 0.9)]
+        {
+            std::fs::write(&path, text).unwrap();
+            let line_start = |n: usize| -> u64 {
+                text.split_inclusive(|&b| b == b'\n')
+                    .take(n)
+                    .map(|l| l.len() as u64)
+                    .sum()
+            };
+            let start = line_start(start_line);
+            let range = ByteRange {
+                start,
+                end: Some(text.len() as u64),
+                lines_before: start_line as u64,
+            };
+            let split = FileSplit::open_range(&path, "access.log".into(), &range, chunk, MAX_LINE)
+                .unwrap()
+                .unwrap();
+            let cut = (text.len() as f64 * cut_at) as u64;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(cut)
+                .unwrap();
+            let id = SourceId {
+                name: "access.log".into(),
+                label: "access.log".into(),
+                row: 0,
+            };
+            let mut run = SourceRun::new(id);
+            run.range = Some(range);
+            let mut sink = Count(0);
+            let parser = Preset::NginxCombined.parser().into();
+            parse_all(
+                Feed::file(split),
+                parser,
+                threads,
+                None,
+                &mut run,
+                &mut sink,
+                None,
+            );
+            assert!(run.error.is_some(), "the read must fail at {cut}");
+            assert_eq!(sink.0, run.lines);
+            let mut seen = 0;
+            let mut at = start;
+            for s in &run.parsed {
+                // Spans are in order, apart, of whole lines of the text before the cut.
+                assert!(s.start >= at && s.end > s.start && s.end <= cut, "{s:?}");
+                let bytes = &text[s.start as usize..s.end as usize];
+                assert!(s.start == 0 || text[s.start as usize - 1] == b'\n');
+                assert_eq!(bytes.last(), Some(&b'\n'));
+                let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                assert_eq!(s.lines, lines, "{s:?}");
+                seen += lines;
+                at = s.end + 1;
+            }
+            assert_eq!(seen, run.lines);
+            // What the next run starts at: the end of the lines parsed from the start.
+            let end = run.end();
+            // Every chunk before the one that failed was taken before it and read whole:
+            // the lines parsed are one span from the range's start.
+            assert!(
+                run.lines > 0,
+                "{threads} {chunk} {cut} {:?} {:?}",
+                run.error,
+                run.parsed
+            );
+            assert_eq!(run.parsed.len(), 1);
+            assert_eq!((run.parsed[0].start, run.parsed[0].end), (start, end));
+            assert!(end <= cut);
+        }
+    }
+}

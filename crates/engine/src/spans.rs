@@ -12,7 +12,8 @@
 
 /// Decoded bytes of a source whose lines were all parsed: the lines that start in
 /// `[start, end)`, `lines` of them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Span {
     pub start: u64,
     pub end: u64,
