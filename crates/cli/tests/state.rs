@@ -417,3 +417,29 @@ fn a_damaged_archive_commits_what_it_decoded_and_the_rest_is_a_gap() {
         Some(partial.len() as u64)
     );
 }
+
+#[test]
+fn a_run_killed_mid_read_commits_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let first = generated(axlog_testgen::Format::NginxTimed, 100, 1);
+    let log = write_file(dir.path(), "access.log", first.as_bytes());
+    state_run(&state, &log);
+    let more = generated(axlog_testgen::Format::NginxTimed, 80, 2);
+    append(&log, &more);
+    // Aborted after its first chunk (as a kill -9 would): no report, the state as it was.
+    let before = std::fs::read(&state).unwrap();
+    let out = axlog()
+        .env("AXLOG_FAULT", "mid-read@1")
+        .args(["report", "--output", "json", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), None, "stderr: {}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("aborting at mid-read"));
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    // The next run reads what the killed one did not commit.
+    assert_read(&state_run(&state, &log), &more);
+}

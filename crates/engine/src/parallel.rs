@@ -16,6 +16,7 @@ use crate::filter::Filter;
 use crate::sink::{ChunkPlace, Fork, Sink};
 use crate::source::SourceRun;
 use crate::spans::Spans;
+use crate::state::fault;
 use axlog_format::InputParser;
 use axlog_input::{BackgroundReader, Chunk, FileSplit, InputError};
 use std::collections::{BTreeMap, VecDeque};
@@ -254,6 +255,7 @@ pub(crate) fn parse_all<S: Sink>(
                     false => spans.chunk(d.offset, d.bytes, d.cut, d.counts.lines),
                 }
                 next += 1;
+                fault::hit(fault::Point::MidRead);
             }
         }
     });

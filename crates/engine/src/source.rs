@@ -6,6 +6,7 @@ use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
 use crate::spans::{Span, Spans};
+use crate::state::fault;
 use axlog_format::{Fields, Format, InputParser, Preset, detect};
 use axlog_input::{ByteRange, Chunk, InputError};
 
@@ -176,6 +177,7 @@ impl SourceRun {
                 counts.lines,
             );
             recycle(chunk.into_buf());
+            fault::hit(fault::Point::MidRead);
             if sink.stopped() {
                 break;
             }
