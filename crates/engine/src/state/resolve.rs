@@ -18,6 +18,8 @@
 //! 3. **A known set**: before the first matched member (rotation order, oldest first),
 //!    members are history, recorded and not read; from it on, matched members are read
 //!    from their offset, unmatched ones from 0 (several rotations since the last run).
+//!    A file with skipped ranges (counted by a read that failed part-way, see
+//!    [`settle`](super::settle)) gives one read per hole between them.
 //!    No member matched: all are newer than what the state saw, and all are read from 0.
 //! 4. **Ends**: a plain member is read to its last complete line (a line still being
 //!    written is left for the next run); an archive to its decoded end (it is complete,
