@@ -443,3 +443,43 @@ fn a_run_killed_mid_read_commits_nothing() {
     // The next run reads what the killed one did not commit.
     assert_read(&state_run(&state, &log), &more);
 }
+
+#[test]
+fn a_state_with_skipped_ranges_reads_only_the_holes() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let text = generated(axlog_testgen::Format::NginxTimed, 300, 1);
+    let log = write_file(dir.path(), "access.log", text.as_bytes());
+    state_run(&state, &log);
+    // As a run whose read failed part-way would leave it: lines 0..40 counted from the
+    // start, 100..180 counted past a hole, the rest not.
+    let ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let mut st: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let file = &mut st["sets"][0]["files"][0];
+    file["offset"] = ends[39].into();
+    file["lines"] = 40.into();
+    file["skip"] = serde_json::json!([{"start": ends[99], "end": ends[179], "lines": 80}]);
+    std::fs::write(&state, serde_json::to_vec(&st).unwrap()).unwrap();
+
+    let v = state_run(&state, &log);
+    let holes = format!("{}{}", &text[ends[39]..ends[99]], &text[ends[179]..]);
+    assert_read(&v, &holes);
+    let path = log.display().to_string();
+    let files = window_files(&v);
+    assert_eq!(files.len(), 2);
+    assert_eq!(
+        (files[0].0.as_str(), files[0].2, files[0].3, files[0].4),
+        (path.as_str(), ends[39] as u64, ends[99] as u64, 60)
+    );
+    assert_eq!(
+        (files[1].2, files[1].3, files[1].4),
+        (ends[179] as u64, text.len() as u64, 120)
+    );
+    // Committed: the whole file counted, its lines exact, nothing skipped any more.
+    let st: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let file = &st["sets"][0]["files"][0];
+    assert_eq!(file["offset"].as_u64(), Some(text.len() as u64));
+    assert_eq!(file["lines"].as_u64(), Some(line_count(&text)));
+    assert!(file.get("skip").is_none());
+    assert_read(&state_run(&state, &log), "");
+}
