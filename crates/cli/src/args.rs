@@ -210,6 +210,10 @@ pub(crate) struct ReportArgs {
     /// row once, across crashes (see `axlog convert --state`).
     #[arg(long, value_name = "FILE", conflicts_with = "every")]
     pub(crate) state: Option<PathBuf>,
+    /// Start the `--state` file afresh (under its lock): the run reads as a first run
+    /// would. For a state another axlog version wrote, or one that cannot be read.
+    #[arg(long, requires = "state")]
+    pub(crate) state_reset: bool,
     /// With --state: the state also keeps every run's statistics merged (bounded by
     /// --max-paths), and the report printed is that total since the state began instead
     /// of this run's window. Once a state keeps a total, every run adds to it, and it must
@@ -327,6 +331,10 @@ pub(crate) struct ConvertArgs {
     /// saved. Not with `axlog report`'s state file: each command keeps its own.
     #[arg(long, value_name = "FILE")]
     pub(crate) state: Option<PathBuf>,
+    /// Start the `--state` file afresh (under its lock): the run converts as a first run
+    /// would. For a state another axlog version wrote, or one that cannot be read.
+    #[arg(long, requires = "state")]
+    pub(crate) state_reset: bool,
 }
 
 /// The longest `--every` interval: a leap year.

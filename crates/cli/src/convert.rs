@@ -49,6 +49,7 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             quiet: args.quiet,
             rejects: args.rejects.path.as_deref(),
             report: None,
+            reset: args.state_reset,
         };
         let parquet = Some(out);
         let outputs = Outputs { rejects, parquet };

@@ -119,6 +119,8 @@ pub(crate) struct Keep {
     keep: bool,
     /// `--cumulative`: the total is the report printed.
     print: bool,
+    /// `--parquet`: a failed read is read again whole (its rows were discarded).
+    parquet: bool,
     stats: StatsConfig,
     endpoint_rules: Arc<axlog_parquet::endpoint::Rules>,
 }
@@ -152,6 +154,7 @@ impl Keep {
             settings,
             keep,
             print: args.cumulative,
+            parquet: args.parquet.is_some(),
             stats: cfg.stats,
             endpoint_rules: cfg.endpoint_rules.clone(),
         })
@@ -167,9 +170,14 @@ impl Keep {
             && let Some(tiered) = outcome.aggregate.take()
         {
             let sources: Vec<SourceLines> = outcome.runs.iter().map(SourceLines::of).collect();
-            // The state leaves a failed read where it began, so the next run reads it
-            // again: what it gave before failing is in this total once more then.
-            for run in outcome.runs.iter().filter(|r| r.error.is_some()) {
+            // With Parquet, a failed read's rows are discarded and the state leaves it
+            // where it began, so the next run reads it again: what it gave before failing
+            // is in this total once more then. Without, the state commits what it parsed.
+            let again = outcome
+                .runs
+                .iter()
+                .filter(|r| self.parquet && r.error.is_some());
+            for run in again {
                 term::warn(format_args!(
                     "{}: read again by the next run, its lines read before the error count \
                      twice in the cumulative total",

@@ -3,7 +3,7 @@
 
 use crate::term;
 use axlog_engine::Config;
-use axlog_input::Source;
+use axlog_input::{ByteRange, Source};
 
 /// Runs `job` with a progress bar on stderr when `show`: bytes read of the sources' total
 /// size, rate, time left, and the file being read.
@@ -19,7 +19,11 @@ pub(crate) fn with_progress<T>(
     let progress = std::sync::Arc::new(axlog_engine::Progress::default());
     cfg.progress = Some(progress.clone());
     // Standard input has no size: then the bar counts bytes without a total.
-    let total: Option<u64> = sources.iter().map(Source::size).sum();
+    let total: Option<u64> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| to_read(s, cfg.ranges.get(i).copied().flatten()))
+        .sum();
     let bar = match total {
         Some(t) => indicatif::ProgressBar::new(t).with_style(
             indicatif::ProgressStyle::with_template(
@@ -52,4 +56,41 @@ pub(crate) fn with_progress<T>(
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         out
     })
+}
+
+/// The bytes the run counts for `source` read over `range`: a plain range's own bytes;
+/// an archive is decoded from its start, so all of it (as stored).
+fn to_read(source: &Source, range: Option<ByteRange>) -> Option<u64> {
+    match range {
+        Some(r) if !r.is_whole() => match r.end {
+            Some(end) => Some(end.saturating_sub(r.start)),
+            None => source.size(),
+        },
+        _ => source.size(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_counts_its_own_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.log");
+        std::fs::write(&path, vec![b'x'; 1000]).unwrap();
+        let src = Source::Path(path);
+        let range = |start, end| {
+            Some(ByteRange {
+                start,
+                end,
+                lines_before: 0,
+            })
+        };
+        assert_eq!(to_read(&src, None), Some(1000));
+        assert_eq!(to_read(&src, range(0, None)), Some(1000));
+        assert_eq!(to_read(&src, range(200, Some(700))), Some(500));
+        // An archive is decoded from its start: all of it.
+        assert_eq!(to_read(&src, range(200, None)), Some(1000));
+    }
 }

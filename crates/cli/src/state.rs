@@ -2,20 +2,23 @@
 //! runs with the same state did not (issue 18, design §1.2). Lock, load, undo the Parquet
 //! files of a run that died before committing (`STATE.pending`), group the inputs into
 //! rotated sets, resolve them against the state into byte ranges, read those ranges,
-//! print the report, publish the Parquet files (journaled first), then commit how far
-//! each read got. Plain files are advanced to the end of their last complete line; an
-//! archive member is read whole and is then done (the resolver marks it so), its decoded
-//! size not being known to the run.
+//! commit how far each read got (`settle`), print the report with the window it covered
+//! (`window`), publish the Parquet files (journaled first), then write the state. Plain
+//! files are advanced to the end of their last complete line; an archive to its decoded
+//! end, and is then done; a read that failed part-way to the end of what it parsed
+//! without a break.
 
 use crate::args::ReportArgs;
 use crate::progress::with_progress;
 use crate::run::failures_code;
 use crate::{exit, term};
 use axlog_engine::state::resolve::{Gap, GapKind, Resolution};
+use axlog_engine::state::settle::ReadEnd;
 use axlog_engine::state::{self, fault, journal, lock, members};
-use axlog_engine::{Config, Outcome, Outputs};
-use axlog_input::{ByteRange, Source};
+use axlog_engine::{Config, Outcome, Outputs, SourceError};
+use axlog_input::{ByteRange, Compression, InputError, Source};
 use axlog_parquet::{Output, Resume, Span};
+use axlog_stats::summary::{FileRange, GapInfo, Window};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +33,8 @@ pub(crate) struct Command<'a> {
     pub(crate) rejects: Option<&'a Path>,
     /// `report`'s arguments: its total (`--cumulative`) is kept in the state.
     pub(crate) report: Option<&'a ReportArgs>,
+    /// `--state-reset`: the state is removed (under its lock) before the run.
+    pub(crate) reset: bool,
 }
 
 /// The inputs of one rotated set as named on the command line.
@@ -55,6 +60,7 @@ pub(crate) fn report_with_state(
         quiet: args.quiet,
         rejects: args.rejects.path.as_deref(),
         report: Some(args),
+        reset: args.state_reset,
     };
     run_with_state(
         &command,
@@ -105,6 +111,12 @@ pub(crate) fn run_with_state(
     };
     fault::hit(fault::Point::AfterLock);
     fault::hit(fault::Point::HoldLock);
+    if command.reset
+        && let Err(e) = reset(state_path)
+    {
+        term::warn(e);
+        return Ok(ExitCode::from(exit::FAILED));
+    }
     let stored = match state::load(state_path) {
         Ok(s) => s,
         Err(e) => {
@@ -187,15 +199,23 @@ pub(crate) fn run_with_state(
     });
     // The run's statistics join the state's total before the state is written.
     let total = keep.and_then(|k| k.fold(&mut res.next, &mut outcome));
+    // Kept for `publish`: a failed read's entry goes back to what it was.
+    let before = parquet.as_ref().map(|_| res.next.clone());
+    settle(&mut res, &outcome.runs);
+    let window = window(&res, &outcome.runs, &outcome.summary);
+    outcome.summary.window = Some(window.clone());
+    let total = total.map(|mut t| {
+        t.window = Some(window);
+        t
+    });
     render(&mut outcome, total)?;
     fault::hit(fault::Point::AfterReport);
 
-    settle(&mut res, &outcome.runs);
     res.next.command = command_name.to_string();
     let mut code = failures_code(&outcome, command.rejects);
-    let published = match &parquet {
-        Some(out) => publish(state_path, out, &mut res, &outcome),
-        None => Ok(()),
+    let published = match (&parquet, &before) {
+        (Some(out), Some(before)) => publish(state_path, out, &mut res, before, &outcome),
+        _ => Ok(()),
     };
     if let Err(e) = published {
         // The state is not written: the next run undoes what was published and reads
@@ -289,6 +309,7 @@ fn publish(
     state_path: &Path,
     out: &Output,
     res: &mut Resolution,
+    before: &state::State,
     outcome: &Outcome,
 ) -> anyhow::Result<()> {
     if !outcome.parquet_errors.is_empty() {
@@ -307,12 +328,19 @@ fn publish(
             p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
         });
+        // Back to what the resolver made of it: `settle` committed what the read parsed,
+        // but its rows are discarded, so the next run reads all of it again.
         if let Some(entry) = res
             .next
             .sets
             .get_mut(read.set)
             .and_then(|s| s.files.get_mut(read.file))
+            && let Some(was) = before
+                .sets
+                .get(read.set)
+                .and_then(|s| s.files.get(read.file))
         {
+            *entry = was.clone();
             entry.offset = read.start;
             entry.lines = read.lines_before;
             entry.done = false;
@@ -367,6 +395,18 @@ fn sweep_leftovers(files: &[PathBuf], prefixes: &[String]) {
     }
 }
 
+/// `--state-reset`: removes the state (the lock is held), so the run is a first run.
+/// Its lock file stays: another run may be waiting on it.
+fn reset(state_path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(state_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
+            "{}: cannot remove the state: {e}",
+            state_path.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The inputs grouped by rotated set (directory and base name), in the order first
 /// named; each set's label is its live file's (the one named as the base), else the
 /// first named member's.
@@ -402,35 +442,79 @@ fn group(sources: &[Source], labels: &[String]) -> Vec<Named> {
     sets
 }
 
-/// Records what each read did in the state to write: a plain read that succeeded is
-/// done up to its end; an archive read keeps the resolver's `done`, with its lines; a
-/// read that failed is left where it started, to be read again next run.
+/// Records what each read did in the state to write, and the gaps it met
+/// ([`Resolution::settle`]). A read that went to its end fills its range (an archive to
+/// its decoded end: it is then done). A read that failed part-way adds what it parsed: a
+/// stream is read in order, so that is exactly what was handed out (design §2.2); a split
+/// file's workers may have parsed chunks past the one that failed, which the state keeps
+/// as skipped ranges, the next run reading the hole only (§2.3). An archive that could
+/// not be decoded further is damaged: done, and the rest of it a gap.
 fn settle(res: &mut Resolution, runs: &[axlog_engine::SourceRun]) {
-    for (k, run) in runs.iter().enumerate() {
-        let Some(read) = res.reads.get(k).cloned() else {
-            continue;
-        };
-        if run.error.is_none()
-            && let Some(end) = read.end
-        {
-            res.advance(k, end, run.lines);
-            continue;
+    let ends: Vec<ReadEnd> = res
+        .reads
+        .iter()
+        .zip(runs)
+        .map(|(read, run)| match &run.error {
+            None => ReadEnd::Whole {
+                end: read.end.unwrap_or_else(|| run.end()),
+                lines: run.lines,
+            },
+            Some(e) => ReadEnd::Failed {
+                parsed: run.parsed.clone(),
+                damaged: read.compression != Compression::None
+                    && matches!(e, SourceError::Input(InputError::Read { .. })),
+            },
+        })
+        .collect();
+    res.settle(&ends);
+}
+
+/// What the run covered, for the report (design §3): each span of a file it parsed,
+/// the log time of its requests (UTC; `--tz` shows them in its zone), and its gaps.
+fn window(
+    res: &Resolution,
+    runs: &[axlog_engine::SourceRun],
+    summary: &axlog_stats::Summary,
+) -> Window {
+    let mut files = Vec::new();
+    for (read, run) in res.reads.iter().zip(runs) {
+        for span in run.parsed.iter().filter(|s| s.end > s.start) {
+            files.push(FileRange {
+                path: read.path.display().to_string(),
+                fingerprint: format!("{:016x}", read.fp.hash),
+                compression: read.compression.name().to_string(),
+                start: span.start,
+                end: span.end,
+                lines: span.lines,
+            });
         }
-        let Some(entry) = res
-            .next
-            .sets
-            .get_mut(read.set)
-            .and_then(|s| s.files.get_mut(read.file))
-        else {
-            continue;
-        };
-        if run.error.is_none() {
-            entry.lines = read.lines_before.saturating_add(run.lines);
-        } else {
-            entry.offset = read.start;
-            entry.lines = read.lines_before;
-            entry.done = false;
-        }
+    }
+    let gaps = res
+        .gaps
+        .iter()
+        .map(|g| GapInfo {
+            path: g.path.display().to_string(),
+            bytes_at_least: g.bytes_at_least,
+            why: gap_name(g.why).to_string(),
+        })
+        .collect();
+    Window {
+        generation: res.next.generation,
+        partial: false,
+        log_first: summary.time.as_ref().map(|t| t.first.utc.clone()),
+        log_last: summary.time.as_ref().map(|t| t.last.utc.clone()),
+        files,
+        gaps,
+    }
+}
+
+/// A gap's kind as the report's JSON names it.
+fn gap_name(why: GapKind) -> &'static str {
+    match why {
+        GapKind::Gone => "deleted",
+        GapKind::Replaced => "replaced",
+        GapKind::Shrunk => "shrunk",
+        GapKind::Damaged => "damaged",
     }
 }
 
@@ -440,6 +524,7 @@ fn gap_message(g: &Gap) -> String {
         GapKind::Gone => "deleted before it was read to its end",
         GapKind::Replaced => "replaced by another file before it was read to its end",
         GapKind::Shrunk => "now shorter than what was already read",
+        GapKind::Damaged => "a damaged archive, not decodable past its read error",
     };
     format!(
         "{}: gap: at least {} bytes never read: {why}",

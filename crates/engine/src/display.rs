@@ -42,6 +42,11 @@ pub fn localize(s: &mut Summary, zone: &Zone, name: &str) {
             gap.end = at(gap.end_epoch);
         }
     }
+    // A `--state` window's times are shown as the report's are.
+    if let (Some(w), Some(t)) = (&mut s.window, &s.time) {
+        w.log_first = Some(at_us(t.first.epoch_us));
+        w.log_last = Some(at_us(t.last.epoch_us));
+    }
     s.series.display = Some(DisplayTimes {
         zone: name.to_string(),
         first: s.time.as_ref().map(|t| at_us(t.first.epoch_us)),

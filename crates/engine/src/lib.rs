@@ -30,6 +30,7 @@ pub mod signal;
 mod sink;
 mod sinks;
 mod source;
+mod spans;
 pub mod state;
 mod summary;
 pub mod tiers;
@@ -45,6 +46,7 @@ pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
 pub use sinks::stats::{StatsSink, stats_fields};
 pub use source::SourceRun;
+pub use spans::Span;
 pub use summary::{SourceLines, summarize};
 
 /// How a run is set up.

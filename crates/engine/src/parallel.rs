@@ -15,6 +15,8 @@ use crate::error::SourceError;
 use crate::filter::Filter;
 use crate::sink::{ChunkPlace, Fork, Sink};
 use crate::source::SourceRun;
+use crate::spans::Spans;
+use crate::state::fault;
 use axlog_format::InputParser;
 use axlog_input::{BackgroundReader, Chunk, FileSplit, InputError};
 use std::collections::{BTreeMap, VecDeque};
@@ -29,6 +31,12 @@ struct ChunkDone<C> {
     part: C,
     /// Bytes of the file the chunk covered (for progress, where no reader counts them).
     bytes: u64,
+    /// Where its first line starts, and the bytes of the overlong line it ends with
+    /// (cut), if any: the parsed spans (spans.rs).
+    offset: u64,
+    cut: Option<u64>,
+    /// The chunk could not be read (a split file's): it holds nothing.
+    failed: bool,
 }
 
 /// Where workers take chunks from: a regular file each reads its own chunks of, or one
@@ -74,13 +82,17 @@ impl Feed {
         }))
     }
 
-    /// The next chunk and its number (read into `spare`, a buffer to reuse); `None` when
-    /// none is left.
-    fn next(&self, spare: Vec<u8>) -> Option<(u64, Chunk)> {
+    /// The next chunk and its number (read into `spare`, a buffer to reuse), and whether
+    /// it could be read; `None` when none is left.
+    fn next(&self, spare: Vec<u8>) -> Option<(u64, Chunk, bool)> {
         match self {
             // A poisoned lock means another worker panicked: its chunk is lost either
             // way, and the others carry on with the reader as it is.
-            Feed::Stream(shared) => shared.lock().unwrap_or_else(PoisonError::into_inner).next(),
+            Feed::Stream(shared) => shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .next()
+                .map(|(seq, c)| (seq, c, true)),
             Feed::File(f) => {
                 if f.failed.load(Ordering::Relaxed) {
                     return None;
@@ -90,7 +102,7 @@ impl Feed {
                     return None;
                 }
                 match f.split.read(seq, spare) {
-                    Ok(c) => Some((seq, c)),
+                    Ok(c) => Some((seq, c, true)),
                     Err(e) => {
                         f.failed.store(true, Ordering::Relaxed);
                         let mut first = f.error.lock().unwrap_or_else(PoisonError::into_inner);
@@ -98,7 +110,7 @@ impl Feed {
                             *first = Some((seq, e));
                         }
                         // An empty chunk keeps the chunks after it in order.
-                        Some((seq, Chunk::default()))
+                        Some((seq, Chunk::default(), false))
                     }
                 }
             }
@@ -186,6 +198,12 @@ pub(crate) fn parse_all<S: Sink>(
     filter: Option<&Filter>,
 ) {
     let counter = counter.filter(|_| matches!(feed, Feed::File(_)));
+    // A split file's read ends at its range's end; a stream's where its lines end.
+    let range_end = match &feed {
+        Feed::File(f) => Some(f.split.end()),
+        Feed::Stream(_) => None,
+    };
+    let mut spans = Spans::default();
     let name = run.id.name.clone();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -232,7 +250,12 @@ pub(crate) fn parse_all<S: Sink>(
                 run.lines += d.counts.lines;
                 run.malformed += d.counts.malformed;
                 run.filtered += d.counts.filtered;
+                match d.failed {
+                    true => spans.failed(),
+                    false => spans.chunk(d.offset, d.bytes, d.cut, d.counts.lines),
+                }
                 next += 1;
+                fault::hit(fault::Point::MidRead);
             }
         }
     });
@@ -244,6 +267,7 @@ pub(crate) fn parse_all<S: Sink>(
         run.add_layout_counts(&parser);
     }
     run.error = feed.error().map(SourceError::from);
+    run.parsed = spans.finish(run.error.is_none(), range_end);
 }
 
 /// One worker: parses chunks until the source ends (or its sink stops), and returns its
@@ -257,13 +281,16 @@ fn work<S: Sink>(
     filter: Option<&Filter>,
 ) -> (S, InputParser) {
     let mut spare = Vec::new();
-    while let Some((seq, chunk)) = feed.next(std::mem::take(&mut spare)) {
+    while let Some((seq, chunk, read)) = feed.next(std::mem::take(&mut spare)) {
         let counts = parse_chunk(Some(&mut parser), &chunk, name, &mut sink, filter);
         let msg = ChunkDone {
             seq,
             counts,
             part: sink.end_chunk(),
             bytes: chunk.lines().len() as u64,
+            offset: chunk.offset,
+            cut: chunk.cut().map(|c| c.len() as u64),
+            failed: !read,
         };
         spare = feed.recycle(chunk.into_buf()).unwrap_or_default();
         if done.send(msg).is_err() || sink.stopped() {
@@ -271,4 +298,140 @@ fn work<S: Sink>(
         }
     }
     (sink, parser)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::{ChunkSink, RecordSink, SourceId};
+    use axlog_format::{ParseError, Preset, Record};
+    use axlog_input::{ByteRange, MAX_LINE};
+
+    /// Counts what it is given: records and malformed lines.
+    #[derive(Default)]
+    struct Count(u64);
+
+    impl RecordSink for Count {
+        fn record(&mut self, _: &Record<'_>) {
+            self.0 += 1;
+        }
+        fn malformed(&mut self, _: &str, _: u64, _: &[u8], _: ParseError) {
+            self.0 += 1;
+        }
+    }
+
+    impl ChunkSink for Count {
+        type Chunk = ();
+        fn end_chunk(&mut self) {}
+        fn add_chunk(&mut self, _: (), _: ChunkPlace<'_>) {}
+    }
+
+    impl Sink for Count {
+        type Output = u64;
+        fn fork(&self, _: Fork<'_>) -> Self {
+            Count(0)
+        }
+        fn merge(&mut self, other: Self) {
+            self.0 += other.0;
+        }
+        fn finish(self) -> u64 {
+            self.0
+        }
+    }
+
+    /// A range of a file that shrinks after the split is made (a copytruncate while it
+    /// is read): the read fails part-way, and the spans it reports parsed hold exactly
+    /// the lines it counted, each line of them once, counted here from the file's text.
+    #[test]
+    fn a_failed_split_read_reports_the_spans_it_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log");
+        // Past the chunk's bytes a split reads on to the end of its last line 64 KiB at a
+        // time: chunks well before the cut read whole.
+        let text: String = (0..3000)
+            .map(|k| {
+                format!(
+                    "10.0.0.{} - - [06/Dec/2026:10:{:02}:{:02} +0000] \"GET /p/{k} HTTP/1.1\" 200 {k} \"-\" \"t\"\n",
+                    k % 250,
+                    k / 60 % 60,
+                    k % 60
+                )
+            })
+            .collect();
+        let text = text.as_bytes();
+        for (threads, chunk, start_line, cut_at) in
+            [(2, 700, 17, 0.6), (3, 3333, 0, 0.5), (2, 20_000, 100, 0.9)]
+        {
+            std::fs::write(&path, text).unwrap();
+            let line_start = |n: usize| -> u64 {
+                text.split_inclusive(|&b| b == b'\n')
+                    .take(n)
+                    .map(|l| l.len() as u64)
+                    .sum()
+            };
+            let start = line_start(start_line);
+            let range = ByteRange {
+                start,
+                end: Some(text.len() as u64),
+                lines_before: start_line as u64,
+            };
+            let split = FileSplit::open_range(&path, "access.log".into(), &range, chunk, MAX_LINE)
+                .unwrap()
+                .unwrap();
+            let cut = (text.len() as f64 * cut_at) as u64;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(cut)
+                .unwrap();
+            let id = SourceId {
+                name: "access.log".into(),
+                label: "access.log".into(),
+                row: 0,
+            };
+            let mut run = SourceRun::new(id);
+            run.range = Some(range);
+            let mut sink = Count(0);
+            let parser = Preset::NginxCombined.parser().into();
+            parse_all(
+                Feed::file(split),
+                parser,
+                threads,
+                None,
+                &mut run,
+                &mut sink,
+                None,
+            );
+            assert!(run.error.is_some(), "the read must fail at {cut}");
+            assert_eq!(sink.0, run.lines);
+            let mut seen = 0;
+            let mut at = start;
+            for s in &run.parsed {
+                // Spans are in order, apart, of whole lines of the text before the cut.
+                assert!(s.start >= at && s.end > s.start && s.end <= cut, "{s:?}");
+                let bytes = &text[s.start as usize..s.end as usize];
+                assert!(s.start == 0 || text[s.start as usize - 1] == b'\n');
+                assert_eq!(bytes.last(), Some(&b'\n'));
+                let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                assert_eq!(s.lines, lines, "{s:?}");
+                seen += lines;
+                at = s.end + 1;
+            }
+            assert_eq!(seen, run.lines);
+            // What the next run starts at: the end of the lines parsed from the start.
+            let end = run.end();
+            // Every chunk before the one that failed was taken before it and read whole:
+            // the lines parsed are one span from the range's start.
+            assert!(
+                run.lines > 0,
+                "{threads} {chunk} {cut} {:?} {:?}",
+                run.error,
+                run.parsed
+            );
+            assert_eq!(run.parsed.len(), 1);
+            assert_eq!((run.parsed[0].start, run.parsed[0].end), (start, end));
+            assert!(end <= cut);
+        }
+    }
 }

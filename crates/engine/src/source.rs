@@ -5,6 +5,8 @@ use crate::Config;
 use crate::chunk::parse_chunk;
 use crate::error::SourceError;
 use crate::sink::{Begin, ChunkPlace, ChunkSink, SourceId};
+use crate::spans::{Span, Spans};
+use crate::state::fault;
 use axlog_format::{Fields, Format, InputParser, Preset, detect};
 use axlog_input::{ByteRange, Chunk, InputError};
 
@@ -15,6 +17,11 @@ pub struct SourceRun {
     pub range: Option<ByteRange>,
     /// Lines read (of the range, when there is one).
     pub lines: u64,
+    /// The decoded bytes whose lines were parsed, in order: one span from the range's
+    /// start when the read went to its end; before a read error, what was parsed (a
+    /// split file's workers may have parsed chunks past the failing one: spans after a
+    /// hole). Their lines add up to `lines`.
+    pub parsed: Vec<Span>,
     /// Lines that did not parse (server messages aside).
     pub malformed: u64,
     /// Requests the filters dropped.
@@ -36,6 +43,7 @@ impl SourceRun {
             id,
             range: None,
             lines: 0,
+            parsed: Vec::new(),
             malformed: 0,
             filtered: 0,
             layout: None,
@@ -43,6 +51,17 @@ impl SourceRun {
             layout_help: None,
             layout_note: None,
             layout_counts: Vec::new(),
+        }
+    }
+
+    /// Where the lines parsed without a break from the range's start end: the decoded
+    /// byte a read that resumes this one starts at (the range's start when nothing was
+    /// parsed from it).
+    pub fn end(&self) -> u64 {
+        let start = self.range.map_or(0, |r| r.start);
+        match self.parsed.first() {
+            Some(s) if s.start <= start => s.end.max(start),
+            _ => start,
         }
     }
 
@@ -124,6 +143,7 @@ impl SourceRun {
         sink: &mut S,
     ) {
         let mut parser: Option<InputParser> = None;
+        let mut spans = Spans::default();
         for chunk in chunks {
             let chunk = match chunk {
                 Ok(c) => c,
@@ -132,12 +152,23 @@ impl SourceRun {
                     break;
                 }
             };
+            // What the chunk covered, for the state's parsed spans.
+            let (offset, len, cut) = (
+                chunk.offset,
+                chunk.lines().len() as u64,
+                chunk.cut().map(|c| c.len() as u64),
+            );
+            let lines_before = self.lines;
             recycle(self.read_chunk(cfg, &mut parser, chunk, sink));
+            spans.chunk(offset, len, cut, self.lines - lines_before);
+            fault::hit(fault::Point::MidRead);
             if sink.stopped() {
                 break;
             }
         }
         self.end_reading(parser.as_ref());
+        // A stream's end is where its last line ends.
+        self.parsed = spans.finish(self.error.is_none(), None);
     }
 
     /// Reads one chunk of the source (the next in order) into `sink` with `parser`,

@@ -113,6 +113,11 @@ impl FileSplit {
         self.end - self.base
     }
 
+    /// Where the range ends: lines start before it.
+    pub fn end(&self) -> u64 {
+        self.end
+    }
+
     pub fn is_empty(&self) -> bool {
         self.end == self.base
     }

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
     pub axlog_version: String,
+    /// What a `--state` run covered (absent without `--state`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
     /// The layout the lines were parsed with, and how it was chosen.
     pub layout: Option<LayoutInfo>,
     pub sources: Vec<SourceSummary>,
@@ -42,6 +45,49 @@ pub struct Summary {
     /// run (absent with one tier).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<TierSummary>,
+}
+
+/// What a `--state` run read: the files' byte ranges, the log time they span, and the
+/// bytes lost before they could be read (issue 18).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Window {
+    /// The state's generation this run commits: an output whose generation the state
+    /// never reached came from a run that did not commit.
+    pub generation: u64,
+    /// Whether the window was cut short (a `--follow` window flushed early).
+    pub partial: bool,
+    /// The window's first and last request time (RFC 3339, in `--tz`); absent without
+    /// requests.
+    pub log_first: Option<String>,
+    pub log_last: Option<String>,
+    /// The ranges read, in the order read.
+    pub files: Vec<FileRange>,
+    /// Bytes written that will never be read.
+    pub gaps: Vec<GapInfo>,
+}
+
+/// One byte range of one file a `--state` run read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileRange {
+    pub path: String,
+    /// The fingerprint the state knows the file by (16 hex digits).
+    pub fingerprint: String,
+    /// `plain`, `gzip`, `zstd`, ...
+    pub compression: String,
+    /// The decoded bytes read: lines starting in `[start, end)`.
+    pub start: u64,
+    pub end: u64,
+    pub lines: u64,
+}
+
+/// Bytes of a file that were never read and never will be.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GapInfo {
+    pub path: String,
+    /// A lower bound: what was written after the file was last seen is unknown.
+    pub bytes_at_least: u64,
+    /// `deleted`, `replaced`, `shrunk` or `damaged`.
+    pub why: String,
 }
 
 /// One tier of a run: a role its sources' layouts play (see docs/stats.md, "Tiers"),

@@ -16,7 +16,9 @@ pub mod journal;
 pub mod lock;
 pub mod members;
 pub mod resolve;
+pub mod settle;
 
+use crate::Span;
 use axlog_input::Fingerprint;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -110,9 +112,29 @@ pub struct FileEntry {
     pub mtime_ns: i64,
     /// Lines before `offset`, so line numbers stay those of the whole file.
     pub lines: u64,
+    /// Ranges past `offset` already counted, in order, each with its lines: a read that
+    /// failed part-way had parsed them (design §2.3). The next run reads only the holes
+    /// between them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<Span>,
     /// An archive read to its end: nothing more will come of it. Kept until the file is
     /// gone, so it is not read again from 0 as a new file.
     pub done: bool,
+}
+
+impl FileEntry {
+    /// Where what was counted of it ends: its offset, or past it the last skipped range.
+    pub fn counted_end(&self) -> u64 {
+        self.skip.iter().map(|s| s.end).fold(self.offset, u64::max)
+    }
+
+    /// Bytes past the offset already counted.
+    pub fn skipped(&self) -> u64 {
+        self.skip
+            .iter()
+            .map(|s| s.end.saturating_sub(s.start))
+            .sum()
+    }
 }
 
 /// [`Fingerprint`]'s stored form (the input crate has no serde): the hash as 16 hex
@@ -296,6 +318,11 @@ mod tests {
                         size: 1_048_600,
                         mtime_ns: 1_796_000_000_000_000_000,
                         lines: 12_345,
+                        skip: vec![Span {
+                            start: 1_048_700,
+                            end: 1_048_800,
+                            lines: 2,
+                        }],
                         done: false,
                     },
                     FileEntry {
@@ -313,6 +340,7 @@ mod tests {
                         size: 7,
                         mtime_ns: -1,
                         lines: 0,
+                        skip: Vec::new(),
                         done: true,
                     },
                 ],

@@ -18,6 +18,8 @@
 //! 3. **A known set**: before the first matched member (rotation order, oldest first),
 //!    members are history, recorded and not read; from it on, matched members are read
 //!    from their offset, unmatched ones from 0 (several rotations since the last run).
+//!    A file with skipped ranges (counted by a read that failed part-way, see
+//!    [`settle`](super::settle)) gives one read per hole between them.
 //!    No member matched: all are newer than what the state saw, and all are read from 0.
 //! 4. **Ends**: a plain member is read to its last complete line (a line still being
 //!    written is left for the next run); an archive to its decoded end (it is complete,
@@ -27,6 +29,7 @@
 //!    reported once and dropped from the state.
 
 use super::{FileEntry, SetEntry, State};
+use crate::Span;
 use axlog_input::{Compression, FileStat, Fingerprint, Head};
 use std::path::{Path, PathBuf};
 
@@ -73,6 +76,21 @@ pub struct Read {
     pub lines_before: u64,
     pub fp: Fingerprint,
     pub compression: Compression,
+    /// Decoded bytes the state saw the file hold (0 when new): what an archive that
+    /// cannot be decoded to its end has at least.
+    pub seen_size: u64,
+    /// What of the file was counted before this run (nothing when new): with the reads'
+    /// outcomes, what [`Resolution::settle`] commits.
+    pub counted: Counted,
+}
+
+/// What of a file earlier runs counted: the lines starting before `offset` (`lines` of
+/// them), and the ranges in `skip` past it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counted {
+    pub offset: u64,
+    pub lines: u64,
+    pub skip: Vec<Span>,
 }
 
 /// Why a stored file's unread bytes cannot be read.
@@ -85,6 +103,9 @@ pub enum GapKind {
     Replaced,
     /// A file with its first bytes is there, but shorter than what was already read.
     Shrunk,
+    /// An archive that cannot be decoded past some byte (cut or corrupt): what follows
+    /// that byte is lost (set by the run that met the damage, not by [`resolve`]).
+    Damaged,
 }
 
 /// Bytes that were written and will never be read.
@@ -191,39 +212,61 @@ struct SetOut {
 }
 
 impl SetOut {
-    /// Records `m` with `offset` and reads `[start, its end)` when there is something
-    /// there. An empty member has no fingerprint and nothing to read: not recorded.
-    fn read_from(&mut self, m: &Member, start: u64, lines_before: u64, lines: u64) {
+    /// Records `m` as read to its end and reads what `counted` leaves of it: from its
+    /// offset, minus the ranges it skips (one read per hole). An empty member has no
+    /// fingerprint and nothing to read: not recorded.
+    fn read_from(&mut self, m: &Member, counted: Counted, seen: u64) {
         let Some(fp) = m.head.fingerprint() else {
             return;
         };
+        let start = counted.offset;
         let file = self.files.len();
-        let (offset, size, done, read) = match m.line_end {
+        let (offset, size, done) = match m.line_end {
             // Rule 4: plain, to the last complete line.
-            Some(end) => {
-                let end = end.max(start);
-                (end, m.stat.size, false, end > start)
-            }
-            // An archive, to its decoded end (the caller advances offset and size).
-            None => (start, start, true, true),
+            Some(end) => (end.max(start), m.stat.size, false),
+            // An archive, to its decoded end (the read's outcome sets offset and size).
+            None => (start, start, true),
         };
-        self.files.push(entry(m, fp, offset, size, lines, done));
-        if read {
+        self.files
+            .push(entry(m, fp, offset, size, counted.lines, done));
+        let end = m.line_end.map(|e| e.max(start));
+        // The holes: from the offset to the first skipped range, between skipped ranges,
+        // and from the last to the end. Line numbers past a hole not yet read are those
+        // of the lines counted before it (the hole's own are not known yet).
+        let mut holes = Vec::new();
+        let (mut at, mut lines_before) = (start, counted.lines);
+        for s in &counted.skip {
+            let to = end.map_or(s.start, |e| s.start.min(e));
+            if to > at {
+                holes.push((at, Some(to), lines_before));
+            }
+            at = at.max(s.end);
+            lines_before += s.lines;
+        }
+        match end {
+            Some(e) if e > at => holes.push((at, Some(e), lines_before)),
+            Some(_) => {}
+            // An archive is read to its decoded end, to learn where that is.
+            None => holes.push((at, None, lines_before)),
+        }
+        for (start, end, lines_before) in holes {
             self.reads.push(Read {
                 path: m.path.clone(),
                 set: self.set,
                 file,
                 start,
-                end: m.line_end.map(|e| e.max(start)),
+                end,
                 lines_before,
                 fp,
                 compression: m.compression,
+                seen_size: seen,
+                counted: counted.clone(),
             });
         }
     }
 
     fn read_new(&mut self, m: &Member) {
-        self.read_from(m, 0, 0, 0);
+        self.read_from(m, Counted::default(), 0);
     }
 
     /// Records `m` as seen and not to be read: older than anything the state follows.
@@ -256,7 +299,7 @@ impl SetOut {
                 if entry_of[i].is_some() || !e.fp.matches(&m.head) {
                     continue;
                 }
-                if m.line_end.is_some() && m.stat.size < e.offset {
+                if m.line_end.is_some() && m.stat.size < e.counted_end() {
                     shrunk[k] = true;
                     continue;
                 }
@@ -288,7 +331,12 @@ impl SetOut {
                         refresh(&mut kept, m);
                         self.files.push(kept);
                     } else {
-                        self.read_from(m, e.offset, e.lines, e.lines);
+                        let counted = Counted {
+                            offset: e.offset,
+                            lines: e.lines,
+                            skip: e.skip.clone(),
+                        };
+                        self.read_from(m, counted, e.size);
                     }
                 }
                 None if copy_of_known(m) => {}
@@ -299,7 +347,8 @@ impl SetOut {
         // Rule 5.
         let mut gaps = Vec::new();
         for (k, e) in entries.iter().enumerate() {
-            if member_of[k].is_some() || e.done || e.size <= e.offset {
+            let unread = e.size.saturating_sub(e.offset).saturating_sub(e.skipped());
+            if member_of[k].is_some() || e.done || unread == 0 {
                 continue;
             }
             let why = if shrunk[k] {
@@ -312,7 +361,7 @@ impl SetOut {
             gaps.push(Gap {
                 path: Path::new(dir).join(&e.seen_as),
                 fp: e.fp,
-                bytes_at_least: e.size - e.offset,
+                bytes_at_least: unread,
                 why,
             });
         }
@@ -331,6 +380,7 @@ fn entry(m: &Member, fp: Fingerprint, offset: u64, size: u64, lines: u64, done: 
         size,
         mtime_ns: m.stat.mtime_ns,
         lines,
+        skip: Vec::new(),
         done,
     }
 }

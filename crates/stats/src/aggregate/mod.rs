@@ -703,6 +703,7 @@ impl Aggregate {
         let top_paths = top(&self.paths);
         Summary {
             axlog_version: String::new(),
+            window: None,
             layout: None,
             sources: Vec::new(),
             lines: LineCounts {
