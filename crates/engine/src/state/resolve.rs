@@ -12,9 +12,10 @@
 //!    its `.1.gz` not yet), then to the older. A plain member smaller than the stored
 //!    offset is not that file (the same first bytes, other content). A member that
 //!    matches a file already matched by another is a copy of known content: not read.
-//! 2. **A new set** (none of its files stored): the members the command line named are
-//!    read from 0; the others are history, recorded as seen (plain: up to their last
-//!    complete line; archives: done) and not read.
+//! 2. **A new set** (not in the state): the members the command line named are read from
+//!    0; the others are history, recorded as seen (plain: up to their last complete line;
+//!    archives: done) and not read. A set the state knows with no file (all its files were
+//!    empty or gone at the last run) is known: whatever it holds now came since.
 //! 3. **A known set**: before the first matched member (rotation order, oldest first),
 //!    members are history, recorded and not read; from it on, matched members are read
 //!    from their offset, unmatched ones from 0 (several rotations since the last run).
@@ -172,7 +173,7 @@ pub fn resolve(state: &State, sets: &[Set]) -> Resolution {
             files: Vec::new(),
             reads: Vec::new(),
         };
-        match stored.as_ref().filter(|s| !s.files.is_empty()) {
+        match stored.as_ref() {
             None => {
                 // Rule 2: a set seen for the first time.
                 for m in &set.members {

@@ -217,6 +217,31 @@ fn rename_and_create() {
 }
 
 #[test]
+fn a_known_set_with_no_file_reads_every_member_whole() {
+    // The last run saw only an empty live file (a file deleted unread was replaced by an
+    // empty one); since then lines came and the file rotated twice, into `-20261202` and
+    // a compressed copy. All of it is new: read whole, none of it taken for history.
+    let st = state(Vec::new());
+    let (a, b) = (text("A", 6), text("B", 3));
+    let r = resolve(
+        &st,
+        &set(vec![
+            plain("access.log-20261202", &a, 10),
+            archive("access.log-20261203.gz", &b, 11),
+            plain("access.log", b"", 12),
+        ]),
+    );
+    assert_eq!(
+        reads(&r),
+        [
+            s("access.log-20261202", 0, Some(a.len() as u64), 0),
+            s("access.log-20261203.gz", 0, None, 0),
+        ]
+    );
+    assert!(r.gaps.is_empty());
+}
+
+#[test]
 fn rename_then_compress_resumes_at_the_decoded_offset() {
     let (a, o) = a_and_offset();
     let st = state(vec![stored("access.log", &a, 10, o, 20)]);
