@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
 
-# The readers users query axlog's Parquet with. Spark runs on the JVM.
+# The readers users query axlog's Parquet with. Spark runs on the JVM. Made before the
+# Rust tests: the cron harness (crates/cli/tests/cron.rs) reads its rows with DuckDB too.
 command -v java >/dev/null || {
     echo "Spark needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2
     exit 1
@@ -21,6 +21,7 @@ if ! "$venv/bin/python" -c 'import duckdb, pyarrow, pyspark' 2>/dev/null; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
         duckdb==2.0.1 pyarrow==26.0.1 pyspark==4.3.0
 fi
+AXLOG_DUCKDB_PYTHON="$(pwd)/$venv/bin/python" cargo test --workspace --locked
 cargo build --locked -p axlog-cli -p axlog-testgen
 bin="$(cargo metadata --no-deps --format-version 1 |
     "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/debug"

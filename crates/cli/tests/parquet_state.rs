@@ -7,10 +7,8 @@
 
 mod common;
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use common::parquet_rows::{bytes_sent, parquet_files};
 use common::{assert_success, axlog_std, files_under, write_file};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -84,39 +82,6 @@ fn assert_aborted(out: &std::process::Output) {
         "expected an abort; stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The published files under `out`: `.parquet` files, not the hidden staging names.
-fn parquet_files(out: &Path) -> Vec<PathBuf> {
-    files_under(out)
-        .into_iter()
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            !name.starts_with('.') && name.ends_with(".parquet")
-        })
-        .collect()
-}
-
-/// Every row's `bytes_sent`, over every published file, sorted.
-fn bytes_sent(out: &Path) -> Vec<i64> {
-    let mut all = Vec::new();
-    for p in parquet_files(out) {
-        let f = std::fs::File::open(&p).unwrap();
-        for b in ParquetRecordBatchReaderBuilder::try_new(f)
-            .unwrap()
-            .build()
-            .unwrap()
-        {
-            let b = b.unwrap();
-            let col = b
-                .column_by_name("bytes_sent")
-                .unwrap()
-                .as_primitive::<Int64Type>();
-            all.extend((0..col.len()).map(|i| col.value(i)));
-        }
-    }
-    all.sort_unstable();
-    all
 }
 
 /// `got` is `want`; else the counts and the first difference (not thousands of values).

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 pub mod generate;
+pub mod parquet_rows;
 pub mod reference;
+pub mod rotor;
 pub mod run;
 
 /// The workspace root.
