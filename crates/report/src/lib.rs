@@ -1,6 +1,6 @@
-//! Renders a finished [`Summary`] for people (terminal text) and programs (JSON), and the
-//! live `--every` lines. One file a renderer, as ripgrep's printers are: a new output
-//! format is one more module here. Rendering never fails on content: everything that
+//! Renders a finished [`Summary`] for people (terminal text, Markdown) and programs (JSON,
+//! Prometheus textfile), and the live `--every` lines. One file a renderer, as ripgrep's
+//! printers are: a new output format is one more module here. Rendering never fails on content: everything that
 //! came from a log is escaped.
 //!
 //! [`Summary`]: axlog_stats::Summary
@@ -11,7 +11,9 @@ mod escape;
 mod fmt;
 mod json;
 mod live;
+mod markdown;
 mod overview;
+mod prometheus;
 mod series;
 mod text;
 mod tiers;
@@ -20,4 +22,6 @@ pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};
 pub use fmt::{ellipsize, seconds, thousands};
 pub use json::{json, json_safe};
 pub use live::{no_requests_json, no_requests_line, window_json, window_line};
+pub use markdown::markdown;
+pub use prometheus::prometheus;
 pub use text::text;
