@@ -122,9 +122,20 @@ pub(crate) struct ReportArgs {
     /// sets (`access.log*`) are read oldest file first; gzip, zstd, bzip2 and xz archives
     /// are recognised by their content.
     pub(crate) files: Vec<String>,
-    /// How the report is written.
+    /// How the report is written to standard output.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
+    /// Write the report to PATH instead of standard output, in the format its extension
+    /// names: `.txt`, `.json`, `.md` (Markdown), `.prom` (Prometheus textfile). Repeatable,
+    /// every file from the same pass; `-o -` also writes standard output (in `--output`'s
+    /// format). Each file is replaced atomically (written beside it, then renamed).
+    #[arg(
+        short = 'o',
+        long = "output-file",
+        value_name = "PATH",
+        conflicts_with = "every"
+    )]
+    pub(crate) output_files: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) format: FormatArgs,
     #[command(flatten)]

@@ -15,6 +15,7 @@ mod filters;
 mod first_lines;
 mod formats;
 mod from_state;
+mod outputs;
 mod paths;
 mod progress;
 mod report;
@@ -46,6 +47,11 @@ fn main() -> ExitCode {
             Some(std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
             // The output was not written: a failed run, not a usage error.
             Some(_) => {
+                term::warn(format_args!("{e:#}"));
+                ExitCode::from(exit::FAILED)
+            }
+            // An `-o` file not written: the run failed, its arguments were checked.
+            None if outputs::is_write_failure(&e) => {
                 term::warn(format_args!("{e:#}"));
                 ExitCode::from(exit::FAILED)
             }

@@ -1,13 +1,13 @@
 //! `axlog report`: one summary of the whole input, or with `--every` one line per
 //! interval of log time, rendered by `axlog_report`.
 
-use crate::args::{Output, ReportArgs};
+use crate::args::ReportArgs;
 use crate::progress::with_progress;
 use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
 use crate::{exit, term, threads};
 use axlog_engine::{Config, Outputs};
 use axlog_stats::StatsConfig;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// The engine's configuration from `report`'s arguments.
@@ -43,11 +43,20 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
 /// The summary of every input, rendered as `--output` asks, then its failures on stderr.
 pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if !args.from_state.is_empty() {
+        if let Err(msg) = crate::outputs::check(&args, None) {
+            term::warn(msg);
+            return Ok(ExitCode::from(exit::USAGE));
+        }
         return crate::from_state::report_from_states(&args);
     }
     let (sources, labels) = sources_and_labels(&args.files, &args.source_label)?;
     let inputs = inputs_of(&args.files, &sources, &args.format);
     inputs.check_stdout()?;
+    // `-o` files are checked before any input is read: a bad one is a usage error.
+    if let Err(msg) = crate::outputs::check(&args, Some(&inputs)) {
+        term::warn(msg);
+        return Ok(ExitCode::from(exit::USAGE));
+    }
     if let Some(p) = &args.parquet {
         inputs.check_output("--parquet", p)?;
     }
@@ -90,17 +99,12 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Shows `summary`'s times in `--tz` and writes it to stdout in `--output`'s format.
+/// Shows `summary`'s times in `--tz` and writes it: to stdout in `--output`'s format,
+/// and to each `-o` file in its own (outputs.rs).
 pub(crate) fn print_summary(
     summary: &mut axlog_stats::Summary,
     args: &ReportArgs,
 ) -> std::io::Result<()> {
     crate::series::localize(summary, &args.format.tz);
-    let rendered = match args.output {
-        Output::Text => axlog_report::text(summary),
-        Output::Json => axlog_report::json(summary),
-    };
-    let mut out = term::stdout();
-    out.write_all(rendered.as_bytes())?;
-    out.flush()
+    crate::outputs::write(summary, args)
 }

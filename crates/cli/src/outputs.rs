@@ -1,0 +1,211 @@
+//! `report -o PATH` (repeatable): the report written to files, each in the format its
+//! extension names (`.txt`, `.json`, `.md`, `.prom`), all rendered from the run's one
+//! summary. The paths are checked before any input is read (a bad extension or a
+//! directory that cannot be written is a usage error), and each file is replaced
+//! atomically (a temporary file in its directory, fsynced, renamed over it, the
+//! directory fsynced), so node_exporter or a mailer never reads half a file.
+//!
+//! With `-o`, standard output gets no report (as `sort -o` and `curl -o`: a cron job that
+//! writes files mails nothing when all went well) unless `-o -` asks for it, in
+//! `--output`'s format.
+
+use crate::args::{Output, ReportArgs};
+use crate::paths::Inputs;
+use crate::term;
+use axlog_stats::Summary;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What a file is written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    Text,
+    Json,
+    Markdown,
+    Prometheus,
+}
+
+/// The extensions `-o` knows, for messages.
+const KNOWN: &str = ".txt, .json, .md, .prom";
+
+impl Format {
+    /// The format `path`'s extension names.
+    fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Text,
+            "json" => Format::Json,
+            "md" => Format::Markdown,
+            "prom" => Format::Prometheus,
+            _ => return None,
+        })
+    }
+
+    fn of_output(o: Output) -> Format {
+        match o {
+            Output::Text => Format::Text,
+            Output::Json => Format::Json,
+        }
+    }
+
+    /// The summary rendered in this format; `now_s` is the run's end, for Prometheus.
+    fn render(self, s: &Summary, now_s: f64) -> String {
+        match self {
+            Format::Text => axlog_report::text(s),
+            Format::Json => axlog_report::json(s),
+            Format::Markdown => axlog_report::markdown(s),
+            Format::Prometheus => axlog_report::prometheus(s, now_s),
+        }
+    }
+}
+
+/// A file output failed to be written (inside an `io::Error`, as a stdout failure is):
+/// the run failed (exit 1), not its arguments.
+#[derive(Debug)]
+pub(crate) struct WriteFailed(pub(crate) String);
+
+impl std::fmt::Display for WriteFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteFailed {}
+
+/// Whether `e` is an `-o` file's failure.
+pub(crate) fn is_write_failure(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<io::Error>()
+        .and_then(|io| io.get_ref())
+        .is_some_and(|inner| inner.is::<WriteFailed>())
+}
+
+/// Checks every `-o` path before anything is read: a known extension, not one of the
+/// inputs, a directory that exists and takes a new file. `Err`: the message of a usage
+/// error.
+pub(crate) fn check(args: &ReportArgs, inputs: Option<&Inputs>) -> Result<(), String> {
+    for path in args.output_files.iter().filter(|p| !is_stdout(p)) {
+        if Format::of(path).is_none() {
+            return Err(format!(
+                "-o {}: the extension names the format: one of {KNOWN} (or - for standard output)",
+                path.display()
+            ));
+        }
+        if let Some(inputs) = inputs {
+            inputs.check_output("-o", path).map_err(|e| e.to_string())?;
+        }
+        if path.is_dir() {
+            return Err(format!("-o {}: is a directory", path.display()));
+        }
+        let dir = dir_of(path);
+        // The temporary file goes in the same directory: it must take one.
+        let probe = temp_name(path, "probe");
+        match File::create_new(&probe) {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) => {
+                return Err(format!(
+                    "-o {}: cannot write in {}: {e}",
+                    path.display(),
+                    dir.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_stdout(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A hidden name beside `path`, this process's own.
+fn temp_name(path: &Path, what: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir_of(path).join(format!(".{name}.{what}.{}", std::process::id()))
+}
+
+/// Writes the report: to standard output in `--output`'s format unless `-o` names only
+/// files, then each `-o` file, the files before standard output (a closed pipe must not
+/// keep the files from being written).
+pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
+    let now_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    for path in args.output_files.iter().filter(|p| !is_stdout(p)) {
+        // Checked before the run; a name changed since is said, not guessed at.
+        let Some(format) = Format::of(path) else {
+            let msg = format!("-o {}: unknown extension", path.display());
+            return Err(io::Error::other(WriteFailed(msg)));
+        };
+        let text = format.render(summary, now_s);
+        write_atomic(path, text.as_bytes()).map_err(|e| {
+            let msg = format!("writing the report to {}: {e}", path.display());
+            io::Error::new(e.kind(), WriteFailed(msg))
+        })?;
+    }
+    let to_stdout = args.output_files.is_empty() || args.output_files.iter().any(|p| is_stdout(p));
+    if to_stdout {
+        let text = Format::of_output(args.output).render(summary, now_s);
+        let mut out = term::stdout();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Replaces `path` with `bytes` whole: a temporary file beside it, fsynced, renamed over
+/// it, then the directory fsynced so the rename survives a crash. A failure removes the
+/// temporary file and leaves `path` as it was.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temp_name(path, "tmp");
+    let written = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        // Best effort: the error that matters is the write's.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    File::open(dir_of(path))?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of(Path::new("a/r.md")), Some(Format::Markdown));
+        assert_eq!(Format::of(Path::new("r.PROM")), Some(Format::Prometheus));
+        assert_eq!(Format::of(Path::new("r.txt")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("r.json")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("r.html")), None);
+        assert_eq!(Format::of(Path::new("report")), None);
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.md");
+        std::fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}

@@ -1,0 +1,609 @@
+//! End-to-end tests of `report -o PATH`: each format written from one pass, its figures
+//! read back independently (Markdown table cells split by GFM's rule, Prometheus samples
+//! by `prometheus_client`'s parser) and compared with the JSON report and with lines the
+//! test counted; hostile paths and user agents that cannot break either format (the
+//! Markdown rendered by cmark-gfm, GitHub's own parser); files
+//! replaced whole with no temporary file left; bad paths refused before any input is read.
+//! The Python checks run when `AXLOG_OUTPUTS_PYTHON` names a Python with
+//! `prometheus_client` and `cmarkgfm` (scripts/test.sh sets it).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The cells of a GFM table row: split at each `|` that no backslash escapes (the rule
+/// GFM splits rows by, before it reads code spans), the outer pipes dropped.
+fn cells(row: &str) -> Vec<String> {
+    let inner = row
+        .trim()
+        .strip_prefix('|')
+        .unwrap()
+        .strip_suffix('|')
+        .unwrap();
+    let mut out = vec![String::new()];
+    let mut prev = None;
+    for c in inner.chars() {
+        if c == '|' && prev != Some('\\') {
+            out.push(String::new());
+        } else {
+            out.last_mut().unwrap().push(c);
+        }
+        prev = Some(c);
+    }
+    out.into_iter().map(|c| c.trim().to_string()).collect()
+}
+
+/// The text a code span cell shows: the fence and one pad space on each side removed,
+/// `\|` back to `|`; `None` when the cell is not one code span.
+fn code_text(cell: &str) -> Option<String> {
+    let n = cell.chars().take_while(|&c| c == '`').count();
+    if n == 0 || cell.len() < 2 * n {
+        return None;
+    }
+    let fence = "`".repeat(n);
+    let inner = cell.strip_prefix(&fence)?.strip_suffix(&fence)?;
+    // No run of exactly `n` backticks inside: it would close the span early.
+    let runs_ok = inner
+        .split(|c| c != '`')
+        .all(|run| run.is_empty() || run.len() != n);
+    assert!(runs_ok, "a backtick run closes the span early: {cell}");
+    let inner = match inner.strip_prefix(' ').and_then(|i| i.strip_suffix(' ')) {
+        Some(i) if !i.trim().is_empty() => i,
+        _ => inner,
+    };
+    Some(inner.replace("\\|", "|"))
+}
+
+/// The Markdown's tables, each under the heading before it: heading -> rows of cells,
+/// the header row first; every row has as many cells as its header.
+fn tables(md: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut out: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    let mut heading = String::new();
+    let mut in_table = false;
+    for line in md.lines() {
+        if line.starts_with('#') {
+            heading = line.trim_start_matches('#').trim().to_string();
+        }
+        if !line.starts_with('|') {
+            in_table = false;
+            continue;
+        }
+        let row = cells(line);
+        if !in_table {
+            out.push((heading.clone(), vec![row]));
+            in_table = true;
+            continue;
+        }
+        let rows = &mut out.last_mut().unwrap().1;
+        assert_eq!(row.len(), rows[0].len(), "a row of other width: {line}");
+        if !row.iter().all(|c| c.starts_with("---")) {
+            rows.push(row);
+        }
+    }
+    out
+}
+
+fn table<'a>(t: &'a [(String, Vec<Vec<String>>)], heading: &str) -> &'a Vec<Vec<String>> {
+    &t.iter()
+        .find(|(h, _)| h == heading)
+        .unwrap_or_else(|| panic!("no table {heading}"))
+        .1
+}
+
+fn num(cell: &str) -> u64 {
+    cell.replace(',', "").parse().unwrap()
+}
+
+/// Seconds as written (`1.029`) in µs.
+fn micros(cell: &str) -> u64 {
+    (cell.parse::<f64>().unwrap() * 1e6).round() as u64
+}
+
+/// A Prometheus file's samples: name, labels, value.
+type Samples = Vec<(String, BTreeMap<String, String>, f64)>;
+
+/// The samples of a Prometheus file, parsed by `prometheus_client`: (name, labels,
+/// value). `None` when no Python with it is named.
+fn prom_samples(path: &Path) -> Option<Samples> {
+    let Some(python) = std::env::var_os("AXLOG_OUTPUTS_PYTHON") else {
+        eprintln!("AXLOG_OUTPUTS_PYTHON not set: the Prometheus parse is left to scripts/test.sh");
+        return None;
+    };
+    let script = "import json, sys\n\
+        from prometheus_client.parser import text_string_to_metric_families\n\
+        out = []\n\
+        for f in text_string_to_metric_families(open(sys.argv[1], encoding='utf-8').read()):\n\
+        \x20   for s in f.samples:\n\
+        \x20       out.append([s.name, s.labels, s.value, f.type])\n\
+        print(json.dumps(out))";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    Some(
+        v.iter()
+            .map(|s| {
+                let labels = s[1]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect();
+                (
+                    s[0].as_str().unwrap().to_string(),
+                    labels,
+                    s[2].as_f64().unwrap(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The Markdown file as GitHub renders it (cmark-gfm), or `None` without the Python.
+fn gfm_html(path: &Path) -> Option<String> {
+    let python = std::env::var_os("AXLOG_OUTPUTS_PYTHON")?;
+    let script = "import cmarkgfm, sys\n\
+        sys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(open(sys.argv[1], encoding='utf-8').read()))";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    Some(stdout_of(&out))
+}
+
+/// `s` as HTML text shows it.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The value of the sample `name` with exactly `labels`.
+fn sample(samples: &Samples, name: &str, labels: &[(&str, &str)]) -> f64 {
+    let want: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let found: Vec<f64> = samples
+        .iter()
+        .filter(|(n, l, _)| n == name && *l == want)
+        .map(|s| s.2)
+        .collect();
+    assert_eq!(found.len(), 1, "{name} {labels:?}: {found:?}");
+    found[0]
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_format_from_one_pass_agrees_with_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = fixture("sample/access.log");
+    let lines = read(&log).lines().count() as u64;
+    let out = axlog()
+        .args(["report", "--by", "endpoint", "--output", "json", "-o", "-"])
+        .args(["-o", "r.json", "-o", "r.md", "-o", "r.prom", "-o", "r.txt"])
+        .arg(&log)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(names_in(d), ["r.json", "r.md", "r.prom", "r.txt"]);
+    // `-o -` writes standard output too, in `--output`'s format: the same document.
+    assert_eq!(stdout_of(&out), read(&d.join("r.json")));
+    let v: Value = serde_json::from_str(&read(&d.join("r.json"))).unwrap();
+    assert_eq!(v["lines"]["read"].as_u64(), Some(lines));
+    let requests = v["requests"].as_u64().unwrap();
+    // The text file is the terminal report.
+    let text = read(&d.join("r.txt"));
+    assert!(text.starts_with("axlog "), "{text}");
+    assert!(text.contains(&format!("Requests   {}", thousands(requests))));
+
+    // Markdown: the headline and the tables' cells.
+    let md = read(&d.join("r.md"));
+    assert!(
+        md.contains(&format!("**{} requests**", thousands(requests))),
+        "{md}"
+    );
+    let t = tables(&md);
+    let status: BTreeMap<u64, u64> = table(&t, "Status")[1..]
+        .iter()
+        .map(|r| (num(&r[0]), num(&r[1])))
+        .collect();
+    let json_status: BTreeMap<u64, u64> = v["status"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_u64().unwrap(), c["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(status, json_status);
+    assert_eq!(status.values().sum::<u64>(), requests);
+    let latency = table(&t, "Latency (s)");
+    let rt = latency.iter().find(|r| r[0] == "request_time").unwrap();
+    assert_eq!(
+        num(&rt[1]),
+        v["latency"]["request_time"]["count"].as_u64().unwrap()
+    );
+    assert_eq!(
+        micros(&rt[4]),
+        v["latency"]["request_time"]["p99_us"].as_u64().unwrap()
+    );
+    let by = table(&t, "By `endpoint`");
+    let json_rows = v["by"][0]["rows"].as_array().unwrap();
+    assert_eq!(by.len() - 1, json_rows.len());
+    for (row, j) in by[1..].iter().zip(json_rows) {
+        assert_eq!(code_text(&row[0]).as_deref(), j["key"].as_str());
+        assert_eq!(num(&row[1]), j["requests"].as_u64().unwrap());
+        assert_eq!(num(&row[3]), j["status_4xx"].as_u64().unwrap());
+        assert_eq!(num(&row[4]), j["status_5xx"].as_u64().unwrap());
+    }
+
+    // Prometheus, read by a real parser.
+    let Some(s) = prom_samples(&d.join("r.prom")) else {
+        return;
+    };
+    assert_eq!(sample(&s, "axlog_lines_total", &[]), lines as f64);
+    assert_eq!(
+        sample(&s, "axlog_malformed_lines_total", &[]),
+        v["lines"]["malformed"].as_f64().unwrap()
+    );
+    let mut by_class = 0.0;
+    for c in v["status"]["classes"].as_array().unwrap() {
+        let class = c["class"].as_str().unwrap();
+        let n = sample(&s, "axlog_requests_total", &[("class", class)]);
+        assert_eq!(n, c["count"].as_f64().unwrap());
+        by_class += n;
+    }
+    assert_eq!(by_class, requests as f64);
+    for (code, count) in &json_status {
+        let code = code.to_string();
+        let n = sample(&s, "axlog_requests_by_status_total", &[("status", &code)]);
+        assert_eq!(n, *count as f64);
+    }
+    assert_eq!(
+        sample(&s, "axlog_sent_bytes_total", &[]),
+        v["bytes_sent"].as_f64().unwrap()
+    );
+    let rt = &v["latency"]["request_time"];
+    let p99 = sample(
+        &s,
+        "axlog_latency_seconds",
+        &[("latency", "request_time"), ("quantile", "0.99")],
+    );
+    assert_eq!((p99 * 1e6).round() as u64, rt["p99_us"].as_u64().unwrap());
+    assert_eq!(
+        sample(
+            &s,
+            "axlog_latency_seconds_count",
+            &[("latency", "request_time")]
+        ),
+        rt["count"].as_f64().unwrap()
+    );
+    assert_eq!(
+        sample(&s, "axlog_qps_peak", &[]),
+        v["qps"]["peak"].as_f64().unwrap()
+    );
+    for j in json_rows {
+        let key = j["key"].as_str().unwrap();
+        let l = [("dimension", "endpoint"), ("key", key)];
+        assert_eq!(
+            sample(&s, "axlog_by_requests_total", &l),
+            j["requests"].as_f64().unwrap()
+        );
+    }
+}
+
+/// `1234567` -> `1,234,567`, as the reports write counts.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Paths and user agents a client controls, each aimed at a way to break a Markdown
+/// table or a Prometheus line.
+const HOSTILE: [&str; 9] = [
+    "/a|b||c",
+    "/`code`and``two",
+    "/<script>alert(1)</script>",
+    "/[click](https://evil.example/)",
+    "/*bold*_under_~strike~",
+    "/https://www.evil.example/x",
+    "/back\\slash\\|pipe",
+    "/quote\"q",
+    "/<img/src=x/onerror=alert(1)>",
+];
+
+#[test]
+fn hostile_paths_and_user_agents_show_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut log = String::new();
+    for (i, p) in HOSTILE.iter().enumerate() {
+        // Each path a different number of times, so the rows' order is known.
+        for _ in 0..=i {
+            log.push_str(&format!(
+                "10.0.0.1 - - [21/Nov/2026:10:00:0{} +0000] \"GET {p} HTTP/1.1\" 200 5 \"-\" \"ua{p}\"\n",
+                i % 10
+            ));
+        }
+    }
+    let logp = write_file(d, "access.log", log.as_bytes());
+    let out = axlog()
+        .args(["report", "--format", "nginx-combined", "--top", "20"])
+        .args(["--by", "path", "--by", "user-agent-raw"])
+        .args(["-o", "r.md", "-o", "r.prom", "-o", "r.json"])
+        .arg(&logp)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(out.stdout.is_empty(), "-o alone leaves stdout empty");
+    let v: Value = serde_json::from_str(&read(&d.join("r.json"))).unwrap();
+    let md = read(&d.join("r.md"));
+    let t = tables(&md);
+    for (k, dim) in ["path", "user-agent-raw"].iter().enumerate() {
+        let rows = table(&t, &format!("By `{dim}`"));
+        let keys: Vec<String> = rows[1..]
+            .iter()
+            .map(|r| code_text(&r[0]).expect("a key is a code span"))
+            .collect();
+        let json_keys: Vec<&str> = v["by"][k]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, json_keys);
+        // Every hostile string is a key, busiest (written most) first.
+        let expected: Vec<String> = HOSTILE
+            .iter()
+            .rev()
+            .map(|p| match k {
+                0 => p.to_string(),
+                _ => format!("ua{p}"),
+            })
+            .collect();
+        assert_eq!(keys, expected);
+    }
+    // Outside code spans, nothing Markdown or HTML would act on.
+    for line in md.lines().filter(|l| l.starts_with('|')) {
+        for cell in cells(line) {
+            if code_text(&cell).is_some() || cell.starts_with("↳ ") {
+                continue;
+            }
+            assert!(
+                !cell.contains(['<', '[', ']', '*', '_', '`', '~']) && !cell.contains("http"),
+                "a bare cell: {cell}"
+            );
+        }
+    }
+    // As GitHub renders it: no link, image, script, emphasis or strike-through made
+    // from a log string (the one `<strong>` is the headline's), each shown in a cell.
+    let Some(html) = gfm_html(&d.join("r.md")) else {
+        return;
+    };
+    for tag in ["<a ", "<img", "<script", "<em>", "<del>"] {
+        assert!(!html.contains(tag), "{tag} in {html}");
+    }
+    assert_eq!(html.matches("<strong>").count(), 1, "{html}");
+    for p in HOSTILE {
+        let cell = format!("<td><code>{}</code></td>", html_text(p));
+        assert!(html.contains(&cell), "{cell} not in {html}");
+    }
+    let Some(s) = prom_samples(&d.join("r.prom")) else {
+        return;
+    };
+    for (i, p) in HOSTILE.iter().enumerate() {
+        let n = (i + 1) as f64;
+        let l = [("dimension", "path"), ("key", *p)];
+        assert_eq!(sample(&s, "axlog_by_requests_total", &l), n);
+        let ua = format!("ua{p}");
+        let l = [("dimension", "user-agent-raw"), ("key", ua.as_str())];
+        assert_eq!(sample(&s, "axlog_by_requests_total", &l), n);
+    }
+}
+
+#[test]
+fn a_line_feed_in_a_field_stays_inside_its_cell_and_label() {
+    // JSON lines decode `\n`: a real line feed in the path.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = "{\"time\":\"2026-11-21T10:00:00Z\",\"status\":200,\"uri\":\"/a\\nb|c\"}\n\
+               {\"time\":\"2026-11-21T10:00:01Z\",\"status\":500,\"uri\":\"/ok\"}\n";
+    let logp = write_file(d, "app.json", log.as_bytes());
+    let out = axlog()
+        .args(["report", "--json-fields", "ts=time,status=status,uri=uri"])
+        .args(["--by", "path", "-o", "r.md", "-o", "r.prom", "-o", "r.json"])
+        .arg(&logp)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let v: Value = serde_json::from_str(&read(&d.join("r.json"))).unwrap();
+    let keys: Vec<&str> = v["by"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"/a\nb|c"), "{keys:?}");
+    let t = tables(&read(&d.join("r.md")));
+    let md_keys: Vec<String> = table(&t, "By `path`")[1..]
+        .iter()
+        .map(|r| code_text(&r[0]).unwrap())
+        .collect();
+    // The line feed is shown escaped, as the terminal report shows it.
+    assert!(md_keys.contains(&"/a\\x0Ab|c".to_string()), "{md_keys:?}");
+    let Some(s) = prom_samples(&d.join("r.prom")) else {
+        return;
+    };
+    let l = [("dimension", "path"), ("key", "/a\nb|c")];
+    assert_eq!(sample(&s, "axlog_by_requests_total", &l), 1.0);
+    assert_eq!(sample(&s, "axlog_requests_total", &[("class", "5xx")]), 1.0);
+}
+
+#[test]
+fn bad_output_paths_are_usage_errors_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = fixture("sample/access.log");
+    let not_a_dir = write_file(d, "plain", b"x");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["-o".into(), "r.html".into()], ".md"),
+        (vec!["-o".into(), "report".into()], ".prom"),
+        (
+            vec!["-o".into(), d.join("missing/r.md").display().to_string()],
+            "cannot write",
+        ),
+        (
+            vec!["-o".into(), not_a_dir.join("r.md").display().to_string()],
+            "cannot write",
+        ),
+        (vec!["-o".into(), log.display().to_string()], ""),
+    ];
+    for (args, msg) in cases {
+        let state = d.join("web.state");
+        let out = axlog()
+            .args(["report", "--state"])
+            .arg(&state)
+            .args(["-o", "ok.md"])
+            .args(&args)
+            .arg(&log)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(msg), "{}", stderr_of(&out));
+        // Nothing was read or written: no state, no other output, no temporary file.
+        assert_eq!(names_in(d), ["plain"], "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // The log itself is untouched.
+    assert_eq!(read(&log).lines().count(), 2000);
+}
+
+#[test]
+fn files_are_replaced_whole_and_counters_grow_with_a_cumulative_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let all = read(&fixture("sample/access.log"));
+    let lines: Vec<&str> = all.lines().collect();
+    let (first, second) = lines.split_at(1200);
+    let logp = write_file(d, "access.log", (first.join("\n") + "\n").as_bytes());
+    let out_dir = d.join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("r.prom"), "old").unwrap();
+    let run = || {
+        let out = axlog()
+            .args(["report", "--state"])
+            .arg(d.join("web.state"))
+            .args(["--cumulative", "-o"])
+            .arg(out_dir.join("r.prom"))
+            .arg("-o")
+            .arg(out_dir.join("r.md"))
+            .arg(&logp)
+            .output()
+            .unwrap();
+        assert_success(&out);
+        assert!(out.stdout.is_empty());
+        // Only the files asked for: no temporary file is left.
+        assert_eq!(names_in(&out_dir), ["r.md", "r.prom"]);
+    };
+    run();
+    let md = read(&out_dir.join("r.md"));
+    assert!(md.contains("Window: "), "{md}");
+    let first_prom = read(&out_dir.join("r.prom"));
+    assert!(first_prom.starts_with("# HELP"), "replaced: {first_prom}");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&logp)
+        .unwrap();
+    std::io::Write::write_all(&mut f, (second.join("\n") + "\n").as_bytes()).unwrap();
+    run();
+    // The total since the state began: every line once.
+    let md = read(&out_dir.join("r.md"));
+    let t = tables(&md);
+    let src = &table(&t, "Sources")[1];
+    assert_eq!(num(&src[1]), lines.len() as u64);
+    let Some(s1) = prom_samples(&{
+        let p = d.join("first.prom");
+        std::fs::write(&p, &first_prom).unwrap();
+        p
+    }) else {
+        return;
+    };
+    let s2 = prom_samples(&out_dir.join("r.prom")).unwrap();
+    assert_eq!(sample(&s1, "axlog_lines_total", &[]), first.len() as f64);
+    assert_eq!(sample(&s2, "axlog_lines_total", &[]), lines.len() as f64);
+    // Counters only grow.
+    for (name, labels, v2) in s2.iter().filter(|x| x.0.ends_with("_total")) {
+        let v1 = s1
+            .iter()
+            .find(|(n, l, _)| n == name && l == labels)
+            .map_or(0.0, |x| x.2);
+        assert!(*v2 >= v1, "{name} {labels:?}: {v1} then {v2}");
+    }
+    assert_eq!(sample(&s2, "axlog_state_generation", &[]), 2.0);
+}
+
+#[test]
+fn from_state_writes_files_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = fixture("sample/access.log");
+    let state = d.join("web.state");
+    let out = axlog()
+        .args(["report", "--state"])
+        .arg(&state)
+        .args(["--cumulative", "--output", "json"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = axlog()
+        .args(["report", "--from-state"])
+        .arg(&state)
+        .args(["-o", "all.md", "-o", "all.prom"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(out.stdout.is_empty());
+    let md = read(&d.join("all.md"));
+    let t = tables(&md);
+    let codes: u64 = table(&t, "Status")[1..].iter().map(|r| num(&r[1])).sum();
+    assert_eq!(codes, v["requests"].as_u64().unwrap());
+    let src = &table(&t, "Sources")[1];
+    assert_eq!(num(&src[1]), read(&log).lines().count() as u64);
+    assert!(read(&d.join("all.prom")).contains("axlog_requests_total{class=\"2xx\"}"));
+}
