@@ -2,8 +2,8 @@
 //! systemd service and timer (checked by `systemd-analyze verify` when it is there, and
 //! their `ExecStart=` lines run), and the logrotate configuration (run by the real
 //! `logrotate` when it is installed: `.ci/run` installs it). Only the directories change:
-//! `/var/log/nginx`, `/var/lib/axlog` and `/srv/parquet` become temporary ones, and
-//! `axlog` is the binary under test.
+//! `/var/log/nginx`, `/var/lib/axlog`, `/var/lib/prometheus/node-exporter` and
+//! `/srv/parquet` become temporary ones, and `axlog` is the binary under test.
 
 mod common;
 
@@ -34,6 +34,7 @@ struct Dirs {
     logs: PathBuf,
     lib: PathBuf,
     parquet: PathBuf,
+    textfile: PathBuf,
     bin: PathBuf,
 }
 
@@ -47,12 +48,14 @@ impl Dirs {
         };
         // Names that do not contain the README's own, so localizing twice changes nothing.
         let (logs, lib, parquet) = (sub("logs"), sub("state"), sub("rows"));
+        let textfile = sub("textfile");
         let bin = assert_cmd::cargo::cargo_bin("axlog");
         Dirs {
             _tmp: tmp,
             logs,
             lib,
             parquet,
+            textfile,
             bin,
         }
     }
@@ -62,6 +65,10 @@ impl Dirs {
         text.replace("/var/log/nginx", &self.logs.display().to_string())
             .replace("/var/lib/axlog", &self.lib.display().to_string())
             .replace("/srv/parquet", &self.parquet.display().to_string())
+            .replace(
+                "/var/lib/prometheus/node-exporter",
+                &self.textfile.display().to_string(),
+            )
             .replace("/usr/local/bin/axlog", &self.bin.display().to_string())
     }
 
@@ -104,15 +111,11 @@ fn crontab_entries(block: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The `ExecStart=` commands of a systemd unit, as `sh -c` runs them: a command given as
-/// `/bin/sh -c '…'` is its quoted script.
+/// The `ExecStart=` commands of a systemd unit.
 fn exec_starts(unit: &str) -> Vec<String> {
     unit.lines()
         .filter_map(|l| l.trim().strip_prefix("ExecStart="))
-        .map(|c| match c.strip_prefix("/bin/sh -c '") {
-            Some(script) => script.strip_suffix('\'').unwrap().to_string(),
-            None => c.to_string(),
-        })
+        .map(str::to_string)
         .collect()
 }
 
@@ -160,6 +163,28 @@ fn requests_of(dirs: &Dirs, text: &str) -> u64 {
     v["requests"].as_u64().unwrap()
 }
 
+/// The cron job's files all hold `requests` requests: the JSON, the Markdown report's
+/// headline, the Prometheus textfile's counters by status class, the Parquet rows.
+fn assert_outputs(dirs: &Dirs, requests: u64) {
+    assert_eq!(
+        json(&dirs.lib.join("total.json"))["requests"].as_u64(),
+        Some(requests)
+    );
+    let md = fs::read_to_string(dirs.lib.join("report.md")).unwrap();
+    assert!(
+        md.contains(&format!("**{} requests**", group_digits(requests))),
+        "{md}"
+    );
+    let prom = fs::read_to_string(dirs.textfile.join("axlog.prom")).unwrap();
+    let by_class: u64 = prom
+        .lines()
+        .filter(|l| l.starts_with("axlog_requests_total{class="))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(by_class, requests, "{prom}");
+    assert_eq!(rows(dirs), requests);
+}
+
 /// The rows under the Parquet directory.
 fn rows(dirs: &Dirs) -> u64 {
     common::parquet_rows::bytes_sent(&dirs.parquet).len() as u64
@@ -182,10 +207,8 @@ fn the_readmes_cron_systemd_and_logrotate_blocks_work_as_written() {
     for (_, command) in &every5 {
         dirs.sh(command);
     }
-    let total = dirs.lib.join("total.json");
     let want = requests_of(&dirs, &written);
-    assert_eq!(json(&total)["requests"].as_u64(), Some(want));
-    assert_eq!(rows(&dirs), want);
+    assert_outputs(&dirs, want);
 
     // logrotate as nginx ships it rotates twice (the second time the first rotated file
     // is compressed), with lines written before and after each; the paths are this
@@ -252,8 +275,7 @@ fn the_readmes_cron_systemd_and_logrotate_blocks_work_as_written() {
         dirs.sh(command);
     }
     let want = requests_of(&dirs, &written);
-    assert_eq!(json(&total)["requests"].as_u64(), Some(want));
-    assert_eq!(rows(&dirs), want);
+    assert_outputs(&dirs, want);
 
     // The morning report: the same totals, as text.
     let (_, morning) = daily[0];
