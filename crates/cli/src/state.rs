@@ -209,6 +209,7 @@ pub(crate) fn run_with_state(
         t
     });
     render(&mut outcome, total)?;
+    sync_stdout();
     fault::hit(fault::Point::AfterReport);
 
     res.next.command = command_name.to_string();
@@ -392,6 +393,20 @@ fn sweep_leftovers(files: &[PathBuf], prefixes: &[String]) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
+    }
+}
+
+/// A report redirected to a file is on disk before the state says its lines were
+/// reported (design §1.2): else a power cut could keep the state and lose the report.
+/// Pipes and terminals have nothing to sync; errors are left to the write's own checks.
+fn sync_stdout() {
+    use std::os::fd::AsFd;
+    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else {
+        return;
+    };
+    let file = std::fs::File::from(fd);
+    if file.metadata().is_ok_and(|m| m.is_file()) {
+        let _ = file.sync_all();
     }
 }
 
