@@ -12,10 +12,11 @@
 use crate::args::{Output, ReportArgs};
 use crate::paths::Inputs;
 use crate::term;
+use axlog_engine::replace::{dir_of, replace_file, temp_name};
 use axlog_stats::Summary;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a file is written as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +100,7 @@ pub(crate) fn check(args: &ReportArgs, inputs: Option<&Inputs>) -> Result<(), St
         }
         let dir = dir_of(path);
         // The temporary file goes in the same directory: it must take one.
-        let probe = temp_name(path, "probe");
+        let probe = temp_name(path).map_err(|e| format!("-o {}: {e}", path.display()))?;
         match File::create_new(&probe) {
             Ok(_) => {
                 let _ = std::fs::remove_file(&probe);
@@ -120,22 +121,6 @@ fn is_stdout(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
-fn dir_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// A hidden name beside `path`, this process's own.
-fn temp_name(path: &Path, what: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    dir_of(path).join(format!(".{name}.{what}.{}", std::process::id()))
-}
-
 /// Writes the report: to standard output in `--output`'s format unless `-o` names only
 /// files, then each `-o` file, the files before standard output (a closed pipe must not
 /// keep the files from being written).
@@ -150,7 +135,7 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
             return Err(io::Error::other(WriteFailed(msg)));
         };
         let text = format.render(summary, now_s);
-        write_atomic(path, text.as_bytes()).map_err(|e| {
+        replace_file(path, text.as_bytes()).map_err(|e| {
             let msg = format!("writing the report to {}: {e}", path.display());
             io::Error::new(e.kind(), WriteFailed(msg))
         })?;
@@ -165,25 +150,6 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
     Ok(())
 }
 
-/// Replaces `path` with `bytes` whole: a temporary file beside it, fsynced, renamed over
-/// it, then the directory fsynced so the rename survives a crash. A failure removes the
-/// temporary file and leaves `path` as it was.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_name(path, "tmp");
-    let written = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        // Best effort: the error that matters is the write's.
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    File::open(dir_of(path))?.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,16 +162,5 @@ mod tests {
         assert_eq!(Format::of(Path::new("r.json")), Some(Format::Json));
         assert_eq!(Format::of(Path::new("r.html")), None);
         assert_eq!(Format::of(Path::new("report")), None);
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("r.md");
-        std::fs::write(&p, "old").unwrap();
-        write_atomic(&p, b"new").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1);
     }
 }

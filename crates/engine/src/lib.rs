@@ -25,6 +25,7 @@ pub mod filter;
 mod parallel;
 mod plan;
 mod progress;
+pub mod replace;
 mod sample;
 pub mod signal;
 mod sink;

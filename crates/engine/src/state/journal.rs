@@ -8,10 +8,10 @@
 //! JSON: `{"format":"axlog-pending","generation":G,"files":["DIR/date=…/part-….parquet"]}`.
 
 use super::sync_dir;
+use crate::replace::dir_of;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The `format` field of every journal.
@@ -67,14 +67,6 @@ pub fn path_of(state: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The directory `path` is in (`.` for a bare name).
-fn dir_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Writes the journal of the state at `state` so that a crash leaves it whole or absent:
 /// a temporary file, fsynced, renamed, and the directory fsynced.
 pub fn write(state: &Path, pending: &Pending) -> Result<(), JournalError> {
@@ -84,21 +76,8 @@ pub fn write(state: &Path, pending: &Pending) -> Result<(), JournalError> {
         what: "write the journal of Parquet files",
         source,
     };
-    let mut tmp = path.as_os_str().to_os_string();
-    tmp.push(format!(".tmp.{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
     let bytes = serde_json::to_vec(pending).map_err(|e| err(io::Error::other(e)))?;
-    let written = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    sync_dir(&dir_of(&path)).map_err(err)
+    crate::replace::replace_file(&path, &bytes).map_err(err)
 }
 
 /// Removes the journal of the state at `state` (absent: nothing to do), durably.

@@ -21,8 +21,7 @@ pub mod settle;
 use crate::Span;
 use axlog_input::Fingerprint;
 use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The `format` field of every state file.
@@ -238,9 +237,7 @@ pub fn load(path: &Path) -> Result<State, StateError> {
 }
 
 /// Replaces `path` with `state` so that a crash at any point leaves either the old file
-/// or the new one whole: the new one is written to `path.tmp.<pid>` in the same
-/// directory (a rename does not cross file systems) and fsynced, renamed over `path`,
-/// and the directory fsynced so the rename itself survives a power cut. A temporary file
+/// or the new one whole ([`replace_file`](crate::replace::replace_file)). A temporary file
 /// left by a crash is never read ([`load`] reads `path` only) and is replaced by the same
 /// pid's next write.
 pub fn write_atomic(path: &Path, state: &State) -> Result<(), StateError> {
@@ -248,44 +245,11 @@ pub fn write_atomic(path: &Path, state: &State) -> Result<(), StateError> {
         path: path.to_path_buf(),
         source,
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| err(io::Error::other("the state path names no file")))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".tmp.{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
     let bytes = serde_json::to_vec(state).map_err(|e| err(io::Error::other(e)))?;
-    let written = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        // Best effort: the error that matters is the write's.
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    sync_dir(&dir).map_err(err)
+    crate::replace::replace_file(path, &bytes).map_err(err)
 }
 
-/// Makes the renames in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        // Directories cannot be opened as files there; the rename is what it is.
-        let _ = dir;
-        Ok(())
-    }
-}
+pub(crate) use crate::replace::sync_dir;
 
 #[cfg(test)]
 mod tests {
@@ -390,17 +354,17 @@ mod tests {
         let path = dir.path().join("web.state");
         write_atomic(&path, &sample()).unwrap();
         // A crash mid-write leaves a half temporary file beside the state.
-        let tmp = dir.path().join("web.state.tmp.999999");
+        let tmp = dir.path().join(".web.state.tmp.999999");
         std::fs::write(&tmp, br#"{"format":"axlog-state","version":1,"gen"#).unwrap();
         assert_eq!(load(&path).unwrap(), sample());
         // With no state yet, the leftover does not stand in for one either.
         let other = dir.path().join("other.state");
-        std::fs::write(dir.path().join("other.state.tmp.7"), b"{}").unwrap();
+        std::fs::write(dir.path().join(".other.state.tmp.7"), b"{}").unwrap();
         assert_eq!(load(&other).unwrap(), State::default());
         // A write from the same pid replaces its own leftover.
         let own = dir
             .path()
-            .join(format!("web.state.tmp.{}", std::process::id()));
+            .join(format!(".web.state.tmp.{}", std::process::id()));
         std::fs::write(&own, b"garbage").unwrap();
         write_atomic(&path, &State::default()).unwrap();
         assert!(!own.exists());
