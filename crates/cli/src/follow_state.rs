@@ -221,6 +221,11 @@ impl Follower<'_> {
         }
         let mut ends = Vec::with_capacity(res.reads.len());
         for k in 0..res.reads.len() {
+            // A signal stops a long read (a catch-up) at a chunk: the reads not done are
+            // settled as not read.
+            if axlog_engine::signal::received().is_some() {
+                break;
+            }
             let read = res.reads[k].clone();
             let input = self.input_of(read.set);
             let (state_path, saved_at) = (self.state_path, &mut self.saved_at);
@@ -323,6 +328,13 @@ fn read_one<E: FnMut(axlog_engine::Live)>(
                 done.lines += n;
                 if !checkpoint(done, counter) {
                     return None;
+                }
+                if axlog_engine::signal::received().is_some() {
+                    let stopped = ReadEnd::Failed {
+                        parsed: vec![done],
+                        damaged: false,
+                    };
+                    return Some((stopped, done.lines));
                 }
             }
             Ok(None) => break,
