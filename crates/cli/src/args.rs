@@ -188,7 +188,8 @@ pub(crate) struct ReportArgs {
     /// from logrotate's uncompressed copy), writing an interval of zeros
     /// for each interval of wall time without a line. Archives and standard input are
     /// read to their end (with standard input, only the clock is kept: zero intervals
-    /// while it is quiet). Ends on SIGINT/SIGTERM.
+    /// while it is quiet). Ends on SIGINT/SIGTERM. With `--state FILE`, a restart goes on
+    /// where it stopped (see `--state`).
     #[arg(long, requires = "every")]
     pub(crate) follow: bool,
     /// The name of the files of the n-th input argument in the per-source breakdown, once
@@ -217,9 +218,11 @@ pub(crate) struct ReportArgs {
     /// /var/log/nginx/access.log`). Rotated files are followed by their content; a line
     /// still being written is left for the next run. Another run holding the state exits
     /// 4; bytes lost before being read (a file deleted or truncated) exit 5. Plain files
-    /// and archives; not standard input or `--every` yet. With `--parquet`, each line is a
-    /// row once, across crashes (see `axlog convert --state`).
-    #[arg(long, value_name = "FILE", conflicts_with = "every")]
+    /// and archives; not standard input. With `--parquet`, each line is a row once, across
+    /// crashes (see `axlog convert --state`). With `--every --follow`: a follower that
+    /// saves the state after each interval written (offsets and the open intervals), so
+    /// that once restarted it goes on where it stopped, each line in one interval written.
+    #[arg(long, value_name = "FILE")]
     pub(crate) state: Option<PathBuf>,
     /// Start the `--state` file afresh (under its lock): the run reads as a first run
     /// would. For a state another axlog version wrote, or one that cannot be read.

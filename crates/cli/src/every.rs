@@ -17,6 +17,13 @@ pub(crate) fn report_every(
     every: u64,
     filter: Option<std::sync::Arc<axlog_engine::filter::Filter>>,
 ) -> anyhow::Result<ExitCode> {
+    if let Some(state) = &args.state {
+        if !args.follow {
+            term::warn("--every with --state needs --follow: the state is a follower's");
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+        return crate::follow_state::report_follow_state(args, state, sources, every, filter);
+    }
     let mut cfg = config(args)?;
     cfg.filter = filter;
     // A signal ends the run after the open window is written, instead of losing it.
@@ -34,23 +41,8 @@ pub(crate) fn report_every(
         follow: args.follow,
     };
     let res = axlog_engine::run_every(sources, &cfg, how, |live| {
-        let line = match live {
-            Live::Window {
-                start,
-                partial,
-                summary,
-            } => {
-                fitted += summary.lines.parsed + summary.lines.other;
-                match args.output {
-                    Output::Text => axlog_report::window_line(start, every, partial, &summary),
-                    Output::Json => axlog_report::window_json(start, every, partial, &summary),
-                }
-            }
-            Live::NoRequests { from, to, windows } => match args.output {
-                Output::Text => axlog_report::no_requests_line(from, to, windows),
-                Output::Json => axlog_report::no_requests_json(from, to, windows),
-            },
-        };
+        let (line, fit) = live_line(live, every, args.output);
+        fitted += fit;
         // Each interval is written as it ends: a pipe reader sees it at once.
         if write_error.is_none()
             && let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush())
@@ -85,4 +77,29 @@ pub(crate) fn report_every(
     }
     // Ended by a signal or not, the windows were written: success.
     Ok(ExitCode::SUCCESS)
+}
+
+/// A window's line as `--output` asks, and its lines that fitted the layout.
+pub(crate) fn live_line(live: Live, every: u64, output: Output) -> (String, u64) {
+    match live {
+        Live::Window {
+            start,
+            partial,
+            summary,
+        } => {
+            let fitted = summary.lines.parsed + summary.lines.other;
+            let line = match output {
+                Output::Text => axlog_report::window_line(start, every, partial, &summary),
+                Output::Json => axlog_report::window_json(start, every, partial, &summary),
+            };
+            (line, fitted)
+        }
+        Live::NoRequests { from, to, windows } => {
+            let line = match output {
+                Output::Text => axlog_report::no_requests_line(from, to, windows),
+                Output::Json => axlog_report::no_requests_json(from, to, windows),
+            };
+            (line, 0)
+        }
+    }
 }

@@ -13,6 +13,7 @@ mod exit;
 mod explain;
 mod filters;
 mod first_lines;
+mod follow_state;
 mod formats;
 mod from_state;
 mod outputs;

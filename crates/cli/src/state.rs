@@ -38,11 +38,11 @@ pub(crate) struct Command<'a> {
 }
 
 /// The inputs of one rotated set as named on the command line.
-struct Named {
-    dir: PathBuf,
-    base: String,
-    label: String,
-    paths: Vec<PathBuf>,
+pub(crate) struct Named {
+    pub(crate) dir: PathBuf,
+    pub(crate) base: String,
+    pub(crate) label: String,
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 /// Runs `report` over what is new since the state at `state_path` was written, then
@@ -412,7 +412,7 @@ fn sync_stdout() {
 
 /// `--state-reset`: removes the state (the lock is held), so the run is a first run.
 /// Its lock file stays: another run may be waiting on it.
-fn reset(state_path: &Path) -> anyhow::Result<()> {
+pub(crate) fn reset(state_path: &Path) -> anyhow::Result<()> {
     match std::fs::remove_file(state_path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
             "{}: cannot remove the state: {e}",
@@ -425,7 +425,7 @@ fn reset(state_path: &Path) -> anyhow::Result<()> {
 /// The inputs grouped by rotated set (directory and base name), in the order first
 /// named; each set's label is its live file's (the one named as the base), else the
 /// first named member's.
-fn group(sources: &[Source], labels: &[String]) -> Vec<Named> {
+pub(crate) fn group(sources: &[Source], labels: &[String]) -> Vec<Named> {
     let mut sets: Vec<Named> = Vec::new();
     for (i, src) in sources.iter().enumerate() {
         let Source::Path(p) = src else { continue };
@@ -534,7 +534,7 @@ fn gap_name(why: GapKind) -> &'static str {
 }
 
 /// One gap's line on stderr.
-fn gap_message(g: &Gap) -> String {
+pub(crate) fn gap_message(g: &Gap) -> String {
     let why = match g.why {
         GapKind::Gone => "deleted before it was read to its end",
         GapKind::Replaced => "replaced by another file before it was read to its end",

@@ -18,6 +18,7 @@
 use crate::feed::{Event, Feed, Next};
 use crate::sink::{Begin, ChunkPlace, ChunkSink, RecordSink, SourceId};
 use crate::sinks::stats::{prepare_record, record_into, stats_fields};
+use crate::state::live::{LiveState, OpenWindow};
 use crate::{Config, SourceRun, signal};
 use axlog_format::{Fields, InputParser, ParseError, Record};
 use axlog_input::Source;
@@ -95,7 +96,7 @@ struct InputClock {
 }
 
 /// Counts the open windows and hands out each finished one.
-struct Windows<'e, E: FnMut(Live)> {
+pub(crate) struct Windows<'e, E: FnMut(Live)> {
     cfg: &'e Config,
     every_us: i64,
     follow: bool,
@@ -119,7 +120,7 @@ struct Windows<'e, E: FnMut(Live)> {
 }
 
 impl<'e, E: FnMut(Live)> Windows<'e, E> {
-    fn new(cfg: &'e Config, every: Every, inputs: usize, emit: E) -> Self {
+    pub(crate) fn new(cfg: &'e Config, every: Every, inputs: usize, emit: E) -> Self {
         Windows {
             cfg,
             every_us: i64::try_from(every.every_s.max(1))
@@ -137,6 +138,45 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
             layout: None,
             chunk_start: 0,
         }
+    }
+
+    /// What a restarted follower needs to go on (see [`crate::state::live`]): the open
+    /// windows, the last one written, the lines waiting for a first window.
+    pub(crate) fn snapshot(&self) -> LiveState {
+        LiveState {
+            every_s: u64::try_from(self.every_s()).unwrap_or(1),
+            emitted: self.emitted,
+            open: self
+                .open
+                .iter()
+                .map(|(&window, o)| OpenWindow {
+                    window,
+                    last_second: o.last_second,
+                    stats: o.stats.clone(),
+                })
+                .collect(),
+            pending: self.pending.clone(),
+        }
+    }
+
+    /// Goes on from `saved` (a [`Windows::snapshot`] with the same interval): its open
+    /// windows count on, windows up to its last written are handed out no more, and log
+    /// time is taken to go on from its latest second (as if a line of it came now).
+    pub(crate) fn restore(&mut self, saved: LiveState) {
+        self.emitted = saved.emitted;
+        self.pending = saved.pending;
+        let mut latest = None;
+        for o in saved.open {
+            latest = latest.max(Some(o.last_second));
+            self.open.insert(
+                o.window,
+                Open {
+                    stats: o.stats,
+                    last_second: o.last_second,
+                },
+            );
+        }
+        self.last_arrival = latest.map(|s| (s, self.now_ms));
     }
 
     fn every_s(&self) -> i64 {
@@ -159,7 +199,7 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
     }
 
     /// A chunk of input `n` came at `now_ms`: its lines are counted next.
-    fn arrive(&mut self, n: usize, now_ms: u64, lines_before: u64) {
+    pub(crate) fn arrive(&mut self, n: usize, now_ms: u64, lines_before: u64) {
         self.input = n;
         self.now_ms = now_ms;
         self.chunk_start = lines_before;
@@ -169,7 +209,7 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
     }
 
     /// Input `n` has no more lines.
-    fn end(&mut self, n: usize) {
+    pub(crate) fn end(&mut self, n: usize) {
         if let Some(i) = self.inputs.get_mut(n) {
             i.ended = true;
         }
@@ -217,7 +257,7 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
     /// active input has gone past; when all are idle, the open windows (partial, without
     /// `--follow`) or, following, the windows the clock has passed (zeros for those
     /// without a line).
-    fn tick(&mut self, now_ms: u64) {
+    pub(crate) fn tick(&mut self, now_ms: u64) {
         self.now_ms = now_ms;
         match self.limit() {
             Some(l) => self.close_before(l),
@@ -270,13 +310,19 @@ impl<'e, E: FnMut(Live)> Windows<'e, E> {
 
     /// The run ends (inputs ended, or a signal): every open window is handed out, the
     /// last partial.
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         let clock = if self.follow && !self.all_ended() {
             self.log_now()
         } else {
             None
         };
         self.flush_open(clock);
+    }
+
+    /// [`Windows::finish`] at `now_ms` of the run's clock.
+    pub(crate) fn finish_at(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.finish();
     }
 
     fn emit_window(&mut self, k: i64, stats: Aggregate, covered: Option<i64>) {
@@ -836,6 +882,40 @@ mod tests {
         assert_eq!(got.borrow()[3..], [(30, 1, 4, true)]);
         let requests: u64 = got.borrow().iter().map(|g| g.1).sum();
         assert_eq!(requests, 3);
+    }
+
+    /// A snapshot taken after a window was handed out, stored as a state stores it and
+    /// restored into new windows, goes on as the first would: the open window keeps its
+    /// lines, no window handed out is handed out again, a late line counts in the first
+    /// one open.
+    #[test]
+    fn restored_windows_go_on_where_the_snapshot_was() {
+        let cfg = Config::default();
+        let every = Every {
+            every_s: 10,
+            follow: true,
+        };
+        let first = std::cell::RefCell::new(Got::new());
+        let mut w = Windows::new(&cfg, every, 1, collect(&first));
+        let mut d = Driver::new(&cfg, 1);
+        d.chunk(&mut w, 0, 0, &[1, 3]);
+        d.chunk(&mut w, 0, 100, &[12]);
+        assert_eq!(*first.borrow(), [(0, 2, 10, false)]);
+        let saved = w.snapshot();
+        let json = serde_json::to_string(&saved).unwrap();
+        let back: LiveState = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, saved);
+
+        let again = std::cell::RefCell::new(Got::new());
+        let mut w = Windows::new(&cfg, every, 1, collect(&again));
+        w.restore(back);
+        let mut d = Driver::new(&cfg, 1);
+        // :05 is late (window :00 was handed out): it counts in :10, with :12 and :15.
+        d.chunk(&mut w, 0, 0, &[5, 15, 21]);
+        assert_eq!(*again.borrow(), [(10, 3, 10, false)]);
+        w.end(0);
+        w.finish();
+        assert_eq!(again.borrow()[1..], [(20, 1, 2, true)]);
     }
 
     /// Two inputs: a window is handed out once both have gone past it, or the one

@@ -22,6 +22,7 @@ mod error;
 mod every;
 mod feed;
 pub mod filter;
+pub mod live_count;
 mod parallel;
 mod plan;
 mod progress;

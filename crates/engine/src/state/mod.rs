@@ -13,6 +13,7 @@
 pub mod cumulative;
 pub mod fault;
 pub mod journal;
+pub mod live;
 pub mod lock;
 pub mod members;
 pub mod resolve;
@@ -55,6 +56,9 @@ pub struct State {
     /// that does not keep them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cumulative: Option<cumulative::Cumulative>,
+    /// A follower's open windows (`report --every --follow --state`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::LiveState>,
 }
 
 impl Default for State {
@@ -68,6 +72,7 @@ impl Default for State {
             sets: Vec::new(),
             host: String::new(),
             cumulative: None,
+            live: None,
         }
     }
 }
@@ -311,6 +316,7 @@ mod tests {
             }],
             host: "web1".into(),
             cumulative: None,
+            live: None,
         }
     }
 
