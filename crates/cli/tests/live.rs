@@ -131,12 +131,7 @@ fn sigterm_writes_the_open_window_and_exits_0() {
 
 fn append(path: &std::path::Path, seconds: &[i64]) {
     let text: String = seconds.iter().map(|&s| line_at(s)).collect();
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
+    common::append(path, text);
 }
 
 /// `--follow` over a file a writer appends to, rotates by rename and create (without

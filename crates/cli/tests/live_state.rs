@@ -163,10 +163,7 @@ impl Writer {
     fn compress_one(&self) {
         let one = self.dir.join("access.log.1");
         let text = std::fs::read(&one).unwrap();
-        let gz = std::fs::File::create(self.dir.join("access.log.1.gz")).unwrap();
-        let mut enc = flate2::write::GzEncoder::new(gz, flate2::Compression::default());
-        enc.write_all(&text).unwrap();
-        enc.finish().unwrap();
+        std::fs::write(self.dir.join("access.log.1.gz"), gzip(&text)).unwrap();
         std::fs::remove_file(one).unwrap();
     }
 }

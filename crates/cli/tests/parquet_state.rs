@@ -8,8 +8,7 @@
 mod common;
 
 use common::parquet_rows::{bytes_sent, parquet_files};
-use common::{assert_success, axlog_std, files_under, write_file};
-use std::io::Write;
+use common::{append, assert_success, axlog_std, files_under, gzip, write_file};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 
@@ -38,15 +37,6 @@ impl Lines {
         }
         text
     }
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
 }
 
 /// `axlog ARGS`, with `AXLOG_FAULT=fault` when given.
@@ -174,38 +164,40 @@ fn convert_with_crashes_and_rotations_writes_each_line_once() {
 
     // Published, then the run dies before saving the state; more lines come before the
     // rerun, which reads a longer range (other names): the journal undoes the files.
-    append(&log, &lines.next(200));
+    append(&log, lines.next(200));
     assert_aborted(&convert(&state, &out, &log, Some("after-parquet-publish")));
     assert!(pending(&state).exists());
     assert_eq!(bytes_sent(&out).len(), 1200);
-    append(&log, &lines.next(100));
+    append(&log, lines.next(100));
     assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 1300);
 
     // Dies just before the state's rename.
-    append(&log, &lines.next(150));
+    append(&log, lines.next(150));
     assert_aborted(&convert(&state, &out, &log, Some("before-state-rename")));
-    append(&log, &lines.next(50));
+    append(&log, lines.next(50));
     assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 1500);
 
     // Rotation (rename + create), and a run that dies with the journal written but no
     // file renamed yet.
-    append(&log, &lines.next(100));
+    append(&log, lines.next(100));
     std::fs::rename(&log, dir.path().join("access.log.1")).unwrap();
-    append(&log, &lines.next(200));
+    append(&log, lines.next(200));
     assert_aborted(&convert(&state, &out, &log, Some("after-journal")));
-    append(&log, &lines.next(10));
+    append(&log, lines.next(10));
     assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 1810);
 
     // delaycompress: `.1` compressed to `.2.gz`, the live file renamed to `.1`, a new
     // live file; the run dies with its files staged, before any journal.
-    append(&log, &lines.next(40));
+    append(&log, lines.next(40));
     let one = dir.path().join("access.log.1");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&std::fs::read(&one).unwrap()).unwrap();
-    write_file(dir.path(), "access.log.2.gz", &gz.finish().unwrap());
+    write_file(
+        dir.path(),
+        "access.log.2.gz",
+        &gzip(&std::fs::read(&one).unwrap()),
+    );
     std::fs::remove_file(&one).unwrap();
     std::fs::rename(&log, &one).unwrap();
-    append(&log, &lines.next(60));
+    append(&log, lines.next(60));
     assert_aborted(&convert(&state, &out, &log, Some("after-parquet-staged")));
     let hidden = |out: &Path| {
         files_under(out)
@@ -247,14 +239,14 @@ fn report_parquet_with_state_writes_each_line_once() {
         v["requests"].as_u64().unwrap()
     };
 
-    append(&log, &lines.next(300));
+    append(&log, lines.next(300));
     let r1 = report(None);
     assert_good(&r1, dir.path(), &state, 300);
     assert_eq!(requests(&r1), 300);
 
-    append(&log, &lines.next(120));
+    append(&log, lines.next(120));
     assert_aborted(&report(Some("after-parquet-publish")));
-    append(&log, &lines.next(30));
+    append(&log, lines.next(30));
     let r2 = report(None);
     assert_good(&r2, dir.path(), &state, 450);
     // The lines since the last saved state, the crashed run's included.
@@ -266,7 +258,7 @@ fn report_and_convert_keep_states_of_their_own() {
     let dir = tempfile::tempdir().unwrap();
     let (state, out) = (dir.path().join("web.state"), dir.path().join("out"));
     let log = dir.path().join("access.log");
-    append(&log, &Lines { written: 0 }.next(20));
+    append(&log, Lines { written: 0 }.next(20));
     assert_success(&convert(&state, &out, &log, None));
     let args = [
         "report".as_ref(),
@@ -285,18 +277,16 @@ fn a_read_that_fails_writes_no_row_until_it_is_read_whole() {
     let (state, out) = (dir.path().join("web.state"), dir.path().join("out"));
     let log = dir.path().join("access.log");
     let mut lines = Lines { written: 0 };
-    append(&log, &lines.next(500));
+    append(&log, lines.next(500));
     assert_good(&convert(&state, &out, &log, None), dir.path(), &state, 500);
 
     // Rotated and compressed, but the archive is cut short: its read fails part-way.
-    append(&log, &lines.next(2000));
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&std::fs::read(&log).unwrap()).unwrap();
-    let whole = gz.finish().unwrap();
+    append(&log, lines.next(2000));
+    let whole = gzip(&std::fs::read(&log).unwrap());
     let gz_path = write_file(dir.path(), "access.log.1.gz", &whole[..whole.len() - 200]);
     std::fs::remove_file(&log).unwrap();
     let before = lines.written;
-    append(&log, &lines.next(100));
+    append(&log, lines.next(100));
     let o = convert(&state, &out, &log, None);
     assert_eq!(
         o.status.code(),

@@ -128,16 +128,6 @@ fn which(tool: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn append(path: &Path, text: &str) {
-    use std::io::Write;
-    let mut f = fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-}
-
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
 }
@@ -227,10 +217,7 @@ fn the_readmes_cron_systemd_and_logrotate_blocks_work_as_written() {
             let one = dirs.logs.join("access.log.1");
             if one.exists() {
                 let text = fs::read(&one).unwrap();
-                let mut e =
-                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                std::io::Write::write_all(&mut e, &text).unwrap();
-                fs::write(dirs.logs.join("access.log.2.gz"), e.finish().unwrap()).unwrap();
+                fs::write(dirs.logs.join("access.log.2.gz"), gzip(&text)).unwrap();
                 fs::remove_file(&one).unwrap();
             }
             fs::rename(dirs.logs.join("access.log"), &one).unwrap();

@@ -7,7 +7,6 @@ mod common;
 use common::generate::generated;
 use common::*;
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 
 /// Complete lines of `text`.
@@ -55,11 +54,6 @@ fn state_run(state: &Path, log: &Path) -> Value {
 
 fn requests(v: &Value) -> u64 {
     v["requests"].as_u64().unwrap()
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
-    f.write_all(text.as_bytes()).unwrap();
 }
 
 #[test]
@@ -326,13 +320,6 @@ fn state_reset_starts_afresh() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-}
-
-/// `text` as one gzip member.
-fn gzip(text: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(text).unwrap();
-    e.finish().unwrap()
 }
 
 #[test]

@@ -38,6 +38,25 @@ pub fn axlog_std() -> std::process::Command {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("axlog"))
 }
 
+/// `text` appended to `path` (created if missing), as a log writer does.
+pub fn append(path: &Path, text: impl AsRef<[u8]>) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_ref()).unwrap();
+}
+
+/// `bytes` as one gzip member.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
 /// `content` written to `dir/name`: its path.
 pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let p = dir.join(name);

@@ -7,7 +7,6 @@
 
 use super::generate::generated;
 use std::fs::{self, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A small deterministic generator (xorshift64*): the harness is seeded and replayable.
@@ -173,12 +172,7 @@ impl Rotor {
     }
 
     fn append(&mut self, text: &str) {
-        let mut f = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(self.live())
-            .unwrap();
-        f.write_all(text.as_bytes()).unwrap();
+        super::append(&self.live(), text);
         let i = self.live_index();
         self.files[i].text.push_str(text);
     }
@@ -359,12 +353,7 @@ impl Rotor {
         let f = &self.files[i];
         let to = format!("{}{}", f.name, comp.suffix());
         let bytes = match comp {
-            Comp::Gzip => {
-                let mut e =
-                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                e.write_all(f.text.as_bytes()).unwrap();
-                e.finish().unwrap()
-            }
+            Comp::Gzip => super::gzip(f.text.as_bytes()),
             Comp::Zstd => zstd::encode_all(f.text.as_bytes(), 3).unwrap(),
             Comp::Plain => f.text.clone().into_bytes(),
         };
