@@ -231,9 +231,19 @@ pub(crate) struct ReportArgs {
     /// With --state: the state also keeps every run's statistics merged (bounded by
     /// --max-paths), and the report printed is that total since the state began instead
     /// of this run's window. Once a state keeps a total, every run adds to it, and it must
-    /// be run with the same settings (layout, --tz, --by, filters, ...).
-    #[arg(long, requires = "state")]
-    pub(crate) cumulative: bool,
+    /// be run with the same settings (layout, --tz, --by, filters, ...). `=1h`, `=24h`,
+    /// `=today`: only the last log hours of the total (whole hours: `1h` is the current
+    /// log hour and the one before, `24h` the current and the 24 before, `today` the
+    /// hours since midnight in --tz), kept in the state with smaller tables. Also with
+    /// --from-state.
+    #[arg(
+        long,
+        value_name = "WINDOW",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "total"
+    )]
+    pub(crate) cumulative: Option<crate::cumulative::WindowArg>,
     /// One report from the totals of the states of several runs or hosts (each made with
     /// --state --cumulative), merged in the order given, as one run over all their logs
     /// would give it: `axlog report --from-state web1.state web2.state`. No logs are read;

@@ -7,13 +7,50 @@
 use crate::args::ReportArgs;
 use crate::{exit, term};
 use axlog_engine::state::State;
-use axlog_engine::state::cumulative::{Cumulative, this_host};
+use axlog_engine::state::cumulative::{Cumulative, Span, this_host};
 use axlog_engine::{Config, Outcome, SourceLines};
 use axlog_stats::{StatsConfig, Summary};
 use std::fmt::Display;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+/// `--cumulative[=WINDOW]`: which part of the total a report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum WindowArg {
+    /// Everything since the state began.
+    Total,
+    /// The current log hour and the whole one before it.
+    #[value(name = "1h")]
+    Hour,
+    /// The current log hour and the 24 whole ones before it.
+    #[value(name = "24h")]
+    Day,
+    /// The log hours since midnight in `--tz`.
+    Today,
+}
+
+impl WindowArg {
+    /// The engine's span for this window, midnight taken in `tz`.
+    pub(crate) fn span(self, tz: &axlog_format::Zone) -> Span {
+        match self {
+            WindowArg::Total => Span::Total,
+            WindowArg::Hour => Span::Hours(1),
+            WindowArg::Day => Span::Hours(24),
+            WindowArg::Today => Span::Today(tz.clone()),
+        }
+    }
+}
+
+/// `--cumulative` reads a state's total: it needs `--state` or `--from-state` (exit 2
+/// otherwise).
+pub(crate) fn check_flag(args: &ReportArgs) -> Option<ExitCode> {
+    if args.cumulative.is_some() && args.state.is_none() && args.from_state.is_empty() {
+        term::warn("--cumulative reports a state's total: give --state FILE or --from-state");
+        return Some(ExitCode::from(exit::USAGE));
+    }
+    None
+}
 
 /// The settings a cumulative total depends on, one `--flag=value` a line: runs (and
 /// states merged by `--from-state`) with other settings would add up figures of other
@@ -117,8 +154,8 @@ pub(crate) struct Keep {
     settings: String,
     /// The state has a total, or `--cumulative` starts one: the run's aggregate is kept.
     keep: bool,
-    /// `--cumulative`: the total is the report printed.
-    print: bool,
+    /// `--cumulative[=WINDOW]`: the total (or that window of it) is the report printed.
+    print: Option<Span>,
     /// `--parquet`: a failed read is read again whole (its rows were discarded).
     parquet: bool,
     stats: StatsConfig,
@@ -148,12 +185,13 @@ impl Keep {
             ));
             return Err(ExitCode::from(exit::USAGE));
         }
-        let keep = args.cumulative || stored.cumulative.is_some();
+        let keep = args.cumulative.is_some() || stored.cumulative.is_some();
         cfg.keep_aggregate = keep;
+        cfg.keep_hours = keep;
         Ok(Keep {
             settings,
             keep,
-            print: args.cumulative,
+            print: args.cumulative.map(|w| w.span(&args.format.tz)),
             parquet: args.parquet.is_some(),
             stats: cfg.stats,
             endpoint_rules: cfg.endpoint_rules.clone(),
@@ -184,12 +222,14 @@ impl Keep {
                     run.id.name
                 ));
             }
+            let hours = std::mem::take(&mut outcome.hours);
             next.cumulative
                 .get_or_insert_with(Cumulative::default)
-                .add_run(&sources, tiered);
+                .add_run_hours(&sources, tiered, hours);
         }
-        let total = next.cumulative.as_ref().filter(|_| self.print)?;
-        Some(total.summary(&self.stats, &self.endpoint_rules))
+        let span = self.print.as_ref()?;
+        let total = next.cumulative.as_ref()?;
+        Some(total.window_summary(span, &self.stats, &self.endpoint_rules))
     }
 }
 

@@ -19,6 +19,15 @@ pub(crate) fn report_from_states(args: &ReportArgs) -> anyhow::Result<ExitCode> 
         term::warn("--from-state reads the totals of states, not logs: give no inputs with it");
         return Ok(ExitCode::from(exit::USAGE));
     }
+    let ignored = ignored_flags(args);
+    if !ignored.is_empty() {
+        term::warn(format_args!(
+            "--from-state renders totals already made: {} would change nothing; the \
+             states' runs decided them",
+            ignored.join(", ")
+        ));
+        return Ok(ExitCode::from(exit::USAGE));
+    }
     let mut states: Vec<(&PathBuf, State)> = Vec::new();
     for path in &args.from_state {
         match load(path) {
@@ -61,9 +70,39 @@ pub(crate) fn report_from_states(args: &ReportArgs) -> anyhow::Result<ExitCode> 
         }
     }
     let cfg = config(args)?;
-    let mut summary = total.summary(&cfg.stats, &cfg.endpoint_rules);
+    let span = args
+        .cumulative
+        .unwrap_or(crate::cumulative::WindowArg::Total)
+        .span(&args.format.tz);
+    let mut summary = total.window_summary(&span, &cfg.stats, &cfg.endpoint_rules);
     print_summary(&mut summary, args)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The flags given that decide what a run reads or counts: a total is already counted,
+/// so they would be ignored (`--top`, `--sort`, `--output` and `--tz`, which only change
+/// how it is shown, are not among them).
+fn ignored_flags(args: &ReportArgs) -> Vec<&'static str> {
+    let f = &args.filters;
+    let l = &args.format;
+    [
+        ("--since", f.since.is_some()),
+        ("--until", f.until.is_some()),
+        ("--where", f.where_.is_some()),
+        ("--exclude-bots", f.exclude_bots),
+        ("--source-label", !args.source_label.is_empty()),
+        ("--by", !args.by.is_empty()),
+        ("--format", l.format.0.is_some()),
+        ("--log-format", l.log_format.is_some()),
+        ("--json-fields", l.json_fields.is_some()),
+        ("--nginx-conf", l.nginx_conf.is_some()),
+        ("--log-format-name", l.log_format_name.is_some()),
+        ("--one-tier", args.one_tier),
+        ("--source-by-host", args.source_by_host),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect()
 }
 
 /// The state at `path`, which must exist and keep a total of `axlog report`.

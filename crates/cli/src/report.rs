@@ -37,11 +37,15 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         ranges: Vec::new(),
         // A state with a cumulative part asks for it (cumulative.rs).
         keep_aggregate: false,
+        keep_hours: false,
     })
 }
 
 /// The summary of every input, rendered as `--output` asks, then its failures on stderr.
 pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(code) = crate::cumulative::check_flag(&args) {
+        return Ok(code);
+    }
     if !args.from_state.is_empty() {
         if let Err(msg) = crate::outputs::check(&args, None) {
             term::warn(msg);

@@ -44,6 +44,7 @@ pub use error::SourceError;
 pub use every::{Ended, Every, FOLLOW_POLL, Live, MAX_EMPTY_WINDOWS, run_every};
 pub use progress::Progress;
 pub use sink::{ChunkPlace, ChunkSink, Fork, RecordSink, Sink, SourceId};
+pub use sinks::hourly::{HOUR_MAX_PATHS, hour_of, hour_stats};
 pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
 pub use sinks::stats::{StatsSink, stats_fields};
@@ -88,6 +89,9 @@ pub struct Config {
     /// [`report`] hands back the run's aggregate ([`Outcome::aggregate`]), for a state
     /// that keeps a cumulative one.
     pub keep_aggregate: bool,
+    /// [`report`] also splits the run's requests by log hour ([`Outcome::hours`]), for a
+    /// cumulative state's hour buckets.
+    pub keep_hours: bool,
 }
 
 impl Config {
@@ -147,6 +151,9 @@ pub struct Outcome {
     /// The run's statistics before they were summarised, when [`Config::keep_aggregate`]
     /// asks: merged into a cumulative state, and summarised again with [`summarize`].
     pub aggregate: Option<tiers::Tiered>,
+    /// The run's requests by log hour (start second, statistics with reduced tables),
+    /// when [`Config::keep_hours`] asks.
+    pub hours: Vec<(i64, tiers::Tiered)>,
 }
 
 /// Reads every source into the statistics, the rejects file and Parquet rows as
@@ -159,14 +166,18 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
             .with_endpoint_rules(cfg.endpoint_rules.clone())
             .one_tier(cfg.one_tier),
         (
-            outputs
-                .rejects
-                .map(|w| RejectsSink::new(w, cfg.rejects_located)),
-            outputs.parquet.map(ParquetSink::new),
+            cfg.keep_hours
+                .then(|| sinks::hourly::HourlySink::new(&cfg.stats, cfg.one_tier)),
+            (
+                outputs
+                    .rejects
+                    .map(|w| RejectsSink::new(w, cfg.rejects_located)),
+                outputs.parquet.map(ParquetSink::new),
+            ),
         ),
     );
     let run = run_with(sources, cfg, sink);
-    let (total, (rejects, parquet)) = run.output;
+    let (total, (hours, (rejects, parquet))) = run.output;
     let (written, parquet_errors) = match parquet {
         Some(Err(errors)) => (axlog_parquet::Written::default(), errors),
         Some(Ok(written)) => (written, Vec::new()),
@@ -187,6 +198,7 @@ pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {
         parquet_errors,
         runs: run.sources,
         aggregate,
+        hours: hours.unwrap_or_default(),
     }
 }
 

@@ -38,6 +38,7 @@ pub fn text(s: &Summary) -> String {
     let mut o = String::new();
     header(&mut o, s);
     window(&mut o, s);
+    cumulative(&mut o, s);
     match s.tiers.is_empty() {
         true => body(&mut o, s),
         false => crate::tiers::tiers(&mut o, s, body),
@@ -142,6 +143,33 @@ fn window(o: &mut String, s: &Summary) {
         line.push_str(" · partial");
     }
     let _ = writeln!(o, "{line} · generation {}", w.generation);
+}
+
+/// A cumulative report's figures, on one line: a total since the state began (or the
+/// whole log hours of a window of it) over N runs, not what this run read.
+fn cumulative(o: &mut String, s: &Summary) {
+    let Some(c) = &s.cumulative else {
+        return;
+    };
+    let runs = format!(
+        "{} run{}",
+        thousands(c.runs),
+        if c.runs == 1 { "" } else { "s" }
+    );
+    let line = match (&c.from, &c.until, c.hours) {
+        (Some(a), Some(b), Some(n)) => {
+            format!("Total      {}: {n} log hours {a} – {b} · {runs}", c.window)
+        }
+        (_, _, Some(_)) => format!("Total      {}: no log hours kept · {runs}", c.window),
+        _ => {
+            let since = s
+                .time
+                .as_ref()
+                .map_or("the start", |t| t.first.utc.as_str());
+            format!("Total      since {since} · {runs}")
+        }
+    };
+    let _ = writeln!(o, "{line} · not this run's window");
 }
 
 /// The per-source table: shown for several sources, or for one that failed.

@@ -65,11 +65,68 @@ const SPARSE_COST: usize = 32;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Bins {
     /// `dense[ms]` counts values of exactly `ms * 1000` µs, for `ms` below the owner's
-    /// dense cap.
+    /// dense cap. Stored as its slots that are not zero (most are: a state keeps many).
+    #[serde(with = "dense_form")]
     dense: Vec<u64>,
     sparse: FxHashMap<u64, u64>,
     /// The sparse values are rounded ([`coarse`]).
     approximate: bool,
+}
+
+/// How a dense array is stored: its length and its slots that are not zero, as
+/// `[index, count]` pairs (a 65,536-slot array of a few hundred latencies is a few KB, not
+/// hundreds); a plain array, as states written before were, is read too.
+mod dense_form {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// More slots than any dense cap: a longer array in a state is damage.
+    const MAX_LEN: usize = 1 << 24;
+
+    #[derive(Serialize, Deserialize)]
+    struct Sparse {
+        len: usize,
+        nonzero: Vec<(u32, u64)>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Form {
+        Plain(Vec<u64>),
+        Sparse(Sparse),
+    }
+
+    pub(super) fn serialize<S: Serializer>(dense: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let nonzero = (0u32..)
+            .zip(dense)
+            .filter(|(_, c)| **c != 0)
+            .map(|(i, c)| (i, *c))
+            .collect();
+        Sparse {
+            len: dense.len(),
+            nonzero,
+        }
+        .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        match Form::deserialize(d)? {
+            Form::Plain(v) => Ok(v),
+            Form::Sparse(Sparse { len, nonzero }) => {
+                if len > MAX_LEN {
+                    return Err(D::Error::custom(format!("a dense array of {len} slots")));
+                }
+                let mut v = vec![0; len];
+                for (i, c) in nonzero {
+                    match v.get_mut(i as usize) {
+                        Some(slot) => *slot = c,
+                        None => return Err(D::Error::custom("a dense slot past its array's end")),
+                    }
+                }
+                Ok(v)
+            }
+        }
+    }
 }
 
 impl ValueCounts {
@@ -522,6 +579,49 @@ impl Bins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dense_array_is_stored_by_its_nonzero_slots_and_read_back_either_way() {
+        let mut h = ExactHistogram::with_dense_ms(65_536);
+        // Past the inline places, so the values are binned: a few dense slots far apart,
+        // one value off the millisecond grid.
+        let values = [
+            1_000, 2_000, 2_000, 3_000, 40_000_000, 1_500, 7_000, 7_000, 9_000, 60_000,
+        ];
+        for v in values {
+            h.record(v);
+        }
+        let json = serde_json::to_value(&h).unwrap();
+        let text = json.to_string();
+        assert!(text.len() < 1_000, "{} bytes", text.len());
+        let ppms = [1, 500_000, 900_000, 1_000_000];
+        let mut sorted = values;
+        let want: Vec<u64> = ppms.iter().map(|&p| naive(&mut sorted, p)).collect();
+        let back: ExactHistogram = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back.quantiles(&ppms), Some(want.clone()));
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        // The plain array states were written with before.
+        let sparse = &json["values"]["bins"]["dense"];
+        let len = sparse["len"].as_u64().unwrap() as usize;
+        let mut plain = vec![0u64; len];
+        for pair in sparse["nonzero"].as_array().unwrap() {
+            plain[pair[0].as_u64().unwrap() as usize] = pair[1].as_u64().unwrap();
+        }
+        assert_eq!(plain.iter().sum::<u64>(), 9);
+        let mut old = json.clone();
+        old["values"]["bins"]["dense"] = serde_json::json!(plain);
+        let back: ExactHistogram = serde_json::from_value(old).unwrap();
+        assert_eq!(back.quantiles(&ppms), Some(want));
+        // A slot past the end, or an array longer than any, is an error, not a panic.
+        for bad in [
+            serde_json::json!({"len": 2, "nonzero": [[5, 1]]}),
+            serde_json::json!({"len": 1u64 << 40, "nonzero": []}),
+        ] {
+            let mut j = json.clone();
+            j["values"]["bins"]["dense"] = bad;
+            assert!(serde_json::from_value::<ExactHistogram>(j).is_err());
+        }
+    }
 
     fn naive(values: &mut [u64], ppm: u32) -> u64 {
         values.sort_unstable();

@@ -9,6 +9,10 @@ pub struct Summary {
     /// What a `--state` run covered (absent without `--state`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
+    /// Set when the figures are a state's cumulative total (`--cumulative`,
+    /// `--from-state`), not what this run read (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative: Option<CumulativeInfo>,
     /// The layout the lines were parsed with, and how it was chosen.
     pub layout: Option<LayoutInfo>,
     pub sources: Vec<SourceSummary>,
@@ -64,6 +68,24 @@ pub struct Window {
     pub files: Vec<FileRange>,
     /// Bytes written that will never be read.
     pub gaps: Vec<GapInfo>,
+}
+
+/// What a cumulative report's figures cover: a total since the state began, or the
+/// whole log hours of a window of it (`--cumulative=1h|24h|today`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CumulativeInfo {
+    /// `total`, `1h`, `24h` or `today`.
+    pub window: String,
+    /// The runs (and states) merged into the total.
+    pub runs: u64,
+    /// For a window: the hours it merges (whole log hours, UTC) and the first hour's
+    /// start and the last's end (RFC 3339, UTC); absent for `total`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// One byte range of one file a `--state` run read.

@@ -157,6 +157,46 @@ impl StatsSink {
         record_attempts(&mut self.agg, tables, r, &mut self.attempt_key);
     }
 
+    /// An empty sink like this one (its level, source row, tier and settings): the
+    /// hourly sink (hourly.rs) makes one per log hour with it, at each level.
+    pub(crate) fn sibling(&self) -> StatsSink {
+        let cfg = self.cfg;
+        let mut agg = match self.level {
+            Level::Worker => {
+                let mut a = Aggregate::for_chunks(cfg);
+                a.set_chunk_breakdowns(&self.by);
+                a
+            }
+            Level::Source | Level::Run => {
+                let mut a = Aggregate::new(cfg);
+                a.set_breakdowns(&self.by);
+                a
+            }
+        };
+        agg.set_source(self.row);
+        if let Some(c) = self.series {
+            agg.set_series(c, self.series_by.clone());
+        }
+        StatsSink {
+            agg,
+            cfg,
+            row: self.row,
+            level: self.level,
+            held: None,
+            samples: Vec::new(),
+            pool: self.pool.clone(),
+            tiered: Tiered { tiers: Vec::new() },
+            tier: self.tier,
+            one_tier: self.one_tier,
+            by: self.by.clone(),
+            keys: self.keys.fork(None),
+            series: self.series,
+            series_by: self.series_by.clone(),
+            attempts: None,
+            attempt_key: Vec::new(),
+        }
+    }
+
     /// The aggregate records go to.
     pub fn aggregate_mut(&mut self) -> &mut Aggregate {
         &mut self.agg

@@ -8,9 +8,17 @@
 //! are renumbered to the state's label list ([`Aggregate::renumber_sources`]) before the
 //! merge. Its size is bounded by the aggregate's own caps (`--max-paths`, the latency
 //! budget); the per-source table grows only with the number of labels.
+//!
+//! It also keeps the last [`KEPT_HOURS`] hours of log time, each hour's requests with
+//! reduced tables (`hour_stats`: 1,000 paths, no `--by`, no series), so `--cumulative=1h`,
+//! `=24h` and `=today` merge whole hours ([`Cumulative::window_summary`]) without
+//! reading old logs again: hour-aligned, not rolling to the second.
 
+use crate::sinks::hourly::hour_stats;
 use crate::summary::{SourceLines, summarize};
 use crate::tiers::{Tier, Tiered};
+use axlog_stats::summary::CumulativeInfo;
+use axlog_stats::timefmt::format_rfc3339;
 use axlog_stats::{Aggregate, StatsConfig, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +32,47 @@ pub struct Cumulative {
     pub rows: Vec<SourceLines>,
     /// Runs merged in.
     pub runs: u64,
+    /// The last hours of log time with requests, oldest first, at most [`KEPT_HOURS`]:
+    /// those more than 24 hours before the newest are dropped. (Absent from the states
+    /// of earlier versions: empty.)
+    #[serde(default)]
+    pub hours: Vec<HourBucket>,
+}
+
+/// Hours of log time a total keeps: the newest (the current one, still filling) and the
+/// 24 before it, so `--cumulative=24h` always has 24 whole hours.
+pub const KEPT_HOURS: i64 = 25;
+
+/// The requests logged in one hour of log time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HourBucket {
+    /// Its start: seconds since the epoch, a multiple of 3600 (UTC hours).
+    pub start_s: i64,
+    /// One aggregate per tier, as the total's, with reduced tables.
+    pub tiers: Vec<(Option<Tier>, Aggregate)>,
+}
+
+/// Which part of a total a report shows.
+#[derive(Debug, Clone)]
+pub enum Span {
+    /// Everything since the state began.
+    Total,
+    /// The newest log hour and the `n` whole hours before it.
+    Hours(u32),
+    /// The hours since midnight in the zone, of the day of the newest hour.
+    Today(axlog_format::Zone),
+}
+
+impl Span {
+    /// `total`, `1h`, `24h`, `today`: as `--cumulative=` takes it.
+    pub fn name(&self) -> String {
+        match self {
+            Span::Total => "total".into(),
+            Span::Hours(n) => format!("{n}h"),
+            Span::Today(_) => "today".into(),
+        }
+    }
 }
 
 /// Equal when they are stored alike (the aggregate has no equality of its own).
@@ -42,7 +91,25 @@ impl Cumulative {
     /// Merges a run in: its sources (`SourceLines::of` each of its `SourceRun`s, any
     /// order) and its statistics, after the runs already merged.
     pub fn add_run(&mut self, sources: &[SourceLines], tiered: Tiered) {
-        self.merge_in(sources, tiered.tiers);
+        self.add_run_hours(sources, tiered, Vec::new());
+    }
+
+    /// [`Cumulative::add_run`] with the run's requests by log hour (`Outcome::hours`).
+    pub fn add_run_hours(
+        &mut self,
+        sources: &[SourceLines],
+        tiered: Tiered,
+        hours: Vec<(i64, Tiered)>,
+    ) {
+        let to = self.merge_in(sources, tiered.tiers);
+        let hours = hours
+            .into_iter()
+            .map(|(start_s, t)| HourBucket {
+                start_s,
+                tiers: t.tiers,
+            })
+            .collect();
+        self.merge_hours(hours, &to);
         self.runs += 1;
     }
 
@@ -59,7 +126,8 @@ impl Cumulative {
                 r
             })
             .collect();
-        self.merge_in(&rows, other.tiers.clone());
+        let to = self.merge_in(&rows, other.tiers.clone());
+        self.merge_hours(other.hours.clone(), &to);
         self.runs += other.runs;
     }
 
@@ -90,7 +158,11 @@ impl Cumulative {
 
     /// Adds `sources` (numbered by `row`) to the rows of their labels, and `tiers`
     /// (whose source numbers are those rows) renumbered to the state's.
-    fn merge_in(&mut self, sources: &[SourceLines], tiers: Vec<(Option<Tier>, Aggregate)>) {
+    fn merge_in(
+        &mut self,
+        sources: &[SourceLines],
+        tiers: Vec<(Option<Tier>, Aggregate)>,
+    ) -> Vec<usize> {
         let mut to: Vec<usize> = Vec::new();
         for s in sources {
             let at = match self.rows.iter().position(|r| r.label == s.label) {
@@ -124,6 +196,139 @@ impl Cumulative {
             tiered.add(tier, agg);
         }
         self.tiers = tiered.finish().tiers;
+        to
+    }
+
+    /// Adds hour buckets (their source numbers renumbered by `to`, as [`Self::merge_in`]
+    /// gave it) to the state's, then drops the hours more than 24 before the newest.
+    fn merge_hours(&mut self, hours: Vec<HourBucket>, to: &[usize]) {
+        for HourBucket { start_s, tiers } in hours {
+            let at = match self.hours.iter().position(|b| b.start_s == start_s) {
+                Some(at) => at,
+                None => {
+                    self.hours.push(HourBucket {
+                        start_s,
+                        tiers: Vec::new(),
+                    });
+                    self.hours.len() - 1
+                }
+            };
+            let Some(bucket) = self.hours.get_mut(at) else {
+                continue;
+            };
+            let mut tiered = Tiered {
+                tiers: std::mem::take(&mut bucket.tiers),
+            };
+            for (tier, mut agg) in tiers {
+                agg.renumber_sources(to);
+                tiered.add(tier, agg);
+            }
+            bucket.tiers = tiered.finish().tiers;
+        }
+        self.hours.sort_by_key(|b| b.start_s);
+        if let Some(newest) = self.hours.last().map(|b| b.start_s) {
+            let oldest = newest - (KEPT_HOURS - 1) * 3600;
+            self.hours.retain(|b| b.start_s >= oldest);
+        }
+    }
+
+    /// The hours `span` takes (all kept hours for [`Span::Total`]).
+    fn hours_of(&self, span: &Span) -> Vec<&HourBucket> {
+        let Some(newest) = self.hours.last().map(|b| b.start_s) else {
+            return Vec::new();
+        };
+        let first = match span {
+            Span::Total => i64::MIN,
+            Span::Hours(n) => newest - i64::from(*n) * 3600,
+            Span::Today(zone) => {
+                // Midnight of the newest hour's local day, back in UTC; the hour holding
+                // it (a zone with a half-hour offset starts its day mid-hour).
+                let local = newest + i64::from(zone.offset_at_utc(newest)) * 60;
+                let midnight = local - local.rem_euclid(86_400);
+                let utc = midnight - i64::from(zone.offset_at_local(midnight)) * 60;
+                utc - utc.rem_euclid(3600)
+            }
+        };
+        self.hours.iter().filter(|b| b.start_s >= first).collect()
+    }
+
+    /// The report of `span`: the total for [`Span::Total`], else the merge of its whole
+    /// hours (reduced tables; lines that did not parse have no hour and are left out),
+    /// each saying what it covers in `Summary::cumulative`.
+    pub fn window_summary(
+        &self,
+        span: &Span,
+        stats: &StatsConfig,
+        endpoint_rules: &axlog_endpoint::Rules,
+    ) -> Summary {
+        let mut info = CumulativeInfo {
+            window: span.name(),
+            runs: self.runs,
+            hours: None,
+            from: None,
+            until: None,
+        };
+        if matches!(span, Span::Total) {
+            let mut s = self.summary(stats, endpoint_rules);
+            s.cumulative = Some(info);
+            return s;
+        }
+        let hours = self.hours_of(span);
+        // The window's tables hold every hour's whole (each hour's is capped already):
+        // the paths of the window are the union of its hours'.
+        let hour = hour_stats(stats);
+        let shown = StatsConfig {
+            top_n: stats.top_n,
+            by_sort: stats.by_sort,
+            max_paths: hour.max_paths.saturating_mul(KEPT_HOURS as usize),
+            max_path_bytes: hour.max_path_bytes.saturating_mul(KEPT_HOURS as usize),
+            path_latency_bytes: hour.path_latency_bytes.saturating_mul(KEPT_HOURS as usize),
+            ..hour
+        };
+        let mut tiered = Tiered { tiers: Vec::new() };
+        for b in &hours {
+            for (tier, agg) in &b.tiers {
+                if !tiered.tiers.iter().any(|(t, _)| t == tier) {
+                    tiered.tiers.push((*tier, Aggregate::new(shown)));
+                }
+                tiered.add(*tier, agg.clone());
+            }
+        }
+        let mut tiered = tiered.finish();
+        for (_, a) in &mut tiered.tiers {
+            a.show_as(&shown);
+        }
+        // The rows with this window's requests as their lines: malformed and filtered
+        // lines have no hour.
+        let rows: Vec<SourceLines> = self
+            .rows_numbered()
+            .into_iter()
+            .map(|r| {
+                let requests: u64 = tiered
+                    .tiers
+                    .iter()
+                    .filter_map(|(_, a)| a.source_stats(r.row))
+                    .map(|s| s.requests)
+                    .sum();
+                SourceLines {
+                    lines: requests,
+                    malformed: 0,
+                    filtered: 0,
+                    layout_counts: Vec::new(),
+                    ..r
+                }
+            })
+            .collect();
+        let mut s = summarize(&rows, tiered, &shown, endpoint_rules);
+        info.hours = u32::try_from(hours.len()).ok();
+        info.from = hours
+            .first()
+            .map(|b| format_rfc3339(b.start_s * 1_000_000, None));
+        info.until = hours
+            .last()
+            .map(|b| format_rfc3339((b.start_s + 3600) * 1_000_000, None));
+        s.cumulative = Some(info);
+        s
     }
 }
 
@@ -203,6 +408,58 @@ mod tests {
         let b = &s.sources[1];
         assert_eq!(b.client_error_share, 5.0 / 12.0);
         assert_eq!(b.server_error_share, 7.0 / 12.0);
+    }
+
+    /// A run of one source with `n` requests in the hour starting at `start_s`, as the
+    /// engine gives it: its total and its hours.
+    fn hour_run(start_s: i64, n: u64) -> (Tiered, Vec<(i64, Tiered)>) {
+        let mut a = Aggregate::new(StatsConfig::default());
+        a.set_source(0);
+        for i in 0..n {
+            a.observe(&Observation {
+                ts_us: 1_000_000 * (start_s + i as i64),
+                status: 200,
+                ..Observation::default()
+            });
+        }
+        let t = Tiered {
+            tiers: vec![(Some(Tier::Web), a)],
+        };
+        (t.clone(), vec![(start_s, t)])
+    }
+
+    #[test]
+    fn the_newest_25_hours_are_kept_and_windows_take_whole_hours() {
+        // 2026-11-21T00:00:00Z, a midnight; hour h has h + 1 requests, 30 hours.
+        let day = 1_795_219_200;
+        assert_eq!(day % 86_400, 0);
+        let mut c = Cumulative::default();
+        for h in 0..30i64 {
+            let (t, hours) = hour_run(day + h * 3600, h as u64 + 1);
+            c.add_run_hours(&[source(0, "a", h as u64 + 1)], t, hours);
+        }
+        let starts: Vec<i64> = c.hours.iter().map(|b| b.start_s).collect();
+        let want: Vec<i64> = (5..30).map(|h| day + h * 3600).collect();
+        assert_eq!(starts, want);
+        let requests = |span: Span| {
+            let s = c.window_summary(
+                &span,
+                &StatsConfig::default(),
+                &axlog_endpoint::Rules::default(),
+            );
+            (s.requests, s.cumulative.and_then(|c| c.hours))
+        };
+        // Hours 28 and 29: 29 + 30 requests.
+        assert_eq!(requests(Span::Hours(1)), (59, Some(2)));
+        // Hours 5..=29.
+        assert_eq!(requests(Span::Hours(24)), ((6..=30).sum(), Some(25)));
+        // The second day (hours 24..=29) in UTC; at -02:00 its midnight is hour 26.
+        let utc = axlog_format::Zone::Fixed(0);
+        assert_eq!(requests(Span::Today(utc)), ((25..=30).sum(), Some(6)));
+        let west = axlog_format::Zone::Fixed(-120);
+        assert_eq!(requests(Span::Today(west)), ((27..=30).sum(), Some(4)));
+        let total = (1..=30).sum::<u64>();
+        assert_eq!(requests(Span::Total), (total, None));
     }
 
     #[test]

@@ -704,6 +704,7 @@ impl Aggregate {
         Summary {
             axlog_version: String::new(),
             window: None,
+            cumulative: None,
             layout: None,
             sources: Vec::new(),
             lines: LineCounts {
