@@ -49,7 +49,7 @@ pub(crate) fn report_follow_state(
         term::warn("--state reads files: standard input has no offset to resume from");
         return Ok(ExitCode::from(exit::USAGE));
     }
-    if args.cumulative {
+    if args.cumulative.is_some() {
         term::warn("--cumulative is not kept by a follower (--every --follow --state)");
         return Ok(ExitCode::from(exit::USAGE));
     }

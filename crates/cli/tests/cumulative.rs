@@ -10,7 +10,6 @@ use common::generate::config;
 use common::reference::{Req, nearest_of, nginx};
 use common::*;
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 
 /// `lines` nginx-timed lines from `seed`, starting `hour` hours after the generator's
@@ -19,15 +18,6 @@ fn lines(n: u64, seed: u64, hour: u32) -> String {
     let mut c = config(axlog_testgen::Format::NginxTimed, n, seed);
     c.start_epoch_s += i64::from(hour) * 3600;
     common::generate::generated_with(c)
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
 }
 
 /// `axlog report ARGS --output json`; the run must succeed.
@@ -206,12 +196,7 @@ fn rotated_runs(settings: &[&str], shown: &[&str]) {
     written.push_str(t3_tail);
     written.push_str(&t4);
     let old = std::fs::read(d.join("access.log.1")).unwrap();
-    let mut gz = flate2::write::GzEncoder::new(
-        std::fs::File::create(d.join("access.log.2.gz")).unwrap(),
-        flate2::Compression::default(),
-    );
-    gz.write_all(&old).unwrap();
-    gz.finish().unwrap();
+    std::fs::write(d.join("access.log.2.gz"), gzip(&old)).unwrap();
     std::fs::remove_file(d.join("access.log.1")).unwrap();
     std::fs::rename(&log, d.join("access.log.1")).unwrap();
     let t5 = lines(200, 5, 8);

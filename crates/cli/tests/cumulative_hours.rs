@@ -10,8 +10,6 @@ use common::generate::config;
 use common::reference::nginx;
 use common::*;
 use serde_json::Value;
-use std::io::Write;
-use std::path::Path;
 
 /// `n` nginx-timed lines from `seed`, at 0.5 a second, starting 50 s before the end of hour `hour` after
 /// the generator's start (a midnight, UTC), so that some cross into the next hour.
@@ -20,15 +18,6 @@ fn lines(n: u64, seed: u64, hour: i64) -> String {
     c.start_epoch_s += hour * 3600 + 3550;
     c.rate = 0.5;
     common::generate::generated_with(c)
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
 }
 
 /// `axlog report ARGS --output json -q`; the run must succeed.
@@ -157,7 +146,7 @@ fn the_text_report_says_it_is_a_total() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("web.state");
     let log = dir.path().join("access.log");
-    append(&log, &lines(50, 7, 0));
+    append(&log, lines(50, 7, 0));
     let out = axlog()
         .args(["report", "-q", "--cumulative", "--state"])
         .args([&state, &log])
@@ -182,7 +171,7 @@ fn from_state_refuses_flags_it_would_ignore() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("web.state");
     let log = dir.path().join("access.log");
-    append(&log, &lines(20, 9, 0));
+    append(&log, lines(20, 9, 0));
     json_run(&[
         "--state",
         state.to_str().unwrap(),
