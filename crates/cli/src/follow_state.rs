@@ -18,12 +18,12 @@
 use crate::args::ReportArgs;
 use crate::every::live_line;
 use crate::report::config;
-use crate::state::{gap_message, group, reset};
+use crate::state::{gap_message, group, open};
 use crate::{exit, term};
 use axlog_engine::live_count::LiveCounter;
 use axlog_engine::state::resolve::Read;
 use axlog_engine::state::settle::ReadEnd;
-use axlog_engine::state::{self, State, lock, members};
+use axlog_engine::state::{self, State, members};
 use axlog_engine::{Every, FOLLOW_POLL, Span, filter::Filter};
 use axlog_input::{ByteRange, ChunkReader, InputError, Source};
 use std::cell::{Cell, RefCell};
@@ -45,49 +45,18 @@ pub(crate) fn report_follow_state(
     every: u64,
     filter: Option<Arc<Filter>>,
 ) -> anyhow::Result<ExitCode> {
-    if sources.iter().any(|s| matches!(s, Source::Stdin)) {
-        term::warn("--state reads files: standard input has no offset to resume from");
-        return Ok(ExitCode::from(exit::USAGE));
-    }
     if args.cumulative.is_some() {
         term::warn("--cumulative is not kept by a follower (--every --follow --state)");
         return Ok(ExitCode::from(exit::USAGE));
     }
     let mut cfg = config(args)?;
     cfg.filter = filter;
-    // Held for the follower's life: a second follower or a cron run on it exits 4.
-    let _lock = match lock::lock(state_path) {
-        Ok(l) => l,
-        Err(e @ lock::LockError::Held { .. }) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::LOCKED));
-        }
-        Err(e) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::USAGE));
-        }
+    // The lock is held for the follower's life: a second follower or a cron run on it
+    // exits 4.
+    let (_lock, mut cur) = match open(state_path, sources, COMMAND, args.state_reset) {
+        Ok(opened) => opened,
+        Err(code) => return Ok(ExitCode::from(code)),
     };
-    if args.state_reset
-        && let Err(e) = reset(state_path)
-    {
-        term::warn(e);
-        return Ok(ExitCode::from(exit::FAILED));
-    }
-    let mut cur = match state::load(state_path) {
-        Ok(s) => s,
-        Err(e) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::USAGE));
-        }
-    };
-    if !cur.command.is_empty() && cur.command != COMMAND {
-        term::warn(format_args!(
-            "{}: the state of `axlog {}`, not of `axlog {COMMAND}`",
-            state_path.display(),
-            cur.command
-        ));
-        return Ok(ExitCode::from(exit::USAGE));
-    }
     let resume = cur.live.take();
     if let Some(l) = &resume
         && l.every_s != every

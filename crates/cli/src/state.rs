@@ -93,45 +93,11 @@ pub(crate) fn run_with_state(
     render: impl FnOnce(&mut Outcome, Option<axlog_stats::Summary>) -> anyhow::Result<()>,
 ) -> anyhow::Result<ExitCode> {
     let command_name = command.name;
-    if sources.iter().any(|s| matches!(s, Source::Stdin)) {
-        term::warn("--state reads files: standard input has no offset to resume from");
-        return Ok(ExitCode::from(exit::USAGE));
-    }
-    // Held until this function returns: the state is written under it.
-    let _lock = match lock::lock(state_path) {
-        Ok(l) => l,
-        Err(e @ lock::LockError::Held { .. }) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::LOCKED));
-        }
-        Err(e) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::USAGE));
-        }
+    // The lock is held until this function returns: the state is written under it.
+    let (_lock, stored) = match open(state_path, sources, command_name, command.reset) {
+        Ok(opened) => opened,
+        Err(code) => return Ok(ExitCode::from(code)),
     };
-    fault::hit(fault::Point::AfterLock);
-    fault::hit(fault::Point::HoldLock);
-    if command.reset
-        && let Err(e) = reset(state_path)
-    {
-        term::warn(e);
-        return Ok(ExitCode::from(exit::FAILED));
-    }
-    let stored = match state::load(state_path) {
-        Ok(s) => s,
-        Err(e) => {
-            term::warn(e);
-            return Ok(ExitCode::from(exit::USAGE));
-        }
-    };
-    if !stored.command.is_empty() && stored.command != command_name {
-        term::warn(format_args!(
-            "{}: the state of `axlog {}`, not of `axlog {command_name}`",
-            state_path.display(),
-            stored.command
-        ));
-        return Ok(ExitCode::from(exit::USAGE));
-    }
     // `report`'s total (`--cumulative`): checked against the state's settings.
     let keep = match command.report {
         Some(args) => match crate::cumulative::Keep::check(args, state_path, &stored, &mut cfg) {
@@ -394,6 +360,54 @@ fn sweep_leftovers(files: &[PathBuf], prefixes: &[String]) {
             }
         }
     }
+}
+
+/// Opens the state at `state_path` for a run of `command` over `sources`: refuses standard
+/// input, takes the lock (held: exit 4), removes the state first with `reset`, loads it
+/// and checks it is `command`'s. `Err`: the exit code, the reason said on stderr.
+pub(crate) fn open(
+    state_path: &Path,
+    sources: &[Source],
+    command: &str,
+    reset_first: bool,
+) -> Result<(lock::StateLock, state::State), u8> {
+    if sources.iter().any(|s| matches!(s, Source::Stdin)) {
+        term::warn("--state reads files: standard input has no offset to resume from");
+        return Err(exit::USAGE);
+    }
+    let held = match lock::lock(state_path) {
+        Ok(l) => l,
+        Err(e @ lock::LockError::Held { .. }) => {
+            term::warn(e);
+            return Err(exit::LOCKED);
+        }
+        Err(e) => {
+            term::warn(e);
+            return Err(exit::USAGE);
+        }
+    };
+    fault::hit(fault::Point::AfterLock);
+    fault::hit(fault::Point::HoldLock);
+    if reset_first && let Err(e) = reset(state_path) {
+        term::warn(e);
+        return Err(exit::FAILED);
+    }
+    let stored = match state::load(state_path) {
+        Ok(s) => s,
+        Err(e) => {
+            term::warn(e);
+            return Err(exit::USAGE);
+        }
+    };
+    if !stored.command.is_empty() && stored.command != command {
+        term::warn(format_args!(
+            "{}: the state of `axlog {}`, not of `axlog {command}`",
+            state_path.display(),
+            stored.command
+        ));
+        return Err(exit::USAGE);
+    }
+    Ok((held, stored))
 }
 
 /// A report redirected to a file is on disk before the state says its lines were

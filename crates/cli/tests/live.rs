@@ -6,40 +6,13 @@
 
 mod common;
 
+use common::live::{T0, line_at, lines_of};
 use common::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdout, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::io::Write;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
-
-/// 2026-11-21T10:00:00Z (`date -u -d 2026-11-21T10:00:00Z +%s`).
-const T0: i64 = 1_795_255_200;
-
-/// A combined-layout line at `s` seconds after T0 (within that day).
-fn line_at(s: i64) -> String {
-    format!(
-        "1.2.3.4 - - [21/Nov/2026:{:02}:{:02}:{:02} +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"ua\"\n",
-        10 + s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
-/// The child's stdout, line by line, from a thread (a test waits for a line with a
-/// limit so that a broken build fails instead of hanging).
-fn lines_of(out: ChildStdout) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(out).lines() {
-            let Ok(l) = l else { return };
-            if tx.send(l).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
 
 /// The next window written, as JSON.
 fn next_window(rx: &Receiver<String>) -> Value {

@@ -8,39 +8,14 @@
 
 mod common;
 
+use common::live::{T0, line_at, lines_of};
 use common::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-
-/// 2026-11-21T10:00:00Z (`date -u -d 2026-11-21T10:00:00Z +%s`), an hour's start.
-const T0: i64 = 1_795_255_200;
-
-/// A combined-layout line at `s` seconds after T0 (within that day).
-fn line_at(s: i64) -> String {
-    format!(
-        "1.2.3.4 - - [21/Nov/2026:{:02}:{:02}:{:02} +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"ua\"\n",
-        10 + s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
-fn lines_of(out: ChildStdout) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(out).lines() {
-            let Ok(l) = l else { return };
-            if tx.send(l).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
 
 /// A follower of `log` keeping `state`, its windows (start after T0, requests) as read.
 struct Follower {

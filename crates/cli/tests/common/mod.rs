@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 pub mod generate;
+pub mod live;
 pub mod parquet_rows;
 pub mod reference;
 pub mod rotor;
