@@ -470,3 +470,24 @@ fn a_state_with_skipped_ranges_reads_only_the_holes() {
     assert!(file.get("skip").is_none());
     assert_read(&state_run(&state, &log), "");
 }
+
+#[test]
+fn a_set_named_by_an_absolute_or_a_relative_path_is_one_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("web.state");
+    let first = generated(axlog_testgen::Format::NginxTimed, 200, 1);
+    let log = write_file(dir.path(), "access.log", first.as_bytes());
+    assert_read(&state_run(&state, &log), &first);
+    // The same file as `access.log` from its directory: nothing new to read.
+    let more = generated(axlog_testgen::Format::NginxTimed, 50, 2);
+    append(&log, &more);
+    let out = axlog()
+        .current_dir(dir.path())
+        .args(["report", "--state"])
+        .arg(&state)
+        .args(["--output", "json", "access.log"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_read(&serde_json::from_slice(&out.stdout).unwrap(), &more);
+}

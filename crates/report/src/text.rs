@@ -74,6 +74,8 @@ fn header(o: &mut String, s: &Summary) {
         // A custom layout's name can come from a server's configuration.
         Some(l) if l.detected => format!("{} (detected)", terminal_safe(&l.name)),
         Some(l) => terminal_safe(&l.name),
+        // Nothing to fit: a `--state` run with nothing new, an empty file.
+        None if s.lines.read == 0 => "none (no lines read)".to_string(),
         None => "no known layout fits".to_string(),
     };
     // Tiers each have their layouts: the header names them all.

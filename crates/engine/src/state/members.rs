@@ -78,8 +78,11 @@ pub fn members_of(path: &Path, label: String, named: &[PathBuf]) -> Result<Set, 
             Err(e) => return Err(e),
         }
     }
+    // The set is known by its directory's canonical path: `access.log` run from
+    // /var/log/nginx and `/var/log/nginx/access.log` are one set, not two read twice.
+    let known_as = std::fs::canonicalize(&dir).unwrap_or(dir);
     Ok(Set {
-        dir: dir.display().to_string(),
+        dir: known_as.display().to_string(),
         base,
         label,
         members,
