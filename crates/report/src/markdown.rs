@@ -4,7 +4,7 @@
 //! link, no HTML and no emphasis, so a crafted path can only show itself.
 
 use crate::fmt::{percent, seconds, thousands};
-use crate::overview::{count_5xx, headline_p99, share};
+use crate::overview::{headline_rest, window_words};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::summary::{Breakdown, BreakdownRow, EndpointStat, LatencyStats, NamedLatency};
@@ -108,48 +108,14 @@ fn opt_seconds(us: Option<u64>, approximate: bool) -> String {
 /// Requests, QPS mean and peak, 5xx share, p99, malformed share, and the time covered:
 /// a `--state` run's window, else the first and last request.
 fn headline(o: &mut String, s: &Summary) {
-    let mut line = format!("\n**{} requests**", thousands(s.requests));
-    if let Some(q) = &s.qps {
-        let _ = write!(line, " · QPS mean {:.2}, peak {}", q.mean, q.peak);
-    }
-    let _ = write!(line, " · 5xx {}", percent(share(count_5xx(s), s.requests)));
-    if let Some(p) = headline_p99(s) {
-        let _ = write!(line, " · p99 {} s", seconds(p));
-    }
-    let _ = writeln!(
-        line,
-        " · malformed {}",
-        percent(share(s.lines.malformed, s.lines.read))
+    let _ = write!(
+        o,
+        "\n**{} requests**{}",
+        thousands(s.requests),
+        headline_rest(s)
     );
-    o.push_str(&line);
     if let Some(w) = &s.window {
-        let span = match (&w.log_first, &w.log_last) {
-            (Some(a), Some(b)) => format!("{a} – {b}"),
-            _ => "no requests".to_string(),
-        };
-        let lines: u64 = w.files.iter().map(|f| f.lines).sum();
-        let mut paths: Vec<&str> = w.files.iter().map(|f| f.path.as_str()).collect();
-        paths.sort_unstable();
-        paths.dedup();
-        let _ = write!(
-            o,
-            "\nWindow: {span} · {} files, {} lines",
-            paths.len(),
-            thousands(lines)
-        );
-        if !w.gaps.is_empty() {
-            let lost: u64 = w.gaps.iter().map(|g| g.bytes_at_least).sum();
-            let _ = write!(
-                o,
-                " · {} gaps (at least {} bytes lost)",
-                w.gaps.len(),
-                thousands(lost)
-            );
-        }
-        if w.partial {
-            o.push_str(" · partial");
-        }
-        let _ = writeln!(o, " · generation {}", w.generation);
+        let _ = writeln!(o, "\nWindow: {}", window_words(w));
     } else if let Some(t) = &s.time {
         let _ = writeln!(o, "\nTime: {} – {}", t.first.utc, t.last.utc);
     }

@@ -6,7 +6,7 @@
 use crate::fmt::{ellipsize, percent, seconds, thousands};
 use crate::terminal_safe;
 use axlog_stats::Summary;
-use axlog_stats::summary::{EndpointStat, StateCount};
+use axlog_stats::summary::{EndpointStat, StateCount, Window};
 use std::fmt::Write as _;
 
 /// The share `c` is of `n` (0 of none).
@@ -35,7 +35,18 @@ pub(crate) fn headline_p99(s: &Summary) -> Option<u64> {
 /// One line: requests, QPS mean and peak, 5xx share, request-time p99 (HAProxy's Ta
 /// where none), malformed share of the lines read.
 pub(crate) fn headline(o: &mut String, s: &Summary) {
-    let mut line = format!("\n{} requests", thousands(s.requests));
+    let _ = write!(
+        o,
+        "\n{} requests{}",
+        thousands(s.requests),
+        headline_rest(s)
+    );
+}
+
+/// The headline after its request count, with its newline: ` · QPS mean …, peak … · 5xx …
+/// · p99 … s · malformed …` (the Markdown report sets the count in bold before it).
+pub(crate) fn headline_rest(s: &Summary) -> String {
+    let mut line = String::new();
     if let Some(q) = &s.qps {
         let _ = write!(line, " · QPS mean {:.2}, peak {}", q.mean, q.peak);
     }
@@ -48,7 +59,40 @@ pub(crate) fn headline(o: &mut String, s: &Summary) {
         " · malformed {}",
         percent(share(s.lines.malformed, s.lines.read))
     );
-    o.push_str(&line);
+    line
+}
+
+/// A `--state` run's window in words: its log time, how many files and lines it read, its
+/// gaps and bytes lost, whether it is partial, and its generation.
+pub(crate) fn window_words(w: &Window) -> String {
+    let span = match (&w.log_first, &w.log_last) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "no requests".to_string(),
+    };
+    let mut paths: Vec<&str> = w.files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let lines: u64 = w.files.iter().map(|f| f.lines).sum();
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{span} · {}, {} lines",
+        plural(paths.len(), "file"),
+        thousands(lines)
+    );
+    if !w.gaps.is_empty() {
+        let lost: u64 = w.gaps.iter().map(|g| g.bytes_at_least).sum();
+        let _ = write!(
+            line,
+            " · {} (at least {} bytes lost)",
+            plural(w.gaps.len(), "gap"),
+            thousands(lost)
+        );
+    }
+    if w.partial {
+        line.push_str(" · partial");
+    }
+    let _ = write!(line, " · generation {}", w.generation);
+    line
 }
 
 /// The three endpoint lists, and what the path table's cap left out of them.

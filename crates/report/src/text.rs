@@ -115,36 +115,9 @@ fn header(o: &mut String, s: &Summary) {
 /// A `--state` run's window, on one line: the log time it spans, the files (distinct
 /// paths) and lines it read, and the gaps it found.
 fn window(o: &mut String, s: &Summary) {
-    let Some(w) = &s.window else {
-        return;
-    };
-    let span = match (&w.log_first, &w.log_last) {
-        (Some(a), Some(b)) => format!("{a} – {b}"),
-        _ => "no requests".to_string(),
-    };
-    let mut paths: Vec<&str> = w.files.iter().map(|f| f.path.as_str()).collect();
-    paths.sort_unstable();
-    paths.dedup();
-    let lines: u64 = w.files.iter().map(|f| f.lines).sum();
-    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!(
-        "Window     {span} · {}, {} lines",
-        plural(paths.len(), "file"),
-        thousands(lines)
-    );
-    if !w.gaps.is_empty() {
-        let lost: u64 = w.gaps.iter().map(|g| g.bytes_at_least).sum();
-        let _ = write!(
-            line,
-            " · {} (at least {} bytes lost)",
-            plural(w.gaps.len(), "gap"),
-            thousands(lost)
-        );
+    if let Some(w) = &s.window {
+        let _ = writeln!(o, "Window     {}", crate::overview::window_words(w));
     }
-    if w.partial {
-        line.push_str(" · partial");
-    }
-    let _ = writeln!(o, "{line} · generation {}", w.generation);
 }
 
 /// A cumulative report's figures, on one line: a total since the state began (or the

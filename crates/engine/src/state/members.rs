@@ -147,25 +147,8 @@ fn look(path: &Path) -> Result<Option<Member>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axlog_input::{FP_MAX, Fingerprint, fnv1a64};
-
-    fn text(tag: &str, n: usize) -> Vec<u8> {
-        (0..n)
-            .flat_map(|k| {
-                format!("{tag} 10.0.0.1 - - [06/Dec/2026:10:00:{k:02}] \"GET /{tag}/{k}\" 200\n")
-                    .into_bytes()
-            })
-            .collect()
-    }
-
-    fn fp(bytes: &[u8]) -> Fingerprint {
-        let len = bytes.len().min(FP_MAX);
-        Fingerprint {
-            len: len as u32,
-            hash: fnv1a64(&bytes[..len]),
-            nul_skip: 0,
-        }
-    }
+    // The resolver's tests' lines and fingerprints, computed from the bytes.
+    use crate::state::resolve::tests::{fp, text};
 
     #[test]
     fn members_of_looks_at_the_files_of_the_set() {

@@ -401,4 +401,4 @@ fn refresh(e: &mut FileEntry, m: &Member) {
 
 #[cfg(test)]
 #[path = "resolve_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -109,3 +109,7 @@ fn merge(mut pieces: Vec<Span>) -> (Span, Vec<Span>) {
     let prefix = out.next().unwrap_or_default();
     (prefix, out.collect())
 }
+
+#[cfg(test)]
+#[path = "settle_tests.rs"]
+mod tests;
