@@ -14,6 +14,7 @@ use axlog_stats::{Dimension, StatsConfig, Summary};
 use std::io::{self, Write};
 use std::sync::Arc;
 
+mod anomaly_input;
 mod attempts;
 mod chunk;
 mod dimension;

@@ -49,6 +49,13 @@ pub struct Summary {
     /// run (absent with one tier).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<TierSummary>,
+    /// The anomalies found in the series (absent when not looked for: `--every`
+    /// windows, `--no-anomalies`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomalies: Option<crate::anomaly_summary::Anomalies>,
+    /// The `--fail-if` thresholds checked and fired (absent without `--fail-if`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<crate::anomaly_summary::Thresholds>,
 }
 
 /// What a `--state` run read: the files' byte ranges, the log time they span, and the

@@ -756,6 +756,8 @@ impl Aggregate {
             series: self.summarize_series(),
             upstream_attempts: attempts::summarize(&self.attempts, self.cfg.top_n),
             tiers: Vec::new(),
+            anomalies: None,
+            thresholds: None,
         }
     }
 }

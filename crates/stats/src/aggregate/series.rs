@@ -494,6 +494,14 @@ impl Aggregate {
         self.series = Some(Box::new(Series::new(cfg, by)));
     }
 
+    /// The series the anomaly detector examines: zero-filled buckets at least
+    /// `min_width_s` wide (`None` without a series). For now the report's own series;
+    /// to become a finer one kept for the detector (issue 19).
+    pub fn anomaly_series(&self, min_width_s: u32) -> Option<SeriesSummary> {
+        let _ = min_width_s;
+        self.series.as_ref().map(|s| s.summarize(0).0)
+    }
+
     /// Whether the aggregate has `--series-by` rows.
     #[inline]
     pub fn series_by(&self) -> bool {
