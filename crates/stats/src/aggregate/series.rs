@@ -32,6 +32,15 @@ pub const WIDTHS: [u32; 5] = [1, 10, 60, 300, 3600];
 /// At most this many buckets over the run's range when no width is asked for.
 pub const DEFAULT_BUCKETS: i64 = 120;
 
+/// Without a width asked for, the series is kept at most this wide ([`FINE_WIDTH`])
+/// while its range fits [`ANOMALY_BUCKETS`] buckets at that width, however few it
+/// shows: the anomaly detector examines 1-minute buckets over a day (a week at most).
+pub const FINE_WIDTH: u32 = 60;
+
+/// At most this many buckets in the anomaly series ([`Aggregate::anomaly_series`]), and
+/// in the series kept (not shown) at [`FINE_WIDTH`] or wider without a width asked for.
+pub const ANOMALY_BUCKETS: i64 = 10_000;
+
 /// At most this many buckets over the range with a width asked for (a day at 1 s fits);
 /// past it the series is coarsened, as the summary says.
 pub const MAX_BUCKETS: i64 = 100_000;
@@ -246,12 +255,28 @@ impl Series {
         s.div_euclid(i64::from(self.width))
     }
 
-    /// The most buckets the range may take at the current setting.
-    fn limit(&self) -> i64 {
+    /// The most buckets the range may take at width `w`: a width asked for keeps
+    /// [`MAX_BUCKETS`]; the default series is kept at the finest width showing at most
+    /// [`DEFAULT_BUCKETS`], or at [`FINE_WIDTH`] and wider up to [`ANOMALY_BUCKETS`]
+    /// (what the detector reads; shown coarsened). With `--series-by` rows, whose keys
+    /// each hold a row per bucket, the default series stays at the width it shows.
+    fn limit_at(&self, w: u32) -> i64 {
         match self.cfg.width_s {
             Some(_) => MAX_BUCKETS,
+            None if w >= FINE_WIDTH && self.by.is_none() => ANOMALY_BUCKETS,
             None => DEFAULT_BUCKETS,
         }
+    }
+
+    /// The width the series is kept at over its range: the finest, not finer than the
+    /// current one, within [`Series::limit_at`] (the widest if none is). It grows with
+    /// the range alone, so merges in any order end at the same width.
+    fn kept_width(&self) -> u32 {
+        WIDTHS
+            .into_iter()
+            .filter(|&w| w >= self.width)
+            .find(|&w| self.span_at(w) <= self.limit_at(w))
+            .unwrap_or(WIDTHS[WIDTHS.len() - 1])
     }
 
     /// Buckets of width `w` over the range.
@@ -294,7 +319,7 @@ impl Series {
                 None => (s, s),
                 Some((lo, hi)) => (lo.min(s), hi.max(s)),
             });
-            let fit = self.fitting(self.limit());
+            let fit = self.kept_width();
             if fit != self.width {
                 self.coarsen_to(fit);
             }
@@ -364,7 +389,7 @@ impl Series {
             (None, Some(other)) => self.by = Some(other.clone()),
             _ => {}
         }
-        let fit = self.fitting(self.limit());
+        let fit = self.kept_width();
         self.coarsen_to(fit);
     }
 
@@ -389,36 +414,18 @@ impl Series {
         if show != self.width {
             s.to_mut().coarsen_to(show);
         }
-        let w = i64::from(show);
-        let shift = i64::from(self.cfg.shift_s);
-        let (first, last) = s
-            .range
-            .map_or((0, -1), |(lo, hi)| (lo.div_euclid(w), hi.div_euclid(w)));
-        let zero_filled = last - first < MAX_BUCKETS;
-        let numbers: Vec<i64> = match zero_filled {
-            true => (first..=last).collect(),
-            false => {
-                let mut n: Vec<i64> = s.buckets.iter().map(|b| b.0).collect();
-                n.sort_unstable();
-                n
-            }
-        };
-        let buckets = numbers
-            .iter()
-            .map(|&idx| {
-                let start = idx * w - shift;
-                SeriesBucket {
-                    start: format_rfc3339(start.saturating_mul(1_000_000), None),
-                    start_epoch: start,
-                    values: values_of(
-                        s.index
-                            .get(&idx)
-                            .and_then(|&i| s.buckets.get(i))
-                            .map(|b| &b.1),
-                    ),
-                }
-            })
-            .collect();
+        let (numbers, buckets, zero_filled) = bucket_list(
+            s.range,
+            show,
+            self.cfg.shift_s,
+            s.buckets.iter().map(|b| b.0),
+            |idx| {
+                s.index
+                    .get(&idx)
+                    .and_then(|&i| s.buckets.get(i))
+                    .map(|b| &b.1)
+            },
+        );
         let by = s.by.as_ref().map(|b| b.summarize(&numbers, top_n));
         let series = SeriesSummary {
             bucket_s: show,
@@ -427,6 +434,50 @@ impl Series {
             buckets,
         };
         (series, by)
+    }
+
+    /// The anomaly series' width: the finest not finer than the kept one nor
+    /// `min_width_s` whose buckets over the range number at most [`ANOMALY_BUCKETS`].
+    fn anomaly_width(&self, min_width_s: u32) -> u32 {
+        let floor = self.width.max(min_width_s);
+        WIDTHS
+            .into_iter()
+            .filter(|&w| w >= floor)
+            .find(|&w| self.span_at(w) <= ANOMALY_BUCKETS)
+            .unwrap_or(WIDTHS[WIDTHS.len() - 1])
+    }
+
+    /// The zero-filled buckets at [`Series::anomaly_width`]: the kept rows, merged
+    /// (exactly) when that width is coarser.
+    fn anomaly_summary(&self, min_width_s: u32) -> SeriesSummary {
+        let s = self.parked();
+        let w = self.anomaly_width(min_width_s);
+        let coarse;
+        let rows: &[(i64, Row)] = match w / s.width {
+            ratio if ratio > 1 => {
+                coarse = coarsen_rows(s.buckets.clone(), i64::from(ratio));
+                &coarse
+            }
+            _ => &s.buckets,
+        };
+        let index: FxHashMap<i64, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (idx, _))| (*idx, i))
+            .collect();
+        let (_, buckets, zero_filled) = bucket_list(
+            s.range,
+            w,
+            self.cfg.shift_s,
+            rows.iter().map(|b| b.0),
+            |idx| index.get(&idx).and_then(|&i| rows.get(i)).map(|b| &b.1),
+        );
+        SeriesSummary {
+            bucket_s: w,
+            requested_bucket_s: self.cfg.width_s,
+            zero_filled,
+            buckets,
+        }
     }
 
     pub(super) fn gap_s(&self) -> u32 {
@@ -441,9 +492,46 @@ impl Series {
             None => range,
             Some((lo, hi)) => (lo.min(range.0), hi.max(range.1)),
         });
-        let fit = self.fitting(self.limit());
+        let fit = self.kept_width();
         self.coarsen_to(fit);
     }
+}
+
+/// The bucket numbers to show at width `w` over the shifted `range` (every one from the
+/// first to the last while fewer than [`MAX_BUCKETS`]: zero-filled; else those of
+/// `numbers`, the rows held), their buckets (`row_of` gives a number's row), and
+/// whether they are zero-filled.
+fn bucket_list<'r>(
+    range: Option<(i64, i64)>,
+    w: u32,
+    shift_s: u32,
+    numbers: impl Iterator<Item = i64>,
+    row_of: impl Fn(i64) -> Option<&'r Row>,
+) -> (Vec<i64>, Vec<SeriesBucket>, bool) {
+    let w = i64::from(w);
+    let shift = i64::from(shift_s);
+    let (first, last) = range.map_or((0, -1), |(lo, hi)| (lo.div_euclid(w), hi.div_euclid(w)));
+    let zero_filled = last - first < MAX_BUCKETS;
+    let numbers: Vec<i64> = match zero_filled {
+        true => (first..=last).collect(),
+        false => {
+            let mut n: Vec<i64> = numbers.collect();
+            n.sort_unstable();
+            n
+        }
+    };
+    let buckets = numbers
+        .iter()
+        .map(|&idx| {
+            let start = idx * w - shift;
+            SeriesBucket {
+                start: format_rfc3339(start.saturating_mul(1_000_000), None),
+                start_epoch: start,
+                values: values_of(row_of(idx)),
+            }
+        })
+        .collect();
+    (numbers, buckets, zero_filled)
 }
 
 /// The gaps of `per_second`: runs of empty seconds longer than `gap_s` inside the range,
@@ -494,12 +582,18 @@ impl Aggregate {
         self.series = Some(Box::new(Series::new(cfg, by)));
     }
 
-    /// The series the anomaly detector examines: zero-filled buckets at least
-    /// `min_width_s` wide (`None` without a series). For now the report's own series;
-    /// to become a finer one kept for the detector (issue 19).
+    /// The series the anomaly detector examines (`None` without a series): zero-filled
+    /// buckets of the series as kept (1 minute wide over a day by default), merged into
+    /// wider ones to be at least `min_width_s` wide (60 by default; `--bucket`'s width
+    /// when given) and at most [`ANOMALY_BUCKETS`] over the range. Exact, as the shown
+    /// series is.
     pub fn anomaly_series(&self, min_width_s: u32) -> Option<SeriesSummary> {
-        let _ = min_width_s;
-        self.series.as_ref().map(|s| s.summarize(0).0)
+        self.series.as_ref().map(|s| s.anomaly_summary(min_width_s))
+    }
+
+    /// The width of [`Aggregate::anomaly_series`] for `min_width_s`.
+    pub fn anomaly_width(&self, min_width_s: u32) -> Option<u32> {
+        self.series.as_ref().map(|s| s.anomaly_width(min_width_s))
     }
 
     /// Whether the aggregate has `--series-by` rows.
@@ -729,6 +823,58 @@ mod tests {
         assert!(!String::from_utf8_lossy(&out).contains("series"));
         let old = Aggregate::load(&out[..]).unwrap();
         assert!(old.summarize().series.series.is_none());
+    }
+
+    /// A day of hand-built requests (minute `m` has `1 + m % 7` of them, minute 500
+    /// 50 more), in no time order: the anomaly series holds the 1,440 minutes with
+    /// exactly those counts (and 5-minute sums when asked for 300 s), while the shown
+    /// series is still 24 hours (the finest width with at most 120 buckets).
+    #[test]
+    fn anomaly_series_is_by_the_minute_over_a_day() {
+        let day = 19_675 * 86_400;
+        let per_minute = |m: i64| 1 + m % 7 + if m == 500 { 50 } else { 0 };
+        let mut a = Aggregate::new(StatsConfig::default());
+        a.set_series(SeriesConfig::default(), None);
+        // Minutes visited 0, 577, 1154, … (577 is prime to 1,440): every one, out of order.
+        for m in (0..1440).map(|i| i * 577 % 1440) {
+            for k in 0..per_minute(m) {
+                a.observe(&obs(day + m * 60 + (k * 13) % 60, 200, 1));
+            }
+        }
+        let s = a.anomaly_series(60).unwrap();
+        assert_eq!((s.bucket_s, s.buckets.len()), (60, 1440));
+        for (m, b) in s.buckets.iter().enumerate() {
+            let m = m as i64;
+            assert_eq!(b.start_epoch, day + m * 60);
+            assert_eq!(b.values.requests as i64, per_minute(m), "minute {m}");
+        }
+        let five = a.anomaly_series(300).unwrap();
+        assert_eq!((five.bucket_s, five.buckets.len()), (300, 288));
+        for (i, b) in five.buckets.iter().enumerate() {
+            let want: i64 = (0..5).map(|j| per_minute(i as i64 * 5 + j)).sum();
+            assert_eq!(b.values.requests as i64, want);
+        }
+        let shown = a.summarize().series.series.unwrap();
+        assert_eq!((shown.bucket_s, shown.buckets.len()), (3600, 24));
+        for (h, b) in shown.buckets.iter().enumerate() {
+            let want: i64 = (0..60).map(|j| per_minute(h as i64 * 60 + j)).sum();
+            assert_eq!(
+                (b.start_epoch, b.values.requests as i64),
+                (day + h as i64 * 3600, want)
+            );
+        }
+    }
+
+    /// Over more than 10,000 minutes (8 days), the anomaly series is at 5 minutes.
+    #[test]
+    fn anomaly_series_coarsens_past_ten_thousand_buckets() {
+        let mut a = Aggregate::new(StatsConfig::default());
+        a.set_series(SeriesConfig::default(), None);
+        a.observe(&obs(0, 200, 1));
+        a.observe(&obs(8 * 86_400 - 1, 200, 1));
+        let s = a.anomaly_series(60).unwrap();
+        assert_eq!((s.bucket_s, s.buckets.len()), (300, 8 * 288));
+        assert_eq!(a.summarize().series.series.unwrap().bucket_s, 3600);
     }
 
     /// Gaps: the runs longer than `gap_s` with steady minutes around them.
