@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 pub(crate) mod attempts;
 mod breakdowns;
+pub mod cells;
 mod overview;
 mod rows;
 pub use rows::{KeyHit, WINDOW as PEAK_WINDOW};
@@ -104,6 +105,8 @@ pub struct ChunkTables {
     hosts: Table,
     /// The `--by` tables, in the aggregate's order.
     by: Vec<breakdowns::ByTable>,
+    /// The contributor cells of `paths`, `servers` and `hosts` (cells.rs).
+    cells: cells::TableCells,
 }
 
 impl ChunkTables {
@@ -113,6 +116,7 @@ impl ChunkTables {
         self.servers.clear();
         self.hosts.clear();
         self.by.iter_mut().for_each(breakdowns::ByTable::clear);
+        self.cells.clear();
     }
 }
 
@@ -185,6 +189,12 @@ pub struct Aggregate {
     /// nginx upstream attempts (attempts.rs), from the first line with upstream lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     attempts: Option<Box<attempts::Attempts>>,
+    /// The contributor cells (cells.rs), with the series; absent from a state when empty.
+    #[serde(skip_serializing_if = "cells::Cells::none_or_empty")]
+    cells: Option<Box<cells::Cells>>,
+    /// Made by [`Aggregate::for_chunks`]: the tables it fills first are a chunk's.
+    #[serde(skip)]
+    chunked: bool,
 }
 
 /// The status counts as a list (serde writes arrays of at most 32).
@@ -259,6 +269,8 @@ impl Aggregate {
             by: Breakdowns::default(),
             series: None,
             attempts: None,
+            cells: None,
+            chunked: false,
         };
         a.set_source(0);
         a
@@ -273,6 +285,7 @@ impl Aggregate {
         let mut a = Aggregate::new(cfg);
         let t = Aggregate::chunk_tables();
         (a.paths, a.servers, a.hosts) = (t.paths, t.servers, t.hosts);
+        a.chunked = true;
         a
     }
 
@@ -284,7 +297,12 @@ impl Aggregate {
             by = breakdowns::chunk_tables(self.by.dimensions());
         }
         self.by.swap_tables(&mut by);
+        let mut cells = empty.cells;
+        if let Some(c) = &mut self.cells {
+            c.swap_tables(&mut cells);
+        }
         ChunkTables {
+            cells,
             paths: std::mem::replace(&mut self.paths, empty.paths),
             servers: std::mem::replace(&mut self.servers, empty.servers),
             hosts: std::mem::replace(&mut self.hosts, empty.hosts),
@@ -299,15 +317,20 @@ impl Aggregate {
             servers: chunk_table(Dimension::Server, FEW_KEYS),
             hosts: chunk_table(Dimension::Host, FEW_KEYS).with_dense_ms(SOURCE_DENSE_MS),
             by: Vec::new(),
+            cells: cells::TableCells::for_chunk(),
         }
     }
 
     /// Adds a chunk's tables (see [`Aggregate::for_chunks`]); a host that finds no room
     /// counts in this aggregate's source.
     pub fn merge_chunk_tables(&mut self, t: &ChunkTables) {
+        self.by.merge_tables(&t.by);
+        if self.cells.is_some() {
+            // The same merges, the cells following their rows.
+            return self.merge_chunk_tables_cells(t);
+        }
         self.paths.merge(&t.paths);
         self.servers.merge(&t.servers);
-        self.by.merge_tables(&t.by);
         let (hosts, sources, row) = (&mut self.hosts, &mut self.sources, self.source_row);
         hosts.merge_spilling(&t.hosts, |r| sources.merge_row_at(row, r));
     }
@@ -335,17 +358,21 @@ impl Aggregate {
     pub fn renumber_sources(&mut self, to: &[usize]) {
         let map = |idx: usize| to.get(idx).copied().unwrap_or(idx);
         let mut sources = row_table(Dimension::Source, usize::MAX);
+        let mut cell_rows = Vec::with_capacity(self.sources.len());
         for (key, row) in self.sources.rows() {
             // Keys are the engine's decimal numbers; any other key stays as it is.
             let key = match std::str::from_utf8(key).ok().and_then(|k| k.parse().ok()) {
                 Some(idx) => source_key(map(idx)),
                 None => key.to_vec(),
             };
-            if let Some(id) = sources.row_id(&key) {
+            let id = sources.row_id(&key);
+            if let Some(id) = id {
                 sources.merge_row_at(id, row);
             }
+            cell_rows.push(id);
         }
         self.sources = sources;
+        self.renumber_source_cells(&cell_rows);
         let source = map(self.source);
         self.source_row = 0;
         self.set_source(source);
@@ -483,10 +510,14 @@ impl Aggregate {
                 self.upstream_time.record(v);
             }
         }
-        match o.path {
-            Some(p) => self.paths.add(p, hit),
-            None => self.no_path += 1,
-        }
+        let path = match o.path {
+            Some(p) => Some(self.paths.add_id(p, hit)),
+            None => {
+                self.no_path += 1;
+                None
+            }
+        };
+        let mut server = None;
         if let Some(h) = &o.haproxy {
             let ha = self
                 .haproxy
@@ -496,7 +527,13 @@ impl Aggregate {
                 latency_us: h.timers_us[4],
                 ..hit
             };
-            self.servers.add(ha.server_key(h), hit);
+            server = Some(self.servers.add_id(ha.server_key(h), hit));
+        }
+        if let Some(c) = &mut self.cells {
+            // The series' latency: the request time, HAProxy's Ta where there is none.
+            let ta = || o.haproxy.as_ref().and_then(|h| h.timers_us[4]);
+            let one = cells::Slot::request(hit.class == 4, hit.latency_us.or_else(ta));
+            c.add(second, path, server, host, self.source_row, one);
         }
     }
 
@@ -566,19 +603,24 @@ impl Aggregate {
         }
         self.request_time.merge(&other.request_time);
         self.upstream_time.merge(&other.upstream_time);
-        self.paths.merge(&other.paths);
         self.no_path += other.no_path;
-        self.sources.merge(&other.sources);
-        // Hosts past the cap: in the row of their file, as their lines would have
-        // counted here.
-        let spill_row = self.sources.row_id(&source_key(other.source));
-        let (hosts, sources) = (&mut self.hosts, &mut self.sources);
-        hosts.merge_spilling(&other.hosts, |r| {
-            if let Some(row) = spill_row {
-                sources.merge_row_at(row, r);
-            }
-        });
-        self.servers.merge(&other.servers);
+        if self.cells.is_some() || other.cells.is_some() {
+            // The same merges, the cells following their rows.
+            self.merge_tables_cells(other);
+        } else {
+            self.paths.merge(&other.paths);
+            self.sources.merge(&other.sources);
+            // Hosts past the cap: in the row of their file, as their lines would have
+            // counted here.
+            let spill_row = self.sources.row_id(&source_key(other.source));
+            let (hosts, sources) = (&mut self.hosts, &mut self.sources);
+            hosts.merge_spilling(&other.hosts, |r| {
+                if let Some(row) = spill_row {
+                    sources.merge_row_at(row, r);
+                }
+            });
+            self.servers.merge(&other.servers);
+        }
         self.by.merge(&other.by);
         self.merge_series(other);
         attempts::merge(&mut self.attempts, &other.attempts);

@@ -580,6 +580,7 @@ impl Aggregate {
     /// with `--series-by` rows by `by` if given.
     pub fn set_series(&mut self, cfg: SeriesConfig, by: Option<Dimension>) {
         self.series = Some(Box::new(Series::new(cfg, by)));
+        self.set_cells(Aggregate::cells_width(cfg.width_s), cfg.shift_s);
     }
 
     /// The series the anomaly detector examines (`None` without a series): zero-filled

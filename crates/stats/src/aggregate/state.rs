@@ -134,6 +134,9 @@ pub(super) struct AggregateData {
     /// Added the same way, absent when no layout logged upstream lists.
     #[serde(default)]
     attempts: Option<Box<super::attempts::Attempts>>,
+    /// Added likewise: the contributor cells, absent when empty.
+    #[serde(default)]
+    cells: Option<Box<super::cells::Cells>>,
 }
 
 impl TryFrom<AggregateData> for Aggregate {
@@ -181,7 +184,12 @@ impl TryFrom<AggregateData> for Aggregate {
             by: d.by,
             series: d.series,
             attempts: d.attempts,
+            cells: d.cells,
+            chunked: false,
         };
+        if !a.cells_valid() {
+            return Err("the contributor cells do not fit the tables".into());
+        }
         // The current source's row: the one its requests go to from now on.
         match a.sources.row_id(&super::source_key(a.source)) {
             Some(row) => a.source_row = row,

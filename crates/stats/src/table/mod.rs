@@ -397,6 +397,25 @@ impl Table {
         }
     }
 
+    /// Counts a request to `key` as [`Table::add`] does, giving its row number (`None`:
+    /// counted as untracked), so the caller can keep more per row without hashing again.
+    #[inline(always)]
+    pub fn add_id(&mut self, key: &[u8], hit: Hit) -> Option<usize> {
+        let id = self.entry(key);
+        match id {
+            Some(i) => self.slots[i]
+                .entry
+                .add(hit, self.dense_ms, &mut self.latency_budget),
+            None => self.untracked += 1,
+        }
+        id
+    }
+
+    /// The row of row number `id`.
+    pub fn row_at(&self, id: usize) -> Option<&Row> {
+        self.slots.get(id).map(|s| &s.entry)
+    }
+
     /// The row number of `key`, its row made while there is room; `None` once the table
     /// is full (nothing is counted: the caller counts the request elsewhere, and says so
     /// with [`Table::count_untracked`]).
@@ -494,7 +513,12 @@ impl Table {
         other: &Table,
         mut each: impl FnMut(usize, Option<usize>, &mut Budget, u32),
     ) {
+        // Each key's bucket fetched a few keys ahead, as `merge_spilling` does.
+        const AHEAD: usize = 8;
         for (j, s) in other.slots.iter().enumerate() {
+            if let Some(ahead) = other.slots.get(j + AHEAD) {
+                self.table.prefetch(ahead.hash);
+            }
             let (k, theirs) = (Self::key_of(&other.arena, s), &s.entry);
             let mine = self.entry_hashed(k, s.hash);
             match mine {
