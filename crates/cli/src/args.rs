@@ -253,6 +253,9 @@ pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub(crate) series: crate::series::SeriesArgs,
     #[command(flatten)]
+    // Boxed: the arguments of `report` are the largest of the commands already.
+    pub(crate) anomalies: Box<crate::anomaly_args::AnomalyArgs>,
+    #[command(flatten)]
     pub(crate) filters: crate::filters::FilterArgs,
     #[command(flatten)]
     pub(crate) endpoints: crate::endpoints::EndpointArgs,

@@ -4,6 +4,7 @@ use args::{Cli, Command};
 use clap::Parser;
 use std::process::ExitCode;
 
+mod anomaly_args;
 mod args;
 mod convert;
 mod cumulative;

@@ -16,6 +16,7 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         layout: args.format.format()?,
         tz: args.format.tz.clone(),
         stats: StatsConfig {
+            anomalies: args.anomalies.config(args.series.bucket)?,
             max_paths: args.max_paths,
             max_path_bytes: args.max_path_bytes,
             top_n: args.top,

@@ -42,6 +42,12 @@ pub fn localize(s: &mut Summary, zone: &Zone, name: &str) {
             gap.end = at(gap.end_epoch);
         }
     }
+    if let Some(a) = &mut s.anomalies {
+        for x in &mut a.anomalies {
+            x.start = at(x.start_epoch);
+            x.end = at(x.end_epoch);
+        }
+    }
     // A `--state` window's times are shown as the report's are.
     if let (Some(w), Some(t)) = (&mut s.window, &s.time) {
         w.log_first = Some(at_us(t.first.epoch_us));

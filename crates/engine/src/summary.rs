@@ -208,8 +208,32 @@ fn summarize_one(
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
     summary.sources = rows;
+    summary.anomalies = stats
+        .anomalies
+        .and_then(|cfg| anomalies(&cfg, total, runs, endpoint_rules, &summary));
     summary
 }
+
+/// The anomalies of `total`'s series (issue 19, docs/anomalies.md), with the summary's
+/// gaps and contributors from `total`'s cells; `None` without a series. A cumulative
+/// total's series is its whole span: the previous day is in it, so no history is given.
+fn anomalies(
+    cfg: &axlog_stats::anomaly::AnomalyConfig,
+    total: &Aggregate,
+    runs: &[&SourceLines],
+    endpoint_rules: &axlog_endpoint::Rules,
+    summary: &Summary,
+) -> Option<axlog_stats::anomaly_summary::Anomalies> {
+    let series = total.anomaly_series(ANOMALY_WIDTH_S)?;
+    let contrib = crate::anomaly_input::contributions(total, runs, endpoint_rules);
+    let gaps = summary.series.gaps.as_ref();
+    Some(axlog_stats::anomaly::detect(
+        cfg, &series, None, gaps, &contrib,
+    ))
+}
+
+/// The anomaly series' finest buckets: a minute (anomaly_input.rs's grid).
+const ANOMALY_WIDTH_S: u32 = 60;
 
 /// The per-source rows of `runs` (one per label, in order of first use), with their
 /// requests from `aggs` (one aggregate, or each tier's), and the first source's layout.

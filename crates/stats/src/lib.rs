@@ -5,6 +5,7 @@
 //! exact nearest-rank values (see [`hist`]). Nothing here knows about parsing or I/O.
 
 pub mod aggregate;
+pub mod anomaly;
 pub mod anomaly_summary;
 pub mod contrib;
 pub mod dimension;

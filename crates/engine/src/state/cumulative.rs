@@ -278,6 +278,7 @@ impl Cumulative {
         // the paths of the window are the union of its hours'.
         let hour = hour_stats(stats);
         let shown = StatsConfig {
+            anomalies: stats.anomalies,
             top_n: stats.top_n,
             by_sort: stats.by_sort,
             max_paths: hour.max_paths.saturating_mul(KEPT_HOURS as usize),

@@ -33,6 +33,10 @@ const P999: u32 = 999_000;
 /// Limits that keep memory bounded whatever the input size.
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct StatsConfig {
+    /// The anomaly detector's parameters; `None`: no anomalies looked for (issue 19).
+    /// Read by the summary from the report's own settings, not a stored total's.
+    #[serde(default)]
+    pub anomalies: Option<crate::anomaly::AnomalyConfig>,
     /// Distinct paths tracked for the top-paths table.
     pub max_paths: usize,
     /// Bytes the tracked paths may take together.
@@ -57,6 +61,7 @@ pub struct StatsConfig {
 impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
+            anomalies: None,
             max_paths: crate::table::DEFAULT_CAP,
             max_path_bytes: crate::table::DEFAULT_KEY_BYTES,
             top_n: 10,
