@@ -23,6 +23,7 @@ pub(crate) struct Cli {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Summarise access logs: lines, time range, QPS, statuses, latency percentiles, top paths.
+    #[command(after_help = crate::exit::HELP)]
     Report(ReportArgs),
     /// Convert access logs to Parquet, partitioned by date, for DuckDB, Spark, Trino or
     /// pyarrow: `axlog convert /var/log/nginx/ -o logs/`.
@@ -259,6 +260,16 @@ pub(crate) struct ReportArgs {
     pub(crate) filters: crate::filters::FilterArgs,
     #[command(flatten)]
     pub(crate) endpoints: crate::endpoints::EndpointArgs,
+    /// Exit 3 when EXPR holds on the report (written first, with its outputs and state):
+    /// `METRIC OP VALUE [by DIM]`, e.g. 'p99(request_time) > 500ms', '5xx_rate > 1%',
+    /// 'qps < 10', 'requests == 0', 'anomalies > 0', 'malformed_rate > 5%',
+    /// 'p99(request_time) > 1s by endpoint' (every row of that `--by` table, shown or
+    /// not). METRIC: requests, qps, qps_peak, p50, p90, p99, p999 or max of request_time
+    /// or upstream_time, 1xx_rate..5xx_rate, error_rate (4xx and 5xx), malformed_rate,
+    /// anomalies; OP: > >= < <= == !=; times take us, ms, s or m, rates %. Repeatable;
+    /// fired ones are listed under `thresholds` and on stderr. Not with --every.
+    #[arg(long, value_name = "EXPR", value_parser = crate::failif::parse_arg, conflicts_with = "every")]
+    pub(crate) fail_if: Vec<crate::failif::Expr>,
 }
 
 #[derive(clap::Args)]

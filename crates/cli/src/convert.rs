@@ -60,9 +60,9 @@ pub(crate) fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             &labels,
             cfg,
             outputs,
-            |outcome, _| {
+            |outcome, _, _| {
                 summary_line(outcome, &args);
-                Ok(())
+                Ok(0)
             },
         );
     }

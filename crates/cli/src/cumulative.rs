@@ -198,6 +198,26 @@ impl Keep {
         })
     }
 
+    /// Whether the run's statistics join a total (which then takes the run's aggregate).
+    pub(crate) fn keeps_total(&self) -> bool {
+        self.keep
+    }
+
+    /// Whether the report shown is the total (`--cumulative`), not the run's.
+    pub(crate) fn prints_total(&self) -> bool {
+        self.print.is_some()
+    }
+
+    /// The total shown (after [`Keep::fold`]) with every row of its tables listed, for
+    /// `--fail-if ... by DIM`.
+    pub(crate) fn total_all_rows(&self, next: &State) -> Option<Summary> {
+        let span = self.print.as_ref()?;
+        let total = next.cumulative.as_ref()?;
+        let mut stats = self.stats;
+        stats.top_n = crate::failif::ALL_ROWS;
+        Some(total.window_summary(span, &stats, &self.endpoint_rules))
+    }
+
     /// Records the run's settings and host in the state to write and merges the run's
     /// statistics into its total; with `--cumulative`, the total's report, to print
     /// instead of the run's.

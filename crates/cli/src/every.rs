@@ -34,7 +34,7 @@ pub(crate) fn report_every(
     }
     let mut out = term::stdout();
     let mut write_error = None;
-    // Lines that fitted the layout (requests, server messages): none is exit 3.
+    // Lines that fitted the layout (requests, server messages): none is exit 6.
     let mut fitted = 0u64;
     let how = Every {
         every_s: every,

@@ -1,5 +1,12 @@
 //! Exit codes, and the run-level check that every input was understood: a wrong layout or
 //! a binary file gives a report of zero requests, which must not look like success.
+//! docs/exit-codes.md is the one table of them.
+//!
+//! When several apply, the code is the first of 1 (failed), 5 (gap), 6 (unparsed),
+//! 3 (threshold): what makes the report incomplete or wrong comes before what the report
+//! says. A threshold fired on figures that miss an input (1), lost bytes (5) or parsed
+//! nothing (6) is not the news: the missing data is, and a cron job's handler of 3
+//! ("the service is unwell") must not be paged for a broken pipeline.
 //!
 //! A live run (`report --every`, `--follow`) ended by SIGINT or SIGTERM exits 0 (or as
 //! any run, by its inputs): a signal is how a followed run ends, and the open window is
@@ -13,14 +20,38 @@ use axlog_stats::summary::SourceSummary;
 pub const FAILED: u8 = 1;
 /// Bad arguments, or an output that cannot be opened.
 pub const USAGE: u8 = 2;
-/// An input had lines, and no layout fitted them: none of its lines parsed.
-pub const UNPARSED: u8 = 3;
+/// A `--fail-if` threshold fired; the report and its outputs were written.
+pub const THRESHOLD: u8 = 3;
 /// `--state`: another run holds the state's lock; nothing was read.
 pub const LOCKED: u8 = 4;
 /// `--state`: bytes of a followed file were lost before being read (deleted, replaced
-/// or truncated); the report and the state were still written. Precedence: 1, then 5,
-/// then 3.
+/// or truncated); the report and the state were still written.
 pub const GAP: u8 = 5;
+/// An input had lines, and no layout fitted them: none of its lines parsed (was 3 before
+/// `--fail-if` took 3).
+pub const UNPARSED: u8 = 6;
+
+/// `axlog report --help`'s table of exit codes (docs/exit-codes.md says more).
+pub const HELP: &str = "Exit codes (docs/exit-codes.md):
+  0  success
+  1  an input not read in full, or an output (stdout, -o, rejects, Parquet, state) not written
+  2  usage error, before any input is read
+  3  a --fail-if threshold fired (the report and its outputs written)
+  4  --state: another run holds the state; nothing read
+  5  --state: bytes of a followed file lost before being read (report and state written)
+  6  an input had lines and none parsed: no layout fits it (report written)
+When several apply: 1, then 5, then 6, then 3.";
+
+/// The code of a run where each of `codes` applies (0 for none): [`FAILED`], then
+/// [`GAP`], then [`UNPARSED`], then [`THRESHOLD`], then any other.
+pub fn worst(codes: &[u8]) -> u8 {
+    const ORDER: [u8; 4] = [FAILED, GAP, UNPARSED, THRESHOLD];
+    ORDER
+        .into_iter()
+        .find(|c| codes.contains(c))
+        .or_else(|| codes.iter().copied().find(|&c| c != 0))
+        .unwrap_or(0)
+}
 
 /// A message for each input (breakdown row) that had lines and fitted no layout: none of
 /// its lines parsed with the layout used, or detection found none for it. Server messages
@@ -49,6 +80,16 @@ pub fn unparsed_inputs(sources: &[SourceSummary]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precedence_is_failed_gap_unparsed_threshold() {
+        assert_eq!(worst(&[]), 0);
+        assert_eq!(worst(&[0, 0]), 0);
+        assert_eq!(worst(&[3, 6]), 6);
+        assert_eq!(worst(&[3, 6, 5]), 5);
+        assert_eq!(worst(&[3, 1, 5, 6]), 1);
+        assert_eq!(worst(&[0, 3]), 3);
+    }
 
     fn row(name: &str, layout: Option<&str>, lines: u64, malformed: u64) -> SourceSummary {
         SourceSummary {

@@ -78,7 +78,7 @@ pub(crate) fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let mut parser = format.parser();
     parser.set_zone(&args.format.tz);
     let show = |b: &[u8]| axlog_report::terminal_safe(&String::from_utf8_lossy(b));
-    // Lines the layout fits (a server message fits too): none is `report`'s exit 3.
+    // Lines the layout fits (a server message fits too): none is `report`'s exit 6.
     let mut fitted = 0;
     for (i, line) in lines.iter().take(args.lines).enumerate() {
         writeln!(out, "\n{name}:{}", i + 1)?;

@@ -144,7 +144,7 @@ pub(crate) fn report_follow_state(
 struct Written {
     /// Intervals written.
     count: Cell<u64>,
-    /// Lines of them that fitted the layout (none over every line read is exit 3).
+    /// Lines of them that fitted the layout (none over every line read is exit 6).
     fitted: Cell<u64>,
     /// Writing failed: no state is saved from then on.
     error: RefCell<Option<std::io::Error>>,

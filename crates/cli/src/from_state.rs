@@ -75,8 +75,22 @@ pub(crate) fn report_from_states(args: &ReportArgs) -> anyhow::Result<ExitCode> 
         .unwrap_or(crate::cumulative::WindowArg::Total)
         .span(&args.format.tz);
     let mut summary = total.window_summary(&span, &cfg.stats, &cfg.endpoint_rules);
+    // `--fail-if ... by DIM`: every row of the totals' tables, not only those shown.
+    let rows = (!crate::failif::dimensions(&args.fail_if).is_empty()).then(|| {
+        let mut stats = cfg.stats;
+        stats.top_n = crate::failif::ALL_ROWS;
+        total.window_summary(&span, &stats, &cfg.endpoint_rules)
+    });
+    let fired = match crate::failif::apply(&args.fail_if, &mut summary, rows.as_ref(), &[]) {
+        Ok(fired) => fired,
+        Err(msg) => {
+            term::warn(msg);
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
     print_summary(&mut summary, args)?;
-    Ok(ExitCode::SUCCESS)
+    crate::failif::announce(&fired);
+    Ok(ExitCode::from(crate::failif::code(&fired)))
 }
 
 /// The flags given that decide what a run reads or counts: a total is already counted,

@@ -12,6 +12,7 @@ mod endpoints;
 mod every;
 mod exit;
 mod explain;
+mod failif;
 mod filters;
 mod first_lines;
 mod follow_state;

@@ -3,7 +3,7 @@
 
 use crate::args::ReportArgs;
 use crate::progress::with_progress;
-use crate::run::{inputs_of, open_rejects, report_failures, sources_and_labels};
+use crate::run::{failures_code, inputs_of, open_rejects, sources_and_labels};
 use crate::{exit, term, threads};
 use axlog_engine::{Config, Outputs};
 use axlog_stats::StatsConfig;
@@ -46,6 +46,10 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
 pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = crate::cumulative::check_flag(&args) {
         return Ok(code);
+    }
+    if let Err(msg) = crate::failif::check_args(&args) {
+        term::warn(msg);
+        return Ok(ExitCode::from(exit::USAGE));
     }
     if !args.from_state.is_empty() {
         if let Err(msg) = crate::outputs::check(&args, None) {
@@ -94,14 +98,25 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     }
     cfg.labels = labels;
     cfg.filter = filter;
+    // `--fail-if ... by DIM`: its table in the run (hidden unless asked), every row kept.
+    let hidden = crate::failif::prepare(&args.fail_if, &mut cfg);
+    let (stats, rules) = (cfg.stats, cfg.endpoint_rules.clone());
     let show = !args.quiet && std::io::stderr().is_terminal();
     let mut outcome = with_progress(show, &sources, cfg, |cfg| {
         axlog_engine::report(&sources, cfg, Outputs { rejects, parquet })
     });
+    let rows = crate::failif::all_rows(&mut outcome, &stats, &rules, true);
+    let fired = crate::failif::apply(&args.fail_if, &mut outcome.summary, rows.as_ref(), &hidden)
+        .map_err(anyhow::Error::msg)?;
+    drop(rows);
     print_summary(&mut outcome.summary, &args)?;
 
-    let code = report_failures(&outcome, args.rejects.path.as_deref());
-    Ok(code)
+    let code = failures_code(&outcome, args.rejects.path.as_deref());
+    crate::failif::announce(&fired);
+    Ok(ExitCode::from(exit::worst(&[
+        code,
+        crate::failif::code(&fired),
+    ])))
 }
 
 /// Shows `summary`'s times in `--tz` and writes it: to stdout in `--output`'s format,

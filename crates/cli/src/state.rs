@@ -69,20 +69,28 @@ pub(crate) fn report_with_state(
         labels,
         cfg,
         outputs,
-        |o, total| {
+        |o, total, rows| {
             // `--cumulative` prints the total; the run's own summary still decides the
-            // exit code.
-            let shown = match total {
-                Some(mut t) => crate::report::print_summary(&mut t, args),
-                None => crate::report::print_summary(&mut o.summary, args),
+            // exit code of its inputs, and the total shown the thresholds'.
+            let mut total = total;
+            let shown = match total.as_mut() {
+                Some(t) => t,
+                None => &mut o.summary,
             };
-            shown.map_err(Into::into)
+            let fired = crate::failif::apply(&args.fail_if, shown, rows.as_ref(), &[])
+                .map_err(anyhow::Error::msg)?;
+            crate::report::print_summary(shown, args)?;
+            crate::failif::announce(&fired);
+            Ok(crate::failif::code(&fired))
         },
     )
 }
 
 /// Runs `command` over what is new since the state at `state_path` was written, shows
-/// its outcome with `render`, then writes the state.
+/// its outcome with `render`, then writes the state. `render` gets the outcome, the
+/// `--cumulative` total to show instead of the run's summary, and, for `--fail-if ... by`,
+/// what is shown again with every row of its tables; it returns the code of what it
+/// found (`--fail-if`'s 3), weighed with the run's own.
 pub(crate) fn run_with_state(
     command: &Command<'_>,
     state_path: &Path,
@@ -90,7 +98,11 @@ pub(crate) fn run_with_state(
     labels: &[String],
     mut cfg: Config,
     mut outputs: Outputs,
-    render: impl FnOnce(&mut Outcome, Option<axlog_stats::Summary>) -> anyhow::Result<()>,
+    render: impl FnOnce(
+        &mut Outcome,
+        Option<axlog_stats::Summary>,
+        Option<axlog_stats::Summary>,
+    ) -> anyhow::Result<u8>,
 ) -> anyhow::Result<ExitCode> {
     let command_name = command.name;
     // The lock is held until this function returns: the state is written under it.
@@ -106,6 +118,12 @@ pub(crate) fn run_with_state(
         },
         None => None,
     };
+    // `--fail-if ... by DIM` checks every row: the run's aggregate is kept for them.
+    let all_rows = command
+        .report
+        .is_some_and(|a| !crate::failif::dimensions(&a.fail_if).is_empty());
+    cfg.keep_aggregate |= all_rows;
+    let (stats, rules) = (cfg.stats, cfg.endpoint_rules.clone());
     if let Err(code) = undo_unfinished(state_path, stored.generation) {
         return Ok(ExitCode::from(code));
     }
@@ -163,8 +181,21 @@ pub(crate) fn run_with_state(
     let mut outcome = with_progress(show, &read_sources, cfg, |cfg| {
         axlog_engine::report(&read_sources, cfg, outputs)
     });
+    // Every row of the run's tables, before its statistics join the total (which takes
+    // them); of the total's, after.
+    let prints_total = keep.as_ref().is_some_and(|k| k.prints_total());
+    let mut rows = None;
+    if all_rows && !prints_total {
+        let take = !keep.as_ref().is_some_and(|k| k.keeps_total());
+        rows = crate::failif::all_rows(&mut outcome, &stats, &rules, take);
+    }
     // The run's statistics join the state's total before the state is written.
-    let total = keep.and_then(|k| k.fold(&mut res.next, &mut outcome));
+    let total = keep
+        .as_ref()
+        .and_then(|k| k.fold(&mut res.next, &mut outcome));
+    if all_rows && prints_total {
+        rows = keep.as_ref().and_then(|k| k.total_all_rows(&res.next));
+    }
     // Kept for `publish`: a failed read's entry goes back to what it was.
     let before = parquet.as_ref().map(|_| res.next.clone());
     settle(&mut res, &outcome.runs);
@@ -174,12 +205,12 @@ pub(crate) fn run_with_state(
         t.window = Some(window);
         t
     });
-    render(&mut outcome, total)?;
+    let found = render(&mut outcome, total, rows)?;
     sync_stdout();
     fault::hit(fault::Point::AfterReport);
 
     res.next.command = command_name.to_string();
-    let mut code = failures_code(&outcome, command.rejects);
+    let mut code = exit::worst(&[failures_code(&outcome, command.rejects), found]);
     let published = match (&parquet, &before) {
         (Some(out), Some(before)) => publish(state_path, out, &mut res, before, &outcome),
         _ => Ok(()),

@@ -248,7 +248,7 @@ fn full_stdout_and_stderr_exit_1_without_panic() {
     }
 }
 
-// ---- Item 18: a run where an input fitted no layout exits 3 and says so ----
+// ---- Item 18: a run where an input fitted no layout exits 6 and says so ----
 
 /// Bytes of no text layout: NULs, high bytes, a few newlines (3 lines).
 const BINARY: &[u8] =
@@ -265,7 +265,7 @@ fn binary_input_exits_3_with_a_message() {
         vec!["convert", bin.to_str().unwrap(), "-o", pq.to_str().unwrap()],
     ] {
         let out = axlog().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(out.status.code(), Some(6), "{args:?}: {}", stderr_of(&out));
         let err = stderr_of(&out);
         assert!(err.contains("blob.log"), "{err}");
         assert!(err.contains("no line"), "{err}");
@@ -287,7 +287,7 @@ fn given_layout_that_fits_no_line_exits_3() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["lines"]["read"], 4);
     assert_eq!(v["lines"]["parsed"], 0);
@@ -308,7 +308,7 @@ fn one_input_of_two_fitting_no_layout_exits_3_and_is_named() {
         .args(["--output", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert_eq!(out.status.code(), Some(6), "{}", stderr_of(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The good file's 3 requests are still counted.
     assert_eq!(v["requests"], 3);
@@ -326,7 +326,7 @@ fn live_run_of_unparsable_input_exits_3() {
         b"just some words\nand more words\n",
     );
     let good = write_file(dir.path(), "in.log", LOG.as_bytes());
-    for (f, code) in [(&bad, 3), (&good, 0)] {
+    for (f, code) in [(&bad, 6), (&good, 0)] {
         let out = axlog()
             .arg("report")
             .arg(f)
@@ -369,7 +369,7 @@ fn explain_and_report_agree_on_exit_codes() {
     let missing = dir.path().join("absent.log");
     let bin = write_file(dir.path(), "blob.log", BINARY);
     let good = write_file(dir.path(), "in.log", LOG.as_bytes());
-    for (file, code) in [(&missing, 1), (&bin, 3), (&good, 0)] {
+    for (file, code) in [(&missing, 1), (&bin, 6), (&good, 0)] {
         for cmd in ["report", "explain"] {
             let out = axlog().arg(cmd).arg(file).output().unwrap();
             assert_eq!(
@@ -391,7 +391,7 @@ fn explain_and_report_agree_on_exit_codes() {
             .args(["--format", "haproxy"])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(3), "{cmd}: {}", stderr_of(&out));
+        assert_eq!(out.status.code(), Some(6), "{cmd}: {}", stderr_of(&out));
     }
 }
 
@@ -481,7 +481,7 @@ fn stderr_escapes_outside_names() {
             "the name is shown, escaped"
         );
     }
-    // An input that fits no layout (its name in the help and the exit-3 message), and a
+    // An input that fits no layout (its name in the help and the exit-6 message), and a
     // Parquet directory named in convert's summary line.
     let bin = write_file(dir.path(), HOSTILE, BINARY);
     let out = axlog()
@@ -491,7 +491,7 @@ fn stderr_escapes_outside_names() {
         .arg(dir.path().join(format!("pq{HOSTILE}")))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(6));
     assert_terminal_clean("stderr", &out.stderr);
     // Arguments clap or axlog refuses.
     for bad in [
@@ -728,7 +728,7 @@ fn no_layout_message_escapes_as_the_others_do() {
         .write_stdin(&b"\x06ack \x7f del\n"[..])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(6));
     let err = stderr_of(&out);
     assert!(err.contains(r"first line: \x06ack \x7F del"), "{err}");
     assert!(!err.contains(r"\u{6}"), "{err}");

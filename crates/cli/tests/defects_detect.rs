@@ -118,9 +118,9 @@ fn item1_json_without_time_or_status_fits_nothing() {
         r#"{"when":"2025-03-04T05:06:08Z","code":500,"path":"/b"}"#,
         "\n",
     );
-    // The report is still written; exit 3 says no layout fitted.
+    // The report is still written; exit 6 says no layout fitted.
     let out = run_stdin(&["report", "--output", "json"], input);
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(6));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["lines"]["parsed"], 0);
     assert_eq!(v["layout"], Value::Null);

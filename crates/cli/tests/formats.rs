@@ -139,7 +139,7 @@ fn unknown_layout_is_explained() {
         .output()
         .unwrap();
     // The report is written; the exit code says no line of the input parsed.
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(6));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["lines"]["malformed"], 1000);
     assert_eq!(v["lines"]["other"], 0);

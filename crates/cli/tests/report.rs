@@ -219,10 +219,10 @@ fn binary_garbage_never_panics() {
         .write_stdin(data.clone())
         .output()
         .unwrap();
-    // The report is written; exit 3 says no line parsed.
+    // The report is written; exit 6 says no line parsed.
     assert_eq!(
         out.status.code(),
-        Some(3),
+        Some(6),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -232,7 +232,7 @@ fn binary_garbage_never_panics() {
     assert_eq!(v["lines"]["malformed"], newlines + last_unterminated);
     // The text report of the same input escapes what it shows.
     let out = axlog().arg("report").write_stdin(data).output().unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(6));
     assert!(!out.stdout.contains(&0x1b));
 }
 
