@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use axlog_testgen::{Config, Format, Limit, parse_start, parse_tz};
+use axlog_testgen::{Config, Event, Format, Limit, parse_start, parse_tz};
 use clap::{ArgGroup, Parser, ValueEnum};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -52,6 +52,22 @@ struct Cli {
     /// Mean requests per second over a day.
     #[arg(long, default_value_t = 200.0, value_parser = parse_rate)]
     rate: f64,
+    /// Regular traffic only: the diurnal shape and Poisson noise, without the
+    /// random bursts (5-10x for 2-8 s) and gaps (2-6 s of silence). Late-logged
+    /// and malformed lines stay.
+    #[arg(long)]
+    calm: bool,
+    /// Inject an incident, repeatable: KIND@START/DURATION[:DIM=KEY], e.g.
+    /// spike@2026-11-21T10:00:00Z/2m:endpoint=/search.
+    /// KIND: spike (traffic x3, the extra requests all to KEY), outage (no request
+    /// at all; no KEY), errors (20% of the requests become 500/502 of KEY),
+    /// latency (KEY's request times x10, and at least 10x the traffic's usual p99,
+    /// so a KEY with over ~1% of the requests lifts the overall p99 ~x10). START: RFC 3339; DURATION: N[s|m|h].
+    /// KEY: endpoint=PATH (a path as axlog folds it: /api/v1/users/:id, /search)
+    /// or server=BACKEND/SERVER (haproxy-http: api|app|static / web1..web8).
+    /// Without KEY the event applies to all traffic.
+    #[arg(long = "event", value_name = "SPEC", value_parser = parse_event)]
+    events: Vec<Event>,
     /// Output file (default: stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -64,6 +80,10 @@ fn parse_rate(s: &str) -> Result<f64, String> {
             "invalid rate {s:?}: expected a number in 0.001..=10000000"
         )),
     }
+}
+
+fn parse_event(s: &str) -> Result<Event, String> {
+    s.parse()
 }
 
 fn main() -> ExitCode {
@@ -84,7 +104,12 @@ fn main() -> ExitCode {
         start_epoch_s: cli.start,
         tz_offset_min: cli.tz,
         rate: cli.rate,
+        calm: cli.calm,
+        events: cli.events,
     };
+    if let Err(e) = axlog_testgen::check(&cfg) {
+        return fail(&e);
+    }
     let result = match &cli.output {
         Some(path) => match File::create(path) {
             Ok(mut f) => {
