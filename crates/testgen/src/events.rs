@@ -92,7 +92,7 @@ impl fmt::Display for Event {
 
 /// The syntax, for error messages and `--help`.
 pub const EVENT_SYNTAX: &str = "KIND@START/DURATION[:DIM=KEY], e.g. spike@2026-11-21T10:00:00Z/2m:endpoint=/search; \
-KIND spike|outage|errors|latency, START RFC 3339, DURATION N[s|m|h], DIM=KEY endpoint=/folded/path or \
+KIND spike|outage|errors|latency, START RFC 3339, DURATION N[s|m|h|d], DIM=KEY endpoint=/folded/path or \
 server=BACKEND/SERVER (haproxy-http); outage takes no key";
 
 impl FromStr for Event {
@@ -134,17 +134,18 @@ impl FromStr for Event {
     }
 }
 
-/// `90`, `90s`, `2m`, `1h` -> seconds (1 s to 30 days).
-fn parse_duration(s: &str) -> Option<i64> {
+/// `90`, `90s`, `2m`, `1h`, `1d` -> seconds (1 s to 366 days).
+pub fn parse_duration(s: &str) -> Option<i64> {
     let (num, unit) = match s.as_bytes().last()? {
         b's' => (&s[..s.len() - 1], 1),
         b'm' => (&s[..s.len() - 1], 60),
         b'h' => (&s[..s.len() - 1], 3_600),
+        b'd' => (&s[..s.len() - 1], 86_400),
         _ => (s, 1),
     };
     let n: i64 = num.parse().ok()?;
     let secs = n.checked_mul(unit)?;
-    (1..=30 * 86_400).contains(&secs).then_some(secs)
+    (1..=366 * 86_400).contains(&secs).then_some(secs)
 }
 
 /// `endpoint=/a/:id` or `server=app/web3`.
@@ -313,7 +314,7 @@ mod tests {
             "spike@2026-11-21/2m",
             "spike@2026-11-21T10:00:00Z",
             "spike@2026-11-21T10:00:00Z/0s",
-            "spike@2026-11-21T10:00:00Z/2d",
+            "spike@2026-11-21T10:00:00Z/367d",
             "spike@2026-11-21T10:00:00Z/2m:path=/x",
             "spike@2026-11-21T10:00:00Z/2m:endpoint=x",
             "spike@2026-11-21T10:00:00Z/2m:server=web3",

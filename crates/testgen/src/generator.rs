@@ -74,6 +74,8 @@ pub(crate) struct Generator {
     rate: f64,
     /// The simulated clock (UTC epoch seconds); no line is later than it.
     now: i64,
+    /// Where it started.
+    start: i64,
     in_sec: u32,
     left: u32,
     /// Current intensity (requests/s), used for HAProxy connection counts.
@@ -137,6 +139,7 @@ impl Generator {
             tz_field: fmt_tz(tz),
             rate,
             now: start - 1,
+            start,
             in_sec: 0,
             left: 0,
             lam: rate,
@@ -366,6 +369,22 @@ impl Generator {
             buf.truncate(start + keep);
             buf.push(b'\n');
         }
+    }
+
+    /// Whether a line is left in the simulated seconds `[start, start + secs)`:
+    /// advances the clock to the next second with a request, unless that
+    /// second is past them.
+    pub(crate) fn has_line_within(&mut self, secs: u64) -> bool {
+        let end = self
+            .start
+            .saturating_add(i64::try_from(secs).unwrap_or(i64::MAX));
+        while self.left == 0 {
+            if self.now + 1 >= end {
+                return false;
+            }
+            self.next_second();
+        }
+        true
     }
 
     /// Takes one request slot from the current second, advancing the clock

@@ -127,7 +127,7 @@ use std::str::FromStr;
 use std::sync::mpsc;
 use std::thread;
 
-pub use events::{EVENT_SYNTAX, Event, EventKey, EventKind};
+pub use events::{EVENT_SYNTAX, Event, EventKey, EventKind, parse_duration};
 pub use text::{days_from_civil, parse_start, parse_tz};
 
 /// Output layout.
@@ -195,6 +195,9 @@ pub enum Limit {
     Lines(u64),
     /// Stop at the first line end at or after this many bytes.
     Bytes(u64),
+    /// Every line of the simulated seconds `[start, start + N)`: the clock
+    /// stops there (a late-logged line is stamped inside, as always).
+    Seconds(u64),
 }
 
 /// What to generate.
@@ -250,6 +253,9 @@ pub fn generate(cfg: &Config) -> Vec<u8> {
     let hint = match cfg.limit {
         Limit::Lines(n) => n.saturating_mul(256),
         Limit::Bytes(b) => b.saturating_add(4_096),
+        Limit::Seconds(s) => s
+            .saturating_mul(cfg.rate.min(1e7) as u64 + 1)
+            .saturating_mul(400),
     };
     let mut buf = Vec::with_capacity(hint.min(1 << 30) as usize);
     let mut g = generator::Generator::new(cfg);
@@ -335,6 +341,15 @@ fn fill(
                 *lines += 1;
             }
         }
+        Limit::Seconds(s) => {
+            while g.has_line_within(s) {
+                if buf.len() >= block {
+                    return false;
+                }
+                g.next_line(buf);
+                *lines += 1;
+            }
+        }
     }
     true
 }
@@ -367,7 +382,11 @@ mod tests {
 
     #[test]
     fn write_matches_generate_across_blocks() {
-        for limit in [Limit::Lines(12_345), Limit::Bytes(3 * BLOCK as u64 + 17)] {
+        for limit in [
+            Limit::Lines(12_345),
+            Limit::Bytes(3 * BLOCK as u64 + 17),
+            Limit::Seconds(1_000),
+        ] {
             let cfg = Config {
                 limit,
                 format: Format::HaproxyHttp,
@@ -382,7 +401,7 @@ mod tests {
 
     #[test]
     fn zero_limits_give_nothing() {
-        for limit in [Limit::Lines(0), Limit::Bytes(0)] {
+        for limit in [Limit::Lines(0), Limit::Bytes(0), Limit::Seconds(0)] {
             assert!(
                 generate(&Config {
                     limit,

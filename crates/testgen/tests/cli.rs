@@ -138,7 +138,7 @@ fn calm_and_events_match_library() {
         "outage@2026-11-21T00:03:00Z/30s",
         "latency@2026-11-21T00:04:00Z/1m",
     ];
-    let mut args = vec!["--format", "haproxy-http", "--lines", "20000", "--calm"];
+    let mut args = vec!["--format", "haproxy-http", "--duration", "10m", "--calm"];
     for s in &specs {
         args.extend(["--event", s]);
     }
@@ -150,7 +150,7 @@ fn calm_and_events_match_library() {
     );
     let cfg = Config {
         format: Format::HaproxyHttp,
-        limit: Limit::Lines(20_000),
+        limit: Limit::Seconds(600),
         calm: true,
         events: specs.iter().map(|s| s.parse().unwrap()).collect(),
         ..Config::default()

@@ -288,6 +288,23 @@ fn calm_has_no_bursts_or_gaps() {
 }
 
 #[test]
+fn a_duration_ends_on_its_last_second() {
+    for format in [Format::NginxTimed, Format::HaproxyHttp] {
+        let cfg = Config {
+            limit: Limit::Seconds(600),
+            ..calm(format, &["outage@2026-11-21T12:09:00Z/30s"])
+        };
+        let recs = records(format, &generate(&cfg));
+        let first = recs.iter().map(|r| r.t).min().unwrap();
+        let last = recs.iter().map(|r| r.t).max().unwrap();
+        assert_eq!((first, last), (NOON, NOON + 599), "{format}");
+        // The outage's 30 s are empty, the next 30 s of the duration are not.
+        assert_eq!(count(&recs, NOON + 540, 30, |_| true), 0, "{format}");
+        assert!(count(&recs, NOON + 570, 30, |_| true) > 500, "{format}");
+    }
+}
+
+#[test]
 fn same_arguments_same_bytes_and_untouched_before_the_event() {
     let specs = [
         "spike@2026-11-21T12:20:00Z/2m:endpoint=/search",
