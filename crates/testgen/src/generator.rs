@@ -1,6 +1,9 @@
 //! The line generator: a simulated clock, a per-request model, and the
 //! writers (ingress-nginx's upstream fields in `upstreaminfo.rs`).
 
+use crate::events::{
+    Armed, Event, EventKey, EventKind, Target, constant_endpoint, fold_endpoint, resolve,
+};
 use crate::math::{self, Normal};
 use crate::rng::{Rng, splitmix64};
 use crate::tables::{
@@ -26,6 +29,20 @@ const BURST_PPM: u32 = 1_700;
 const GAP_PPM: u32 = 5_000;
 
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// An `errors` event turns this share (ppm) of its requests into 5xx.
+const ERRORS_PPM: u32 = 200_000;
+/// A `spike` event multiplies the traffic by this; a `latency` event the
+/// times of its key's requests.
+const SPIKE_MULT: f64 = 3.0;
+const SLOW_MULT: u64 = 10;
+
+/// A request the current event makes: to its key, perhaps with a status.
+#[derive(Clone, Copy)]
+struct Force {
+    event: usize,
+    status: Option<u16>,
+}
 
 /// One sampled request, shared by all formats.
 pub(crate) struct Req {
@@ -57,6 +74,8 @@ pub(crate) struct Generator {
     rate: f64,
     /// The simulated clock (UTC epoch seconds); no line is later than it.
     now: i64,
+    /// Where it started.
+    start: i64,
     in_sec: u32,
     left: u32,
     /// Current intensity (requests/s), used for HAProxy connection counts.
@@ -71,6 +90,24 @@ pub(crate) struct Generator {
     syslog: [u8; 15],
     path: Vec<u8>,
     pods: Pods,
+    /// No random bursts or gaps.
+    calm: bool,
+    events: Vec<Armed>,
+    /// The events acting in the current second (indices into `events`).
+    sec_spike: Option<usize>,
+    sec_errors: Option<usize>,
+    sec_latency: Option<usize>,
+    /// Slots of the current second still to be given to the spike's key.
+    forced_left: u32,
+    /// The server the next HAProxy line must name, and the latency event
+    /// whose server (if it is this line's) makes it slow.
+    force_server: Option<u64>,
+    slow_server: Option<usize>,
+    /// A slowed request takes at least this long (ms): `SLOW_MULT` times the
+    /// traffic's usual p99, so that a key with more than ~1% of the requests
+    /// lifts the overall p99 about as much (0 without a latency event).
+    slow_floor_ms: u64,
+    fold: Vec<u8>,
 }
 
 impl Generator {
@@ -85,6 +122,14 @@ impl Generator {
         };
         let tz = cfg.tz_offset_min.clamp(-(23 * 60 + 59), 23 * 60 + 59);
         let start = cfg.start_epoch_s.clamp(-(1 << 40), 1 << 40);
+        let events = cfg
+            .events
+            .iter()
+            .map(|e| Armed {
+                ev: e.clone(),
+                target: resolve(e, cfg.format, &t),
+            })
+            .collect();
         Generator {
             format: cfg.format,
             rng: Rng::new(cfg.seed),
@@ -94,6 +139,7 @@ impl Generator {
             tz_field: fmt_tz(tz),
             rate,
             now: start - 1,
+            start,
             in_sec: 0,
             left: 0,
             lam: rate,
@@ -105,12 +151,189 @@ impl Generator {
             syslog: [b' '; 15],
             path: Vec::with_capacity(512),
             pods: Pods::new(cfg.seed),
+            calm: cfg.calm,
+            events,
+            sec_spike: None,
+            sec_errors: None,
+            sec_latency: None,
+            forced_left: 0,
+            force_server: None,
+            slow_server: None,
+            slow_floor_ms: 0,
+            fold: Vec::new(),
+        }
+        .with_slow_floor(cfg)
+    }
+
+    /// Sets `slow_floor_ms` from 20,000 requests drawn from the mix by a
+    /// scratch generator (so this one's stream is untouched).
+    fn with_slow_floor(mut self, cfg: &Config) -> Self {
+        if !cfg.events.iter().any(|e| e.kind == EventKind::Latency) {
+            return self;
+        }
+        let mut scratch = Generator::new(&Config {
+            events: Vec::new(),
+            ..cfg.clone()
+        });
+        let mut rts: Vec<u64> = (0..20_000)
+            .map(|_| scratch.request(None, None).rt_ms)
+            .collect();
+        rts.sort_unstable();
+        self.slow_floor_ms = rts[rts.len() * 99 / 100] * SLOW_MULT;
+        self
+    }
+
+    /// Whether `e`'s key resolves in this run (see [`crate::check`]).
+    pub(crate) fn check_key(&self, e: &Event) -> Result<(), String> {
+        if resolve(e, self.format, &self.t).is_some() {
+            return Ok(());
+        }
+        let key = e.key.as_ref().map(|k| k.to_string()).unwrap_or_default();
+        let hint = match (&e.key, self.format) {
+            (Some(EventKey::Server { .. }), Format::HaproxyHttp) => {
+                "servers are api|app|static/web1..web8".to_string()
+            }
+            (Some(EventKey::Server { .. }), _) => "server= keys need haproxy-http".to_string(),
+            _ => {
+                let mut some: Vec<String> = Vec::new();
+                for i in 0..self.t.templates.len() {
+                    if let Some(k) = constant_endpoint(&self.t, i) {
+                        let k = String::from_utf8_lossy(&k).into_owned();
+                        if !some.contains(&k) && some.len() < 8 {
+                            some.push(k);
+                        }
+                    }
+                }
+                format!("endpoints include {}", some.join(", "))
+            }
+        };
+        Err(format!(
+            "event {e}: no generated request has {key} ({hint})"
+        ))
+    }
+
+    /// Which events act in the second just started; true during an outage.
+    fn arm_second(&mut self) -> bool {
+        let (mut spike, mut errors, mut latency, mut outage) = (None, None, None, false);
+        for (i, a) in self.events.iter().enumerate() {
+            if a.target.is_none() || !a.ev.covers(self.now) {
+                continue;
+            }
+            let slot = match a.ev.kind {
+                EventKind::Outage => {
+                    outage = true;
+                    continue;
+                }
+                EventKind::Spike => &mut spike,
+                EventKind::Errors => &mut errors,
+                EventKind::Latency => &mut latency,
+            };
+            slot.get_or_insert(i);
+        }
+        (self.sec_spike, self.sec_errors, self.sec_latency) = (spike, errors, latency);
+        self.forced_left = 0;
+        outage
+    }
+
+    /// Whether the current second gives the slot just taken to an event.
+    fn force(&mut self) -> Option<Force> {
+        if self.forced_left > 0 {
+            // The spike's extra slots, spread at random over the second.
+            if self.rng.below(u64::from(self.left) + 1) < u64::from(self.forced_left) {
+                self.forced_left -= 1;
+                return self.sec_spike.map(|event| Force {
+                    event,
+                    status: None,
+                });
+            }
+        }
+        let event = self.sec_errors?;
+        if !self.rng.ppm(ERRORS_PPM) {
+            return None;
+        }
+        let status = if self.rng.below(2) == 0 { 500 } else { 502 };
+        Some(Force {
+            event,
+            status: Some(status),
+        })
+    }
+
+    /// A request to the event's key (with its forced status).
+    fn forced_request(&mut self, f: Force) -> Req {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let tmpl = match &self.events[f.event].target {
+                Some(Target::Endpoint { tmpls, .. }) => {
+                    Some(tmpls[self.rng.below(tmpls.len() as u64) as usize])
+                }
+                Some(Target::Server { server, tmpls, .. }) => {
+                    self.force_server = Some(*server);
+                    Some(tmpls[self.rng.below(tmpls.len() as u64) as usize])
+                }
+                _ => None,
+            };
+            let req = self.request(tmpl, f.status);
+            // A template with a random part may miss the key now and then:
+            // draw again (a few times at most).
+            if let Some(Target::Endpoint { key, .. }) = &self.events[f.event].target
+                && tries < 8
+            {
+                fold_endpoint(&self.path, &mut self.fold);
+                if self.fold != *key {
+                    continue;
+                }
+            }
+            return req;
+        }
+    }
+
+    /// Applies the current latency event to `req` (an endpoint's, or every
+    /// request), or leaves it to `write_haproxy` (a server's).
+    fn maybe_slow(&mut self, req: &mut Req) {
+        let Some(i) = self.sec_latency else { return };
+        let hit = match &self.events[i].target {
+            Some(Target::Any) => true,
+            Some(Target::Endpoint { key, .. }) => {
+                fold_endpoint(&self.path, &mut self.fold);
+                self.fold == *key
+            }
+            Some(Target::Server { .. }) => {
+                self.slow_server = Some(i);
+                false
+            }
+            None => false,
+        };
+        if hit {
+            // The upstream answers 10x slower; the request as a whole takes
+            // at least the floor (the rest is sending it: rt >= upstream).
+            for a in req.up[..req.n_up].iter_mut().filter(|a| **a >= 0) {
+                *a *= SLOW_MULT as i64;
+            }
+            req.up_ms *= SLOW_MULT;
+            req.rt_ms = (req.rt_ms * SLOW_MULT).max(self.slow_floor_ms);
+            req.transfer_ms = req.rt_ms.saturating_sub(req.up_ms);
         }
     }
 
     /// Appends exactly one `\n`-terminated line.
     pub(crate) fn next_line(&mut self, buf: &mut Vec<u8>) {
         let idx = self.tick();
+        let force = if self.events.is_empty() {
+            None
+        } else {
+            self.force()
+        };
+        if let Some(f) = force {
+            // An event's request is always a whole, valid line.
+            let mut req = self.forced_request(f);
+            self.maybe_slow(&mut req);
+            match self.format {
+                Format::HaproxyHttp => self.write_haproxy(buf, &req, idx),
+                _ => self.write_nginx(buf, &req),
+            };
+            return;
+        }
         let roll = self.rng.below(1_000_000);
         if roll < P_EMPTY {
             buf.push(b'\n');
@@ -129,7 +352,10 @@ impl Generator {
             return;
         }
         let start = buf.len();
-        let req = self.request();
+        let mut req = self.request(None, None);
+        if !self.events.is_empty() {
+            self.maybe_slow(&mut req);
+        }
         let cut_max = match self.format {
             Format::HaproxyHttp => self.write_haproxy(buf, &req, idx),
             _ => self.write_nginx(buf, &req),
@@ -145,6 +371,22 @@ impl Generator {
         }
     }
 
+    /// Whether a line is left in the simulated seconds `[start, start + secs)`:
+    /// advances the clock to the next second with a request, unless that
+    /// second is past them.
+    pub(crate) fn has_line_within(&mut self, secs: u64) -> bool {
+        let end = self
+            .start
+            .saturating_add(i64::try_from(secs).unwrap_or(i64::MAX));
+        while self.left == 0 {
+            if self.now + 1 >= end {
+                return false;
+            }
+            self.next_second();
+        }
+        true
+    }
+
     /// Takes one request slot from the current second, advancing the clock
     /// as needed; returns the slot's index within its second.
     #[inline]
@@ -158,7 +400,14 @@ impl Generator {
 
     fn next_second(&mut self) {
         self.now += 1;
-        if self.gap_left == 0 && self.burst_left == 0 && self.rng.ppm(GAP_PPM) {
+        if !self.events.is_empty() && self.arm_second() {
+            // An outage: as a gap, no line may carry a time inside it.
+            self.floor_s = self.now + 1;
+            self.in_sec = 0;
+            self.left = 0;
+            return;
+        }
+        if !self.calm && self.gap_left == 0 && self.burst_left == 0 && self.rng.ppm(GAP_PPM) {
             self.gap_left = self.rng.range(2, 6) as u32;
         }
         if self.gap_left > 0 {
@@ -168,7 +417,7 @@ impl Generator {
             self.left = 0;
             return;
         }
-        if self.burst_left == 0 && self.rng.ppm(BURST_PPM) {
+        if !self.calm && self.burst_left == 0 && self.rng.ppm(BURST_PPM) {
             self.burst_left = self.rng.range(2, 8) as u32;
             self.burst_mult = 5.0 + 5.0 * self.rng.unit();
         }
@@ -177,8 +426,18 @@ impl Generator {
             self.burst_left -= 1;
             lam *= self.burst_mult;
         }
+        let mut n = poisson(&mut self.rng, &self.normal, lam);
+        if self.sec_spike.is_some() {
+            let extra = poisson(&mut self.rng, &self.normal, lam * (SPIKE_MULT - 1.0));
+            n += extra;
+            lam *= SPIKE_MULT;
+            // Without a key the extra requests are ordinary ones.
+            let keyed = self
+                .sec_spike
+                .is_some_and(|i| !matches!(self.events[i].target, Some(Target::Any)));
+            self.forced_left = if keyed { extra } else { 0 };
+        }
         self.lam = lam;
-        let n = poisson(&mut self.rng, &self.normal, lam);
         self.in_sec = n;
         self.left = n;
         if self.format == Format::HaproxyHttp && n > 0 {
@@ -198,10 +457,12 @@ impl Generator {
         }
     }
 
-    fn request(&mut self) -> Req {
+    /// A request to a template drawn from the mix (or to `tmpl`), with the
+    /// status drawn (or `status`).
+    fn request(&mut self, tmpl: Option<usize>, status: Option<u16>) -> Req {
         let rng = &mut self.rng;
         let t = &self.t;
-        let tmpl = &t.templates[t.tmpl_alias.sample(rng)];
+        let tmpl = &t.templates[tmpl.unwrap_or_else(|| t.tmpl_alias.sample(rng))];
         let class = tmpl.class;
         let info = class_info(class);
         let method = t.methods[info.methods].sample(rng) as u8;
@@ -226,6 +487,7 @@ impl Generator {
         }
 
         let status = match class {
+            _ if status.is_some() => status.unwrap_or(500),
             Class::Health | Class::Metrics => {
                 if rng.ppm(2_000) {
                     503
@@ -564,11 +826,14 @@ impl Generator {
         } as i64;
         let mut status = req.status;
         let mut server = Some(rng.range(1, 8));
+        if let Some(s) = self.force_server.take() {
+            server = Some(s);
+        }
         let mut term: &[u8] = b"----";
         let mut t_resp = req.up_ms as i64;
         let mut bytes = req.body + rng.range(180, 420);
         let base = t_req + t_wait + t_conn;
-        let t_all = match status {
+        let mut t_all = match status {
             503 if rng.ppm(800_000) => {
                 server = None;
                 term = b"SC--";
@@ -610,6 +875,19 @@ impl Generator {
             }
             _ => base + t_resp + req.transfer_ms as i64 + rng.below(3) as i64,
         };
+        if let Some(i) = self.slow_server.take()
+            && let Some(Target::Server {
+                backend, server: s, ..
+            }) = &self.events[i].target
+            && server == Some(*s)
+            && *backend == class_info(req.class).backend
+        {
+            // Ta >= TR+Tw+Tc+Tr holds after both are scaled.
+            if t_resp >= 0 {
+                t_resp *= SLOW_MULT as i64;
+            }
+            t_all = (t_all * SLOW_MULT as i64).max(self.slow_floor_ms as i64);
+        }
         let clock_ms = self.now * 1_000
             + ((u64::from(idx) * 1_000 + rng.below(1_000)) / u64::from(self.in_sec)) as i64;
         let accept_ms = (clock_ms - skew * 1_000 - t_all).max(self.floor_s * 1_000);
@@ -758,7 +1036,7 @@ impl Generator {
     }
 }
 
-fn write_pieces(out: &mut Vec<u8>, pieces: &[Piece], rng: &mut Rng, t: &Tables) {
+pub(crate) fn write_pieces(out: &mut Vec<u8>, pieces: &[Piece], rng: &mut Rng, t: &Tables) {
     for p in pieces {
         match p {
             Piece::Lit(l) => out.extend_from_slice(l),

@@ -74,6 +74,37 @@
 //! * ~30 user agents (browsers, bots, tools, kube-probe, some with an escaped
 //!   quote or UTF-8, some `-`); referers `-` or URLs.
 //!
+//! # Calm traffic and injected events
+//!
+//! [`Config::calm`] (`--calm`) drops the bursts and gaps: the diurnal shape
+//! and Poisson noise only (late-logged and special lines stay).
+//! [`Config::events`] (`--event KIND@START/DURATION[:DIM=KEY]`, repeatable;
+//! [`Event`]'s `FromStr`) inject incidents over the simulated seconds
+//! `[START, START+DURATION)`, with known answers for anomaly detection:
+//!
+//! * `spike`: traffic x3; the extra requests (a Poisson draw of twice the
+//!   second's rate) all go to the key, spread at random over the second.
+//! * `outage`: no request; as in a gap, no line carries a time inside it
+//!   (late lines after it are clamped to its end). Takes no key.
+//! * `errors`: 20% of the requests become 500 or 502 responses of the key, on
+//!   top of the usual ~1.5% 5xx.
+//! * `latency`: the key's requests take 10x as long (upstream times too), and
+//!   at least 10x the traffic's usual p99 request time (measured on 20,000
+//!   requests drawn from the mix): the overall p99 then rises ~x10 when the
+//!   key has more than ~1% of the requests (x10 alone would not: the p99 is
+//!   set by large bodies sent to slow clients). HAProxy logs the accept
+//!   date, so these lines are stamped up to Ta earlier.
+//!
+//! Keys: `endpoint=PATH`, a path as axlog's built-in folds make it
+//! (`/api/v1/users/:id`, `/search`, `/`): the templates that always fold to it
+//! are drawn from (a template with a random segment, such as `/help/{word}`,
+//! is none); `server=BACKEND/SERVER` (haproxy-http: `api`, `app` or `static`,
+//! `web1`..`web8`): requests to that backend's ordinary URLs, on that
+//! server. Without a key, an event applies to all traffic. [`check`] tells
+//! whether a key exists in the traffic; events draw nothing from the random
+//! stream outside their windows, so a log is byte-identical to the one
+//! without its events up to the first event.
+//!
 //! # Special lines (all formats, deterministic by seed)
 //!
 //! Malformed, ~0.05% in total: *truncated* (a valid line cut inside its first
@@ -82,6 +113,7 @@
 //! nginx formats (ingress included) also get ~0.02% valid status-400 lines whose request is a
 //! TLS ClientHello: `"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03" 400 157 "-" "-"`.
 
+mod events;
 mod generator;
 mod math;
 mod rng;
@@ -95,6 +127,7 @@ use std::str::FromStr;
 use std::sync::mpsc;
 use std::thread;
 
+pub use events::{EVENT_SYNTAX, Event, EventKey, EventKind, parse_duration};
 pub use text::{days_from_civil, parse_start, parse_tz};
 
 /// Output layout.
@@ -162,6 +195,9 @@ pub enum Limit {
     Lines(u64),
     /// Stop at the first line end at or after this many bytes.
     Bytes(u64),
+    /// Every line of the simulated seconds `[start, start + N)`: the clock
+    /// stops there (a late-logged line is stamped inside, as always).
+    Seconds(u64),
 }
 
 /// What to generate.
@@ -176,6 +212,11 @@ pub struct Config {
     pub tz_offset_min: i32,
     /// Mean requests per second over a day (clamped to 0.001..=1e7; NaN = 200).
     pub rate: f64,
+    /// No random bursts or gaps: the diurnal shape and Poisson noise only.
+    pub calm: bool,
+    /// Incidents to inject (see [`Event`]; [`check`] tells whether their
+    /// keys exist in the generated traffic).
+    pub events: Vec<Event>,
 }
 
 /// 2026-11-21T00:00:00Z.
@@ -190,8 +231,21 @@ impl Default for Config {
             start_epoch_s: DEFAULT_START,
             tz_offset_min: 0,
             rate: 200.0,
+            calm: false,
+            events: Vec::new(),
         }
     }
+}
+
+/// Whether every event's key is one the generated traffic holds: an endpoint
+/// some URL template folds into, a `backend/server` of haproxy-http. An event
+/// whose key is not is left out by [`generate`] and [`write`].
+pub fn check(cfg: &Config) -> Result<(), String> {
+    let g = generator::Generator::new(cfg);
+    for e in &cfg.events {
+        g.check_key(e)?;
+    }
+    Ok(())
 }
 
 /// Generates the whole output in memory.
@@ -199,6 +253,9 @@ pub fn generate(cfg: &Config) -> Vec<u8> {
     let hint = match cfg.limit {
         Limit::Lines(n) => n.saturating_mul(256),
         Limit::Bytes(b) => b.saturating_add(4_096),
+        Limit::Seconds(s) => s
+            .saturating_mul(cfg.rate.min(1e7) as u64 + 1)
+            .saturating_mul(400),
     };
     let mut buf = Vec::with_capacity(hint.min(1 << 30) as usize);
     let mut g = generator::Generator::new(cfg);
@@ -284,6 +341,15 @@ fn fill(
                 *lines += 1;
             }
         }
+        Limit::Seconds(s) => {
+            while g.has_line_within(s) {
+                if buf.len() >= block {
+                    return false;
+                }
+                g.next_line(buf);
+                *lines += 1;
+            }
+        }
     }
     true
 }
@@ -316,7 +382,11 @@ mod tests {
 
     #[test]
     fn write_matches_generate_across_blocks() {
-        for limit in [Limit::Lines(12_345), Limit::Bytes(3 * BLOCK as u64 + 17)] {
+        for limit in [
+            Limit::Lines(12_345),
+            Limit::Bytes(3 * BLOCK as u64 + 17),
+            Limit::Seconds(1_000),
+        ] {
             let cfg = Config {
                 limit,
                 format: Format::HaproxyHttp,
@@ -331,7 +401,7 @@ mod tests {
 
     #[test]
     fn zero_limits_give_nothing() {
-        for limit in [Limit::Lines(0), Limit::Bytes(0)] {
+        for limit in [Limit::Lines(0), Limit::Bytes(0), Limit::Seconds(0)] {
             assert!(
                 generate(&Config {
                     limit,

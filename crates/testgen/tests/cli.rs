@@ -71,6 +71,7 @@ fn all_options_and_output_file() {
         start_epoch_s: parse_start("2026-12-24T18:30:00Z").unwrap(),
         tz_offset_min: -480,
         rate: 50.0,
+        ..Config::default()
     };
     assert_eq!(file, generate(&cfg));
     assert!(
@@ -128,6 +129,68 @@ fn ingress_format_by_name() {
     };
     assert_eq!(out.stdout, generate(&cfg));
     assert!(String::from_utf8_lossy(&out.stdout).contains(" [default-api-80] [] 10.244."));
+}
+
+#[test]
+fn calm_and_events_match_library() {
+    let specs = [
+        "spike@2026-11-21T00:01:00Z/1m:server=api/web2",
+        "outage@2026-11-21T00:03:00Z/30s",
+        "latency@2026-11-21T00:04:00Z/1m",
+    ];
+    let mut args = vec!["--format", "haproxy-http", "--duration", "10m", "--calm"];
+    for s in &specs {
+        args.extend(["--event", s]);
+    }
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cfg = Config {
+        format: Format::HaproxyHttp,
+        limit: Limit::Seconds(600),
+        calm: true,
+        events: specs.iter().map(|s| s.parse().unwrap()).collect(),
+        ..Config::default()
+    };
+    assert_eq!(out.stdout, generate(&cfg));
+    assert_ne!(
+        out.stdout,
+        generate(&Config {
+            events: Vec::new(),
+            ..cfg
+        })
+    );
+}
+
+#[test]
+fn bad_events_are_usage_errors() {
+    for (spec, says) in [
+        ("spike@2026-11-21T00:01:00Z", "KIND@START/DURATION"),
+        ("flood@2026-11-21T00:01:00Z/1m", "unknown kind"),
+        (
+            "spike@2026-11-21T00:01:00Z/1m:endpoint=/nope",
+            "endpoints include",
+        ),
+        (
+            "spike@2026-11-21T00:01:00Z/1m:server=app/web1",
+            "need haproxy-http",
+        ),
+    ] {
+        let out = run(&["--format", "nginx-timed", "--lines", "5", "--event", spec]);
+        assert!(!out.status.success(), "{spec} succeeded");
+        assert!(out.stdout.is_empty(), "{spec}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{spec}: {err}");
+    }
+    let help = run(&["--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--event <SPEC>") && help.contains("--calm"),
+        "{help}"
+    );
 }
 
 #[test]
