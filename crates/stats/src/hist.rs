@@ -317,6 +317,23 @@ impl ValueCounts {
         out
     }
 
+    /// For each of `thresholds_us` (ascending), how many values are at least it: the
+    /// anomaly detector's tail counts (values dropped by a lossy set are not counted).
+    pub fn counts_at_least(&self, thresholds_us: &[u64]) -> Vec<u64> {
+        let mut out = vec![0; thresholds_us.len()];
+        if self.n == 0 {
+            return out;
+        }
+        for (v, c) in self.sorted_values() {
+            // Thresholds at or below `v`: a prefix of the ascending list.
+            let upto = thresholds_us.partition_point(|&t| t <= v);
+            for slot in &mut out[..upto] {
+                *slot += c;
+            }
+        }
+        out
+    }
+
     /// Nearest-rank quantiles for each `ppm` (parts per million). `None` when empty.
     pub fn quantiles(&self, ppms: &[u32]) -> Option<Vec<u64>> {
         if self.n == 0 {
@@ -579,6 +596,26 @@ impl Bins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tail_counts_count_the_values_at_or_above_each_threshold() {
+        let thresholds = [1_000, 2_000, 4_000, 20_000];
+        // Few values (kept inline) and many (binned: dense slots and values off the grid).
+        let few = [500, 1_000, 1_500, 2_000, 2_000, 2_000, 10_000];
+        let many: Vec<u64> = (0..5_000u64).map(|i| (i * 7) % 30_000 + (i % 3)).collect();
+        for values in [few.to_vec(), many] {
+            let mut v = ValueCounts::default();
+            for &x in &values {
+                v.insert(x, 256);
+            }
+            let want: Vec<u64> = thresholds
+                .iter()
+                .map(|&t| values.iter().filter(|&&x| x >= t).count() as u64)
+                .collect();
+            assert_eq!(v.counts_at_least(&thresholds), want);
+        }
+        assert_eq!(ValueCounts::default().counts_at_least(&thresholds), [0; 4]);
+    }
 
     #[test]
     fn a_dense_array_is_stored_by_its_nonzero_slots_and_read_back_either_way() {
