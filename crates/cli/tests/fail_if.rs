@@ -229,6 +229,33 @@ fn by_endpoint_checks_every_row_shown_or_not() {
 }
 
 #[test]
+fn stderr_says_ten_rows_of_a_by_threshold_and_counts_the_rest() {
+    // 12 paths, one request each: every row fires.
+    let text: String = (0..12)
+        .map(|i| line(0, &format!("/p{i:02}"), 200, 10))
+        .collect();
+    let f = fixture(&text);
+    let out = run(&f.log, &["--fail-if", "requests > 0 by path"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        json(&out)["thresholds"]["fired"].as_array().unwrap().len(),
+        12
+    );
+    let err = stderr_of(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 11, "{err}");
+    assert_eq!(
+        lines[0],
+        "axlog: threshold fired: requests > 0 by path: path /p00: 1"
+    );
+    assert_eq!(
+        lines[10],
+        "axlog: threshold fired: requests > 0 by path: 2 more path rows (every one under \
+         the report's thresholds)"
+    );
+}
+
+#[test]
 fn by_server_is_haproxy_backend_server() {
     let f = fixture(&haproxy_log());
     let key = |k: &str| Some(k.to_string());

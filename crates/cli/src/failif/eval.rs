@@ -8,6 +8,10 @@ use axlog_stats::Summary;
 use axlog_stats::anomaly_summary::{Fired, Thresholds};
 use axlog_stats::summary::{BreakdownRow, LatencyStats, NamedLatency};
 
+/// The rows of one `by` expression said on stderr: a table of thousands of endpoints
+/// must not flood it; the report lists them all.
+const ROW_MESSAGES: usize = 10;
+
 /// Checks `exprs` against `shown` (the report written); a `by DIM` expression reads
 /// the rows of `rows` when given (the same report with every row of its tables listed),
 /// else of `shown`. Each fired threshold with its message for stderr. `Err`: a `by`
@@ -48,17 +52,29 @@ pub(crate) fn check(
                     e.text.trim()
                 )
             })?;
+        let mut rows_fired = 0usize;
         for row in &table.rows {
             let value = row_value(e.metric, row);
             if fires(e.op, value, e.limit) {
-                messages.push(format!(
-                    "threshold fired: {}: {name} {}: {}",
-                    e.text.trim(),
-                    row.key,
-                    show(value, e.unit)
-                ));
+                if rows_fired < ROW_MESSAGES {
+                    messages.push(format!(
+                        "threshold fired: {}: {name} {}: {}",
+                        e.text.trim(),
+                        row.key,
+                        show(value, e.unit)
+                    ));
+                }
+                rows_fired += 1;
                 out.fired.push(fired(e, value, Some((&name, &row.key))));
             }
+        }
+        if rows_fired > ROW_MESSAGES {
+            messages.push(format!(
+                "threshold fired: {}: {} more {name} rows (every one under the report's \
+                 thresholds)",
+                e.text.trim(),
+                rows_fired - ROW_MESSAGES
+            ));
         }
     }
     Ok((out, messages))
