@@ -5,6 +5,9 @@
 //!
 //! [`Summary`]: axlog_stats::Summary
 
+#[cfg(test)]
+mod alerting_tests;
+mod anomalies;
 mod attempts;
 mod breakdowns;
 mod escape;
@@ -16,6 +19,7 @@ mod overview;
 mod prometheus;
 mod series;
 mod text;
+mod thresholds;
 mod tiers;
 
 pub use escape::{acts_on_terminal, terminal_safe, terminal_safe_lines};

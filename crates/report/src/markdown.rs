@@ -40,6 +40,8 @@ pub fn markdown(s: &Summary) -> String {
 /// One summary's sections, their headings at level `h`.
 fn body(o: &mut String, s: &Summary, h: &str) {
     headline(o, s);
+    crate::thresholds::markdown(o, s, h);
+    crate::anomalies::markdown(o, s, h);
     if s.tiers.is_empty() {
         sources(o, s, h);
     }
@@ -83,7 +85,7 @@ pub(crate) fn code(text: &str, in_table: bool) -> String {
 }
 
 /// A table: the header (`>` marks a right-aligned column) and its rows.
-fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
     o.push('\n');
     let names: Vec<&str> = header.iter().map(|h| h.trim_start_matches('>')).collect();
     let _ = writeln!(o, "| {} |", names.join(" | "));

@@ -143,6 +143,54 @@ fn families(s: &Summary, run_time_s: f64) -> Vec<Family<'static>> {
     out.extend(sources(s));
     out.extend(breakdowns(s));
     out.extend(window(s));
+    out.extend(alerting(s));
+    out
+}
+
+/// The anomalies found (all, and those listed by kind) and the `--fail-if` thresholds
+/// checked and fired.
+fn alerting(s: &Summary) -> Vec<Family<'static>> {
+    let mut out = Vec::new();
+    if let Some(a) = &s.anomalies {
+        let mut count = Family::new(
+            "axlog_anomalies",
+            "gauge",
+            "Anomalies found in the series (docs/anomalies.md).",
+        );
+        count.add(&[], a.count);
+        let mut kinds: Vec<(&str, u64)> = Vec::new();
+        for x in &a.anomalies {
+            match kinds.iter_mut().find(|(k, _)| *k == x.kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((&x.kind, 1)),
+            }
+        }
+        kinds.sort();
+        let mut by_kind = Family::new(
+            "axlog_anomalies_listed",
+            "gauge",
+            "Anomalies listed (the first 100), by kind.",
+        );
+        for (kind, n) in kinds {
+            by_kind.add(&[("kind", kind)], n);
+        }
+        out.extend([count, by_kind]);
+    }
+    if let Some(t) = &s.thresholds {
+        let mut checked = Family::new(
+            "axlog_thresholds_checked",
+            "gauge",
+            "--fail-if expressions checked.",
+        );
+        checked.add(&[], t.checked.len());
+        let mut fired = Family::new(
+            "axlog_thresholds_fired",
+            "gauge",
+            "--fail-if expressions fired (one per row for a by expression).",
+        );
+        fired.add(&[], t.fired.len());
+        out.extend([checked, fired]);
+    }
     out
 }
 

@@ -49,6 +49,9 @@ pub fn text(s: &Summary) -> String {
 /// Everything after the header: the run's, or with tiers, each tier's.
 fn body(o: &mut String, s: &Summary) {
     crate::overview::headline(o, s);
+    // What fired and what was abnormal, before the figures that explain it.
+    crate::thresholds::text(o, s);
+    crate::anomalies::text(o, s);
     sources(o, s);
     lines(o, s);
     time(o, s);

@@ -200,8 +200,13 @@ impl Judge<'_> {
         let (observed, baseline, band_low, band_high) = match self.metric {
             Metric::Requests => (x, b.median, lo.max(0.0), hi),
             Metric::ErrorRate => (x, b.median, lo.max(0.0), hi.min(1.0)),
-            // Back from logarithms to µs: the band is a factor around the baseline.
-            Metric::P99 => (x.exp(), b.median.exp(), lo.exp(), hi.exp()),
+            // Back from logarithms to µs: the band is a factor around the baseline; the
+            // bucket's own p99 as it was (exp(ln x) is not always x exactly).
+            Metric::P99 => {
+                let own = self.d.p99.get(t).copied().flatten();
+                let observed = own.map_or(x.exp(), |p| p.max(1) as f64);
+                (observed, b.median.exp(), lo.exp(), hi.exp())
+            }
         };
         Flag {
             t,
