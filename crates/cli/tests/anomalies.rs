@@ -309,35 +309,30 @@ fn the_logs_hold_their_events() {
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn spike_found_with_its_endpoint_and_server() {
     assert_found(&cases()[0]);
     assert_found(&cases()[1]);
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn outage_found() {
     assert_found(&cases()[2]);
     assert_found(&cases()[3]);
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn errors_found_with_their_endpoint_and_server() {
     assert_found(&cases()[4]);
     assert_found(&cases()[5]);
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn latency_found_with_its_endpoint_and_server() {
     assert_found(&cases()[6]);
     assert_found(&cases()[7]);
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn a_calm_day_has_at_most_one_anomaly() {
     for format in [Format::NginxTimed, Format::HaproxyHttp] {
         let cfg = Config {
@@ -364,7 +359,6 @@ fn a_calm_day_has_at_most_one_anomaly() {
 }
 
 #[test]
-#[ignore = "needs the detector (issue 19)"]
 fn fail_if_anomalies_exits_3_on_an_event_and_0_when_calm() {
     let spike = &cases()[0];
     let (text, ..) = log(&config(spike.format, SECONDS, &[&spike.spec]), &[]);

@@ -227,8 +227,14 @@ fn anomalies(
     let series = total.anomaly_series(ANOMALY_WIDTH_S)?;
     let contrib = crate::anomaly_input::contributions(total, runs, endpoint_rules);
     let gaps = summary.series.gaps.as_ref();
-    Some(axlog_stats::anomaly::detect(
-        cfg, &series, None, gaps, &contrib,
+    let tails = total.anomaly_tails(ANOMALY_WIDTH_S);
+    Some(axlog_stats::anomaly::detect_with_tails(
+        cfg,
+        &series,
+        None,
+        gaps,
+        &contrib,
+        tails.as_ref(),
     ))
 }
 

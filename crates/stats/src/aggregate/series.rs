@@ -480,6 +480,35 @@ impl Series {
         }
     }
 
+    /// Each bucket's tail counts (`anomaly::TAIL_THRESHOLDS_US`) at the anomaly width:
+    /// the requests at or above each threshold, by bucket start (UTC), ascending.
+    fn anomaly_tails(&self, min_width_s: u32) -> crate::anomaly::Tails {
+        let s = self.parked();
+        let w = self.anomaly_width(min_width_s);
+        let ratio = w / s.width;
+        let rows = match ratio > 1 {
+            true => coarsen_rows(s.buckets.clone(), i64::from(ratio)),
+            false => s.buckets.clone(),
+        };
+        let shift = i64::from(self.cfg.shift_s);
+        let mut buckets: Vec<(i64, Vec<u64>)> = rows
+            .iter()
+            .filter(|(_, r)| r.requests > 0)
+            .map(|(idx, r)| {
+                let start = idx * i64::from(w) - shift;
+                let counts = r
+                    .latency
+                    .counts_at_least(&crate::anomaly::TAIL_THRESHOLDS_US);
+                (start, counts)
+            })
+            .collect();
+        buckets.sort_unstable_by_key(|b| b.0);
+        crate::anomaly::Tails {
+            bucket_s: w,
+            buckets,
+        }
+    }
+
     pub(super) fn gap_s(&self) -> u32 {
         self.cfg.gap_s
     }
@@ -590,6 +619,12 @@ impl Aggregate {
     /// series is.
     pub fn anomaly_series(&self, min_width_s: u32) -> Option<SeriesSummary> {
         self.series.as_ref().map(|s| s.anomaly_summary(min_width_s))
+    }
+
+    /// The tail counts of [`Aggregate::anomaly_series`]'s buckets (`None` without a
+    /// series): how many requests took at least each of the detector's thresholds.
+    pub fn anomaly_tails(&self, min_width_s: u32) -> Option<crate::anomaly::Tails> {
+        self.series.as_ref().map(|s| s.anomaly_tails(min_width_s))
     }
 
     /// The width of [`Aggregate::anomaly_series`] for `min_width_s`.

@@ -192,7 +192,9 @@ pub(crate) fn contributor(
     let mut dims: Vec<_> = contrib.dimensions.iter().collect();
     dims.sort_by_key(|dim| rank(&dim.name));
     let mut best: Option<Contributor> = None;
-    for dim in dims {
+    // A dimension with one key (one file, one server) explains every anomaly in full
+    // and so names none.
+    for dim in dims.into_iter().filter(|dim| dim.keys.len() > 1) {
         let keys: Vec<(&KeyCells, KeyFigures)> = dim
             .keys
             .iter()

@@ -155,6 +155,7 @@ mod tests {
             requests: vec![1; 10],
             errors: vec![0; 10],
             p99: vec![None; 10],
+            tails: None,
         };
         let flags = vec![
             flag(3, Metric::Requests, true, 4.0),

@@ -2,6 +2,7 @@
 //! baseline, with each metric's noise floor and guard, and the previous-day check.
 
 use super::baseline::{Baseline, baseline, window};
+use super::tails::{count_z, rung};
 use super::{AnomalyConfig, Dense};
 
 /// The metrics judged.
@@ -134,18 +135,39 @@ impl Judge<'_> {
             return (None, false);
         };
         let k = self.cfg.threshold;
-        let z = (x - b.median) / sigma;
+        let mut z = (x - b.median) / sigma;
+        // With tail counts, a p99 bucket's score is its tail count's distance from the
+        // usual (tails.rs): a minute's p99 spreads too widely for its own z to tell.
+        if self.metric == Metric::P99 && self.d.tails.is_some() {
+            match self.tail_z(t, b.median.exp()) {
+                Some(tz) => z = tz,
+                None => return (None, false),
+            }
+        }
         let req = self.d.requests[t];
         let last = self.d.requests.len().saturating_sub(1);
         let up = z > 0.0;
+        // Counts must also pass their counting noise (tails.rs): a spread measured on
+        // quiet buckets can be narrower than the noise a count has.
         let departs = match self.metric {
-            Metric::Requests if up => z > k && req >= self.cfg.min_requests,
+            Metric::Requests if up => {
+                z > k && req >= self.cfg.min_requests && count_z(x, b.median) > k
+            }
             // The first and last buckets are usually partly covered by the run: their
             // fewer requests are not a drop.
             Metric::Requests => {
-                z < -k && b.median >= self.cfg.min_requests as f64 && t != 0 && t != last
+                z < -k
+                    && b.median >= self.cfg.min_requests as f64
+                    && t != 0
+                    && t != last
+                    && count_z(x, b.median) < -k
             }
-            Metric::ErrorRate => z > k && self.d.errors[t] >= MIN_ERRORS,
+            Metric::ErrorRate => {
+                let errors = self.d.errors[t];
+                z > k
+                    && errors >= MIN_ERRORS
+                    && count_z(errors as f64, req as f64 * b.median.max(0.0)) > k
+            }
             Metric::P99 => z > k && x - b.median >= P99_FACTOR.ln(),
         };
         if !departs {
@@ -157,6 +179,30 @@ impl Judge<'_> {
             return (None, true);
         }
         (Some(self.flag(t, x, &b, sigma, z)), looked)
+    }
+
+    /// With tail counts: the distance (tails.rs) of bucket `t`'s requests past the rung
+    /// above `P99_FACTOR` times the baseline p99 (`base_us`) from what the window's rate
+    /// there predicts; `None` (not judged) past the ladder, without counts, or with
+    /// fewer than [`MIN_ERRORS`] such requests.
+    fn tail_z(&self, t: usize, base_us: f64) -> Option<f64> {
+        let tails = self.d.tails.as_ref()?;
+        let j = rung(base_us * P99_FACTOR)?;
+        let count = |i: usize| tails.get(i)?.as_ref()?.get(j).copied();
+        let x = count(t)?;
+        let (mut past, mut seen) = (0u64, 0u64);
+        for i in window(t, self.half, self.d.requests.len()) {
+            let n = self.d.requests[i];
+            if n >= self.cfg.min_requests.max(1) {
+                past += count(i).unwrap_or(0);
+                seen += n;
+            }
+        }
+        if seen == 0 || x < MIN_ERRORS {
+            return None;
+        }
+        let expected = self.d.requests[t] as f64 * past as f64 / seen as f64;
+        Some(count_z(x as f64, expected))
     }
 
     /// The track holding the previous day's window around `epoch` (the run's own, else

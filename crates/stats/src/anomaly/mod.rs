@@ -9,6 +9,9 @@ mod baseline;
 mod contributor;
 mod merge;
 mod metrics;
+mod tails;
+
+pub use tails::{TAIL_THRESHOLDS_US, Tails};
 
 use crate::anomaly_summary::{Anomalies, Anomaly};
 use crate::contrib::Contributions;
@@ -66,6 +69,8 @@ pub(crate) struct Dense {
     pub(crate) requests: Vec<u64>,
     pub(crate) errors: Vec<u64>,
     pub(crate) p99: Vec<Option<u64>>,
+    /// Each bucket's tail counts (tails.rs), when given.
+    pub(crate) tails: Option<Vec<Option<Vec<u64>>>>,
 }
 
 impl Dense {
@@ -87,6 +92,7 @@ impl Dense {
             requests: vec![0; len],
             errors: vec![0; len],
             p99: vec![None; len],
+            tails: None,
         };
         for b in &s.buckets {
             let Ok(i) = usize::try_from((b.start_epoch - start) / width) else {
@@ -99,6 +105,28 @@ impl Dense {
             }
         }
         Some(d)
+    }
+
+    /// Places `tails` at their buckets (on this grid only).
+    fn with_tails(mut self, tails: Option<&Tails>) -> Dense {
+        let Some(t) = tails.filter(|t| i64::from(t.bucket_s) == self.width) else {
+            return self;
+        };
+        let mut placed = vec![None; self.requests.len()];
+        for (start, counts) in &t.buckets {
+            let off = start - self.start;
+            if off.rem_euclid(self.width) != 0 {
+                continue;
+            }
+            if let Some(slot) = usize::try_from(off / self.width)
+                .ok()
+                .and_then(|i| placed.get_mut(i))
+            {
+                *slot = Some(counts.clone());
+            }
+        }
+        self.tails = Some(placed);
+        self
     }
 
     /// Bucket `i`'s start.
@@ -120,13 +148,28 @@ impl Dense {
 
 /// The anomalies of `series`: `history` (a cumulative state's total, on the same grid)
 /// gives the previous day where the series does not hold it; `gaps` are the run's gaps;
-/// `contrib` names contributors.
+/// `contrib` names contributors. Latency is judged on its p99 alone (see
+/// [`detect_with_tails`]).
 pub fn detect(
     cfg: &AnomalyConfig,
     series: &SeriesSummary,
     history: Option<&SeriesSummary>,
     gaps: Option<&Gaps>,
     contrib: &Contributions,
+) -> Anomalies {
+    detect_with_tails(cfg, series, history, gaps, contrib, None)
+}
+
+/// [`detect`], with the series' tail counts: a latency anomaly must then also have
+/// more requests past a time above the baseline p99 than counting noise explains
+/// (tails.rs).
+pub fn detect_with_tails(
+    cfg: &AnomalyConfig,
+    series: &SeriesSummary,
+    history: Option<&SeriesSummary>,
+    gaps: Option<&Gaps>,
+    contrib: &Contributions,
+    tails: Option<&Tails>,
 ) -> Anomalies {
     let mut out = Anomalies {
         method: METHOD.to_string(),
@@ -137,7 +180,7 @@ pub fn detect(
         min_duration_s: cfg.min_duration_s,
         ..Anomalies::default()
     };
-    let Some(d) = Dense::of(series) else {
+    let Some(d) = Dense::of(series).map(|d| d.with_tails(tails)) else {
         return out;
     };
     let hist = history

@@ -126,6 +126,51 @@ fn a_p99_jump() {
     assert!(close(x.band_high, 100_000.0 * 0.35f64.exp()));
 }
 
+/// Tail counts for `flat`-like buckets: `past(i)` requests of bucket `i` at or above
+/// every rung up to 256 ms (index 8), none above.
+fn tails(n: usize, past: impl Fn(usize) -> u64) -> Tails {
+    Tails {
+        bucket_s: 60,
+        buckets: (0..n)
+            .map(|i| {
+                let c = (0..TAIL_THRESHOLDS_US.len())
+                    .map(|j| if j <= 8 { past(i) } else { 0 })
+                    .collect();
+                (T0 + 60 * i as i64, c)
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_p99_jump_is_latency_only_when_its_tail_count_passes_counting_noise() {
+    let mut v = flat(120);
+    v[70].2 = Some(1_000_000);
+    let with = |t: &Tails| {
+        detect_with_tails(
+            &AnomalyConfig::default(),
+            &series(&v),
+            None,
+            None,
+            &Contributions::default(),
+            Some(t),
+        )
+    };
+    // The rung above 1.5 x 100 ms is 256 ms. Usually 1 request in 100 passes it; at
+    // minute 70, 4 do: 2 (sqrt(4.375) - sqrt(1.375)) = 1.84, noise (and under 5).
+    let few = tails(120, |i| if i == 70 { 4 } else { 1 });
+    assert_eq!(with(&few).count, 0);
+    // 7 where 1 is usual: 2 (sqrt(7.375) - sqrt(1.375)) = 3.09, still noise.
+    assert_eq!(with(&tails(120, |i| if i == 70 { 7 } else { 1 })).count, 0);
+    // 20: 2 (sqrt(20.375) - sqrt(1.375)) = 6.68, a latency anomaly with that score.
+    let a = with(&tails(120, |i| if i == 70 { 20 } else { 1 }));
+    assert_eq!(a.count, 1);
+    let x = &a.anomalies[0];
+    assert_eq!((x.kind.as_str(), x.start_epoch), ("latency", T0 + 60 * 70));
+    let want = 2.0 * (20.375f64.sqrt() - 1.375f64.sqrt());
+    assert!(close(x.score, want), "{} {want}", x.score);
+}
+
 #[test]
 fn a_small_p99_rise_is_not_latency() {
     // 1.4 times: ln 1.4 = 0.34, z = 3.4 < 3.5; and under the 1.5x guard anyway.
@@ -324,14 +369,28 @@ fn the_contributor_with_the_largest_share() {
     };
     let a = detect(&AnomalyConfig::default(), &series(&v), None, None, &c);
     let who = a.anomalies[0].contributor.clone().unwrap();
-    // The departure is 300 - 100 = 200: the source's is all of it (1.0), s1's 180
-    // (0.9), /a's 110 (0.55). The source has it.
+    // The departure is 300 - 100 = 200: the one source's is all of it (1.0), but a
+    // dimension of one key explains every anomaly and names none; s1's is 180 (0.9),
+    // /a's 110 (0.55). s1 has it, observed 240 against 60.
+    assert_eq!((who.dimension.as_str(), who.key.as_str()), ("server", "s1"));
+    assert!(close(who.share, 0.9) && who.observed == 240.0 && who.baseline == 60.0);
+    // Two sources, web1 with all of the rise: web1's 1.0 is the largest share.
+    let mut c2 = c.clone();
+    c2.dimensions[0] = dim("source", &["web1", "web2"], 120, |k, i| {
+        req(match (k, i == 60) {
+            (0, true) => 250,
+            (0, false) => 50,
+            _ => 50,
+        })
+    });
+    let a = detect(&AnomalyConfig::default(), &series(&v), None, None, &c2);
+    let who = a.anomalies[0].contributor.clone().unwrap();
     assert_eq!(
         (who.dimension.as_str(), who.key.as_str()),
         ("source", "web1")
     );
     assert!(close(who.share, 1.0));
-    // Without the source: s1, observed 240 against 60.
+    // Without the sources: s1 again.
     let c2 = Contributions {
         width_s: 60,
         dimensions: c.dimensions[1..].to_vec(),
