@@ -164,46 +164,37 @@ impl RowCells {
         if self.rows.len() <= i {
             self.rows.resize_with(i + 1, Vec::new);
         }
-        let row = &mut self.rows[i];
-        // Most often (a chunk after the one before) all of theirs come after.
-        if row.last().is_none_or(|l| l.0 < theirs[0].0) && self.left >= theirs.len() {
-            row.extend_from_slice(theirs);
-            self.left -= theirs.len();
-            return;
-        }
-        let mine = std::mem::take(row);
-        let mut out = Vec::with_capacity(mine.len() + theirs.len());
-        let (mut a, mut b) = (mine.iter().peekable(), theirs.iter().peekable());
-        loop {
-            match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.0 == y.0 => {
-                    let mut c = **x;
-                    c.add(y);
-                    out.push(c);
-                    a.next();
-                    b.next();
+        let RowCells {
+            rows,
+            left,
+            untracked,
+        } = self;
+        let row = &mut rows[i];
+        // In place: most of theirs come at or after the row's last cell (a chunk after
+        // the one before), a late one is found by binary search. Copying the row instead
+        // would cost a busy key's whole row at every chunk.
+        for y in theirs {
+            let at = match row.last_mut() {
+                Some(l) if l.0 == y.0 => {
+                    l.add(y);
+                    continue;
                 }
-                (Some(x), Some(y)) if x.0 < y.0 => {
-                    out.push(**x);
-                    a.next();
-                }
-                (Some(x), None) => {
-                    out.push(**x);
-                    a.next();
-                }
-                (_, Some(y)) => {
-                    if self.left == 0 {
-                        self.untracked += u64::from(y.1);
-                    } else {
-                        self.left -= 1;
-                        out.push(**y);
+                Some(l) if l.0 > y.0 => match row.binary_search_by_key(&y.0, |c| c.0) {
+                    Ok(k) => {
+                        row[k].add(y);
+                        continue;
                     }
-                    b.next();
-                }
-                (None, None) => break,
+                    Err(k) => k,
+                },
+                _ => row.len(),
+            };
+            if *left == 0 {
+                *untracked += u64::from(y.1);
+            } else {
+                *left -= 1;
+                row.insert(at, *y);
             }
         }
-        self.rows[i] = out;
     }
 
     /// Row `j`'s cells.
