@@ -13,7 +13,8 @@
 # Issue 17's speed target, `--by endpoint --by upstream --by status-class --bucket 1m`
 # against the plain report, both -j 1: on the nginx-timed file (which logs no
 # $upstream_addr: its upstream table is empty) and on ingress-nginx upstreaminfo of the same
-# size (which does).
+# size (which does). Issue 19's: the default report (anomalies looked for) against
+# `--no-anomalies`, -j 1.
 # axlog runs with one parsing thread (-j 1) and with one per core (the default). Needs
 # hyperfine and goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed
 # here when missing and running as root).
@@ -86,7 +87,9 @@ python3 scripts/rounds.py "$DATA/bench.json" "$RUNS" \
   "axlog report haproxy=$AXLOG report $HFILE --output json" \
   "axlog --by target -j 1=$AXLOG report -j 1 $FILE $TARGET --output json" \
   "axlog report ingress -j 1=$AXLOG report -j 1 $IFILE --output json" \
-  "axlog --by target ingress -j 1=$AXLOG report -j 1 $IFILE $TARGET --output json"
+  "axlog --by target ingress -j 1=$AXLOG report -j 1 $IFILE $TARGET --output json" \
+  "axlog --no-anomalies -j 1=$AXLOG report -j 1 $FILE --no-anomalies --output json" \
+  "axlog haproxy --no-anomalies -j 1=$AXLOG report -j 1 $HFILE --no-anomalies --output json"
 # GoAccess takes half a minute per 100 MB: fewer runs.
 hyperfine --style basic --warmup 0 --runs "${BENCH_GOACCESS_RUNS:-2}" --export-json "$DATA/bench-goaccess.json" \
   -n "goaccess (prefix)" "goaccess $PREFIX --log-format='$GOACCESS_FMT' --date-format=%d/%b/%Y --time-format=%T --no-global-config -o $DATA/goaccess.json"
@@ -136,4 +139,10 @@ for name, s in [("axlog report -j 1", size), ("axlog --by target -j 1", size), (
     print(f"  {name:<30} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
 print(f"--by target / plain, -j 1, nginx-timed:   {x('axlog --by target -j 1', 'axlog report -j 1'):.3f}  (no $upstream_addr: the upstream table is empty)")
 print(f"--by target / plain, -j 1, ingress:       {x('axlog --by target ingress -j 1', 'axlog report ingress -j 1'):.3f}  (target: 0.75)")
+print()
+print("issue 19's speed target: anomaly detection (cells, tail counts, detector) adds at most 5%, -j 1")
+for name, s in [("axlog --no-anomalies -j 1", size), ("axlog report -j 1", size), ("axlog haproxy --no-anomalies -j 1", hsize), ("axlog report haproxy -j 1", hsize)]:
+    print(f"  {name:<34} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s")
+print(f"with anomalies / without, nginx-timed:    {x('axlog --no-anomalies -j 1', 'axlog report -j 1'):.3f}x the time  (target: 1.05)")
+print(f"with anomalies / without, HAProxy:        {x('axlog haproxy --no-anomalies -j 1', 'axlog report haproxy -j 1'):.3f}x the time  (target: 1.05)")
 PY

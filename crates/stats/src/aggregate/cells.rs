@@ -405,9 +405,10 @@ fn merge_table(
 
 impl Aggregate {
     /// Gives the aggregate contributor cells `width` seconds wide on a grid shifted by
-    /// `shift` (with its series), unless it only counts requests.
+    /// `shift` (with its series), when it looks for anomalies (not with
+    /// `--no-anomalies`, nor when it only counts requests): they cost time.
     pub(super) fn set_cells(&mut self, width: u32, shift: u32) {
-        if !self.cfg.requests_only {
+        if !self.cfg.requests_only && self.cfg.anomalies.is_some() {
             self.cells = Some(Box::new(Cells::new(width, shift, self.chunked)));
         }
     }

@@ -42,14 +42,19 @@ impl Span {
     }
 }
 
-/// One key's figures: per bucket of the anomaly and per bucket of the window.
+/// One key's figures: per bucket of the anomaly and per bucket of the window (buffers
+/// reused from key to key: a run has many keys, most of them rare).
+#[derive(Default)]
 struct KeyFigures {
     inside: Vec<Cell>,
     around: Vec<Cell>,
+    /// Scratch for a median.
+    scratch: Vec<f64>,
 }
 
-/// `k`'s cells at the span's buckets (zeros where it had none).
-fn figures(k: &KeyCells, span: &Span, d: &Dense) -> Option<KeyFigures> {
+/// Fills `f` with `k`'s cells at the span's buckets (zeros where it had none); false when
+/// it had none in the window at all.
+fn figures(k: &KeyCells, span: &Span, d: &Dense, f: &mut KeyFigures) -> bool {
     let lo = d.epoch(
         span.around
             .first()
@@ -64,20 +69,20 @@ fn figures(k: &KeyCells, span: &Span, d: &Dense) -> Option<KeyFigures> {
     );
     let from = k.cells.partition_point(|(e, _)| *e < lo);
     let to = k.cells.partition_point(|(e, _)| *e < hi);
-    let cells = k.cells.get(from..to)?;
-    if cells.is_empty() {
-        return None;
-    }
+    let Some(cells) = k.cells.get(from..to).filter(|c| !c.is_empty()) else {
+        return false;
+    };
     let at = |i: usize| {
         let e = d.epoch(i);
         cells
             .binary_search_by_key(&e, |(ce, _)| *ce)
             .map_or(Cell::default(), |p| cells[p].1)
     };
-    Some(KeyFigures {
-        inside: (span.first..span.end).map(at).collect(),
-        around: span.around.iter().map(|&i| at(i)).collect(),
-    })
+    f.inside.clear();
+    f.inside.extend((span.first..span.end).map(at));
+    f.around.clear();
+    f.around.extend(span.around.iter().map(|&i| at(i)));
+    true
 }
 
 /// A departure and the figures shown with it (the key's own over the anomaly and its
@@ -100,12 +105,13 @@ fn ratio(n: f64, d: f64) -> f64 {
 
 /// The departure of `f` by `m`; for time, `fallback_mean` is the baseline of a key
 /// without requests in the window.
-fn departure(f: &KeyFigures, m: Measure, fallback_mean: f64) -> Departure {
+fn departure(f: &mut KeyFigures, m: Measure, fallback_mean: f64) -> Departure {
     let n = f.inside.len().max(1) as f64;
     match m {
         Measure::Requests => {
-            let mut around: Vec<f64> = f.around.iter().map(|c| c.requests as f64).collect();
-            let base = median(&mut around).unwrap_or(0.0);
+            f.scratch.clear();
+            f.scratch.extend(f.around.iter().map(|c| c.requests as f64));
+            let base = median(&mut f.scratch).unwrap_or(0.0);
             let seen = sum(&f.inside, |c| c.requests);
             Departure {
                 amount: seen - base * f.inside.len() as f64,
@@ -194,25 +200,29 @@ pub(crate) fn contributor(
     let mut best: Option<Contributor> = None;
     // A dimension with one key (one file, one server) explains every anomaly in full
     // and so names none.
+    let mut f = KeyFigures::default();
     for dim in dims.into_iter().filter(|dim| dim.keys.len() > 1) {
-        let keys: Vec<(&KeyCells, KeyFigures)> = dim
+        // A key without timed requests around the anomaly is measured against the
+        // dimension's mean time there (a first pass sums it).
+        let fallback = match m {
+            Measure::Time => {
+                let (mut spent, mut timed) = (0.0, 0.0);
+                for k in &dim.keys {
+                    if figures(k, span, d, &mut f) {
+                        spent += sum(&f.around, |c| c.latency_sum_us);
+                        timed += sum(&f.around, |c| c.latency_count);
+                    }
+                }
+                ratio(spent, timed)
+            }
+            _ => 0.0,
+        };
+        let deps: Vec<(&KeyCells, Departure)> = dim
             .keys
             .iter()
-            .filter_map(|k| Some((k, figures(k, span, d)?)))
-            .collect();
-        // A key without timed requests around the anomaly is measured against the
-        // dimension's mean time there.
-        let all_around: Vec<Cell> = keys
-            .iter()
-            .flat_map(|(_, f)| f.around.iter().copied())
-            .collect();
-        let fallback = ratio(
-            sum(&all_around, |c| c.latency_sum_us),
-            sum(&all_around, |c| c.latency_count),
-        );
-        let deps: Vec<(&KeyCells, Departure)> = keys
-            .iter()
-            .map(|(k, f)| (*k, departure(f, m, fallback)))
+            .filter_map(|k| {
+                figures(k, span, d, &mut f).then(|| (k, departure(&mut f, m, fallback)))
+            })
             .collect();
         let total = total.unwrap_or_else(|| deps.iter().map(|(_, dep)| dep.amount).sum());
         if total.abs() < f64::EPSILON || !total.is_finite() {
