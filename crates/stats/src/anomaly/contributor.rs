@@ -217,13 +217,12 @@ pub(crate) fn contributor(
             }
             _ => 0.0,
         };
-        let deps: Vec<(&KeyCells, Departure)> = dim
-            .keys
-            .iter()
-            .filter_map(|k| {
-                figures(k, span, d, &mut f).then(|| (k, departure(&mut f, m, fallback)))
-            })
-            .collect();
+        let mut deps: Vec<(&KeyCells, Departure)> = Vec::new();
+        for k in &dim.keys {
+            if figures(k, span, d, &mut f) {
+                deps.push((k, departure(&mut f, m, fallback)));
+            }
+        }
         let total = total.unwrap_or_else(|| deps.iter().map(|(_, dep)| dep.amount).sum());
         if total.abs() < f64::EPSILON || !total.is_finite() {
             continue;
