@@ -121,6 +121,8 @@ mod tests {
             threads,
             stats: StatsConfig {
                 source_by_host: by_host,
+                // Cells are kept only when anomalies are looked for.
+                anomalies: Some(Default::default()),
                 ..StatsConfig::default()
             },
             series: Some(SeriesConfig::default()),

@@ -162,22 +162,21 @@ fn row_value(m: Metric, r: &BreakdownRow) -> Option<f64> {
 }
 
 fn quantile(q: Quantile, l: &LatencyStats) -> u64 {
-    match q {
-        Quantile::P50 => l.p50_us,
-        Quantile::P90 => l.p90_us,
-        Quantile::P99 => l.p99_us,
-        Quantile::P999 => l.p999_us,
-        Quantile::Max => l.max_us,
-    }
+    pick(q, [l.p50_us, l.p90_us, l.p99_us, l.p999_us, l.max_us])
 }
 
 fn named_quantile(q: Quantile, l: &NamedLatency) -> u64 {
+    pick(q, [l.p50_us, l.p90_us, l.p99_us, l.p999_us, l.max_us])
+}
+
+/// `q` of the figures p50, p90, p99, p99.9 and max.
+fn pick(q: Quantile, [p50, p90, p99, p999, max]: [u64; 5]) -> u64 {
     match q {
-        Quantile::P50 => l.p50_us,
-        Quantile::P90 => l.p90_us,
-        Quantile::P99 => l.p99_us,
-        Quantile::P999 => l.p999_us,
-        Quantile::Max => l.max_us,
+        Quantile::P50 => p50,
+        Quantile::P90 => p90,
+        Quantile::P99 => p99,
+        Quantile::P999 => p999,
+        Quantile::Max => max,
     }
 }
 

@@ -664,6 +664,8 @@ mod tests {
         StatsConfig {
             max_paths: 40,
             source_by_host: true,
+            // Cells are kept only when anomalies are looked for.
+            anomalies: Some(Default::default()),
             ..StatsConfig::default()
         }
     }
@@ -760,7 +762,7 @@ mod tests {
     /// time), one in minute 2; a path fold names both /a and /b `/x`.
     #[test]
     fn hand_counted_cells() {
-        let mut a = with_series(Aggregate::new(StatsConfig::default()));
+        let mut a = with_series(Aggregate::new(cfg()));
         let at = |s: i64, status: u16, ms: Option<u64>, path: &'static [u8]| Observation {
             ts_us: (6000 + s) * 1_000_000,
             status,
