@@ -33,6 +33,20 @@ pub(crate) enum Command {
     /// Show how the first lines of a log are split into fields and parsed, to check a
     /// format in seconds.
     Explain(ExplainArgs),
+    /// Print a shell completion script: `axlog completions bash >
+    /// /etc/bash_completion.d/axlog` (zsh: a `_axlog` file in `$fpath`; fish:
+    /// `~/.config/fish/completions/axlog.fish`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page in roff: `axlog man > axlog.1`, `axlog man report >
+    /// axlog-report.1` (then `man -l axlog.1`, or install them under
+    /// /usr/local/share/man/man1/).
+    Man {
+        /// A command's own page (report, convert, formats, explain).
+        command: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]

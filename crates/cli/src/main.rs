@@ -24,6 +24,7 @@ mod progress;
 mod report;
 mod run;
 mod series;
+mod shell;
 mod sizes;
 mod state;
 mod term;
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::convert(args),
         Command::Formats => formats::formats(),
         Command::Explain(args) => explain::explain(args),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { command } => shell::man(command.as_deref()),
     };
     match result {
         Ok(code) => code,
