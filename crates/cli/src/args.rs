@@ -13,7 +13,8 @@ use std::path::PathBuf;
 #[command(
     name = "axlog",
     version,
-    about = "Access-log analytics: QPS, status and latency from Nginx logs"
+    about = "Access-log analytics: QPS, status and latency from Nginx logs",
+    after_help = crate::examples::AXLOG
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -23,15 +24,17 @@ pub(crate) struct Cli {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Summarise access logs: lines, time range, QPS, statuses, latency percentiles, top paths.
-    #[command(after_help = crate::exit::HELP)]
+    #[command(after_help = crate::examples::report_after_help())]
     Report(ReportArgs),
     /// Convert access logs to Parquet, partitioned by date, for DuckDB, Spark, Trino or
     /// pyarrow: `axlog convert /var/log/nginx/ -o logs/`.
+    #[command(after_help = crate::examples::CONVERT)]
     Convert(ConvertArgs),
     /// List the log layouts axlog knows, with their definitions.
     Formats,
     /// Show how the first lines of a log are split into fields and parsed, to check a
     /// format in seconds.
+    #[command(after_help = crate::examples::EXPLAIN)]
     Explain(ExplainArgs),
     /// Print a shell completion script: `axlog completions bash >
     /// /etc/bash_completion.d/axlog` (zsh: a `_axlog` file in `$fpath`; fish:

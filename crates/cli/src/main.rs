@@ -10,6 +10,7 @@ mod convert;
 mod cumulative;
 mod endpoints;
 mod every;
+mod examples;
 mod exit;
 mod explain;
 mod failif;
