@@ -19,25 +19,14 @@ fn help(args: &[&str], columns: Option<&str>) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The example commands of a help text (a line ending in `\` goes on on the next).
+/// The example commands of a help text, one a line.
 fn examples(text: &str) -> Vec<String> {
-    let lines = text.lines().skip_while(|l| *l != "Examples:").skip(1);
-    let mut out: Vec<String> = Vec::new();
-    let mut open = false;
-    for l in lines {
-        let Some(cmd) = l.strip_prefix("  ") else {
-            break;
-        };
-        match out.last_mut() {
-            Some(last) if open => last.push_str(cmd.trim_start()),
-            _ => out.push(cmd.to_string()),
-        }
-        open = cmd.ends_with('\\');
-        if let Some(last) = out.last_mut().filter(|_| open) {
-            last.pop();
-        }
-    }
-    out
+    text.lines()
+        .skip_while(|l| *l != "Examples:")
+        .skip(1)
+        .map_while(|l| l.strip_prefix("  "))
+        .map(String::from)
+        .collect()
 }
 
 #[test]

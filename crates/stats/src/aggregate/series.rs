@@ -447,26 +447,32 @@ impl Series {
             .unwrap_or(WIDTHS[WIDTHS.len() - 1])
     }
 
+    /// The kept rows at [`Series::anomaly_width`] for `min_width_s`, merged (exactly)
+    /// when that width is coarser, with the width: what the anomaly series and its tail
+    /// counts are both read from.
+    fn anomaly_rows(&self, min_width_s: u32) -> (u32, std::borrow::Cow<'_, [(i64, Row)]>) {
+        let w = self.anomaly_width(min_width_s);
+        let rows = match (w / self.width, self.parked()) {
+            (ratio, s) if ratio > 1 => {
+                std::borrow::Cow::Owned(coarsen_rows(s.into_owned().buckets, i64::from(ratio)))
+            }
+            (_, std::borrow::Cow::Borrowed(s)) => std::borrow::Cow::Borrowed(&s.buckets[..]),
+            (_, std::borrow::Cow::Owned(s)) => std::borrow::Cow::Owned(s.buckets),
+        };
+        (w, rows)
+    }
+
     /// The zero-filled buckets at [`Series::anomaly_width`]: the kept rows, merged
     /// (exactly) when that width is coarser.
     fn anomaly_summary(&self, min_width_s: u32) -> SeriesSummary {
-        let s = self.parked();
-        let w = self.anomaly_width(min_width_s);
-        let coarse;
-        let rows: &[(i64, Row)] = match w / s.width {
-            ratio if ratio > 1 => {
-                coarse = coarsen_rows(s.buckets.clone(), i64::from(ratio));
-                &coarse
-            }
-            _ => &s.buckets,
-        };
+        let (w, rows) = self.anomaly_rows(min_width_s);
         let index: FxHashMap<i64, usize> = rows
             .iter()
             .enumerate()
             .map(|(i, (idx, _))| (*idx, i))
             .collect();
         let (_, buckets, zero_filled) = bucket_list(
-            s.range,
+            self.range,
             w,
             self.cfg.shift_s,
             rows.iter().map(|b| b.0),
@@ -483,13 +489,7 @@ impl Series {
     /// Each bucket's tail counts (`anomaly::TAIL_THRESHOLDS_US`) at the anomaly width:
     /// the requests at or above each threshold, by bucket start (UTC), ascending.
     fn anomaly_tails(&self, min_width_s: u32) -> crate::anomaly::Tails {
-        let s = self.parked();
-        let w = self.anomaly_width(min_width_s);
-        let ratio = w / s.width;
-        let rows = match ratio > 1 {
-            true => coarsen_rows(s.buckets.clone(), i64::from(ratio)),
-            false => s.buckets.clone(),
-        };
+        let (w, rows) = self.anomaly_rows(min_width_s);
         let shift = i64::from(self.cfg.shift_s);
         let mut buckets: Vec<(i64, Vec<u64>)> = rows
             .iter()
