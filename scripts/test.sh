@@ -12,19 +12,27 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # The readers users query axlog's Parquet with. Spark runs on the JVM. Made before the
 # Rust tests: the cron harness (crates/cli/tests/cron.rs) reads its rows with DuckDB too,
 # and crates/cli/tests/outputs.rs parses the Prometheus textfile with prometheus_client
-# and renders the Markdown with cmark-gfm (cmarkgfm).
+# and renders the Markdown with cmark-gfm (cmarkgfm); every JSON report the tests make is
+# validated against docs/report.schema.json with jsonschema. The HTML report is opened in
+# headless Chromium (crates/cli/tests/html.rs).
 command -v java >/dev/null || {
     echo "Spark needs a Java runtime: apt-get install openjdk-17-jre-headless" >&2
     exit 1
 }
+chromium="$(command -v chromium || command -v chromium-browser || true)"
+[ -n "$chromium" ] || {
+    echo "the HTML test needs Chromium: apt-get install chromium" >&2
+    exit 1
+}
 venv=target/pyenv
-if ! "$venv/bin/python" -c 'import duckdb, pyarrow, pyspark, prometheus_client, cmarkgfm' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import duckdb, pyarrow, pyspark, prometheus_client, cmarkgfm, jsonschema' 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        duckdb==2.0.1 pyarrow==26.0.1 pyspark==4.3.0 prometheus-client==0.26.0 cmarkgfm==2025.10.22
+        duckdb==2.0.1 pyarrow==26.0.1 pyspark==4.3.0 prometheus-client==0.26.0 cmarkgfm==2025.10.22 \
+        jsonschema==4.26.0
 fi
 AXLOG_DUCKDB_PYTHON="$(pwd)/$venv/bin/python" AXLOG_OUTPUTS_PYTHON="$(pwd)/$venv/bin/python" \
-    cargo test --workspace --locked
+    AXLOG_CHROMIUM="$chromium" cargo test --workspace --locked
 cargo build --locked -p axlog-cli -p axlog-testgen
 bin="$(cargo metadata --no-deps --format-version 1 |
     "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/debug"

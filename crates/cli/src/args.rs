@@ -144,7 +144,8 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
     /// Write the report to PATH instead of standard output, in the format its extension
-    /// names: `.txt`, `.json`, `.md` (Markdown), `.prom` (Prometheus textfile). Repeatable,
+    /// names: `.txt`, `.json`, `.md` (Markdown), `.html` (a page with charts), `.prom`
+    /// (Prometheus textfile), or a directory (`out/`, `tables.csv`) of CSV files. Repeatable,
     /// every file from the same pass; `-o -` also writes standard output (in `--output`'s
     /// format). Each file is replaced atomically (written beside it, then renamed).
     #[arg(
@@ -425,6 +426,9 @@ pub(crate) fn parse_duration(s: &str) -> Result<u64, String> {
 pub(crate) enum Output {
     Text,
     Json,
+    Markdown,
+    Html,
+    Prometheus,
 }
 
 #[derive(Clone, Copy)]

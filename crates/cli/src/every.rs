@@ -89,15 +89,16 @@ pub(crate) fn live_line(live: Live, every: u64, output: Output) -> (String, u64)
         } => {
             let fitted = summary.lines.parsed + summary.lines.other;
             let line = match output {
-                Output::Text => axlog_report::window_line(start, every, partial, &summary),
                 Output::Json => axlog_report::window_json(start, every, partial, &summary),
+                // Refused before the run (report.rs): a window is a line of text or JSON.
+                _ => axlog_report::window_line(start, every, partial, &summary),
             };
             (line, fitted)
         }
         Live::NoRequests { from, to, windows } => {
             let line = match output {
-                Output::Text => axlog_report::no_requests_line(from, to, windows),
                 Output::Json => axlog_report::no_requests_json(from, to, windows),
+                _ => axlog_report::no_requests_line(from, to, windows),
             };
             (line, 0)
         }

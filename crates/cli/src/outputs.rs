@@ -1,5 +1,6 @@
 //! `report -o PATH` (repeatable): the report written to files, each in the format its
-//! extension names (`.txt`, `.json`, `.md`, `.prom`), all rendered from the run's one
+//! extension names (`.txt`, `.json`, `.md`, `.html`, `.prom`; a directory, a path ending
+//! in `/` or `.csv`, for CSV's one file a table), all rendered from the run's one
 //! summary. The paths are checked before any input is read (a bad extension or a
 //! directory that cannot be written is a usage error), and each file is replaced
 //! atomically (a temporary file in its directory, fsynced, renamed over it, the
@@ -24,21 +25,29 @@ pub(crate) enum Format {
     Text,
     Json,
     Markdown,
+    Html,
     Prometheus,
+    /// A directory of CSV files, one a table.
+    Csv,
 }
 
 /// The extensions `-o` knows, for messages.
-const KNOWN: &str = ".txt, .json, .md, .prom";
+const KNOWN: &str = ".txt, .json, .md, .html, .prom, or a directory ending in / or .csv";
 
 impl Format {
     /// The format `path`'s extension names.
     fn of(path: &Path) -> Option<Format> {
+        if is_dir_path(path) {
+            return Some(Format::Csv);
+        }
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
             "txt" => Format::Text,
             "json" => Format::Json,
             "md" => Format::Markdown,
+            "html" | "htm" => Format::Html,
             "prom" => Format::Prometheus,
+            "csv" => Format::Csv,
             _ => return None,
         })
     }
@@ -47,18 +56,35 @@ impl Format {
         match o {
             Output::Text => Format::Text,
             Output::Json => Format::Json,
+            Output::Markdown => Format::Markdown,
+            Output::Html => Format::Html,
+            Output::Prometheus => Format::Prometheus,
         }
     }
 
     /// The summary rendered in this format; `now_s` is the run's end, for Prometheus.
-    fn render(self, s: &Summary, now_s: f64) -> String {
-        match self {
+    fn render(self, s: &Summary, now_s: f64) -> Rendered {
+        Rendered::One(match self {
             Format::Text => axlog_report::text(s),
             Format::Json => axlog_report::json(s),
             Format::Markdown => axlog_report::markdown(s),
+            Format::Html => axlog_report::html(s),
             Format::Prometheus => axlog_report::prometheus(s, now_s),
-        }
+            Format::Csv => return Rendered::Tables(axlog_report::csv(s)),
+        })
     }
+}
+
+/// A rendering: one document, or CSV's named files.
+enum Rendered {
+    One(String),
+    Tables(Vec<axlog_report::CsvFile>),
+}
+
+/// Whether `-o PATH` names a directory (CSV's): it ends in `/` or `.csv`.
+fn is_dir_path(path: &Path) -> bool {
+    let s = path.as_os_str().to_string_lossy();
+    s.ends_with('/') || s.ends_with(std::path::MAIN_SEPARATOR)
 }
 
 /// A file output failed to be written (inside an `io::Error`, as a stdout failure is):
@@ -95,12 +121,27 @@ pub(crate) fn check(args: &ReportArgs, inputs: Option<&Inputs>) -> Result<(), St
         if let Some(inputs) = inputs {
             inputs.check_output("-o", path).map_err(|e| e.to_string())?;
         }
-        if path.is_dir() {
+        let csv = Format::of(path) == Some(Format::Csv);
+        if path.is_dir() && !csv {
             return Err(format!("-o {}: is a directory", path.display()));
         }
-        let dir = dir_of(path);
+        // `stat("file/")` fails: the name is looked at without its trailing slash.
+        let bare = Path::new(path.to_str().map_or("", |p| p.trim_end_matches('/')));
+        if csv && bare.exists() && !bare.is_dir() {
+            return Err(format!(
+                "-o {}: is a file; CSV is written as a directory of files, one a table",
+                path.display()
+            ));
+        }
+        // CSV's directory is made when missing: its parent must take it.
+        let probe_for = match csv {
+            true if path.is_dir() => path.join("summary.csv"),
+            true => path.to_path_buf(),
+            false => path.to_path_buf(),
+        };
+        let dir = dir_of(&probe_for);
         // The temporary file goes in the same directory: it must take one.
-        let probe = temp_name(path).map_err(|e| format!("-o {}: {e}", path.display()))?;
+        let probe = temp_name(&probe_for).map_err(|e| format!("-o {}: {e}", path.display()))?;
         match File::create_new(&probe) {
             Ok(_) => {
                 let _ = std::fs::remove_file(&probe);
@@ -134,15 +175,32 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
             let msg = format!("-o {}: unknown extension", path.display());
             return Err(io::Error::other(WriteFailed(msg)));
         };
-        let text = format.render(summary, now_s);
-        replace_file(path, text.as_bytes()).map_err(|e| {
-            let msg = format!("writing the report to {}: {e}", path.display());
+        let failed = |e: io::Error, file: &Path| {
+            let msg = format!("writing the report to {}: {e}", file.display());
             io::Error::new(e.kind(), WriteFailed(msg))
-        })?;
+        };
+        match format.render(summary, now_s) {
+            Rendered::One(text) => {
+                replace_file(path, text.as_bytes()).map_err(|e| failed(e, path))?;
+            }
+            Rendered::Tables(files) => {
+                // Each table's file is replaced atomically; the set is not (a reader sees
+                // each file whole, old or new).
+                std::fs::create_dir_all(path).map_err(|e| failed(e, path))?;
+                for f in &files {
+                    let file = path.join(&f.name);
+                    replace_file(&file, f.text.as_bytes()).map_err(|e| failed(e, &file))?;
+                }
+            }
+        }
     }
     let to_stdout = args.output_files.is_empty() || args.output_files.iter().any(|p| is_stdout(p));
     if to_stdout {
-        let text = Format::of_output(args.output).render(summary, now_s);
+        // `--output` has no CSV: its tables are files.
+        let text = match Format::of_output(args.output).render(summary, now_s) {
+            Rendered::One(text) => text,
+            Rendered::Tables(_) => String::new(),
+        };
         let mut out = term::stdout();
         out.write_all(text.as_bytes())?;
         out.flush()?;
@@ -160,7 +218,10 @@ mod tests {
         assert_eq!(Format::of(Path::new("r.PROM")), Some(Format::Prometheus));
         assert_eq!(Format::of(Path::new("r.txt")), Some(Format::Text));
         assert_eq!(Format::of(Path::new("r.json")), Some(Format::Json));
-        assert_eq!(Format::of(Path::new("r.html")), None);
+        assert_eq!(Format::of(Path::new("r.html")), Some(Format::Html));
+        assert_eq!(Format::of(Path::new("tables.csv")), Some(Format::Csv));
+        assert_eq!(Format::of(Path::new("out/")), Some(Format::Csv));
+        assert_eq!(Format::of(Path::new("r.xml")), None);
         assert_eq!(Format::of(Path::new("report")), None);
     }
 }

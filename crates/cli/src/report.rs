@@ -1,7 +1,7 @@
 //! `axlog report`: one summary of the whole input, or with `--every` one line per
 //! interval of log time, rendered by `axlog_report`.
 
-use crate::args::ReportArgs;
+use crate::args::{Output, ReportArgs};
 use crate::progress::with_progress;
 use crate::run::{failures_code, inputs_of, open_rejects, sources_and_labels};
 use crate::{exit, term, threads};
@@ -81,6 +81,10 @@ pub(crate) fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if let Some(every) = args.every {
+        if !matches!(args.output, Output::Text | Output::Json) {
+            term::warn("--every writes a line a window: --output text or json");
+            return Ok(ExitCode::from(exit::USAGE));
+        }
         return crate::every::report_every(&args, &sources, every, filter);
     }
     let mut cfg = config(&args)?;
