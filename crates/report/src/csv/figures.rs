@@ -1,0 +1,102 @@
+//! `statuses.csv`, `classes.csv` and `latency.csv`: the report's status counts and its
+//! latencies (nginx's and HAProxy's timers, in µs).
+
+use super::cell::{flag, float, int, text};
+use super::table::{Part, Table};
+use axlog_stats::summary::LatencyStats;
+
+/// A status code's class, as `status.classes` names them (`0`, a `-` status, is
+/// `other`).
+fn class_of(code: u16) -> &'static str {
+    match code {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        500..=599 => "5xx",
+        _ => "other",
+    }
+}
+
+pub(crate) fn statuses(parts: &[Part]) -> Table {
+    Table::tiered(&["code", "class", "count", "share"], parts, |t, s| {
+        for c in &s.status.codes {
+            t.row(vec![
+                int(c.code),
+                class_of(c.code).to_string(),
+                int(c.count),
+                float(c.share),
+            ]);
+        }
+    })
+}
+
+pub(crate) fn classes(parts: &[Part]) -> Table {
+    Table::tiered(&["class", "count", "share"], parts, |t, s| {
+        for c in &s.status.classes {
+            t.row(vec![text(&c.class), int(c.count), float(c.share)]);
+        }
+    })
+}
+
+const LATENCY: &[&str] = &[
+    "latency",
+    "count",
+    "p50_us",
+    "p90_us",
+    "p99_us",
+    "p999_us",
+    "max_us",
+    "mean_us",
+    "approximate",
+];
+
+/// One row a latency the lines logged, named as the Prometheus file names them.
+pub(crate) fn latency(parts: &[Part]) -> Table {
+    Table::tiered(LATENCY, parts, |t, s| {
+        let h = s.haproxy.as_ref();
+        let all: [(&str, Option<&LatencyStats>); 7] = [
+            ("request_time", s.latency.request_time.as_ref()),
+            (
+                "upstream_response_time",
+                s.latency.upstream_response_time.as_ref(),
+            ),
+            ("haproxy_tr", h.and_then(|h| h.tr.as_ref())),
+            ("haproxy_tw", h.and_then(|h| h.tw.as_ref())),
+            ("haproxy_tc", h.and_then(|h| h.tc.as_ref())),
+            ("haproxy_tr_server", h.and_then(|h| h.tr_server.as_ref())),
+            ("haproxy_ta", h.and_then(|h| h.ta.as_ref())),
+        ];
+        for (name, l) in all {
+            let Some(l) = l else { continue };
+            t.row(vec![
+                name.to_string(),
+                int(l.count),
+                int(l.p50_us),
+                int(l.p90_us),
+                int(l.p99_us),
+                int(l.p999_us),
+                int(l.max_us),
+                float(l.mean_us),
+                flag(l.approximate),
+            ]);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::class_of;
+
+    #[test]
+    fn classes_of_codes() {
+        assert_eq!(class_of(0), "other");
+        assert_eq!(class_of(99), "other");
+        assert_eq!(class_of(100), "1xx");
+        assert_eq!(class_of(204), "2xx");
+        assert_eq!(class_of(399), "3xx");
+        assert_eq!(class_of(404), "4xx");
+        assert_eq!(class_of(599), "5xx");
+        assert_eq!(class_of(600), "other");
+    }
+}
