@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The files every CSV output holds, whatever the run (docs/outputs.md, `## CSV`).
-const ALWAYS: [&str; 14] = [
+const ALWAYS: [&str; 15] = [
     "anomalies.csv",
     "by.csv",
     "classes.csv",
@@ -21,6 +21,7 @@ const ALWAYS: [&str; 14] = [
     "gaps.csv",
     "latency.csv",
     "paths.csv",
+    "series-by.csv",
     "series.csv",
     "servers.csv",
     "sources.csv",
@@ -380,6 +381,7 @@ fn bundled_sample_agrees_with_the_json_of_the_same_pass() {
     let lines = std::fs::read_to_string(&log).unwrap().lines().count() as u64;
     let out = axlog()
         .args(["report", "--by", "endpoint", "--by", "status-class,method"])
+        .args(["--series-by", "endpoint"])
         .args(["-o", "tables.csv", "-o", "r.json"])
         .arg(&log)
         .current_dir(d)
@@ -530,6 +532,23 @@ fn bundled_sample_agrees_with_the_json_of_the_same_pass() {
         }
     }
     assert_eq!(series.numbers("requests").iter().sum::<u64>(), requests);
+
+    // series-by.csv: each key's buckets, at the series' starts, adding up to its
+    // requests as the JSON's rows have them.
+    let sb = Csv::read(&o.join("series-by.csv"));
+    let json_rows = v["series_by"]["rows"].as_array().unwrap();
+    assert!(!json_rows.is_empty());
+    assert_eq!(sb.rows.len(), json_rows.len() * buckets.len());
+    for (j, chunk) in json_rows.iter().zip(sb.rows.chunks(buckets.len())) {
+        let mut sum = 0;
+        for (r, b) in chunk.iter().zip(buckets) {
+            assert_eq!(r[sb.col("dimension")], "endpoint");
+            assert_eq!(r[sb.col("key")], j["key"].as_str().unwrap());
+            assert_eq!(r[sb.col("start_epoch")], b["start_epoch"].to_string());
+            sum += r[sb.col("requests")].parse::<u64>().unwrap();
+        }
+        assert_eq!(sum, j["requests"].as_u64().unwrap());
+    }
 
     // The anomalies the JSON lists, row for row.
     let an = Csv::read(&o.join("anomalies.csv"));

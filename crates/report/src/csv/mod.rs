@@ -38,7 +38,7 @@ pub fn csv(s: &Summary) -> Vec<CsvFile> {
             })
             .collect(),
     };
-    let tables: [(&str, Table); 13] = [
+    let tables: [(&str, Table); 14] = [
         ("summary", overall::summary(&parts)),
         ("sources", overall::sources(s, &parts)),
         ("statuses", figures::statuses(&parts)),
@@ -49,6 +49,7 @@ pub fn csv(s: &Summary) -> Vec<CsvFile> {
         ("servers", lists::servers(&parts)),
         ("terminations", lists::terminations(&parts)),
         ("series", time::series(&parts)),
+        ("series-by", time::series_by(&parts)),
         ("gaps", time::gaps(&parts)),
         ("anomalies", time::anomalies(&parts)),
         ("thresholds", time::thresholds(s)),

@@ -79,6 +79,7 @@ fn every_table_is_written_with_its_header_even_empty() {
             "servers.csv",
             "terminations.csv",
             "series.csv",
+            "series-by.csv",
             "gaps.csv",
             "anomalies.csv",
             "thresholds.csv",

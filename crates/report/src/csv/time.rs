@@ -1,9 +1,11 @@
-//! The tables over time: `series.csv` (a row a bucket), `gaps.csv`, `anomalies.csv`, and
-//! `thresholds.csv` (the `--fail-if` expressions, fired or not).
+//! The tables over time: `series.csv` (a row a bucket), `series-by.csv` (a row a
+//! `--series-by` key and bucket), `gaps.csv`, `anomalies.csv`, and `thresholds.csv` (the
+//! `--fail-if` expressions, fired or not).
 
 use super::cell::{flag, float, int, opt_float, opt_int, opt_text, text};
 use super::table::{Part, Table};
 use axlog_stats::Summary;
+use axlog_stats::series_summary::SeriesValues;
 
 const SERIES: &[&str] = &[
     "start",
@@ -22,29 +24,59 @@ const SERIES: &[&str] = &[
     "approximate",
 ];
 
+/// A bucket's values, after its start and width.
+fn values(v: &SeriesValues) -> [String; 11] {
+    [
+        int(v.requests),
+        int(v.status_1xx),
+        int(v.status_2xx),
+        int(v.status_3xx),
+        int(v.status_4xx),
+        int(v.status_5xx),
+        int(v.bytes_sent),
+        opt_int(v.p50_us),
+        opt_int(v.p99_us),
+        opt_int(v.max_us),
+        flag(v.approximate),
+    ]
+}
+
 pub(crate) fn series(parts: &[Part]) -> Table {
     Table::tiered(SERIES, parts, |t, s| {
         let Some(series) = &s.series.series else {
             return;
         };
         for b in &series.buckets {
-            let v = &b.values;
-            t.row(vec![
-                text(&b.start),
-                int(b.start_epoch),
-                int(series.bucket_s),
-                int(v.requests),
-                int(v.status_1xx),
-                int(v.status_2xx),
-                int(v.status_3xx),
-                int(v.status_4xx),
-                int(v.status_5xx),
-                int(v.bytes_sent),
-                opt_int(v.p50_us),
-                opt_int(v.p99_us),
-                opt_int(v.max_us),
-                flag(v.approximate),
-            ]);
+            let mut cells = vec![text(&b.start), int(b.start_epoch), int(series.bucket_s)];
+            cells.extend(values(&b.values));
+            t.row(cells);
+        }
+    })
+}
+
+/// `--series-by`'s keys, each with a row a bucket (the series' buckets, bucket for
+/// bucket, their start taken from it).
+pub(crate) fn series_by(parts: &[Part]) -> Table {
+    let mut header = vec!["dimension", "key"];
+    header.extend(SERIES);
+    Table::tiered(&header, parts, |t, s| {
+        let Some(by) = &s.series.series_by else {
+            return;
+        };
+        let starts = s.series.series.as_ref().map_or(&[][..], |x| &x.buckets[..]);
+        for r in &by.rows {
+            for (k, v) in r.buckets.iter().enumerate() {
+                let start = starts.get(k);
+                let mut cells = vec![
+                    text(&by.dimension),
+                    text(&r.key),
+                    opt_text(start.map(|b| b.start.as_str())),
+                    opt_int(start.map(|b| b.start_epoch)),
+                    int(by.bucket_s),
+                ];
+                cells.extend(values(v));
+                t.row(cells);
+            }
         }
     })
 }
