@@ -68,7 +68,11 @@ fn render(s: &Summary) -> Out {
     cumulative(&mut o, s);
     match s.tiers.is_empty() {
         true => body(&mut o, s),
-        false => crate::tiers::tiers(&mut o, s, body),
+        false => {
+            // `--fail-if` is checked on the run's figures, not a tier's: said once, first.
+            crate::thresholds::text(&mut o, s);
+            crate::tiers::tiers(&mut o, s, body);
+        }
     }
     o
 }
