@@ -155,6 +155,11 @@ pub(crate) struct ReportArgs {
         conflicts_with = "every"
     )]
     pub(crate) output_files: Vec<PathBuf>,
+    /// Bold titles and colours in the text report on standard output: `auto` when it is a
+    /// terminal and NO_COLOR is unset or empty (and TERM is not dumb), `always`, `never`.
+    /// Files (`-o x.txt`) never get them.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
     #[command(flatten)]
     pub(crate) format: FormatArgs,
     #[command(flatten)]
@@ -429,6 +434,14 @@ pub(crate) enum Output {
     Markdown,
     Html,
     Prometheus,
+}
+
+/// `--color`: as ripgrep's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy)]

@@ -196,16 +196,36 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
     }
     let to_stdout = args.output_files.is_empty() || args.output_files.iter().any(|p| is_stdout(p));
     if to_stdout {
-        // `--output` has no CSV: its tables are files.
-        let text = match Format::of_output(args.output).render(summary, now_s) {
-            Rendered::One(text) => text,
-            Rendered::Tables(_) => String::new(),
-        };
+        let text = stdout_document(summary, args, now_s, term::stdout_is_terminal());
         let mut out = term::stdout();
         out.write_all(text.as_bytes())?;
         out.flush()?;
     }
     Ok(())
+}
+
+/// The report as standard output gets it: `--output`'s format, styled when `--color`
+/// says so (text only), and, on a terminal, with every control character but line feed
+/// and tab escaped: Markdown, HTML and Prometheus carry log strings escaped for their own
+/// readers, not for a terminal (`\x1b` is valid in a Prometheus label).
+fn stdout_document(summary: &Summary, args: &ReportArgs, now_s: f64, terminal: bool) -> String {
+    let format = Format::of_output(args.output);
+    if format == Format::Text {
+        let style = axlog_report::Style {
+            color: term::color_wanted(args.color, terminal),
+        };
+        // The text report escapes what it shows already.
+        return axlog_report::text_styled(summary, style);
+    }
+    // `--output` has no CSV: its tables are files.
+    let text = match format.render(summary, now_s) {
+        Rendered::One(text) => text,
+        Rendered::Tables(_) => String::new(),
+    };
+    match terminal {
+        true => axlog_report::terminal_safe_document(&text),
+        false => text,
+    }
 }
 
 #[cfg(test)]

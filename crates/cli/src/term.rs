@@ -3,7 +3,8 @@
 //! that cannot take a message is ignored (there is nowhere else to say it), and a stdout
 //! write error is marked so that the run exits 1 rather than with the usage code.
 
-use std::io::{self, Write};
+use crate::args::ColorChoice;
+use std::io::{self, IsTerminal, Write};
 
 /// `axlog: MSG` on stderr (an error, a warning, convert's summary), on one line: MSG
 /// carries file names and arguments, so every control character in it is escaped (a name
@@ -66,5 +67,25 @@ impl Write for Stdout {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush().map_err(mark)
+    }
+}
+
+/// Whether standard output is a terminal (a person reads it, not a pipe or a file).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// Whether the text report gets colour: `always`, `never`, or with `auto` (as ripgrep)
+/// when standard output is a terminal, `NO_COLOR` is unset or empty, and `TERM` is not
+/// `dumb`.
+pub(crate) fn color_wanted(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            terminal && !no_color && !dumb
+        }
     }
 }

@@ -180,7 +180,7 @@ fn capped_tables_keep_the_first_keys_on_every_thread_count() {
         "(table full at 3 distinct keys: {} requests with later new keys are not ranked)",
         thousands((reqs.len() - kept.len()) as u64)
     );
-    assert!(text.contains("\nBy client "), "{text}");
+    assert!(text.contains("\nBy client\n"), "{text}");
     assert!(text.contains(&note), "{text}");
 }
 
@@ -505,7 +505,7 @@ fn two_levels_and_every_sort() {
     }
     // The text shows the sub-rows indented under their row.
     let text = report_text(&file, &["--by", "endpoint,status-class", "--top", "2"]);
-    assert!(text.contains("\nBy endpoint,status-class "), "{text}");
+    assert!(text.contains("\nBy endpoint,status-class\n"), "{text}");
     assert!(text.contains("\n    2xx "), "{text}");
 }
 

@@ -69,9 +69,33 @@ fn lists(reqs: &[Req], n: usize) -> [List; 3] {
     ]
 }
 
-/// `0.123` as the report writes whole milliseconds.
-fn secs(us: u64) -> String {
-    format!("{}.{:03}", us / 1_000_000, us % 1_000_000 / 1000)
+/// A time under a minute as the text report writes it (docs/outputs.md, "Text"): µs
+/// whole below 1 ms, then three significant digits in ms or s, rounded half up (in
+/// integers: nginx's times are whole ms, so halves are common).
+fn human(us: u64) -> String {
+    assert!(us < 59_950_000, "{us}: past this helper's range");
+    if us < 1000 {
+        return format!("{us} µs");
+    }
+    let (unit, name) = if us < 999_500 {
+        (1000, "ms")
+    } else {
+        (1_000_000, "s")
+    };
+    let whole = us / unit;
+    let decimals = if whole < 10 && (us * 100 + unit / 2) / unit < 1000 {
+        2
+    } else if (us * 10 + unit / 2) / unit < 1000 {
+        1
+    } else {
+        0
+    };
+    let p = 10u64.pow(decimals);
+    let q = (us * p + unit / 2) / unit;
+    match decimals {
+        0 => format!("{q} {name}"),
+        d => format!("{}.{:0w$} {name}", q / p, q % p, w = d as usize),
+    }
 }
 
 #[test]
@@ -105,13 +129,18 @@ fn nginx_headline_and_top_endpoints() {
     let mut lat: Vec<u64> = reqs.iter().filter_map(|r| r.latency_us).collect();
     lat.sort_unstable();
     let read = text.lines().count() as f64;
+    // The log's span from its first to its last second, as minutes and seconds.
+    let span = (per.keys().last().unwrap() - per.keys().next().unwrap()) as u64;
+    assert!(span < 3600);
     let want = format!(
-        "\n{} requests · QPS mean {:.2}, peak {peak} · 5xx {:.2}% · p99 {} s · malformed {:.2}%\n",
+        "\n{} requests · QPS mean {:.2}, peak {peak} · 5xx {:.2}% · p99 {} · malformed {:.2}% · {}m{:02}s of log\n",
         thousands(n),
         n as f64 / seconds,
         c5 / n as f64 * 100.0,
-        secs(nearest(&lat, 990_000)),
+        human(nearest(&lat, 990_000)),
         (read - n as f64) / read * 100.0,
+        span / 60,
+        span % 60,
     );
     let shown = report_text(&file, &[]);
     assert!(shown.contains(&want), "{want}\n{shown}");
@@ -120,7 +149,7 @@ fn nginx_headline_and_top_endpoints() {
         "Slowest endpoints (p99)",
         "Endpoints with most 5xx",
     ] {
-        assert!(shown.contains(&format!("\n{title} ")), "{title}\n{shown}");
+        assert!(shown.contains(&format!("\n{title}\n")), "{title}\n{shown}");
     }
     assert!(!shown.contains("Top paths"), "{shown}");
 }

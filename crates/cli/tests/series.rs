@@ -328,7 +328,7 @@ fn gaps_are_the_long_holes_in_steady_traffic() {
     // Text lists them too.
     let text = report_text(&file, &[]);
     assert!(
-        text.contains("2026-11-21T09:02:00Z      to 2026-11-21T09:02:30Z"),
+        text.contains("2026-11-21T09:02:00Z  2026-11-21T09:02:30Z  30.0 s"),
         "{text}"
     );
 }

@@ -92,15 +92,23 @@ fn summary() -> Summary {
 #[test]
 fn text_sections() {
     let t = crate::text(&summary());
-    let want = "\nThresholds 2 fired (3 checked)\n  \
-        p99(request_time) > 500ms  0.734 s > 0.500 s\n  \
-        5xx_rate > 5% by server  server be/s1:  7.12% > 5.00%\n\n\
-        Anomalies  3 (threshold 3.5 · window 1h · 60 s buckets · at least 20 requests)\n  \
-        2026-11-21T10:00:00Z – 10:02:00Z  spike   requests 300 vs 100 (65–135)  z +20.0  · \
-        endpoint /api|x\\x1B 90.00% of it (280.0 a bucket vs 90.0)\n  \
-        2026-11-21T23:59:00Z – 2026-11-22T00:00:00Z  latency p99_us 1.000 s vs 0.100 s \
-        (0.070 s–0.142 s)  z +23.0\n  \
-        … and 1 more (the first 2 are listed)\n";
+    // 734,000 µs is 734 ms; the band 70,000–142,000 µs is 70.0 ms–142 ms.
+    let want = [
+        "",
+        "Thresholds 2 fired (3 checked)",
+        "  expression                 row            value  op   limit",
+        "  p99(request_time) > 500ms                734 ms  >   500 ms",
+        "  5xx_rate > 5% by server    server be/s1   7.12%  >    5.00%",
+        "",
+        "Anomalies  3 (threshold 3.5 · window 1h · 60 s buckets · at least 20 requests)",
+        "  time                                         kind     metric    observed  baseline            band      z  explained most by",
+        "  2026-11-21T10:00:00Z – 10:02:00Z             spike    requests       300       100          65–135  +20.0  endpoint /api|x\\x1B 90.00% of it (280.0 a bucket vs 90.0)",
+        "  2026-11-21T23:59:00Z – 2026-11-22T00:00:00Z  latency  p99_us      1.00 s    100 ms  70.0 ms–142 ms  +23.0",
+        "  … and 1 more (the first 2 are listed)",
+        "",
+    ]
+    .join("\n");
+    let want = want.as_str();
     assert!(t.contains(want), "{t}");
     // After the headline, before the sources and lines.
     let at = t.find("\nThresholds").unwrap();

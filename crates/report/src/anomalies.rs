@@ -4,6 +4,8 @@
 
 use crate::fmt::{percent, thousands};
 use crate::markdown::{code, table};
+use crate::style::{Out, Paint};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::anomaly_summary::{Anomalies, Anomaly, Contributor};
@@ -16,6 +18,14 @@ pub(crate) fn value(metric: &str, v: f64) -> String {
         "5xx_rate" => percent(v),
         "p99_us" => format!("{:.3} s", v / 1e6),
         _ => count(v),
+    }
+}
+
+/// As [`value`], with a time humanised (`16.0 ms`), for the text report.
+fn text_value(metric: &str, v: f64) -> String {
+    match metric {
+        "p99_us" => crate::fmt::duration(v.round().max(0.0) as u64),
+        _ => value(metric, v),
     }
 }
 
@@ -82,8 +92,9 @@ fn parameters(a: &Anomalies) -> String {
     p
 }
 
-/// The text section: a heading line with the count and parameters, one line each.
-pub(crate) fn text(o: &mut String, s: &Summary) {
+/// The text section: a heading line with the count and parameters, then a table of
+/// the anomalies, in yellow.
+pub(crate) fn text(o: &mut Out, s: &Summary) {
     let Some(a) = &s.anomalies else {
         return;
     };
@@ -91,31 +102,51 @@ pub(crate) fn text(o: &mut String, s: &Summary) {
         0 => "none".to_string(),
         n => thousands(n),
     };
-    let _ = writeln!(o, "\nAnomalies  {found} ({})", parameters(a));
+    o.title(&format!("Anomalies  {found} ({})", parameters(a)));
+    if a.anomalies.is_empty() {
+        return;
+    }
+    let mut t = Table::new(&[
+        ("time", Left),
+        ("kind", Left),
+        ("metric", Left),
+        ("observed", Right),
+        ("baseline", Right),
+        ("band", Right),
+        ("z", Right),
+        ("explained most by", Left),
+    ]);
     for x in &a.anomalies {
-        let _ = write!(
-            o,
-            "  {}  {:<7} {} {} vs {} ({})  z {:+.1}",
-            range(x),
-            x.kind,
-            x.metric,
-            value(&x.metric, x.observed),
-            value(&x.metric, x.baseline),
-            band(x),
-            x.score
-        );
-        if let Some(c) = &x.contributor {
-            let _ = write!(
-                o,
-                "  · {} {} {} of it ({})",
-                c.dimension,
+        let v = |v: f64| text_value(&x.metric, v);
+        let who = x.contributor.as_ref().map_or(String::new(), |c| {
+            let figures = match x.metric.as_str() {
+                "p99_us" => format!(
+                    "mean {} vs {}",
+                    text_value("p99_us", c.observed),
+                    text_value("p99_us", c.baseline)
+                ),
+                m => contributor_figures(m, c),
+            };
+            format!(
+                "{} {} {} of it ({figures})",
+                terminal_safe(&c.dimension),
                 terminal_safe(&c.key),
                 percent(c.share),
-                contributor_figures(&x.metric, c)
-            );
-        }
-        o.push('\n');
+            )
+        });
+        t.row(vec![
+            range(x),
+            x.kind.clone(),
+            x.metric.clone(),
+            v(x.observed),
+            v(x.baseline),
+            format!("{}–{}", v(x.band_low), v(x.band_high)),
+            format!("{:+.1}", x.score),
+            who,
+        ])
+        .paint_all(Paint::Yellow);
     }
+    t.render(o);
     let listed = a.anomalies.len() as u64;
     if a.count > listed {
         let _ = writeln!(

@@ -2,16 +2,18 @@
 //! the first, last and summed attempt times, and each upstream address's attempts,
 //! fail-overs, statuses and p99. Shown only when a layout logs upstream lists.
 
-use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::fmt::{duration, percent, thousands};
+use crate::style::Out;
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
-use crate::text::latency_row;
+use crate::text::latency_table;
 use axlog_stats::Summary;
 use std::fmt::Write as _;
 
 /// Statuses listed per address; the rest are summed as `…`.
 const STATUSES_SHOWN: usize = 4;
 
-pub(crate) fn attempts(o: &mut String, s: &Summary) {
+pub(crate) fn attempts(o: &mut Out, s: &Summary) {
     let Some(a) = &s.upstream_attempts else {
         return;
     };
@@ -19,15 +21,14 @@ pub(crate) fn attempts(o: &mut String, s: &Summary) {
         0 => 0.0,
         n => a.retried as f64 / n as f64,
     };
-    let _ = writeln!(
-        o,
-        "\nUpstream attempts: {} requests, {} attempts, {} retried ({}), {} without an attempt",
+    o.title(&format!(
+        "Upstream attempts: {} requests, {} attempts, {} retried ({}), {} without an attempt",
         thousands(a.requests),
         thousands(a.attempts),
         thousands(a.retried),
         percent(share),
         thousands(a.requests_without_attempt),
-    );
+    ));
     if !a.attempt_counts.is_empty() {
         let counts: Vec<String> = a
             .attempt_counts
@@ -40,24 +41,28 @@ pub(crate) fn attempts(o: &mut String, s: &Summary) {
         let _ = writeln!(o, "  Attempts per request   {}", counts.join("   "));
     }
     if a.first.is_some() || a.last.is_some() {
-        let _ = writeln!(
+        latency_table(
             o,
-            "  Attempt time (s)                count       p50       p90       p99     p99.9       max      mean"
+            "attempt time",
+            &[
+                ("first attempt", &a.first),
+                ("last attempt", &a.last),
+                ("all attempts (sum)", &a.sum),
+            ],
         );
-        latency_row(o, "first attempt", &a.first);
-        latency_row(o, "last attempt", &a.last);
-        latency_row(o, "all attempts (sum)", &a.sum);
     }
     if a.upstreams.is_empty() {
         return;
     }
-    let _ = writeln!(
-        o,
-        "  {:<30} {:>10} {:>11} {:>9}   statuses",
-        "Upstream", "attempts", "failed over", "p99 (s)"
-    );
+    let mut t = Table::new(&[
+        ("upstream", Left),
+        ("attempts", Right),
+        ("failed over", Right),
+        ("p99", Right),
+        ("statuses", Left),
+    ]);
     for u in &a.upstreams {
-        let mut p99 = u.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
+        let mut p99 = u.p99_us.map(duration).unwrap_or_else(|| "-".to_string());
         if u.approximate {
             p99.push('~');
         }
@@ -76,16 +81,15 @@ pub(crate) fn attempts(o: &mut String, s: &Summary) {
         if rest > 0 {
             statuses.push(format!("… {}", thousands(rest)));
         }
-        let _ = writeln!(
-            o,
-            "  {:<30} {:>10} {:>11} {:>9}   {}",
-            ellipsize(&terminal_safe(&u.address), 30),
+        t.row(vec![
+            terminal_safe(&u.address),
             thousands(u.attempts),
             thousands(u.failed_over),
             p99,
-            statuses.join(", ")
-        );
+            statuses.join(", "),
+        ]);
     }
+    t.render(o);
     if a.cap_reached {
         let _ = writeln!(
             o,

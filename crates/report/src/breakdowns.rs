@@ -2,48 +2,56 @@
 //! their errors, QPS, bytes and latencies (a two-level table's sub-rows indented under
 //! their row), and what its caps left unranked.
 
-use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::fmt::{bytes, duration, percent, thousands};
+use crate::style::{Out, Paint};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::summary::{Breakdown, BreakdownRow, NamedLatency};
 use std::fmt::Write as _;
 
 /// Every `--by` table, in the order asked.
-pub(crate) fn breakdowns(o: &mut String, s: &Summary) {
+pub(crate) fn breakdowns(o: &mut Out, s: &Summary) {
     for b in &s.by {
         table(o, b);
     }
 }
 
-fn table(o: &mut String, b: &Breakdown) {
+/// The columns of a `--by` table.
+const COLUMNS: [(&str, crate::table::Align); 13] = [
+    ("key", Left),
+    ("requests", Right),
+    ("share", Right),
+    ("4xx", Right),
+    ("5xx", Right),
+    ("qps mean", Right),
+    ("peak", Right),
+    ("bytes", Right),
+    ("p50", Right),
+    ("p90", Right),
+    ("p99", Right),
+    ("p99.9", Right),
+    ("max", Right),
+];
+
+/// Where the percentiles start among [`COLUMNS`].
+const FIRST_PERCENTILE: usize = 8;
+
+fn table(o: &mut Out, b: &Breakdown) {
     // The dimension's name is the user's (`field:NAME`): escaped as log text is.
     let mut title = format!("By {}", terminal_safe(&b.dimension));
     if b.sort != "requests" {
         title.push_str(&format!(" (by {})", b.sort));
     }
-    let title = ellipsize(&title, 34);
-    let _ = writeln!(
-        o,
-        "\n{title:<34} {:>10} {:>8} {:>7} {:>7} {:>9} {:>6} {:>14} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "requests",
-        "share",
-        "4xx",
-        "5xx",
-        "qps mean",
-        "peak",
-        "bytes",
-        "p50 (s)",
-        "p90 (s)",
-        "p99 (s)",
-        "p99.9 (s)",
-        "max (s)"
-    );
+    o.title(&title);
+    let mut t = Table::new(&COLUMNS);
     for r in &b.rows {
-        row(o, r, 0);
+        row(&mut t, r, 0);
         for sub in &r.rows {
-            row(o, sub, 2);
+            row(&mut t, sub, 2);
         }
     }
+    t.render(o);
     if let Some(sub) = &b.sub_rows
         && sub.cap_reached
     {
@@ -81,59 +89,52 @@ fn table(o: &mut String, b: &Breakdown) {
 }
 
 /// One row (a sub-row `indent` further in): its counts, QPS, and its latencies, the
-/// request time on its line and each other one (upstream, HAProxy timers) below it.
-fn row(o: &mut String, r: &BreakdownRow, indent: usize) {
-    let pad = " ".repeat(indent);
-    let width = 32 - indent;
+/// request time on its line and each other one (upstream, HAProxy timers) on a line of
+/// its own below it, indented further, with only the percentiles' columns.
+fn row(t: &mut Table, r: &BreakdownRow, indent: usize) {
     let peak = r.qps_peak.as_ref().map_or_else(
         || "-".to_string(),
         |p| format!("{}{}", p.requests, if p.approximate { "~" } else { "" }),
     );
-    let _ = write!(
-        o,
-        "  {pad}{:<width$} {:>10} {:>8} {:>7} {:>7} {:>9.2} {:>6} {:>14}",
-        ellipsize(&terminal_safe(&r.key), width),
+    let mut cells = vec![
+        terminal_safe(&r.key),
         thousands(r.requests),
         percent(r.share),
         percent(r.share_4xx),
         percent(r.share_5xx),
-        r.qps_mean,
+        format!("{:.2}", r.qps_mean),
         peak,
-        thousands(r.bytes_sent),
-    );
+        bytes(r.bytes_sent),
+    ];
     let mut lat = r.latencies.iter();
+    let mut approximate = false;
     match r.latencies.first().filter(|l| l.name == "latency") {
         Some(l) => {
             lat.next();
-            let _ = writeln!(o, " {}", percentiles(l));
+            cells.extend(percentiles(l));
+            approximate = l.approximate;
         }
-        None => {
-            let _ = writeln!(o, " {:>9}", "-");
-        }
+        None => cells.push("-".to_string()),
+    }
+    let line = t.sub_row(indent, cells);
+    if r.share_5xx > 0.0 {
+        line.paint(4, Paint::Red);
+    }
+    if approximate {
+        line.note("(approximate)");
     }
     for l in lat {
-        let _ = writeln!(
-            o,
-            "  {pad}  {:<width$} {:>92}",
-            l.name,
-            percentiles(l),
-            width = width - 2
-        );
+        let mut cells = vec![String::new(); FIRST_PERCENTILE];
+        cells[0] = terminal_safe(&l.name);
+        cells.extend(percentiles(l));
+        let line = t.sub_row(indent + 2, cells);
+        if l.approximate {
+            line.note("(approximate)");
+        }
     }
 }
 
-/// p50, p90, p99, p99.9 and max in seconds, marked when values were dropped.
-fn percentiles(l: &NamedLatency) -> String {
-    let mut cols = format!(
-        "{:>9} {:>9} {:>9} {:>9} {:>9}",
-        seconds(l.p50_us),
-        seconds(l.p90_us),
-        seconds(l.p99_us),
-        seconds(l.p999_us),
-        seconds(l.max_us)
-    );
-    if l.approximate {
-        cols.push_str("  (approximate)");
-    }
-    cols
+/// p50, p90, p99, p99.9 and max.
+fn percentiles(l: &NamedLatency) -> [String; 5] {
+    [l.p50_us, l.p90_us, l.p99_us, l.p999_us, l.max_us].map(duration)
 }

@@ -36,10 +36,20 @@ pub fn terminal_safe_lines(s: &str) -> String {
     escape_except(s, Some('\n'))
 }
 
+/// A whole document (Markdown, HTML, Prometheus text) made safe for a terminal: as
+/// [`terminal_safe`], keeping line feeds and tabs, its layout.
+pub fn terminal_safe_document(s: &str) -> String {
+    escape_chars(s, |c| c == '\n' || c == '\t')
+}
+
 fn escape_except(s: &str, keep: Option<char>) -> String {
+    escape_chars(s, |c| Some(c) == keep)
+}
+
+fn escape_chars(s: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if acts_on_terminal(c) && Some(c) != keep {
+        if acts_on_terminal(c) && !keep(c) {
             escape_into(&mut out, c);
         } else {
             out.push(c);
@@ -63,6 +73,10 @@ mod tests {
         );
         assert_eq!(terminal_safe("a\nb"), "a\\x0Ab");
         assert_eq!(terminal_safe_lines("a\nb\u{1b}"), "a\nb\\x1B");
+        assert_eq!(
+            terminal_safe_document("a\tb\r\n\u{9b}2J\u{202e}x\n"),
+            "a\tb\\x0D\n\\u{9B}2J\\u{202E}x\n"
+        );
         // Text that merely is not ASCII stays as it is.
         assert_eq!(terminal_safe("/café/日本/ü\u{a0}"), "/café/日本/ü\u{a0}");
     }

@@ -3,7 +3,9 @@
 //! and by 5xx, HAProxy's servers with their errors (`<NOSRV>` always), and its
 //! termination states.
 
-use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::fmt::{duration, percent, seconds, thousands};
+use crate::style::{Out, Paint};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::summary::{EndpointStat, StateCount, Window};
@@ -32,15 +34,39 @@ pub(crate) fn headline_p99(s: &Summary) -> Option<u64> {
         .map(|l| l.p99_us)
 }
 
-/// One line: requests, QPS mean and peak, 5xx share, request-time p99 (HAProxy's Ta
-/// where none), malformed share of the lines read.
-pub(crate) fn headline(o: &mut String, s: &Summary) {
+/// One line, bold: requests, QPS mean and peak, 5xx share (red when any), request-time
+/// p99 (HAProxy's Ta where none), malformed share of the lines read, and the log time it
+/// spans.
+pub(crate) fn headline(o: &mut Out, s: &Summary) {
+    o.push('\n');
+    let mut line = format!("{} requests", thousands(s.requests));
+    if let Some(q) = &s.qps {
+        let _ = write!(line, " · QPS mean {:.2}, peak {}", q.mean, q.peak);
+    }
+    line.push_str(" · ");
+    o.paint(Paint::Bold, &line);
+    let n_5xx = count_5xx(s);
+    let fives = format!("5xx {}", percent(share(n_5xx, s.requests)));
+    o.paint(if n_5xx > 0 { Paint::Red } else { Paint::Bold }, &fives);
+    let mut line = String::new();
+    if let Some(p) = headline_p99(s) {
+        let _ = write!(line, " · p99 {}", duration(p));
+    }
     let _ = write!(
-        o,
-        "\n{} requests{}",
-        thousands(s.requests),
-        headline_rest(s)
+        line,
+        " · malformed {}",
+        percent(share(s.lines.malformed, s.lines.read))
     );
+    if let Some(t) = &s.time {
+        let span = t.last.epoch_us.saturating_sub(t.first.epoch_us);
+        let _ = write!(
+            line,
+            " · {} of log",
+            duration(u64::try_from(span).unwrap_or(0))
+        );
+    }
+    o.paint(Paint::Bold, &line);
+    o.push('\n');
 }
 
 /// The headline after its request count, with its newline: ` · QPS mean …, peak … · 5xx …
@@ -96,7 +122,7 @@ pub(crate) fn window_words(w: &Window) -> String {
 }
 
 /// The three endpoint lists, and what the path table's cap left out of them.
-pub(crate) fn endpoints(o: &mut String, s: &Summary) {
+pub(crate) fn endpoints(o: &mut Out, s: &Summary) {
     let Some(e) = &s.top_endpoints else {
         return;
     };
@@ -126,60 +152,70 @@ pub(crate) fn endpoints(o: &mut String, s: &Summary) {
     }
 }
 
-fn list(o: &mut String, title: &str, rows: &[EndpointStat]) {
+fn list(o: &mut Out, title: &str, rows: &[EndpointStat]) {
     if rows.is_empty() {
         return;
     }
-    let _ = writeln!(
-        o,
-        "\n{title:<46} {:>10} {:>8} {:>8} {:>9}",
-        "count", "share", "5xx", "p99 (s)"
-    );
+    o.title(title);
+    let mut t = Table::new(&[
+        ("endpoint", Left),
+        ("count", Right),
+        ("share", Right),
+        ("5xx", Right),
+        ("p99", Right),
+    ]);
     for r in rows {
-        let mut p99 = r.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
-        if r.approximate {
-            p99.push_str(" (approximate)");
-        }
-        let _ = writeln!(
-            o,
-            "  {:<44} {:>10} {:>8} {:>8} {:>9}",
-            ellipsize(&terminal_safe(&r.endpoint), 44),
+        let row = t.row(vec![
+            terminal_safe(&r.endpoint),
             thousands(r.count),
             percent(r.share),
             percent(r.share_5xx),
-            p99
-        );
+            r.p99_us.map(duration).unwrap_or_else(|| "-".to_string()),
+        ]);
+        if r.share_5xx > 0.0 {
+            row.paint(3, Paint::Red);
+        }
+        if r.approximate {
+            row.note("(approximate)");
+        }
     }
+    t.render(o);
 }
 
 /// HAProxy's busiest `backend/server` pairs with their 4xx and 5xx (and any `<NOSRV>`
 /// pair), then the termination states: the full states and by their first two
 /// characters.
-pub(crate) fn servers(o: &mut String, s: &Summary) {
+pub(crate) fn servers(o: &mut Out, s: &Summary) {
     let Some(h) = &s.haproxy else {
         return;
     };
     if !h.servers.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nBackend/server                                   count    share      4xx      5xx  Ta p99 (s)"
-        );
+        o.title("HAProxy servers");
+        let mut t = Table::new(&[
+            ("backend/server", Left),
+            ("count", Right),
+            ("share", Right),
+            ("4xx", Right),
+            ("5xx", Right),
+            ("Ta p99", Right),
+        ]);
         for p in &h.servers {
-            let mut p99 = p.p99_us.map(seconds).unwrap_or_else(|| "-".to_string());
-            if p.approximate {
-                p99.push_str(" (approximate)");
-            }
-            let _ = writeln!(
-                o,
-                "  {:<44} {:>10} {:>8} {:>8} {:>8} {:>9}",
-                ellipsize(&terminal_safe(&p.path), 44),
+            let row = t.row(vec![
+                terminal_safe(&p.path),
                 thousands(p.count),
                 percent(p.share),
                 thousands(p.status_4xx),
                 thousands(p.status_5xx),
-                p99
-            );
+                p.p99_us.map(duration).unwrap_or_else(|| "-".to_string()),
+            ]);
+            if p.status_5xx > 0 {
+                row.paint(4, Paint::Red);
+            }
+            if p.approximate {
+                row.note("(approximate)");
+            }
         }
+        t.render(o);
     }
     if !h.termination_states.is_empty() {
         o.push('\n');
@@ -189,7 +225,7 @@ pub(crate) fn servers(o: &mut String, s: &Summary) {
 }
 
 /// At most ten states (the rest summed on one line).
-fn states(o: &mut String, title: &str, all: &[StateCount]) {
+fn states(o: &mut Out, title: &str, all: &[StateCount]) {
     if all.is_empty() {
         return;
     }

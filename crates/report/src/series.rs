@@ -2,10 +2,12 @@
 //! (every bucket, or every k-th when there are many, saying so), `--series-by`'s
 //! sparklines, and the gaps.
 
-use crate::fmt::{ellipsize, seconds, thousands};
+use crate::fmt::{bytes, duration, thousands};
+use crate::style::{Out, Paint};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
-use axlog_stats::series_summary::{SeriesBySummary, SeriesValues};
+use axlog_stats::series_summary::SeriesBySummary;
 use std::fmt::Write as _;
 
 /// Marks a sparkline has at most: more buckets share a mark (their requests summed).
@@ -55,7 +57,7 @@ pub(crate) fn shown_time<'s>(s: &'s Summary, which: usize, utc: &'s str) -> &'s 
 }
 
 /// The series section: sparkline, table, `--series-by` and gaps.
-pub(crate) fn series(o: &mut String, s: &Summary) {
+pub(crate) fn series(o: &mut Out, s: &Summary) {
     let Some(series) = &s.series.series else {
         return;
     };
@@ -66,7 +68,7 @@ pub(crate) fn series(o: &mut String, s: &Summary) {
     let group = n.div_ceil(SPARK_WIDTH);
     let counts: Vec<u64> = series.buckets.iter().map(|b| b.values.requests).collect();
     let mut head = format!(
-        "\nSeries     {} buckets of {}",
+        "Series     {} buckets of {}",
         thousands(n as u64),
         width_name(series.bucket_s)
     );
@@ -85,7 +87,7 @@ pub(crate) fn series(o: &mut String, s: &Summary) {
     if let Some(d) = &s.series.display {
         let _ = write!(head, ", times in {}", terminal_safe(&d.zone));
     }
-    let _ = writeln!(o, "{head}");
+    o.title(&head);
     let per_mark = match group {
         1 => String::new(),
         g => format!("  ({g} buckets a mark)"),
@@ -96,14 +98,41 @@ pub(crate) fn series(o: &mut String, s: &Summary) {
         false => SHORT_TABLE,
     };
     let step = n.div_ceil(rows);
-    let _ = writeln!(
-        o,
-        "  {:<25} {:>10} {:>8} {:>8} {:>8} {:>8} {:>14} {:>9} {:>9} {:>9}",
-        "start", "requests", "2xx", "3xx", "4xx", "5xx", "bytes", "p50 (s)", "p99 (s)", "max (s)"
-    );
+    let mut t = Table::new(&[
+        ("start", Left),
+        ("requests", Right),
+        ("2xx", Right),
+        ("3xx", Right),
+        ("4xx", Right),
+        ("5xx", Right),
+        ("bytes", Right),
+        ("p50", Right),
+        ("p99", Right),
+        ("max", Right),
+    ]);
     for b in series.buckets.iter().step_by(step) {
-        let _ = writeln!(o, "  {:<25} {}", b.start, values(&b.values));
+        let v = &b.values;
+        let d = |us: Option<u64>| us.map_or("-".to_string(), duration);
+        let row = t.row(vec![
+            b.start.clone(),
+            thousands(v.requests),
+            thousands(v.status_2xx),
+            thousands(v.status_3xx),
+            thousands(v.status_4xx),
+            thousands(v.status_5xx),
+            bytes(v.bytes_sent),
+            d(v.p50_us),
+            d(v.p99_us),
+            d(v.max_us),
+        ]);
+        if v.status_5xx > 0 {
+            row.paint(5, Paint::Red);
+        }
+        if v.approximate {
+            row.note("(approximate)");
+        }
     }
+    t.render(o);
     if step > 1 {
         let _ = writeln!(
             o,
@@ -117,46 +146,24 @@ pub(crate) fn series(o: &mut String, s: &Summary) {
     gaps(o, s);
 }
 
-/// A bucket's values as table columns.
-fn values(v: &SeriesValues) -> String {
-    let t = |us: Option<u64>| us.map_or("-".to_string(), seconds);
-    let mut cols = format!(
-        "{:>10} {:>8} {:>8} {:>8} {:>8} {:>14} {:>9} {:>9} {:>9}",
-        thousands(v.requests),
-        thousands(v.status_2xx),
-        thousands(v.status_3xx),
-        thousands(v.status_4xx),
-        thousands(v.status_5xx),
-        thousands(v.bytes_sent),
-        t(v.p50_us),
-        t(v.p99_us),
-        t(v.max_us)
-    );
-    if v.approximate {
-        cols.push_str("  (approximate)");
-    }
-    cols
-}
-
 /// `--series-by`: each top key's requests and sparkline (the series' marks).
-fn series_by(o: &mut String, by: &SeriesBySummary, group: usize) {
+fn series_by(o: &mut Out, by: &SeriesBySummary, group: usize) {
     // The dimension's name may be the user's (`field:NAME`): escaped as log text is.
-    let _ = writeln!(
-        o,
-        "\nSeries by {} (requests per bucket, the busiest {} keys)",
+    o.title(&format!(
+        "Series by {} (requests per bucket, the busiest {} keys)",
         terminal_safe(&by.dimension),
         by.rows.len()
-    );
+    ));
+    let mut t = Table::new(&[("key", Left), ("requests", Right), ("per bucket", Left)]);
     for r in &by.rows {
         let counts: Vec<u64> = r.buckets.iter().map(|b| b.requests).collect();
-        let _ = writeln!(
-            o,
-            "  {:<32} {:>10} |{}|",
-            ellipsize(&terminal_safe(&r.key), 32),
+        t.row(vec![
+            terminal_safe(&r.key),
             thousands(r.requests),
-            sparkline(&counts, group)
-        );
+            format!("|{}|", sparkline(&counts, group)),
+        ]);
     }
+    t.render(o);
     if by.cap_reached {
         let _ = writeln!(
             o,
@@ -176,28 +183,27 @@ fn series_by(o: &mut String, by: &SeriesBySummary, group: usize) {
 }
 
 /// The gaps: runs of empty seconds in steady traffic.
-fn gaps(o: &mut String, s: &Summary) {
+fn gaps(o: &mut Out, s: &Summary) {
     let Some(g) = &s.series.gaps else {
         return;
     };
     if g.count == 0 {
         return;
     }
-    let _ = writeln!(
-        o,
-        "\nGaps       {} runs of more than {}s without requests",
+    o.title(&format!(
+        "Gaps       {} runs of more than {}s without requests",
         thousands(g.count),
         g.min_seconds
-    );
+    ));
+    let mut t = Table::new(&[("start", Left), ("end", Left), ("length", Right)]);
     for gap in &g.gaps {
-        let _ = writeln!(
-            o,
-            "  {:<25} to {:<25} {:>8}s",
-            gap.start,
-            gap.end,
-            thousands(gap.seconds)
-        );
+        t.row(vec![
+            gap.start.clone(),
+            gap.end.clone(),
+            duration(gap.seconds.saturating_mul(1_000_000)),
+        ]);
     }
+    t.render(o);
     if g.count > g.gaps.len() as u64 {
         let _ = writeln!(o, "  (the first {} listed)", g.gaps.len());
     }

@@ -1,53 +1,84 @@
 //! The text renderer: the summary as a terminal report, one function a section.
 //! Everything that came from a log or a configuration is escaped with [`terminal_safe`].
 
-use crate::fmt::{ellipsize, percent, seconds, thousands};
+use crate::fmt::{bytes, duration, percent, thousands};
 use crate::series::shown_time;
+use crate::style::{Out, Paint, Style};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::summary::LatencyStats;
 use std::fmt::Write as _;
 
-/// One row of a latency table: count, percentiles, max and mean, in seconds; `-` when
-/// the log has no such time.
-pub(crate) fn latency_row(out: &mut String, name: &str, l: &Option<LatencyStats>) {
-    match l {
-        None => {
-            let _ = writeln!(out, "  {name:<24} {:>12}", "-");
-        }
-        Some(l) => {
-            let _ = writeln!(
-                out,
-                "  {name:<24} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.3}{}",
-                thousands(l.count),
-                seconds(l.p50_us),
-                seconds(l.p90_us),
-                seconds(l.p99_us),
-                seconds(l.p999_us),
-                seconds(l.max_us),
-                l.mean_us / 1e6,
-                if l.approximate { "  (approximate)" } else { "" }
-            );
+/// A latency table: each named time's count, percentiles, max and mean; `-` when the
+/// log has no such time. `name` heads the names' column.
+pub(crate) fn latency_table(o: &mut Out, name: &str, rows: &[(&str, &Option<LatencyStats>)]) {
+    let mut t = Table::new(&[
+        (name, Left),
+        ("count", Right),
+        ("p50", Right),
+        ("p90", Right),
+        ("p99", Right),
+        ("p99.9", Right),
+        ("max", Right),
+        ("mean", Right),
+    ]);
+    for (n, l) in rows {
+        match l {
+            None => {
+                t.row(vec![n.to_string(), "-".to_string()]);
+            }
+            Some(l) => {
+                let row = t.row(vec![
+                    n.to_string(),
+                    thousands(l.count),
+                    duration(l.p50_us),
+                    duration(l.p90_us),
+                    duration(l.p99_us),
+                    duration(l.p999_us),
+                    duration(l.max_us),
+                    // The mean is a float of µs; below zero or past u64 it cannot be.
+                    duration(l.mean_us.round().max(0.0) as u64),
+                ]);
+                if l.approximate {
+                    row.note("(approximate)");
+                }
+            }
         }
     }
+    t.render(o);
 }
 
-/// The terminal summary: each section in the order a reader wants it, a section left
-/// out when the summary has nothing for it.
+/// The terminal summary, plain: each section in the order a reader wants it, a section
+/// left out when the summary has nothing for it.
 pub fn text(s: &Summary) -> String {
-    let mut o = String::new();
+    render(s).plain()
+}
+
+/// As [`text`], with bold titles and colours when `style` asks for them; the same text
+/// once the escape codes are stripped.
+pub fn text_styled(s: &Summary, style: Style) -> String {
+    render(s).finish(style)
+}
+
+fn render(s: &Summary) -> Out {
+    let mut o = Out::default();
     header(&mut o, s);
     window(&mut o, s);
     cumulative(&mut o, s);
     match s.tiers.is_empty() {
         true => body(&mut o, s),
-        false => crate::tiers::tiers(&mut o, s, body),
+        false => {
+            // `--fail-if` is checked on the run's figures, not a tier's: said once, first.
+            crate::thresholds::text(&mut o, s);
+            crate::tiers::tiers(&mut o, s, body);
+        }
     }
     o
 }
 
 /// Everything after the header: the run's, or with tiers, each tier's.
-fn body(o: &mut String, s: &Summary) {
+fn body(o: &mut Out, s: &Summary) {
     crate::overview::headline(o, s);
     // What fired and what was abnormal, before the figures that explain it.
     crate::thresholds::text(o, s);
@@ -56,15 +87,16 @@ fn body(o: &mut String, s: &Summary) {
     lines(o, s);
     time(o, s);
     let _ = writeln!(o, "Requests   {}", thousands(s.requests));
-    let _ = writeln!(o, "Bytes sent {}", thousands(s.bytes_sent));
+    let _ = writeln!(o, "Bytes sent {}", bytes(s.bytes_sent));
     qps(o, s);
+    // The times before the status codes: a log has a few dozen codes, two times.
+    latency(o, s);
+    haproxy(o, s);
+    status(o, s);
     // Top paths are one `--by path` away; endpoints group what IDs split.
     crate::overview::endpoints(o, s);
     crate::overview::servers(o, s);
     crate::series::series(o, s);
-    status(o, s);
-    latency(o, s);
-    haproxy(o, s);
     crate::breakdowns::breakdowns(o, s);
     crate::attempts::attempts(o, s);
     malformed(o, s);
@@ -72,7 +104,7 @@ fn body(o: &mut String, s: &Summary) {
 
 /// The version and layout line, each source's layouts when a source mixes them, and the
 /// notes detection left.
-fn header(o: &mut String, s: &Summary) {
+fn header(o: &mut Out, s: &Summary) {
     let layout = match &s.layout {
         // A custom layout's name can come from a server's configuration.
         Some(l) if l.detected => format!("{} (detected)", terminal_safe(&l.name)),
@@ -117,7 +149,7 @@ fn header(o: &mut String, s: &Summary) {
 
 /// A `--state` run's window, on one line: the log time it spans, the files (distinct
 /// paths) and lines it read, and the gaps it found.
-fn window(o: &mut String, s: &Summary) {
+fn window(o: &mut Out, s: &Summary) {
     if let Some(w) = &s.window {
         let _ = writeln!(o, "Window     {}", crate::overview::window_words(w));
     }
@@ -125,7 +157,7 @@ fn window(o: &mut String, s: &Summary) {
 
 /// A cumulative report's figures, on one line: a total since the state began (or the
 /// whole log hours of a window of it) over N runs, not what this run read.
-fn cumulative(o: &mut String, s: &Summary) {
+fn cumulative(o: &mut Out, s: &Summary) {
     let Some(c) = &s.cumulative else {
         return;
     };
@@ -151,53 +183,53 @@ fn cumulative(o: &mut String, s: &Summary) {
 }
 
 /// The per-source table: shown for several sources, or for one that failed.
-fn sources(o: &mut String, s: &Summary) {
+fn sources(o: &mut Out, s: &Summary) {
     if s.sources.len() > 1 || s.sources.iter().any(|x| x.error.is_some()) {
-        let _ = writeln!(o, "\nSources");
+        o.title("Sources");
         // The filters' column only when they dropped lines.
         let filtered = s.lines.filtered > 0;
-        let _ = writeln!(
-            o,
-            "  {:<40} {:>12} {:>10}{} {:>12} {:>8} {:>8} {:>10}",
-            "",
-            "lines",
-            "malformed",
-            if filtered {
-                format!(" {:>12}", "filtered")
-            } else {
-                String::new()
-            },
-            "requests",
-            "4xx",
-            "5xx",
-            "p99 (s)"
-        );
+        let mut heads = vec![("source", Left), ("lines", Right), ("malformed", Right)];
+        if filtered {
+            heads.push(("filtered", Right));
+        }
+        heads.extend([
+            ("requests", Right),
+            ("4xx", Right),
+            ("5xx", Right),
+            ("p99", Right),
+        ]);
+        let mut t = Table::new(&heads);
         for src in &s.sources {
-            let _ = write!(
-                o,
-                "  {:<40} {:>12} {:>10}{} {:>12} {:>8} {:>8} {:>10}",
-                ellipsize(&terminal_safe(&src.name), 40),
+            let mut cells = vec![
+                terminal_safe(&src.name),
                 thousands(src.lines),
                 thousands(src.malformed),
-                match filtered {
-                    true => format!(" {:>12}", thousands(src.filtered)),
-                    false => String::new(),
-                },
+            ];
+            if filtered {
+                cells.push(thousands(src.filtered));
+            }
+            let col_5xx = cells.len() + 2;
+            cells.extend([
                 thousands(src.requests),
                 percent(src.client_error_share),
                 percent(src.server_error_share),
-                src.p99_us.map(seconds).unwrap_or_else(|| "-".to_string()),
-            );
-            if let Some(e) = &src.error {
-                let _ = write!(o, "  ERROR: {}", terminal_safe(e));
+                src.p99_us.map(duration).unwrap_or_else(|| "-".to_string()),
+            ]);
+            let row = t.row(cells);
+            if src.server_error_share > 0.0 {
+                row.paint(col_5xx, Paint::Red);
             }
-            o.push('\n');
+            if let Some(e) = &src.error {
+                row.note(format!("ERROR: {}", terminal_safe(e)));
+                row.paint(0, Paint::Red);
+            }
         }
+        t.render(o);
     }
 }
 
 /// Lines read, parsed and malformed, and the lines that were not requests.
-fn lines(o: &mut String, s: &Summary) {
+fn lines(o: &mut Out, s: &Summary) {
     let l = &s.lines;
     let malformed_share = if l.read > 0 {
         l.malformed as f64 / l.read as f64
@@ -236,7 +268,7 @@ fn lines(o: &mut String, s: &Summary) {
 }
 
 /// The first and last times, and the UTC offsets the log was written with.
-fn time(o: &mut String, s: &Summary) {
+fn time(o: &mut Out, s: &Summary) {
     if let Some(t) = &s.time {
         let (first, last) = (
             shown_time(s, 0, &t.first.utc),
@@ -249,7 +281,7 @@ fn time(o: &mut String, s: &Summary) {
 }
 
 /// Requests a second: mean, peak and percentiles, and the seconds in range.
-fn qps(o: &mut String, s: &Summary) {
+fn qps(o: &mut Out, s: &Summary) {
     if let Some(q) = &s.qps {
         let _ = writeln!(
             o,
@@ -269,24 +301,23 @@ fn qps(o: &mut String, s: &Summary) {
     }
 }
 
-/// Each status code's count and share, then the classes.
-fn status(o: &mut String, s: &Summary) {
+/// Each status code's count and share (5xx in red), then the classes.
+fn status(o: &mut Out, s: &Summary) {
     if !s.status.codes.is_empty() {
-        let _ = writeln!(o, "\nStatus         count    share");
+        o.title("Status");
+        let mut t = Table::new(&[("code", Left), ("count", Right), ("share", Right)]);
         for c in &s.status.codes {
             let code = if c.code == 0 {
                 "-".to_string()
             } else {
                 c.code.to_string()
             };
-            let _ = writeln!(
-                o,
-                "  {:<6} {:>12} {:>8}",
-                code,
-                thousands(c.count),
-                percent(c.share)
-            );
+            let row = t.row(vec![code, thousands(c.count), percent(c.share)]);
+            if (500..600).contains(&c.code) {
+                row.paint_all(Paint::Red);
+            }
         }
+        t.render(o);
         let classes: Vec<String> = s
             .status
             .classes
@@ -299,44 +330,45 @@ fn status(o: &mut String, s: &Summary) {
 }
 
 /// The percentiles of request_time and upstream_response_time.
-fn latency(o: &mut String, s: &Summary) {
+fn latency(o: &mut Out, s: &Summary) {
     if s.latency.request_time.is_some() || s.latency.upstream_response_time.is_some() {
-        let _ = writeln!(
+        o.title("Latency");
+        latency_table(
             o,
-            "\nLatency (s)                     count       p50       p90       p99     p99.9       max      mean"
-        );
-        latency_row(o, "request_time", &s.latency.request_time);
-        latency_row(
-            o,
-            "upstream_response_time",
-            &s.latency.upstream_response_time,
+            "time",
+            &[
+                ("request_time", &s.latency.request_time),
+                ("upstream_response_time", &s.latency.upstream_response_time),
+            ],
         );
     }
 }
 
 /// HAProxy's timers (its servers and termination states: overview.rs).
-fn haproxy(o: &mut String, s: &Summary) {
+fn haproxy(o: &mut Out, s: &Summary) {
     if let Some(h) = &s.haproxy {
-        let _ = writeln!(
+        o.title("HAProxy timers");
+        latency_table(
             o,
-            "\nHAProxy timers (s)              count       p50       p90       p99     p99.9       max      mean"
+            "timer",
+            &[
+                ("TR (request)", &h.tr),
+                ("Tw (queue)", &h.tw),
+                ("Tc (connect)", &h.tc),
+                ("Tr (server response)", &h.tr_server),
+                ("Ta (total)", &h.ta),
+            ],
         );
-        latency_row(o, "TR (request)", &h.tr);
-        latency_row(o, "Tw (queue)", &h.tw);
-        latency_row(o, "Tc (connect)", &h.tc);
-        latency_row(o, "Tr (server response)", &h.tr_server);
-        latency_row(o, "Ta (total)", &h.ta);
     }
 }
 
 /// The first malformed lines, as samples.
-fn malformed(o: &mut String, s: &Summary) {
+fn malformed(o: &mut Out, s: &Summary) {
     if !s.malformed_samples.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nMalformed lines (first {}; --rejects FILE keeps all)",
+        o.title(&format!(
+            "Malformed lines (first {}; --rejects FILE keeps all)",
             s.malformed_samples.len()
-        );
+        ));
         for m in &s.malformed_samples {
             let _ = writeln!(
                 o,

@@ -3,6 +3,8 @@
 
 use crate::fmt::{percent, thousands};
 use crate::markdown::{code, table};
+use crate::style::{Out, Paint};
+use crate::table::{Left, Right, Table};
 use crate::terminal_safe;
 use axlog_stats::Summary;
 use axlog_stats::anomaly_summary::Fired;
@@ -24,12 +26,12 @@ pub(crate) fn value(metric: &str, v: f64) -> String {
     }
 }
 
-/// `value OP limit`, or `none` where the run had no value.
-fn comparison(f: &Fired) -> String {
-    let v = f
-        .value
-        .map_or_else(|| "none".to_string(), |v| value(&f.metric, v));
-    format!("{v} {} {}", f.op, value(&f.metric, f.limit))
+/// As [`value`], with a time humanised (`16.0 ms`), for the text report.
+fn text_value(metric: &str, v: f64) -> String {
+    match metric.contains('(') {
+        true => crate::fmt::duration(v.round().max(0.0) as u64),
+        false => value(metric, v),
+    }
 }
 
 /// The row a `by` expression fired on: `dimension key` (`""` without one).
@@ -41,26 +43,43 @@ fn row(f: &Fired, key: impl Fn(&str) -> String) -> String {
     }
 }
 
-/// The text section: how many fired of how many checked, one line each.
-pub(crate) fn text(o: &mut String, s: &Summary) {
+/// The text section: how many fired of how many checked, then a table of what fired,
+/// in red.
+pub(crate) fn text(o: &mut Out, s: &Summary) {
     let Some(t) = &s.thresholds else {
         return;
     };
     let checked = t.checked.len();
     if t.fired.is_empty() {
-        let _ = writeln!(o, "\nThresholds none fired of {checked} checked");
+        o.title(&format!("Thresholds none fired of {checked} checked"));
         return;
     }
-    let _ = writeln!(
-        o,
-        "\nThresholds {} fired ({checked} checked)",
+    o.title(&format!(
+        "Thresholds {} fired ({checked} checked)",
         thousands(t.fired.len() as u64)
-    );
+    ));
+    let mut table = Table::new(&[
+        ("expression", Left),
+        ("row", Left),
+        ("value", Right),
+        ("op", Left),
+        ("limit", Right),
+    ]);
     for f in &t.fired {
-        let r = row(f, terminal_safe);
-        let r = if r.is_empty() { r } else { format!("  {r}:") };
-        let _ = writeln!(o, "  {}{r}  {}", terminal_safe(&f.expr), comparison(f));
+        let v = f
+            .value
+            .map_or_else(|| "none".to_string(), |v| text_value(&f.metric, v));
+        table
+            .row(vec![
+                terminal_safe(&f.expr),
+                terminal_safe(&row(f, |k| k.to_string())),
+                v,
+                f.op.clone(),
+                text_value(&f.metric, f.limit),
+            ])
+            .paint_all(Paint::Red);
     }
+    table.render(o);
 }
 
 /// The Markdown section: a table of what fired.
