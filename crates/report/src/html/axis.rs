@@ -19,6 +19,30 @@ pub(crate) fn value_ticks(max: f64, want: usize) -> Vec<f64> {
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
+/// Ticks of a logarithmic axis from the power of ten at or below `min` (> 0) to the one
+/// at or above `max`, with 2 and 5 times each between them when that spans at most two
+/// powers. The first and last ticks are the axis' ends.
+pub(crate) fn log_ticks(min: f64, max: f64) -> Vec<f64> {
+    let min = if min.is_finite() && min > 0.0 {
+        min
+    } else {
+        1.0
+    };
+    let max = if max.is_finite() { max.max(min) } else { min };
+    let lo = min.log10().floor() as i32;
+    let hi = (max.log10().ceil() as i32).max(lo + 1);
+    let mut ticks = Vec::new();
+    for e in lo..hi {
+        let p = 10f64.powi(e);
+        ticks.push(p);
+        if hi - lo <= 2 {
+            ticks.extend([2.0 * p, 5.0 * p]);
+        }
+    }
+    ticks.push(10f64.powi(hi));
+    ticks
+}
+
 /// Round steps of time, seconds.
 const TIME_STEPS: [i64; 20] = [
     1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
@@ -58,6 +82,22 @@ mod tests {
             vec![0.0, 500_000.0, 1_000_000.0, 1_500_000.0]
         );
         assert_eq!(value_ticks(f64::NAN, 4), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn log_ticks_are_powers_of_ten() {
+        // 15 ms to 60 s in µs: 10 ms .. 100 s.
+        assert_eq!(
+            log_ticks(15_000.0, 60_000_000.0),
+            vec![1e4, 1e5, 1e6, 1e7, 1e8]
+        );
+        // Within one power: 2 and 5 between.
+        assert_eq!(log_ticks(300.0, 700.0), vec![100.0, 200.0, 500.0, 1000.0]);
+        // A power of ten exactly: its own tick, and one more above.
+        assert_eq!(
+            log_ticks(1000.0, 1000.0),
+            vec![1000.0, 2000.0, 5000.0, 10_000.0]
+        );
     }
 
     #[test]

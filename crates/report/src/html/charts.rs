@@ -5,7 +5,7 @@
 //! one point per bucket (per group of buckets past [`MAX_POINTS`]), so a test can count
 //! them; a chart with nothing to draw says so.
 
-use super::axis::{time_ticks, value_ticks};
+use super::axis::{log_ticks, time_ticks, value_ticks};
 use super::escape::text as esc;
 use super::units::{count, duration, percent, short_count, utc_parts};
 use crate::anomalies::{range as anomaly_range, value as anomaly_value};
@@ -79,6 +79,8 @@ pub(crate) struct Frame {
     pub t0: i64,
     pub t1: i64,
     pub top: f64,
+    /// A logarithmic value axis from this value (> 0) up; linear from 0 when `None`.
+    pub low: Option<f64>,
 }
 
 impl Frame {
@@ -89,7 +91,13 @@ impl Frame {
 
     pub(crate) fn y(&self, v: f64) -> f64 {
         let top = if self.top > 0.0 { self.top } else { 1.0 };
-        TOP + (1.0 - (v / top).clamp(0.0, 1.0)) * (H - TOP - BOTTOM)
+        let frac = match self.low {
+            Some(low) if low > 0.0 && top > low => {
+                (v.max(low).log10() - low.log10()) / (top.log10() - low.log10())
+            }
+            _ => v / top,
+        };
+        TOP + (1.0 - frac.clamp(0.0, 1.0)) * (H - TOP - BOTTOM)
     }
 
     /// The middle of a point's time.
@@ -147,6 +155,9 @@ struct Chart<'a> {
     /// Shaded area under a single line.
     area: bool,
     label: fn(f64) -> String,
+    /// A logarithmic value axis (latencies: a p99 far above the p50 still leaves the
+    /// p50's line readable).
+    log: bool,
     /// Each point's hover text.
     hover: &'a dyn Fn(&Point) -> String,
 }
@@ -184,6 +195,7 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         stacked: false,
         area: true,
         label: short_count,
+        log: false,
         hover: &req_hover,
     };
     draw(o, &requests, &pts, anomalies, "");
@@ -216,6 +228,7 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         stacked: true,
         area: false,
         label: short_count,
+        log: false,
         hover: &status_hover,
     };
     draw(o, &status, &pts, anomalies, "");
@@ -226,7 +239,7 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
     };
     let latency = Chart {
         kind: "latency",
-        title: format!("Request time p50 and p99 per {width}{note}"),
+        title: format!("Request time p50 and p99 per {width}, log scale{note}"),
         lines: vec![
             Line {
                 name: "p50",
@@ -242,6 +255,7 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         stacked: false,
         area: false,
         label: duration,
+        log: true,
         hover: &lat_hover,
     };
     let none = "No request times: the log's layout records none, nothing to draw.";
@@ -291,11 +305,21 @@ fn draw(o: &mut String, c: &Chart, pts: &[Point], anomalies: &[Anomaly], empty: 
         .iter()
         .flat_map(|(u, _)| u.iter().copied())
         .fold(0.0, f64::max);
-    let ticks = value_ticks(max, 4);
+    let min_positive = edges
+        .iter()
+        .flat_map(|(u, _)| u.iter().copied())
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let log = c.log && min_positive.is_finite();
+    let ticks = match log {
+        true => log_ticks(min_positive, max),
+        false => value_ticks(max, 4),
+    };
     let f = Frame {
         t0: pts[0].start,
         t1: pts[pts.len() - 1].end,
         top: ticks.last().copied().unwrap_or(1.0),
+        low: if log { ticks.first().copied() } else { None },
     };
     let _ = write!(
         o,
@@ -495,6 +519,7 @@ mod tests {
             t0: 1000,
             t1: 2000,
             top: 50.0,
+            low: None,
         };
         assert_eq!(f.x(1000.0), LEFT);
         assert_eq!(f.x(2000.0), W - RIGHT);
@@ -505,6 +530,16 @@ mod tests {
         // Out of range values stay inside the plot.
         assert_eq!(f.y(80.0), TOP);
         assert_eq!(f.y(-1.0), H - BOTTOM);
+        // Logarithmic from 10 to 1,000: 100 halfway; 0 (below the axis) at the bottom.
+        let f = Frame {
+            low: Some(10.0),
+            top: 1000.0,
+            ..f
+        };
+        assert_eq!(f.y(10.0), H - BOTTOM);
+        assert_eq!(f.y(1000.0), TOP);
+        assert!((f.y(100.0) - (TOP + (H - TOP - BOTTOM) / 2.0)).abs() < 1e-9);
+        assert_eq!(f.y(0.0), H - BOTTOM);
     }
 
     #[test]
@@ -513,6 +548,7 @@ mod tests {
             t0: 0,
             t1: 884,
             top: 10.0,
+            low: None,
         };
         // x = 64 + t: W - LEFT - RIGHT is 884. y = 10 + (1 - v/10) * 170.
         let d = path_d(
