@@ -288,3 +288,110 @@ fn chromium_runs_the_page_script_and_no_injected_one() {
         bytes.len()
     );
 }
+
+/// Clicks the "requests" header of the page's two-level table twice, recording the rows
+/// (`key=requests`, sub-rows indented) after each click into `<pre id="order-N">`.
+const CLICKER: &str = r#"<script>
+(function () {
+  var t = document.querySelector("table.grouped");
+  var button = t.tHead.rows[0].cells[1].querySelector("button");
+  [1, 2].forEach(function (n) {
+    button.click();
+    var lines = [];
+    Array.prototype.forEach.call(t.tBodies, function (tb) {
+      Array.prototype.forEach.call(tb.rows, function (r) {
+        var sub = r.className === "sub" ? "  " : "";
+        lines.push(sub + r.cells[0].textContent + "=" + r.cells[1].getAttribute("data-v"));
+      });
+    });
+    var pre = document.createElement("pre");
+    pre.id = "order-" + n;
+    pre.textContent = lines.join("\n");
+    document.body.appendChild(pre);
+  });
+})();
+</script>"#;
+
+/// The rows of a two-level table as the clicker records them, sorted by requests
+/// (`descending` or not), a row's sub-rows under it; ties keep the report's order.
+fn sorted_rows(rows: &[Value], descending: bool) -> Vec<String> {
+    let requests = |r: &Value| r["requests"].as_u64().unwrap();
+    let order = |list: &[Value]| -> Vec<Value> {
+        let mut v = list.to_vec();
+        // A stable sort: ties stay in the report's order.
+        v.sort_by(|a, b| match descending {
+            true => requests(b).cmp(&requests(a)),
+            false => requests(a).cmp(&requests(b)),
+        });
+        v
+    };
+    let mut out = Vec::new();
+    for r in order(rows) {
+        out.push(format!("{}={}", r["key"].as_str().unwrap(), requests(&r)));
+        for s in order(r["rows"].as_array().unwrap()) {
+            out.push(format!("  {}={}", s["key"].as_str().unwrap(), requests(&s)));
+        }
+    }
+    out
+}
+
+#[test]
+fn clicking_a_header_sorts_rows_with_their_sub_rows() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let logp = write_file(d, "access.log", log().as_bytes());
+    let out = axlog()
+        .args(["report", "--format", "nginx-timed", "--top", "6"])
+        .args(["--by", "endpoint,status", "-o", "r.html", "-o", "r.json"])
+        .arg(&logp)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    let rows = v["by"][0]["rows"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["rows"].as_array().unwrap().len() > 1));
+    // The test's own clicker is a script the page's policy would (rightly) refuse: this
+    // copy goes without the policy.
+    let html = std::fs::read_to_string(d.join("r.html")).unwrap();
+    let (head, rest) = html
+        .split_once("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let rest = rest.split_once('>').unwrap().1;
+    let page = write_file(
+        d,
+        "clicked.html",
+        format!(
+            "{head}{}",
+            rest.replace("</body>", &format!("{CLICKER}</body>"))
+        )
+        .as_bytes(),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let dom = String::from_utf8(headless(
+        &browser,
+        profile.path(),
+        &["--dump-dom".into()],
+        &page,
+    ))
+    .unwrap();
+    let recorded = |n: usize| -> Vec<String> {
+        let open = format!("<pre id=\"order-{n}\">");
+        let text = dom
+            .split_once(&open)
+            .unwrap()
+            .1
+            .split("</pre>")
+            .next()
+            .unwrap();
+        text.lines().map(str::to_string).collect()
+    };
+    // First click: most requests first; second: fewest first (which differ).
+    assert_ne!(sorted_rows(rows, true), sorted_rows(rows, false));
+    assert_eq!(recorded(1), sorted_rows(rows, true));
+    assert_eq!(recorded(2), sorted_rows(rows, false));
+}
