@@ -67,10 +67,14 @@ pub(crate) fn anomalies(o: &mut String, s: &Summary) {
         true => format!(" The first {} are listed.", count(listed)),
         false => String::new(),
     };
+    let shaded = match a.anomalies.is_empty() {
+        true => "",
+        false => "; shaded on the charts",
+    };
     let _ = write!(
         o,
         "<section{class}><h2>Anomalies</h2><p class=\"note\">{} found (modified z-score over \
-         {} s buckets, threshold {}, baseline window {} s); shaded on the charts.{more}</p>",
+         {} s buckets, threshold {}, baseline window {} s){shaded}.{more}</p>",
         count(a.count),
         a.bucket_s,
         a.threshold,

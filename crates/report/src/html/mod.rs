@@ -255,4 +255,86 @@ pub(crate) mod tests {
         // The policy comes before the style and script it governs.
         assert!(page.find("Content-Security-Policy") < page.find("<style>"));
     }
+
+    fn with_series(mut s: Summary, requests: &[u64]) -> Summary {
+        use axlog_stats::series_summary::{SeriesBucket, SeriesSummary, SeriesValues};
+        let buckets = requests
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| SeriesBucket {
+                start: String::new(),
+                start_epoch: 1_800_000_000 + 60 * i as i64,
+                values: SeriesValues {
+                    requests: r,
+                    status_2xx: r,
+                    ..SeriesValues::default()
+                },
+            })
+            .collect();
+        s.requests = requests.iter().sum();
+        s.series.series = Some(SeriesSummary {
+            bucket_s: 60,
+            requested_bucket_s: None,
+            zero_filled: true,
+            buckets,
+        });
+        s
+    }
+
+    #[test]
+    fn an_anomalys_tooltip_and_row_escape_its_contributor() {
+        use axlog_stats::anomaly_summary::{Anomalies, Anomaly, Contributor};
+        let mut s = with_series(empty_summary(), &[5, 5, 50, 5]);
+        let key = "</title><script>alert(1)</script>";
+        s.anomalies = Some(Anomalies {
+            count: 1,
+            anomalies: vec![Anomaly {
+                kind: "spike".into(),
+                metric: "requests".into(),
+                start: "2027-01-15T08:02:00Z".into(),
+                start_epoch: 1_800_000_120,
+                end: "2027-01-15T08:03:00Z".into(),
+                end_epoch: 1_800_000_180,
+                seconds: 60,
+                contributor: Some(Contributor {
+                    dimension: "endpoint".into(),
+                    key: key.into(),
+                    share: 0.9,
+                    ..Contributor::default()
+                }),
+                ..Anomaly::default()
+            }],
+            ..Anomalies::default()
+        });
+        let page = html(&s);
+        assert_eq!(page.matches("<script>").count(), 1);
+        // The page's title, then on each of the two charts drawn (no request times: no
+        // latency chart) 4 buckets' tooltips and the anomaly's band and strip.
+        assert_eq!(page.matches("</title>").count(), 1 + 2 * (4 + 2));
+        let shown = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;";
+        // In each band's and strip's tooltip, and in the anomalies table.
+        assert_eq!(page.matches(shown).count(), 2 * 2 + 1, "{page}");
+    }
+
+    #[test]
+    fn each_tier_has_its_headline_and_charts() {
+        let mut s = empty_summary();
+        s.sources.push(SourceSummary {
+            name: "lb.log".into(),
+            ..SourceSummary::default()
+        });
+        for name in ["load balancer", "web"] {
+            s.tiers.push(TierSummary {
+                name: name.into(),
+                layouts: vec!["haproxy".into()],
+                summary: with_series(empty_summary(), &[1, 2, 3]),
+            });
+        }
+        let page = html(&s);
+        assert_eq!(page.matches("<h2 class=\"tier\">Tier: ").count(), 2);
+        assert_eq!(page.matches("data-metric=\"requests\"").count(), 3);
+        assert_eq!(page.matches("data-series=\"requests\"").count(), 2);
+        // The run's sources once, not in each tier.
+        assert_eq!(page.matches("<code>lb.log</code>").count(), 1);
+    }
 }
