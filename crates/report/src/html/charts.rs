@@ -11,7 +11,7 @@ use super::units::{count, duration, percent, short_count, utc_parts};
 use crate::anomalies::{range as anomaly_range, value as anomaly_value};
 use axlog_stats::Summary;
 use axlog_stats::anomaly_summary::Anomaly;
-use axlog_stats::series_summary::{SeriesBucket, SeriesSummary};
+use axlog_stats::series_summary::{SeriesBucket, SeriesBySummary, SeriesSummary};
 use std::fmt::Write as _;
 
 /// The drawing's size (the SVG scales to the page's width) and the plot's margins.
@@ -140,8 +140,10 @@ fn area_d(f: &Frame, times: &[f64], upper: &[f64], lower: &[f64]) -> String {
 
 /// One chart's series: its name (the legend's and `data-series`), CSS class and values.
 struct Line {
-    name: &'static str,
-    class: &'static str,
+    /// Its name: axlog's (`requests`, `2xx`, `p99`), or a `--series-by` key (log text,
+    /// escaped where written).
+    name: String,
+    class: String,
     values: Vec<Option<f64>>,
 }
 
@@ -188,8 +190,8 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         kind: "requests",
         title: format!("Requests per {width}{note}"),
         lines: vec![Line {
-            name: "requests",
-            class: "s-req",
+            name: "requests".into(),
+            class: "s-req".into(),
             values: pts.iter().map(|p| Some(p.requests as f64)).collect(),
         }],
         stacked: false,
@@ -220,8 +222,8 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         title: format!("Status classes per {width} (stacked){note}"),
         lines: (usize::from(!show_1xx)..5)
             .map(|i| Line {
-                name: names[i],
-                class: classes[i],
+                name: names[i].into(),
+                class: classes[i].into(),
                 values: pts.iter().map(|p| Some(p.classes[i] as f64)).collect(),
             })
             .collect(),
@@ -242,13 +244,13 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
         title: format!("Request time p50 and p99 per {width}, log scale{note}"),
         lines: vec![
             Line {
-                name: "p50",
-                class: "s-p50",
+                name: "p50".into(),
+                class: "s-p50".into(),
                 values: pts.iter().map(|p| p.p50.map(|v| v as f64)).collect(),
             },
             Line {
-                name: "p99",
-                class: "s-p99",
+                name: "p99".into(),
+                class: "s-p99".into(),
                 values: pts.iter().map(|p| p.p99.map(|v| v as f64)).collect(),
             },
         ],
@@ -260,7 +262,54 @@ pub(crate) fn charts(o: &mut String, s: &Summary) {
     };
     let none = "No request times: the log's layout records none, nothing to draw.";
     draw(o, &latency, &pts, anomalies, none);
+    if let Some(by) = &s.series.series_by {
+        series_by(o, by, k, &pts, anomalies, &width, &note);
+    }
     o.push_str("</section>\n");
+}
+
+/// Colours for `--series-by`'s keys (`--top` is 10 by default; past 10 they repeat).
+const KEY_COLOURS: usize = 10;
+
+/// `--series-by`: each kept key's requests a bucket, a line each.
+fn series_by(
+    o: &mut String,
+    by: &SeriesBySummary,
+    k: usize,
+    pts: &[Point],
+    anomalies: &[Anomaly],
+    width: &str,
+    note: &str,
+) {
+    let lines: Vec<Line> = by
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Line {
+            name: r.key.clone(),
+            class: format!("s-k{}", i % KEY_COLOURS),
+            values: r
+                .buckets
+                .chunks(k.max(1))
+                .map(|g| Some(g.iter().map(|b| b.requests).sum::<u64>() as f64))
+                .collect(),
+        })
+        .collect();
+    let hover = |p: &Point| {
+        let (day, _, clock) = utc_parts(p.start);
+        format!("{day} {clock} UTC · {} requests in all", count(p.requests))
+    };
+    let chart = Chart {
+        kind: "series-by",
+        title: format!("Requests per {width} by {}{note}", by.dimension),
+        lines,
+        stacked: false,
+        area: false,
+        label: short_count,
+        log: false,
+        hover: &hover,
+    };
+    draw(o, &chart, pts, anomalies, "No keys to draw.");
 }
 
 /// One chart as a `<figure>`: caption, legend, then the SVG (or `empty` when no line has
@@ -274,7 +323,12 @@ fn draw(o: &mut String, c: &Chart, pts: &[Point], anomalies: &[Anomaly], empty: 
     );
     o.push_str("<ul class=\"legend\">");
     for l in &c.lines {
-        let _ = write!(o, "<li><i class=\"sw {}\"></i>{}</li>", l.class, l.name);
+        let _ = write!(
+            o,
+            "<li><i class=\"sw {}\"></i>{}</li>",
+            l.class,
+            esc(&l.name)
+        );
     }
     if !anomalies.is_empty() {
         o.push_str("<li><i class=\"sw s-anomaly\"></i>anomaly</li>");
@@ -354,7 +408,7 @@ fn draw(o: &mut String, c: &Chart, pts: &[Point], anomalies: &[Anomaly], empty: 
             o,
             "<path class=\"line {}\" data-series=\"{}\" d=\"{}\"/>",
             l.class,
-            l.name,
+            esc(&l.name),
             path_d(&f, &values)
         );
     }
@@ -642,5 +696,53 @@ mod tests {
         charts(&mut o, &summary_with(vec![bucket(0, 3, None)]));
         assert_eq!(o.matches("<svg").count(), 2, "{o}");
         assert!(o.contains("No request times"), "{o}");
+    }
+
+    #[test]
+    fn series_by_draws_a_line_a_key_escaped() {
+        use axlog_stats::series_summary::{SeriesByRow, SeriesBySummary, SeriesValues};
+        let b: Vec<SeriesBucket> = (0..4).map(|i| bucket(i * 60, 3, None)).collect();
+        let mut s = summary_with(b);
+        let row = |key: &str, n: u64| SeriesByRow {
+            key: key.into(),
+            requests: 4 * n,
+            buckets: vec![
+                SeriesValues {
+                    requests: n,
+                    ..SeriesValues::default()
+                };
+                4
+            ],
+        };
+        s.series.series_by = Some(SeriesBySummary {
+            dimension: "endpoint".into(),
+            bucket_s: 60,
+            rows: vec![row("/a\"><b>", 2), row("/b", 1)],
+            distinct: 2,
+            cap: 100,
+            cap_reached: false,
+            untracked_requests: 0,
+            requests_without_key: 0,
+        });
+        let mut o = String::new();
+        charts(&mut o, &s);
+        let chart = o.split("data-chart=\"series-by\"").nth(1).unwrap_or("");
+        assert!(
+            chart.contains("data-series=\"/a&quot;&gt;&lt;b&gt;\""),
+            "{chart}"
+        );
+        assert!(!chart.contains("<b>"), "{chart}");
+        let points: Vec<usize> = chart
+            .split(" d=\"")
+            .skip(1)
+            .map(|r| {
+                r.split('"')
+                    .next()
+                    .unwrap_or("")
+                    .matches(['M', 'L'])
+                    .count()
+            })
+            .collect();
+        assert_eq!(points, vec![4, 4]);
     }
 }
