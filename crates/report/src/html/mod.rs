@@ -94,6 +94,7 @@ fn body(o: &mut String, s: &Summary, whole: bool) {
     for b in &s.by {
         tables::breakdown(o, b);
     }
+    tables::gaps(o, s);
     if whole {
         tables::malformed(o, s);
     }
@@ -336,5 +337,30 @@ pub(crate) mod tests {
         assert_eq!(page.matches("data-series=\"requests\"").count(), 2);
         // The run's sources once, not in each tier.
         assert_eq!(page.matches("<code>lb.log</code>").count(), 1);
+    }
+
+    #[test]
+    fn gaps_are_listed_with_their_length() {
+        use axlog_stats::series_summary::{Gap, Gaps};
+        let mut s = empty_summary();
+        let gap = |start: i64, seconds: u64| Gap {
+            start: format!("s{start}"),
+            start_epoch: start,
+            end: format!("e{start}"),
+            end_epoch: start + seconds as i64,
+            seconds,
+        };
+        s.series.gaps = Some(Gaps {
+            min_seconds: 10,
+            count: 3,
+            gaps: vec![gap(100, 15), gap(400, 125)],
+        });
+        let page = html(&s);
+        assert!(page.contains("<h2>Gaps</h2><p class=\"note\">3 runs of more than 10 s"));
+        assert!(page.contains("The first 2 are listed."));
+        assert!(
+            page.contains("<td>s100</td><td>e100</td><td class=\"num\" data-v=\"15\">15 s</td>")
+        );
+        assert!(page.contains("<td class=\"num\" data-v=\"125\">2 min 5 s</td>"));
     }
 }

@@ -1,7 +1,7 @@
 //! The page's tables, one function a section: sources, statuses (codes and classes),
 //! latency (with HAProxy's timers), the top endpoints (by requests, p99 and 5xx), the top
 //! paths, HAProxy's servers and termination states, every `--by` table with its sub-rows,
-//! and the malformed lines' samples.
+//! the gaps in the traffic, and the malformed lines' samples.
 
 use super::escape::text as esc;
 use super::table::{Cell, Table, n, share, size, time};
@@ -11,7 +11,8 @@ use axlog_stats::summary::{
 };
 use std::fmt::Write as _;
 
-/// A section's opening: its heading, and a line of explanation when given.
+/// A section's opening: its heading, and a line of explanation when given. Both are
+/// markup: any log or configuration text in them is escaped by the caller.
 fn heading(o: &mut String, title: &str, note: &str) {
     let _ = write!(o, "<section><h2>{title}</h2>");
     if !note.is_empty() {
@@ -371,6 +372,42 @@ pub(crate) fn breakdown(o: &mut String, b: &Breakdown) {
         groups,
     }
     .write(o);
+    o.push_str("</section>\n");
+}
+
+/// The runs of empty seconds in steady traffic (`--gap`), when there were any.
+pub(crate) fn gaps(o: &mut String, s: &Summary) {
+    let Some(g) = &s.series.gaps else {
+        return;
+    };
+    if g.gaps.is_empty() {
+        return;
+    }
+    let mut note = format!(
+        "{} runs of more than {} s without a request, between minutes with steady traffic.",
+        n_text(g.count),
+        g.min_seconds
+    );
+    if g.count > g.gaps.len() as u64 {
+        let _ = write!(
+            note,
+            " The first {} are listed.",
+            n_text(g.gaps.len() as u64)
+        );
+    }
+    heading(o, "Gaps", &note);
+    let rows = g
+        .gaps
+        .iter()
+        .map(|x| {
+            vec![
+                Cell::Text(x.start.clone()),
+                Cell::Text(x.end.clone()),
+                Cell::Num(Some(x.seconds as f64), super::units::span(x.seconds)),
+            ]
+        })
+        .collect();
+    Table::flat(&["from", "to (next request)", ">length"], rows).write(o);
     o.push_str("</section>\n");
 }
 
