@@ -204,6 +204,45 @@ fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// The HTML page's headline figure `metric`: the raw value it carries (`data-v`) and the
+/// text a reader sees (its `value` span).
+fn html_figure(page: &str, metric: &str) -> (String, String) {
+    let at = format!("data-metric=\"{metric}\" data-v=\"");
+    let rest = &page[page.find(&at).unwrap() + at.len()..];
+    let raw = rest[..rest.find('"').unwrap()].to_string();
+    let shown = rest.split("<span class=\"value\">").nth(1).unwrap();
+    (raw, shown[..shown.find('<').unwrap()].to_string())
+}
+
+/// The visible text of each cell of each body row of the first table after `heading`.
+fn html_rows(page: &str, heading: &str) -> Vec<Vec<String>> {
+    let at = page.find(&format!("<h2>{heading}</h2>")).unwrap();
+    let body = page[at..].split("<tbody>").nth(1).unwrap();
+    let body = &body[..body.find("</tbody>").unwrap()];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    // The text between the tags: `<td class="num" data-v="200">200</td>`.
+                    let mut text = String::new();
+                    let mut in_tag = true;
+                    for ch in cell.chars() {
+                        match ch {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            _ if !in_tag => text.push(ch),
+                            _ => {}
+                        }
+                    }
+                    text
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn one_summary_six_renderings_agree() {
     let dir = tempfile::tempdir().unwrap();
@@ -276,4 +315,32 @@ fn one_summary_six_renderings_agree() {
     let rt = latency.iter().find(|r| r["latency"] == "request_time").unwrap();
     assert_eq!(num(&rt["p99_us"]), c.p99_us, "csv: latency p99");
     assert_eq!(num(&rt["count"]), requests);
+
+    // HTML: each headline figure as shown, and its raw value; the status table.
+    let page = read(&d.join("r.html"));
+    let shown = |m: &str| html_figure(&page, m).1;
+    let html_head = Headline {
+        requests: num(&shown("requests")),
+        mean: shown("qps_mean").parse().unwrap(),
+        peak: num(&shown("qps_peak")),
+        share_5xx: share(&shown("share_5xx")),
+        p99: duration(&shown("p99_us")),
+        malformed: share(&shown("share_malformed")),
+    };
+    check_headline("html", &html_head, &c);
+    let raw = |m: &str| html_figure(&page, m).0.parse::<f64>().unwrap();
+    let html_raw = Headline {
+        requests: raw("requests") as u64,
+        mean: raw("qps_mean"),
+        peak: raw("qps_peak") as u64,
+        share_5xx: raw("share_5xx"),
+        p99: (raw("p99_us"), 0.0),
+        malformed: raw("share_malformed"),
+    };
+    check_headline("html data-v", &html_raw, &c);
+    let html_status: BTreeMap<u64, u64> = html_rows(&page, "Status")
+        .iter()
+        .map(|r| (num(&r[0]), num(&r[1])))
+        .collect();
+    assert_eq!(html_status, c.status, "html: status counts");
 }
