@@ -20,6 +20,10 @@ pub fn report_schema() -> Value {
     let root = generator.into_root_schema_for::<Summary>();
     let mut v = root.to_value();
     close(&mut v);
+    // The version this build writes, not any integer: a report of another shape fails.
+    if let Some(p) = v.pointer_mut("/properties/schema_version") {
+        p["const"] = json!(crate::summary::SCHEMA_VERSION);
+    }
     if let Value::Object(m) = &mut v {
         m.insert("$id".into(), ID.into());
         m.insert("title".into(), "axlog JSON report".into());

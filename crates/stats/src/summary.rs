@@ -17,7 +17,7 @@ pub const LATENCY_BUCKETS_US: [u64; 13] = [
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
-    /// The version of this document's shape ([`SCHEMA_VERSION`]; docs/report.schema.json):
+    /// The version of this document's shape (`SCHEMA_VERSION`, 1; docs/report.schema.json):
     /// raised when a field changes meaning or goes, not when one is added.
     pub schema_version: u32,
     pub axlog_version: String,
@@ -486,8 +486,8 @@ pub struct LatencyStats {
     pub mean_us: f64,
     /// `true` only if more distinct values were seen than the histogram keeps exactly.
     pub approximate: bool,
-    /// Cumulative counts of the values at or below each of [`LATENCY_BUCKETS_US`]
-    /// (exact unless `approximate`); values above the last bound count in `count` only.
+    /// Cumulative counts of the values at or below each bound (`LATENCY_BUCKETS_US`: 5 ms
+    /// to 60 s), exact unless `approximate`; values above the last count in `count` only.
     pub buckets: Vec<LatencyBucket>,
 }
 
