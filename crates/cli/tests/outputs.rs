@@ -934,3 +934,53 @@ fn latency_histograms_count_the_lines_written() {
     assert_eq!(le("60"), 22.0);
     assert_eq!(le("+Inf"), 24.0);
 }
+
+#[test]
+fn a_state_whose_prom_keeps_a_total_refuses_other_settings() {
+    // The .prom's total adds up runs of the same settings: a run with another `--by`
+    // is a usage error naming it, and leaves the files and the state as they were.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = fixture("sample/access.log");
+    let run = |extra: &[&str]| {
+        axlog()
+            .args(["report", "--state", "web.state", "-o", "r.prom"])
+            .args(extra)
+            .arg(&log)
+            .current_dir(d)
+            .output()
+            .unwrap()
+    };
+    assert_success(&run(&[]));
+    let prom = read(&d.join("r.prom"));
+    let state = std::fs::read(d.join("web.state")).unwrap();
+    let out = run(&["--by", "path"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("--by: none, path"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(read(&d.join("r.prom")), prom);
+    assert_eq!(std::fs::read(d.join("web.state")).unwrap(), state);
+    // Without a Prometheus output and a total, any settings go on from the state.
+    let other = d.join("other.state");
+    let plain = axlog()
+        .args(["report", "--state"])
+        .arg(&other)
+        .args(["-o", "r.md"])
+        .arg(&log)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&plain);
+    let by = axlog()
+        .args(["report", "--state"])
+        .arg(&other)
+        .args(["--by", "path", "-o", "r.md"])
+        .arg(&log)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_success(&by);
+}
