@@ -31,11 +31,16 @@ if ! "$venv/bin/python" -c 'import duckdb, pyarrow, pyspark, prometheus_client, 
         duckdb==2.0.1 pyarrow==26.0.1 pyspark==4.3.0 prometheus-client==0.26.0 cmarkgfm==2025.10.22 \
         jsonschema==4.26.0
 fi
+# axlog copies every JSON report (and --every line) the tests make into $reports
+# (AXLOG_REPORT_DUMP, crates/cli/src/report_dump.rs): all are validated after the tests.
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
 AXLOG_DUCKDB_PYTHON="$(pwd)/$venv/bin/python" AXLOG_OUTPUTS_PYTHON="$(pwd)/$venv/bin/python" \
-    AXLOG_CHROMIUM="$chromium" cargo test --workspace --locked
+    AXLOG_CHROMIUM="$chromium" AXLOG_REPORT_DUMP="$reports" cargo test --workspace --locked
+"$venv/bin/python" scripts/validate_reports.py docs/report.schema.json "$reports"
 cargo build --locked -p axlog-cli -p axlog-testgen
 bin="$(cargo metadata --no-deps --format-version 1 |
     "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/debug"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$reports" "$work"' EXIT
 "$venv/bin/python" scripts/parquet_readers.py "$bin/axlog" "$bin/axlog-testgen" "$work"

@@ -3,8 +3,13 @@
 //! a total depends on ([`settings`]), the check that a run uses the ones its state's total
 //! was made with, and the merge of a run into the state before it is written
 //! ([`Keep::fold`]). Called from the `--state` run (state.rs).
+//!
+//! A run that writes Prometheus text keeps a total too, and renders it there
+//! ([`Keep::prometheus_total`]): counters a scraper reads must only grow from one cron
+//! run to the next, while the run's other outputs show what it read. The total is the
+//! state's merge of each run's aggregate, so this costs no second pass over the input.
 
-use crate::args::ReportArgs;
+use crate::args::{Output, ReportArgs};
 use crate::{exit, term};
 use axlog_engine::state::State;
 use axlog_engine::state::cumulative::{Cumulative, Span, this_host};
@@ -158,6 +163,8 @@ pub(crate) struct Keep {
     print: Option<Span>,
     /// `--parquet`: a failed read is read again whole (its rows were discarded).
     parquet: bool,
+    /// The run writes Prometheus text, which renders the total.
+    prometheus: bool,
     stats: StatsConfig,
     endpoint_rules: Arc<axlog_parquet::endpoint::Rules>,
 }
@@ -185,7 +192,8 @@ impl Keep {
             ));
             return Err(ExitCode::from(exit::USAGE));
         }
-        let keep = args.cumulative.is_some() || stored.cumulative.is_some();
+        let prometheus = writes_prometheus(args);
+        let keep = args.cumulative.is_some() || stored.cumulative.is_some() || prometheus;
         cfg.keep_aggregate = keep;
         cfg.keep_hours = keep;
         Ok(Keep {
@@ -193,6 +201,7 @@ impl Keep {
             keep,
             print: args.cumulative.map(|w| w.span(&args.format.tz)),
             parquet: args.parquet.is_some(),
+            prometheus,
             stats: cfg.stats,
             endpoint_rules: cfg.endpoint_rules.clone(),
         })
@@ -216,6 +225,17 @@ impl Keep {
         let mut stats = self.stats;
         stats.top_n = crate::failif::ALL_ROWS;
         Some(total.window_summary(span, &stats, &self.endpoint_rules))
+    }
+
+    /// The state's whole total (after [`Keep::fold`]), for the Prometheus output of a run
+    /// that shows another report (its window, or `--cumulative=1h|24h|today`); `None`
+    /// when the run writes no Prometheus text or already shows the total.
+    pub(crate) fn prometheus_total(&self, next: &State) -> Option<Summary> {
+        if !self.prometheus || matches!(self.print, Some(Span::Total)) {
+            return None;
+        }
+        let total = next.cumulative.as_ref()?;
+        Some(total.window_summary(&Span::Total, &self.stats, &self.endpoint_rules))
     }
 
     /// Records the run's settings and host in the state to write and merges the run's
@@ -251,6 +271,19 @@ impl Keep {
         let total = next.cumulative.as_ref()?;
         Some(total.window_summary(span, &self.stats, &self.endpoint_rules))
     }
+}
+
+/// Whether the run writes Prometheus text: a `.prom` file, or standard output in
+/// `--output prometheus` (written when `-o` names no file, or names `-`).
+pub(crate) fn writes_prometheus(args: &ReportArgs) -> bool {
+    let is_stdout = |p: &Path| p.as_os_str() == "-";
+    let prom_file = args.output_files.iter().any(|p| {
+        !is_stdout(p)
+            && p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("prom"))
+    });
+    let stdout = args.output_files.is_empty() || args.output_files.iter().any(|p| is_stdout(p));
+    prom_file || (stdout && matches!(args.output, Output::Prometheus))
 }
 
 #[cfg(test)]

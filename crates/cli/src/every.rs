@@ -89,7 +89,11 @@ pub(crate) fn live_line(live: Live, every: u64, output: Output) -> (String, u64)
         } => {
             let fitted = summary.lines.parsed + summary.lines.other;
             let line = match output {
-                Output::Json => axlog_report::window_json(start, every, partial, &summary),
+                Output::Json => {
+                    let line = axlog_report::window_json(start, every, partial, &summary);
+                    crate::report_dump::copy(crate::report_dump::Kind::WindowLine, &line);
+                    line
+                }
                 // Refused before the run (report.rs): a window is a line of text or JSON.
                 _ => axlog_report::window_line(start, every, partial, &summary),
             };
@@ -97,7 +101,11 @@ pub(crate) fn live_line(live: Live, every: u64, output: Output) -> (String, u64)
         }
         Live::NoRequests { from, to, windows } => {
             let line = match output {
-                Output::Json => axlog_report::no_requests_json(from, to, windows),
+                Output::Json => {
+                    let line = axlog_report::no_requests_json(from, to, windows);
+                    crate::report_dump::copy(crate::report_dump::Kind::WindowLine, &line);
+                    line
+                }
                 _ => axlog_report::no_requests_line(from, to, windows),
             };
             (line, 0)

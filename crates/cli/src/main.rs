@@ -23,6 +23,7 @@ mod outputs;
 mod paths;
 mod progress;
 mod report;
+mod report_dump;
 mod run;
 mod series;
 mod shell;

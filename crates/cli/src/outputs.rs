@@ -66,7 +66,11 @@ impl Format {
     fn render(self, s: &Summary, now_s: f64) -> Rendered {
         Rendered::One(match self {
             Format::Text => axlog_report::text(s),
-            Format::Json => axlog_report::json(s),
+            Format::Json => {
+                let json = axlog_report::json(s);
+                crate::report_dump::copy(crate::report_dump::Kind::Report, &json);
+                json
+            }
             Format::Markdown => axlog_report::markdown(s),
             Format::Html => axlog_report::html(s),
             Format::Prometheus => axlog_report::prometheus(s, now_s),
@@ -166,6 +170,20 @@ fn is_stdout(p: &Path) -> bool {
 /// files, then each `-o` file, the files before standard output (a closed pipe must not
 /// keep the files from being written).
 pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
+    write_with(summary, None, args)
+}
+
+/// [`write`], with the Prometheus text rendered from `prometheus` when given (a `--state`
+/// run's total, whose counters only grow: cumulative.rs).
+pub(crate) fn write_with(
+    summary: &Summary,
+    prometheus: Option<&Summary>,
+    args: &ReportArgs,
+) -> io::Result<()> {
+    let of = |f: Format| match (f, prometheus) {
+        (Format::Prometheus, Some(p)) => p,
+        _ => summary,
+    };
     let now_s = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
@@ -179,7 +197,7 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
             let msg = format!("writing the report to {}: {e}", file.display());
             io::Error::new(e.kind(), WriteFailed(msg))
         };
-        match format.render(summary, now_s) {
+        match format.render(of(format), now_s) {
             Rendered::One(text) => {
                 replace_file(path, text.as_bytes()).map_err(|e| failed(e, path))?;
             }
@@ -196,7 +214,8 @@ pub(crate) fn write(summary: &Summary, args: &ReportArgs) -> io::Result<()> {
     }
     let to_stdout = args.output_files.is_empty() || args.output_files.iter().any(|p| is_stdout(p));
     if to_stdout {
-        let text = stdout_document(summary, args, now_s, term::stdout_is_terminal());
+        let doc = of(Format::of_output(args.output));
+        let text = stdout_document(doc, args, now_s, term::stdout_is_terminal());
         let mut out = term::stdout();
         out.write_all(text.as_bytes())?;
         out.flush()?;

@@ -69,26 +69,48 @@ pub(crate) fn report_with_state(
         labels,
         cfg,
         outputs,
-        |o, total, rows| {
+        |o, totals, rows| {
             // `--cumulative` prints the total; the run's own summary still decides the
             // exit code of its inputs, and the total shown the thresholds'.
-            let mut total = total;
+            let Totals {
+                shown: mut total,
+                prometheus,
+            } = totals;
             let shown = match total.as_mut() {
                 Some(t) => t,
                 None => &mut o.summary,
             };
             let fired = crate::failif::apply(&args.fail_if, shown, rows.as_ref(), &[])
                 .map_err(anyhow::Error::msg)?;
-            crate::report::print_summary(shown, args)?;
+            match prometheus {
+                // The Prometheus text renders the state's total (cumulative.rs), with the
+                // thresholds this run checked.
+                Some(mut prom) => {
+                    prom.thresholds.clone_from(&shown.thresholds);
+                    crate::series::localize(&mut prom, &args.format.tz);
+                    crate::series::localize(shown, &args.format.tz);
+                    crate::outputs::write_with(shown, Some(&prom), args)?;
+                }
+                None => crate::report::print_summary(shown, args)?,
+            }
             crate::failif::announce(&fired);
             Ok(crate::failif::code(&fired))
         },
     )
 }
 
+/// The state's totals a `report --state` run renders besides its own summary.
+#[derive(Default)]
+pub(crate) struct Totals {
+    /// `--cumulative`'s: shown instead of the run's summary.
+    pub(crate) shown: Option<axlog_stats::Summary>,
+    /// The whole total, for the Prometheus output, when `shown` is not it.
+    pub(crate) prometheus: Option<axlog_stats::Summary>,
+}
+
 /// Runs `command` over what is new since the state at `state_path` was written, shows
 /// its outcome with `render`, then writes the state. `render` gets the outcome, the
-/// `--cumulative` total to show instead of the run's summary, and, for `--fail-if ... by`,
+/// state's [`Totals`] to show instead of the run's summary, and, for `--fail-if ... by`,
 /// what is shown again with every row of its tables; it returns the code of what it
 /// found (`--fail-if`'s 3), weighed with the run's own.
 pub(crate) fn run_with_state(
@@ -98,11 +120,7 @@ pub(crate) fn run_with_state(
     labels: &[String],
     mut cfg: Config,
     mut outputs: Outputs,
-    render: impl FnOnce(
-        &mut Outcome,
-        Option<axlog_stats::Summary>,
-        Option<axlog_stats::Summary>,
-    ) -> anyhow::Result<u8>,
+    render: impl FnOnce(&mut Outcome, Totals, Option<axlog_stats::Summary>) -> anyhow::Result<u8>,
 ) -> anyhow::Result<ExitCode> {
     let command_name = command.name;
     // The lock is held until this function returns: the state is written under it.
@@ -201,11 +219,16 @@ pub(crate) fn run_with_state(
     settle(&mut res, &outcome.runs);
     let window = window(&res, &outcome.runs, &outcome.summary);
     outcome.summary.window = Some(window.clone());
-    let total = total.map(|mut t| {
-        t.window = Some(window);
+    let prometheus = keep.as_ref().and_then(|k| k.prometheus_total(&res.next));
+    let with_window = |mut t: axlog_stats::Summary| {
+        t.window = Some(window.clone());
         t
-    });
-    let found = render(&mut outcome, total, rows)?;
+    };
+    let totals = Totals {
+        shown: total.map(with_window),
+        prometheus: prometheus.map(with_window),
+    };
+    let found = render(&mut outcome, totals, rows)?;
     sync_stdout();
     fault::hit(fault::Point::AfterReport);
 

@@ -295,6 +295,7 @@ fn source_rows(
                 }
             }
             r.requests = stats.requests;
+            r.classes = axlog_stats::summary::class_counts(&stats.classes, stats.requests);
             r.client_error_share = share_of(stats.client_errors(), stats.requests);
             r.server_error_share = share_of(stats.server_errors(), stats.requests);
             r.p99_us = stats.p99_us();
@@ -314,6 +315,7 @@ fn source_rows(
                     name: host,
                     lines: stats.requests,
                     requests: stats.requests,
+                    classes: axlog_stats::summary::class_counts(&stats.classes, stats.requests),
                     client_error_share: share_of(stats.client_errors(), stats.requests),
                     server_error_share: share_of(stats.server_errors(), stats.requests),
                     p99_us: stats.p99_us(),

@@ -1,11 +1,12 @@
 //! The Prometheus renderer: the summary in the text exposition format that
 //! node_exporter's textfile collector reads (`report -o /var/lib/node_exporter/axlog.prom`).
 //! Counts are counters (`_total`), rates, percentiles and times are gauges, each latency
-//! a summary with its quantiles. Label values are escaped as the format says (`\`, `"`,
+//! a histogram over fixed buckets with its exact quantiles as gauges beside it. Label values are escaped as the format says (`\`, `"`,
 //! newline); metric names and help texts are axlog's own. docs/outputs.md lists them.
 //!
-//! A counter is monotonic across runs only when the summary is a total that only grows
-//! (`report --state FILE --cumulative`); otherwise it counts the run's window.
+//! A counter is monotonic across runs when the summary is a total that only grows: a
+//! `report --state FILE` run renders its state's total here (cumulative.rs in the CLI);
+//! otherwise it counts the run.
 
 use axlog_stats::Summary;
 use axlog_stats::summary::LatencyStats;
@@ -213,15 +214,17 @@ fn lines(s: &Summary) -> Vec<Family<'static>> {
     vec![read, malformed, filtered]
 }
 
-/// Requests by status class and by code, and bytes sent.
+/// Requests by source and status class, by code, and bytes sent.
 fn requests(s: &Summary) -> Vec<Family<'static>> {
     let mut by_class = Family::new(
         "axlog_requests_total",
         "counter",
-        "Requests, by status class (1xx to 5xx, other).",
+        "Requests, by source (file or --source-label) and status class (1xx to 5xx, other).",
     );
-    for c in &s.status.classes {
-        by_class.add(&[("class", &c.class)], c.count);
+    for src in &s.sources {
+        for c in &src.classes {
+            by_class.add(&[("source", &src.name), ("class", &c.class)], c.count);
+        }
     }
     let mut by_code = Family::new(
         "axlog_requests_by_status_total",
@@ -267,7 +270,9 @@ fn qps(s: &Summary) -> Vec<Family<'static>> {
     vec![mean, peak, pct]
 }
 
-/// Each latency the layout logs as a summary (exact nearest-rank quantiles, sum, count),
+/// Each latency the layout logs as a histogram over fixed bounds (the summary's
+/// `buckets`, the same for every run and server, so `sum by (le)` adds servers up), its
+/// exact nearest-rank quantiles as gauges (a family is a histogram or a gauge, not both),
 /// and its maximum.
 fn latency(s: &Summary) -> Vec<Family<'static>> {
     let mut all: Vec<(&str, &Option<LatencyStats>)> = vec![
@@ -283,11 +288,16 @@ fn latency(s: &Summary) -> Vec<Family<'static>> {
             ("haproxy_ta", &h.ta),
         ]);
     }
-    let mut summary = Family::new(
+    let mut hist = Family::new(
         "axlog_latency_seconds",
-        "summary",
-        "Latencies logged (request_time, upstream_response_time, HAProxy's timers): exact \
-         nearest-rank quantiles over the requests that logged each.",
+        "histogram",
+        "Latencies logged (request_time, upstream_response_time, HAProxy's timers), counted \
+         in fixed buckets (le, seconds).",
+    );
+    let mut quantiles = Family::new(
+        "axlog_latency_quantile_seconds",
+        "gauge",
+        "Exact nearest-rank quantiles of each latency, over the requests that logged it.",
     );
     let mut max = Family::new(
         "axlog_latency_max_seconds",
@@ -296,18 +306,23 @@ fn latency(s: &Summary) -> Vec<Family<'static>> {
     );
     for (name, l) in all {
         let Some(l) = l else { continue };
-        for (q, of) in QUANTILES {
-            summary.add(&[("latency", name), ("quantile", q)], secs(of(l)));
+        for b in &l.buckets {
+            let le = secs(b.le_us).to_string();
+            hist.add_suffixed("_bucket", &[("latency", name), ("le", &le)], b.count);
         }
-        summary.add_suffixed(
+        hist.add_suffixed("_bucket", &[("latency", name), ("le", "+Inf")], l.count);
+        hist.add_suffixed(
             "_sum",
             &[("latency", name)],
             l.mean_us * l.count as f64 / 1e6,
         );
-        summary.add_suffixed("_count", &[("latency", name)], l.count);
+        hist.add_suffixed("_count", &[("latency", name)], l.count);
+        for (q, of) in QUANTILES {
+            quantiles.add(&[("latency", name), ("quantile", q)], secs(of(l)));
+        }
         max.add(&[("latency", name)], secs(l.max_us));
     }
-    vec![summary, max]
+    vec![hist, quantiles, max]
 }
 
 /// Each source's (or `--source-label`'s) lines, malformed lines, requests and p99.
@@ -442,5 +457,55 @@ mod tests {
             r#"{k="x\"y",q="0.5"}"#
         );
         assert_eq!(render_labels(&[]), "");
+    }
+
+    #[test]
+    fn a_latency_is_a_histogram_with_its_quantiles_beside_it() {
+        use axlog_stats::summary::{LATENCY_BUCKETS_US, LatencyBucket};
+        // 4 values: 3 ms, 3 ms, 40 ms, 70 s (past the last bound).
+        let buckets: Vec<LatencyBucket> = LATENCY_BUCKETS_US
+            .iter()
+            .map(|&le_us| LatencyBucket {
+                le_us,
+                count: match le_us {
+                    ..=25_000 => 2,
+                    _ => 3,
+                },
+            })
+            .collect();
+        let l = LatencyStats {
+            count: 4,
+            p50_us: 3_000,
+            p90_us: 70_000_000,
+            p99_us: 70_000_000,
+            p999_us: 70_000_000,
+            max_us: 70_000_000,
+            mean_us: 70_046_000.0 / 4.0,
+            approximate: false,
+            buckets,
+        };
+        let mut s = axlog_stats::Aggregate::new(axlog_stats::StatsConfig::default()).summarize();
+        s.latency.request_time = Some(l);
+        let fams = latency(&s);
+        let mut o = String::new();
+        for f in fams {
+            f.write(&mut o);
+        }
+        for line in [
+            "# TYPE axlog_latency_seconds histogram",
+            "axlog_latency_seconds_bucket{latency=\"request_time\",le=\"0.005\"} 2",
+            "axlog_latency_seconds_bucket{latency=\"request_time\",le=\"0.05\"} 3",
+            "axlog_latency_seconds_bucket{latency=\"request_time\",le=\"1\"} 3",
+            "axlog_latency_seconds_bucket{latency=\"request_time\",le=\"60\"} 3",
+            "axlog_latency_seconds_bucket{latency=\"request_time\",le=\"+Inf\"} 4",
+            "axlog_latency_seconds_sum{latency=\"request_time\"} 70.046",
+            "axlog_latency_seconds_count{latency=\"request_time\"} 4",
+            "# TYPE axlog_latency_quantile_seconds gauge",
+            "axlog_latency_quantile_seconds{latency=\"request_time\",quantile=\"0.5\"} 0.003",
+            "axlog_latency_max_seconds{latency=\"request_time\"} 70",
+        ] {
+            assert!(o.lines().any(|l| l == line), "{line} not in\n{o}");
+        }
+        assert_eq!(o.matches("_bucket{").count(), 14);
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// `anomalies` in JSON: the method's parameters and what it found.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Anomalies {
     /// How the baselines are computed (docs/anomalies.md).
     pub method: String,
@@ -29,6 +30,7 @@ pub struct Anomalies {
 
 /// One anomaly: the buckets `[start, end)` where `metric` left its band.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Anomaly {
     /// `spike`, `drop`, `outage`, `gap`, `errors` or `latency`.
     pub kind: String,
@@ -53,6 +55,7 @@ pub struct Anomaly {
 
 /// The key whose own change explains most of an anomaly.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Contributor {
     /// `endpoint`, `server` or `source`.
     pub dimension: String,
@@ -67,6 +70,7 @@ pub struct Contributor {
 
 /// `thresholds` in JSON: each `--fail-if` checked and the ones that fired.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Thresholds {
     /// Every expression, as given.
     pub checked: Vec<String>,
@@ -75,6 +79,7 @@ pub struct Thresholds {
 
 /// One threshold that fired (one per row, for a `by` expression).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fired {
     /// The expression, as given.
     pub expr: String,

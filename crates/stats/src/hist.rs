@@ -334,6 +334,15 @@ impl ValueCounts {
         out
     }
 
+    /// Values kept: all recorded unless `lossy`.
+    pub fn kept(&self) -> u64 {
+        if self.lossy {
+            self.sorted_values().iter().map(|v| v.1).sum()
+        } else {
+            self.n
+        }
+    }
+
     /// Nearest-rank quantiles for each `ppm` (parts per million). `None` when empty.
     pub fn quantiles(&self, ppms: &[u32]) -> Option<Vec<u64>> {
         if self.n == 0 {
@@ -415,6 +424,16 @@ impl ExactHistogram {
 
     pub fn is_approximate(&self) -> bool {
         self.values.is_approximate()
+    }
+
+    /// Values kept ([`ValueCounts::kept`]).
+    pub fn kept(&self) -> u64 {
+        self.values.kept()
+    }
+
+    /// For each of `thresholds_us` (ascending), how many kept values are at least it.
+    pub fn counts_at_least(&self, thresholds_us: &[u64]) -> Vec<u64> {
+        self.values.counts_at_least(thresholds_us)
     }
 
     /// Nearest-rank quantiles for each `ppm` (parts per million, ascending or not).

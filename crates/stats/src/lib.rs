@@ -14,6 +14,8 @@ pub mod hist;
 pub mod persecond;
 pub mod rollup;
 pub mod rowsort;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod series_summary;
 pub mod summary;
 pub mod table;

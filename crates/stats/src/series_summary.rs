@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// The series parts of a summary, each absent from JSON when `None`.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesParts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesSummary>,
@@ -19,6 +20,7 @@ pub struct SeriesParts {
 
 /// The values of one bucket (one key's, for `--series-by`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesValues {
     pub requests: u64,
     pub status_1xx: u64,
@@ -38,6 +40,7 @@ pub struct SeriesValues {
 
 /// One bucket: its start and values.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesBucket {
     /// RFC 3339: UTC, or local time with its offset with `--tz`.
     pub start: String,
@@ -48,6 +51,7 @@ pub struct SeriesBucket {
 
 /// The series over time (`series` in JSON).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesSummary {
     /// The width of the buckets, seconds.
     pub bucket_s: u32,
@@ -61,6 +65,7 @@ pub struct SeriesSummary {
 
 /// `--series-by`'s rows (`series_by` in JSON).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesBySummary {
     pub dimension: String,
     pub bucket_s: u32,
@@ -76,6 +81,7 @@ pub struct SeriesBySummary {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SeriesByRow {
     pub key: String,
     pub requests: u64,
@@ -84,6 +90,7 @@ pub struct SeriesByRow {
 
 /// Runs of empty seconds (`gaps` in JSON).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Gaps {
     /// `--gap`: runs longer than this many seconds are listed.
     pub min_seconds: u64,
@@ -94,6 +101,7 @@ pub struct Gaps {
 
 /// One gap: the seconds `[start, end)` had no request.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Gap {
     pub start: String,
     pub start_epoch: i64,
@@ -105,6 +113,7 @@ pub struct Gap {
 
 /// The report's times in the `--tz` zone (`display` in JSON; absent without `--tz`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DisplayTimes {
     /// The zone as given.
     pub zone: String,

@@ -3,8 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The JSON report's `schema_version`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The upper bounds (µs) of the latency histograms' buckets ([`LatencyStats::buckets`]):
+/// Prometheus's default bounds, 5 ms to 10 s, then 30 s and 60 s. Fixed, so histograms
+/// of other runs and servers add up bucket by bucket.
+pub const LATENCY_BUCKETS_US: [u64; 13] = [
+    5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000,
+    10_000_000, 30_000_000, 60_000_000,
+];
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
+    /// The version of this document's shape (`SCHEMA_VERSION`, 1; docs/report.schema.json):
+    /// raised when a field changes meaning or goes, not when one is added.
+    pub schema_version: u32,
     pub axlog_version: String,
     /// What a `--state` run covered (absent without `--state`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,6 +76,7 @@ pub struct Summary {
 /// What a `--state` run read: the files' byte ranges, the log time they span, and the
 /// bytes lost before they could be read (issue 18).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Window {
     /// The state's generation this run commits: an output whose generation the state
     /// never reached came from a run that did not commit.
@@ -80,6 +96,7 @@ pub struct Window {
 /// What a cumulative report's figures cover: a total since the state began, or the
 /// whole log hours of a window of it (`--cumulative=1h|24h|today`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CumulativeInfo {
     /// `total`, `1h`, `24h` or `today`.
     pub window: String,
@@ -97,6 +114,7 @@ pub struct CumulativeInfo {
 
 /// One byte range of one file a `--state` run read.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileRange {
     pub path: String,
     /// The fingerprint the state knows the file by (16 hex digits).
@@ -111,6 +129,7 @@ pub struct FileRange {
 
 /// Bytes of a file that were never read and never will be.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GapInfo {
     pub path: String,
     /// A lower bound: what was written after the file was last seen is unknown.
@@ -122,6 +141,7 @@ pub struct GapInfo {
 /// One tier of a run: a role its sources' layouts play (see docs/stats.md, "Tiers"),
 /// and its requests summarised on their own. The tiers' series share their buckets.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierSummary {
     /// `load balancer` or `web`.
     pub name: String,
@@ -133,6 +153,7 @@ pub struct TierSummary {
 /// The endpoints with most requests, the slowest and those with most 5xx: three short
 /// lists from the path table's rows folded by endpoint.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TopEndpoints {
     pub by_requests: Vec<EndpointStat>,
     /// By request-time p99, highest first (endpoints without request times left out).
@@ -148,6 +169,7 @@ pub struct TopEndpoints {
 
 /// One endpoint's requests.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EndpointStat {
     pub endpoint: String,
     pub count: u64,
@@ -164,6 +186,7 @@ pub use crate::aggregate::attempts::{AttemptCount, AttemptStatus, UpstreamAttemp
 
 /// A `--by` table: its busiest rows and whether its cap was reached.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Breakdown {
     /// The dimension, as `--by` names it.
     pub dimension: String,
@@ -189,6 +212,7 @@ pub struct Breakdown {
 
 /// The pairs of a two-level table: how many were tracked, and what its cap left out.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubRowsInfo {
     /// The second dimension.
     pub dimension: String,
@@ -199,6 +223,7 @@ pub struct SubRowsInfo {
 
 /// One key's requests.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BreakdownRow {
     pub key: String,
     pub requests: u64,
@@ -226,6 +251,7 @@ pub struct BreakdownRow {
 
 /// A row's busiest second.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RowPeak {
     pub requests: u64,
     /// The earliest second with that many (UTC).
@@ -238,6 +264,7 @@ pub struct RowPeak {
 
 /// One of a row's latencies, nearest-rank percentiles in µs.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NamedLatency {
     pub name: String,
     /// Requests that logged it.
@@ -253,6 +280,7 @@ pub struct NamedLatency {
 
 /// A row's latency, nearest-rank percentiles of the logged values, in µs.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BreakdownLatency {
     pub p50_us: u64,
     pub p90_us: u64,
@@ -264,6 +292,7 @@ pub struct BreakdownLatency {
 /// HAProxy's timers (each over the requests that reached its step; `-1` is absent) and
 /// the busiest `backend/server` pairs, with their Ta p99.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HaproxySummary {
     /// TR (Tq before 1.7): time to receive the full request.
     pub tr: Option<LatencyStats>,
@@ -287,6 +316,7 @@ pub struct HaproxySummary {
 
 /// Requests that ended with one termination state.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StateCount {
     pub state: String,
     pub count: u64,
@@ -294,6 +324,7 @@ pub struct StateCount {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LayoutInfo {
     pub name: String,
     /// `true` when detected from the input, `false` when given with `--format`.
@@ -301,6 +332,7 @@ pub struct LayoutInfo {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SourceSummary {
     pub name: String,
     /// The layout this source was parsed with; `null` when none fitted its first lines.
@@ -314,6 +346,10 @@ pub struct SourceSummary {
     pub requests: u64,
     pub client_error_share: f64,
     pub server_error_share: f64,
+    /// This source's requests by status class: `1xx` … `5xx`, then `other`, always all
+    /// six (`share` is of the source's requests). Summed over the sources, they are the
+    /// run's `status.classes` (with several tiers, each tier's requests are counted).
+    pub classes: Vec<ClassCount>,
     /// The 99th percentile of request time of this source's requests (µs), when the
     /// layout logs one.
     pub p99_us: Option<u64>,
@@ -332,12 +368,14 @@ pub struct SourceSummary {
 
 /// A layout of a source and the lines read with it.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LayoutLines {
     pub name: String,
     pub lines: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineCounts {
     pub read: u64,
     pub parsed: u64,
@@ -354,6 +392,7 @@ pub struct LineCounts {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MalformedSample {
     pub source: String,
     /// 1-based line number within the source.
@@ -363,6 +402,7 @@ pub struct MalformedSample {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Instant {
     pub utc: String,
     /// The same instant at the UTC offset the log wrote on that line.
@@ -371,6 +411,7 @@ pub struct Instant {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimeRange {
     pub first: Instant,
     pub last: Instant,
@@ -379,6 +420,7 @@ pub struct TimeRange {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Qps {
     /// Requests divided by `seconds`.
     pub mean: f64,
@@ -396,6 +438,7 @@ pub struct Qps {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusSummary {
     /// Every status seen, ascending by code; `0` stands for a `-` status.
     pub codes: Vec<StatusCount>,
@@ -404,6 +447,7 @@ pub struct StatusSummary {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusCount {
     pub code: u16,
     pub count: u64,
@@ -412,6 +456,7 @@ pub struct StatusCount {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClassCount {
     pub class: String,
     pub count: u64,
@@ -419,6 +464,7 @@ pub struct ClassCount {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LatencySummary {
     /// nginx `$request_time`; `null` when no line had it.
     pub request_time: Option<LatencyStats>,
@@ -428,6 +474,7 @@ pub struct LatencySummary {
 
 /// Latency percentiles in microseconds (nearest rank over the recorded values).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LatencyStats {
     /// Requests that had a value (`-` is absent, not zero).
     pub count: u64,
@@ -439,9 +486,39 @@ pub struct LatencyStats {
     pub mean_us: f64,
     /// `true` only if more distinct values were seen than the histogram keeps exactly.
     pub approximate: bool,
+    /// Cumulative counts of the values at or below each bound (`LATENCY_BUCKETS_US`: 5 ms
+    /// to 60 s), exact unless `approximate`; values above the last count in `count` only.
+    pub buckets: Vec<LatencyBucket>,
+}
+
+/// A latency histogram's bucket: the values at or below `le_us`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LatencyBucket {
+    pub le_us: u64,
+    pub count: u64,
+}
+
+/// The six status classes of `classes` (counts of 1xx … 5xx, other), each with its share
+/// of `total`.
+pub fn class_counts(classes: &[u64; 6], total: u64) -> Vec<ClassCount> {
+    ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
+        .iter()
+        .zip(classes)
+        .map(|(name, &count)| ClassCount {
+            class: name.to_string(),
+            count,
+            share: if total == 0 {
+                0.0
+            } else {
+                count as f64 / total as f64
+            },
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PathStat {
     /// The request target without its query string.
     pub path: String,
@@ -457,6 +534,7 @@ pub struct PathStat {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupTableInfo {
     /// Distinct paths tracked.
     pub distinct: u64,

@@ -108,6 +108,7 @@ pub(crate) mod tests {
     /// A summary of nothing, for tests to fill in.
     pub(crate) fn empty_summary() -> Summary {
         Summary {
+            schema_version: axlog_stats::summary::SCHEMA_VERSION,
             axlog_version: "0.0.0-test".into(),
             window: None,
             cumulative: None,

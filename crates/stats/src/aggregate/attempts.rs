@@ -287,6 +287,7 @@ impl super::Aggregate {
 /// Upstream attempts, in the summary (JSON `upstream_attempts`): present when a layout
 /// logs `$upstream_addr`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpstreamAttempts {
     /// Requests of a layout with upstream lists, and those of them with none (`-`).
     pub requests: u64,
@@ -312,6 +313,7 @@ pub struct UpstreamAttempts {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttemptCount {
     pub attempts: u64,
     pub or_more: bool,
@@ -320,6 +322,7 @@ pub struct AttemptCount {
 
 /// One upstream address.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpstreamRow {
     pub address: String,
     pub attempts: u64,
@@ -334,6 +337,7 @@ pub struct UpstreamRow {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttemptStatus {
     pub status: String,
     pub attempts: u64,

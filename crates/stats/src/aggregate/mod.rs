@@ -723,15 +723,7 @@ impl Aggregate {
         for (code, &c) in self.status.iter().enumerate() {
             classes[crate::rollup::status_class(code as u16)] += c;
         }
-        let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
-            .iter()
-            .zip(classes)
-            .map(|(name, count)| ClassCount {
-                class: name.to_string(),
-                count,
-                share: share(count),
-            })
-            .collect();
+        let classes = class_counts(&classes, self.requests);
         // A table's busiest keys, with their share of all requests and their p99.
         let top = |t: &Table| -> Vec<PathStat> {
             t.top(self.cfg.top_n)
@@ -749,6 +741,7 @@ impl Aggregate {
         };
         let top_paths = top(&self.paths);
         Summary {
+            schema_version: SCHEMA_VERSION,
             axlog_version: String::new(),
             window: None,
             cumulative: None,
@@ -820,7 +813,27 @@ fn latency_stats(h: &ExactHistogram) -> Option<LatencyStats> {
         max_us: h.max().unwrap_or(0),
         mean_us: h.mean().unwrap_or(0.0),
         approximate: h.is_approximate(),
+        buckets: latency_buckets(h),
     })
+}
+
+/// The histogram's cumulative counts at [`LATENCY_BUCKETS_US`]: values are whole µs, so
+/// "at or below `le`" is "not at least `le + 1`": exact, as the histogram is. One that
+/// rounds (`approximate`: 10 significant bits, down) may count a value just above a bound
+/// in its bucket.
+pub(crate) fn latency_buckets(h: &ExactHistogram) -> Vec<LatencyBucket> {
+    let above: Vec<u64> = LATENCY_BUCKETS_US.iter().map(|le| le + 1).collect();
+    let at_least = h.counts_at_least(&above);
+    // A lossy set's dropped values are in no bucket: the kept ones are counted.
+    let kept = h.kept();
+    LATENCY_BUCKETS_US
+        .iter()
+        .zip(at_least)
+        .map(|(&le_us, over)| LatencyBucket {
+            le_us,
+            count: kept.saturating_sub(over),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -312,3 +312,57 @@ fn renumbered_sources_merge_row_by_row() {
     assert_eq!(both.source_stats(5).map(|r| r.requests), Some(10));
     assert_eq!(both.source_stats(0).map(|r| r.requests), None);
 }
+
+#[test]
+fn latency_buckets_count_values_at_or_below_each_bound() {
+    // Values at a bound, a microsecond above it, off the millisecond grid, and past the
+    // last bound: counted by hand.
+    let mut h = ExactHistogram::with_dense_ms(65_536);
+    for us in [
+        5_000, 5_001, 4_999, 10_000, 250_000, 250_001, 60_000_000, 60_000_001, 0,
+    ] {
+        h.record(us);
+    }
+    let got: Vec<(u64, u64)> = latency_buckets(&h)
+        .iter()
+        .map(|b| (b.le_us, b.count))
+        .collect();
+    let want = [
+        (5_000, 3),  // 0, 4_999, 5_000
+        (10_000, 5), // + 5_001, 10_000
+        (25_000, 5),
+        (50_000, 5),
+        (100_000, 5),
+        (250_000, 6), // + 250_000
+        (500_000, 7), // + 250_001
+        (1_000_000, 7),
+        (2_500_000, 7),
+        (5_000_000, 7),
+        (10_000_000, 7),
+        (30_000_000, 7),
+        (60_000_000, 8), // + 60_000_000; 60_000_001 is in the count only
+    ];
+    assert_eq!(got, want);
+    let s = latency_stats(&h).unwrap();
+    assert_eq!(s.count, 9);
+    assert!(
+        latency_buckets(&ExactHistogram::default())
+            .iter()
+            .all(|b| b.count == 0)
+    );
+}
+
+#[test]
+fn class_counts_are_the_summary_classes() {
+    // Every class once, and 5xx twice: hand-counted against the overall classes.
+    let mut a = Aggregate::new(StatsConfig::default());
+    for status in [101, 200, 301, 404, 500, 503, 0] {
+        a.observe(&obs(1000, status, Some(1), Some(b"/a")));
+    }
+    let s = a.summarize();
+    let classes: Vec<u64> = s.status.classes.iter().map(|c| c.count).collect();
+    assert_eq!(classes, [1, 1, 1, 1, 2, 1]);
+    let c = crate::summary::class_counts(&[1, 1, 1, 1, 2, 1], 7);
+    assert_eq!(c, s.status.classes);
+    assert_eq!(c[4].share, 2.0 / 7.0);
+}
