@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::prom::{Samples, prom_samples, sample};
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -146,7 +147,10 @@ fn check_headline(format: &str, h: &Headline, c: &Counted) {
     let want_5xx = fivexx as f64 / requests as f64;
     assert!((h.share_5xx - want_5xx).abs() <= 0.00005, "{format}: 5xx");
     let want_malformed = c.malformed as f64 / c.lines as f64;
-    assert!((h.malformed - want_malformed).abs() <= 0.00005, "{format}: malformed");
+    assert!(
+        (h.malformed - want_malformed).abs() <= 0.00005,
+        "{format}: malformed"
+    );
     let (p99, half) = h.p99;
     assert!(
         (p99 - c.p99_us as f64).abs() <= half + 1e-6,
@@ -275,21 +279,33 @@ fn one_summary_six_renderings_agree() {
         mean: v["qps"]["mean"].as_f64().unwrap(),
         peak: v["qps"]["peak"].as_u64().unwrap(),
         share_5xx: fivexx["share"].as_f64().unwrap(),
-        p99: (v["latency"]["request_time"]["p99_us"].as_f64().unwrap(), 0.0),
+        p99: (
+            v["latency"]["request_time"]["p99_us"].as_f64().unwrap(),
+            0.0,
+        ),
         malformed: v["lines"]["malformed"].as_f64().unwrap() / v["lines"]["read"].as_f64().unwrap(),
     };
     check_headline("json", &json_head, &c);
-    assert_eq!(v["latency"]["request_time"]["p99_us"].as_u64(), Some(c.p99_us));
+    assert_eq!(
+        v["latency"]["request_time"]["p99_us"].as_u64(),
+        Some(c.p99_us)
+    );
 
     // Text: the headline line and the status table.
     let text = read(&d.join("r.txt"));
-    let line = text.lines().find(|l| l.contains(" requests · QPS mean ")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(" requests · QPS mean "))
+        .unwrap();
     check_headline("text", &headline(line), &c);
     assert_eq!(text_status(&text), c.status, "text: status counts");
 
     // Markdown.
     let md = read(&d.join("r.md"));
-    let line = md.lines().find(|l| l.contains(" requests** · QPS mean ")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.contains(" requests** · QPS mean "))
+        .unwrap();
     check_headline("markdown", &headline(line), &c);
     assert_eq!(markdown_status(&md), c.status, "markdown: status counts");
 
@@ -312,7 +328,10 @@ fn one_summary_six_renderings_agree() {
         .collect();
     assert_eq!(csv_status, c.status, "csv: status counts");
     let latency = csv_rows(&t.join("latency.csv"));
-    let rt = latency.iter().find(|r| r["latency"] == "request_time").unwrap();
+    let rt = latency
+        .iter()
+        .find(|r| r["latency"] == "request_time")
+        .unwrap();
     assert_eq!(num(&rt["p99_us"]), c.p99_us, "csv: latency p99");
     assert_eq!(num(&rt["count"]), requests);
 
@@ -343,4 +362,61 @@ fn one_summary_six_renderings_agree() {
         .map(|r| (num(&r[0]), num(&r[1])))
         .collect();
     assert_eq!(html_status, c.status, "html: status counts");
+
+    // Prometheus, read by prometheus_client's parser (when scripts/test.sh names it).
+    let Some(p) = prom_samples(&d.join("r.prom")) else {
+        return;
+    };
+    check_prometheus(&p, &c);
+}
+
+/// The textfile's samples: requests by class (per source; one source here) and by
+/// status, lines and malformed lines, QPS, and the request time's p99 gauge and histogram
+/// count.
+fn check_prometheus(p: &Samples, c: &Counted) {
+    let requests: u64 = c.status.values().sum();
+    let by_class = |class: &str| {
+        let total: f64 = p
+            .iter()
+            .filter(|(n, l, _)| {
+                n == "axlog_requests_total" && l.get("class").map(String::as_str) == Some(class)
+            })
+            .map(|s| s.2)
+            .sum();
+        total as u64
+    };
+    let fivexx: u64 = c.status.range(500..600).map(|(_, n)| n).sum();
+    let all: u64 = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
+        .iter()
+        .map(|k| by_class(k))
+        .sum();
+    let lines = sample(p, "axlog_lines_total", &[]);
+    let malformed = sample(p, "axlog_malformed_lines_total", &[]);
+    let rt = [("latency", "request_time")];
+    let head = Headline {
+        requests: all,
+        mean: sample(p, "axlog_qps_mean", &[]),
+        peak: sample(p, "axlog_qps_peak", &[]) as u64,
+        share_5xx: by_class("5xx") as f64 / all as f64,
+        p99: (
+            sample(
+                p,
+                "axlog_latency_quantile_seconds",
+                &[rt[0], ("quantile", "0.99")],
+            ) * 1e6,
+            0.5,
+        ),
+        malformed: malformed / lines,
+    };
+    check_headline("prometheus", &head, c);
+    assert_eq!(by_class("5xx"), fivexx);
+    for (code, n) in &c.status {
+        let code = code.to_string();
+        let got = sample(p, "axlog_requests_by_status_total", &[("status", &code)]);
+        assert_eq!(got as u64, *n, "prometheus: status {code}");
+    }
+    assert_eq!(
+        sample(p, "axlog_latency_seconds_count", &rt) as u64,
+        requests
+    );
 }

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::prom::*;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -102,49 +103,6 @@ fn micros(cell: &str) -> u64 {
     (cell.parse::<f64>().unwrap() * 1e6).round() as u64
 }
 
-/// A Prometheus file's samples: name, labels, value.
-type Samples = Vec<(String, BTreeMap<String, String>, f64)>;
-
-/// The samples of a Prometheus file, parsed by `prometheus_client`: (name, labels,
-/// value). `None` when no Python with it is named.
-fn prom_samples(path: &Path) -> Option<Samples> {
-    let Some(python) = std::env::var_os("AXLOG_OUTPUTS_PYTHON") else {
-        eprintln!("AXLOG_OUTPUTS_PYTHON not set: the Prometheus parse is left to scripts/test.sh");
-        return None;
-    };
-    let script = "import json, sys\n\
-        from prometheus_client.parser import text_string_to_metric_families\n\
-        out = []\n\
-        for f in text_string_to_metric_families(open(sys.argv[1], encoding='utf-8').read()):\n\
-        \x20   for s in f.samples:\n\
-        \x20       out.append([s.name, s.labels, s.value, f.type])\n\
-        print(json.dumps(out))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    Some(
-        v.iter()
-            .map(|s| {
-                let labels = s[1]
-                    .as_object()
-                    .unwrap()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                    .collect();
-                (
-                    s[0].as_str().unwrap().to_string(),
-                    labels,
-                    s[2].as_f64().unwrap(),
-                )
-            })
-            .collect(),
-    )
-}
-
 /// The Markdown file as GitHub renders it (cmark-gfm), or `None` without the Python.
 fn gfm_html(path: &Path) -> Option<String> {
     let python = std::env::var_os("AXLOG_OUTPUTS_PYTHON")?;
@@ -165,21 +123,6 @@ fn html_text(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The value of the sample `name` with exactly `labels`.
-fn sample(samples: &Samples, name: &str, labels: &[(&str, &str)]) -> f64 {
-    let want: BTreeMap<String, String> = labels
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let found: Vec<f64> = samples
-        .iter()
-        .filter(|(n, l, _)| n == name && *l == want)
-        .map(|s| s.2)
-        .collect();
-    assert_eq!(found.len(), 1, "{name} {labels:?}: {found:?}");
-    found[0]
 }
 
 fn read(path: &Path) -> String {

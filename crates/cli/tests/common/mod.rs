@@ -10,6 +10,7 @@ use std::process::Output;
 pub mod generate;
 pub mod live;
 pub mod parquet_rows;
+pub mod prom;
 pub mod reference;
 pub mod rotor;
 pub mod run;
