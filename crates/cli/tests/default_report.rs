@@ -9,7 +9,7 @@ use axlog_testgen::Format;
 use common::generate::generated;
 use common::reference::{Req, haproxy, nearest, nearest_of, nginx};
 use common::run::{report_both, report_text};
-use common::{named_counts, temp_file, thousands};
+use common::{human, named_counts, temp_file, thousands};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -67,35 +67,6 @@ fn lists(reqs: &[Req], n: usize) -> [List; 3] {
         ranked(&|e| e.3),
         ranked(&|e| (e.2 > 0).then_some(e.2)),
     ]
-}
-
-/// A time under a minute as the text report writes it (docs/outputs.md, "Text"): µs
-/// whole below 1 ms, then three significant digits in ms or s, rounded half up (in
-/// integers: nginx's times are whole ms, so halves are common).
-fn human(us: u64) -> String {
-    assert!(us < 59_950_000, "{us}: past this helper's range");
-    if us < 1000 {
-        return format!("{us} µs");
-    }
-    let (unit, name) = if us < 999_500 {
-        (1000, "ms")
-    } else {
-        (1_000_000, "s")
-    };
-    let whole = us / unit;
-    let decimals = if whole < 10 && (us * 100 + unit / 2) / unit < 1000 {
-        2
-    } else if (us * 10 + unit / 2) / unit < 1000 {
-        1
-    } else {
-        0
-    };
-    let p = 10u64.pow(decimals);
-    let q = (us * p + unit / 2) / unit;
-    match decimals {
-        0 => format!("{q} {name}"),
-        d => format!("{}.{:0w$} {name}", q / p, q % p, w = d as usize),
-    }
 }
 
 #[test]

@@ -45,9 +45,9 @@ pub(crate) fn attempts(o: &mut Out, s: &Summary) {
             o,
             "attempt time",
             &[
-                ("first attempt", &a.first),
-                ("last attempt", &a.last),
-                ("all attempts (sum)", &a.sum),
+                ("first attempt", a.first.as_ref()),
+                ("last attempt", a.last.as_ref()),
+                ("all attempts (sum)", a.sum.as_ref()),
             ],
         );
     }

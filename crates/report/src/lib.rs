@@ -15,6 +15,7 @@ mod escape;
 mod fmt;
 mod html;
 mod json;
+mod latencies;
 mod live;
 mod markdown;
 mod overview;

@@ -205,8 +205,8 @@ fn status(o: &mut String, s: &Summary, h: &str) {
     table(o, &["class", ">count", ">share"], &classes);
 }
 
-fn latency_row(name: &str, l: &Option<LatencyStats>) -> Option<Vec<String>> {
-    let l = l.as_ref()?;
+fn latency_row(name: &str, l: Option<&LatencyStats>) -> Option<Vec<String>> {
+    let l = l?;
     let mark = if l.approximate { " (approximate)" } else { "" };
     Some(vec![
         format!("{name}{mark}"),
@@ -222,23 +222,10 @@ fn latency_row(name: &str, l: &Option<LatencyStats>) -> Option<Vec<String>> {
 
 /// The latencies the layout logs, and HAProxy's timers.
 fn latency(o: &mut String, s: &Summary, h: &str) {
-    let mut rows: Vec<Vec<String>> = [
-        latency_row("request_time", &s.latency.request_time),
-        latency_row("upstream_response_time", &s.latency.upstream_response_time),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if let Some(hp) = &s.haproxy {
-        let timers = [
-            ("TR (request)", &hp.tr),
-            ("Tw (queue)", &hp.tw),
-            ("Tc (connect)", &hp.tc),
-            ("Tr (server response)", &hp.tr_server),
-            ("Ta (total)", &hp.ta),
-        ];
-        rows.extend(timers.iter().filter_map(|(n, l)| latency_row(n, l)));
-    }
+    let rows: Vec<Vec<String>> = crate::latencies::all(s)
+        .into_iter()
+        .filter_map(|l| latency_row(l.label, l.stats))
+        .collect();
     if rows.is_empty() {
         return;
     }

@@ -275,19 +275,10 @@ fn qps(s: &Summary) -> Vec<Family<'static>> {
 /// exact nearest-rank quantiles as gauges (a family is a histogram or a gauge, not both),
 /// and its maximum.
 fn latency(s: &Summary) -> Vec<Family<'static>> {
-    let mut all: Vec<(&str, &Option<LatencyStats>)> = vec![
-        ("request_time", &s.latency.request_time),
-        ("upstream_response_time", &s.latency.upstream_response_time),
-    ];
-    if let Some(h) = &s.haproxy {
-        all.extend([
-            ("haproxy_tr", &h.tr),
-            ("haproxy_tw", &h.tw),
-            ("haproxy_tc", &h.tc),
-            ("haproxy_tr_server", &h.tr_server),
-            ("haproxy_ta", &h.ta),
-        ]);
-    }
+    let all: Vec<(&str, Option<&LatencyStats>)> = crate::latencies::all(s)
+        .into_iter()
+        .map(|l| (l.key, l.stats))
+        .collect();
     let mut hist = Family::new(
         "axlog_latency_seconds",
         "histogram",

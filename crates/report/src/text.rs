@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 /// A latency table: each named time's count, percentiles, max and mean; `-` when the
 /// log has no such time. `name` heads the names' column.
-pub(crate) fn latency_table(o: &mut Out, name: &str, rows: &[(&str, &Option<LatencyStats>)]) {
+pub(crate) fn latency_table(o: &mut Out, name: &str, rows: &[(&str, Option<&LatencyStats>)]) {
     let mut t = Table::new(&[
         (name, Left),
         ("count", Right),
@@ -331,34 +331,27 @@ fn status(o: &mut Out, s: &Summary) {
 
 /// The percentiles of request_time and upstream_response_time.
 fn latency(o: &mut Out, s: &Summary) {
-    if s.latency.request_time.is_some() || s.latency.upstream_response_time.is_some() {
+    let logged: Vec<_> = crate::latencies::all(s)
+        .into_iter()
+        .filter(|l| !l.haproxy)
+        .map(|l| (l.label, l.stats))
+        .collect();
+    if logged.iter().any(|(_, l)| l.is_some()) {
         o.title("Latency");
-        latency_table(
-            o,
-            "time",
-            &[
-                ("request_time", &s.latency.request_time),
-                ("upstream_response_time", &s.latency.upstream_response_time),
-            ],
-        );
+        latency_table(o, "time", &logged);
     }
 }
 
 /// HAProxy's timers (its servers and termination states: overview.rs).
 fn haproxy(o: &mut Out, s: &Summary) {
-    if let Some(h) = &s.haproxy {
+    if s.haproxy.is_some() {
+        let timers: Vec<_> = crate::latencies::all(s)
+            .into_iter()
+            .filter(|l| l.haproxy)
+            .map(|l| (l.label, l.stats))
+            .collect();
         o.title("HAProxy timers");
-        latency_table(
-            o,
-            "timer",
-            &[
-                ("TR (request)", &h.tr),
-                ("Tw (queue)", &h.tw),
-                ("Tc (connect)", &h.tc),
-                ("Tr (server response)", &h.tr_server),
-                ("Ta (total)", &h.ta),
-            ],
-        );
+        latency_table(o, "timer", &timers);
     }
 }
 

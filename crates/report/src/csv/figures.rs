@@ -3,7 +3,6 @@
 
 use super::cell::{flag, float, int, text};
 use super::table::{Part, Table};
-use axlog_stats::summary::LatencyStats;
 
 /// A status code's class, as `status.classes` names them (`0`, a `-` status, is
 /// `other`).
@@ -54,21 +53,9 @@ const LATENCY: &[&str] = &[
 /// One row a latency the lines logged, named as the Prometheus file names them.
 pub(crate) fn latency(parts: &[Part]) -> Table {
     Table::tiered(LATENCY, parts, |t, s| {
-        let h = s.haproxy.as_ref();
-        let all: [(&str, Option<&LatencyStats>); 7] = [
-            ("request_time", s.latency.request_time.as_ref()),
-            (
-                "upstream_response_time",
-                s.latency.upstream_response_time.as_ref(),
-            ),
-            ("haproxy_tr", h.and_then(|h| h.tr.as_ref())),
-            ("haproxy_tw", h.and_then(|h| h.tw.as_ref())),
-            ("haproxy_tc", h.and_then(|h| h.tc.as_ref())),
-            ("haproxy_tr_server", h.and_then(|h| h.tr_server.as_ref())),
-            ("haproxy_ta", h.and_then(|h| h.ta.as_ref())),
-        ];
-        for (name, l) in all {
-            let Some(l) = l else { continue };
+        for latency in crate::latencies::all(s) {
+            let Some(l) = latency.stats else { continue };
+            let name = latency.key;
             t.row(vec![
                 name.to_string(),
                 int(l.count),

@@ -76,11 +76,9 @@ pub(crate) fn status(o: &mut String, s: &Summary) {
                 0 => "-".to_string(),
                 n => n.to_string(),
             };
-            vec![
-                Cell::Num(Some(f64::from(c.code)), code),
-                n(c.count),
-                share(c.share),
-            ]
+            // A code names a row, as a class does: left-aligned under its header (three
+            // digits sort as text the way they do as numbers).
+            vec![Cell::Text(code), n(c.count), share(c.share)]
         })
         .collect();
     Table::flat(&["status", ">requests", ">share"], codes).write(o);
@@ -95,8 +93,8 @@ pub(crate) fn status(o: &mut String, s: &Summary) {
     o.push_str("</div></section>\n");
 }
 
-fn latency_row(name: &str, l: &Option<LatencyStats>) -> Option<Vec<Cell>> {
-    let l = l.as_ref()?;
+fn latency_row(name: &str, l: Option<&LatencyStats>) -> Option<Vec<Cell>> {
+    let l = l?;
     let a = l.approximate;
     Some(vec![
         Cell::Text(name.to_string()),
@@ -112,23 +110,10 @@ fn latency_row(name: &str, l: &Option<LatencyStats>) -> Option<Vec<Cell>> {
 
 /// The latencies the layout logs, then HAProxy's timers.
 pub(crate) fn latency(o: &mut String, s: &Summary) {
-    let mut rows: Vec<Vec<Cell>> = [
-        latency_row("request_time", &s.latency.request_time),
-        latency_row("upstream_response_time", &s.latency.upstream_response_time),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if let Some(h) = &s.haproxy {
-        let timers = [
-            ("TR (request)", &h.tr),
-            ("Tw (queue)", &h.tw),
-            ("Tc (connect)", &h.tc),
-            ("Tr (server response)", &h.tr_server),
-            ("Ta (total)", &h.ta),
-        ];
-        rows.extend(timers.iter().filter_map(|(n, l)| latency_row(n, l)));
-    }
+    let rows: Vec<Vec<Cell>> = crate::latencies::all(s)
+        .into_iter()
+        .filter_map(|l| latency_row(l.label, l.stats))
+        .collect();
     if rows.is_empty() {
         return;
     }
