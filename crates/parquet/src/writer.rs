@@ -347,9 +347,24 @@ impl Part {
     }
 }
 
+/// The longest escaped partition value kept whole: with `source=` and the hash that
+/// replaces the rest, a directory name stays under the 255 bytes file systems allow.
+const MAX_ESCAPED: usize = 200;
+
+/// Hive's name of a null or empty partition value (Spark and pyarrow read it as null).
+const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
+
 /// A partition value as Hive writes it in a directory name: bytes other than letters,
-/// digits and `._-` as `%XX`.
+/// digits and `._-` as `%XX`, so a name from a log or a path has no `/`, `\`, control
+/// byte or character Windows refuses. The name is always `KEY=VALUE`, which no Windows
+/// device name (`CON`, `NUL.txt`) matches; a last `.` is `%2E` (Windows drops trailing
+/// dots, and `..` must not be one); the empty value is Hive's null; a value longer than
+/// [`MAX_ESCAPED`] keeps its start and ends in `-` and a hash of the whole, so distinct
+/// values keep distinct directories (a reader sees that shortened name).
 pub fn hive_escape(v: &str) -> String {
+    if v.is_empty() {
+        return HIVE_NULL.to_string();
+    }
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
@@ -358,10 +373,28 @@ pub fn hive_escape(v: &str) -> String {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    if out.is_empty() || out == "." || out == ".." {
-        out = format!("%{:02X}{}", b'.', &out[out.len().min(1)..]);
+    if out.ends_with('.') {
+        out.pop();
+        out.push_str("%2E");
+    }
+    if out.len() > MAX_ESCAPED {
+        // `out` is ASCII; the cut never splits a `%XX`.
+        let mut cut = MAX_ESCAPED;
+        if let Some(p) = out[cut - 2..cut].find('%') {
+            cut = cut - 2 + p;
+        }
+        out.truncate(cut);
+        out.push_str(&format!("-{:016x}", fnv1a(v.as_bytes())));
     }
     out
+}
+
+/// FNV-1a 64: a hash that stays the same across runs and versions (the standard
+/// library's does not), so a long value's directory is the same every run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 struct OpenFile {
@@ -666,7 +699,38 @@ mod tests {
         assert_eq!(hive_escape("web-1.example"), "web-1.example");
         assert_eq!(hive_escape("/var/log/a b"), "%2Fvar%2Flog%2Fa%20b");
         assert_eq!(hive_escape("é"), "%C3%A9");
-        assert_eq!(hive_escape(""), "%2E");
-        assert_eq!(hive_escape(".."), "%2E.");
+        assert_eq!(hive_escape(""), "__HIVE_DEFAULT_PARTITION__");
+        assert_eq!(hive_escape("."), "%2E");
+        assert_eq!(hive_escape(".."), ".%2E");
+        assert_eq!(hive_escape("../etc"), "..%2Fetc");
+        // Windows drops trailing dots: `a.` must not become `a`'s directory.
+        assert_eq!(hive_escape("a."), "a%2E");
+        assert_eq!(hive_escape("a. "), "a.%20");
+        assert_eq!(hive_escape("CON"), "CON");
+        assert_eq!(
+            hive_escape("a\x1b[2J\u{9b}\r\n\0"),
+            "a%1B%5B2J%C2%9B%0D%0A%00"
+        );
+        assert_eq!(hive_escape("C:\\x|y?*<>\""), "C%3A%5Cx%7Cy%3F%2A%3C%3E%22");
+    }
+
+    #[test]
+    fn long_partition_values_are_cut_and_stay_distinct() {
+        let a = "a".repeat(300);
+        let b = format!("{}b", "a".repeat(299));
+        let (ea, eb) = (hive_escape(&a), hive_escape(&b));
+        // 200 kept, `-`, 16 hex digits.
+        assert_eq!(ea.len(), 217);
+        assert_eq!(&ea[..200], "a".repeat(200));
+        assert_eq!(ea[..200], eb[..200]);
+        assert_ne!(ea, eb);
+        assert_eq!(hive_escape(&a), ea, "the same every time");
+        // Escapes are never split: 199 letters then `/` cut before the `%2F`.
+        let c = format!("{}/{}", "a".repeat(199), "z".repeat(100));
+        let ec = hive_escape(&c);
+        assert_eq!(&ec[..200], format!("{}-", "a".repeat(199)).as_str());
+        assert!(!ec.contains('%'));
+        // 200 bytes exactly is kept whole.
+        assert_eq!(hive_escape(&"x".repeat(200)), "x".repeat(200));
     }
 }
