@@ -66,6 +66,9 @@ impl<'a> Family<'a> {
 }
 
 /// A label value as the exposition format writes it: `\`, `"` and line feeds escaped.
+/// A carriage return, which the format cannot escape, is written as the terminal report
+/// shows it (`\x0D`, its `\` escaped): a reader that opens the file as text (Python's universal
+/// newlines, prometheus_client's parser behind it) would end the line there.
 pub(crate) fn escape_label(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for c in v.chars() {
@@ -73,6 +76,7 @@ pub(crate) fn escape_label(v: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\\\x0D"),
             c => out.push(c),
         }
     }
@@ -443,6 +447,8 @@ mod tests {
     fn label_values_are_escaped() {
         assert_eq!(escape_label(r#"a"b\c"#), r#"a\"b\\c"#);
         assert_eq!(escape_label("a\nb"), "a\\nb");
+        // No escape for CR in the format: shown as text, so no reader splits the line.
+        assert_eq!(escape_label("a\rb"), r"a\\x0Db");
         assert_eq!(
             render_labels(&[("k", "x\"y"), ("q", "0.5")]),
             r#"{k="x\"y",q="0.5"}"#
