@@ -64,6 +64,12 @@ impl FileSplit {
             name: name.clone(),
             source: e,
         };
+        // Only a regular file is split: anything else (a FIFO) is not opened here, as
+        // opening a FIFO pairs with its writer, and closing it drops what the writer
+        // left in it; the stream read that follows would then wait for a writer forever.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Ok(None);
+        }
         let file = File::open(path).map_err(open_err)?;
         let meta = file.metadata().map_err(open_err)?;
         if !meta.is_file() || !cfg!(unix) {
