@@ -24,8 +24,11 @@ pub fn capped(requested: usize, cores: usize) -> (usize, Option<String>) {
 pub fn for_this_machine(requested: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (n, warning) = capped(requested, cores);
+    // Once a process: a run builds its configuration more than once (the filters are
+    // checked against it first), and the warning was printed twice.
+    static WARNED: std::sync::Once = std::sync::Once::new();
     if let Some(w) = warning {
-        crate::term::warn(w);
+        WARNED.call_once(|| crate::term::warn(w));
     }
     n
 }

@@ -23,6 +23,7 @@ const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 /// `1m` for 60 seconds.
 pub(crate) fn width_name(s: u32) -> String {
     match s {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
         s if s % 3600 == 0 => format!("{}h", s / 3600),
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
@@ -221,6 +222,8 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 4, 8], 2), "▁█");
         assert_eq!(width_name(300), "5m");
         assert_eq!(width_name(3600), "1h");
+        assert_eq!(width_name(86_400), "1d");
+        assert_eq!(width_name(8_640_000), "100d");
         assert_eq!(width_name(10), "10s");
     }
 }

@@ -29,6 +29,13 @@ use serde::{Deserialize, Serialize};
 /// The bucket widths, in seconds: each a multiple of the one before.
 pub const WIDTHS: [u32; 5] = [1, 10, 60, 300, 3600];
 
+/// Widths past 1 h (1 d, 10 d, 100 d; multiples of 1 h), never asked for: taken only
+/// when the range holds more than [`MAX_BUCKETS`] hours (a run over 11 years), so that a
+/// log with a line an hour over decades, or times from year 1 to 9999, keeps at most
+/// [`MAX_BUCKETS`] buckets (100 d buckets over 10,000 years: 36,525) rather than memory
+/// for a bucket an hour.
+pub const LONG_WIDTHS: [u32; 3] = [86_400, 864_000, 8_640_000];
+
 /// At most this many buckets over the run's range when no width is asked for.
 pub const DEFAULT_BUCKETS: i64 = 120;
 
@@ -117,7 +124,7 @@ impl TryFrom<SeriesData> for Series {
 
     fn try_from(d: SeriesData) -> Result<Series, String> {
         let ok_width = |w: u32| WIDTHS.contains(&w);
-        if !ok_width(d.width)
+        if !(ok_width(d.width) || LONG_WIDTHS.contains(&d.width))
             || d.cfg.width_s.is_some_and(|w| !ok_width(w))
             || d.cfg.shift_s >= 3600
             || d.range
@@ -276,7 +283,22 @@ impl Series {
             .into_iter()
             .filter(|&w| w >= self.width)
             .find(|&w| self.span_at(w) <= self.limit_at(w))
-            .unwrap_or(WIDTHS[WIDTHS.len() - 1])
+            .unwrap_or_else(|| self.widest())
+    }
+
+    /// The width when none of [`WIDTHS`] fits its limit: 1 h, or past [`MAX_BUCKETS`]
+    /// hours the first of [`LONG_WIDTHS`] (not finer than the current one) within
+    /// [`MAX_BUCKETS`]. It depends on the range alone, as every width choice here.
+    fn widest(&self) -> u32 {
+        let hour = WIDTHS[WIDTHS.len() - 1];
+        if self.span_at(hour) <= MAX_BUCKETS {
+            return hour.max(self.width);
+        }
+        LONG_WIDTHS
+            .into_iter()
+            .filter(|&w| w >= self.width)
+            .find(|&w| self.span_at(w) <= MAX_BUCKETS)
+            .unwrap_or(LONG_WIDTHS[LONG_WIDTHS.len() - 1])
     }
 
     /// Buckets of width `w` over the range.
@@ -293,7 +315,7 @@ impl Series {
             .into_iter()
             .filter(|&w| w >= self.width)
             .find(|&w| self.span_at(w) <= limit)
-            .unwrap_or(WIDTHS[WIDTHS.len() - 1])
+            .unwrap_or_else(|| self.widest())
     }
 
     /// Counts a request of UTC second `second`.
@@ -444,7 +466,7 @@ impl Series {
             .into_iter()
             .filter(|&w| w >= floor)
             .find(|&w| self.span_at(w) <= ANOMALY_BUCKETS)
-            .unwrap_or(WIDTHS[WIDTHS.len() - 1])
+            .unwrap_or_else(|| self.widest().max(floor))
     }
 
     /// The kept rows at [`Series::anomaly_width`] for `min_width_s`, merged (exactly)
