@@ -73,7 +73,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok((mut r, found)) = decoded(Cursor::new(bytes)) else {
         return;
     };
-    assert_ne!(found, Compression::None, "a magic was not recognised");
+    // Damage may hit the magic itself: only raw bytes behind it must be recognised.
+    if mode & 4 == 0 {
+        assert_ne!(found, Compression::None, "a magic was not recognised");
+    }
     let mut buf = vec![0u8; 64 << 10];
     let mut total = 0;
     while total < CAP {
