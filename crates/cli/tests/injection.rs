@@ -16,8 +16,10 @@
 
 mod common;
 
+use common::markdown::{cells, code_text};
 use common::parquet_rows::parquet_files;
 use common::prom::{prom_samples, sample};
+use common::terminal::strip_sgr;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -276,46 +278,6 @@ fn json_is_valid_escaped_and_gives_every_string_back() {
         .map(|i| (inp.labels[i].clone(), i as u64 + 1))
         .collect();
     assert_eq!(sources, want);
-}
-
-/// The cells of a GFM table row: split at each `|` no backslash escapes (GFM's rule,
-/// applied before code spans are read), the outer pipes dropped.
-fn cells(row: &str) -> Vec<String> {
-    let inner = row
-        .trim()
-        .strip_prefix('|')
-        .unwrap()
-        .strip_suffix('|')
-        .unwrap();
-    let mut out = vec![String::new()];
-    let mut prev = None;
-    for c in inner.chars() {
-        if c == '|' && prev != Some('\\') {
-            out.push(String::new());
-        } else {
-            out.last_mut().unwrap().push(c);
-        }
-        prev = Some(c);
-    }
-    out.into_iter().map(|c| c.trim().to_string()).collect()
-}
-
-/// The text of a cell that is one code span (fence longer than any backtick run inside,
-/// one pad space each side, `\|` back to `|`), or `None`.
-fn code_text(cell: &str) -> Option<String> {
-    let n = cell.chars().take_while(|&c| c == '`').count();
-    if n == 0 || cell.len() < 2 * n {
-        return None;
-    }
-    let fence = "`".repeat(n);
-    let inner = cell.strip_prefix(&fence)?.strip_suffix(&fence)?;
-    let closes_early = inner.split(|c| c != '`').any(|run| run.len() == n);
-    assert!(!closes_early, "a backtick run closes the span: {cell}");
-    let inner = match inner.strip_prefix(' ').and_then(|i| i.strip_suffix(' ')) {
-        Some(i) if !i.trim().is_empty() => i,
-        _ => inner,
-    };
-    Some(inner.replace("\\|", "|"))
 }
 
 #[test]
@@ -635,25 +597,6 @@ fn on_terminal(dir: &Path, args: &[String]) -> String {
         .expect("util-linux `script` runs");
     assert!(out.status.success(), "{args:?}");
     String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
-}
-
-/// `s` without the SGR sequences the text report styles with (`ESC [ digits m`).
-fn strip_sgr(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(at) = rest.find("\x1b[") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if after[digits..].starts_with('m') {
-            rest = &after[digits + 1..];
-        } else {
-            out.push_str("\x1b[");
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]

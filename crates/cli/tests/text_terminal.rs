@@ -6,29 +6,10 @@
 
 mod common;
 
+use common::terminal::strip_sgr;
 use common::{axlog, stdout_of, write_file};
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// `s` without the SGR sequences axlog writes (`ESC [ digits m`).
-fn strip_sgr(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(at) = rest.find("\x1b[") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if after[digits..].starts_with('m') {
-            rest = &after[digits + 1..];
-        } else {
-            // Not ours: kept, so that the caller sees it.
-            out.push_str("\x1b[");
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// nginx lines whose path, user agent and referer carry escape sequences, C1 controls and
 /// bidi overrides.

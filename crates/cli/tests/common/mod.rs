@@ -9,11 +9,13 @@ use std::process::Output;
 
 pub mod generate;
 pub mod live;
+pub mod markdown;
 pub mod parquet_rows;
 pub mod prom;
 pub mod reference;
 pub mod rotor;
 pub mod run;
+pub mod terminal;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
