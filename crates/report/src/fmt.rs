@@ -24,6 +24,14 @@ pub fn seconds(us: u64) -> String {
     }
 }
 
+/// A status code as the reports name it: `-` for a status logged as `-` (code 0).
+pub(crate) fn status_code(code: u16) -> String {
+    match code {
+        0 => "-".to_string(),
+        n => n.to_string(),
+    }
+}
+
 pub(crate) fn percent(share: f64) -> String {
     format!("{:.2}%", share * 100.0)
 }

@@ -187,10 +187,7 @@ fn status(o: &mut String, s: &Summary, h: &str) {
         .codes
         .iter()
         .map(|c| {
-            let code = match c.code {
-                0 => "-".to_string(),
-                n => n.to_string(),
-            };
+            let code = crate::fmt::status_code(c.code);
             vec![code, thousands(c.count), percent(c.share)]
         })
         .collect();

@@ -236,10 +236,7 @@ fn requests(s: &Summary) -> Vec<Family<'static>> {
         "Requests, by status code (\"-\" for a status logged as -).",
     );
     for c in &s.status.codes {
-        let code = match c.code {
-            0 => "-".to_string(),
-            n => n.to_string(),
-        };
+        let code = crate::fmt::status_code(c.code);
         by_code.add(&[("status", &code)], c.count);
     }
     let mut bytes = Family::new(

@@ -307,11 +307,7 @@ fn status(o: &mut Out, s: &Summary) {
         o.title("Status");
         let mut t = Table::new(&[("code", Left), ("count", Right), ("share", Right)]);
         for c in &s.status.codes {
-            let code = if c.code == 0 {
-                "-".to_string()
-            } else {
-                c.code.to_string()
-            };
+            let code = crate::fmt::status_code(c.code);
             let row = t.row(vec![code, thousands(c.count), percent(c.share)]);
             if (500..600).contains(&c.code) {
                 row.paint_all(Paint::Red);

@@ -499,10 +499,14 @@ pub struct LatencyBucket {
     pub count: u64,
 }
 
+/// The names of the six status classes, indexed as [`crate::rollup::status_class`] numbers
+/// them.
+pub const CLASS_NAMES: [&str; 6] = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"];
+
 /// The six status classes of `classes` (counts of 1xx … 5xx, other), each with its share
 /// of `total`.
 pub fn class_counts(classes: &[u64; 6], total: u64) -> Vec<ClassCount> {
-    ["1xx", "2xx", "3xx", "4xx", "5xx", "other"]
+    CLASS_NAMES
         .iter()
         .zip(classes)
         .map(|(name, &count)| ClassCount {

@@ -7,14 +7,7 @@ use super::table::{Part, Table};
 /// A status code's class, as `status.classes` names them (`0`, a `-` status, is
 /// `other`).
 fn class_of(code: u16) -> &'static str {
-    match code {
-        100..=199 => "1xx",
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        500..=599 => "5xx",
-        _ => "other",
-    }
+    axlog_stats::summary::CLASS_NAMES[axlog_stats::rollup::status_class(code)]
 }
 
 pub(crate) fn statuses(parts: &[Part]) -> Table {

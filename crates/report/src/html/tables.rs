@@ -72,10 +72,7 @@ pub(crate) fn status(o: &mut String, s: &Summary) {
         .codes
         .iter()
         .map(|c| {
-            let code = match c.code {
-                0 => "-".to_string(),
-                n => n.to_string(),
-            };
+            let code = crate::fmt::status_code(c.code);
             // A code names a row, as a class does: left-aligned under its header (three
             // digits sort as text the way they do as numbers).
             vec![Cell::Text(code), n(c.count), share(c.share)]
