@@ -105,7 +105,7 @@ elif target == "chunks":
         put(bytes([7, 3, 200 + i % 50]) + h[:2048])
 elif target == "diff_threads":
     for i, h in enumerate(heads):
-        put(bytes([i % 13]) + h[:16384])
+        put(bytes([i % 13, (i * 7) % 256]) + h[:16384])
 elif target == "decompress":
     text = b"\n".join(lines[:50]) + b"\n"
     zs = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True).stdout

@@ -11,4 +11,7 @@ cd "$(dirname "$0")/.."
 
 # Isolation off is not needed: the tests read no files and no clock.
 cargo +nightly miri test -p axlog-format --lib scan::tests:: "$@"
-cargo +nightly miri test -p axlog-stats --lib table::tests:: "$@"
+# `default_cap_on_key_bytes` hashes 40 MB of keys (5,000 of 8 KiB) to fill the 32 MiB
+# cap: hours under Miri, for the same code the other tests run with small keys (and
+# `byte_cap_through_chunk_merges` runs the byte cap itself). It runs in the normal suite.
+cargo +nightly miri test -p axlog-stats --lib table::tests:: "$@" -- --skip default_cap_on_key_bytes

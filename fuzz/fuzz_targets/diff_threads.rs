@@ -1,9 +1,9 @@
 //! Differential: `-j 1` and `-j 4` give the same summary for any input. The engine reads
 //! sources by path or stdin only (no in-memory source), so the input is written to a
 //! temporary file and read through `axlog_engine::run` twice. The first byte picks the
-//! layout (detected, or a preset). Files under 1 MiB are one chunk of the `-j` split, so
-//! this exercises the threaded routes' bookkeeping; chunk boundaries are the `chunks`
-//! target's.
+//! layout (detected, or a preset), the second the size of the chunks `-j 4` splits the
+//! file into (16 to 4096 bytes: chunk boundaries fall anywhere, lines span chunks, and
+//! the chunks' counts, samples and line numbers are put back in order).
 #![no_main]
 
 use axlog_engine::{Config, run};
@@ -12,9 +12,11 @@ use axlog_input::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, text)) = data.split_first() else {
+    let [pick, size, text @ ..] = data else {
         return;
     };
+    let pick = *pick;
+    let chunk_bytes = 16 + *size as usize * 16;
     let layout = match pick as usize % (Preset::ALL.len() + 1) {
         0 => None,
         i => Some(Format::Preset(Preset::ALL[i - 1])),
@@ -26,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         let cfg = Config {
             layout: layout.clone(),
             threads,
+            chunk_bytes,
             ..Config::default()
         };
         format!("{:?}", run(&sources, &cfg, None).summary)

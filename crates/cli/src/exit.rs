@@ -77,6 +77,21 @@ pub fn unparsed_inputs(sources: &[SourceSummary]) -> Vec<String> {
         .collect()
 }
 
+/// The message for an input with lines longer than the longest line axlog keeps.
+pub fn long_lines(s: &SourceSummary) -> Option<String> {
+    let first = s.first_long_line?;
+    let mib = axlog_input::MAX_LINE >> 20;
+    let more = match s.long_lines {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!(
+        "{}: line {first} is longer than {mib} MiB, the longest line axlog reads{more}: \
+         cut there and counted malformed",
+        s.name
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

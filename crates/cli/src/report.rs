@@ -39,6 +39,7 @@ pub(crate) fn config(args: &ReportArgs) -> anyhow::Result<Config> {
         // A state with a cumulative part asks for it (cumulative.rs).
         keep_aggregate: false,
         keep_hours: false,
+        chunk_bytes: 0,
     })
 }
 

@@ -81,6 +81,9 @@ pub(crate) fn failures_code(
             let name = axlog_report::terminal_safe(&src.name);
             term::warn_lines(format_args!("{name}: {help}"));
         }
+        if let Some(m) = exit::long_lines(src) {
+            term::warn(m);
+        }
     }
     let mut failed = false;
     for e in &outcome.source_errors {

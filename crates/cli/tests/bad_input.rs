@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 
@@ -309,22 +309,39 @@ fn a_file_with_no_newline_at_all_is_one_line() {
 
 #[test]
 fn a_64_mib_line_is_cut_at_16_mib_and_the_lines_around_it_count() {
-    // 3 requests, a 64 MiB line, 2 requests: 6 lines; the long one malformed, cut at
-    // the longest line kept (16 MiB, docs/engine.md).
+    // 3 requests, a 64 MiB line, 2 requests, a 17 MiB line, a request: 8 lines; the long
+    // ones malformed, cut at the longest line kept (16 MiB, docs/engine.md), and named
+    // on stderr by the first one's line number.
     let mut data = reqs(3).into_bytes();
     data.extend(std::iter::repeat_n(b'y', 64 << 20));
     data.push(b'\n');
     data.extend_from_slice((req(3) + "\n" + &req(4) + "\n").as_bytes());
+    data.extend(std::iter::repeat_n(b'z', 17 << 20));
+    data.push(b'\n');
+    data.extend_from_slice((req(5) + "\n").as_bytes());
     let dir = tempfile::tempdir().unwrap();
     let path = write_file(dir.path(), "huge.log", &data);
     drop(data);
     let r = run(&path);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.lines("read"), 6);
-    assert_eq!(r.lines("parsed"), 5);
-    assert_eq!(r.lines("malformed"), 1);
-    assert_eq!(sample_places(&r.v), [(path.display().to_string(), 4)]);
+    assert_eq!(r.lines("read"), 8);
+    assert_eq!(r.lines("parsed"), 6);
+    assert_eq!(r.lines("malformed"), 2);
+    let name = path.display().to_string();
+    assert_eq!(sample_places(&r.v), [(name.clone(), 4), (name.clone(), 7)]);
+    let source = &r.v["sources"][0];
+    assert_eq!(
+        (&source["long_lines"], &source["first_long_line"]),
+        (&json!(2), &json!(4))
+    );
+    let said = format!(
+        "axlog: {name}: line 4 is longer than 16 MiB, the longest line axlog reads (and 1 \
+         more): cut there and counted malformed\n"
+    );
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
     let mut want = vec![b'y'; 16 << 20];
+    want.push(b'\n');
+    want.extend(std::iter::repeat_n(b'z', 16 << 20));
     want.push(b'\n');
     assert!(r.rejects == want, "rejects of {} bytes", r.rejects.len());
 }

@@ -164,6 +164,9 @@ pub(crate) struct Counts {
     pub(crate) malformed: u64,
     /// Requests the filters dropped.
     pub(crate) filtered: u64,
+    /// The overlong line the chunk ends with, cut at the longest line kept: its number
+    /// in the chunk (from 1).
+    pub(crate) cut_line: Option<u64>,
 }
 
 /// Parses `chunk` into `sink`, its lines numbered from 1: its whole lines, then the cut
@@ -180,7 +183,7 @@ pub(crate) fn parse_chunk<S: ChunkSink>(
     filter: Option<&Filter>,
 ) -> Counts {
     sink.begin_chunk();
-    let (mut lines, mut malformed, mut filtered) = (0, 0, 0);
+    let (mut lines, mut malformed, mut filtered, mut cut_line) = (0, 0, 0, None);
     if let Some(p) = parser
         && !chunk.lines().is_empty()
     {
@@ -194,10 +197,12 @@ pub(crate) fn parse_chunk<S: ChunkSink>(
         lines += 1;
         malformed += 1;
         sink.malformed(source, lines, cut, ParseError::TooLong);
+        cut_line = Some(lines);
     }
     Counts {
         lines,
         malformed,
         filtered,
+        cut_line,
     }
 }

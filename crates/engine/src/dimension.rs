@@ -46,7 +46,9 @@ pub fn key_of<'a>(
             }
         }
         Dimension::Source => Some(cx.source.as_bytes()),
-        Dimension::Host => present(rec.host),
+        // Escapes undone, as in paths, user agents and Parquet's columns: nginx writes a
+        // byte of a raw UTF-8 host (or a control byte) as `\xHH`.
+        Dimension::Host => decoded(rec, present(rec.host)?, buf),
         // The attempt that answered: the last of the list nginx logs after retries (`, `)
         // and internal redirects (` : `); an address holds no space nor comma
         // (attempts.rs's `tokens`).
@@ -92,7 +94,7 @@ pub fn key_of<'a>(
         Dimension::Extra(name) => {
             let slot = cx.extra_names.iter().position(|n| n == name)?;
             let kept = rec.extras.get(..usize::from(rec.extras_len))?;
-            present(kept.get(slot)?)
+            decoded(rec, present(kept.get(slot)?)?, buf)
         }
         Dimension::Pair(a, b) => pair_of(a, b, rec, None, cx, buf),
     }
@@ -261,6 +263,30 @@ mod tests {
             .iter()
             .map(|(n, k)| (n.to_string(), k.map(str::to_string)))
             .collect()
+    }
+
+    #[test]
+    fn host_and_field_keys_are_decoded_as_paths_are() {
+        // nginx writes the bytes of `é` (C3 A9) and ESC as `\xHH`, and a backslash the
+        // client sent as `\x5C`: the keys hold the bytes, once.
+        let def = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $host $http_x_tag"#;
+        let f = Format::Definition(std::sync::Arc::new(
+            axlog_format::logformat::Definition::compile(def).unwrap(),
+        ));
+        let line = r#"10.0.0.1 - - [21/Nov/2026:10:00:01 +0000] "GET /caf\xC3\xA9 HTTP/1.1" 200 5 "-" "ua" caf\xC3\xA9.example \x1B[31m\x5Cx41"#;
+        let extra = f.parser().extra_names();
+        assert_eq!(
+            key_in(&f.parser(), Fields::ALL, line, "host", &extra).as_deref(),
+            Some("café.example")
+        );
+        assert_eq!(
+            key_in(&f.parser(), Fields::ALL, line, "field:http_x_tag", &extra).as_deref(),
+            Some("\u{1b}[31m\\x41")
+        );
+        assert_eq!(
+            key_in(&f.parser(), Fields::ALL, line, "path", &extra).as_deref(),
+            Some("/café")
+        );
     }
 
     #[test]

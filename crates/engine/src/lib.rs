@@ -49,7 +49,7 @@ pub use sinks::hourly::{HOUR_MAX_PATHS, hour_of, hour_stats};
 pub use sinks::parquet::ParquetSink;
 pub use sinks::rejects::RejectsSink;
 pub use sinks::stats::{StatsSink, stats_fields};
-pub use source::SourceRun;
+pub use source::{LongLines, SourceRun};
 pub use spans::Span;
 pub use summary::{SourceLines, summarize};
 
@@ -93,6 +93,10 @@ pub struct Config {
     /// [`report`] also splits the run's requests by log hour ([`Outcome::hours`]), for a
     /// cumulative state's hour buckets.
     pub keep_hours: bool,
+    /// The size of the chunks a file is split into between parsing threads; 0 is
+    /// `axlog_input::DEFAULT_CHUNK` (1 MiB). Smaller only where chunk boundaries are the
+    /// point (the `diff_threads` fuzz target, tests).
+    pub chunk_bytes: usize,
 }
 
 impl Config {

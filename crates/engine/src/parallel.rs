@@ -247,9 +247,7 @@ pub(crate) fn parse_all<S: Sink>(
                 if let Some(n) = counter {
                     n.fetch_add(d.bytes, Ordering::Relaxed);
                 }
-                run.lines += d.counts.lines;
-                run.malformed += d.counts.malformed;
-                run.filtered += d.counts.filtered;
+                run.add_counts(&d.counts);
                 match d.failed {
                     true => spans.failed(),
                     false => spans.chunk(d.offset, d.bytes, d.cut, d.counts.lines),

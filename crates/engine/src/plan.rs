@@ -88,17 +88,22 @@ enum Route {
     InOrder,
 }
 
-/// The route for `range` of `source` with `threads` threads.
+/// The route for `range` of `source` with `threads` threads, a split one cut in chunks of
+/// `chunk_bytes` (0: the default).
 fn route(
     source: &Source,
     range: &ByteRange,
     name: &str,
     threads: usize,
+    chunk_bytes: usize,
 ) -> Result<Route, SourceError> {
+    let chunk = match chunk_bytes {
+        0 => DEFAULT_CHUNK,
+        n => n,
+    };
     if threads > 1
         && let Source::Path(path) = source
-        && let Some(split) =
-            FileSplit::open_range(path, name.to_string(), range, DEFAULT_CHUNK, MAX_LINE)?
+        && let Some(split) = FileSplit::open_range(path, name.to_string(), range, chunk, MAX_LINE)?
     {
         return Ok(Route::Split(split, threads));
     }
@@ -193,7 +198,7 @@ fn read_by_route<S: Sink>(
     sink: &mut S,
 ) -> Result<(), SourceError> {
     let name = run.id.name.clone();
-    match route(source, range, &name, threads)? {
+    match route(source, range, &name, threads, cfg.chunk_bytes)? {
         Route::Split(split, threads) => {
             if split.is_empty() {
                 return Ok(());

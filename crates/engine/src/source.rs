@@ -26,6 +26,8 @@ pub struct SourceRun {
     pub malformed: u64,
     /// Requests the filters dropped.
     pub filtered: u64,
+    /// Lines longer than the longest line kept (cut there, counted in `malformed`).
+    pub long_lines: LongLines,
     /// The layout used, and whether it was detected; `None` when none fitted.
     pub layout: Option<(Format, bool)>,
     pub error: Option<SourceError>,
@@ -37,6 +39,31 @@ pub struct SourceRun {
     pub layout_counts: Vec<(String, u64)>,
 }
 
+/// A source's lines longer than the longest line axlog keeps (16 MiB): each is cut there,
+/// counted malformed and kept cut in rejects; the run says so on stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LongLines {
+    pub count: u64,
+    /// The first one's line number in the source.
+    pub first: Option<u64>,
+}
+
+impl LongLines {
+    fn add(&mut self, line: u64) {
+        self.count += 1;
+        self.first = Some(self.first.map_or(line, |f| f.min(line)));
+    }
+
+    /// Adds another part's (a later part of the same source).
+    pub fn merge(&mut self, other: &LongLines) {
+        self.count += other.count;
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 impl SourceRun {
     pub(crate) fn new(id: SourceId) -> Self {
         SourceRun {
@@ -46,6 +73,7 @@ impl SourceRun {
             parsed: Vec::new(),
             malformed: 0,
             filtered: 0,
+            long_lines: LongLines::default(),
             layout: None,
             error: None,
             layout_help: None,
@@ -63,6 +91,16 @@ impl SourceRun {
             Some(s) if s.start <= start => s.end.max(start),
             _ => start,
         }
+    }
+
+    /// Adds a chunk's counts, the chunk coming next in the source's order.
+    pub(crate) fn add_counts(&mut self, counts: &crate::chunk::Counts) {
+        if let Some(n) = counts.cut_line {
+            self.long_lines.add(self.lines_before() + n);
+        }
+        self.lines += counts.lines;
+        self.malformed += counts.malformed;
+        self.filtered += counts.filtered;
     }
 
     /// The source's lines before the next chunk: those before the range, and those read.
@@ -195,9 +233,7 @@ impl SourceRun {
                 lines_before: self.lines_before(),
             },
         );
-        self.lines += counts.lines;
-        self.malformed += counts.malformed;
-        self.filtered += counts.filtered;
+        self.add_counts(&counts);
         chunk.into_buf()
     }
 

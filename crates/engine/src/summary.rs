@@ -3,7 +3,7 @@
 //! and a cumulative state's rows ([`SourceLines`] both) go through the same summariser.
 
 use crate::sink::SourceId;
-use crate::source::SourceRun;
+use crate::source::{LongLines, SourceRun};
 use crate::tiers::{Tier, Tiered};
 use axlog_stats::summary::{LayoutInfo, LayoutLines, LineCounts, SourceSummary, TierSummary};
 use axlog_stats::{Aggregate, Row, StatsConfig, Summary};
@@ -39,6 +39,9 @@ pub struct SourceLines {
     /// Why it could not be read (fully): a run's only, never stored.
     #[serde(skip)]
     pub error: Option<String>,
+    /// Its lines cut at the longest line kept: a run's only, never stored.
+    #[serde(skip)]
+    pub long_lines: LongLines,
 }
 
 impl SourceLines {
@@ -58,6 +61,7 @@ impl SourceLines {
             layout_note: run.layout_note.clone(),
             layout_counts: run.layout_counts.clone(),
             error: run.error.as_ref().map(|e| e.to_string()),
+            long_lines: run.long_lines,
         }
     }
 
@@ -67,6 +71,7 @@ impl SourceLines {
         self.lines += other.lines;
         self.malformed += other.malformed;
         self.filtered += other.filtered;
+        self.long_lines.merge(&other.long_lines);
         if self.layout.is_none() {
             self.layout.clone_from(&other.layout);
             self.detected = other.detected;
@@ -260,6 +265,11 @@ fn source_rows(
         r.lines += run.lines;
         r.malformed += run.malformed;
         r.filtered += run.filtered;
+        r.long_lines += run.long_lines.count;
+        r.first_long_line = match (r.first_long_line, run.long_lines.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         r.layout_help = r.layout_help.take().or(run.layout_help.clone());
         r.layout_note = r.layout_note.take().or(run.layout_note.clone());
         for (name, lines) in run.layout_counts.iter().filter(|(_, n)| *n > 0) {

@@ -354,9 +354,11 @@ const MAX_ESCAPED: usize = 200;
 /// Hive's name of a null or empty partition value (Spark and pyarrow read it as null).
 const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
-/// A partition value as Hive writes it in a directory name: bytes other than letters,
-/// digits and `._-` as `%XX`, so a name from a log or a path has no `/`, `\`, control
-/// byte or character Windows refuses. The name is always `KEY=VALUE`, which no Windows
+/// A partition value as Hive writes it in a directory name: bytes other than lower-case
+/// letters, digits and `._-` as `%XX`, so a name from a log or a path has no `/`, `\`,
+/// control byte or character Windows refuses, and two names never differ by case alone
+/// (`Web` and `web` would be one directory on a case-insensitive file system: macOS's,
+/// Windows'); readers undo the `%XX`. The name is always `KEY=VALUE`, which no Windows
 /// device name (`CON`, `NUL.txt`) matches; a last `.` is `%2E` (Windows drops trailing
 /// dots, and `..` must not be one); the empty value is Hive's null; a value longer than
 /// [`MAX_ESCAPED`] keeps its start and ends in `-` and a hash of the whole, so distinct
@@ -367,7 +369,7 @@ pub fn hive_escape(v: &str) -> String {
     }
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -706,12 +708,21 @@ mod tests {
         // Windows drops trailing dots: `a.` must not become `a`'s directory.
         assert_eq!(hive_escape("a."), "a%2E");
         assert_eq!(hive_escape("a. "), "a.%20");
-        assert_eq!(hive_escape("CON"), "CON");
+        assert_eq!(hive_escape("CON"), "%43%4F%4E");
         assert_eq!(
             hive_escape("a\x1b[2J\u{9b}\r\n\0"),
-            "a%1B%5B2J%C2%9B%0D%0A%00"
+            "a%1B%5B2%4A%C2%9B%0D%0A%00"
         );
-        assert_eq!(hive_escape("C:\\x|y?*<>\""), "C%3A%5Cx%7Cy%3F%2A%3C%3E%22");
+        assert_eq!(
+            hive_escape("C:\\x|y?*<>\""),
+            "%43%3A%5Cx%7Cy%3F%2A%3C%3E%22"
+        );
+        // Case: `Web` and `web` stay two directories where case is not told apart.
+        assert_eq!(hive_escape("Web"), "%57eb");
+        assert_ne!(
+            hive_escape("Web").to_lowercase(),
+            hive_escape("web").to_lowercase()
+        );
     }
 
     #[test]

@@ -355,6 +355,11 @@ pub struct SourceSummary {
     pub p99_us: Option<u64>,
     /// Why the source could not be read (fully), with its byte position.
     pub error: Option<String>,
+    /// Lines longer than the longest line axlog keeps (16 MiB): each is cut there, counted
+    /// in `malformed` and kept cut in the rejects.
+    pub long_lines: u64,
+    /// The first of them, by its line number in the source.
+    pub first_long_line: Option<u64>,
     /// When no layout fitted: the first line and the closest presets with where each
     /// failed.
     pub layout_help: Option<String>,

@@ -1,0 +1,132 @@
+//! What the fuzz targets of `fuzz/` found in the format crate, replayed in the normal
+//! suite, and the `diff_combined` oracle (tests/oracle/combined.rs) run over every line of
+//! the corpus and testdata.
+
+#[path = "oracle/combined.rs"]
+mod oracle;
+
+use axlog_format::logformat::Definition;
+use axlog_format::{LineParser, Preset, TimeLocalCache};
+use std::path::Path;
+
+/// The verbatim definition of `preset`'s layout, compiled.
+fn compiled(definition: &str) -> LineParser {
+    let d = Definition::compile_any(definition).unwrap();
+    LineParser::Compiled(Box::new((d, TimeLocalCache::default())))
+}
+
+/// `diff_combined`, session 8: a CLF line (no referer, no user agent) under `combined`.
+/// nginx's `combined` never writes one, so its definition rejects it; the preset reads it
+/// (a file mixing `common` and `combined` keeps every line), as the same line with
+/// `"-" "-"` added: that is the documented leniency, not a difference.
+#[test]
+fn a_clf_line_under_combined() {
+    let line = br#"::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 -"#;
+    assert!(
+        compiled(Preset::NginxCombined.definition())
+            .parse(line)
+            .is_err()
+    );
+    let r = Preset::NginxCombined.parser().parse(line).unwrap();
+    // 2016-12-26 16:16:48 +02:00 is 14:16:48 UTC: 17161 days after 1970-01-01.
+    assert_eq!(
+        r.ts_us,
+        (17_161 * 86_400 + 14 * 3600 + 16 * 60 + 48) * 1_000_000
+    );
+    assert_eq!(r.utc_offset_min, 120);
+    assert_eq!(
+        (r.remote_addr, r.request, r.status, r.bytes_sent),
+        (&b"::1"[..], &b"-"[..], 408, None)
+    );
+    assert_eq!((r.referer, r.user_agent), (&b""[..], &b""[..]));
+    for pick in 0..3 {
+        oracle::check(pick, line);
+    }
+}
+
+/// The other two leniencies the oracle allows, each shown against the definition.
+#[test]
+fn the_leniencies_the_oracle_allows() {
+    let t = "[26/Dec/2016:16:16:48 +0200] \"GET /a HTTP/1.1\" 200 5";
+    // An ident other than `-`: nginx's definition has a literal `-` there.
+    let ident = format!("10.0.0.1 identd bob {t} \"r\" \"ua\"");
+    assert!(
+        compiled(Preset::NginxCombined.definition())
+            .parse(ident.as_bytes())
+            .is_err()
+    );
+    let r = Preset::NginxCombined
+        .parser()
+        .parse(ident.as_bytes())
+        .unwrap();
+    assert_eq!(
+        (r.remote_addr, r.remote_user, r.user_agent),
+        (&b"10.0.0.1"[..], &b"bob"[..], &b"ua"[..])
+    );
+    // Fields after the user agent: ignored and flagged; the definition reads a quoted
+    // one into the user agent (its last quoted field runs to the line's last quote).
+    let trailing = format!("10.0.0.1 - - {t} \"r\" \"ua\" \"10.1.1.1\"");
+    let c = compiled(Preset::NginxCombined.definition())
+        .parse(trailing.as_bytes())
+        .unwrap()
+        .user_agent
+        .to_vec();
+    assert_eq!(c, br#"ua" "10.1.1.1"#);
+    let r = Preset::NginxCombined
+        .parser()
+        .parse(trailing.as_bytes())
+        .unwrap();
+    assert_eq!((r.user_agent, r.unread_fields), (&b"ua"[..], true));
+    for line in [
+        &ident,
+        &trailing,
+        &format!("10.0.0.1 - - {t} \"r\" \"ua\" 2.75"),
+    ] {
+        for pick in 0..3 {
+            oracle::check(pick, line.as_bytes());
+        }
+    }
+}
+
+/// Every line of the corpus and testdata, and each with its last quote removed and cut
+/// in the middle, through the oracle for each pair.
+#[test]
+fn the_oracle_holds_on_every_corpus_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in [root.join("testdata"), root.join("../shared/corpus")] {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.extension().is_some_and(|x| {
+                    ["gz", "zst", "bz2", "xz", "parquet"]
+                        .iter()
+                        .any(|z| x == *z)
+                }) {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    let mut checked = 0;
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        for line in data.split(|&b| b == b'\n').take(2000) {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let mut variants = vec![line.to_vec(), line[..line.len() / 2].to_vec()];
+            if let Some(q) = line.iter().rposition(|&b| b == b'"') {
+                variants.push([&line[..q], &line[q + 1..]].concat());
+            }
+            for v in &variants {
+                for pick in 0..3 {
+                    oracle::check(pick, v);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked} lines checked");
+}
