@@ -44,6 +44,27 @@ fn a_clf_line_under_combined() {
     }
 }
 
+/// `diff_combined`, session 9: a user holding a `[` and a time-shaped text that is not a
+/// time (two lines glued, the first cut in its time). The hand-written parser reads the
+/// time at the first `[` whose time parses; the definition stops at the first with a
+/// time's shape. Two readings: the oracle does not compare them.
+#[test]
+fn a_user_holding_a_broken_time() {
+    let line: &[u8] = b"178.253.33.51 - - [22/Jan/201\xc3:03:56:19 +0330] \"GET /a-PR46 [22/Jan/2019:03:56:19 +0330] \"GET /b HTTP/1.1\" 200 20406 \"r\" \"-\"";
+    assert!(
+        compiled(Preset::NginxCombined.definition())
+            .parse(line)
+            .is_err()
+    );
+    let r = Preset::NginxCombined.parser().parse(line).unwrap();
+    assert_eq!(r.remote_addr, b"178.253.33.51");
+    assert!(r.remote_user.starts_with(b"- [22/Jan/201"));
+    assert_eq!((r.request, r.status), (&b"GET /b HTTP/1.1"[..], 200));
+    for pick in 0..3 {
+        oracle::check(pick, line);
+    }
+}
+
 /// The other two leniencies the oracle allows, each shown against the definition.
 #[test]
 fn the_leniencies_the_oracle_allows() {

@@ -70,13 +70,17 @@ fn strict(line: &[u8], hand: &Record<'_>) -> Vec<u8> {
 /// Whether the head of the line (`ADDR IDENT USER`) splits otherwise under the definition:
 /// the hand-written parser splits it from the right, so an address may be an
 /// X-Forwarded-For list (`10.0.0.2, 10.0.0.1`); Apache's `%h` is one word, and nginx's
-/// `$remote_addr` ends at the first ` - `. Such a line has two readings.
+/// `$remote_addr` ends at the first ` - `. And a user may hold a `[`: the hand-written
+/// parser's time is the first `[` whose time parses, the definition's the first `[` with
+/// a time's shape (`[22/Jan/201\xC3:03:56:19 +0330]`, then a bad time). Such a line has
+/// two readings.
 fn ambiguous(apache: bool, hand: &Record<'_>) -> bool {
     let addr = hand.remote_addr;
-    match apache {
+    let head = match apache {
         true => addr.contains(&b' '),
         false => addr.windows(3).any(|w| w == b" - "),
-    }
+    };
+    head || hand.remote_user.contains(&b'[')
 }
 
 /// The fields compared: all but the definition's extra fields, the trailing-fields flag
