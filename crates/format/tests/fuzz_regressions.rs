@@ -65,6 +65,62 @@ fn a_user_holding_a_broken_time() {
     }
 }
 
+/// `diff_combined`, session 9: spaces after the user agent's closing quote, which the
+/// hand-written `combined` ignores (the fourth leniency) and a definition rejects; found
+/// as this mutated line (pick 2: Apache's combined).
+#[test]
+fn spaces_after_the_user_agent() {
+    let line: &[u8] = b"127.0.0\x01\x00\x00\x00.1 - - [12/Apr/2018:09:48:40 +0200] \"\" 400 0 \"-\x01192.0.2.2 - - [21/Nov/2026:10:0                          \" \"    -                  \"                         ";
+    assert!(compiled(oracle::APACHE_COMBINED).parse(line).is_err());
+    let r = Preset::NginxCombined.parser().parse(line).unwrap();
+    assert_eq!(
+        (r.status, r.user_agent),
+        (400, &b"    -                  "[..])
+    );
+    assert!(!r.unread_fields);
+    for pick in 0..3 {
+        oracle::check(pick, line);
+    }
+}
+
+/// `diff_combined`, session 9: an empty ident (`ADDR  USER [`), which Apache never writes
+/// (`-` for none): its definition read literally takes it, the hand-written parser that
+/// reads Apache's combined rejects it (counted malformed, kept in rejects).
+#[test]
+fn an_empty_ident() {
+    let line: &[u8] = b"83.149.9.216  ua-.ser [11/Jan/2020:23:05:27 +0100] \"OPTIONS /HTTP/1.1\" - 7908 \"-\" \"monitoring-client (v2.2)\"";
+    let c = compiled(oracle::APACHE_COMBINED).parse(line).unwrap();
+    assert_eq!((c.remote_user, c.extras[0]), (&b"ua-.ser"[..], &b""[..]));
+    assert!(Preset::NginxCombined.parser().parse(line).is_err());
+    assert!(
+        compiled(Preset::NginxCombined.definition())
+            .parse(line)
+            .is_err()
+    );
+    for pick in 0..3 {
+        oracle::check(pick, line);
+    }
+}
+
+/// `diff_combined`, session 9: a line beginning with a space (` - - 1 [`): the hand-written
+/// parser finds no address before the first ` - `, splits the head from the right
+/// (address ` -`, user `1`); the definition reads an empty address and the user `- 1`.
+/// Two readings, not compared; both keep the request.
+#[test]
+fn a_line_beginning_with_a_space() {
+    let line: &[u8] = b" - - 1 [21/Nov/2026:09:00:04 +0100] \"GET /static/a.js HTTP/1.1\" 404 150 \"-\" \"curl/8.0\" 0.002 -";
+    let r = Preset::NginxTimed.parser().parse(line).unwrap();
+    assert_eq!((r.remote_addr, r.remote_user), (&b" -"[..], &b"1"[..]));
+    let c = compiled(Preset::NginxTimed.definition())
+        .parse(line)
+        .unwrap();
+    assert_eq!((c.remote_addr, c.remote_user), (&b""[..], &b"- 1"[..]));
+    assert_eq!((r.request, r.request_time_us), (c.request, Some(2000)));
+    for pick in 0..3 {
+        oracle::check(pick, line);
+    }
+}
+
 /// The other two leniencies the oracle allows, each shown against the definition.
 #[test]
 fn the_leniencies_the_oracle_allows() {
