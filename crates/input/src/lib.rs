@@ -258,8 +258,12 @@ impl<R: Read> ChunkReader<R> {
         self
     }
 
+    /// A reader handing out blocks of about `chunk_size` bytes and cutting lines whose
+    /// text reaches `max_line`. A block is never larger than `max_line` (the size is
+    /// lowered to it): a whole line in a larger block would escape the cut.
     pub fn with_sizes(reader: R, name: String, chunk_size: usize, max_line: usize) -> Self {
-        let chunk_size = chunk_size.max(1);
+        let max_line = max_line.max(1);
+        let chunk_size = chunk_size.clamp(1, max_line);
         ChunkReader {
             reader,
             name,
@@ -272,7 +276,7 @@ impl<R: Read> ChunkReader<R> {
             failed: None,
             live: false,
             chunk_size,
-            max_line: max_line.max(1),
+            max_line,
         }
     }
 
@@ -585,6 +589,28 @@ mod tests {
                 }
                 off += c.len() as u64;
             }
+        }
+    }
+
+    #[test]
+    fn a_line_whose_text_reaches_max_line_is_cut_whatever_the_block_size() {
+        // Found by the `chunks` fuzz target: a last line (no newline) of exactly
+        // `max_line` bytes; and blocks larger than `max_line`, which held whole lines
+        // longer than it, uncut, where the file split cuts them.
+        let data = b"ab\n0123456789\nxy\n0123456789abc\nz\n0123456789";
+        for (chunk, step) in [(4, 3), (8, 4), (10, 10), (64, 64), (1000, 1)] {
+            let chunks = collect(data, chunk, 10, step);
+            let cut: Vec<&[u8]> = chunks.iter().filter(|c| c.2).map(|c| &c.0[..]).collect();
+            assert_eq!(
+                cut, [b"0123456789"; 3],
+                "blocks of {chunk}, reads of {step}"
+            );
+            let kept: Vec<u8> = chunks
+                .iter()
+                .filter(|c| !c.2)
+                .flat_map(|c| c.0.clone())
+                .collect();
+            assert_eq!(kept, b"ab\nxy\nz\n", "blocks of {chunk}, reads of {step}");
         }
     }
 

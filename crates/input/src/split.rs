@@ -40,7 +40,9 @@ const STEP: usize = 64 << 10;
 
 impl FileSplit {
     /// `path` cut into chunks of about `size` bytes; `None` when it is not a regular file
-    /// of text (a pipe, a device, an archive), which only a single reader can read.
+    /// of text (a pipe, a device, an archive), which only a single reader can read. A
+    /// chunk is never larger than `max_line` (the size is lowered to it): only the line
+    /// that crosses a chunk's end is measured against the cut.
     pub fn open(
         path: &Path,
         name: String,
@@ -82,7 +84,7 @@ impl FileSplit {
             len,
             base: 0,
             end: len,
-            size: size.max(1) as u64,
+            size: size.clamp(1, max_line.max(1)) as u64,
             max_line: max_line.max(1),
         };
         // An archive is decoded from its start, by one reader (its range is of the
