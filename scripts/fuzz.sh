@@ -127,9 +127,16 @@ run() {
     # Findings do not stop the run (-fork keeps going after a crash would need more
     # setup): libFuzzer stops at the first, which is then in artifacts/.
     set +e
+    # diff_threads runs the engine's threads. A source's rayon pool, dropped when the
+    # source is read, lets its threads exit on their own (rayon does not join them), and
+    # LeakSanitizer's check at the end of an input can count what a thread has not freed
+    # yet (256 bytes in 8 blocks): a report no replay repeats. Memory stays bounded by
+    # -rss_limit_mb.
+    local leaks=1
+    [ "$t" = diff_threads ] && leaks=0
     cargo +nightly fuzz run "$t" "corpus/$t" -- \
         -max_total_time="$seconds" -max_len="$(max_len "$t")" -rss_limit_mb=2048 \
-        -timeout=20 -print_final_stats=1 >"$log" 2>&1
+        -timeout=20 -detect_leaks="$leaks" -print_final_stats=1 >"$log" 2>&1
     local rc=$?
     set -e
     local execs speed

@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 
 # Isolation off is not needed: the tests read no files and no clock.
 cargo +nightly miri test -p axlog-format --lib scan::tests:: "$@"
-# `default_cap_on_key_bytes` hashes 40 MB of keys (5,000 of 8 KiB) to fill the 32 MiB
-# cap: hours under Miri, for the same code the other tests run with small keys (and
-# `byte_cap_through_chunk_merges` runs the byte cap itself). It runs in the normal suite.
-cargo +nightly miri test -p axlog-stats --lib table::tests:: "$@" -- --skip default_cap_on_key_bytes
+# Two tests are left to the normal suite: `default_cap_on_key_bytes` hashes 40 MB of keys
+# (5,000 of 8 KiB) to fill the 32 MiB cap, and `a_table_grows_past_its_presize` adds
+# 105,000 keys: each takes hours under Miri, for code the other tests run at small sizes
+# (`byte_cap_through_chunk_merges` the byte cap, `index_grows_and_resolves_shared_positions`
+# the index's growth).
+cargo +nightly miri test -p axlog-stats --lib table::tests:: "$@" -- \
+    --skip default_cap_on_key_bytes --skip a_table_grows_past_its_presize

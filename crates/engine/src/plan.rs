@@ -101,8 +101,11 @@ fn route(
         0 => DEFAULT_CHUNK,
         n => n,
     };
-    if threads > 1
-        && let Source::Path(path) = source
+    // A file of text is split whatever the thread count, one worker or many: its chunks
+    // then lie at the same offsets, and what depends on a chunk's end (a detected layout
+    // giving way to another for a block of lines, which looks at the lines after a failing
+    // one up to the chunk's end) is decided alike for `-j 1` and `-j 4`.
+    if let Source::Path(path) = source
         && let Some(split) = FileSplit::open_range(path, name.to_string(), range, chunk, MAX_LINE)?
     {
         return Ok(Route::Split(split, threads));

@@ -171,7 +171,16 @@ impl FileSplit {
         // The last line that starts in the range may go on past it (and past the end of
         // a byte range, up to the file's end).
         let last_start = memchr::memrchr(b'\n', &c.buf[first..n]).map_or(first, |p| first + p + 1);
-        if last_start == n || end == self.len {
+        if last_start == n {
+            return Ok(c);
+        }
+        if end == self.len {
+            // The file's last line, without a newline, ends in this chunk: cut when its
+            // text reaches `max_line` (a chunk as large as `max_line` can hold it whole).
+            if n - last_start >= self.max_line {
+                c.cut = Some((last_start, last_start + self.max_line));
+                c.end = last_start;
+            }
             return Ok(c);
         }
         // Read on to the end of that line, keeping at most `max_line` bytes of it.
@@ -322,14 +331,18 @@ mod tests {
                 text.extend((0..len).map(|k| b'a' + (k % 26) as u8));
                 text.push(b'\n');
             }
-            if round % 3 == 0 {
+            match round % 6 {
                 // A last line without its newline.
-                text.extend_from_slice(b"tail");
+                0 | 3 => text.extend_from_slice(b"tail"),
+                // One of exactly the longest kept (found by the `chunks` fuzz target).
+                1 => text.extend(std::iter::repeat_n(b't', 40)),
+                _ => {}
             }
             let mut f = tempfile::NamedTempFile::new().unwrap();
             f.write_all(&text).unwrap();
             // Blocks no larger than the longest line kept, as in use (1 MiB and 16 MiB).
             let (size, max_line) = (1 + rnd(40) as usize, 40);
+            let size = if round % 6 == 1 { 40 } else { size };
 
             let mut seq = ChunkReader::with_sizes(&text[..], "t".into(), size, max_line);
             let mut want = Vec::new();

@@ -747,7 +747,11 @@ mod tests {
             assert_eq!(ix.find(hash(i), |j| j == i), Some(i));
         }
         assert_eq!(ix.find(hash(7), |_| false), None);
-        // Through the table: more keys than the presize, so the index grows.
+    }
+
+    #[test]
+    fn a_table_grows_past_its_presize() {
+        // More keys than the presize, so the index grows.
         let mut t = Table::new(Dimension::Path, usize::MAX);
         let n = PRESIZE + 5000;
         for i in 0..n {
