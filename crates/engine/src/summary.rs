@@ -309,6 +309,12 @@ fn source_rows(
             r.client_error_share = share_of(stats.client_errors(), stats.requests);
             r.server_error_share = share_of(stats.server_errors(), stats.requests);
             r.p99_us = stats.p99_us();
+            // The layout chosen for the source first, then the others by lines read: the
+            // parsing threads meet them in any order (the `diff_threads` fuzz target).
+            let chosen = r.layout.clone();
+            let first = |l: &LayoutLines| Some(&l.name) != chosen.as_ref();
+            r.layouts
+                .sort_by(|a, b| (first(a), b.lines, &a.name).cmp(&(first(b), a.lines, &b.name)));
             // Layouts are listed where a source changed layout part-way.
             if r.layouts.len() < 2 {
                 r.layouts.clear();

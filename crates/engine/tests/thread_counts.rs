@@ -71,3 +71,38 @@ fn one_thread_and_four_agree_wherever_chunks_end() {
         assert_eq!(summary(1), summary(4), "chunks of {chunk_bytes} bytes");
     }
 }
+
+/// The `diff_threads` input that found the layouts of a source listed in the order the
+/// parsing threads met them: a detected source holding blocks of several layouts (nginx,
+/// Apache, HAProxy behind syslog), cut in chunks of 16 bytes as found, and of others
+/// (read whole, no block of it is long enough to take another layout).
+#[test]
+fn layouts_met_by_several_threads_are_listed_alike() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layouts-in-blocks.log");
+    let sources = [Source::Path(path)];
+    for chunk_bytes in [16, 100, 700] {
+        let summary = |threads| {
+            let cfg = Config {
+                threads,
+                chunk_bytes,
+                ..Config::default()
+            };
+            run(&sources, &cfg, None).summary
+        };
+        let one = summary(1);
+        let layouts = &one.sources[0].layouts;
+        assert!(layouts.len() >= 2, "chunks of {chunk_bytes}: {layouts:?}");
+        // The chosen layout first, then by lines, most first.
+        assert_eq!(Some(&layouts[0].name), one.sources[0].layout.as_ref());
+        assert!(
+            layouts[1..].windows(2).all(|w| w[0].lines >= w[1].lines),
+            "{layouts:?}"
+        );
+        assert_eq!(
+            format!("{one:?}"),
+            format!("{:?}", summary(4)),
+            "chunks of {chunk_bytes}"
+        );
+    }
+}

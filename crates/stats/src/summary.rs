@@ -367,7 +367,8 @@ pub struct SourceSummary {
     /// by their names, or fields after the layout's that are not read.
     pub layout_note: Option<String>,
     /// When the source changed layout part-way: each layout detected, with the lines
-    /// it read, the first one first; empty otherwise.
+    /// it read, the one chosen for the source first, then the others by lines read; empty
+    /// otherwise.
     pub layouts: Vec<LayoutLines>,
 }
 
