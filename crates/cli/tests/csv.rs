@@ -93,10 +93,6 @@ fn names_in(dir: &Path) -> Vec<String> {
 /// Every file of `dir` read by Python's `csv` module, compared with the `csv` crate's
 /// reading (header and rows, cell for cell). Skipped without `AXLOG_OUTPUTS_PYTHON`.
 fn python_agrees(dir: &Path) {
-    let Some(python) = std::env::var_os("AXLOG_OUTPUTS_PYTHON") else {
-        eprintln!("AXLOG_OUTPUTS_PYTHON not set: Python's csv reading is left to scripts/test.sh");
-        return;
-    };
     let script = "import csv, json, os, sys\n\
         d = sys.argv[1]\n\
         out = {}\n\
@@ -104,13 +100,11 @@ fn python_agrees(dir: &Path) {
         \x20   with open(os.path.join(d, n), newline='', encoding='utf-8') as f:\n\
         \x20       out[n] = list(csv.reader(f, strict=True))\n\
         print(json.dumps(out))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let v: BTreeMap<String, Vec<Vec<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(json) = common::python::run_script(script, dir) else {
+        eprintln!("AXLOG_OUTPUTS_PYTHON not set: Python's csv reading is left to scripts/test.sh");
+        return;
+    };
+    let v: BTreeMap<String, Vec<Vec<String>>> = serde_json::from_str(&json).unwrap();
     assert_eq!(v.keys().cloned().collect::<Vec<_>>(), names_in(dir));
     for (name, rows) in v {
         let c = Csv::read(&dir.join(&name));

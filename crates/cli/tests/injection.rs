@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::markdown::{cells, code_text};
+use common::markdown::{cells, code_text, gfm_html};
 use common::parquet_rows::parquet_files;
 use common::prom::{prom_samples, sample};
 use common::terminal::strip_sgr;
@@ -331,18 +331,9 @@ fn markdown_keeps_each_string_in_one_code_span_of_one_cell() {
         assert_eq!(got, want, "{dim}");
     }
     // As GitHub renders it: no tag, link or emphasis made from a log string.
-    let Some(python) = std::env::var_os("AXLOG_OUTPUTS_PYTHON") else {
+    let Some(html) = gfm_html(&d.join("r.md")) else {
         return;
     };
-    let script = "import cmarkgfm, sys\n\
-        sys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(open(sys.argv[1], encoding='utf-8').read()))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(d.join("r.md"))
-        .output()
-        .unwrap();
-    assert_success(&out);
-    let html = stdout_of(&out);
     for tag in ["<a ", "<img", "<script", "<em>", "<del>"] {
         assert!(!html.contains(tag), "{tag} in {html}");
     }
@@ -578,26 +569,11 @@ fn prometheus_lines_parse_and_labels_give_the_strings_back() {
     }
 }
 
-/// What `axlog ARGS` writes on a pseudo-terminal (util-linux `script`), standard error
-/// left out.
+/// What `axlog ARGS` writes on a pseudo-terminal (standard error left out); it exits 0.
 fn on_terminal(dir: &Path, args: &[String]) -> String {
-    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
-    let mut cmd = quote(env!("CARGO_BIN_EXE_axlog"));
-    for a in args {
-        cmd.push(' ');
-        cmd.push_str(&quote(a));
-    }
-    cmd.push_str(" 2>/dev/null");
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm-256color")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("util-linux `script` runs");
-    assert!(out.status.success(), "{args:?}");
-    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+    let tty = common::terminal::on_terminal(dir, args, &[]);
+    assert_eq!(tty.code, Some(0), "{args:?}");
+    tty.text
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::markdown::{cells, code_text};
+use common::markdown::{cells, code_text, gfm_html};
 use common::prom::*;
 use common::*;
 use serde_json::Value;
@@ -59,20 +59,6 @@ fn num(cell: &str) -> u64 {
 /// Seconds as written (`1.029`) in µs.
 fn micros(cell: &str) -> u64 {
     (cell.parse::<f64>().unwrap() * 1e6).round() as u64
-}
-
-/// The Markdown file as GitHub renders it (cmark-gfm), or `None` without the Python.
-fn gfm_html(path: &Path) -> Option<String> {
-    let python = std::env::var_os("AXLOG_OUTPUTS_PYTHON")?;
-    let script = "import cmarkgfm, sys\n\
-        sys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(open(sys.argv[1], encoding='utf-8').read()))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    Some(stdout_of(&out))
 }
 
 /// `s` as HTML text shows it.

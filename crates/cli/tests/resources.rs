@@ -57,16 +57,10 @@ fn long_path(i: usize, len: usize) -> String {
     p
 }
 
-/// 60,000 distinct paths of 2,000 bytes (120 MB, never on disk; the full 5,000,000 of
-/// 2 KiB are in scripts/hostile.sh): the path table stops
-/// at its default byte cap, 32 MiB = 33,554,432 bytes, which holds 16,777 of them
-/// (16,777 × 2,000 = 33,554,000; one more would be 33,556,000); the other 43,223
-/// requests are untracked, and the text report says so.
-#[test]
-fn distinct_long_paths_fill_the_byte_cap() {
-    const N: usize = 60_000;
-    let feed = |w: &mut dyn Write| {
-        for i in 0..N {
+/// Writes `n` lines of distinct 2,000-byte paths (a reader that stops is not an error).
+fn long_paths(n: usize) -> impl Fn(&mut dyn Write) + Copy + Send + 'static {
+    move |w: &mut dyn Write| {
+        for i in 0..n {
             let l = line(
                 "10.0.0.1",
                 "21/Nov/2026:10:00:00 +0000",
@@ -76,7 +70,18 @@ fn distinct_long_paths_fill_the_byte_cap() {
                 return;
             }
         }
-    };
+    }
+}
+
+/// 60,000 distinct paths of 2,000 bytes (120 MB, never on disk; the full 5,000,000 of
+/// 2 KiB are in scripts/hostile.sh): the path table stops
+/// at its default byte cap, 32 MiB = 33,554,432 bytes, which holds 16,777 of them
+/// (16,777 × 2,000 = 33,554,000; one more would be 33,556,000); the other 43,223
+/// requests are untracked, and the text report says so.
+#[test]
+fn distinct_long_paths_fill_the_byte_cap() {
+    const N: usize = 60_000;
+    let feed = long_paths(N);
     let out = limited(&["report", "-", "--output", "json"], feed);
     assert_code(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -106,18 +111,7 @@ fn convert_of_distinct_long_paths() {
     const N: usize = 50_000;
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("pq");
-    let feed = |w: &mut dyn Write| {
-        for i in 0..N {
-            let l = line(
-                "10.0.0.1",
-                "21/Nov/2026:10:00:00 +0000",
-                &long_path(i, 2000),
-            );
-            if w.write_all(l.as_bytes()).is_err() {
-                return;
-            }
-        }
-    };
+    let feed = long_paths(N);
     let out = limited(&["convert", "-", "-o", out_dir.to_str().unwrap()], feed);
     assert_code(&out, 0);
     let rows = common::parquet_rows::bytes_sent(&out_dir).len();
@@ -186,8 +180,8 @@ fn distinct_clients_are_capped() {
     assert_eq!(reports[0]["series_by"], reports[1]["series_by"]);
 }
 
-/// Days from 1970-01-01 to the civil date (H. Hinnant's `days_from_civil`), to write the
-/// times of the long-span test independently of axlog's own date code.
+/// The civil date of a day counted from 1970-01-01 (H. Hinnant's `civil_from_days`), to
+/// write the times of the long-span test independently of axlog's own date code.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);

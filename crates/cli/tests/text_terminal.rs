@@ -9,7 +9,6 @@ mod common;
 use common::terminal::strip_sgr;
 use common::{axlog, stdout_of, write_file};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// nginx lines whose path, user agent and referer carry escape sequences, C1 controls and
 /// bidi overrides.
@@ -27,35 +26,16 @@ fn hostile_log(dir: &Path) -> std::path::PathBuf {
     write_file(dir, "web\x1b[2J\u{202e}.log", text.as_bytes())
 }
 
-/// What `axlog ARGS` writes to standard output on a pseudo-terminal, with `env` set (NO_COLOR and TERM
-/// are removed first).
+/// What `axlog ARGS` writes to standard output on a pseudo-terminal, with `env` set:
+/// [`common::terminal::on_terminal`], which exits 0 (or 3, a threshold crossed).
 fn on_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
-    let mut cmd = quote(env!("CARGO_BIN_EXE_axlog"));
-    for a in args {
-        cmd.push(' ');
-        cmd.push_str(&quote(a));
-    }
-    // Standard error (the progress bar, escaped already, with its own cursor codes)
-    // is left out: standard output is what is checked.
-    cmd.push_str(" 2>/dev/null");
-    let mut c = Command::new("script");
-    c.args(["-qec", &cmd, "/dev/null"])
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("util-linux `script` runs");
+    let tty = common::terminal::on_terminal(dir, args, env);
     assert!(
-        matches!(out.status.code(), Some(0 | 3)),
+        matches!(tty.code, Some(0 | 3)),
         "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        tty.script_stderr
     );
-    // The terminal turns each line feed into CR LF.
-    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+    tty.text
 }
 
 #[test]

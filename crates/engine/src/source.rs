@@ -50,11 +50,13 @@ pub struct LongLines {
 
 impl LongLines {
     fn add(&mut self, line: u64) {
-        self.count += 1;
-        self.first = Some(self.first.map_or(line, |f| f.min(line)));
+        self.merge(&LongLines {
+            count: 1,
+            first: Some(line),
+        });
     }
 
-    /// Adds another part's (a later part of the same source).
+    /// Adds another part's (of the same source, in any order).
     pub fn merge(&mut self, other: &LongLines) {
         self.count += other.count;
         self.first = match (self.first, other.first) {

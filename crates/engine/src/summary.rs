@@ -265,11 +265,12 @@ fn source_rows(
         r.lines += run.lines;
         r.malformed += run.malformed;
         r.filtered += run.filtered;
-        r.long_lines += run.long_lines.count;
-        r.first_long_line = match (r.first_long_line, run.long_lines.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        let mut long = LongLines {
+            count: r.long_lines,
+            first: r.first_long_line,
         };
+        long.merge(&run.long_lines);
+        (r.long_lines, r.first_long_line) = (long.count, long.first);
         r.layout_help = r.layout_help.take().or(run.layout_help.clone());
         r.layout_note = r.layout_note.take().or(run.layout_note.clone());
         for (name, lines) in run.layout_counts.iter().filter(|(_, n)| *n > 0) {

@@ -1,4 +1,12 @@
-//! A GFM table read as GitHub reads it: a row's cells, and the text of a code span.
+//! Markdown read as GitHub reads it: a GFM table row's cells, the text of a code span, and
+//! the whole file rendered by cmark-gfm (GitHub's renderer).
+
+/// The Markdown file as GitHub renders it (cmark-gfm), or `None` without the Python.
+pub fn gfm_html(path: &std::path::Path) -> Option<String> {
+    let script = "import cmarkgfm, sys\n\
+        sys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(open(sys.argv[1], encoding='utf-8').read()))";
+    super::python::run_script(script, path)
+}
 
 /// The cells of a GFM table row: split at each `|` that no backslash escapes (the rule
 /// GFM splits rows by, before it reads code spans), the outer pipes dropped.

@@ -12,6 +12,7 @@ pub mod live;
 pub mod markdown;
 pub mod parquet_rows;
 pub mod prom;
+pub mod python;
 pub mod reference;
 pub mod rotor;
 pub mod run;

@@ -1,7 +1,7 @@
 //! A Prometheus textfile read by a real parser (`prometheus_client`'s, in the Python that
 //! `AXLOG_OUTPUTS_PYTHON` names; scripts/test.sh sets it), and its samples looked up.
 
-use super::stderr_of;
+use super::python::run_script;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,10 +12,6 @@ pub type Samples = Vec<(String, BTreeMap<String, String>, f64)>;
 /// The samples of a Prometheus file, parsed by `prometheus_client`: (name, labels,
 /// value). `None` when no Python with it is named.
 pub fn prom_samples(path: &Path) -> Option<Samples> {
-    let Some(python) = std::env::var_os("AXLOG_OUTPUTS_PYTHON") else {
-        eprintln!("AXLOG_OUTPUTS_PYTHON not set: the Prometheus parse is left to scripts/test.sh");
-        return None;
-    };
     let script = "import json, sys\n\
         from prometheus_client.parser import text_string_to_metric_families\n\
         out = []\n\
@@ -23,13 +19,11 @@ pub fn prom_samples(path: &Path) -> Option<Samples> {
         \x20   for s in f.samples:\n\
         \x20       out.append([s.name, s.labels, s.value, f.type])\n\
         print(json.dumps(out))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(json) = run_script(script, path) else {
+        eprintln!("AXLOG_OUTPUTS_PYTHON not set: the Prometheus parse is left to scripts/test.sh");
+        return None;
+    };
+    let v: Vec<Value> = serde_json::from_str(&json).unwrap();
     Some(
         v.iter()
             .map(|s| {
