@@ -71,6 +71,25 @@ fn requests(cells: &[Slot]) -> u64 {
     cells.iter().map(|c| u64::from(c.1)).sum()
 }
 
+/// A key's cells as they are gathered, and how many there were at their last sum.
+type Summing = (Vec<(i64, Cell)>, usize);
+
+/// `cells` sorted by bucket, the cells of one bucket summed into one.
+fn sum_by_bucket(cells: &mut Vec<(i64, Cell)>) {
+    cells.sort_by_key(|e| e.0);
+    let mut kept = 0;
+    for i in 0..cells.len() {
+        let (t, cell) = cells[i];
+        if kept > 0 && cells[kept - 1].0 == t {
+            cells[kept - 1].1.add(&cell);
+        } else {
+            cells[kept] = (t, cell);
+            kept += 1;
+        }
+    }
+    cells.truncate(kept);
+}
+
 /// `cells` (ascending) at a grid `ratio` times coarser: adjacent cells merged.
 fn coarsened(cells: &[Slot], ratio: i64) -> Vec<Slot> {
     let mut out: Vec<Slot> = Vec::with_capacity(cells.len());
@@ -572,29 +591,31 @@ impl Aggregate {
         let (wi, shift) = (i64::from(w), i64::from(c.shift));
         let dim =
             |name: &str, table: &Table, cells: &RowCells, key: &mut dyn FnMut(&[u8]) -> Vec<u8>| {
-                let mut by: FxHashMap<Vec<u8>, Vec<(i64, Cell)>> = FxHashMap::default();
+                // Per key, its rows' cells appended, then summed by bucket whenever they
+                // have doubled since the last sum: an endpoint that folds thousands of
+                // paths holds about as many cells as it has buckets, not one per path and
+                // bucket (which doubled a long run's peak memory at its end).
+                let mut by: FxHashMap<Vec<u8>, Summing> = FxHashMap::default();
                 for (j, (k, _)) in table.rows().enumerate() {
                     let row = cells.row(j);
                     if row.is_empty() {
                         continue;
                     }
-                    let list = by.entry(key(k)).or_default();
+                    let (list, summed) = by.entry(key(k)).or_default();
                     list.extend(
                         row.iter()
                             .map(|s| (s.0.div_euclid(ratio) * wi - shift, s.cell())),
                     );
+                    if list.len() >= 2 * *summed + 64 {
+                        sum_by_bucket(list);
+                        *summed = list.len();
+                    }
                 }
                 let mut keys: Vec<KeyCells> = by
                     .into_iter()
-                    .map(|(k, mut list)| {
-                        list.sort_by_key(|e| e.0);
-                        let mut cells: Vec<(i64, Cell)> = Vec::with_capacity(list.len());
-                        for (t, cell) in list {
-                            match cells.last_mut() {
-                                Some(last) if last.0 == t => last.1.add(&cell),
-                                _ => cells.push((t, cell)),
-                            }
-                        }
+                    .map(|(k, (mut cells, _))| {
+                        sum_by_bucket(&mut cells);
+                        cells.shrink_to_fit();
                         KeyCells {
                             key: escape_bytes(&k),
                             cells,
