@@ -15,7 +15,9 @@
 # $upstream_addr: its upstream table is empty) and on ingress-nginx upstreaminfo of the same
 # size (which does). Issue 19's: the default report (anomalies looked for) against
 # `--no-anomalies`, -j 1.
-# axlog runs with one parsing thread (-j 1) and with one per core (the default). Needs
+# axlog runs with one parsing thread (-j 1, which merges chunks on a second thread), with
+# -j 1 pinned to one core (`taskset -c 0`: the single-threaded baseline of the threads'
+# ratio) and with one parsing thread per core (the default). Needs
 # hyperfine and goaccess, pigz, zstd and haproxy (for halog) (Debian packages; installed
 # here when missing and running as root).
 set -euo pipefail
@@ -73,6 +75,7 @@ python3 scripts/rounds.py "$DATA/bench.json" "$RUNS" \
   "wc -l=wc -l $FILE" \
   "axlog report=$AXLOG report $FILE --output json" \
   "axlog report -j 1=$AXLOG report -j 1 $FILE --output json" \
+  "axlog report one core=taskset -c 0 $AXLOG report -j 1 $FILE --output json" \
   "axlog report (prefix)=$AXLOG report $PREFIX --output json" \
   "pigz -dc=pigz -dc $FILE.gz" \
   "axlog report .gz=$AXLOG report $FILE.gz --output json" \
@@ -85,6 +88,7 @@ python3 scripts/rounds.py "$DATA/bench.json" "$RUNS" \
   "haproxy-floor probe=$FLOOR < $HFILE" \
   "axlog report haproxy -j 1=$AXLOG report -j 1 $HFILE --output json" \
   "axlog report haproxy=$AXLOG report $HFILE --output json" \
+  "axlog report haproxy one core=taskset -c 0 $AXLOG report -j 1 $HFILE --output json" \
   "axlog --by target -j 1=$AXLOG report -j 1 $FILE $TARGET --output json" \
   "axlog report ingress -j 1=$AXLOG report -j 1 $IFILE --output json" \
   "axlog --by target ingress -j 1=$AXLOG report -j 1 $IFILE $TARGET --output json" \
@@ -114,7 +118,9 @@ for name, s in [("wc -l", size), ("axlog report -j 1", size), ("axlog report", s
     print(f"  {name:<24} {t(name):8.3f} s  {rate(name, s):8.1f} MB/s  (fastest {min(times.get(name, [t(name)])):.3f} s)")
 print(f"axlog report -j 1 / wc -l throughput:     {x('axlog report -j 1', 'wc -l'):.3f}  (wc -l is {1 / x('axlog report -j 1', 'wc -l'):.1f}x faster)")
 print(f"axlog report vs goaccess, same prefix:    {t('goaccess (prefix)') / t('axlog report (prefix)'):.0f}x faster")
-print(f"all cores ({os.cpu_count()}) / one thread:             {x('axlog report', 'axlog report -j 1'):.2f}x")
+print(f"all cores ({os.cpu_count()}) / one thread:             {x('axlog report', 'axlog report -j 1'):.2f}x  (-j 1 merges on a second thread)")
+print(f"  {'axlog report one core':<24} {t('axlog report one core'):8.3f} s  {rate('axlog report one core', size):8.1f} MB/s  (-j 1 pinned to one core: taskset -c 0)")
+print(f"all cores ({os.cpu_count()}) / one core:               {x('axlog report', 'axlog report one core'):.2f}x  (target: 1.8)")
 print()
 print("archives of the same file (text MB/s); axlog decodes in one thread, parses in the others")
 for name in ["pigz -dc", "axlog report .gz", "zstd -dc", "axlog report .zst"]:
@@ -131,6 +137,8 @@ for name in ["halog -st", "halog -pct", "haproxy-floor probe", "axlog report hap
 print(f"axlog -j 1 / halog -st throughput:        {x('axlog report haproxy -j 1', 'halog -st'):.2f}x")
 print(f"axlog -j 1 / halog -pct throughput:       {x('axlog report haproxy -j 1', 'halog -pct'):.2f}x")
 print(f"axlog all cores / halog -st throughput:   {x('axlog report haproxy', 'halog -st'):.2f}x")
+print(f"  {'axlog report haproxy one core':<26} {t('axlog report haproxy one core'):8.3f} s  {rate('axlog report haproxy one core', hsize):8.1f} MB/s  (taskset -c 0)")
+print(f"HAProxy all cores / one core:             {x('axlog report haproxy', 'axlog report haproxy one core'):.2f}x")
 print(f"floor probe / halog -st, / halog -pct:    {x('haproxy-floor probe', 'halog -st'):.2f}x, {x('haproxy-floor probe', 'halog -pct'):.2f}x  (only the asked figures, one thread)")
 print(f"axlog -j 1 / floor probe throughput:      {x('axlog report haproxy -j 1', 'haproxy-floor probe'):.2f}x")
 print()

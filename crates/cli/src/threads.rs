@@ -30,6 +30,8 @@ pub fn for_this_machine(requested: usize) -> usize {
     if let Some(w) = warning {
         WARNED.call_once(|| crate::term::warn(w));
     }
+    // The summary's work runs on as many threads as the parsing did.
+    axlog_engine::use_threads(n);
     n
 }
 

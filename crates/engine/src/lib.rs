@@ -161,6 +161,18 @@ pub struct Outcome {
     pub hours: Vec<(i64, tiers::Tiered)>,
 }
 
+/// Sizes rayon's global pool, where the summary's two halves run side by side
+/// (summary.rs): `threads` of them, so that `-j 1` stays one thread (0: one per core,
+/// rayon's default). Later calls change nothing: the first run's pool is kept.
+pub fn use_threads(threads: usize) {
+    if threads > 0 {
+        // An error means the pool exists already (a run before this one started it).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
+}
+
 /// Reads every source into the statistics, the rejects file and Parquet rows as
 /// `outputs` asks, and summarises.
 pub fn report(sources: &[Source], cfg: &Config, outputs: Outputs) -> Outcome {

@@ -198,14 +198,30 @@ fn summarize_one(
     endpoint_rules: &axlog_endpoint::Rules,
 ) -> Summary {
     let (rows, top_layout) = source_rows(runs, &[total], stats);
-    let mut summary = total.summarize();
-    // The default report's endpoint lists, from the path table's rows, folded with the
-    // rules `--by endpoint` and Parquet use.
-    // With `--by endpoint`, from its table: exact, and no fold at the end.
-    summary.top_endpoints = total.top_endpoints_from_by().or_else(|| {
-        let mut scratch = endpoint_rules.scratch();
-        Some(total.top_endpoints(|path, out| endpoint_rules.apply_with(path, out, &mut scratch)))
-    });
+    // The endpoint lists and the anomalies' contributor cells each fold every path of
+    // the path table: the two halves of the summary run side by side on the run's
+    // threads (one after the other on one thread, see `crate::on_threads`).
+    let (mut summary, anomaly_input) = rayon::join(
+        || {
+            let mut summary = total.summarize();
+            // The default report's endpoint lists, from the path table's rows, folded with
+            // the rules `--by endpoint` and Parquet use.
+            // With `--by endpoint`, from its table: exact, and no fold at the end.
+            summary.top_endpoints =
+                total.top_endpoints_from_by().or_else(|| {
+                    let mut scratch = endpoint_rules.scratch();
+                    Some(total.top_endpoints(|path, out| {
+                        endpoint_rules.apply_with(path, out, &mut scratch)
+                    }))
+                });
+            summary
+        },
+        || {
+            stats
+                .anomalies
+                .and_then(|cfg| anomaly_input(cfg, total, runs, endpoint_rules))
+        },
+    );
     // Filtered requests parsed, and reached no sink.
     let filtered: u64 = runs.iter().map(|r| r.filtered).sum();
     summary.lines.filtered = filtered;
@@ -213,34 +229,47 @@ fn summarize_one(
     summary.axlog_version = env!("CARGO_PKG_VERSION").to_string();
     summary.layout = top_layout;
     summary.sources = rows;
-    summary.anomalies = stats
-        .anomalies
-        .and_then(|cfg| anomalies(&cfg, total, runs, endpoint_rules, &summary));
+    summary.anomalies = anomaly_input.map(|a| a.detect(&summary));
     summary
 }
 
-/// The anomalies of `total`'s series (issue 19, docs/anomalies.md), with the summary's
-/// gaps and contributors from `total`'s cells; `None` without a series. A cumulative
-/// total's series is its whole span: the previous day is in it, so no history is given.
-fn anomalies(
-    cfg: &axlog_stats::anomaly::AnomalyConfig,
+/// What the anomaly detector reads of `total` (issue 19, docs/anomalies.md): its
+/// series, the contributor cells and the latency tails.
+struct AnomalyInput {
+    cfg: axlog_stats::anomaly::AnomalyConfig,
+    series: axlog_stats::series_summary::SeriesSummary,
+    contrib: axlog_stats::contrib::Contributions,
+    tails: Option<axlog_stats::anomaly::Tails>,
+}
+
+/// The anomaly input of `total`; `None` without a series.
+fn anomaly_input(
+    cfg: axlog_stats::anomaly::AnomalyConfig,
     total: &Aggregate,
     runs: &[&SourceLines],
     endpoint_rules: &axlog_endpoint::Rules,
-    summary: &Summary,
-) -> Option<axlog_stats::anomaly_summary::Anomalies> {
-    let series = total.anomaly_series(ANOMALY_WIDTH_S)?;
-    let contrib = crate::anomaly_input::contributions(total, runs, endpoint_rules);
-    let gaps = summary.series.gaps.as_ref();
-    let tails = total.anomaly_tails(ANOMALY_WIDTH_S);
-    Some(axlog_stats::anomaly::detect_with_tails(
+) -> Option<AnomalyInput> {
+    Some(AnomalyInput {
         cfg,
-        &series,
-        None,
-        gaps,
-        &contrib,
-        tails.as_ref(),
-    ))
+        series: total.anomaly_series(ANOMALY_WIDTH_S)?,
+        contrib: crate::anomaly_input::contributions(total, runs, endpoint_rules),
+        tails: total.anomaly_tails(ANOMALY_WIDTH_S),
+    })
+}
+
+impl AnomalyInput {
+    /// The anomalies, with the summary's gaps. A cumulative total's series is its whole
+    /// span: the previous day is in it, so no history is given.
+    fn detect(&self, summary: &Summary) -> axlog_stats::anomaly_summary::Anomalies {
+        axlog_stats::anomaly::detect_with_tails(
+            &self.cfg,
+            &self.series,
+            None,
+            summary.series.gaps.as_ref(),
+            &self.contrib,
+            self.tails.as_ref(),
+        )
+    }
 }
 
 /// The anomaly series' finest buckets: a minute (anomaly_input.rs's grid).
