@@ -818,6 +818,61 @@ mod tests {
         );
     }
 
+    /// 300 paths over 40 minutes folded into two endpoints by their parity, far more
+    /// cells per endpoint than the fold sums at once: each endpoint's minute holds what
+    /// a plain count of the lines gives, and each minute appears once, in order.
+    #[test]
+    fn many_paths_fold_into_one_cell_per_bucket() {
+        let cfg = StatsConfig {
+            max_paths: 1000,
+            ..cfg()
+        };
+        let mut a = with_series(Aggregate::new(cfg));
+        let paths: Vec<String> = (0..300).map(|i| format!("/p/{i}")).collect();
+        // Expected (endpoint, minute) -> (requests, 5xx), counted here line by line.
+        let mut want: std::collections::BTreeMap<(String, i64), (u64, u64)> = Default::default();
+        for i in 0..6000usize {
+            let p = i * 7 % 300;
+            let s = (i * 13 % 2400) as i64;
+            let status = if i.is_multiple_of(11) { 500 } else { 200 };
+            a.observe(&Observation {
+                ts_us: (1_800_000_000 + s) * 1_000_000,
+                status,
+                path: Some(paths[p].as_bytes()),
+                ..Observation::default()
+            });
+            let e = if p.is_multiple_of(2) { "/even" } else { "/odd" };
+            // 1,800,000,000 is a multiple of 60: minutes start there.
+            let minute = 1_800_000_000 + s / 60 * 60;
+            let w = want.entry((e.to_string(), minute)).or_default();
+            w.0 += 1;
+            w.1 += u64::from(status == 500);
+        }
+        let c = a.contributions(|path, out| {
+            let n: usize = std::str::from_utf8(&path[3..]).unwrap().parse().unwrap();
+            out.clear();
+            out.extend_from_slice(if n.is_multiple_of(2) {
+                b"/even"
+            } else {
+                b"/odd"
+            });
+            true
+        });
+        assert_eq!(c.width_s, 60);
+        let got: std::collections::BTreeMap<(String, i64), (u64, u64)> = c.dimensions[0]
+            .keys
+            .iter()
+            .flat_map(|k| {
+                assert!(k.cells.windows(2).all(|w| w[0].0 < w[1].0), "{}", k.key);
+                k.cells
+                    .iter()
+                    .map(|(t, cell)| ((k.key.clone(), *t), (cell.requests, cell.status_5xx)))
+            })
+            .collect();
+        assert_eq!(got.len(), 80);
+        assert_eq!(got, want);
+    }
+
     /// Past the budget, a request needing a new cell is untracked; merging keeps the
     /// budget too.
     #[test]
