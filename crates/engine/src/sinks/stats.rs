@@ -56,6 +56,24 @@ pub struct StatsSink {
     /// an upstream list), and a buffer for their keys.
     attempts: Option<AttemptTables>,
     attempt_key: Vec<u8>,
+    /// The endpoint rules the summary folds paths with, when given: chunks merge with
+    /// them, so that contributor cells are kept per endpoint (cells.rs in the stats crate).
+    fold: Option<EndpointFold>,
+}
+
+/// The endpoint rules, and what folding with them works in (one per sink).
+struct EndpointFold {
+    rules: Arc<Rules>,
+    scratch: axlog_endpoint::Scratch,
+}
+
+impl EndpointFold {
+    fn new(rules: Arc<Rules>) -> EndpointFold {
+        EndpointFold {
+            scratch: rules.scratch(),
+            rules,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -97,6 +115,7 @@ impl StatsSink {
             series_by: None,
             attempts: None,
             attempt_key: Vec::new(),
+            fold: None,
         }
     }
 
@@ -113,6 +132,7 @@ impl StatsSink {
     /// With endpoints folded by `rules` (`--endpoint-rule`; the built-in folds alone by
     /// default).
     pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
+        self.fold = Some(EndpointFold::new(rules.clone()));
         self.keys = Keys::with_rules(rules);
         self
     }
@@ -194,6 +214,10 @@ impl StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
+            fold: self
+                .fold
+                .as_ref()
+                .map(|f| EndpointFold::new(f.rules.clone())),
         }
     }
 
@@ -393,7 +417,14 @@ impl ChunkSink for StatsSink {
         for (line, text) in &chunk.samples {
             self.agg.add_sample(at.source, at.lines_before + line, text);
         }
-        self.agg.merge_chunk_tables(&chunk.tables);
+        match &mut self.fold {
+            Some(EndpointFold { rules, scratch }) => self
+                .agg
+                .merge_chunk_tables_folding(&chunk.tables, &mut |path, out| {
+                    rules.apply_with(path, out, scratch)
+                }),
+            None => self.agg.merge_chunk_tables(&chunk.tables),
+        }
         self.pool.give(chunk.tables);
         if let Some(t) = &chunk.attempts {
             self.agg.merge_attempt_tables(t);
@@ -439,6 +470,10 @@ impl Sink for StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
+            fold: self
+                .fold
+                .as_ref()
+                .map(|f| EndpointFold::new(f.rules.clone())),
         }
     }
 

@@ -286,7 +286,72 @@ pub(crate) struct Cells {
     /// The UTC seconds `[lo, hi)` of the bucket last hit, and its number.
     #[serde(skip, default = "no_bucket")]
     last: (i64, i64, i64),
+    /// The row each path row's cells go to when chunks merge with a fold (see
+    /// [`Aggregate::merge_chunk_tables_folding`]): rebuilt as chunks come, not stored.
+    #[serde(skip)]
+    canon: Canon,
 }
+
+/// Path rows to the first path row of the same endpoint: the row their cells are kept in,
+/// so that cells are kept per endpoint (hundreds) rather than per path (up to the path
+/// table's cap), and the summary's fold, which sums cells by endpoint, gives the same.
+#[derive(Debug, Clone, Default)]
+struct Canon {
+    /// Per path row, its endpoint's first row (`u32::MAX`: not folded yet).
+    of_row: Vec<u32>,
+    /// Each endpoint met, and its first row.
+    first: FxHashMap<Vec<u8>, u32>,
+    buf: Vec<u8>,
+}
+
+impl Canon {
+    /// Before the first fold of an aggregate whose path rows hold cells already (a
+    /// loaded state): each endpoint's first row is its lowest row with cells, so that
+    /// the cells to come join them rather than start other rows.
+    fn seed(&mut self, table: &Table, cells: &RowCells, fold: &mut Fold<'_>) {
+        if !self.of_row.is_empty() {
+            return;
+        }
+        for (row, (key, _)) in table.rows().enumerate() {
+            if !cells.row(row).is_empty() {
+                self.row_of(row, key, fold);
+            }
+        }
+    }
+
+    /// The row path row `row` (whose key is `key`) keeps its cells in.
+    fn row_of(&mut self, row: usize, key: &[u8], fold: &mut Fold<'_>) -> usize {
+        if let Some(&c) = self.of_row.get(row)
+            && c != u32::MAX
+        {
+            return c as usize;
+        }
+        // Table rows are u32 (table.rs), so `row` fits.
+        let Ok(r) = u32::try_from(row) else {
+            return row;
+        };
+        let endpoint: &[u8] = match fold(key, &mut self.buf) {
+            true => &self.buf,
+            false => key,
+        };
+        let c = match self.first.get(endpoint) {
+            Some(&c) => c,
+            None => {
+                self.first.insert(endpoint.to_vec(), r);
+                r
+            }
+        };
+        if self.of_row.len() <= row {
+            self.of_row.resize(row + 1, u32::MAX);
+        }
+        self.of_row[row] = c;
+        c as usize
+    }
+}
+
+/// Names a path's endpoint in the buffer (`true`), or leaves the path its own (`false`):
+/// the endpoint rules, as the summary folds paths.
+pub type Fold<'f> = dyn FnMut(&[u8], &mut Vec<u8>) -> bool + 'f;
 
 fn no_bucket() -> (i64, i64, i64) {
     (1, 0, 0)
@@ -309,6 +374,7 @@ impl Cells {
             },
             sources: RowCells::bounded(),
             last: no_bucket(),
+            canon: Canon::default(),
         }
     }
 
@@ -439,20 +505,37 @@ impl Aggregate {
 
     /// Adds a chunk's tables (and cells) to this aggregate's, a host without room going
     /// to the current source's row (see [`Aggregate::merge_chunk_tables`]).
-    pub(super) fn merge_chunk_tables_cells(&mut self, t: &super::ChunkTables) {
+    /// With `fold`, each path's cells go to the first row of its endpoint ([`Canon`]).
+    pub(super) fn merge_chunk_tables_cells(
+        &mut self,
+        t: &super::ChunkTables,
+        fold: Option<&mut Fold<'_>>,
+    ) {
         let Some(c) = &mut self.cells else {
             return;
         };
         let tc = &t.cells;
         let t_ = &mut c.tables;
-        merge_table(
-            &mut self.paths,
-            &mut t_.paths,
-            &t.paths,
-            Some(&tc.paths),
-            1,
-            None,
-        );
+        match fold {
+            None => merge_table(
+                &mut self.paths,
+                &mut t_.paths,
+                &t.paths,
+                Some(&tc.paths),
+                1,
+                None,
+            ),
+            Some(fold) => {
+                let (canon, cells) = (&mut c.canon, &mut t_.paths);
+                canon.seed(&self.paths, cells, fold);
+                self.paths.merge_mapped(&t.paths, |j, mine, _, _| {
+                    let key = t.paths.key_at(j).unwrap_or_default();
+                    let at = mine.map(|i| canon.row_of(i, key, fold));
+                    cells.merge_row(at, tc.paths.row(j));
+                });
+                cells.untracked += tc.paths.untracked;
+            }
+        }
         merge_table(
             &mut self.servers,
             &mut t_.servers,
@@ -777,6 +860,73 @@ mod tests {
             .map(|(k, n)| (k, 2 * n))
             .collect();
         assert_eq!(sums(&twice.contributions(fold), "server"), doubled);
+    }
+
+    /// Chunks merged with the endpoint fold keep each path's cells in the first row of
+    /// its endpoint: the contributions are those of the direct route (which keeps a
+    /// cell per path and minute), from far fewer cells; a saved and loaded total gives
+    /// them too, and its later chunks fold alike.
+    #[test]
+    fn chunks_merged_with_a_fold_keep_cells_per_endpoint() {
+        let keys = keys();
+        let n = 6000;
+        // /p0 … /p59 by the last digit: ten endpoints.
+        let fold = |p: &[u8], out: &mut Vec<u8>| {
+            out.clear();
+            out.extend_from_slice(b"/d");
+            out.push(*p.last().unwrap());
+            true
+        };
+        // The second half backwards: after the state is loaded, each endpoint's first
+        // path met is another than before (/p39 for /d9, not /p9).
+        let order: Vec<usize> = (0..n / 2).chain((n / 2..n).rev()).collect();
+        let mut direct = with_series(Aggregate::new(cfg()));
+        for &i in &order {
+            direct.observe(&line(i, &keys));
+        }
+        let want = direct.contributions(fold);
+        // The first half through chunks, saved and loaded; then the second half.
+        let mut run = with_series(Aggregate::new(cfg()));
+        let mut worker = with_series(Aggregate::for_chunks(cfg()));
+        let mut empty = Aggregate::chunk_tables();
+        let mut f = fold;
+        for (c, chunk) in order.chunks(250).enumerate() {
+            if c == n / 500 {
+                let mut out = Vec::new();
+                run.save(&mut out).unwrap();
+                run = Aggregate::load(&out[..]).unwrap();
+            }
+            for &i in chunk {
+                worker.observe(&line(i, &keys));
+            }
+            let mut t = worker.take_chunk_tables(empty);
+            run.merge_chunk_tables_folding(&t, &mut f);
+            t.clear();
+            empty = t;
+        }
+        run.merge(&worker);
+        assert_eq!(run.contributions(fold), want);
+        let endpoints = &want.dimensions[0];
+        assert_eq!(endpoints.keys.len(), 10);
+        assert_eq!(endpoints.untracked_requests, n as u64 / 3);
+        let cells = |a: &Aggregate| -> usize {
+            let c = a.cells.as_ref().unwrap();
+            (0..a.paths.len())
+                .map(|j| c.tables.paths.row(j).len())
+                .sum()
+        };
+        // A cell per tracked path (/p0 … /p39) and minute it has lines in, and folded,
+        // per endpoint and minute: counted here from the lines.
+        let mut per_path = std::collections::HashSet::new();
+        let mut per_endpoint = std::collections::HashSet::new();
+        for i in (0..n).filter(|i| i % 60 < 40) {
+            let minute = line(i, &keys).ts_us.div_euclid(60_000_000);
+            per_path.insert((i % 60, minute));
+            per_endpoint.insert((i % 10, minute));
+        }
+        assert_eq!(cells(&direct), per_path.len());
+        assert_eq!(cells(&run), per_endpoint.len());
+        assert!(per_endpoint.len() * 3 < per_path.len());
     }
 
     /// Hand-counted cells: three requests to /a in minute 0 (one a 503, two with a

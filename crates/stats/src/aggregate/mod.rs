@@ -329,10 +329,23 @@ impl Aggregate {
     /// Adds a chunk's tables (see [`Aggregate::for_chunks`]); a host that finds no room
     /// counts in this aggregate's source.
     pub fn merge_chunk_tables(&mut self, t: &ChunkTables) {
+        self.merge_chunk_tables_with(t, None)
+    }
+
+    /// [`Aggregate::merge_chunk_tables`], each path's contributor cells kept in the row of
+    /// the first path of its endpoint, which `fold` names as the summary's
+    /// [`Aggregate::contributions`] will: the contributions are the same, and the cells
+    /// take memory per endpoint rather than per path. Every chunk of an aggregate merges
+    /// with the same `fold`, or none.
+    pub fn merge_chunk_tables_folding(&mut self, t: &ChunkTables, fold: &mut cells::Fold<'_>) {
+        self.merge_chunk_tables_with(t, Some(fold))
+    }
+
+    fn merge_chunk_tables_with(&mut self, t: &ChunkTables, fold: Option<&mut cells::Fold<'_>>) {
         self.by.merge_tables(&t.by);
         if self.cells.is_some() {
             // The same merges, the cells following their rows.
-            return self.merge_chunk_tables_cells(t);
+            return self.merge_chunk_tables_cells(t, fold);
         }
         self.paths.merge(&t.paths);
         self.servers.merge(&t.servers);
