@@ -10,6 +10,9 @@
 //! cells are kept by the chunk tables' row numbers and follow them through
 //! [`Table::merge_mapped`] into the source's tables (in input order), as aggregates'
 //! cells follow their tables when aggregates merge: the same cells whatever the threads.
+//! The engine merges a chunk's path cells with its endpoint rules
+//! ([`Aggregate::merge_chunk_tables_folding`]): each path's go to the first row of its
+//! endpoint, so a source keeps a cell per endpoint and bucket, not per path.
 //!
 //! Width: `--bucket`'s when given, else [`FINE_WIDTH`] (1 minute), on the series' grid
 //! (the same shift); [`Aggregate::contributions`] merges them into the anomaly series'
