@@ -198,9 +198,9 @@ fn summarize_one(
     endpoint_rules: &axlog_endpoint::Rules,
 ) -> Summary {
     let (rows, top_layout) = source_rows(runs, &[total], stats);
-    // The endpoint lists and the anomalies' contributor cells each fold every path of
-    // the path table: the two halves of the summary run side by side on the run's
-    // threads (one after the other on one thread, see `crate::on_threads`).
+    // The endpoint lists and the anomalies' contributor cells each fold the path
+    // table's rows: the two halves of the summary run side by side on the run's threads
+    // (one after the other with `-j 1`: see `crate::use_threads`).
     let (mut summary, anomaly_input) = rayon::join(
         || {
             let mut summary = total.summarize();

@@ -74,6 +74,11 @@ impl EndpointFold {
             rules,
         }
     }
+
+    /// The same rules, with a scratch of its own (for a forked sink).
+    fn fork(&self) -> EndpointFold {
+        EndpointFold::new(self.rules.clone())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -214,10 +219,7 @@ impl StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
-            fold: self
-                .fold
-                .as_ref()
-                .map(|f| EndpointFold::new(f.rules.clone())),
+            fold: self.fold.as_ref().map(EndpointFold::fork),
         }
     }
 
@@ -470,10 +472,7 @@ impl Sink for StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
-            fold: self
-                .fold
-                .as_ref()
-                .map(|f| EndpointFold::new(f.rules.clone())),
+            fold: self.fold.as_ref().map(EndpointFold::fork),
         }
     }
 
