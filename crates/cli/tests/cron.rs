@@ -355,20 +355,14 @@ fn drive(naming: Naming, seed: u64) {
 /// DuckDB reads the rows as they are: `count(*)` and `sum(bytes_sent)` over every file.
 /// Runs when `AXLOG_DUCKDB_PYTHON` names a Python with `duckdb` (scripts/test.sh sets it).
 fn duckdb_check(dir: &Path, rows: u64, bytes: u64) {
-    let Some(python) = std::env::var_os("AXLOG_DUCKDB_PYTHON") else {
-        eprintln!("AXLOG_DUCKDB_PYTHON not set: the DuckDB check is left to scripts/test.sh");
-        return;
-    };
     let script = "import duckdb, sys\n\
         q = \"select count(*), sum(bytes_sent) from read_parquet(?, hive_partitioning=true)\"\n\
         print(*duckdb.execute(q, [sys.argv[1] + '/**/*.parquet']).fetchone())";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out).trim(), format!("{rows} {bytes}"));
+    let Some(said) = common::python::run_script_in("AXLOG_DUCKDB_PYTHON", script, dir) else {
+        eprintln!("AXLOG_DUCKDB_PYTHON not set: the DuckDB check is left to scripts/test.sh");
+        return;
+    };
+    assert_eq!(said.trim(), format!("{rows} {bytes}"));
 }
 
 #[test]

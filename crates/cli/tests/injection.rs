@@ -738,20 +738,14 @@ fn parquet_directories_are_safe_names_and_rows_keep_the_strings() {
 
     // DuckDB, reading the directory as Hive partitions, names each source the same
     // and keeps the user agents (when `AXLOG_DUCKDB_PYTHON` names a Python with it).
-    let Some(python) = std::env::var_os("AXLOG_DUCKDB_PYTHON") else {
-        return;
-    };
     let script = "import duckdb, json, sys\n\
         q = \"select source, count(*), list(user_agent order by user_agent) from \
         read_parquet(?, hive_partitioning=true) group by source\"\n\
         print(json.dumps(duckdb.execute(q, [sys.argv[1] + '/**/*.parquet']).fetchall()))";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_success(&out);
-    let rows: Vec<(String, u64, Vec<String>)> = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(said) = common::python::run_script_in("AXLOG_DUCKDB_PYTHON", script, &out) else {
+        return;
+    };
+    let rows: Vec<(String, u64, Vec<String>)> = serde_json::from_str(&said).unwrap();
     assert_eq!(rows.len(), n);
     for (source, count, uas) in rows {
         assert_eq!(sources.get(&source), Some(&count), "{source:?}");

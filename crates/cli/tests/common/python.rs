@@ -8,7 +8,13 @@ use std::path::Path;
 /// What `script` writes to standard output, run with `arg` as its `sys.argv[1]`; `None`
 /// when no Python is named. A failing script fails the test with its error.
 pub fn run_script(script: &str, arg: &Path) -> Option<String> {
-    let python = std::env::var_os("AXLOG_OUTPUTS_PYTHON")?;
+    run_script_in("AXLOG_OUTPUTS_PYTHON", script, arg)
+}
+
+/// [`run_script`] by the Python the variable `var` names (`AXLOG_DUCKDB_PYTHON`: one
+/// with `duckdb`).
+pub fn run_script_in(var: &str, script: &str, arg: &Path) -> Option<String> {
+    let python = std::env::var_os(var)?;
     let out = std::process::Command::new(python)
         .args(["-c", script])
         .arg(arg)

@@ -39,6 +39,11 @@ impl Keys {
         }
     }
 
+    /// The endpoint rules keys are folded with.
+    pub(crate) fn rules(&self) -> &Arc<Rules> {
+        self.endpoints.rules()
+    }
+
     /// The names `field:NAME` keys are looked up by (the layout's, known at `begin`).
     pub(crate) fn set_extra_names(&mut self, names: Vec<String>) {
         self.extra_names = names.into();

@@ -56,29 +56,9 @@ pub struct StatsSink {
     /// an upstream list), and a buffer for their keys.
     attempts: Option<AttemptTables>,
     attempt_key: Vec<u8>,
-    /// The endpoint rules the summary folds paths with, when given: chunks merge with
-    /// them, so that contributor cells are kept per endpoint (cells.rs in the stats crate).
-    fold: Option<EndpointFold>,
-}
-
-/// The endpoint rules, and what folding with them works in (one per sink).
-struct EndpointFold {
-    rules: Arc<Rules>,
-    scratch: axlog_endpoint::Scratch,
-}
-
-impl EndpointFold {
-    fn new(rules: Arc<Rules>) -> EndpointFold {
-        EndpointFold {
-            scratch: rules.scratch(),
-            rules,
-        }
-    }
-
-    /// The same rules, with a scratch of its own (for a forked sink).
-    fn fork(&self) -> EndpointFold {
-        EndpointFold::new(self.rules.clone())
-    }
+    /// Where the endpoint rules (`keys`') fold paths when chunks merge, once rules were
+    /// given: contributor cells are then kept per endpoint (canon.rs in the stats crate).
+    fold_scratch: Option<axlog_endpoint::Scratch>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,7 +100,7 @@ impl StatsSink {
             series_by: None,
             attempts: None,
             attempt_key: Vec::new(),
-            fold: None,
+            fold_scratch: None,
         }
     }
 
@@ -137,7 +117,7 @@ impl StatsSink {
     /// With endpoints folded by `rules` (`--endpoint-rule`; the built-in folds alone by
     /// default).
     pub fn with_endpoint_rules(mut self, rules: Arc<Rules>) -> StatsSink {
-        self.fold = Some(EndpointFold::new(rules.clone()));
+        self.fold_scratch = Some(rules.scratch());
         self.keys = Keys::with_rules(rules);
         self
     }
@@ -219,7 +199,10 @@ impl StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
-            fold: self.fold.as_ref().map(EndpointFold::fork),
+            fold_scratch: self
+                .fold_scratch
+                .as_ref()
+                .map(|_| self.keys.rules().scratch()),
         }
     }
 
@@ -419,12 +402,14 @@ impl ChunkSink for StatsSink {
         for (line, text) in &chunk.samples {
             self.agg.add_sample(at.source, at.lines_before + line, text);
         }
-        match &mut self.fold {
-            Some(EndpointFold { rules, scratch }) => self
-                .agg
-                .merge_chunk_tables_folding(&chunk.tables, &mut |path, out| {
-                    rules.apply_with(path, out, scratch)
-                }),
+        match &mut self.fold_scratch {
+            Some(scratch) => {
+                let rules = self.keys.rules();
+                self.agg
+                    .merge_chunk_tables_folding(&chunk.tables, &mut |path, out| {
+                        rules.apply_with(path, out, scratch)
+                    })
+            }
             None => self.agg.merge_chunk_tables(&chunk.tables),
         }
         self.pool.give(chunk.tables);
@@ -472,7 +457,10 @@ impl Sink for StatsSink {
             series_by: self.series_by.clone(),
             attempts: None,
             attempt_key: Vec::new(),
-            fold: self.fold.as_ref().map(EndpointFold::fork),
+            fold_scratch: self
+                .fold_scratch
+                .as_ref()
+                .map(|_| self.keys.rules().scratch()),
         }
     }
 

@@ -21,6 +21,7 @@
 //! counted as untracked in its dimension (a chunk's own cells are bounded by its lines).
 
 use super::Aggregate;
+use super::canon::{Canon, Fold};
 use super::series::FINE_WIDTH;
 use crate::contrib::{Cell, ContribDimension, Contributions, KeyCells};
 use crate::escape_bytes;
@@ -295,67 +296,6 @@ pub(crate) struct Cells {
     canon: Canon,
 }
 
-/// Path rows to the first path row of the same endpoint: the row their cells are kept in,
-/// so that cells are kept per endpoint (hundreds) rather than per path (up to the path
-/// table's cap), and the summary's fold, which sums cells by endpoint, gives the same.
-#[derive(Debug, Clone, Default)]
-struct Canon {
-    /// Per path row, its endpoint's first row (`u32::MAX`: not folded yet).
-    of_row: Vec<u32>,
-    /// Each endpoint met, and its first row.
-    first: FxHashMap<Vec<u8>, u32>,
-    buf: Vec<u8>,
-}
-
-impl Canon {
-    /// Before the first fold of an aggregate whose path rows hold cells already (a
-    /// loaded state): each endpoint's first row is its lowest row with cells, so that
-    /// the cells to come join them rather than start other rows.
-    fn seed(&mut self, table: &Table, cells: &RowCells, fold: &mut Fold<'_>) {
-        if !self.of_row.is_empty() {
-            return;
-        }
-        for (row, (key, _)) in table.rows().enumerate() {
-            if !cells.row(row).is_empty() {
-                self.row_of(row, key, fold);
-            }
-        }
-    }
-
-    /// The row path row `row` (whose key is `key`) keeps its cells in.
-    fn row_of(&mut self, row: usize, key: &[u8], fold: &mut Fold<'_>) -> usize {
-        if let Some(&c) = self.of_row.get(row)
-            && c != u32::MAX
-        {
-            return c as usize;
-        }
-        // Table rows are u32 (table.rs), so `row` fits.
-        let Ok(r) = u32::try_from(row) else {
-            return row;
-        };
-        let endpoint: &[u8] = match fold(key, &mut self.buf) {
-            true => &self.buf,
-            false => key,
-        };
-        let c = match self.first.get(endpoint) {
-            Some(&c) => c,
-            None => {
-                self.first.insert(endpoint.to_vec(), r);
-                r
-            }
-        };
-        if self.of_row.len() <= row {
-            self.of_row.resize(row + 1, u32::MAX);
-        }
-        self.of_row[row] = c;
-        c as usize
-    }
-}
-
-/// Names a path's endpoint in the buffer (`true`), or leaves the path its own (`false`):
-/// the endpoint rules, as the summary folds paths.
-pub type Fold<'f> = dyn FnMut(&[u8], &mut Vec<u8>) -> bool + 'f;
-
 fn no_bucket() -> (i64, i64, i64) {
     (1, 0, 0)
 }
@@ -508,7 +448,7 @@ impl Aggregate {
 
     /// Adds a chunk's tables (and cells) to this aggregate's, a host without room going
     /// to the current source's row (see [`Aggregate::merge_chunk_tables`]).
-    /// With `fold`, each path's cells go to the first row of its endpoint ([`Canon`]).
+    /// With `fold`, each path's cells go to the first row of its endpoint (canon.rs).
     pub(super) fn merge_chunk_tables_cells(
         &mut self,
         t: &super::ChunkTables,
@@ -530,7 +470,7 @@ impl Aggregate {
             ),
             Some(fold) => {
                 let (canon, cells) = (&mut c.canon, &mut t_.paths);
-                canon.seed(&self.paths, cells, fold);
+                canon.seed(&self.paths, |row| !cells.row(row).is_empty(), fold);
                 self.paths.merge_mapped(&t.paths, |j, mine, _, _| {
                     let key = t.paths.key_at(j).unwrap_or_default();
                     let at = mine.map(|i| canon.row_of(i, key, fold));

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 pub(crate) mod attempts;
 mod breakdowns;
+pub mod canon;
 pub mod cells;
 mod overview;
 mod rows;
@@ -337,11 +338,11 @@ impl Aggregate {
     /// [`Aggregate::contributions`] will: the contributions are the same, and the cells
     /// take memory per endpoint rather than per path. Every chunk of an aggregate merges
     /// with the same `fold`, or none.
-    pub fn merge_chunk_tables_folding(&mut self, t: &ChunkTables, fold: &mut cells::Fold<'_>) {
+    pub fn merge_chunk_tables_folding(&mut self, t: &ChunkTables, fold: &mut canon::Fold<'_>) {
         self.merge_chunk_tables_with(t, Some(fold))
     }
 
-    fn merge_chunk_tables_with(&mut self, t: &ChunkTables, fold: Option<&mut cells::Fold<'_>>) {
+    fn merge_chunk_tables_with(&mut self, t: &ChunkTables, fold: Option<&mut canon::Fold<'_>>) {
         self.by.merge_tables(&t.by);
         if self.cells.is_some() {
             // The same merges, the cells following their rows.
